@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Komar",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "komar", targets: ["komar"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .target(name: "KhmerText", dependencies: ["CNcursesw"], swiftSettings: strict),
+        .target(
+            name: "Localization",
+            dependencies: ["KhmerText"],
+            resources: [.copy("../../Resources/strings")],
+            swiftSettings: strict),
+        .target(name: "CaseDomain", dependencies: ["KhmerText"], swiftSettings: strict),
+        .target(
+            name: "CaseStore",
+            dependencies: [
+                "CaseDomain", "KhmerText",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("../../Resources/gazetteer")],
+            swiftSettings: strict),
+        .target(name: "Terminal", dependencies: ["CNcursesw", "KhmerText"], swiftSettings: strict),
+        .target(
+            name: "KomarApp",
+            dependencies: ["Terminal", "Localization", "CaseDomain", "CaseStore", "KhmerText"],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "komar",
+            dependencies: [
+                "KomarApp", "CaseStore", "CaseDomain", "Terminal", "Localization",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "KhmerTextTests", dependencies: ["KhmerText"], swiftSettings: strict),
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization"], swiftSettings: strict),
+        .testTarget(name: "CaseDomainTests", dependencies: ["CaseDomain"], swiftSettings: strict),
+        .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "CaseDomain"], swiftSettings: strict),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal"], swiftSettings: strict),
+        .testTarget(
+            name: "KomarAppTests",
+            dependencies: ["KomarApp", "Terminal", "CaseStore", "CaseDomain", "Localization"],
+            swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["komar"], swiftSettings: strict),
+    ]
+)

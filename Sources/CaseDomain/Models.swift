@@ -1,0 +1,115 @@
+import Foundation
+
+/// A person who can log in.
+public struct UserAccount: Equatable, Sendable {
+    public let id: Int64
+    public let username: String
+    public let displayName: String
+    public let role: Role
+    public let languageCode: String
+    public let isActive: Bool
+
+    public init(id: Int64, username: String, displayName: String, role: Role, languageCode: String, isActive: Bool) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.role = role
+        self.languageCode = languageCode
+        self.isActive = isActive
+    }
+}
+
+/// The logged-in user; every service call takes one and checks the policy.
+public struct Session: Equatable, Sendable {
+    public let user: UserAccount
+    public init(user: UserAccount) { self.user = user }
+
+    public func may(_ action: Action) -> Bool { PermissionPolicy.allows(user.role, action) }
+
+    /// Throws `PermissionDenied` unless the user's role allows `action`.
+    public func require(_ action: Action) throws {
+        guard may(action) else { throw PermissionDenied(role: user.role, action: action) }
+    }
+}
+
+/// One row of a case list: just what the list shows.
+public struct CaseSummary: Equatable, Sendable {
+    public let id: Int64
+    public let code: String
+    public let childNameKm: String
+    public let childNameLatin: String
+    public let sex: Sex
+    public let ageYears: Int
+    public let ageIsEstimated: Bool
+    public let villageCode: String
+    public let status: CaseStatus
+    public let riskLevel: RiskLevel?
+    public let reportedDate: LocalDate
+
+    public init(id: Int64, code: String, childNameKm: String, childNameLatin: String, sex: Sex, ageYears: Int,
+                ageIsEstimated: Bool, villageCode: String, status: CaseStatus, riskLevel: RiskLevel?,
+                reportedDate: LocalDate) {
+        self.id = id
+        self.code = code
+        self.childNameKm = childNameKm
+        self.childNameLatin = childNameLatin
+        self.sex = sex
+        self.ageYears = ageYears
+        self.ageIsEstimated = ageIsEstimated
+        self.villageCode = villageCode
+        self.status = status
+        self.riskLevel = riskLevel
+        self.reportedDate = reportedDate
+    }
+}
+
+/// Everything the case view shows about one case.
+public struct CaseDetail: Equatable, Sendable {
+    public let summary: CaseSummary
+    public let birth: BirthInfo
+    public let concerns: [Concern]
+    public let narrative: String
+    public let reporter: Reporter
+    public let createdByName: String
+    public let createdAt: Date
+    public let version: Int
+
+    public init(summary: CaseSummary, birth: BirthInfo, concerns: [Concern], narrative: String,
+                reporter: Reporter, createdByName: String, createdAt: Date, version: Int) {
+        self.summary = summary
+        self.birth = birth
+        self.concerns = concerns
+        self.narrative = narrative
+        self.reporter = reporter
+        self.createdByName = createdByName
+        self.createdAt = createdAt
+        self.version = version
+    }
+}
+
+/// A case code such as KC-2026-0001: year of registration and a number
+/// counted per year.
+public enum CaseCode {
+    public static func make(year: Int, number: Int) -> String {
+        String(format: "KC-%04d-%04d", year, number)
+    }
+}
+
+/// Username rules: 3–32 characters of a–z, 0–9, dot, dash, underscore;
+/// compared case-insensitively.
+public enum UsernameRules {
+    public static func normalized(_ username: String) -> String {
+        username.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
+    public static func isValid(_ username: String) -> Bool {
+        let u = normalized(username)
+        return (3...32).contains(u.count) && u.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+    }
+}
+
+/// Password rules for new accounts.
+public enum PasswordRules {
+    public static let minimumLength = 8
+    public static func isAcceptable(_ password: String) -> Bool { password.count >= minimumLength }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// The one SQLite file: opened in WAL mode with a busy timeout and foreign
+/// keys, checked with `quick_check`, and migrated to the current schema.
+public final class AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+    /// Path of the file, or nil for an in-memory database (tests).
+    public let path: String?
+
+    /// Opens (creating if needed) the database file at `path`.
+    public static func open(path: String) throws -> AppDatabase {
+        try DatabaseLocation.prepareFile(at: path)
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration())
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT {
+                throw StoreError.corrupt(path: path, detail: error.message ?? "\(error)")
+            }
+            throw StoreError.cannotOpen(path: path, detail: error.message ?? "\(error)")
+        }
+        let db = AppDatabase(writer: pool, path: path)
+        try db.checkIntegrity()
+        try db.migrate()
+        return db
+    }
+
+    /// A private in-memory database, for tests.
+    public static func inMemory() throws -> AppDatabase {
+        let queue = try DatabaseQueue(configuration: configuration())
+        let db = AppDatabase(writer: queue, path: nil)
+        try db.migrate()
+        return db
+    }
+
+    init(writer: any DatabaseWriter, path: String?) {
+        self.writer = writer
+        self.path = path
+    }
+
+    private static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(3)
+        config.label = "komar"
+        return config
+    }
+
+    /// Runs SQLite's `quick_check`; a damaged file is reported, not used.
+    func checkIntegrity() throws {
+        do {
+            let result = try writer.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") }
+            if let result, result != "ok" {
+                throw StoreError.corrupt(path: path ?? ":memory:", detail: result)
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.corrupt(path: path ?? ":memory:", detail: error.message ?? "\(error)")
+        }
+    }
+
+    func migrate() throws {
+        do {
+            try Migrations.migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            throw StoreError.from(error)
+        }
+    }
+
+    /// Reads inside a snapshot, turning SQLite errors into `StoreError`.
+    func read<T>(_ block: (Database) throws -> T) throws -> T {
+        do { return try writer.read(block) } catch let error as DatabaseError { throw StoreError.from(error) }
+    }
+
+    /// Writes inside a transaction, turning SQLite errors into `StoreError`.
+    func write<T>(_ block: (Database) throws -> T) throws -> T {
+        do { return try writer.write(block) } catch let error as DatabaseError { throw StoreError.from(error) }
+    }
+}
+
+extension StoreError {
+    static func from(_ error: DatabaseError) -> StoreError {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .busy
+        case .SQLITE_FULL: return .diskFull
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return .corrupt(path: "", detail: error.message ?? "")
+        default: return .sqlite(error.message ?? "\(error)")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import CaseDomain
+import Foundation
+import GRDB
+import KhmerText
+
+/// The intake was refused; `issues` says which fields and why.
+public struct IntakeRejected: Error, Equatable, Sendable {
+    public let issues: [FieldIssue]
+}
+
+/// A position in the case list for keyset paging: the last id shown.
+public struct CaseListCursor: Equatable, Sendable {
+    public let lastId: Int64
+}
+
+/// Child protection cases: intake, listing and reading, each checked against
+/// the permission policy and written to the audit log.
+public struct CaseService: Sendable {
+    let database: AppDatabase
+    let clock: Clock
+
+    public init(database: AppDatabase, clock: Clock = .system) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// Registers a new case with status `new`. Validation errors (not
+    /// warnings) refuse it with `IntakeRejected`.
+    @discardableResult
+    public func createIntake(_ session: Session, _ input: IntakeInput) throws -> CaseSummary {
+        try session.require(.createIntake)
+        let today = clock.today
+        let blocking = IntakeRules.validate(input, today: today).filter { !$0.isWarning }
+        guard blocking.isEmpty, let sex = input.sex, let birth = input.birth, let village = input.villageCode,
+              let reporter = input.reporter else {
+            throw IntakeRejected(issues: blocking)
+        }
+        let now = clock.now()
+        return try database.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM place WHERE code = ? AND level = 'village'",
+                                   arguments: [village]) != nil else {
+                throw IntakeRejected(issues: [FieldIssue(.village, "error.village-required")])
+            }
+            let number = (try Int.fetchOne(db, sql: "SELECT MAX(code_number) FROM child_case WHERE code_year = ?",
+                                           arguments: [today.year]) ?? 0) + 1
+            let nameKm = input.childNameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
+            let nameLatin = input.childNameLatin.trimmingSpaces()
+            var dob: String?
+            var estimated: Int?
+            switch birth {
+            case .dateOfBirth(let d): dob = d.iso
+            case .estimatedAge(let years): estimated = years
+            }
+            let reported = input.reportedDate ?? today
+            var record = CaseRecord(
+                id: nil, code: CaseCode.make(year: today.year, number: number), codeYear: today.year,
+                codeNumber: number, childNameKm: nameKm, childNameLatin: nameLatin, sex: sex.rawValue,
+                dateOfBirth: dob, estimatedAge: estimated, ageAsOf: reported.iso, villageCode: village,
+                concerns: Concern.allCases.filter(input.concerns.contains).map(\.rawValue).joined(separator: ","),
+                narrative: input.narrative.precomposedStringWithCanonicalMapping, reportedBy: reporter.rawValue,
+                reportedDate: reported.iso, riskLevel: nil, status: CaseStatus.new.rawValue,
+                searchKey: SearchKey.make(nameKm) + " " + SearchKey.make(nameLatin),
+                createdAt: now, updatedAt: now, createdBy: session.user.id, version: 1)
+            try record.insert(db)
+            try AuditLog.append(db, at: now, userId: session.user.id, username: session.user.username,
+                                action: .create, entity: "case", entityId: record.id, summary: record.code)
+            return record.summary(today: today)
+        }
+    }
+
+    /// SQL restricting cases to those the session may see.
+    private func visibility(_ session: Session) throws -> (sql: String, arguments: StatementArguments) {
+        if session.may(.viewAllCases) { return ("1", []) }
+        try session.require(.viewOwnCases)
+        return ("(created_by = ? OR id IN (SELECT case_id FROM case_visitor WHERE user_id = ?))",
+                [session.user.id, session.user.id])
+    }
+
+    /// One page of cases, newest first, after `cursor` (keyset paging: the
+    /// cost does not grow with how deep the page is).
+    public func listCases(_ session: Session, after cursor: CaseListCursor? = nil, limit: Int = 50) throws
+        -> [CaseSummary] {
+        let scope = try visibility(session)
+        let today = clock.today
+        return try database.read { db in
+            var sql = "SELECT * FROM child_case WHERE \(scope.sql)"
+            var args = scope.arguments
+            if let cursor {
+                sql += " AND id < ?"
+                args += [cursor.lastId]
+            }
+            sql += " ORDER BY id DESC LIMIT ?"
+            args += [limit]
+            return try CaseRecord.fetchAll(db, sql: sql, arguments: args).map { $0.summary(today: today) }
+        }
+    }
+
+    /// How many cases the session may see.
+    public func countCases(_ session: Session) throws -> Int {
+        let scope = try visibility(session)
+        return try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child_case WHERE \(scope.sql)", arguments: scope.arguments) ?? 0
+        }
+    }
+
+    /// Everything about one case; the read is audited (a sensitive view).
+    public func caseDetail(_ session: Session, id: Int64) throws -> CaseDetail {
+        let scope = try visibility(session)
+        let today = clock.today
+        let now = clock.now()
+        return try database.write { db in
+            guard let record = try CaseRecord.fetchOne(
+                db, sql: "SELECT * FROM child_case WHERE id = ? AND \(scope.sql)", arguments: [id] + scope.arguments)
+            else {
+                if try CaseRecord.fetchOne(db, key: id) != nil {
+                    throw PermissionDenied(role: session.user.role, action: .viewAllCases)
+                }
+                throw StoreError.notFound
+            }
+            let creator = try String.fetchOne(db, sql: "SELECT display_name FROM user WHERE id = ?",
+                                              arguments: [record.createdBy]) ?? ""
+            try AuditLog.append(db, at: now, userId: session.user.id, username: session.user.username,
+                                action: .view, entity: "case", entityId: record.id, summary: record.code)
+            return CaseDetail(
+                summary: record.summary(today: today), birth: record.birth,
+                concerns: record.concerns.split(separator: ",").compactMap { Concern(rawValue: String($0)) },
+                narrative: record.narrative, reporter: Reporter(rawValue: record.reportedBy) ?? .other,
+                createdByName: creator, createdAt: record.createdAt, version: record.version)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import CaseDomain
+import Foundation
+import GRDB
+
+/// Row types of the tables the services read and write. Internal: screens
+/// see domain types only.
+struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "user"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: Int64?
+    var username: String
+    var displayName: String
+    var role: String
+    var passwordHash: String
+    var isActive: Bool
+    var failedAttempts: Int
+    var lockedUntil: Date?
+    var language: String
+    var homeCommunes: String
+    var createdAt: Date
+    var updatedAt: Date
+    var createdBy: Int64?
+    var version: Int
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    func account() -> UserAccount {
+        UserAccount(id: id ?? 0, username: username, displayName: displayName,
+                    role: Role(rawValue: role) ?? .volunteer, languageCode: language, isActive: isActive)
+    }
+}
+
+struct CaseRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "child_case"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: Int64?
+    var code: String
+    var codeYear: Int
+    var codeNumber: Int
+    var childNameKm: String
+    var childNameLatin: String
+    var sex: String
+    var dateOfBirth: String?
+    var estimatedAge: Int?
+    var ageAsOf: String
+    var villageCode: String
+    var concerns: String
+    var narrative: String
+    var reportedBy: String
+    var reportedDate: String
+    var riskLevel: String?
+    var status: String
+    var searchKey: String
+    var createdAt: Date
+    var updatedAt: Date
+    var createdBy: Int64?
+    var version: Int
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    var birth: BirthInfo {
+        if let dob = dateOfBirth.flatMap(LocalDate.init(iso:)) { return .dateOfBirth(dob) }
+        return .estimatedAge(estimatedAge ?? 0)
+    }
+
+    func summary(today: LocalDate) -> CaseSummary {
+        let birth = self.birth
+        let age: Int
+        switch birth {
+        case .dateOfBirth(let dob): age = dob.years(until: today)
+        case .estimatedAge(let years):
+            let asOf = LocalDate(iso: ageAsOf) ?? today
+            age = years + max(0, asOf.years(until: today))
+        }
+        return CaseSummary(
+            id: id ?? 0, code: code, childNameKm: childNameKm, childNameLatin: childNameLatin,
+            sex: Sex(rawValue: sex) ?? .female, ageYears: age, ageIsEstimated: birth.isEstimated,
+            villageCode: villageCode, status: CaseStatus(rawValue: status) ?? .new,
+            riskLevel: riskLevel.flatMap(RiskLevel.init(rawValue:)),
+            reportedDate: LocalDate(iso: reportedDate) ?? today)
+    }
+}

@@ -1,0 +1,140 @@
+import KhmerText
+
+/// A message shown under one field: an error in red, a warning in yellow.
+public struct FieldMessage: Equatable, Sendable {
+    public let text: String
+    public let isWarning: Bool
+    public init(_ text: String, isWarning: Bool = false) {
+        self.text = text
+        self.isWarning = isWarning
+    }
+}
+
+/// A labelled field in a `Form`.
+@MainActor
+public final class FormField {
+    public let id: String
+    /// String-table key of the label.
+    public let labelKey: String
+    public let widget: any Widget
+    public let required: Bool
+    /// The validation message shown on the line below the field.
+    public var message: FieldMessage?
+    /// Hidden fields keep their value but are skipped and not drawn.
+    public var isHidden = false
+
+    public init(id: String, label labelKey: String, widget: any Widget, required: Bool = false) {
+        self.id = id
+        self.labelKey = labelKey
+        self.widget = widget
+        self.required = required
+    }
+}
+
+/// Fields with labels in a column, one focused at a time. Tab, Shift-Tab,
+/// ↓ and ↑ move focus (↑/↓ only when the field does not use them), Enter on
+/// a one-line text field moves on. Each field's message sits right under it.
+/// The form scrolls to keep the focused field on screen.
+@MainActor
+public final class Form {
+    public private(set) var fields: [FormField]
+    public private(set) var focusIndex = 0
+    private var top = 0
+    /// Called when Enter is pressed on the last field.
+    public var onSubmit: (() -> Void)?
+
+    public init(fields: [FormField]) {
+        self.fields = fields
+        focusIndex = fields.firstIndex { !$0.isHidden } ?? 0
+    }
+
+    public var focused: FormField? { fields.indices.contains(focusIndex) ? fields[focusIndex] : nil }
+
+    public func field(_ id: String) -> FormField? { fields.first { $0.id == id } }
+
+    public func focus(_ id: String) {
+        if let i = fields.firstIndex(where: { $0.id == id && !$0.isHidden }) { focusIndex = i }
+    }
+
+    public func clearMessages() { for f in fields { f.message = nil } }
+
+    private func moveFocus(_ delta: Int) -> Bool {
+        var i = focusIndex + delta
+        while fields.indices.contains(i) {
+            if !fields[i].isHidden {
+                focusIndex = i
+                return true
+            }
+            i += delta
+        }
+        return false
+    }
+
+    /// Handles a key; false when neither the field nor the form used it.
+    public func handle(_ key: Key) -> Bool {
+        guard let field = focused else { return false }
+        if field.widget.isExpanded { 
+            let used = field.widget.handle(key)
+            if used { return true }
+        } else if field.widget.handle(key) {
+            return true
+        }
+        switch key {
+        case .tab, .down: return moveFocus(1) || key == .tab
+        case .backTab, .up: return moveFocus(-1) || key == .backTab
+        case .enter:
+            if !moveFocus(1) { onSubmit?() }
+            return true
+        default: return false
+        }
+    }
+
+    public func labelWidth(_ env: WidgetEnvironment, total: Int) -> Int {
+        let widest = fields.map { DisplayWidth.of(env.localize($0.labelKey)) + ($0.required ? 2 : 0) }.max() ?? 10
+        return min(max(widest + 1, 12), total / 3)
+    }
+
+    public func render(into canvas: inout Canvas, at rect: Rect, env: WidgetEnvironment) {
+        let labelWidth = labelWidth(env, total: rect.width)
+        let fieldWidth = rect.width - labelWidth - 1
+        let visibleFields = fields.enumerated().filter { !$0.element.isHidden }
+        let heights = visibleFields.map { $0.element.widget.height(width: fieldWidth) + ($0.element.message == nil ? 0 : 1) }
+        // Scroll so the whole focused field (and its message) is visible.
+        guard let focusPosition = visibleFields.firstIndex(where: { $0.offset == focusIndex }) else { return }
+        if focusPosition < top { top = focusPosition }
+        while top < focusPosition && heights[top...focusPosition].reduce(0, +) > rect.height { top += 1 }
+        var row = rect.row
+        var overlay: (any Widget, Rect)?
+        for (k, entry) in visibleFields.enumerated() where k >= top {
+            let field = entry.element
+            let h = field.widget.height(width: fieldWidth)
+            if row + h > rect.bottom { break }
+            let isFocused = entry.offset == focusIndex
+            var label = env.localize(field.labelKey)
+            if field.required { label += " *" }
+            canvas.put(TextFit.pad(label, to: labelWidth), row: row, col: rect.col,
+                       style: isFocused ? TextStyle(bold: true, role: .accent) : .plain)
+            let fieldRect = Rect(row: row, col: rect.col + labelWidth + 1, width: fieldWidth, height: h)
+            field.widget.render(into: &canvas, at: fieldRect, focused: isFocused, env: env)
+            if isFocused && field.widget.isExpanded { overlay = (field.widget, fieldRect) }
+            row += h
+            if let message = field.message, row < rect.bottom {
+                canvas.put((message.isWarning ? "⚠ " : "✗ ") + message.text, row: row, col: fieldRect.col,
+                           style: message.isWarning ? .warning : .error, maxWidth: fieldWidth)
+                row += 1
+            }
+        }
+        if top > 0 { canvas.put("▲", row: rect.row, col: rect.right - 1, style: .muted) }
+        if row < rect.bottom - 1 || visibleFields.count > 0 {
+            let lastShown = heights.indices.filter { $0 >= top }.reduce((rect.row, top)) { acc, i in
+                acc.0 + heights[i] <= rect.bottom ? (acc.0 + heights[i], i) : acc
+            }.1
+            if lastShown < visibleFields.count - 1 {
+                canvas.put("▼", row: rect.bottom - 1, col: rect.right - 1, style: .muted)
+            }
+        }
+        if let (widget, anchor) = overlay {
+            widget.renderOverlay(into: &canvas, anchor: anchor, bounds: rect, env: env)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// What widgets need from the app at render time without depending on it:
+/// which of an option's labels to show (0 = Khmer, 1 = English in Komar) and
+/// a lookup for the few generic strings widgets show ("no match", "Yes").
+public struct WidgetEnvironment {
+    public var labelIndex: Int
+    public var localize: (String) -> String
+
+    public init(labelIndex: Int = 0, localize: @escaping (String) -> String = { $0 }) {
+        self.labelIndex = labelIndex
+        self.localize = localize
+    }
+}
+
+/// A piece of UI that draws itself into a rectangle and may take keys.
+/// Widgets are small and composed by `Form` and by screens.
+@MainActor
+public protocol Widget: AnyObject {
+    /// Rows needed at `width` columns.
+    func height(width: Int) -> Int
+    /// Draws into `rect`; a focused widget also places the cursor.
+    func render(into canvas: inout Canvas, at rect: Rect, focused: Bool, env: WidgetEnvironment)
+    /// Handles a key; false lets the container use it (focus moves, etc.).
+    func handle(_ key: Key) -> Bool
+    /// True while a drop-down list is open and takes every key.
+    var isExpanded: Bool { get }
+    /// Draws the drop-down list, if open, anchored at the field's rectangle
+    /// and kept inside `bounds`.
+    func renderOverlay(into canvas: inout Canvas, anchor: Rect, bounds: Rect, env: WidgetEnvironment)
+}
+
+extension Widget {
+    public var isExpanded: Bool { false }
+    public func renderOverlay(into canvas: inout Canvas, anchor: Rect, bounds: Rect, env: WidgetEnvironment) {}
+}
+
+/// Static text.
+@MainActor
+public final class Label: Widget {
+    public var text: String
+    public var style: TextStyle
+    public init(_ text: String, style: TextStyle = .plain) {
+        self.text = text
+        self.style = style
+    }
+    public func height(width: Int) -> Int { 1 }
+    public func render(into canvas: inout Canvas, at rect: Rect, focused: Bool, env: WidgetEnvironment) {
+        canvas.put(text, row: rect.row, col: rect.col, style: style, maxWidth: rect.width)
+    }
+    public func handle(_ key: Key) -> Bool { false }
+}
