@@ -45,10 +45,12 @@ public struct CaseSummary: Equatable, Sendable {
     public let status: CaseStatus
     public let riskLevel: RiskLevel?
     public let reportedDate: LocalDate
+    public let villageNameKm: String
+    public let villageNameLatin: String
 
     public init(id: Int64, code: String, childNameKm: String, childNameLatin: String, sex: Sex, ageYears: Int,
                 ageIsEstimated: Bool, villageCode: String, status: CaseStatus, riskLevel: RiskLevel?,
-                reportedDate: LocalDate) {
+                reportedDate: LocalDate, villageNameKm: String = "", villageNameLatin: String = "") {
         self.id = id
         self.code = code
         self.childNameKm = childNameKm
@@ -60,6 +62,8 @@ public struct CaseSummary: Equatable, Sendable {
         self.status = status
         self.riskLevel = riskLevel
         self.reportedDate = reportedDate
+        self.villageNameKm = villageNameKm
+        self.villageNameLatin = villageNameLatin
     }
 }
 

@@ -80,6 +80,13 @@ public struct AccountService: Sendable {
         }
     }
 
+    /// A setting recorded at setup (office_province, office_district, …).
+    public func setting(_ key: String) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
+        }
+    }
+
     /// The default language chosen at setup ("km" or "en").
     public func defaultLanguage() throws -> String {
         try database.read { db in

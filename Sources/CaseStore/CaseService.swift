@@ -11,6 +11,7 @@ public struct IntakeRejected: Error, Equatable, Sendable {
 /// A position in the case list for keyset paging: the last id shown.
 public struct CaseListCursor: Equatable, Sendable {
     public let lastId: Int64
+    public init(lastId: Int64) { self.lastId = lastId }
 }
 
 /// Child protection cases: intake, listing and reading, each checked against
@@ -72,7 +73,7 @@ public struct CaseService: Sendable {
     private func visibility(_ session: Session) throws -> (sql: String, arguments: StatementArguments) {
         if session.may(.viewAllCases) { return ("1", []) }
         try session.require(.viewOwnCases)
-        return ("(created_by = ? OR id IN (SELECT case_id FROM case_visitor WHERE user_id = ?))",
+        return ("(child_case.created_by = ? OR child_case.id IN (SELECT case_id FROM case_visitor WHERE user_id = ?))",
                 [session.user.id, session.user.id])
     }
 
@@ -83,15 +84,21 @@ public struct CaseService: Sendable {
         let scope = try visibility(session)
         let today = clock.today
         return try database.read { db in
-            var sql = "SELECT * FROM child_case WHERE \(scope.sql)"
+            var sql = """
+                SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
+                FROM child_case JOIN place ON place.code = child_case.village_code WHERE \(scope.sql)
+                """
             var args = scope.arguments
             if let cursor {
-                sql += " AND id < ?"
+                sql += " AND child_case.id < ?"
                 args += [cursor.lastId]
             }
-            sql += " ORDER BY id DESC LIMIT ?"
+            sql += " ORDER BY child_case.id DESC LIMIT ?"
             args += [limit]
-            return try CaseRecord.fetchAll(db, sql: sql, arguments: args).map { $0.summary(today: today) }
+            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
+                try CaseRecord(row: row).summary(today: today, villageNameKm: row["village_name_km"],
+                                                 villageNameLatin: row["village_name_latin"])
+            }
         }
     }
 
@@ -110,7 +117,8 @@ public struct CaseService: Sendable {
         let now = clock.now()
         return try database.write { db in
             guard let record = try CaseRecord.fetchOne(
-                db, sql: "SELECT * FROM child_case WHERE id = ? AND \(scope.sql)", arguments: [id] + scope.arguments)
+                db, sql: "SELECT * FROM child_case WHERE child_case.id = ? AND \(scope.sql)",
+                arguments: [id] + scope.arguments)
             else {
                 if try CaseRecord.fetchOne(db, key: id) != nil {
                     throw PermissionDenied(role: session.user.role, action: .viewAllCases)

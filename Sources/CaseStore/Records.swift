@@ -67,7 +67,7 @@ struct CaseRecord: Codable, FetchableRecord, MutablePersistableRecord {
         return .estimatedAge(estimatedAge ?? 0)
     }
 
-    func summary(today: LocalDate) -> CaseSummary {
+    func summary(today: LocalDate, villageNameKm: String = "", villageNameLatin: String = "") -> CaseSummary {
         let birth = self.birth
         let age: Int
         switch birth {
@@ -81,6 +81,7 @@ struct CaseRecord: Codable, FetchableRecord, MutablePersistableRecord {
             sex: Sex(rawValue: sex) ?? .female, ageYears: age, ageIsEstimated: birth.isEstimated,
             villageCode: villageCode, status: CaseStatus(rawValue: status) ?? .new,
             riskLevel: riskLevel.flatMap(RiskLevel.init(rawValue:)),
-            reportedDate: LocalDate(iso: reportedDate) ?? today)
+            reportedDate: LocalDate(iso: reportedDate) ?? today, villageNameKm: villageNameKm,
+            villageNameLatin: villageNameLatin)
     }
 }

@@ -1,0 +1,103 @@
+import CaseDomain
+import CaseStore
+import Terminal
+
+/// Pages of cases loaded from the service as the table scrolls (keyset
+/// paging: each page starts after the last id shown).
+@MainActor
+final class CaseListSource: TableDataSource {
+    private let app: App
+    private(set) var rows: [CaseSummary] = []
+    private var exhausted = false
+    static let pageSize = 100
+
+    init(app: App) { self.app = app }
+
+    var rowCount: Int { rows.count }
+
+    func prepare(through index: Int) {
+        guard let session = app.session else { return }
+        var pages = 0
+        // Load at most a few pages per request so End never reads a whole
+        // table at once; pressing it again goes further.
+        while !exhausted && index >= rows.count && pages < 5 {
+            do {
+                let page = try app.services.cases.listCases(
+                    session, after: rows.last.map { CaseListCursor(lastId: $0.id) }, limit: Self.pageSize)
+                rows += page
+                exhausted = page.count < Self.pageSize
+            } catch {
+                app.report(error)
+                exhausted = true
+            }
+            pages += 1
+        }
+    }
+
+    func cells(at index: Int) -> [String] {
+        let c = rows[index]
+        let t = app.localizer
+        let age = t.digitsForDisplay("\(c.ageYears)") + (c.ageIsEstimated ? "~" : "")
+        let village = app.localizer.language == .km ? c.villageNameKm : c.villageNameLatin
+        return [c.code, c.childNameKm, c.childNameLatin, t(c.sex.labelKey), age, village, t(c.status.labelKey),
+                app.dateText(c.reportedDate)]
+    }
+}
+
+/// All cases the user may see, newest first, in aligned Khmer and Latin
+/// columns. Enter opens one.
+@MainActor
+final class CaseListScreen: Screen {
+    let titleKey = "cases.title"
+    var bindings: [KeyBinding] {
+        var list = [CommonBindings.open, CommonBindings.scroll, CommonBindings.back]
+        if canCreate { list.insert(KeyBinding(.function(7), label: "key.new", help: "help.new-intake"), at: 0) }
+        return list
+    }
+    private let table = Table(columns: [
+        TableColumn("cases.code", width: 12),
+        TableColumn("cases.name-km", width: 12, flexible: true),
+        TableColumn("cases.name-latin", width: 12, flexible: true),
+        TableColumn("cases.sex", width: 4),
+        TableColumn("cases.age", width: 3, alignment: .right),
+        TableColumn("cases.village", width: 8, flexible: true),
+        TableColumn("cases.status", width: 6),
+        TableColumn("cases.reported", width: 10),
+    ])
+    private let source: CaseListSource
+    private var total = 0
+    private let canCreate: Bool
+
+    init(app: App) {
+        source = CaseListSource(app: app)
+        canCreate = app.session?.may(.createIntake) ?? false
+        table.source = source
+        table.onActivate = { [unowned self, unowned app] index in
+            guard index < self.source.rows.count else { return }
+            app.push(CaseViewScreen(app: app, caseId: self.source.rows[index].id))
+        }
+        if let session = app.session {
+            do { total = try app.services.cases.countCases(session) } catch { app.report(error) }
+        }
+    }
+
+    func handle(_ key: Key, app: App) -> Bool {
+        if key == .function(7) && canCreate {
+            app.push(IntakeScreen(app: app))
+            return true
+        }
+        return table.handle(key)
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        source.prepare(through: 0)
+        canvas.put(t("cases.count", t.number(total)), row: area.row, col: 1, style: .muted)
+        if source.rowCount == 0 {
+            canvas.put(t("cases.empty"), row: area.row + 2, col: 1, style: .muted, maxWidth: area.width - 2)
+            return
+        }
+        table.render(into: &canvas, at: Rect(row: area.row + 1, col: 0, width: area.width, height: area.height - 1),
+                     focused: true, env: app.widgetEnvironment)
+    }
+}

@@ -1,0 +1,114 @@
+import CaseDomain
+import Terminal
+
+/// Where a user lands after login: who they are, their numbers, and a menu
+/// of what their role may do. F10 here quits.
+@MainActor
+final class HomeScreen: Screen {
+    let titleKey = "home.title"
+    var bindings: [KeyBinding] {
+        [KeyBinding(.enter, label: "key.open", help: "help.menu", inBar: false),
+         KeyBinding(.ctrl("l"), label: "key.logout", help: "help.logout", inBar: false)]
+    }
+    private let menu = Menu()
+    private var caseCount: Int?
+
+    init(app: App) {
+        menu.onChoose = { [unowned self, unowned app] id in self.choose(id, app) }
+        refresh(app)
+    }
+
+    private func refresh(_ app: App) {
+        guard let session = app.session else { return }
+        if session.may(.viewOwnCases) {
+            do { caseCount = try app.services.cases.countCases(session) } catch { app.report(error) }
+        }
+    }
+
+    private func menuItems(_ app: App) -> [Menu.Item] {
+        guard let session = app.session else { return [] }
+        var items: [Menu.Item] = []
+        if session.may(.createIntake) { items.append(Menu.Item(id: "intake", label: app.localizer("home.new-intake"))) }
+        if session.may(.viewOwnCases) { items.append(Menu.Item(id: "cases", label: app.localizer("home.cases"))) }
+        if session.may(.manageUsers) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
+        items.append(Menu.Item(id: "help", label: app.localizer("home.help")))
+        items.append(Menu.Item(id: "logout", label: app.localizer("home.logout")))
+        return items
+    }
+
+    private func choose(_ id: String, _ app: App) {
+        switch id {
+        case "intake": app.push(IntakeScreen(app: app))
+        case "cases": app.push(CaseListScreen(app: app))
+        case "audit": app.push(AuditLogScreen(app: app))
+        case "help": app.push(HelpScreen(for: self, registry: app.registry(for: self)))
+        case "logout": app.logOut()
+        default: break
+        }
+    }
+
+    func handle(_ key: Key, app: App) -> Bool {
+        if key == .ctrl("l") {
+            app.logOut()
+            return true
+        }
+        menu.items = menuItems(app)
+        return menu.handle(key)
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        guard let user = app.session?.user else { return }
+        refresh(app)
+        let t = app.localizer
+        canvas.put(t("home.welcome", user.displayName), row: area.row + 1, col: 2, style: .heading)
+        canvas.put(t("home.role", t(user.role.labelKey)), row: area.row + 2, col: 2, style: .muted)
+        if let caseCount {
+            canvas.put(t("home.case-count", t.number(caseCount)), row: area.row + 3, col: 2)
+        }
+        menu.items = menuItems(app)
+        menu.render(into: &canvas, at: Rect(row: area.row + 5, col: 2, width: min(50, area.width - 4),
+                                            height: menu.items.count), focused: true, env: app.widgetEnvironment)
+        canvas.put(t("home.hint"), row: area.row + 6 + menu.items.count, col: 2, style: .muted, maxWidth: area.width - 4)
+    }
+}
+
+/// F1: every key of the screen underneath, generated from the same
+/// registry that draws the function-key bar.
+@MainActor
+final class HelpScreen: Screen {
+    let titleKey = "help.title"
+    var bindings: [KeyBinding] { [CommonBindings.back] }
+    private let registry: KeyBindingRegistry
+    private let underTitleKey: String
+    private let view = TextView()
+
+    init(for screen: any Screen, registry: KeyBindingRegistry) {
+        self.registry = registry
+        underTitleKey = screen.titleKey
+    }
+
+    func handle(_ key: Key, app: App) -> Bool {
+        if key == .escape || key == .function(1) {
+            app.pop()
+            return true
+        }
+        return view.handle(key)
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        var lines = [StyledLine(t("help.keys-for", t(underTitleKey)), style: .heading), StyledLine("")]
+        for binding in registry.all {
+            let keyName = binding.key.displayName
+            lines.append(StyledLine(TextFitHelper.pad(keyName, 8) + t(binding.helpKey)))
+        }
+        lines.append(StyledLine(""))
+        lines.append(StyledLine(t("help.general"), style: .heading))
+        for key in ["help.esc-digit", "help.editing-khmer", "help.digits", "help.filter"] {
+            lines.append(StyledLine(t(key)))
+        }
+        view.lines = lines
+        view.render(into: &canvas, at: Rect(row: area.row + 1, col: 2, width: area.width - 4, height: area.height - 1),
+                    focused: true, env: app.widgetEnvironment)
+    }
+}

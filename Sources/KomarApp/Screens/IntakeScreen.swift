@@ -1,0 +1,183 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Localization
+import Terminal
+
+/// A new case: the child, where they live (province → district → commune →
+/// village, each filtered by typing Khmer or Latin), concerns, what
+/// happened and who reported it. F2 saves; Esc asks before discarding.
+@MainActor
+final class IntakeScreen: Screen {
+    let titleKey = "intake.title"
+    var bindings: [KeyBinding] {
+        [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
+    }
+
+    private let nameKm = TextField(maxLength: 100)
+    private let nameLatin = TextField(maxLength: 100)
+    private let sex = ChoiceField(filterable: false)
+    private let birthDate = DateField()
+    private let estimatedAge = TextField(kind: .number, maxLength: 2)
+    private let province = ChoiceField()
+    private let district = ChoiceField()
+    private let commune = ChoiceField()
+    private let village = ChoiceField()
+    private let concerns: MultiChoiceField
+    private let narrative = TextArea(rows: 4)
+    private let reporter = ChoiceField(filterable: false)
+    private let reportedDate = DateField()
+    let form: Form
+    /// Warnings the user has seen; a second F2 saves despite them.
+    private var acknowledgedWarnings: [FieldIssue] = []
+
+    init(app: App) {
+        concerns = MultiChoiceField(options: app.options(Concern.self))
+        form = Form(fields: [
+            FormField(id: "childNameKm", label: "field.child-name-km", widget: nameKm, required: true),
+            FormField(id: "childNameLatin", label: "field.child-name-latin", widget: nameLatin),
+            FormField(id: "sex", label: "field.sex", widget: sex, required: true),
+            FormField(id: "birthDate", label: "field.birth-date", widget: birthDate),
+            FormField(id: "estimatedAge", label: "field.estimated-age", widget: estimatedAge),
+            FormField(id: "province", label: "field.province", widget: province, required: true),
+            FormField(id: "district", label: "field.district", widget: district, required: true),
+            FormField(id: "commune", label: "field.commune", widget: commune, required: true),
+            FormField(id: "village", label: "field.village", widget: village, required: true),
+            FormField(id: "concerns", label: "field.concerns", widget: concerns, required: true),
+            FormField(id: "narrative", label: "field.narrative", widget: narrative, required: true),
+            FormField(id: "reporter", label: "field.reporter", widget: reporter, required: true),
+            FormField(id: "reportedDate", label: "field.reported-date", widget: reportedDate, required: true),
+        ])
+        sex.setOptions(app.options(Sex.self))
+        reporter.setOptions(app.options(Reporter.self))
+        let today = app.services.clock.today
+        reportedDate.text = String(format: "%02d/%02d/%04d", today.day, today.month, today.year)
+        let gazetteer = app.services.gazetteer
+        do { province.setOptions(app.placeOptions(try gazetteer.provinces())) } catch { app.report(error) }
+        func cascade(_ parent: ChoiceField, _ child: ChoiceField, _ below: [ChoiceField]) {
+            parent.onSelect = { [unowned app] code in
+                let places = code.flatMap { try? gazetteer.children(of: $0) } ?? []
+                child.setOptions(app.placeOptions(places))
+                child.select(nil)
+                for field in below { field.setOptions([]) }
+            }
+        }
+        cascade(province, district, [commune, village])
+        cascade(district, commune, [village])
+        cascade(commune, village, [])
+        if let office = try? app.services.accounts.setting("office_province") {
+            province.select(office)
+            if let district = try? app.services.accounts.setting("office_district") { self.district.select(district) }
+        }
+        form.onSubmit = { [unowned self, unowned app] in self.save(app) }
+    }
+
+    var hasUnsavedChanges: Bool {
+        !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !birthDate.text.isEmpty
+            || !estimatedAge.text.isEmpty || village.selectedId != nil || !concerns.selectedIds.isEmpty
+            || !narrative.text.isEmpty || reporter.selectedId != nil
+    }
+
+    func handle(_ key: Key, app: App) -> Bool {
+        if key == .function(2) && !(form.focused?.widget.isExpanded ?? false) {
+            save(app)
+            return true
+        }
+        return form.handle(key)
+    }
+
+    private static let fieldIds: [IntakeField: String] = [
+        .childNameKm: "childNameKm", .childNameLatin: "childNameLatin", .sex: "sex", .birth: "birthDate",
+        .village: "village", .concerns: "concerns", .narrative: "narrative", .reporter: "reporter",
+        .reportedDate: "reportedDate",
+    ]
+
+    /// Reads the form into an `IntakeInput`, noting fields that cannot be
+    /// read (bad dates) as messages.
+    private func readInput(_ app: App, problems: inout [(String, String)]) -> IntakeInput {
+        let t = app.localizer
+        var input = IntakeInput()
+        input.childNameKm = nameKm.text
+        input.childNameLatin = nameLatin.text
+        input.sex = sex.selectedId.flatMap(Sex.init(rawValue:))
+        func parseDate(_ field: DateField, _ id: String) -> LocalDate? {
+            guard !field.text.trimmingSpaces().isEmpty else { return nil }
+            switch LocalDate.parse(userInput: field.text) {
+            case .success(let date): return date
+            case .failure(.malformed): problems.append((id, t("error.date-format")))
+            case .failure(.impossible): problems.append((id, t("error.date-impossible")))
+            }
+            return nil
+        }
+        let dob = parseDate(birthDate, "birthDate")
+        let ageText = estimatedAge.text.trimmingSpaces()
+        if !birthDate.text.trimmingSpaces().isEmpty && !ageText.isEmpty {
+            problems.append(("estimatedAge", t("error.birth-or-age")))
+        }
+        if let dob {
+            input.birth = .dateOfBirth(dob)
+        } else if let age = Digits.parseInt(ageText) {
+            input.birth = .estimatedAge(age)
+        }
+        input.villageCode = village.selectedId
+        input.concerns = Set(concerns.selectedIds.compactMap(Concern.init(rawValue:)))
+        input.narrative = narrative.text
+        input.reporter = reporter.selectedId.flatMap(Reporter.init(rawValue:))
+        if reportedDate.text.trimmingSpaces().isEmpty {
+            problems.append(("reportedDate", t("error.required")))
+        } else {
+            input.reportedDate = parseDate(reportedDate, "reportedDate")
+        }
+        return input
+    }
+
+    private func save(_ app: App) {
+        guard let session = app.session else { return }
+        let t = app.localizer
+        form.clearMessages()
+        var problems: [(String, String)] = []
+        let input = readInput(app, problems: &problems)
+        let issues = IntakeRules.validate(input, today: app.services.clock.today)
+        for issue in issues where !(issue.field == .birth && problems.contains { $0.0 == "birthDate" }) {
+            var message = t(issue.messageKey)
+            if issue.messageKey == "error.age-range" { message = t("error.age-range", t.number(IntakeRules.maximumEstimatedAge)) }
+            let id = issue.field == .village && village.options.isEmpty && commune.selectedId == nil
+                ? (district.selectedId == nil ? (province.selectedId == nil ? "province" : "district") : "commune")
+                : Self.fieldIds[issue.field] ?? "childNameKm"
+            if issue.isWarning {
+                form.field(id)?.message = FieldMessage(message, isWarning: true)
+            } else {
+                problems.append((id, message))
+            }
+        }
+        for (id, message) in problems { form.field(id)?.message = FieldMessage(message) }
+        if let first = form.fields.first(where: { f in problems.contains { $0.0 == f.id } }) {
+            form.focus(first.id)
+            app.showError(t("form.fix-errors-count", t.number(problems.count)))
+            return
+        }
+        let warnings = issues.filter(\.isWarning)
+        if !warnings.isEmpty && warnings != acknowledgedWarnings {
+            acknowledgedWarnings = warnings
+            app.show(t("form.warnings-save-again"), style: .warning)
+            return
+        }
+        do {
+            let saved = try app.services.cases.createIntake(session, input)
+            app.replaceTop(with: CaseViewScreen(app: app, caseId: saved.id))
+            app.show(t("intake.saved", saved.code), style: .heading)
+        } catch let rejected as IntakeRejected {
+            for issue in rejected.issues {
+                form.field(Self.fieldIds[issue.field] ?? "childNameKm")?.message = FieldMessage(t(issue.messageKey))
+            }
+            app.showError(t("form.fix-errors-count", t.number(rejected.issues.count)))
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        form.render(into: &canvas, at: Rect(row: area.row + 1, col: 1, width: area.width - 2, height: area.height - 1),
+                    env: app.widgetEnvironment)
+    }
+}
