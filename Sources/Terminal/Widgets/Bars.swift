@@ -7,11 +7,12 @@ public enum FunctionKeyBar {
         canvas.fill(row: row, col: 0, width: canvas.size.width)
         var col = 0
         for entry in entries {
-            let need = DisplayWidth.of(entry.key) + DisplayWidth.of(entry.label) + 2
+            let need = DisplayWidth.of(entry.key) + DisplayWidth.of(entry.label) + 3
             if col + need > canvas.size.width { break }
             col += canvas.put(entry.key, row: row, col: col, style: .keyName)
-            col += canvas.put(entry.label, row: row, col: col, style: .plain)
             col += 1
+            col += canvas.put(entry.label, row: row, col: col, style: .plain)
+            col += 2
         }
     }
 }

@@ -1,0 +1,144 @@
+import Testing
+@testable import CaseDomain
+
+let today = LocalDate(year: 2026, month: 11, day: 21)!
+
+@Suite struct LocalDateTests {
+    @Test func parsesDayMonthYearInEitherDigits() throws {
+        #expect(try LocalDate.parse(userInput: "21/11/2026").get() == today)
+        #expect(try LocalDate.parse(userInput: "២១/១១/២០២៦").get() == today)
+        #expect(try LocalDate.parse(userInput: " 1-2-26 ").get() == LocalDate(year: 2026, month: 2, day: 1))
+        #expect(try LocalDate.parse(userInput: "29.02.2024").get() == LocalDate(year: 2024, month: 2, day: 29))
+    }
+
+    @Test func refusesImpossibleAndMalformed() {
+        #expect(LocalDate.parse(userInput: "31/02/2026") == .failure(.impossible))
+        #expect(LocalDate.parse(userInput: "29/02/2025") == .failure(.impossible))
+        #expect(LocalDate.parse(userInput: "12/13/2020") == .failure(.impossible))
+        #expect(LocalDate.parse(userInput: "2026") == .failure(.malformed))
+        #expect(LocalDate.parse(userInput: "a/b/c") == .failure(.malformed))
+        #expect(LocalDate.parse(userInput: "1/1/202") == .failure(.malformed))
+    }
+
+    @Test func isoRoundTripAndAges() {
+        #expect(LocalDate(iso: today.iso) == today)
+        #expect(today.iso == "2026-11-21")
+        let dob = LocalDate(year: 2014, month: 11, day: 22)!
+        #expect(dob.years(until: today) == 11)
+        #expect(LocalDate(year: 2014, month: 11, day: 21)!.years(until: today) == 12)
+    }
+}
+
+@Suite struct PermissionTests {
+    /// DESIGN.md §3, row by row.
+    @Test(arguments: Role.allCases)
+    func matchesTheDesignTable(role: Role) {
+        let expected: [Action: Set<Role>] = [
+            .createIntake: [.volunteer, .socialWorker, .coordinator],
+            .viewOwnCases: [.volunteer, .socialWorker, .coordinator],
+            .recordFollowUp: [.volunteer, .socialWorker, .coordinator],
+            .viewAllCases: [.socialWorker, .coordinator],
+            .assessRisk: [.socialWorker, .coordinator],
+            .assignCase: [.socialWorker, .coordinator],
+            .closeCase: [.socialWorker, .coordinator],
+            .reopenCase: [.socialWorker, .coordinator],
+            .manageReferrals: [.socialWorker, .coordinator],
+            .readProviders: Set(Role.allCases),
+            .editProviders: [.coordinator],
+            .readReports: [.socialWorker, .coordinator],
+            .exportData: [.coordinator],
+            .manageUsers: [.admin], .manageSettings: [.admin], .backupRestore: [.admin],
+        ]
+        for action in Action.allCases {
+            #expect(PermissionPolicy.allows(role, action) == expected[action]!.contains(role), "\(role) \(action)")
+        }
+    }
+
+    @Test func sessionRequireThrows() {
+        let admin = Session(user: UserAccount(id: 1, username: "a", displayName: "A", role: .admin, languageCode: "km",
+                                              isActive: true))
+        #expect(throws: PermissionDenied(role: .admin, action: .createIntake)) { try admin.require(.createIntake) }
+        #expect(throws: Never.self) { try admin.require(.manageUsers) }
+    }
+}
+
+@Suite struct IntakeRuleTests {
+    func valid() -> IntakeInput {
+        var input = IntakeInput()
+        input.childNameKm = "ស្រីពេជ្រ"
+        input.sex = .female
+        input.birth = .dateOfBirth(LocalDate(year: 2014, month: 3, day: 12)!)
+        input.villageCode = "14040201"
+        input.concerns = [.childLabour]
+        input.narrative = "បានឃើញកុមារធ្វើការនៅឡឥដ្ឋ។"
+        input.reporter = .teacher
+        input.reportedDate = today
+        return input
+    }
+
+    @Test func validInputHasNoIssues() {
+        #expect(IntakeRules.validate(valid(), today: today).isEmpty)
+    }
+
+    @Test func emptyInputNamesEveryRequiredField() {
+        let fields = Set(IntakeRules.validate(IntakeInput(), today: today).map(\.field))
+        #expect(fields == [.childNameKm, .sex, .birth, .village, .concerns, .narrative, .reporter])
+    }
+
+    @Test func eitherNameIsEnough() {
+        var input = valid()
+        input.childNameKm = " "
+        input.childNameLatin = "Sreypich"
+        #expect(IntakeRules.validate(input, today: today).isEmpty)
+    }
+
+    @Test func futureDatesAreRefused() {
+        var input = valid()
+        input.birth = .dateOfBirth(LocalDate(year: 2027, month: 1, day: 1)!)
+        input.reportedDate = LocalDate(year: 2026, month: 11, day: 22)
+        let issues = IntakeRules.validate(input, today: today)
+        #expect(issues.contains(FieldIssue(.birth, "error.future-date")))
+        #expect(issues.contains(FieldIssue(.reportedDate, "error.future-date")))
+    }
+
+    @Test func over17WarnsButDoesNotBlock() {
+        var input = valid()
+        input.birth = .estimatedAge(19)
+        #expect(IntakeRules.validate(input, today: today) == [FieldIssue(.birth, "warning.over-17", warning: true)])
+        input.birth = .dateOfBirth(LocalDate(year: 2008, month: 1, day: 1)!)
+        #expect(IntakeRules.validate(input, today: today).allSatisfy { $0.isWarning })
+        input.birth = .estimatedAge(45)
+        #expect(IntakeRules.validate(input, today: today) == [FieldIssue(.birth, "error.age-range")])
+    }
+
+    @Test func villageMustBeAnEightDigitCode() {
+        var input = valid()
+        input.villageCode = "1404"
+        #expect(IntakeRules.validate(input, today: today).map(\.field) == [.village])
+    }
+
+    @Test func birthInfoAges() {
+        #expect(BirthInfo.estimatedAge(7).age(on: today) == 7)
+        #expect(BirthInfo.estimatedAge(7).isEstimated)
+        #expect(!BirthInfo.dateOfBirth(today).isEstimated)
+    }
+}
+
+@Suite struct AccountRuleTests {
+    @Test func usernames() {
+        #expect(UsernameRules.isValid("sok.dara"))
+        #expect(UsernameRules.isValid(" Admin "))
+        #expect(UsernameRules.normalized(" Admin ") == "admin")
+        #expect(!UsernameRules.isValid("ab"))
+        #expect(!UsernameRules.isValid("សុខា"))
+        #expect(!UsernameRules.isValid("has space"))
+    }
+
+    @Test func codesAndLabels() {
+        #expect(CaseCode.make(year: 2026, number: 1) == "KC-2026-0001")
+        #expect(Role.socialWorker.labelKey == "role.social-worker")
+        #expect(RiskLevel.low < RiskLevel.critical)
+        #expect(PasswordRules.isAcceptable("12345678"))
+        #expect(!PasswordRules.isAcceptable("1234567"))
+    }
+}
