@@ -26,9 +26,18 @@ public final class AppDatabase: Sendable {
         return db
     }
 
-    /// A private in-memory database, for tests.
+    /// A migrated in-memory database with the gazetteer, built once per
+    /// process; `inMemory()` copies it with SQLite's backup API.
+    private static let template: Result<DatabaseQueue, any Error> = Result {
+        let queue = try DatabaseQueue(configuration: configuration())
+        try Migrations.migrator.migrate(queue)
+        return queue
+    }
+
+    /// A private, migrated in-memory database, for tests.
     public static func inMemory() throws -> AppDatabase {
         let queue = try DatabaseQueue(configuration: configuration())
+        try template.get().backup(to: queue)
         let db = AppDatabase(writer: queue, path: nil)
         try db.migrate()
         return db

@@ -1,0 +1,297 @@
+import KhmerText
+import Testing
+@testable import Terminal
+
+@MainActor
+func type(_ widget: any Widget, _ text: String) {
+    for key in Key.typing(text) { _ = widget.handle(key) }
+}
+
+@Suite struct EditableTextTests {
+    @Test func cursorMovesByKhmerClusterAndBackspaceRemovesOneCodePoint() {
+        var text = EditableText("ស្ត្រី")
+        #expect(text.cursor == 6)
+        text.moveLeft()
+        #expect(text.cursor == 0, "ស្ត្រី is one cluster")
+        text.moveRight()
+        #expect(text.cursor == 6)
+        text.backspace()
+        #expect(text.text == "ស្ត្រ")
+        text.backspace()
+        #expect(text.text == "ស្ត្")
+    }
+
+    @Test func deleteRemovesTheWholeClusterUnderTheCursor() {
+        var text = EditableText("ខ្មែរ")
+        text.moveHome()
+        text.deleteForward()
+        #expect(text.text == "រ")
+        #expect(text.cursor == 0)
+        text.deleteForward()
+        #expect(text.isEmpty)
+        text.deleteForward()
+        #expect(text.isEmpty)
+    }
+
+    @Test func insertInTheMiddleAndCursorColumn() {
+        var text = EditableText("កម្ពុជា")
+        text.moveHome()
+        text.moveRight()
+        #expect(text.cursorColumn == 1)
+        text.insert("X")
+        #expect(text.text == "កXម្ពុជា")
+        text.moveEnd()
+        #expect(text.cursorColumn == 6)
+    }
+
+    @Test func maxLengthIsEnforced() {
+        var text = EditableText("", maxLength: 3)
+        text.insert("abcdef")
+        #expect(text.text == "abc")
+    }
+}
+
+@MainActor
+@Suite struct TextFieldTests {
+    let env = WidgetEnvironment()
+
+    @Test func numberFieldsTakeKhmerOrWesternDigitsOnly() {
+        let field = TextField(kind: .number)
+        type(field, "1a២ b3")
+        #expect(field.text == "1២3")
+        let date = DateField()
+        type(date, "២១/11/2026x")
+        #expect(date.text == "២១/11/2026")
+        #expect(date.parts?.day == 21 && date.parts?.month == 11 && date.parts?.year == 2026)
+    }
+
+    @Test func longTextScrollsToKeepTheCursorVisible() {
+        let field = TextField()
+        type(field, "ជ្រោយស្នែងក្របីក្រោម ព្រែកចង្ក្រានក្រោម")
+        var canvas = Canvas(size: Size(width: 20, height: 1))
+        field.render(into: &canvas, at: Rect(row: 0, col: 0, width: 10, height: 1), focused: true, env: env)
+        #expect(canvas.rowText(0).contains("ក្រោម"))
+        #expect(!canvas.rowText(0).hasPrefix("ជ្រោយ"))
+        #expect(canvas.cursor == Position(row: 0, col: 9))
+        for _ in 0..<40 { _ = field.handle(.left) }
+        field.render(into: &canvas, at: Rect(row: 0, col: 0, width: 10, height: 1), focused: true, env: env)
+        #expect(canvas.rowText(0).hasPrefix("ជ្រោយ"))
+        #expect(canvas.cursor == Position(row: 0, col: 0))
+    }
+
+    @Test func secretsShowDots() {
+        let field = TextField(kind: .secret)
+        type(field, "pässwörd")
+        var canvas = Canvas(size: Size(width: 12, height: 1))
+        field.render(into: &canvas, at: Rect(row: 0, col: 0, width: 12, height: 1), focused: false, env: env)
+        #expect(canvas.rowText(0).hasPrefix("••••••••"))
+        #expect(!canvas.rowText(0).contains("p"))
+    }
+
+    @Test func textAreaWrapsAndTakesEnter() {
+        let area = TextArea(rows: 3)
+        type(area, "abcdefgh")
+        _ = area.handle(.enter)
+        type(area, "ខ្មែរ")
+        #expect(area.text == "abcdefgh\nខ្មែរ")
+        var canvas = Canvas(size: Size(width: 6, height: 3))
+        area.render(into: &canvas, at: Rect(row: 0, col: 0, width: 6, height: 3), focused: true, env: env)
+        #expect(canvas.rowText(0) == "abcde ")
+        #expect(canvas.rowText(1) == "fgh   ")
+        #expect(canvas.rowText(2).hasPrefix("ខ្មែរ"))
+        #expect(area.handle(.up))
+        #expect(area.handle(.up))
+        #expect(!area.handle(.up))
+        #expect(!area.handle(.tab))
+    }
+}
+
+@MainActor
+@Suite struct ChoiceTests {
+    let provinces = [ChoiceOption(id: "14", labels: ["ព្រៃវែង", "Prey Veng"]),
+                     ChoiceOption(id: "20", labels: ["ស្វាយរៀង", "Svay Rieng"]),
+                     ChoiceOption(id: "21", labels: ["តាកែវ", "Takéo"])]
+
+    @Test func typingFiltersInKhmerOrLatinAndEnterPicks() {
+        let field = ChoiceField(options: provinces)
+        type(field, "svay")
+        #expect(field.isExpanded)
+        _ = field.handle(.enter)
+        #expect(field.selectedId == "20")
+        _ = field.handle(.enter)
+        for key in Key.typing("តាកែ") { _ = field.handle(key) }
+        _ = field.handle(.enter)
+        #expect(field.selectedId == "21")
+        type(field, "takeo")
+        _ = field.handle(.escape)
+        #expect(!field.isExpanded)
+        #expect(field.selectedId == "21")
+    }
+
+    @Test func noMatchPicksNothingAndSaysSo() {
+        let field = ChoiceField(options: provinces)
+        type(field, "zzz")
+        var canvas = Canvas(size: Size(width: 40, height: 10))
+        field.renderOverlay(into: &canvas, anchor: Rect(row: 0, col: 0, width: 30, height: 1),
+                            bounds: Rect(row: 0, col: 0, width: 40, height: 10),
+                            env: WidgetEnvironment(localize: { $0 == "widget.no-match" ? "Nothing matches." : $0 }))
+        #expect(canvas.text.contains("Nothing matches."))
+        _ = field.handle(.enter)
+        #expect(field.selectedId == nil)
+    }
+
+    @Test func labelsFollowTheLanguageIndex() {
+        let field = ChoiceField(options: provinces, selected: "14")
+        var canvas = Canvas(size: Size(width: 30, height: 1))
+        field.render(into: &canvas, at: Rect(row: 0, col: 0, width: 30, height: 1), focused: false,
+                     env: WidgetEnvironment(labelIndex: 0))
+        #expect(canvas.rowText(0).hasPrefix("ព្រៃវែង"))
+        field.render(into: &canvas, at: Rect(row: 0, col: 0, width: 30, height: 1), focused: false,
+                     env: WidgetEnvironment(labelIndex: 1))
+        #expect(canvas.rowText(0).hasPrefix("Prey Veng"))
+    }
+
+    @Test func settingOptionsDropsAStaleSelection() {
+        let field = ChoiceField(options: provinces, selected: "14")
+        field.setOptions(Array(provinces.suffix(1)))
+        #expect(field.selectedId == nil)
+        _ = field.handle(.char(" "))
+        #expect(field.isExpanded)
+    }
+
+    @Test func multiChoiceTogglesWithSpace() {
+        let field = MultiChoiceField(options: provinces)
+        _ = field.handle(.enter)
+        _ = field.handle(.char(" "))
+        _ = field.handle(.down)
+        _ = field.handle(.down)
+        _ = field.handle(.char(" "))
+        _ = field.handle(.enter)
+        #expect(field.selectedIds == ["14", "21"])
+        #expect(!field.isExpanded)
+    }
+}
+
+@MainActor
+final class CountingSource: TableDataSource {
+    var asked = Set<Int>()
+    var preparedThrough = 0
+    let total: Int
+    init(total: Int) { self.total = total }
+    var rowCount: Int { total }
+    func cells(at index: Int) -> [String] {
+        asked.insert(index)
+        return ["\(index)", index % 2 == 0 ? "ស្រីពេជ្រ" : "Dara"]
+    }
+    func prepare(through index: Int) { preparedThrough = max(preparedThrough, index) }
+}
+
+@MainActor
+@Suite struct TableTests {
+    @Test func drawsOnlyVisibleRows() {
+        let source = CountingSource(total: 100_000)
+        let table = Table(columns: [TableColumn("n", width: 6), TableColumn("name", width: 10, flexible: true)])
+        table.source = source
+        var canvas = Canvas(size: Size(width: 40, height: 10))
+        table.render(into: &canvas, at: Rect(row: 0, col: 0, width: 40, height: 10), focused: true, env: WidgetEnvironment())
+        #expect(source.asked == Set(0..<9))
+        _ = table.handle(.pageDown)
+        _ = table.handle(.pageDown)
+        source.asked = []
+        table.render(into: &canvas, at: Rect(row: 0, col: 0, width: 40, height: 10), focused: true, env: WidgetEnvironment())
+        #expect(source.asked.count == 9)
+        #expect(table.selected == 16)
+        #expect(canvas.rowText(9).hasPrefix("16"))
+    }
+
+    @Test func flexibleColumnsShareTheWidthAndAlign() {
+        let table = Table(columns: [TableColumn("a", width: 4), TableColumn("b", width: 5, flexible: true),
+                                    TableColumn("c", width: 5, flexible: true)])
+        #expect(table.widths(total: 30) == [4, 12, 12])
+        let source = CountingSource(total: 3)
+        table.source = source
+        var canvas = Canvas(size: Size(width: 30, height: 4))
+        table.render(into: &canvas, at: Rect(row: 0, col: 0, width: 30, height: 4), focused: false, env: WidgetEnvironment())
+        // Column b starts at 5 whatever script the row holds.
+        #expect(DisplayWidth.of(String(canvas.rowText(1).prefix(5))) == 5)
+        #expect(canvas[1, 5].text.unicodeScalars.first == "ស")
+        #expect(canvas[2, 5].text == "D")
+    }
+
+    @Test func enterActivatesTheSelectedRow() {
+        let source = CountingSource(total: 5)
+        let table = Table(columns: [TableColumn("n", width: 4)])
+        table.source = source
+        var activated: Int?
+        table.onActivate = { activated = $0 }
+        _ = table.handle(.down)
+        _ = table.handle(.end)
+        _ = table.handle(.enter)
+        #expect(activated == 4)
+    }
+}
+
+@MainActor
+@Suite struct FormTests {
+    @Test func focusMovesAndMessagesSitUnderTheirField() {
+        let a = TextField(), b = TextField(), c = ChoiceField(options: [ChoiceOption(id: "x", labels: ["X"])])
+        let form = Form(fields: [FormField(id: "a", label: "A", widget: a, required: true),
+                                 FormField(id: "b", label: "B", widget: b), FormField(id: "c", label: "C", widget: c)])
+        var submitted = false
+        form.onSubmit = { submitted = true }
+        #expect(form.focused?.id == "a")
+        _ = form.handle(.tab)
+        #expect(form.focused?.id == "b")
+        _ = form.handle(.enter)
+        #expect(form.focused?.id == "c")
+        _ = form.handle(.backTab)
+        _ = form.handle(.backTab)
+        #expect(form.focused?.id == "a")
+        form.field("a")?.message = FieldMessage("Required.")
+        var canvas = Canvas(size: Size(width: 40, height: 6))
+        form.render(into: &canvas, at: Rect(row: 0, col: 0, width: 40, height: 6), env: WidgetEnvironment())
+        #expect(canvas.rowText(0).hasPrefix("A *"))
+        #expect(canvas.rowText(1).contains("✗ Required."))
+        #expect(canvas.rowText(2).hasPrefix("B"))
+        form.focus("c")
+        _ = form.handle(.enter)
+        _ = form.handle(.enter)
+        #expect(c.selectedId == "x")
+        _ = form.handle(.enter)
+        _ = form.handle(.escape)
+        #expect(!submitted)
+    }
+
+    @Test func scrollsToKeepTheFocusedFieldVisible() {
+        let fields = (0..<20).map { FormField(id: "f\($0)", label: "Field \($0)", widget: TextField()) }
+        let form = Form(fields: fields)
+        form.focus("f15")
+        var canvas = Canvas(size: Size(width: 40, height: 5))
+        form.render(into: &canvas, at: Rect(row: 0, col: 0, width: 40, height: 5), env: WidgetEnvironment())
+        #expect(canvas.text.contains("Field 15"))
+        #expect(!canvas.text.contains("Field 1 "))
+    }
+}
+
+@MainActor
+@Suite struct DialogAndWrapTests {
+    @Test func confirmDefaultsToNo() {
+        let dialog = ConfirmDialog(message: "Discard?", yesLabel: "Yes", noLabel: "No")
+        #expect(dialog.handle(.enter) == false)
+        #expect(dialog.handle(.right) == nil)
+        #expect(dialog.handle(.enter) == true)
+        #expect(dialog.handle(.char("n")) == false)
+        #expect(dialog.handle(.escape) == false)
+        var canvas = Canvas(size: Size(width: 60, height: 10))
+        dialog.render(into: &canvas, bounds: Rect(row: 0, col: 0, width: 60, height: 10))
+        #expect(canvas.text.contains("Discard?"))
+        #expect(canvas.text.contains("Yes") && canvas.text.contains("No"))
+    }
+
+    @Test func wrapsAtSpacesAndInsideLongKhmer() {
+        #expect(wrapWords("one two three", width: 7) == ["one two", "three"])
+        let lines = wrapWords("ជ្រោយស្នែងក្របីក្រោមព្រែកចង្ក្រានក្រោម", width: 8)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 8 })
+        #expect(lines.joined() == "ជ្រោយស្នែងក្របីក្រោមព្រែកចង្ក្រានក្រោម")
+    }
+}
