@@ -1,0 +1,75 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Localization
+import Terminal
+@testable import KomarApp
+
+let fixedNow = Date(timeIntervalSince1970: 1_795_262_400)  // 21 Nov 2026, noon UTC
+
+/// An app on the in-memory terminal with a fixed clock and a cheap KDF;
+/// tests type keys and read the screen as a user would.
+@MainActor
+final class Harness {
+    let backend: MemoryBackend
+    let services: KomarServices
+    let app: App
+
+    init(size: Size = Size(width: 80, height: 24), setUp: Bool = true, language: Language = .km,
+         demoAccounts: [DemoAccount] = []) throws {
+        backend = MemoryBackend(size: size)
+        services = KomarServices(database: try AppDatabase.inMemory(), hasher: PasswordHasher(rounds: 1_000),
+                                 clock: Clock(now: { fixedNow }))
+        if setUp {
+            try services.accounts.setUp(SetupInput(
+                organisation: "Test NGO", provinceCode: "14", districtCode: "1404", adminUsername: "admin",
+                adminDisplayName: "Admin", adminPassword: "password1", languageCode: language.rawValue))
+            for (name, display, role) in [("sreymom", "ស្រីមុំ", Role.volunteer), ("pov", "ពៅ", .volunteer),
+                                          ("dara", "ចាន់ ដារ៉ា", .socialWorker)] {
+                try services.accounts.addUser(by: nil, username: name, displayName: display, role: role,
+                                              password: "password1", languageCode: language.rawValue)
+            }
+        }
+        app = App(backend: backend, services: services, language: language, demoAccounts: demoAccounts)
+        app.start()
+    }
+
+    var screen: String { backend.screenText }
+
+    func press(_ keys: Key...) { app.process(keys) }
+
+    func type(_ text: String) { app.process(Key.typing(text)) }
+
+    /// Logs in through the login screen, as a person would.
+    func logIn(_ username: String, _ password: String = "password1") {
+        type(username)
+        press(.tab)
+        type(password)
+        press(.enter)
+    }
+
+    /// Fills the intake form: Khmer name, Latin name, female, an estimated
+    /// age, a village in Kanhchriech (Prey Veng), two concerns, a narrative
+    /// and a reporter.
+    func fillIntake(nameKm: String = "ស្រីពេជ្រ ប្រាក់", nameLatin: String = "Sreypich Prak", age: String = "១២") {
+        type(nameKm)
+        press(.tab)
+        type(nameLatin)
+        press(.tab, .enter, .enter, .tab, .tab)     // sex: first option (female)
+        type(age)
+        press(.tab, .tab, .tab)                      // province and district come from the office settings
+        type("kanh")
+        press(.enter, .tab, .enter, .enter, .tab)    // commune Kanhchriech, its first village
+        press(.enter, .char(" "), .down, .down, .down, .down, .char(" "), .enter, .tab)
+        type("កុមារីត្រូវបានគេសន្យាការងារនៅប្រទេសថៃ។")
+        press(.tab, .enter, .enter)                  // reporter: CPC member
+    }
+
+    /// All cases in the database, as a social worker sees them.
+    func allCases() throws -> [CaseSummary] {
+        guard case .success(let worker) = try services.accounts.logIn(username: "dara", password: "password1") else {
+            return []
+        }
+        return try services.cases.listCases(worker, limit: 1_000)
+    }
+}

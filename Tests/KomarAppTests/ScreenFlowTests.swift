@@ -1,0 +1,284 @@
+import CaseDomain
+import CaseStore
+import Localization
+import Terminal
+import Testing
+@testable import KomarApp
+
+@MainActor
+@Suite struct SetupAndLoginFlowTests {
+    @Test func firstRunSetupThenLogin() throws {
+        let h = try Harness(setUp: false)
+        #expect(h.screen.contains("ការរៀបចំដំបូង"))
+        h.type("អង្គការជំនួយកុមារ")
+        h.press(.tab)
+        h.type("prey")
+        h.press(.enter, .tab)
+        h.type("kanh")
+        h.press(.enter, .tab)
+        h.type("Admin")
+        h.press(.tab)
+        h.type("ប្រធាន Admin")
+        h.press(.tab)
+        h.type("secret12")
+        h.press(.tab)
+        h.type("secret12")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "login.title")
+        #expect(h.screen.contains("ការរៀបចំបានបញ្ចប់។ សូមចូលប្រើជា admin។"))
+        #expect(h.screen.contains("អង្គការជំនួយកុមារ"))
+        #expect(try h.services.accounts.setting("office_district") == "1404")
+        h.type("secret12")
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "home.title")
+        #expect(h.screen.contains("សូមស្វាគមន៍ ប្រធាន Admin"))
+        #expect(h.screen.contains("អ្នកគ្រប់គ្រងប្រព័ន្ធ"))
+    }
+
+    @Test func setupShowsEachProblemUnderItsField() throws {
+        let h = try Harness(setUp: false, language: .en)
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ Required."))
+        #expect(h.screen.contains("✗ Use 3–32 characters"))
+        #expect(h.screen.contains("Please correct the fields marked ✗."))
+        h.type("NGO")
+        h.press(.tab, .tab, .tab)
+        h.type("admin")
+        h.press(.tab)
+        h.type("Admin")
+        h.press(.tab)
+        h.type("longenough")
+        h.press(.tab)
+        h.type("different")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ The two passwords are not the same."))
+        #expect(h.app.topScreenTitleKey == "setup.title")
+        #expect(try !h.services.accounts.isSetUp())
+    }
+
+    @Test func failedLoginSaysSoWithoutSayingWhichPart() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom", "wrong-password")
+        #expect(h.screen.contains("Username or password is not correct."))
+        #expect(h.screen.contains("sreymom"))
+        #expect(h.app.loggedInUser == nil)
+        h.press(.backTab, .ctrl("u"))
+        h.logIn("nobody", "password1")
+        #expect(h.screen.contains("Username or password is not correct."))
+    }
+
+    @Test func loginUsesTheUsersLanguageAndShowsRole() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        #expect(h.screen.contains("Welcome, ចាន់ ដារ៉ា"))
+        #expect(h.screen.contains("Role: Social worker"))
+        #expect(h.screen.contains("1  New intake"))
+        #expect(h.screen.contains("2  Cases"))
+    }
+
+    @Test func demoLoginScreenListsTheAccounts() throws {
+        let h = try Harness(language: .en, demoAccounts: [DemoAccount(username: "volunteer", password: "demo1234",
+                                                                      role: .volunteer)])
+        #expect(h.screen.contains("volunteer / demo1234"))
+        #expect(h.screen.contains("Demo accounts"))
+    }
+}
+
+@MainActor
+@Suite struct IntakeFlowTests {
+    @Test func volunteerRecordsAKhmerCaseAndFindsItInTheList() throws {
+        let h = try Harness()
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        #expect(h.app.topScreenTitleKey == "intake.title")
+        h.fillIntake()
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(h.screen.contains("បានរក្សាទុកករណី KC-2026-0001។"))
+        #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់"))
+        #expect(h.screen.contains("ព្រៃវែង › កញ្ជ្រៀច › កញ្ជ្រៀច"))
+        #expect(h.screen.contains("១២ ឆ្នាំ (ប៉ាន់ស្មាន)"))
+        h.press(.escape)
+        #expect(h.app.topScreenTitleKey == "home.title")
+        h.press(.char("2"))
+        #expect(h.screen.contains("KC-2026-0001 ស្រីពេជ្រ ប្រាក់"))
+        #expect(h.screen.contains("ករណីចំនួន ១"))
+        let saved = try h.allCases()
+        #expect(saved.count == 1)
+        #expect(saved[0].childNameKm == "ស្រីពេជ្រ ប្រាក់")
+        #expect(saved[0].villageCode.hasPrefix("140402"))
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "case.title")
+    }
+
+    @Test func missingFieldsAreMarkedAndNothingTypedIsLost() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("ស្រីពេជ្រ")
+        h.press(.function(2))
+        #expect(h.screen.contains("fields need attention"))
+        #expect(h.screen.contains("✗ Required."))
+        #expect(h.screen.contains("✗ Give a date of birth or an estimated age."))
+        #expect(h.screen.contains("ស្រីពេជ្រ"))
+        #expect(h.app.topScreenTitleKey == "intake.title")
+        #expect(try h.allCases().isEmpty)
+    }
+
+    @Test func impossibleAndFutureDatesAreExplainedNextToTheField() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake(age: "")
+        for _ in 0..<8 { h.press(.backTab) }          // from "Reported by" back to "Date of birth"
+        h.type("៣១/០២/២០២០")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ This date does not exist."))
+        #expect(h.screen.contains("៣១/០២/២០២០"))
+        h.press(.ctrl("u"))
+        h.type("1/1/2030")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ This date is in the future."))
+        h.press(.ctrl("u"))
+        h.type("12/3/2014")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(h.screen.contains("born 12 Mar 2014"))
+    }
+
+    @Test func over17WarnsAndASecondSaveKeepsIt() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake(age: "19")
+        h.press(.function(2))
+        #expect(h.screen.contains("⚠ Over 17: is this a child case?"))
+        #expect(h.screen.contains("Press F2 again to save anyway."))
+        #expect(try h.allCases().isEmpty)
+        h.press(.function(2))
+        #expect(try h.allCases().count == 1)
+    }
+
+    @Test func languageSwitchKeepsWhatIsTyped() throws {
+        let h = try Harness()
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("ស្រីពេជ្រ")
+        #expect(h.screen.contains("ឈ្មោះកុមារ (ខ្មែរ)"))
+        h.press(.function(6))
+        #expect(h.screen.contains("Child's name (Khmer)"))
+        #expect(h.screen.contains("ស្រីពេជ្រ"))
+        #expect(h.screen.contains("F6 ខ្មែរ"))
+        h.press(.function(6))
+        #expect(h.screen.contains("ឈ្មោះកុមារ (ខ្មែរ)"))
+        #expect(h.app.currentLanguage == .km)
+    }
+
+    @Test func escapeAsksBeforeDiscarding() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("Dara")
+        h.press(.escape)
+        #expect(h.screen.contains("Discard what you typed on this screen?"))
+        h.press(.char("n"))
+        #expect(h.app.topScreenTitleKey == "intake.title")
+        #expect(h.screen.contains("Dara"))
+        h.press(.function(10), .right, .enter)
+        #expect(h.app.topScreenTitleKey == "home.title")
+    }
+
+    @Test func resizeToTooSmallAndBackKeepsTheForm() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("ស្រីពេជ្រ")
+        h.backend.resize(to: Size(width: 60, height: 20))
+        h.app.process(h.backend.readKey()!)
+        #expect(h.screen.contains("Please enlarge the terminal to at least 80×24. It is now"))
+        #expect(h.screen.contains("60×20. F10 quits."))
+        h.type("xyz")      // ignored while too small
+        h.backend.resize(to: Size(width: 100, height: 30))
+        h.app.process(h.backend.readKey()!)
+        #expect(h.screen.contains("ស្រីពេជ្រ"))
+        #expect(!h.screen.contains("xyz"))
+        #expect(h.backend.lastFrame.size == Size(width: 100, height: 30))
+    }
+
+    @Test func helpIsGeneratedFromTheScreensBindings() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"), .function(1))
+        #expect(h.app.topScreenTitleKey == "help.title")
+        #expect(h.screen.contains("Keys on the screen “New intake”"))
+        #expect(h.screen.contains("F2      Save."))
+        #expect(h.screen.contains("Esc 1 = F1"))
+        h.press(.escape)
+        #expect(h.app.topScreenTitleKey == "intake.title")
+        #expect(h.screen.contains("F1 Help  F2 Save"))
+    }
+}
+
+@MainActor
+@Suite struct RoleAndNavigationTests {
+    @Test func volunteersSeeOnlyTheirCasesSocialWorkersAll() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2), .escape, .ctrl("l"))
+        #expect(h.app.topScreenTitleKey == "login.title")
+        h.logIn("pov")
+        h.press(.char("2"))
+        #expect(h.screen.contains("0 cases"))
+        #expect(h.screen.contains("No cases yet"))
+        h.press(.escape, .ctrl("l"))
+        h.logIn("dara")
+        h.press(.char("2"))
+        #expect(h.screen.contains("1 cases"))
+        #expect(h.screen.contains("Sreypich Prak"))
+    }
+
+    @Test func adminsGetNoCaseMenuButTheAuditLog() throws {
+        let h = try Harness(language: .en)
+        h.logIn("admin")
+        #expect(!h.screen.contains("New intake"))
+        #expect(h.screen.contains("Audit log"))
+        h.press(.char("1"))
+        #expect(h.app.topScreenTitleKey == "audit.title")
+        #expect(h.screen.contains("The audit chain is intact"))
+        #expect(h.screen.contains("login"))
+    }
+
+    @Test func f10QuitsFromHomeAndCtrlCAsksWhenSomethingIsUnsaved() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("x")
+        h.press(.ctrl("c"))
+        #expect(h.screen.contains("Quit Komar? Unsaved changes will be lost."))
+        h.press(.escape)
+        #expect(h.app.isRunning)
+        h.press(.ctrl("u"), .escape)
+        #expect(h.app.topScreenTitleKey == "home.title")
+        h.press(.function(10))
+        #expect(!h.app.isRunning)
+    }
+}
+
+@Suite struct CodeListLabelTests {
+    /// Every code of every list has a label in both languages.
+    @Test func everyCodeHasKhmerAndEnglishLabels() {
+        let table = StringTable.shipped
+        var keys: [String] = []
+        func add<C: CodeList>(_ type: C.Type) { keys += C.allCases.map(\.labelKey) }
+        add(Role.self); add(Sex.self); add(Concern.self); add(Reporter.self); add(CaseStatus.self)
+        add(RiskLevel.self); add(ClosureReason.self); add(IDPoorStatus.self); add(HouseholdStatus.self)
+        add(FollowUpType.self); add(FollowUpStatus.self); add(ReferralStatus.self)
+        for key in keys {
+            for language in Language.allCases {
+                #expect(!(table.text(key, language) ?? "").isEmpty, "\(key) lacks \(language)")
+            }
+        }
+    }
+}
