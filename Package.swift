@@ -54,6 +54,6 @@ let package = Package(
             name: "KomarAppTests",
             dependencies: ["KomarApp", "Terminal", "CaseStore", "CaseDomain", "Localization"],
             swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["komar"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["komar", "CaseStore", "CaseDomain"], swiftSettings: strict),
     ]
 )

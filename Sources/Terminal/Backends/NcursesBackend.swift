@@ -35,6 +35,14 @@ public final class NcursesBackend: TerminalBackend {
             throw TerminalError.notUTF8(locale: name)
         }
         guard isatty(0) != 0, isatty(1) != 0 else { throw TerminalError.notATerminal }
+        // ncurses reports resizes only if SIGWINCH is at its default when it
+        // starts; a launcher may have left it ignored or blocked.
+        _ = signal(SIGWINCH, SIG_DFL)
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGWINCH)
+        for sig in SignalWatcher.watched { sigaddset(&unblock, sig) }
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
         guard let scr = komar_newterm() else {
             let term = getenv("TERM").map { String(cString: $0) } ?? ""
             throw TerminalError.cannotStart(term: term)

@@ -1,0 +1,200 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Testing
+
+/// The real binary in a real (tmux) terminal. Serialized: each test starts
+/// programs that hash passwords at full cost.
+@Suite(.serialized) struct EndToEndTests {
+    /// komar under a shell that reports its exit status on the screen
+    /// (the shell, not tmux, reaps it).
+    func komarCommand(_ db: String) -> String {
+        let inner = "\(quoted(komarBinary.path)) --db \(quoted(db)); echo \"komar exited with $?\"; sleep 30"
+        return "env LANG=C.UTF-8 TERM=xterm-256color sh -c \(quoted(inner))"
+    }
+
+    @Test func initLoginKhmerIntakeListQuitAndTheRowIsStored() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        let created = try komar(["init", "--db", db, "--org", "អង្គការកុមារ", "--admin", "admin"], input: "admin-pass\n")
+        #expect(created.status == 0, "\(created.stderr)")
+        let added = try komar(["user", "add", "--db", db, "--username", "sreymom", "--display-name", "ស្រីមុំ",
+                               "--role", "volunteer"], input: "volunteer-pass\n")
+        #expect(added.status == 0, "\(added.stderr)")
+
+        let tmux = try TmuxSession(command: komarCommand(db))
+        try tmux.waitFor("ឈ្មោះអ្នកប្រើ")
+        try tmux.type("sreymom")
+        try tmux.press("Tab")
+        try tmux.type("volunteer-pass")
+        try tmux.press("Enter")
+        try tmux.waitFor("សូមស្វាគមន៍ ស្រីមុំ")
+        // Esc then a digit is an F-key: Esc 1 opens help.
+        try tmux.press("Escape")
+        try tmux.type("1")
+        try tmux.waitFor("ជំនួយ")
+        try tmux.press("Escape")
+        try tmux.waitFor("ទទួលករណីថ្មី")
+        try tmux.type("1")
+        try tmux.waitFor("ឈ្មោះកុមារ (ខ្មែរ)")
+        try tmux.type("ស្រីពេជ្រ ប្រាក់")
+        try tmux.press("Tab")
+        try tmux.type("Sreypich Prak")
+        try tmux.press("Tab", "Enter", "Enter", "Tab")
+        try tmux.type("១២/០៣/២០១៤")
+        try tmux.press("Tab", "Tab")
+        try tmux.type("ព្រៃវែង")
+        try tmux.press("Enter", "Tab")
+        try tmux.type("កញ្ជ្រៀ")
+        try tmux.press("Enter", "Tab")
+        try tmux.type("kanh")
+        try tmux.press("Enter", "Tab", "Enter", "Enter", "Tab")
+        try tmux.press("Enter", "Space", "Down", "Down", "Down", "Down", "Down", "Space", "Enter", "Tab")
+        try tmux.type("កុមារីត្រូវបានគេសន្យាការងារនៅប្រទេសថៃ។")
+        try tmux.press("Tab", "Enter", "Enter")
+        try tmux.press("F2")
+        let saved = try tmux.waitFor("បានរក្សាទុកករណី KC-")
+        #expect(saved.contains("ព្រៃវែង › កញ្ជ្រៀច › កញ្ជ្រៀច"))
+        #expect(saved.contains("កើតថ្ងៃទី ១២ មីនា ២០១៤"))
+        try tmux.press("Escape")
+        try tmux.waitFor("ទទួលករណីថ្មី")
+        try tmux.type("2")
+        let list = try tmux.waitFor("ស្រីពេជ្រ ប្រាក់")
+        #expect(list.contains("Sreypich Prak"))
+        try tmux.press("F6")
+        try tmux.waitFor("Name (Latin)")
+        try tmux.press("F10")
+        try tmux.waitFor("New intake")
+        try tmux.press("F10")
+        try tmux.waitFor("komar exited with 0")
+        #expect(try tmux.format("alternate_on") == "0", "terminal left in the alternate screen")
+
+        let services = KomarServices(database: try AppDatabase.open(path: db))
+        guard case .success(let me) = try services.accounts.logIn(username: "sreymom", password: "volunteer-pass") else {
+            Issue.record("cannot log in to check the database")
+            return
+        }
+        let cases = try services.cases.listCases(me)
+        #expect(cases.count == 1)
+        #expect(cases.first?.childNameKm == "ស្រីពេជ្រ ប្រាក់")
+        #expect(cases.first?.villageCode.hasPrefix("140402") == true)
+        #expect(try services.accounts.organisation() == "អង្គការកុមារ")
+    }
+
+    @Test func firstRunSetupInTheTerminalThenSigtermRestoresIt() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("new/komar.sqlite").path
+        let tmux = try TmuxSession(command: komarCommand(db))
+        try tmux.waitFor("ការរៀបចំដំបូង")
+        try tmux.press("F6")
+        try tmux.waitFor("First-run setup")
+        try tmux.type("Svay Rieng Child Aid")
+        try tmux.press("Tab")
+        try tmux.type("svay")
+        try tmux.press("Enter", "Tab", "Tab")
+        try tmux.type("admin")
+        try tmux.press("Tab")
+        try tmux.type("Director")
+        try tmux.press("Tab")
+        try tmux.type("longpassword")
+        try tmux.press("Tab")
+        try tmux.type("longpassword")
+        try tmux.press("F2")
+        try tmux.waitFor("Setup complete. Log in as admin.")
+        #expect(try tmux.format("alternate_on") == "1")
+        let shell = try tmux.format("pane_pid")
+        let komarPid = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!komarPid.isEmpty)
+        try run("/bin/kill", ["-TERM", komarPid])
+        try tmux.waitFor("komar exited with 0")
+        #expect(try tmux.format("alternate_on") == "0", "terminal left in the alternate screen after SIGTERM")
+        let mode = try FileManager.default.attributesOfItem(atPath: db)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func tooSmallTerminalGetsAMessageAndResizeRecovers() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        let tmux = try TmuxSession(command: komarCommand(db), width: 60, height: 20)
+        try tmux.waitFor("សូមពង្រីកផ្ទាំងបញ្ជា")
+        try tmux.call(["resize-window", "-t", "e2e", "-x", "90", "-y", "26"])
+        try tmux.waitFor("ការរៀបចំដំបូង")
+        try tmux.press("F10")
+        try tmux.waitFor("komar exited with 0")
+    }
+}
+
+@Suite struct CommandLineTests {
+    @Test func versionAndHelp() throws {
+        let version = try komar(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+        let help = try komar(["--help"])
+        #expect(help.status == 0)
+        for word in ["init", "user", "demo", "komar --demo", "komar --db PATH"] {
+            #expect(help.stdout.contains(word), "\(word)")
+        }
+    }
+
+    @Test func badArgumentsFailWithAMessage() throws {
+        let bogus = try komar(["--bogus"])
+        #expect(bogus.status != 0)
+        #expect(bogus.stderr.contains("Unknown option '--bogus'"))
+        let role = try komar(["user", "add", "--db", "/tmp/x.sqlite", "--username", "a", "--display-name", "A",
+                              "--role", "boss"])
+        #expect(role.status != 0)
+        #expect(role.stderr.contains("--role must be one of"))
+    }
+
+    @Test func missingDatabaseAndNonUTF8LocaleFailWithOneLine() throws {
+        let missing = try komar(["user", "add", "--db", "/nonexistent/komar.sqlite", "--username", "sok",
+                                 "--display-name", "Sok", "--role", "volunteer"], input: "password1\n")
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "komar: no database at /nonexistent/komar.sqlite (create one with 'komar init')\n")
+        let latin1 = try komar(["demo", "--db", "/tmp/never.sqlite"], environment: ["LANG": "C", "LC_ALL": "C"])
+        #expect(latin1.status == 1)
+        #expect(latin1.stderr.hasPrefix("komar: the locale 'C' is not UTF-8"))
+        #expect(latin1.stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func initRefusesASecondSetupAndBadPasswords() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("k.sqlite").path
+        let short = try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin"], input: "short\n")
+        #expect(short.status == 1)
+        #expect(short.stderr.contains("at least 8 characters"))
+        #expect(try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin", "--language", "en"],
+                          input: "password1\n").status == 0)
+        let again = try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin"], input: "password1\n")
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already set up"))
+        let noPassword = try komar(["user", "add", "--db", db, "--username", "sok", "--display-name", "Sok",
+                                    "--role", "social-worker"])
+        #expect(noPassword.status == 1)
+        #expect(noPassword.stderr.contains("no password"))
+        let duplicate = try komar(["user", "add", "--db", db, "--username", "ADMIN", "--display-name", "X",
+                                   "--role", "admin"], input: "password1\n")
+        #expect(duplicate.status == 1)
+        #expect(duplicate.stderr.contains("already taken"))
+    }
+
+    @Test func demoFillsADatabaseWithEveryRole() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("demo.sqlite").path
+        let result = try komar(["demo", "--db", db, "--cases", "25"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let services = KomarServices(database: try AppDatabase.open(path: db))
+        guard case .success(let worker) = try services.accounts.logIn(username: "socialworker",
+                                                                     password: DemoData.password) else {
+            Issue.record("demo social worker cannot log in")
+            return
+        }
+        #expect(try services.cases.countCases(worker) == 25)
+    }
+}
