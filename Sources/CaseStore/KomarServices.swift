@@ -1,0 +1,18 @@
+/// The services the app's screens use, over one database.
+public struct KomarServices: Sendable {
+    public let database: AppDatabase
+    public let accounts: AccountService
+    public let cases: CaseService
+    public let gazetteer: GazetteerService
+    public let audit: AuditService
+    public let clock: Clock
+
+    public init(database: AppDatabase, hasher: PasswordHasher = PasswordHasher(), clock: Clock = .system) {
+        self.database = database
+        self.clock = clock
+        accounts = AccountService(database: database, hasher: hasher, clock: clock)
+        cases = CaseService(database: database, clock: clock)
+        gazetteer = GazetteerService(database: database)
+        audit = AuditService(database: database)
+    }
+}
