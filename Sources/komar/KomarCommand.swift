@@ -114,7 +114,10 @@ struct Open: ParsableCommand {
             let path = demo ? DatabaseLocation.demoPath() : database.path
             let db = try openDatabase(path)
             let services = KomarServices(database: db)
-            if demo, try !services.accounts.isSetUp() { try DemoData.fill(services) }
+            if demo, try !services.accounts.isSetUp() {
+                FileHandle.standardError.write(Data("Preparing the demo database at \(path)…\n".utf8))
+                try DemoData.fill(services)
+            }
             let language = Language(code: (try? services.accounts.defaultLanguage()) ?? "km")
             let accounts = demo ? DemoData.accounts.map {
                 DemoAccount(username: $0.username, password: DemoData.password, role: $0.role)
