@@ -5,6 +5,7 @@ public struct KomarServices: Sendable {
     public let cases: CaseService
     public let gazetteer: GazetteerService
     public let audit: AuditService
+    public let drafts: DraftService
     public let clock: Clock
 
     public init(database: AppDatabase, hasher: PasswordHasher = PasswordHasher(), clock: Clock = .system) {
@@ -14,5 +15,6 @@ public struct KomarServices: Sendable {
         cases = CaseService(database: database, clock: clock)
         gazetteer = GazetteerService(database: database)
         audit = AuditService(database: database)
+        drafts = DraftService(database: database, clock: clock)
     }
 }

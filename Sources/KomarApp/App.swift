@@ -159,17 +159,23 @@ public final class App {
             if self.stack.count > 1 { self.pop() } else { self.quitNow() }
         }
         if top.hasUnsavedChanges {
-            confirm(localizer("confirm.discard"), then: leave)
+            confirm(localizer("confirm.discard")) { [unowned self] in
+                top.discardChanges(app: self)
+                leave()
+            }
         } else {
             leave()
         }
     }
 
     func requestQuit() {
-        if stack.contains(where: \.hasUnsavedChanges) {
-            confirm(localizer("confirm.quit-discard")) { [unowned self] in self.quitNow() }
-        } else {
+        let unsaved = stack.filter(\.hasUnsavedChanges)
+        if unsaved.isEmpty {
             quitNow()
+        } else if unsaved.allSatisfy(\.keepsDraft) {
+            confirm(localizer("confirm.quit-draft")) { [unowned self] in self.quitNow() }
+        } else {
+            confirm(localizer("confirm.quit-discard")) { [unowned self] in self.quitNow() }
         }
     }
 
@@ -189,6 +195,22 @@ public final class App {
         session = newSession
         localizer.language = Language(code: newSession.user.languageCode)
         setRoot(HomeScreen(app: self))
+        offerDraft()
+    }
+
+    /// After a crash, a kill or a power cut: offer to go back to the
+    /// unsaved intake. Saying no keeps it; New intake opens it again.
+    private func offerDraft() {
+        guard let session, session.may(.createIntake) else { return }
+        do {
+            guard let draft = try services.drafts.load(session, form: IntakeDraft.form) else { return }
+            let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: draft.updatedAt)
+            let when = localizer.longDate(year: c.year!, month: c.month!, day: c.day!) + " "
+                + localizer.digitsForDisplay(String(format: "%02d:%02d", c.hour!, c.minute!))
+            confirm(localizer("draft.offer", when)) { [unowned self] in self.push(IntakeScreen(app: self)) }
+        } catch {
+            report(error)
+        }
     }
 
     func logOut() {

@@ -11,6 +11,11 @@ protocol Screen: AnyObject {
     var bindings: [KeyBinding] { get }
     /// True when leaving would lose something typed; Esc/F10 then ask first.
     var hasUnsavedChanges: Bool { get }
+    /// True when what is typed is saved as a draft as the user types, so
+    /// quitting keeps it for the next login.
+    var keepsDraft: Bool { get }
+    /// The user chose to discard what they typed: drop any draft.
+    func discardChanges(app: App)
     func render(into canvas: inout Canvas, area: Rect, app: App)
     /// Returns true when the key was used.
     func handle(_ key: Key, app: App) -> Bool
@@ -18,6 +23,8 @@ protocol Screen: AnyObject {
 
 extension Screen {
     var hasUnsavedChanges: Bool { false }
+    var keepsDraft: Bool { false }
+    func discardChanges(app: App) {}
 }
 
 /// Bindings shared by several screens, declared once.

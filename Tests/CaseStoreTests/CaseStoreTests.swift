@@ -312,3 +312,21 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         #expect(try services.audit.firstBrokenRow() == 3)
     }
 }
+
+@Suite struct DraftTests {
+    @Test func draftsAreSavedReplacedAndDiscardedPerUserAndForm() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let mom = try session(services, "sreymom", .volunteer)
+        let pov = try session(services, "pov", .volunteer)
+        #expect(try services.drafts.load(mom, form: "intake") == nil)
+        try services.drafts.save(mom, form: "intake", payload: "{\"a\":1}")
+        try services.drafts.save(mom, form: "intake", payload: "{\"a\":2}")
+        #expect(try services.drafts.load(mom, form: "intake")?.payload == "{\"a\":2}")
+        #expect(try services.drafts.load(mom, form: "intake")?.updatedAt == fixedNow)
+        #expect(try services.drafts.load(pov, form: "intake") == nil)
+        #expect(try services.drafts.load(mom, form: "other") == nil)
+        try services.drafts.discard(mom, form: "intake")
+        #expect(try services.drafts.load(mom, form: "intake") == nil)
+    }
+}

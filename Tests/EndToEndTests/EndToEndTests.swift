@@ -115,6 +115,49 @@ import Testing
         #expect(mode == 0o600)
     }
 
+    @Test func aDraftSurvivesKillNine() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        #expect(try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin", "--language", "en"],
+                          input: "admin-pass\n").status == 0)
+        #expect(try komar(["user", "add", "--db", db, "--username", "sreymom", "--display-name", "Sreymom",
+                           "--role", "volunteer", "--language", "en"], input: "volunteer-pass\n").status == 0)
+        let first = try TmuxSession(command: komarCommand(db))
+        try first.waitFor("Username")
+        try first.type("sreymom")
+        try first.press("Tab")
+        try first.type("volunteer-pass")
+        try first.press("Enter")
+        try first.waitFor("New intake")
+        try first.type("1")
+        try first.waitFor("Child's name (Khmer)")
+        try first.type("ជ្រោយស្នែង")
+        try first.press("Tab")
+        try first.type("Chroy Sneng")
+        try first.press("Tab", "Tab", "Tab")
+        try first.type("៩")
+        try first.waitFor("Chroy Sneng")
+        let shell = try first.format("pane_pid")
+        let pid = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try run("/bin/kill", ["-KILL", pid])
+        try first.waitFor("komar exited with 137")
+
+        let second = try TmuxSession(command: komarCommand(db))
+        try second.waitFor("Username")
+        try second.type("sreymom")
+        try second.press("Tab")
+        try second.type("volunteer-pass")
+        try second.press("Enter")
+        try second.waitFor("An unsaved intake from")
+        try second.type("y")
+        let restored = try second.waitFor("Your unsaved intake was restored.")
+        #expect(restored.contains("ជ្រោយស្នែង"))
+        #expect(restored.contains("Chroy Sneng"))
+        #expect(restored.contains("៩"))
+    }
+
     @Test func tooSmallTerminalGetsAMessageAndResizeRecovers() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

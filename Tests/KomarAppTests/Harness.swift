@@ -34,6 +34,15 @@ final class Harness {
         app.start()
     }
 
+    /// A second app on the same database: what the next start sees after
+    /// the first one crashed or was killed.
+    init(restartOf other: Harness) {
+        backend = MemoryBackend(size: other.backend.size)
+        services = other.services
+        app = App(backend: backend, services: services, language: other.app.currentLanguage)
+        app.start()
+    }
+
     var screen: String { backend.screenText }
 
     func press(_ keys: Key...) { app.process(keys) }

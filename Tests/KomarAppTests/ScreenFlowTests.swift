@@ -220,6 +220,82 @@ import Testing
 }
 
 @MainActor
+@Suite struct DraftFlowTests {
+    @Test func aCrashLosesNothingTypedAndTheNextLoginOffersTheDraft() throws {
+        let first = try Harness(language: .en)
+        first.logIn("sreymom")
+        first.press(.char("1"))
+        first.fillIntake()
+        // The first app is gone without saving or quitting: a crash.
+        let second = Harness(restartOf: first)
+        second.logIn("sreymom")
+        #expect(second.screen.contains("An unsaved intake from 21 Nov 2026"))
+        #expect(second.screen.contains("Continue it now?"))
+        second.press(.char("y"))
+        #expect(second.app.topScreenTitleKey == "intake.title")
+        #expect(second.screen.contains("ស្រីពេជ្រ ប្រាក់"))
+        #expect(second.screen.contains("Prey Veng"))
+        #expect(second.screen.contains("Kanhchriech"))
+        #expect(second.screen.contains("Physical abuse, Child labour"))
+        #expect(second.screen.contains("កុមារីត្រូវបានគេសន្យាការងារនៅប្រទេសថៃ។"))
+        #expect(second.screen.contains("CPC member"))
+        second.press(.function(2))
+        #expect(second.app.topScreenTitleKey == "case.title")
+        #expect(try second.allCases().count == 1)
+        // Saved: nothing is offered any more.
+        let third = Harness(restartOf: second)
+        third.logIn("sreymom")
+        #expect(!third.screen.contains("unsaved intake"))
+    }
+
+    @Test func sayingNoKeepsTheDraftForNewIntake() throws {
+        let first = try Harness(language: .en)
+        first.logIn("sreymom")
+        first.press(.char("1"))
+        first.type("Dara")
+        let second = Harness(restartOf: first)
+        second.logIn("sreymom")
+        second.press(.char("n"))
+        #expect(second.app.topScreenTitleKey == "home.title")
+        second.press(.char("1"))
+        #expect(second.screen.contains("Your unsaved intake was restored."))
+        #expect(second.screen.contains("Dara"))
+    }
+
+    @Test func discardingOnPurposeDropsTheDraftAndQuittingKeepsIt() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("Dara")
+        h.press(.escape, .char("y"))
+        let after = Harness(restartOf: h)
+        after.logIn("sreymom")
+        #expect(!after.screen.contains("unsaved intake"))
+        after.press(.char("1"))
+        after.type("Sokha")
+        after.press(.ctrl("c"))
+        #expect(after.screen.contains("What you typed is kept as a draft"))
+        after.press(.char("y"))
+        #expect(!after.app.isRunning)
+        let next = Harness(restartOf: after)
+        next.logIn("sreymom")
+        #expect(next.screen.contains("An unsaved intake"))
+    }
+
+    @Test func draftsAreEachUsersOwn() throws {
+        let first = try Harness(language: .en)
+        first.logIn("sreymom")
+        first.press(.char("1"))
+        first.type("Dara")
+        let second = Harness(restartOf: first)
+        second.logIn("pov")
+        #expect(!second.screen.contains("unsaved intake"))
+        second.press(.char("1"))
+        #expect(!second.screen.contains("Dara"))
+    }
+}
+
+@MainActor
 @Suite struct RoleAndNavigationTests {
     @Test func volunteersSeeOnlyTheirCasesSocialWorkersAll() throws {
         let h = try Harness(language: .en)
@@ -256,7 +332,7 @@ import Testing
         h.press(.char("1"))
         h.type("x")
         h.press(.ctrl("c"))
-        #expect(h.screen.contains("Quit Komar? Unsaved changes will be lost."))
+        #expect(h.screen.contains("Quit Komar? What you typed is kept as a draft for your next login."))
         h.press(.escape)
         #expect(h.app.isRunning)
         h.press(.ctrl("u"), .escape)

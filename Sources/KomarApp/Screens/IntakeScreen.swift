@@ -30,6 +30,9 @@ final class IntakeScreen: Screen {
     let form: Form
     /// Warnings the user has seen; a second F2 saves despite them.
     private var acknowledgedWarnings: [FieldIssue] = []
+    /// The draft as last written, so only changes are saved.
+    private var savedDraft: IntakeDraft?
+    let keepsDraft = true
 
     init(app: App) {
         concerns = MultiChoiceField(options: app.options(Concern.self))
@@ -70,6 +73,61 @@ final class IntakeScreen: Screen {
             if let district = try? app.services.accounts.setting("office_district") { self.district.select(district) }
         }
         form.onSubmit = { [unowned self, unowned app] in self.save(app) }
+        if let session = app.session {
+            do {
+                if let stored = try app.services.drafts.load(session, form: IntakeDraft.form),
+                   let draft = IntakeDraft.decode(stored.payload) {
+                    restore(draft)
+                    savedDraft = draft
+                    app.show(app.localizer("draft.restored"), style: .heading)
+                }
+            } catch { app.report(error) }
+        }
+    }
+
+    /// The form as a draft.
+    var draft: IntakeDraft {
+        IntakeDraft(
+            childNameKm: nameKm.text, childNameLatin: nameLatin.text, sex: sex.selectedId, birthDate: birthDate.text,
+            estimatedAge: estimatedAge.text, province: province.selectedId, district: district.selectedId,
+            commune: commune.selectedId, village: village.selectedId, concerns: concerns.selectedIds.sorted(),
+            narrative: narrative.text, reporter: reporter.selectedId, reportedDate: reportedDate.text)
+    }
+
+    /// Puts a draft back; each place is chosen in order so the lists below
+    /// it are filled as if the user had picked it.
+    private func restore(_ d: IntakeDraft) {
+        nameKm.text = d.childNameKm
+        nameLatin.text = d.childNameLatin
+        sex.select(d.sex)
+        birthDate.text = d.birthDate
+        estimatedAge.text = d.estimatedAge
+        province.select(d.province)
+        district.select(d.district)
+        commune.select(d.commune)
+        village.select(d.village)
+        concerns.select(Set(d.concerns))
+        narrative.text = d.narrative
+        reporter.select(d.reporter)
+        reportedDate.text = d.reportedDate
+    }
+
+    /// Saves the draft when the form changed since the last save.
+    private func autosave(_ app: App) {
+        guard let session = app.session, hasUnsavedChanges else { return }
+        let current = draft
+        guard current != savedDraft else { return }
+        do {
+            try app.services.drafts.save(session, form: IntakeDraft.form, payload: current.encoded())
+            savedDraft = current
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func discardChanges(app: App) {
+        guard let session = app.session else { return }
+        do { try app.services.drafts.discard(session, form: IntakeDraft.form) } catch { app.report(error) }
     }
 
     var hasUnsavedChanges: Bool {
@@ -83,7 +141,9 @@ final class IntakeScreen: Screen {
             save(app)
             return true
         }
-        return form.handle(key)
+        let used = form.handle(key)
+        if used { autosave(app) }
+        return used
     }
 
     private static let fieldIds: [IntakeField: String] = [
@@ -164,6 +224,7 @@ final class IntakeScreen: Screen {
         }
         do {
             let saved = try app.services.cases.createIntake(session, input)
+            discardChanges(app: app)
             app.replaceTop(with: CaseViewScreen(app: app, caseId: saved.id))
             app.show(t("intake.saved", saved.code), style: .heading)
         } catch let rejected as IntakeRejected {

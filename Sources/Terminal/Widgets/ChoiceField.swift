@@ -223,6 +223,12 @@ public final class MultiChoiceField: Widget {
 
     public func height(width: Int) -> Int { 1 }
 
+    /// Replaces the selection (restoring a draft).
+    public func select(_ ids: Set<String>) {
+        selectedIds = ids.filter { id in options.contains { $0.id == id } }
+        onChange?(selectedIds)
+    }
+
     public func toggle(_ id: String) {
         if selectedIds.contains(id) { selectedIds.remove(id) } else { selectedIds.insert(id) }
         onChange?(selectedIds)
