@@ -63,6 +63,7 @@ public struct CaseService: Sendable {
                 searchKey: SearchKey.make(nameKm) + " " + SearchKey.make(nameLatin),
                 createdAt: now, updatedAt: now, createdBy: session.user.id, version: 1)
             try record.insert(db)
+            try CaseSearchIndex.index(db, record)
             try AuditLog.append(db, at: now, userId: session.user.id, username: session.user.username,
                                 action: .create, entity: "case", entityId: record.id, summary: record.code)
             return record.summary(today: today)
@@ -95,6 +96,45 @@ public struct CaseService: Sendable {
             }
             sql += " ORDER BY child_case.id DESC LIMIT ?"
             args += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
+                try CaseRecord(row: row).summary(today: today, villageNameKm: row["village_name_km"],
+                                                 villageNameLatin: row["village_name_latin"])
+            }
+        }
+    }
+
+    /// Cases whose child's name (Khmer or Latin, any part), code or village
+    /// contains `query`, newest first. Spelling is folded the same way on
+    /// both sides (`SearchKey`). Three or more characters use the trigram
+    /// index; one or two fall back to a scan that stops at `limit` matches.
+    public func search(_ session: Session, _ query: String, limit: Int = 50) throws -> [CaseSummary] {
+        let scope = try visibility(session)
+        let key = SearchKey.make(query)
+        guard !key.isEmpty else { return [] }
+        let today = clock.today
+        return try database.read { db in
+            let select = """
+                SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
+                FROM child_case JOIN place ON place.code = child_case.village_code
+                """
+            let sql: String
+            let args: StatementArguments
+            if key.count >= 3 {
+                let phrase = "\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                sql = select + """
+                     WHERE child_case.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)
+                    AND \(scope.sql) ORDER BY child_case.id DESC LIMIT ?
+                    """
+                args = [phrase] + scope.arguments + [limit]
+            } else {
+                // Newest first, looking each case's text up by rowid, so the
+                // scan stops as soon as `limit` cases match.
+                sql = select + """
+                     JOIN case_search ON case_search.rowid = child_case.id
+                    WHERE instr(case_search.text, ?) > 0 AND \(scope.sql) ORDER BY child_case.id DESC LIMIT ?
+                    """
+                args = [key] + scope.arguments + [limit]
+            }
             return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
                 try CaseRecord(row: row).summary(today: today, villageNameKm: row["village_name_km"],
                                                  villageNameLatin: row["village_name_latin"])

@@ -120,6 +120,7 @@ public enum DemoData {
                     createdAt: now.addingTimeInterval(-Double(daysAgo) * 86_400), updatedAt: now,
                     createdBy: creators[i % creators.count], version: 1)
                 try record.insert(db)
+                try CaseSearchIndex.index(db, record)
             }
             try AuditLog.append(db, at: now, userId: nil, username: "command-line", action: .demoData,
                                 summary: "\(count) demo cases")

@@ -9,6 +9,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-11-21 schema v1", migrate: createSchemaV1)
         migrator.registerMigration("2026-11-21 gazetteer", migrate: GazetteerLoader.load)
+        migrator.registerMigration("2026-11-21 case search", migrate: CaseSearchIndex.create)
         return migrator
     }
 
@@ -243,5 +244,39 @@ enum GazetteerLoader {
             let key = SearchKey.make(f[2]) + " " + SearchKey.make(f[3])
             try insert.execute(arguments: [code, f[1], parent, f[2], f[3], f[4], f[5], f[6], key])
         }
+    }
+}
+
+/// Full-text search over cases: an FTS5 table with the trigram tokenizer
+/// (Khmer has no spaces between words, so only substring search works),
+/// one row per case with the case id as rowid. Its text is the folded
+/// search keys of the names, the code and the village's names.
+enum CaseSearchIndex {
+    static func create(_ db: Database) throws {
+        try db.execute(sql: "CREATE VIRTUAL TABLE case_search USING fts5(text, tokenize = 'trigram')")
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT child_case.id, child_case.code, child_case.search_key, place.search_key AS village_key
+            FROM child_case JOIN place ON place.code = child_case.village_code
+            """)
+        while let row = try rows.next() {
+            try index(db, caseId: row["id"], code: row["code"], nameKey: row["search_key"],
+                      villageKey: row["village_key"])
+        }
+    }
+
+    static func text(code: String, nameKey: String, villageKey: String) -> String {
+        [nameKey, SearchKey.make(code), villageKey].joined(separator: " | ")
+    }
+
+    static func index(_ db: Database, caseId: Int64, code: String, nameKey: String, villageKey: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO case_search (rowid, text) VALUES (?, ?)",
+                       arguments: [caseId, text(code: code, nameKey: nameKey, villageKey: villageKey)])
+    }
+
+    /// Indexes a case just written, reading its village's key.
+    static func index(_ db: Database, _ record: CaseRecord) throws {
+        let villageKey = try String.fetchOne(db, sql: "SELECT search_key FROM place WHERE code = ?",
+                                             arguments: [record.villageCode]) ?? ""
+        try index(db, caseId: record.id!, code: record.code, nameKey: record.searchKey, villageKey: villageKey)
     }
 }

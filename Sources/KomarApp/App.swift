@@ -37,12 +37,17 @@ public final class App {
     let demoAccounts: [DemoAccount]
     private var organisation = ""
 
-    /// Keys that work on every screen.
-    static let globalBindings = [
-        KeyBinding(.function(1), label: "key.help", help: "help.help"),
-        KeyBinding(.function(6), label: "key.language", help: "help.language"),
-        KeyBinding(.function(10), label: "key.back", help: "help.back"),
-    ]
+    /// Keys that work on every screen (search once someone who may see
+    /// cases is logged in).
+    var globalBindings: [KeyBinding] {
+        var bindings = [KeyBinding(.function(1), label: "key.help", help: "help.help")]
+        if session?.may(.viewOwnCases) == true {
+            bindings.append(KeyBinding(.function(3), label: "key.search", help: "help.search"))
+        }
+        bindings.append(KeyBinding(.function(6), label: "key.language", help: "help.language"))
+        bindings.append(stack.count <= 1 ? CommonBindings.quit : CommonBindings.back)
+        return bindings
+    }
 
     public init(backend: any TerminalBackend, services: KomarServices, language: Language,
                 demoAccounts: [DemoAccount] = []) {
@@ -110,6 +115,9 @@ public final class App {
         case .function(6):
             switchLanguage()
             return
+        case .function(3) where session?.may(.viewOwnCases) == true:
+            if !(stack.last is SearchScreen) { push(SearchScreen(app: self)) }
+            return
         default:
             break
         }
@@ -129,11 +137,7 @@ public final class App {
     }
 
     func registry(for screen: any Screen) -> KeyBindingRegistry {
-        var global = Self.globalBindings
-        if stack.count <= 1 {
-            global[2] = CommonBindings.quit
-        }
-        return KeyBindingRegistry(global: global, screen: screen.bindings)
+        KeyBindingRegistry(global: globalBindings, screen: screen.bindings)
     }
 
     // MARK: navigation

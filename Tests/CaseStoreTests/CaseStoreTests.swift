@@ -330,3 +330,47 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         #expect(try services.drafts.load(mom, form: "intake") == nil)
     }
 }
+
+@Suite struct SearchTests {
+    @Test func findsByAnyPartOfKhmerOrLatinNamesCodesAndVillages() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let mom = try session(services, "sreymom", .volunteer)
+        let a = try services.cases.createIntake(mom, intake("ស្រីពេជ្រ ប្រាក់", latin: "Sreypich Prak"))
+        let b = try services.cases.createIntake(mom, intake("សុខា ចាន់", latin: "Sokha Chan"))
+        let ids = { (q: String) in try services.cases.search(mom, q).map(\.id) }
+        #expect(try ids("ពេជ្រ") == [a.id])
+        #expect(try ids("pich") == [a.id])
+        #expect(try ids("SOKHA") == [b.id])
+        #expect(try ids("kc-2026-0002") == [b.id])
+        #expect(try ids("KC-2026") == [b.id, a.id])
+        // Both cases are in Prasrae Lech village (14040201).
+        #expect(try ids("prasrae") == [b.id, a.id])
+        #expect(try ids("zzz").isEmpty)
+        #expect(try ids("   ").isEmpty)
+        // One or two characters: the fallback scan.
+        #expect(try ids("so") == [b.id])
+        #expect(try ids("ស").count == 2)
+        // A zero-width space typed inside a name still finds it.
+        #expect(try ids("ស្រី\u{200B}ពេជ្រ") == [a.id])
+    }
+
+    @Test func searchRespectsWhoMaySeeWhat() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let mom = try session(services, "sreymom", .volunteer)
+        let pov = try session(services, "pov", .volunteer)
+        let worker = try session(services, "dara", .socialWorker)
+        try services.cases.createIntake(mom, intake("ស្រីពេជ្រ", latin: "Sreypich"))
+        #expect(try services.cases.search(pov, "sreypich").isEmpty)
+        #expect(try services.cases.search(worker, "sreypich").count == 1)
+    }
+
+    @Test func existingCasesAreIndexedByTheMigrationAndDemoData() throws {
+        let services = try makeServices()
+        try DemoData.fill(services, cases: 50)
+        let worker = try session(services, "dara", .socialWorker)
+        let any = try services.cases.listCases(worker, limit: 1)[0]
+        #expect(try services.cases.search(worker, any.code).map(\.id) == [any.id])
+    }
+}

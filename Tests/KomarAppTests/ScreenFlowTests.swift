@@ -220,6 +220,40 @@ import Testing
 }
 
 @MainActor
+@Suite struct SearchFlowTests {
+    @Test func f3FindsACaseAsYouTypeAndOpensIt() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2), .escape)
+        #expect(h.screen.contains("F3 Search"))
+        h.press(.function(3))
+        #expect(h.app.topScreenTitleKey == "search.title")
+        #expect(h.screen.contains("Type part of a name"))
+        h.type("ពេជ្")
+        #expect(h.screen.contains("1 found"))
+        #expect(h.screen.contains("KC-2026-0001"))
+        h.type("zz")
+        #expect(h.screen.contains("Nothing found."))
+        h.press(.backspace, .backspace, .ctrl("u"))
+        h.type("prak")
+        h.press(.down, .enter)
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(h.screen.contains("Sreypich Prak"))
+    }
+
+    @Test func searchIsNotOfferedBeforeLoginOrToAdmins() throws {
+        let h = try Harness(language: .en)
+        #expect(!h.screen.contains("F3"))
+        h.press(.function(3))
+        #expect(h.app.topScreenTitleKey == "login.title")
+        h.logIn("admin")
+        #expect(!h.screen.contains("F3"))
+    }
+}
+
+@MainActor
 @Suite struct DraftFlowTests {
     @Test func aCrashLosesNothingTypedAndTheNextLoginOffersTheDraft() throws {
         let first = try Harness(language: .en)

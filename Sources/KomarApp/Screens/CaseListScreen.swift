@@ -34,11 +34,30 @@ final class CaseListSource: TableDataSource {
         }
     }
 
-    func cells(at index: Int) -> [String] {
-        let c = rows[index]
+    func cells(at index: Int) -> [String] { CaseRows.cells(rows[index], app) }
+}
+
+/// The columns of every case table (list, search) and how a case fills
+/// them, so all of them look alike.
+@MainActor
+enum CaseRows {
+    static func makeTable() -> Table {
+        Table(columns: [
+            TableColumn("cases.code", width: 12),
+            TableColumn("cases.name-km", width: 12, flexible: true),
+            TableColumn("cases.name-latin", width: 12, flexible: true),
+            TableColumn("cases.sex", width: 4),
+            TableColumn("cases.age", width: 3, alignment: .right),
+            TableColumn("cases.village", width: 8, flexible: true),
+            TableColumn("cases.status", width: 8),
+            TableColumn("cases.reported", width: 10),
+        ])
+    }
+
+    static func cells(_ c: CaseSummary, _ app: App) -> [String] {
         let t = app.localizer
         let age = t.digitsForDisplay("\(c.ageYears)") + (c.ageIsEstimated ? "~" : "")
-        let village = app.localizer.language == .km ? c.villageNameKm : c.villageNameLatin
+        let village = t.language == .km ? c.villageNameKm : c.villageNameLatin
         return [c.code, c.childNameKm, c.childNameLatin, t(c.sex.labelKey), age, village, t(c.status.labelKey),
                 app.dateText(c.reportedDate)]
     }
@@ -54,16 +73,7 @@ final class CaseListScreen: Screen {
         if canCreate { list.insert(KeyBinding(.function(7), label: "key.new", help: "help.new-intake"), at: 0) }
         return list
     }
-    private let table = Table(columns: [
-        TableColumn("cases.code", width: 12),
-        TableColumn("cases.name-km", width: 12, flexible: true),
-        TableColumn("cases.name-latin", width: 12, flexible: true),
-        TableColumn("cases.sex", width: 4),
-        TableColumn("cases.age", width: 3, alignment: .right),
-        TableColumn("cases.village", width: 8, flexible: true),
-        TableColumn("cases.status", width: 6),
-        TableColumn("cases.reported", width: 10),
-    ])
+    private let table = CaseRows.makeTable()
     private let source: CaseListSource
     private var total = 0
     private let canCreate: Bool
