@@ -156,6 +156,7 @@ public struct AccountService: Sendable {
     /// Checks a username and password, counting failures and locking the
     /// account for 15 minutes after five in a row.
     public func logIn(username: String, password: String) throws -> LoginResult {
+        try database.requireIntact()
         let name = UsernameRules.normalized(username)
         let found = try database.read { db in
             try UserRecord.filter(sql: "username = ?", arguments: [name]).fetchOne(db)

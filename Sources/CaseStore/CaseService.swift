@@ -19,6 +19,8 @@ public struct CaseListCursor: Equatable, Sendable {
 public struct CaseService: Sendable {
     let database: AppDatabase
     let clock: Clock
+    /// How many of the newest cases a one- or two-character search looks at.
+    public static let shortQueryWindow = 20_000
 
     public init(database: AppDatabase, clock: Clock = .system) {
         self.database = database
@@ -105,8 +107,10 @@ public struct CaseService: Sendable {
 
     /// Cases whose child's name (Khmer or Latin, any part), code or village
     /// contains `query`, newest first. Spelling is folded the same way on
-    /// both sides (`SearchKey`). Three or more characters use the trigram
-    /// index; one or two fall back to a scan that stops at `limit` matches.
+    /// both sides (`SearchKey`). Three or more code points (not Swift
+    /// Characters: សុខា is two Characters but four code points) use the
+    /// trigram index; one or two fall back to a scan of the newest
+    /// `shortQueryWindow` cases that stops at `limit` matches.
     public func search(_ session: Session, _ query: String, limit: Int = 50) throws -> [CaseSummary] {
         let scope = try visibility(session)
         let key = SearchKey.make(query)
@@ -119,11 +123,15 @@ public struct CaseService: Sendable {
                 """
             let sql: String
             let args: StatementArguments
-            if key.count >= 3 {
+            if key.unicodeScalars.count >= 3 {
+                // FTS5 walks its rowids newest first and stops at the limit.
                 let phrase = "\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                sql = select + """
-                     WHERE child_case.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)
-                    AND \(scope.sql) ORDER BY child_case.id DESC LIMIT ?
+                sql = """
+                    SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
+                    FROM case_search
+                    JOIN child_case ON child_case.id = case_search.rowid
+                    JOIN place ON place.code = child_case.village_code
+                    WHERE case_search MATCH ? AND \(scope.sql) ORDER BY case_search.rowid DESC LIMIT ?
                     """
                 args = [phrase] + scope.arguments + [limit]
             } else {
@@ -131,9 +139,10 @@ public struct CaseService: Sendable {
                 // scan stops as soon as `limit` cases match.
                 sql = select + """
                      JOIN case_search ON case_search.rowid = child_case.id
-                    WHERE instr(case_search.text, ?) > 0 AND \(scope.sql) ORDER BY child_case.id DESC LIMIT ?
+                    WHERE child_case.id > (SELECT IFNULL(MAX(id), 0) FROM child_case) - ?
+                    AND instr(case_search.text, ?) > 0 AND \(scope.sql) ORDER BY child_case.id DESC LIMIT ?
                     """
-                args = [key] + scope.arguments + [limit]
+                args = [Self.shortQueryWindow, key] + scope.arguments + [limit]
             }
             return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
                 try CaseRecord(row: row).summary(today: today, villageNameKm: row["village_name_km"],

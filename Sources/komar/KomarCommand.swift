@@ -30,9 +30,9 @@ func openExisting(_ path: String) throws -> KomarServices {
     return KomarServices(database: try openDatabase(path))
 }
 
-func openDatabase(_ path: String) throws -> AppDatabase {
+func openDatabase(_ path: String, checkInBackground: Bool = false) throws -> AppDatabase {
     do {
-        return try AppDatabase.open(path: path)
+        return try AppDatabase.open(path: path, checkInBackground: checkInBackground)
     } catch StoreError.corrupt(_, let detail) {
         throw Failure("the database \(path) is damaged (\(detail)); restore the newest backup")
     } catch StoreError.cannotOpen(_, let detail) {
@@ -94,7 +94,7 @@ struct Komar: ParsableCommand {
               komar --demo          on a demo database with sample data and demo accounts
             """,
         version: "0.1.0",
-        subcommands: [Open.self, Init.self, UserCommand.self, Demo.self],
+        subcommands: [Open.self, Init.self, UserCommand.self, Demo.self, Bench.self],
         defaultSubcommand: Open.self)
 }
 
@@ -112,7 +112,7 @@ struct Open: ParsableCommand {
         do {
             try requireUTF8Locale()
             let path = demo ? DatabaseLocation.demoPath() : database.path
-            let db = try openDatabase(path)
+            let db = try openDatabase(path, checkInBackground: true)
             let services = KomarServices(database: db)
             if demo, try !services.accounts.isSetUp() {
                 FileHandle.standardError.write(Data("Preparing the demo database at \(path)…\n".utf8))

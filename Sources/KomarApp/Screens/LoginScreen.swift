@@ -61,6 +61,9 @@ final class LoginScreen: Screen {
         canvas.put(t("login.tagline"), row: area.row + 2, col: left, style: .muted, maxWidth: width)
         form.render(into: &canvas, at: Rect(row: area.row + 4, col: left, width: width, height: 4),
                     env: app.widgetEnvironment)
+        if let problem = app.services.database.integrityProblem {
+            canvas.put(app.message(for: problem), row: area.row + 8, col: left, style: .error, maxWidth: width)
+        }
         guard !app.demoAccounts.isEmpty else { return }
         let top = area.row + 9
         canvas.put(t("login.demo-accounts"), row: top, col: left, style: .heading, maxWidth: width)

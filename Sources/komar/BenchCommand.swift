@@ -1,0 +1,121 @@
+import ArgumentParser
+import CaseDomain
+import CaseStore
+import Foundation
+import KomarApp
+import Localization
+import Terminal
+
+/// `komar bench --db PATH [--json]`: times the operations users wait on,
+/// many times each, on an existing (typically `komar demo --cases 100000`)
+/// database, and reports p50/p95 per operation and the peak memory.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time the operations users wait on against a database filled by 'komar demo'.")
+
+    @Option(name: .long, help: "Path of a database filled by 'komar demo'.") var db: String
+    @Option(name: .long, help: "Runs of each operation.") var runs: Int = 200
+    @Flag(name: .long, help: "Print one JSON object instead of a table.") var json = false
+
+    func validate() throws {
+        guard runs > 0 else { throw ValidationError("--runs must be positive") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            try requireUTF8Locale()
+            guard FileManager.default.fileExists(atPath: db) else { throw Failure("no database at \(db)") }
+            var timings: [(String, [Double])] = []
+
+            var startSamples: [Double] = []
+            for _ in 0..<max(20, runs / 10) {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let services = KomarServices(database: try openDatabase(db, checkInBackground: true))
+                try MainActor.assumeIsolated {
+                    let app = App(backend: MemoryBackend(), services: services,
+                                  language: Language(code: try services.accounts.defaultLanguage()))
+                    app.start()
+                    guard app.topScreenTitleKey == "login.title" else { throw Failure("login screen not reached") }
+                }
+                startSamples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+                // Not timed: the check the login screen runs behind itself.
+                try services.database.requireIntact()
+            }
+            timings.append(("start_to_login", startSamples.sorted()))
+
+            let services = KomarServices(database: try openDatabase(db))
+            guard case .success(let worker) = try services.accounts.logIn(username: "socialworker",
+                                                                         password: DemoData.password) else {
+                throw Failure("\(db) has no demo social worker; fill it with 'komar demo'")
+            }
+            let total = try services.cases.countCases(worker)
+            guard total > 0 else { throw Failure("\(db) has no cases; fill it with 'komar demo --cases N'") }
+            let newest = try services.cases.listCases(worker, limit: 1)[0].id
+
+            let khmer = ["ស្រីពេជ្រ", "សុខា", "ដារ៉ា", "ចន្ទ្រា", "វិចិត្រ", "ពៅ ស្រី"]
+            let latin = ["sreypich", "sokha", "dara", "chan sop", "vichet", "kim b"]
+            var i = 0
+            timings.append(("search_khmer", try measure(runs) {
+                i += 1
+                _ = try services.cases.search(worker, khmer[i % khmer.count])
+            }))
+            timings.append(("search_latin", try measure(runs) {
+                i += 1
+                _ = try services.cases.search(worker, latin[i % latin.count])
+            }))
+            timings.append(("case_list_first_page", try measure(runs) {
+                _ = try services.cases.listCases(worker, limit: 50)
+            }))
+            var random = SystemRandomNumberGenerator()
+            timings.append(("case_list_deep_page", try measure(runs) {
+                let cursor = CaseListCursor(lastId: Int64.random(in: 1...newest, using: &random))
+                _ = try services.cases.listCases(worker, after: cursor, limit: 50)
+            }))
+            timings.append(("open_case_file", try measure(runs) {
+                let id = Int64.random(in: 1...newest, using: &random)
+                do { _ = try services.cases.caseDetail(worker, id: id) } catch StoreError.notFound {}
+            }))
+            report(timings, cases: total)
+        }
+    }
+
+    private func measure(_ count: Int, _ body: () throws -> Void) throws -> [Double] {
+        var samples: [Double] = []
+        samples.reserveCapacity(count)
+        for _ in 0..<count {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+        }
+        return samples.sorted()
+    }
+
+    private func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+
+    private func peakResidentMB() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    private func report(_ timings: [(String, [Double])], cases: Int) {
+        let peak = peakResidentMB()
+        if json {
+            let ops = timings.map { name, samples in
+                String(format: "\"%@\": {\"p50_ms\": %.3f, \"p95_ms\": %.3f}", name, percentile(samples, 0.5),
+                       percentile(samples, 0.95))
+            }
+            print("{\"operations\": {\(ops.joined(separator: ", "))}, \"peak_rss_mb\": \(String(format: "%.1f", peak))}")
+            return
+        }
+        print("komar bench: \(cases) cases visible to the demo social worker, \(runs) runs per operation")
+        print("operation                   p50 ms    p95 ms")
+        for (name, samples) in timings {
+            print(name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                + String(format: "%8.2f  %8.2f", percentile(samples, 0.5), percentile(samples, 0.95)))
+        }
+        print(String(format: "peak resident memory: %.1f MB", peak))
+    }
+}
