@@ -94,6 +94,38 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         }
     }
 
+    @Test func damageFoundInTheBackgroundBlocksLogin() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("komar-dmg-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let services = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher,
+                                         clock: testClock)
+            try DemoData.fill(services, cases: 300)
+        }
+        let clean = try AppDatabase.open(path: path, checkInBackground: true)
+        try clean.requireIntact()
+        #expect(clean.integrityProblem == nil)
+        // Scribble over pages in the middle of the file, leaving the header.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let size = try handle.seekToEnd()
+        try handle.seek(toOffset: size / 2)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 16_384))
+        try handle.close()
+        do {
+            let damaged = try AppDatabase.open(path: path, checkInBackground: true)
+            let services = KomarServices(database: damaged, hasher: fastHasher, clock: testClock)
+            #expect {
+                _ = try services.accounts.logIn(username: "admin", password: DemoData.password)
+            } throws: { error in
+                if case StoreError.corrupt = error { return true }
+                return false
+            }
+            #expect(damaged.integrityProblem != nil)
+        } catch StoreError.corrupt {
+            // Damage that SQLite notices while opening is refused just as well.
+        }
+    }
+
     @Test func defaultPathFollowsXDG() {
         #expect(DatabaseLocation.resolve(explicit: nil, environment: ["XDG_DATA_HOME": "/x", "HOME": "/h"])
             == "/x/komar/komar.sqlite")
