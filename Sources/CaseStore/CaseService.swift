@@ -30,7 +30,8 @@ public struct CaseService: Sendable {
     /// Registers a new case with status `new`. Validation errors (not
     /// warnings) refuse it with `IntakeRejected`.
     @discardableResult
-    public func createIntake(_ session: Session, _ input: IntakeInput) throws -> CaseSummary {
+    public func createIntake(_ session: Session, _ input: IntakeInput, savedDespite duplicates: [String] = [])
+        throws -> CaseSummary {
         try session.require(.createIntake)
         let today = clock.today
         let blocking = IntakeRules.validate(input, today: today).filter { !$0.isWarning }
@@ -66,8 +67,10 @@ public struct CaseService: Sendable {
                 createdAt: now, updatedAt: now, createdBy: session.user.id, version: 1)
             try record.insert(db)
             try CaseSearchIndex.index(db, record)
+            var summary = record.code
+            if !duplicates.isEmpty { summary += "; saved despite possible duplicates " + duplicates.joined(separator: ", ") }
             try AuditLog.append(db, at: now, userId: session.user.id, username: session.user.username,
-                                action: .create, entity: "case", entityId: record.id, summary: record.code)
+                                action: .create, entity: "case", entityId: record.id, summary: summary)
             return record.summary(today: today)
         }
     }
@@ -148,6 +151,39 @@ public struct CaseService: Sendable {
                 try CaseRecord(row: row).summary(today: today, villageNameKm: row["village_name_km"],
                                                  villageNameLatin: row["village_name_latin"])
             }
+        }
+    }
+
+    /// Existing cases that may be the same child as `input`, best first:
+    /// cases sharing a name word (through the trigram index), scored by
+    /// `DuplicateScoring`. All cases are checked, whoever registered them;
+    /// a volunteer gets only the code of a case they may not open.
+    public func possibleDuplicates(_ session: Session, _ input: IntakeInput, limit: Int = 5) throws
+        -> [DuplicateCandidate] {
+        try session.require(.createIntake)
+        let words = DuplicateScoring.searchWords(input)
+        guard !words.isEmpty else { return [] }
+        let scope = try visibility(session)
+        let today = clock.today
+        let query = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
+        return try database.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin,
+                       (\(scope.sql)) AS visible
+                FROM case_search
+                JOIN child_case ON child_case.id = case_search.rowid
+                JOIN place ON place.code = child_case.village_code
+                WHERE case_search MATCH ? ORDER BY case_search.rowid DESC LIMIT 500
+                """, arguments: scope.arguments + [query])
+            return try rows.compactMap { row -> DuplicateCandidate? in
+                let summary = try CaseRecord(row: row).summary(
+                    today: today, villageNameKm: row["village_name_km"], villageNameLatin: row["village_name_latin"])
+                let score = DuplicateScoring.score(input, today: today, against: summary)
+                guard score >= DuplicateScoring.threshold else { return nil }
+                return DuplicateCandidate(summary: summary, score: score, visible: row["visible"])
+            }
+            .sorted { $0.score == $1.score ? $0.summary.id > $1.summary.id : $0.score > $1.score }
+            .prefix(limit).map { $0 }
         }
     }
 

@@ -142,3 +142,51 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
         #expect(!PasswordRules.isAcceptable("1234567"))
     }
 }
+
+@Suite struct DuplicateScoringTests {
+    func existing(km: String, latin: String, sex: Sex = .female, age: Int = 12, village: String = "14040201")
+        -> CaseSummary {
+        CaseSummary(id: 1, code: "KC-2026-0001", childNameKm: km, childNameLatin: latin, sex: sex, ageYears: age,
+                    ageIsEstimated: true, villageCode: village, status: .new, riskLevel: nil, reportedDate: today)
+    }
+
+    func input(km: String, latin: String = "", sex: Sex = .female, age: Int = 12, village: String = "14040201")
+        -> IntakeInput {
+        var i = IntakeInput()
+        i.childNameKm = km
+        i.childNameLatin = latin
+        i.sex = sex
+        i.birth = .estimatedAge(age)
+        i.villageCode = village
+        return i
+    }
+
+    @Test func sameChildScoresHigh() {
+        let c = existing(km: "ស្រីពេជ្រ ប្រាក់", latin: "Sreypich Prak")
+        #expect(DuplicateScoring.score(input(km: "ស្រីពេជ្រ ប្រាក់"), today: today, against: c) == 100)
+        // Word order, a zero-width space and a nearby age still match.
+        let moved = input(km: "ប្រាក់ ស្រី\u{200B}ពេជ្រ", age: 13, village: "14040202")
+        #expect(DuplicateScoring.score(moved, today: today, against: c) >= DuplicateScoring.threshold)
+        // Latin alone is enough.
+        #expect(DuplicateScoring.score(input(km: "", latin: "sreypich prak"), today: today, against: c)
+            >= DuplicateScoring.threshold)
+    }
+
+    @Test func differentSexOrDifferentChildDoesNotMatch() {
+        let c = existing(km: "ស្រីពេជ្រ ប្រាក់", latin: "Sreypich Prak")
+        #expect(DuplicateScoring.score(input(km: "ស្រីពេជ្រ ប្រាក់", sex: .male), today: today, against: c) == 0)
+        let other = input(km: "សុខា ចាន់", latin: "Sokha Chan", age: 4, village: "20010101")
+        #expect(DuplicateScoring.score(other, today: today, against: c) < DuplicateScoring.threshold)
+        let farAge = input(km: "ស្រីពេជ្រ ប្រាក់", age: 3, village: "20010101")
+        #expect(DuplicateScoring.score(farAge, today: today, against: c) == 70)
+    }
+
+    @Test func similarityIsSymmetricAndBounded() {
+        let a = DuplicateScoring.similarity("Sok Dara", "Dara Sok")
+        #expect(a == DuplicateScoring.similarity("Dara Sok", "Sok Dara"))
+        #expect(a > 0.8)
+        #expect(DuplicateScoring.similarity("", "Dara") == 0)
+        #expect(DuplicateScoring.similarity("Dara", "Dara") == 1)
+        #expect(DuplicateScoring.searchWords(input(km: "ស្រីពេជ្រ ប្រាក់", latin: "Sok A")) == ["sok", "ប្រាក់", "ស្រីពេជ្រ"])
+    }
+}

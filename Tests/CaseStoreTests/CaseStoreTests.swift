@@ -406,3 +406,34 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         #expect(try services.cases.search(worker, any.code).map(\.id) == [any.id])
     }
 }
+
+@Suite struct DuplicateCheckTests {
+    @Test func findsTheSameChildAndHidesOtherVolunteersDetails() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let mom = try session(services, "sreymom", .volunteer)
+        let pov = try session(services, "pov", .volunteer)
+        let worker = try session(services, "dara", .socialWorker)
+        let first = try services.cases.createIntake(mom, intake())
+        try services.cases.createIntake(mom, intake("សុខា ចាន់", latin: "Sokha Chan"))
+        let again = intake("ប្រាក់ ស្រីពេជ្រ", latin: "Sreypich Prak")
+        let forWorker = try services.cases.possibleDuplicates(worker, again)
+        #expect(forWorker.map(\.summary.id) == [first.id])
+        #expect(forWorker[0].visible && forWorker[0].score >= DuplicateScoring.threshold)
+        let forPov = try services.cases.possibleDuplicates(pov, again)
+        #expect(forPov.map(\.summary.id) == [first.id])
+        #expect(!forPov[0].visible)
+        #expect(try services.cases.possibleDuplicates(mom, intake("ដារ៉ា", latin: "Dara")).isEmpty)
+    }
+
+    @Test func savingAnywayIsAudited() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let mom = try session(services, "sreymom", .volunteer)
+        try services.cases.createIntake(mom, intake())
+        let second = try services.cases.createIntake(mom, intake(), savedDespite: ["KC-2026-0001"])
+        #expect(second.code == "KC-2026-0002")
+        let summary = try services.audit.recent().first { $0.action == "create" }?.summary
+        #expect(summary == "KC-2026-0002; saved despite possible duplicates KC-2026-0001")
+    }
+}

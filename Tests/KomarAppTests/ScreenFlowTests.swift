@@ -254,6 +254,51 @@ import Testing
 }
 
 @MainActor
+@Suite struct DuplicateFlowTests {
+    @Test func theSameChildTwiceShowsTheMatchAndCanBeSavedAnyway() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2), .escape, .char("1"))
+        h.fillIntake()
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "duplicates.title")
+        #expect(h.screen.contains("Existing cases that look like this child: 1."))
+        #expect(h.screen.contains("KC-2026-0001"))
+        #expect(h.screen.contains("100%"))
+        #expect(h.screen.contains("F2 Save anyway"))
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "case.title")
+        h.press(.escape, .escape)
+        #expect(h.app.topScreenTitleKey == "intake.title")
+        #expect(h.screen.contains("Sreypich Prak"))
+        #expect(try h.allCases().count == 1)
+        h.press(.function(2), .function(2))
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(h.screen.contains("Case KC-2026-0002 saved."))
+        #expect(try h.allCases().count == 2)
+    }
+
+    @Test func anotherVolunteersMatchShowsOnlyItsCode() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2), .escape, .ctrl("l"))
+        h.logIn("pov")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2))
+        #expect(h.screen.contains("KC-2026-0001 (another user's)"))
+        #expect(!h.screen.contains("Sreypich Prak"))
+        h.press(.enter)
+        #expect(h.screen.contains("ask a social worker to compare them"))
+        #expect(h.app.topScreenTitleKey == "duplicates.title")
+    }
+}
+
+@MainActor
 @Suite struct DraftFlowTests {
     @Test func aCrashLosesNothingTypedAndTheNextLoginOffersTheDraft() throws {
         let first = try Harness(language: .en)

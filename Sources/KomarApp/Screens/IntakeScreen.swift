@@ -191,7 +191,9 @@ final class IntakeScreen: Screen {
         return input
     }
 
-    private func save(_ app: App) {
+    /// Validates and saves. `despite` holds the codes of possible duplicates
+    /// the user has seen and chose to save anyway; nil runs the check.
+    private func save(_ app: App, despite duplicates: [String]? = nil) {
         guard let session = app.session else { return }
         let t = app.localizer
         form.clearMessages()
@@ -223,7 +225,17 @@ final class IntakeScreen: Screen {
             return
         }
         do {
-            let saved = try app.services.cases.createIntake(session, input)
+            if duplicates == nil {
+                let candidates = try app.services.cases.possibleDuplicates(session, input)
+                if !candidates.isEmpty {
+                    let codes = candidates.map(\.summary.code)
+                    app.push(DuplicatesScreen(app: app, candidates: candidates) { [unowned self, unowned app] in
+                        self.save(app, despite: codes)
+                    })
+                    return
+                }
+            }
+            let saved = try app.services.cases.createIntake(session, input, savedDespite: duplicates ?? [])
             discardChanges(app: app)
             app.replaceTop(with: CaseViewScreen(app: app, caseId: saved.id))
             app.show(t("intake.saved", saved.code), style: .heading)
