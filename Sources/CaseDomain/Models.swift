@@ -77,9 +77,12 @@ public struct CaseDetail: Equatable, Sendable {
     public let createdByName: String
     public let createdAt: Date
     public let version: Int
+    public let assignedToName: String?
+    public let closureReason: ClosureReason?
 
     public init(summary: CaseSummary, birth: BirthInfo, concerns: [Concern], narrative: String,
-                reporter: Reporter, createdByName: String, createdAt: Date, version: Int) {
+                reporter: Reporter, createdByName: String, createdAt: Date, version: Int,
+                assignedToName: String? = nil, closureReason: ClosureReason? = nil) {
         self.summary = summary
         self.birth = birth
         self.concerns = concerns
@@ -88,6 +91,8 @@ public struct CaseDetail: Equatable, Sendable {
         self.createdByName = createdByName
         self.createdAt = createdAt
         self.version = version
+        self.assignedToName = assignedToName
+        self.closureReason = closureReason
     }
 }
 
@@ -116,4 +121,26 @@ public enum UsernameRules {
 public enum PasswordRules {
     public static let minimumLength = 8
     public static func isAcceptable(_ password: String) -> Bool { password.count >= minimumLength }
+}
+
+/// One entry of a case's timeline.
+public struct CaseEvent: Equatable, Sendable {
+    public let at: Date
+    public let byName: String
+    public let kind: CaseEventKind
+    public let riskLevel: RiskLevel?
+    public let assignedToName: String?
+    public let reason: String?
+    public let note: String
+
+    public init(at: Date, byName: String, kind: CaseEventKind, riskLevel: RiskLevel?, assignedToName: String?,
+                reason: String?, note: String) {
+        self.at = at
+        self.byName = byName
+        self.kind = kind
+        self.riskLevel = riskLevel
+        self.assignedToName = assignedToName
+        self.reason = reason
+        self.note = note
+    }
 }

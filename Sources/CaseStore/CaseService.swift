@@ -67,6 +67,7 @@ public struct CaseService: Sendable {
                 createdAt: now, updatedAt: now, createdBy: session.user.id, version: 1)
             try record.insert(db)
             try CaseSearchIndex.index(db, record)
+            try CaseEvents.add(db, caseId: record.id!, at: now, by: session.user.id, kind: .intake, statusTo: .new)
             var summary = record.code
             if !duplicates.isEmpty { summary += "; saved despite possible duplicates " + duplicates.joined(separator: ", ") }
             try AuditLog.append(db, at: now, userId: session.user.id, username: session.user.username,
@@ -76,7 +77,7 @@ public struct CaseService: Sendable {
     }
 
     /// SQL restricting cases to those the session may see.
-    private func visibility(_ session: Session) throws -> (sql: String, arguments: StatementArguments) {
+    func visibility(_ session: Session) throws -> (sql: String, arguments: StatementArguments) {
         if session.may(.viewAllCases) { return ("1", []) }
         try session.require(.viewOwnCases)
         return ("(child_case.created_by = ? OR child_case.id IN (SELECT case_id FROM case_visitor WHERE user_id = ?))",
@@ -212,13 +213,19 @@ public struct CaseService: Sendable {
             }
             let creator = try String.fetchOne(db, sql: "SELECT display_name FROM user WHERE id = ?",
                                               arguments: [record.createdBy]) ?? ""
+            let status = try Row.fetchOne(db, sql: """
+                SELECT user.display_name AS assigned, child_case.closure_reason AS reason FROM child_case
+                LEFT JOIN user ON user.id = child_case.assigned_to WHERE child_case.id = ?
+                """, arguments: [id])
             try AuditLog.append(db, at: now, userId: session.user.id, username: session.user.username,
                                 action: .view, entity: "case", entityId: record.id, summary: record.code)
             return CaseDetail(
                 summary: record.summary(today: today), birth: record.birth,
                 concerns: record.concerns.split(separator: ",").compactMap { Concern(rawValue: String($0)) },
                 narrative: record.narrative, reporter: Reporter(rawValue: record.reportedBy) ?? .other,
-                createdByName: creator, createdAt: record.createdAt, version: record.version)
+                createdByName: creator, createdAt: record.createdAt, version: record.version,
+                assignedToName: status?["assigned"],
+                closureReason: (status?["reason"] as String?).flatMap(ClosureReason.init(rawValue:)))
         }
     }
 }

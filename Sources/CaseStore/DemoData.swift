@@ -121,6 +121,8 @@ public enum DemoData {
                     createdBy: creators[i % creators.count], version: 1)
                 try record.insert(db)
                 try CaseSearchIndex.index(db, record)
+                try CaseEvents.add(db, caseId: record.id!, at: record.createdAt, by: record.createdBy, kind: .intake,
+                                   statusTo: .new)
             }
             try AuditLog.append(db, at: now, userId: nil, username: "command-line", action: .demoData,
                                 summary: "\(count) demo cases")

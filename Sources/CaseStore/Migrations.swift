@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-21 schema v1", migrate: createSchemaV1)
         migrator.registerMigration("2026-11-21 gazetteer", migrate: GazetteerLoader.load)
         migrator.registerMigration("2026-11-21 case search", migrate: CaseSearchIndex.create)
+        migrator.registerMigration("2026-11-21 case events", migrate: createCaseEvents)
         return migrator
     }
 
@@ -19,6 +20,28 @@ enum Migrations {
         t.column("updated_at", .datetime).notNull()
         t.column("created_by", .integer).references("user", onDelete: .restrict)
         t.column("version", .integer).notNull().defaults(to: 1)
+    }
+
+    /// The timeline of a case: one row per intake, acceptance, closure,
+    /// reopening (and, later, follow-ups and referrals), with who and when.
+    private static func createCaseEvents(_ db: Database) throws {
+        try db.create(table: "case_event") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("case_id", .integer).notNull().references("child_case", onDelete: .cascade)
+            t.column("at", .datetime).notNull()
+            t.column("by_user", .integer).references("user", onDelete: .setNull)
+            t.column("kind", .text).notNull()
+            t.column("status_to", .text)
+            t.column("risk_level", .text)
+            t.column("assigned_to", .integer).references("user", onDelete: .setNull)
+            t.column("reason", .text)
+            t.column("note", .text).notNull().defaults(to: "")
+        }
+        try db.create(index: "case_event_by_case", on: "case_event", columns: ["case_id", "at"])
+        try db.execute(sql: """
+            INSERT INTO case_event (case_id, at, by_user, kind, status_to)
+            SELECT id, created_at, created_by, 'intake', 'new' FROM child_case
+            """)
     }
 
     private static func createSchemaV1(_ db: Database) throws {

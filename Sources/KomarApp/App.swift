@@ -208,10 +208,7 @@ public final class App {
         guard let session, session.may(.createIntake) else { return }
         do {
             guard let draft = try services.drafts.load(session, form: IntakeDraft.form) else { return }
-            let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: draft.updatedAt)
-            let when = localizer.longDate(year: c.year!, month: c.month!, day: c.day!) + " "
-                + localizer.digitsForDisplay(String(format: "%02d:%02d", c.hour!, c.minute!))
-            confirm(localizer("draft.offer", when)) { [unowned self] in self.push(IntakeScreen(app: self)) }
+            confirm(localizer("draft.offer", dateTimeText(draft.updatedAt))) { [unowned self] in self.push(IntakeScreen(app: self)) }
         } catch {
             report(error)
         }
@@ -285,6 +282,18 @@ public final class App {
 
     func dateText(_ date: LocalDate) -> String {
         localizer.shortDate(year: date.year, month: date.month, day: date.day)
+    }
+
+    /// "21 វិច្ឆិកា 2026 14:05" in local time.
+    func dateTimeText(_ date: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: date)
+        return localizer.longDate(year: c.year!, month: c.month!, day: c.day!) + " "
+            + localizer.digitsForDisplay(String(format: "%02d:%02d", c.hour!, c.minute!))
+    }
+
+    /// Lists under the top screen that show case statuses read again.
+    func refreshQueues() {
+        for case let queue as ReviewQueueScreen in stack { queue.reload(self) }
     }
 
     func longDateText(_ date: LocalDate) -> String {

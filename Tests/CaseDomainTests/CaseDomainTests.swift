@@ -190,3 +190,33 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
         #expect(DuplicateScoring.searchWords(input(km: "ស្រីពេជ្រ ប្រាក់", latin: "Sok A")) == ["sok", "ប្រាក់", "ស្រីពេជ្រ"])
     }
 }
+
+@Suite struct CaseStatusRuleTests {
+    @Test func actionsFollowStatusAndRole() {
+        #expect(CaseStatusRules.actions(for: .new, role: .socialWorker) == [.accept, .close])
+        #expect(CaseStatusRules.actions(for: .open, role: .coordinator) == [.close])
+        #expect(CaseStatusRules.actions(for: .closed, role: .socialWorker) == [.reopen])
+        for status in CaseStatus.allCases {
+            #expect(CaseStatusRules.actions(for: status, role: .volunteer).isEmpty)
+            #expect(CaseStatusRules.actions(for: status, role: .admin).isEmpty)
+        }
+        #expect(CaseStatusRules.target(of: .accept) == .open)
+        #expect(CaseStatusRules.target(of: .close) == .closed)
+        #expect(CaseStatusRules.target(of: .reopen) == .open)
+    }
+
+    @Test func everyActionSaysWhatItNeeds() {
+        #expect(CaseChange(action: .accept, expectedVersion: 1).validate(currentStatus: .new)
+            == [.assignTo: "error.required", .riskLevel: "error.required"])
+        #expect(CaseChange(action: .accept, expectedVersion: 1, assignTo: 2, riskLevel: .high)
+            .validate(currentStatus: .new).isEmpty)
+        #expect(CaseChange(action: .accept, expectedVersion: 1, assignTo: 2, riskLevel: .high)
+            .validate(currentStatus: .open) == [.action: "error.status-move"])
+        #expect(CaseChange(action: .close, expectedVersion: 1, closureReason: .duplicate)
+            .validate(currentStatus: .open) == [.duplicateOf: "error.required"])
+        #expect(CaseChange(action: .close, expectedVersion: 1, closureReason: .goalsMet)
+            .validate(currentStatus: .closed) == [.action: "error.status-move"])
+        #expect(CaseChange(action: .reopen, expectedVersion: 1).validate(currentStatus: .closed)
+            == [.note: "error.reopen-note"])
+    }
+}

@@ -437,3 +437,56 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         #expect(summary == "KC-2026-0002; saved despite possible duplicates KC-2026-0001")
     }
 }
+
+@Suite struct ReviewTests {
+    @Test func acceptCloseReopenWithTimelineAuditAndVersions() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let mom = try session(services, "sreymom", .volunteer)
+        let worker = try session(services, "dara", .socialWorker)
+        let created = try services.cases.createIntake(mom, intake())
+        #expect(try services.cases.reviewQueue(worker).map(\.id) == [created.id])
+        #expect(throws: PermissionDenied.self) { try services.cases.reviewQueue(mom) }
+        #expect(throws: PermissionDenied.self) {
+            try services.cases.apply(mom, caseId: created.id, CaseChange(action: .close, expectedVersion: 1,
+                                                                         closureReason: .other))
+        }
+        try services.cases.apply(worker, caseId: created.id, CaseChange(
+            action: .accept, expectedVersion: 1, assignTo: worker.user.id, riskLevel: .critical, note: "urgent"))
+        var detail = try services.cases.caseDetail(worker, id: created.id)
+        #expect(detail.summary.status == .open && detail.summary.riskLevel == .critical)
+        #expect(detail.assignedToName == "Dara" && detail.version == 2)
+        #expect(try services.cases.reviewQueue(worker).isEmpty)
+        // A second user working from the old version is refused; nothing changes.
+        #expect(throws: StoreError.changedElsewhere) {
+            try services.cases.apply(worker, caseId: created.id, CaseChange(action: .close, expectedVersion: 1,
+                                                                             closureReason: .goalsMet))
+        }
+        try services.cases.apply(worker, caseId: created.id, CaseChange(action: .close, expectedVersion: 2,
+                                                                         closureReason: .goalsMet))
+        detail = try services.cases.caseDetail(worker, id: created.id)
+        #expect(detail.summary.status == .closed && detail.closureReason == .goalsMet)
+        try services.cases.apply(worker, caseId: created.id, CaseChange(action: .reopen, expectedVersion: 3,
+                                                                         note: "back in the village"))
+        let kinds = try services.cases.timeline(worker, caseId: created.id).map(\.kind)
+        #expect(kinds == [.intake, .accepted, .closed, .reopened])
+        let audit = try services.audit.recent().filter { $0.action == "status-change" }.map(\.summary)
+        #expect(audit == ["KC-2026-0001 closed → open", "KC-2026-0001 open → closed (goals-met)",
+                          "KC-2026-0001 new → open"])
+        // The volunteer still sees the timeline of a case she registered.
+        #expect(try services.cases.timeline(mom, caseId: created.id).count == 4)
+    }
+
+    @Test func assigneesMustBeActiveWorkers() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let mom = try session(services, "sreymom", .volunteer)
+        let worker = try session(services, "dara", .socialWorker)
+        let created = try services.cases.createIntake(mom, intake())
+        #expect(try services.cases.assignees(worker).map(\.displayName) == ["Dara"])
+        #expect(throws: CaseChangeRejected([.assignTo: "error.assignee"])) {
+            try services.cases.apply(worker, caseId: created.id, CaseChange(
+                action: .accept, expectedVersion: 1, assignTo: mom.user.id, riskLevel: .low))
+        }
+    }
+}

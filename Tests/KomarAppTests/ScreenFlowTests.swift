@@ -73,7 +73,8 @@ import Testing
         #expect(h.screen.contains("Welcome, ចាន់ ដារ៉ា"))
         #expect(h.screen.contains("Role: Social worker"))
         #expect(h.screen.contains("1  New intake"))
-        #expect(h.screen.contains("2  Cases"))
+        #expect(h.screen.contains("2  Review new intakes (0)"))
+        #expect(h.screen.contains("3  Cases"))
     }
 
     @Test func demoLoginScreenListsTheAccounts() throws {
@@ -299,6 +300,90 @@ import Testing
 }
 
 @MainActor
+@Suite struct ReviewFlowTests {
+    @Test func socialWorkerAcceptsClosesAndReopensWithAHistory() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2))
+        #expect(!h.screen.contains("F4"))       // volunteers cannot change a status
+        h.press(.escape, .ctrl("l"))
+        h.logIn("dara")
+        #expect(h.screen.contains("2  Review new intakes (1)"))
+        h.press(.char("2"))
+        #expect(h.app.topScreenTitleKey == "review.title")
+        #expect(h.screen.contains("1 waiting, oldest first."))
+        h.press(.enter)
+        #expect(h.screen.contains("F4 Status"))
+        h.press(.function(4))
+        #expect(h.app.topScreenTitleKey == "action.title")
+        #expect(h.screen.contains("Accept (open the case)"))
+        #expect(h.screen.contains("Assign to *"))
+        #expect(!h.screen.contains("Closure reason"))
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ Required."))           // no risk level yet
+        h.press(.tab, .tab)
+        h.type("hi")
+        h.press(.enter)                                       // the list filters to High
+        h.press(.tab)
+        h.type("Home visit this week.")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(h.screen.contains("Case KC-2026-0001 is now Open."))
+        #expect(h.screen.contains("Assigned to             ចាន់ ដារ៉ា"))
+        #expect(h.screen.contains("ចាន់ ដារ៉ា · Accepted · Risk level: High · Assigned to:"))
+        #expect(h.screen.contains("ចាន់ ដារ៉ា — Home visit this week."))
+        #expect(h.screen.contains("Intake recorded"))
+        h.press(.function(4))
+        #expect(h.screen.contains("Close the case"))
+        h.press(.tab, .enter)
+        h.type("goals")
+        h.press(.enter, .function(2))
+        #expect(h.screen.contains("is now Closed."))
+        #expect(h.screen.contains("Closure reason          Goals met"))
+        h.press(.function(4))
+        #expect(h.screen.contains("Reopen the case"))
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ Say why the case is reopened."))
+        h.press(.tab)
+        h.type("The family moved back.")
+        h.press(.function(2))
+        #expect(h.screen.contains("is now Open."))
+        #expect(h.screen.contains("Reopened"))
+        h.press(.escape)
+        #expect(h.screen.contains("No new intakes are waiting."))
+    }
+
+    @Test func closingAsADuplicateNeedsAnExistingCode() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2), .escape, .char("1"))
+        h.fillIntake(nameKm: "ដារ៉ា", nameLatin: "Dara")
+        h.press(.function(2))
+        #expect(h.screen.contains("KC-2026-0002"))
+        h.press(.function(4), .enter, .down, .enter)          // the action: Close the case
+        #expect(h.screen.contains("Close the case"))
+        #expect(!h.screen.contains("Assign to"))
+        h.press(.tab)
+        h.type("dupl")
+        h.press(.enter)
+        #expect(h.screen.contains("Duplicate of (case code)"))
+        h.press(.tab)
+        h.type("KC-2026-0099")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ No other case has this code."))
+        h.press(.ctrl("u"))
+        h.type("kc-2026-0001")
+        h.press(.function(2))
+        #expect(h.screen.contains("Case KC-2026-0002 is now Closed."))
+        #expect(h.screen.contains("Duplicate KC-2026-0001"))
+    }
+}
+
+@MainActor
 @Suite struct DraftFlowTests {
     @Test func aCrashLosesNothingTypedAndTheNextLoginOffersTheDraft() throws {
         let first = try Harness(language: .en)
@@ -389,7 +474,7 @@ import Testing
         #expect(h.screen.contains("No cases yet"))
         h.press(.escape, .ctrl("l"))
         h.logIn("dara")
-        h.press(.char("2"))
+        h.press(.char("3"))
         #expect(h.screen.contains("1 cases"))
         #expect(h.screen.contains("Sreypich Prak"))
     }
@@ -430,6 +515,7 @@ import Testing
         add(Role.self); add(Sex.self); add(Concern.self); add(Reporter.self); add(CaseStatus.self)
         add(RiskLevel.self); add(ClosureReason.self); add(IDPoorStatus.self); add(HouseholdStatus.self)
         add(FollowUpType.self); add(FollowUpStatus.self); add(ReferralStatus.self)
+        add(CaseAction.self); add(CaseEventKind.self)
         for key in keys {
             for language in Language.allCases {
                 #expect(!(table.text(key, language) ?? "").isEmpty, "\(key) lacks \(language)")

@@ -8,23 +8,47 @@ import Terminal
 @MainActor
 final class CaseViewScreen: Screen {
     let titleKey = "case.title"
-    var bindings: [KeyBinding] { [CommonBindings.scroll, CommonBindings.back] }
+    var bindings: [KeyBinding] {
+        var list = [CommonBindings.scroll, CommonBindings.back]
+        if !actions.isEmpty { list.insert(KeyBinding(.function(4), label: "key.actions", help: "help.actions"), at: 0) }
+        return list
+    }
+    private let caseId: Int64
     private var detail: CaseDetail?
+    private var events: [CaseEvent] = []
     private var places: [Place] = []
+    private var actions: [CaseAction] = []
     private let view = TextView()
 
     init(app: App, caseId: Int64) {
+        self.caseId = caseId
+        reload(app)
+    }
+
+    /// Reads the case again (after a status change).
+    func reload(_ app: App) {
         guard let session = app.session else { return }
         do {
             let detail = try app.services.cases.caseDetail(session, id: caseId)
             self.detail = detail
             places = try app.services.gazetteer.path(of: detail.summary.villageCode)
+            events = try app.services.cases.timeline(session, caseId: caseId)
+            actions = CaseStatusRules.actions(for: detail.summary.status, role: session.user.role)
         } catch {
             app.report(error)
         }
     }
 
-    func handle(_ key: Key, app: App) -> Bool { view.handle(key) }
+    func handle(_ key: Key, app: App) -> Bool {
+        if key == .function(4), let detail, !actions.isEmpty {
+            app.push(CaseActionScreen(app: app, detail: detail) { [unowned self, unowned app] in
+                self.reload(app)
+                app.refreshQueues()
+            })
+            return true
+        }
+        return view.handle(key)
+    }
 
     private func lines(_ app: App, _ d: CaseDetail) -> [StyledLine] {
         let t = app.localizer
@@ -49,6 +73,23 @@ final class CaseViewScreen: Screen {
             row("field.reporter", t(d.reporter.labelKey) + " · " + app.longDateText(s.reportedDate)),
             row("case.registered-by", d.createdByName),
             row("case.risk", s.riskLevel.map { t($0.labelKey) } ?? t("case.risk-not-assessed")),
+            row("case.assigned-to", d.assignedToName ?? t("case.unassigned")),
+        ]
+        if let reason = d.closureReason { out.append(row("case.closure", t(reason.labelKey))) }
+        out += [StyledLine(""), StyledLine(t("case.history"), style: .heading)]
+        for e in events {
+            var text = app.dateTimeText(e.at) + " · " + e.byName + " · " + t(e.kind.labelKey)
+            if let risk = e.riskLevel { text += " · " + t("case.risk") + ": " + t(risk.labelKey) }
+            if let who = e.assignedToName { text += " · " + t("case.assigned-to") + ": " + who }
+            if let reason = e.reason {
+                let parts = reason.split(separator: ":", maxSplits: 1).map(String.init)
+                text += " · " + (ClosureReason(rawValue: parts[0]).map { t($0.labelKey) } ?? parts[0])
+                if parts.count == 2 { text += " " + parts[1] }
+            }
+            if !e.note.isEmpty { text += " — " + e.note }
+            out.append(StyledLine(text))
+        }
+        out += [
             StyledLine(""),
             StyledLine(t("field.narrative"), style: .heading),
         ]

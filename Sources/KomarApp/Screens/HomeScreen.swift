@@ -29,6 +29,10 @@ final class HomeScreen: Screen {
         guard let session = app.session else { return [] }
         var items: [Menu.Item] = []
         if session.may(.createIntake) { items.append(Menu.Item(id: "intake", label: app.localizer("home.new-intake"))) }
+        if session.may(.assignCase) {
+            let waiting = (try? app.services.cases.reviewQueue(session).count) ?? 0
+            items.append(Menu.Item(id: "review", label: app.localizer("home.review", app.localizer.number(waiting))))
+        }
         if session.may(.viewOwnCases) { items.append(Menu.Item(id: "cases", label: app.localizer("home.cases"))) }
         if session.may(.manageUsers) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
         items.append(Menu.Item(id: "help", label: app.localizer("home.help")))
@@ -40,6 +44,7 @@ final class HomeScreen: Screen {
         switch id {
         case "intake": app.push(IntakeScreen(app: app))
         case "cases": app.push(CaseListScreen(app: app))
+        case "review": app.push(ReviewQueueScreen(app: app))
         case "audit": app.push(AuditLogScreen(app: app))
         case "help": app.push(HelpScreen(for: self, registry: app.registry(for: self)))
         case "logout": app.logOut()
