@@ -43,6 +43,14 @@ extension CaseService {
         }
     }
 
+    /// How many new intakes wait for review.
+    public func countReviewQueue(_ session: Session) throws -> Int {
+        try session.require(.assignCase)
+        return try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child_case WHERE status = 'new'") ?? 0
+        }
+    }
+
     /// Active social workers and coordinators, who can hold cases.
     public func assignees(_ session: Session) throws -> [Assignee] {
         try session.require(.assignCase)

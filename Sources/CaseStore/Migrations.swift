@@ -38,6 +38,7 @@ enum Migrations {
             t.column("note", .text).notNull().defaults(to: "")
         }
         try db.create(index: "case_event_by_case", on: "case_event", columns: ["case_id", "at"])
+        try db.create(index: "child_case_by_status", on: "child_case", columns: ["status", "id"])
         try db.execute(sql: """
             INSERT INTO case_event (case_id, at, by_user, kind, status_to)
             SELECT id, created_at, created_by, 'intake', 'new' FROM child_case

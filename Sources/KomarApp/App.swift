@@ -145,7 +145,9 @@ public final class App {
     func push(_ screen: any Screen) { stack.append(screen) }
 
     func pop() {
-        if stack.count > 1 { stack.removeLast() }
+        guard stack.count > 1 else { return }
+        stack.removeLast()
+        stack.last?.didReturn(app: self)
     }
 
     func replaceTop(with screen: any Screen) {
@@ -289,11 +291,6 @@ public final class App {
         let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: date)
         return localizer.longDate(year: c.year!, month: c.month!, day: c.day!) + " "
             + localizer.digitsForDisplay(String(format: "%02d:%02d", c.hour!, c.minute!))
-    }
-
-    /// Lists under the top screen that show case statuses read again.
-    func refreshQueues() {
-        for case let queue as ReviewQueueScreen in stack { queue.reload(self) }
     }
 
     func longDateText(_ date: LocalDate) -> String {

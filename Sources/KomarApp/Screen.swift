@@ -16,6 +16,8 @@ protocol Screen: AnyObject {
     var keepsDraft: Bool { get }
     /// The user chose to discard what they typed: drop any draft.
     func discardChanges(app: App)
+    /// The screen above this one closed: read again what may have changed.
+    func didReturn(app: App)
     func render(into canvas: inout Canvas, area: Rect, app: App)
     /// Returns true when the key was used.
     func handle(_ key: Key, app: App) -> Bool
@@ -25,6 +27,7 @@ extension Screen {
     var hasUnsavedChanges: Bool { false }
     var keepsDraft: Bool { false }
     func discardChanges(app: App) {}
+    func didReturn(app: App) {}
 }
 
 /// Bindings shared by several screens, declared once.

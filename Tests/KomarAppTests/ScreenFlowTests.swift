@@ -112,6 +112,22 @@ import Testing
         #expect(h.app.topScreenTitleKey == "case.title")
     }
 
+    @Test func listsAndCountsAreFreshAfterComingBack() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        #expect(h.screen.contains("Cases you can see: 0"))
+        h.press(.char("2"))
+        #expect(h.screen.contains("No cases yet"))
+        h.press(.function(7))
+        h.fillIntake()
+        h.press(.function(2), .escape)
+        #expect(h.app.topScreenTitleKey == "cases.title")
+        #expect(h.screen.contains("1 cases"))
+        #expect(h.screen.contains("KC-2026-0001"))
+        h.press(.escape)
+        #expect(h.screen.contains("Cases you can see: 1"))
+    }
+
     @Test func missingFieldsAreMarkedAndNothingTypedIsLost() throws {
         let h = try Harness(language: .en)
         h.logIn("sreymom")

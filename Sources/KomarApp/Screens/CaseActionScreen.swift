@@ -150,6 +150,8 @@ final class ReviewQueueScreen: Screen, TableDataSource {
 
     func handle(_ key: Key, app: App) -> Bool { table.handle(key) }
 
+    func didReturn(app: App) { reload(app) }
+
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
         if cases.isEmpty {

@@ -74,7 +74,7 @@ final class CaseListScreen: Screen {
         return list
     }
     private let table = CaseRows.makeTable()
-    private let source: CaseListSource
+    private var source: CaseListSource
     private var total = 0
     private let canCreate: Bool
 
@@ -89,6 +89,15 @@ final class CaseListScreen: Screen {
         if let session = app.session {
             do { total = try app.services.cases.countCases(session) } catch { app.report(error) }
         }
+    }
+
+    /// Back from a case or a new intake: read the first pages again.
+    func didReturn(app: App) {
+        let selected = table.selected
+        source = CaseListSource(app: app)
+        table.source = source
+        if let session = app.session { total = (try? app.services.cases.countCases(session)) ?? total }
+        table.select(selected)
     }
 
     func handle(_ key: Key, app: App) -> Bool {

@@ -43,7 +43,6 @@ final class CaseViewScreen: Screen {
         if key == .function(4), let detail, !actions.isEmpty {
             app.push(CaseActionScreen(app: app, detail: detail) { [unowned self, unowned app] in
                 self.reload(app)
-                app.refreshQueues()
             })
             return true
         }

@@ -12,26 +12,32 @@ final class HomeScreen: Screen {
     }
     private let menu = Menu()
     private var caseCount: Int?
+    private var waitingForReview = 0
 
     init(app: App) {
         menu.onChoose = { [unowned self, unowned app] id in self.choose(id, app) }
         refresh(app)
     }
 
+    /// Counts are read when the screen opens and when the user comes back
+    /// to it, not on every keystroke.
     private func refresh(_ app: App) {
         guard let session = app.session else { return }
-        if session.may(.viewOwnCases) {
-            do { caseCount = try app.services.cases.countCases(session) } catch { app.report(error) }
-        }
+        do {
+            if session.may(.viewOwnCases) { caseCount = try app.services.cases.countCases(session) }
+            if session.may(.assignCase) { waitingForReview = try app.services.cases.countReviewQueue(session) }
+        } catch { app.report(error) }
     }
+
+    func didReturn(app: App) { refresh(app) }
 
     private func menuItems(_ app: App) -> [Menu.Item] {
         guard let session = app.session else { return [] }
         var items: [Menu.Item] = []
         if session.may(.createIntake) { items.append(Menu.Item(id: "intake", label: app.localizer("home.new-intake"))) }
         if session.may(.assignCase) {
-            let waiting = (try? app.services.cases.reviewQueue(session).count) ?? 0
-            items.append(Menu.Item(id: "review", label: app.localizer("home.review", app.localizer.number(waiting))))
+            items.append(Menu.Item(id: "review",
+                                   label: app.localizer("home.review", app.localizer.number(waitingForReview))))
         }
         if session.may(.viewOwnCases) { items.append(Menu.Item(id: "cases", label: app.localizer("home.cases"))) }
         if session.may(.manageUsers) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
@@ -63,7 +69,6 @@ final class HomeScreen: Screen {
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         guard let user = app.session?.user else { return }
-        refresh(app)
         let t = app.localizer
         canvas.put(t("home.welcome", user.displayName), row: area.row + 1, col: 2, style: .heading)
         canvas.put(t("home.role", t(user.role.labelKey)), row: area.row + 2, col: 2, style: .muted)
