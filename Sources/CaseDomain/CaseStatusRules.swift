@@ -12,6 +12,7 @@ public enum CaseAction: String, CodeList {
 /// Entries of a case's timeline.
 public enum CaseEventKind: String, CodeList {
     case intake, accepted, closed, reopened
+    case followUp = "follow-up"
     public static let labelPrefix = "case-event"
 }
 

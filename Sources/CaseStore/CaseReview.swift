@@ -117,6 +117,18 @@ extension CaseService {
                     """, arguments: [now, caseId, change.expectedVersion])
             }
             guard db.changesCount == 1 else { throw StoreError.changedElsewhere }
+            switch change.action {
+            case .accept:
+                _ = try FollowUpService.scheduleNext(db, caseId: caseId, after: today, risk: change.riskLevel ?? .medium,
+                                                     type: .homeVisit, by: session.user.id, now: now)
+            case .reopen:
+                let risk = try String.fetchOne(db, sql: "SELECT risk_level FROM child_case WHERE id = ?",
+                                               arguments: [caseId]).flatMap(RiskLevel.init(rawValue:)) ?? .medium
+                _ = try FollowUpService.scheduleNext(db, caseId: caseId, after: today, risk: risk, type: .homeVisit,
+                                                     by: session.user.id, now: now)
+            case .close:
+                try FollowUpService.cancelScheduled(db, caseId: caseId, now: now)
+            }
             let kind: CaseEventKind = change.action == .accept ? .accepted : change.action == .close ? .closed : .reopened
             let accepting = change.action == .accept
             try CaseEvents.add(db, caseId: caseId, at: now, by: session.user.id, kind: kind, statusTo: target,

@@ -67,10 +67,11 @@ public enum DemoData {
             }
         }
         try insertCases(services, count: cases, seed: seed,
-                        creators: [ids[.volunteer], ids[.socialWorker]].compactMap { $0 })
+                        creators: [ids[.volunteer], ids[.socialWorker]].compactMap { $0 }, assignee: ids[.socialWorker])
     }
 
-    static func insertCases(_ services: KomarServices, count: Int, seed: UInt64, creators: [Int64]) throws {
+    static func insertCases(_ services: KomarServices, count: Int, seed: UInt64, creators: [Int64],
+                            assignee: Int64?) throws {
         guard count > 0, !creators.isEmpty else { return }
         var random = SplitMix64(seed: seed)
         let clock = services.clock
@@ -123,6 +124,22 @@ public enum DemoData {
                 try CaseSearchIndex.index(db, record)
                 try CaseEvents.add(db, caseId: record.id!, at: record.createdAt, by: record.createdBy, kind: .intake,
                                    statusTo: .new)
+                guard status != .new else { continue }
+                try db.execute(sql: "UPDATE child_case SET assigned_to = ? WHERE id = ?", arguments: [assignee, record.id])
+                try CaseEvents.add(db, caseId: record.id!, at: record.createdAt.addingTimeInterval(86_400), by: assignee,
+                                   kind: .accepted, statusTo: .open, riskLevel: RiskLevel(rawValue: record.riskLevel!),
+                                   assignedTo: assignee)
+                if status == .open {
+                    // Due dates spread from three weeks ago to a month ahead: some overdue, some due soon.
+                    let due = today.adding(days: Int(random.next() % 52) - 21)
+                    try db.execute(sql: """
+                        INSERT INTO follow_up (case_id, type, due_date, status, created_at, updated_at, created_by)
+                        VALUES (?, 'home-visit', ?, 'scheduled', ?, ?, ?)
+                        """, arguments: [record.id, due.iso, now, now, assignee])
+                } else {
+                    try db.execute(sql: "UPDATE child_case SET closure_reason = 'goals-met', closed_date = ? WHERE id = ?",
+                                   arguments: [today.iso, record.id])
+                }
             }
             try AuditLog.append(db, at: now, userId: nil, username: "command-line", action: .demoData,
                                 summary: "\(count) demo cases")

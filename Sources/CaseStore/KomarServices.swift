@@ -6,6 +6,7 @@ public struct KomarServices: Sendable {
     public let gazetteer: GazetteerService
     public let audit: AuditService
     public let drafts: DraftService
+    public let followUps: FollowUpService
     public let clock: Clock
 
     public init(database: AppDatabase, hasher: PasswordHasher = PasswordHasher(), clock: Clock = .system) {
@@ -16,5 +17,6 @@ public struct KomarServices: Sendable {
         gazetteer = GazetteerService(database: database)
         audit = AuditService(database: database)
         drafts = DraftService(database: database, clock: clock)
+        followUps = FollowUpService(database: database, clock: clock)
     }
 }

@@ -220,3 +220,36 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
             == [.note: "error.reopen-note"])
     }
 }
+
+@Suite struct FollowUpRuleTests {
+    @Test func intervalsByRiskWithSettingsOverrides() {
+        let rules = FollowUpRules()
+        #expect(RiskLevel.allCases.map(rules.interval(for:)) == [30, 14, 7, 1])
+        #expect(rules.nextDue(after: today, risk: .high) == LocalDate(year: 2026, month: 11, day: 28))
+        let custom = FollowUpRules(overrides: [.low: 60, .critical: 0])
+        #expect(custom.interval(for: .low) == 60)
+        #expect(custom.interval(for: .critical) == 1)
+    }
+
+    @Test func datesRollOverMonthsYearsAndLeapDays() {
+        #expect(LocalDate(year: 2026, month: 12, day: 31)!.adding(days: 1) == LocalDate(year: 2027, month: 1, day: 1))
+        #expect(LocalDate(year: 2028, month: 2, day: 28)!.adding(days: 1) == LocalDate(year: 2028, month: 2, day: 29))
+        #expect(today.adding(days: -21) == LocalDate(year: 2026, month: 10, day: 31))
+    }
+
+    @Test func urgency() {
+        #expect(FollowUpRules.urgency(due: today.adding(days: -1), today: today) == .overdue)
+        #expect(FollowUpRules.urgency(due: today, today: today) == .dueToday)
+        #expect(FollowUpRules.urgency(due: today.adding(days: 7), today: today) == .upcoming)
+        #expect(FollowUpRules.urgency(due: today.adding(days: 8), today: today) == .later)
+    }
+
+    @Test func visitsNeedWhatTheirOutcomeNeeds() {
+        #expect(FollowUpRecord(outcome: .done, type: .homeVisit, date: today).validate(today: today)
+            == ["wellbeing": "error.required", "notes": "error.required"])
+        #expect(FollowUpRecord(outcome: .missed, type: .phone, date: today).validate(today: today)
+            == ["reason": "error.required"])
+        #expect(FollowUpRecord(outcome: .done, type: .homeVisit, date: today.adding(days: 1), notes: "ok",
+                               wellbeing: .same).validate(today: today) == ["date": "error.future-date"])
+    }
+}

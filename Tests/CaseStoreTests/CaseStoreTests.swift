@@ -490,3 +490,97 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         }
     }
 }
+
+@Suite struct FollowUpTests {
+    let today = LocalDate(year: 2026, month: 11, day: 21)!
+
+    func acceptedCase(_ services: KomarServices, risk: RiskLevel) throws -> (Session, Session, CaseSummary) {
+        try setUp(services)
+        let mom = try session(services, "sreymom", .volunteer)
+        let worker = try session(services, "dara", .socialWorker)
+        let created = try services.cases.createIntake(mom, intake())
+        try services.cases.apply(worker, caseId: created.id, CaseChange(
+            action: .accept, expectedVersion: 1, assignTo: worker.user.id, riskLevel: risk))
+        return (mom, worker, created)
+    }
+
+    @Test func acceptingSchedulesTheFirstVisitByRisk() throws {
+        let services = try makeServices()
+        let (mom, worker, created) = try acceptedCase(services, risk: .high)
+        #expect(try services.followUps.nextDue(caseId: created.id) == today.adding(days: 7))
+        #expect(try services.followUps.queue(worker).map(\.caseId) == [created.id])
+        #expect(try services.followUps.queue(mom).map(\.caseId) == [created.id])
+        let coordinator = try session(services, "sok", .coordinator)
+        #expect(try services.followUps.queue(coordinator).count == 1)
+        let other = try session(services, "chan", .socialWorker)
+        #expect(try services.followUps.queue(other).isEmpty)
+        #expect(try services.followUps.countDue(worker) == 0)
+    }
+
+    @Test func recordingAVisitSchedulesTheNextByTheNewRisk() throws {
+        let services = try makeServices()
+        let (mom, worker, created) = try acceptedCase(services, risk: .high)
+        let item = try #require(try services.followUps.queue(worker).first)
+        let next = try services.followUps.record(worker, followUpId: item.id, FollowUpRecord(
+            outcome: .done, type: .homeVisit, date: today, notes: "Safe at grandmother's.", wellbeing: .better,
+            newRiskLevel: .low))
+        #expect(next == today.adding(days: 30))
+        #expect(try services.cases.caseDetail(worker, id: created.id).summary.riskLevel == .low)
+        #expect(try services.cases.timeline(worker, caseId: created.id).last?.kind == .followUp)
+        // Volunteers record visits but do not assess risk.
+        let again = try services.followUps.queue(mom)
+        #expect(again.isEmpty)   // next one is 30 days away, outside the 7-day window
+        #expect(throws: PermissionDenied.self) {
+            try services.followUps.record(mom, followUpId: item.id, FollowUpRecord(
+                outcome: .done, type: .homeVisit, date: today, notes: "x", wellbeing: .same, newRiskLevel: .high))
+        }
+        // The done follow-up cannot be recorded twice.
+        #expect(throws: StoreError.changedElsewhere) {
+            try services.followUps.record(worker, followUpId: item.id, FollowUpRecord(
+                outcome: .done, type: .homeVisit, date: today, notes: "again", wellbeing: .same))
+        }
+    }
+
+    @Test func missedVisitsComeBackTomorrowAndClosingCancels() throws {
+        let services = try makeServices()
+        let (_, worker, created) = try acceptedCase(services, risk: .high)
+        let item = try #require(try services.followUps.queue(worker).first)
+        #expect(throws: FollowUpRejected(issues: ["reason": "error.required"])) {
+            try services.followUps.record(worker, followUpId: item.id, FollowUpRecord(outcome: .missed, type: .homeVisit,
+                                                                                      date: today))
+        }
+        let next = try services.followUps.record(worker, followUpId: item.id, FollowUpRecord(
+            outcome: .missed, type: .homeVisit, date: today, reason: "Family away at the rice harvest."))
+        #expect(next == today.adding(days: 1))
+        let version = try services.cases.caseDetail(worker, id: created.id).version
+        try services.cases.apply(worker, caseId: created.id, CaseChange(action: .close, expectedVersion: version,
+                                                                        closureReason: .goalsMet))
+        #expect(try services.followUps.nextDue(caseId: created.id) == nil)
+        #expect(try services.followUps.queue(worker).isEmpty)
+    }
+
+    @Test func intervalsComeFromSettings() throws {
+        let services = try makeServices()
+        try services.database.writer.write { db in
+            try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('followup_days_high', '3')")
+        }
+        let (_, _, created) = try acceptedCase(services, risk: .high)
+        #expect(try services.followUps.nextDue(caseId: created.id) == today.adding(days: 3))
+    }
+
+    @Test func demoDataHasOverdueAndUpcomingVisits() throws {
+        let services = try makeServices()
+        try DemoData.fill(services, cases: 300)
+        let worker = try session(services, "dara", .socialWorker)
+        guard case .success(let demoWorker) = try services.accounts.logIn(username: "socialworker",
+                                                                          password: DemoData.password) else {
+            Issue.record("no demo social worker")
+            return
+        }
+        _ = worker
+        let queue = try services.followUps.queue(demoWorker)
+        #expect(queue.contains { $0.due < today })
+        #expect(queue.contains { $0.due > today })
+        #expect(queue.map(\.due) == queue.map(\.due).sorted())
+    }
+}

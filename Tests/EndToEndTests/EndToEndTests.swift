@@ -59,7 +59,7 @@ import Testing
         #expect(saved.contains("កើតថ្ងៃទី ១២ មីនា ២០១៤"))
         try tmux.press("Escape")
         try tmux.waitFor("ទទួលករណីថ្មី")
-        try tmux.type("2")
+        try tmux.type("3")
         let list = try tmux.waitFor("ស្រីពេជ្រ ប្រាក់")
         #expect(list.contains("Sreypich Prak"))
         try tmux.press("F6")

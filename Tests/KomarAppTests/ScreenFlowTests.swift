@@ -74,7 +74,8 @@ import Testing
         #expect(h.screen.contains("Role: Social worker"))
         #expect(h.screen.contains("1  New intake"))
         #expect(h.screen.contains("2  Review new intakes (0)"))
-        #expect(h.screen.contains("3  Cases"))
+        #expect(h.screen.contains("3  Follow-ups (0 due)"))
+        #expect(h.screen.contains("4  Cases"))
     }
 
     @Test func demoLoginScreenListsTheAccounts() throws {
@@ -101,7 +102,7 @@ import Testing
         #expect(h.screen.contains("១២ ឆ្នាំ (ប៉ាន់ស្មាន)"))
         h.press(.escape)
         #expect(h.app.topScreenTitleKey == "home.title")
-        h.press(.char("2"))
+        h.press(.char("3"))
         #expect(h.screen.contains("KC-2026-0001 ស្រីពេជ្រ ប្រាក់"))
         #expect(h.screen.contains("ករណីចំនួន ១"))
         let saved = try h.allCases()
@@ -116,7 +117,7 @@ import Testing
         let h = try Harness(language: .en)
         h.logIn("sreymom")
         #expect(h.screen.contains("Cases you can see: 0"))
-        h.press(.char("2"))
+        h.press(.char("3"))
         #expect(h.screen.contains("No cases yet"))
         h.press(.function(7))
         h.fillIntake()
@@ -400,6 +401,60 @@ import Testing
 }
 
 @MainActor
+@Suite struct FollowUpFlowTests {
+    @Test func acceptedCaseAppearsInTheQueueAndAVisitSchedulesTheNext() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2), .function(4), .tab, .tab)
+        h.type("crit")
+        h.press(.enter, .function(2))
+        #expect(h.screen.contains("Next follow-up          22 Nov 2026"))
+        h.press(.escape)
+        #expect(h.screen.contains("3  Follow-ups (0 due)"))
+        h.press(.char("3"))
+        #expect(h.app.topScreenTitleKey == "followups.title")
+        #expect(h.screen.contains("Overdue: 0 · due today: 0 · next 7 days: 1"))
+        #expect(h.screen.contains("22/11/2026"))
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "visit.title")
+        #expect(h.screen.contains("Due 22 Nov 2026"))
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ Required."))
+        h.press(.enter, .enter, .tab)                         // focus is on the first problem: wellbeing Better
+        h.type("low")
+        h.press(.enter, .tab)
+        h.type("Back at school; mother attends the savings group.")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "followups.title")
+        #expect(h.screen.contains("Follow-up of KC-2026-0001 recorded. Next one due 21 Dec 2026."))
+        #expect(h.screen.contains("No follow-ups due in the next seven days."))
+        h.press(.escape, .char("4"), .enter)
+        #expect(h.screen.contains("· Follow-up · Risk level: Low · Done · Home"))
+        #expect(h.screen.contains("Risk level              Low"))
+    }
+
+    @Test func aMissedVisitNeedsAReason() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2), .function(4), .tab, .tab)
+        h.type("high")
+        h.press(.enter, .function(2), .escape, .char("3"), .enter)
+        h.press(.enter, .down, .enter)                          // outcome: Missed
+        #expect(!h.screen.contains("What you found"))
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ Required."))
+        h.press(.tab, .tab, .tab)
+        h.type("Family at the rice harvest.")
+        h.press(.function(2))
+        #expect(h.screen.contains("Next one due 22 Nov 2026."))
+    }
+}
+
+@MainActor
 @Suite struct DraftFlowTests {
     @Test func aCrashLosesNothingTypedAndTheNextLoginOffersTheDraft() throws {
         let first = try Harness(language: .en)
@@ -485,12 +540,12 @@ import Testing
         h.press(.function(2), .escape, .ctrl("l"))
         #expect(h.app.topScreenTitleKey == "login.title")
         h.logIn("pov")
-        h.press(.char("2"))
+        h.press(.char("3"))
         #expect(h.screen.contains("0 cases"))
         #expect(h.screen.contains("No cases yet"))
         h.press(.escape, .ctrl("l"))
         h.logIn("dara")
-        h.press(.char("3"))
+        h.press(.char("4"))
         #expect(h.screen.contains("1 cases"))
         #expect(h.screen.contains("Sreypich Prak"))
     }
@@ -531,7 +586,7 @@ import Testing
         add(Role.self); add(Sex.self); add(Concern.self); add(Reporter.self); add(CaseStatus.self)
         add(RiskLevel.self); add(ClosureReason.self); add(IDPoorStatus.self); add(HouseholdStatus.self)
         add(FollowUpType.self); add(FollowUpStatus.self); add(ReferralStatus.self)
-        add(CaseAction.self); add(CaseEventKind.self)
+        add(CaseAction.self); add(CaseEventKind.self); add(Wellbeing.self); add(FollowUpOutcomeKind.self)
         for key in keys {
             for language in Language.allCases {
                 #expect(!(table.text(key, language) ?? "").isEmpty, "\(key) lacks \(language)")

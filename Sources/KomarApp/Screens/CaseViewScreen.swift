@@ -18,6 +18,7 @@ final class CaseViewScreen: Screen {
     private var events: [CaseEvent] = []
     private var places: [Place] = []
     private var actions: [CaseAction] = []
+    private var nextFollowUp: LocalDate?
     private let view = TextView()
 
     init(app: App, caseId: Int64) {
@@ -34,6 +35,7 @@ final class CaseViewScreen: Screen {
             places = try app.services.gazetteer.path(of: detail.summary.villageCode)
             events = try app.services.cases.timeline(session, caseId: caseId)
             actions = CaseStatusRules.actions(for: detail.summary.status, role: session.user.role)
+            nextFollowUp = try app.services.followUps.nextDue(caseId: caseId)
         } catch {
             app.report(error)
         }
@@ -75,17 +77,31 @@ final class CaseViewScreen: Screen {
             row("case.assigned-to", d.assignedToName ?? t("case.unassigned")),
         ]
         if let reason = d.closureReason { out.append(row("case.closure", t(reason.labelKey))) }
+        if let next = nextFollowUp {
+            let overdue = next < app.services.clock.today ? " ⚠ " + t("followups.overdue") : ""
+            out.append(row("case.next-followup", app.longDateText(next) + overdue))
+        }
         out += [StyledLine(""), StyledLine(t("case.history"), style: .heading)]
         for e in events {
             var text = app.dateTimeText(e.at) + " · " + e.byName + " · " + t(e.kind.labelKey)
             if let risk = e.riskLevel { text += " · " + t("case.risk") + ": " + t(risk.labelKey) }
             if let who = e.assignedToName { text += " · " + t("case.assigned-to") + ": " + who }
-            if let reason = e.reason {
+            if e.kind == .followUp, let reason = e.reason {
+                let parts = reason.split(separator: ":", maxSplits: 1).map(String.init)
+                text += " · " + (FollowUpOutcomeKind(rawValue: parts[0]).map { t($0.labelKey) } ?? parts[0])
+                if parts.count == 2, let type = FollowUpType(rawValue: parts[1]) { text += " · " + t(type.labelKey) }
+            } else if let reason = e.reason {
                 let parts = reason.split(separator: ":", maxSplits: 1).map(String.init)
                 text += " · " + (ClosureReason(rawValue: parts[0]).map { t($0.labelKey) } ?? parts[0])
                 if parts.count == 2 { text += " " + parts[1] }
             }
-            if !e.note.isEmpty { text += " — " + e.note }
+            var note = e.note
+            if note.hasPrefix("["), let close = note.firstIndex(of: "]"),
+               let wellbeing = Wellbeing(rawValue: String(note[note.index(after: note.startIndex)..<close])) {
+                text += " · " + t(wellbeing.labelKey)
+                note = String(note[note.index(after: close)...]).trimmingCharacters(in: .whitespaces)
+            }
+            if !note.isEmpty { text += " — " + note }
             out.append(StyledLine(text))
         }
         out += [

@@ -13,6 +13,7 @@ final class HomeScreen: Screen {
     private let menu = Menu()
     private var caseCount: Int?
     private var waitingForReview = 0
+    private var followUpsDue = 0
 
     init(app: App) {
         menu.onChoose = { [unowned self, unowned app] id in self.choose(id, app) }
@@ -26,6 +27,7 @@ final class HomeScreen: Screen {
         do {
             if session.may(.viewOwnCases) { caseCount = try app.services.cases.countCases(session) }
             if session.may(.assignCase) { waitingForReview = try app.services.cases.countReviewQueue(session) }
+            if session.may(.recordFollowUp) { followUpsDue = try app.services.followUps.countDue(session) }
         } catch { app.report(error) }
     }
 
@@ -39,6 +41,10 @@ final class HomeScreen: Screen {
             items.append(Menu.Item(id: "review",
                                    label: app.localizer("home.review", app.localizer.number(waitingForReview))))
         }
+        if session.may(.recordFollowUp) {
+            items.append(Menu.Item(id: "followups",
+                                   label: app.localizer("home.followups", app.localizer.number(followUpsDue))))
+        }
         if session.may(.viewOwnCases) { items.append(Menu.Item(id: "cases", label: app.localizer("home.cases"))) }
         if session.may(.manageUsers) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
         items.append(Menu.Item(id: "help", label: app.localizer("home.help")))
@@ -51,6 +57,7 @@ final class HomeScreen: Screen {
         case "intake": app.push(IntakeScreen(app: app))
         case "cases": app.push(CaseListScreen(app: app))
         case "review": app.push(ReviewQueueScreen(app: app))
+        case "followups": app.push(FollowUpQueueScreen(app: app))
         case "audit": app.push(AuditLogScreen(app: app))
         case "help": app.push(HelpScreen(for: self, registry: app.registry(for: self)))
         case "logout": app.logOut()
