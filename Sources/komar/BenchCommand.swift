@@ -75,6 +75,17 @@ struct Bench: ParsableCommand {
                 let id = Int64.random(in: 1...newest, using: &random)
                 do { _ = try services.cases.caseDetail(worker, id: id) } catch StoreError.notFound {}
             }))
+            timings.append(("followup_queue_first_page", try measure(runs) {
+                _ = try services.followUps.queue(worker, limit: 50)
+            }))
+            // Each run records the visit at the top of the queue (which
+            // schedules the next one), as a worker clearing a queue would.
+            let today = services.clock.today
+            timings.append(("save_followup", try measure(runs) {
+                guard let item = try services.followUps.queue(worker, limit: 1).first else { return }
+                try services.followUps.record(worker, followUpId: item.id, FollowUpRecord(
+                    outcome: .done, type: .homeVisit, date: today, notes: "Benchmark visit.", wellbeing: .same))
+            }))
             report(timings, cases: total)
         }
     }
