@@ -15,7 +15,7 @@ final class FollowUpQueueScreen: Screen, TableDataSource {
     private var items: [FollowUpItem] = []
     private let table = Table(columns: [
         TableColumn("followups.due", width: 10),
-        TableColumn("followups.when", width: 9),
+        TableColumn("followups.when", width: 12),
         TableColumn("cases.code", width: 12),
         TableColumn("cases.name-km", width: 10, flexible: true),
         TableColumn("cases.name-latin", width: 10, flexible: true),
