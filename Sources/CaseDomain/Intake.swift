@@ -31,13 +31,32 @@ public struct IntakeInput: Equatable, Sendable {
     public var narrative: String = ""
     public var reporter: Reporter?
     public var reportedDate: LocalDate?
+    public var ethnicity: Ethnicity?
+    public var disability: Bool?
+    public var inSchool: Bool?
+    public var caregiverConsent: Bool?
+    /// Nil where the child is too young to be asked.
+    public var childAssent: Bool?
+    public var consentRecordedBy: String = ""
+    public var consentDate: LocalDate?
+    public var riskAnswers: Set<RiskQuestion> = []
+    /// A level other than the proposed one, set by a social worker.
+    public var riskOverride: RiskLevel?
+    public var riskOverrideReason: String = ""
 
     public init() {}
+
+    /// The level the answers propose.
+    public var proposedRisk: RiskLevel { RiskAssessment.proposedLevel(riskAnswers) }
+
+    /// The level the case starts with: the override where one was given.
+    public var riskLevel: RiskLevel { riskOverride ?? proposedRisk }
 }
 
 /// The intake fields a validation message can point at.
 public enum IntakeField: String, CaseIterable, Sendable {
     case childNameKm, childNameLatin, sex, birth, village, concerns, narrative, reporter, reportedDate
+    case consentDate, riskOverrideReason
 }
 
 /// A message about one field: an error blocks saving, a warning does not.
@@ -98,6 +117,13 @@ public enum IntakeRules {
         if input.reporter == nil { issues.append(FieldIssue(.reporter, "error.required")) }
         if let reported = input.reportedDate, reported > today {
             issues.append(FieldIssue(.reportedDate, "error.future-date"))
+        }
+        if let consent = input.consentDate, consent > today {
+            issues.append(FieldIssue(.consentDate, "error.future-date"))
+        }
+        if let override = input.riskOverride, override != input.proposedRisk,
+           input.riskOverrideReason.trimmingSpaces().isEmpty {
+            issues.append(FieldIssue(.riskOverrideReason, "error.override-reason"))
         }
         return issues
     }

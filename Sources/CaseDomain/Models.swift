@@ -79,10 +79,12 @@ public struct CaseDetail: Equatable, Sendable {
     public let version: Int
     public let assignedToName: String?
     public let closureReason: ClosureReason?
+    public let background: ChildBackground
 
     public init(summary: CaseSummary, birth: BirthInfo, concerns: [Concern], narrative: String,
                 reporter: Reporter, createdByName: String, createdAt: Date, version: Int,
-                assignedToName: String? = nil, closureReason: ClosureReason? = nil) {
+                assignedToName: String? = nil, closureReason: ClosureReason? = nil,
+                background: ChildBackground = ChildBackground()) {
         self.summary = summary
         self.birth = birth
         self.concerns = concerns
@@ -93,6 +95,7 @@ public struct CaseDetail: Equatable, Sendable {
         self.version = version
         self.assignedToName = assignedToName
         self.closureReason = closureReason
+        self.background = background
     }
 }
 
@@ -121,6 +124,34 @@ public enum UsernameRules {
 public enum PasswordRules {
     public static let minimumLength = 8
     public static func isAcceptable(_ password: String) -> Bool { password.count >= minimumLength }
+}
+
+/// What the intake recorded beyond the basics: the child's background,
+/// consent, and the risk assessment's answers.
+public struct ChildBackground: Equatable, Sendable {
+    public var ethnicity: Ethnicity?
+    public var disability: Bool?
+    public var inSchool: Bool?
+    public var caregiverConsent: Bool?
+    public var childAssent: Bool?
+    public var consentBy: String?
+    public var consentDate: LocalDate?
+    public var riskAnswers: [RiskQuestion]
+    public var riskOverrideReason: String?
+
+    public init(ethnicity: Ethnicity? = nil, disability: Bool? = nil, inSchool: Bool? = nil,
+                caregiverConsent: Bool? = nil, childAssent: Bool? = nil, consentBy: String? = nil,
+                consentDate: LocalDate? = nil, riskAnswers: [RiskQuestion] = [], riskOverrideReason: String? = nil) {
+        self.ethnicity = ethnicity
+        self.disability = disability
+        self.inSchool = inSchool
+        self.caregiverConsent = caregiverConsent
+        self.childAssent = childAssent
+        self.consentBy = consentBy
+        self.consentDate = consentDate
+        self.riskAnswers = riskAnswers
+        self.riskOverrideReason = riskOverrideReason
+    }
 }
 
 /// One entry of a case's timeline.

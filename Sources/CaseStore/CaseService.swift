@@ -33,6 +33,7 @@ public struct CaseService: Sendable {
     public func createIntake(_ session: Session, _ input: IntakeInput, savedDespite duplicates: [String] = [])
         throws -> CaseSummary {
         try session.require(.createIntake)
+        if input.riskOverride != nil && input.riskOverride != input.proposedRisk { try session.require(.assessRisk) }
         let today = clock.today
         let blocking = IntakeRules.validate(input, today: today).filter { !$0.isWarning }
         guard blocking.isEmpty, let sex = input.sex, let birth = input.birth, let village = input.villageCode,
@@ -62,9 +63,18 @@ public struct CaseService: Sendable {
                 dateOfBirth: dob, estimatedAge: estimated, ageAsOf: reported.iso, villageCode: village,
                 concerns: Concern.allCases.filter(input.concerns.contains).map(\.rawValue).joined(separator: ","),
                 narrative: input.narrative.precomposedStringWithCanonicalMapping, reportedBy: reporter.rawValue,
-                reportedDate: reported.iso, riskLevel: nil, status: CaseStatus.new.rawValue,
+                reportedDate: reported.iso, riskLevel: input.riskLevel.rawValue, status: CaseStatus.new.rawValue,
                 searchKey: SearchKey.make(nameKm) + " " + SearchKey.make(nameLatin),
-                createdAt: now, updatedAt: now, createdBy: session.user.id, version: 1)
+                createdAt: now, updatedAt: now, createdBy: session.user.id, version: 1,
+                ethnicity: input.ethnicity?.rawValue, disability: input.disability, inSchool: input.inSchool,
+                immediateDanger: input.riskAnswers.contains(.immediateDanger),
+                caregiverConsent: input.caregiverConsent, childAssent: input.childAssent,
+                consentBy: input.consentRecordedBy.trimmingSpaces().isEmpty ? nil : input.consentRecordedBy.trimmingSpaces(),
+                consentDate: input.consentDate?.iso,
+                riskOverrideReason: input.riskOverride == nil || input.riskOverride == input.proposedRisk
+                    ? nil : input.riskOverrideReason.trimmingSpaces(),
+                riskAnswers: RiskQuestion.allCases.filter(input.riskAnswers.contains).map(\.rawValue)
+                    .joined(separator: ","))
             try record.insert(db)
             try CaseSearchIndex.index(db, record)
             try CaseEvents.add(db, caseId: record.id!, at: now, by: session.user.id, kind: .intake, statusTo: .new)
@@ -225,7 +235,8 @@ public struct CaseService: Sendable {
                 narrative: record.narrative, reporter: Reporter(rawValue: record.reportedBy) ?? .other,
                 createdByName: creator, createdAt: record.createdAt, version: record.version,
                 assignedToName: status?["assigned"],
-                closureReason: (status?["reason"] as String?).flatMap(ClosureReason.init(rawValue:)))
+                closureReason: (status?["reason"] as String?).flatMap(ClosureReason.init(rawValue:)),
+                background: record.background)
         }
     }
 }

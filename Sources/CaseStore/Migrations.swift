@@ -16,6 +16,9 @@ enum Migrations {
             // (status, due_date) queue index: 124 ms at 100,000 cases.
             try db.create(index: "follow_up_by_case", on: "follow_up", columns: ["case_id", "status", "due_date"])
         }
+        migrator.registerMigration("2026-11-21 risk answers") { db in
+            try db.alter(table: "child_case") { t in t.add(column: "risk_answers", .text).notNull().defaults(to: "") }
+        }
         return migrator
     }
 

@@ -59,8 +59,27 @@ struct CaseRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var updatedAt: Date
     var createdBy: Int64?
     var version: Int
+    var ethnicity: String? = nil
+    var disability: Bool? = nil
+    var inSchool: Bool? = nil
+    var immediateDanger = false
+    var caregiverConsent: Bool? = nil
+    var childAssent: Bool? = nil
+    var consentBy: String? = nil
+    var consentDate: String? = nil
+    var riskOverrideReason: String? = nil
+    var riskAnswers = ""
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    var background: ChildBackground {
+        ChildBackground(
+            ethnicity: ethnicity.flatMap(Ethnicity.init(rawValue:)), disability: disability, inSchool: inSchool,
+            caregiverConsent: caregiverConsent, childAssent: childAssent, consentBy: consentBy,
+            consentDate: consentDate.flatMap(LocalDate.init(iso:)),
+            riskAnswers: riskAnswers.split(separator: ",").compactMap { RiskQuestion(rawValue: String($0)) },
+            riskOverrideReason: riskOverrideReason)
+    }
 
     var birth: BirthInfo {
         if let dob = dateOfBirth.flatMap(LocalDate.init(iso:)) { return .dateOfBirth(dob) }

@@ -253,3 +253,28 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
                                wellbeing: .same).validate(today: today) == ["date": "error.future-date"])
     }
 }
+
+@Suite struct RiskAssessmentTests {
+    @Test func answersProposeALevel() {
+        #expect(RiskAssessment.proposedLevel([]) == .low)
+        #expect(RiskAssessment.proposedLevel([.plannedMigration]) == .medium)
+        #expect(RiskAssessment.proposedLevel([.plannedMigration, .outOfSchoolOrWorking]) == .medium)
+        #expect(RiskAssessment.proposedLevel([.perpetratorHasAccess, .repeatedHarm]) == .high)
+        #expect(RiskAssessment.proposedLevel([.plannedMigration, .outOfSchoolOrWorking, .noSafeCaregiver]) == .high)
+        #expect(RiskAssessment.proposedLevel([.immediateDanger]) == .critical)
+    }
+
+    @Test func anOverrideNeedsAReason() {
+        var input = IntakeRuleTests().valid()
+        input.riskAnswers = [.immediateDanger]
+        #expect(input.riskLevel == .critical)
+        input.riskOverride = .critical
+        #expect(IntakeRules.validate(input, today: today).isEmpty)
+        input.riskOverride = .high
+        #expect(IntakeRules.validate(input, today: today) == [FieldIssue(.riskOverrideReason, "error.override-reason")])
+        input.riskOverrideReason = "Child now staying with the aunt."
+        #expect(IntakeRules.validate(input, today: today).isEmpty)
+        #expect(input.riskLevel == .high)
+        #expect(YesNoUnknown(nil) == .unknown && YesNoUnknown(true).bool == true)
+    }
+}

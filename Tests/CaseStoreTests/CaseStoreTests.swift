@@ -584,3 +584,37 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         #expect(queue.map(\.due) == queue.map(\.due).sorted())
     }
 }
+
+@Suite struct IntakeDetailTests {
+    @Test func backgroundConsentAndRiskAreKept() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let mom = try session(services, "sreymom", .volunteer)
+        let worker = try session(services, "dara", .socialWorker)
+        var input = intake()
+        input.ethnicity = .tampuan
+        input.disability = false
+        input.inSchool = true
+        input.caregiverConsent = true
+        input.childAssent = nil
+        input.consentRecordedBy = "ស្រីមុំ"
+        input.consentDate = LocalDate(year: 2026, month: 11, day: 20)
+        input.riskAnswers = [.plannedMigration, .outOfSchoolOrWorking]
+        let saved = try services.cases.createIntake(mom, input)
+        #expect(saved.riskLevel == .medium)
+        let b = try services.cases.caseDetail(worker, id: saved.id).background
+        #expect(b == ChildBackground(ethnicity: .tampuan, disability: false, inSchool: true, caregiverConsent: true,
+                                     childAssent: nil, consentBy: "ស្រីមុំ", consentDate: LocalDate(year: 2026, month: 11, day: 20),
+                                     riskAnswers: [.outOfSchoolOrWorking, .plannedMigration], riskOverrideReason: nil))
+        // Only those who assess risk may set another level.
+        input.riskOverride = .critical
+        input.riskOverrideReason = "Threats by the employer."
+        #expect(throws: PermissionDenied(role: .volunteer, action: .assessRisk)) {
+            try services.cases.createIntake(mom, input)
+        }
+        let overridden = try services.cases.createIntake(worker, input)
+        #expect(overridden.riskLevel == .critical)
+        #expect(try services.cases.caseDetail(worker, id: overridden.id).background.riskOverrideReason
+            == "Threats by the employer.")
+    }
+}

@@ -129,13 +129,41 @@ import Testing
         #expect(h.screen.contains("Cases you can see: 1"))
     }
 
+    @Test func riskFactorsProposeALevelThatSocialWorkersMayOverride() throws {
+        let volunteer = try Harness(language: .en)
+        volunteer.logIn("sreymom")
+        volunteer.press(.char("1"))
+        volunteer.fillIntake()
+        for _ in 0..<9 { volunteer.press(.tab) }               // from "Reported by" to "Risk factors"
+        volunteer.press(.enter, .char(" "), .enter)           // The child is in immediate danger
+        #expect(volunteer.screen.contains("Proposed risk level     Critical"))
+        #expect(!volunteer.screen.contains("Set the risk level"))
+        volunteer.press(.function(2))
+        #expect(volunteer.screen.contains("Risk level              Critical"))
+
+        let worker = Harness(restartOf: volunteer)
+        worker.logIn("dara")
+        worker.press(.char("1"))
+        worker.fillIntake(nameKm: "ដារ៉ា", nameLatin: "Dara")
+        for _ in 0..<9 { worker.press(.tab) }
+        worker.press(.enter, .char(" "), .enter, .tab)
+        worker.type("low")
+        worker.press(.enter, .function(2))
+        #expect(worker.screen.contains("✗ Say why it differs from the proposed level."))
+        worker.press(.tab)
+        worker.type("The child is already in the DoSVY shelter.")
+        worker.press(.function(2))
+        #expect(worker.screen.contains("Risk level              Low"))
+        #expect(worker.screen.contains("Risk level set because  The child is already in the DoSVY shelter."))
+    }
+
     @Test func missingFieldsAreMarkedAndNothingTypedIsLost() throws {
         let h = try Harness(language: .en)
         h.logIn("sreymom")
         h.press(.char("1"))
         h.type("ស្រីពេជ្រ")
         h.press(.function(2))
-        #expect(h.screen.contains("fields need attention"))
+        #expect(h.screen.contains("Fields that need attention (marked ✗): "))
         #expect(h.screen.contains("✗ Required."))
         #expect(h.screen.contains("✗ Give a date of birth or an estimated age."))
         #expect(h.screen.contains("ស្រីពេជ្រ"))
@@ -338,8 +366,7 @@ import Testing
         #expect(h.screen.contains("Accept (open the case)"))
         #expect(h.screen.contains("Assign to *"))
         #expect(!h.screen.contains("Closure reason"))
-        h.press(.function(2))
-        #expect(h.screen.contains("✗ Required."))           // no risk level yet
+        #expect(h.screen.contains("Risk level *              Low"))   // the intake's proposal
         h.press(.tab, .tab)
         h.type("hi")
         h.press(.enter)                                       // the list filters to High
@@ -587,6 +614,7 @@ import Testing
         add(RiskLevel.self); add(ClosureReason.self); add(IDPoorStatus.self); add(HouseholdStatus.self)
         add(FollowUpType.self); add(FollowUpStatus.self); add(ReferralStatus.self)
         add(CaseAction.self); add(CaseEventKind.self); add(Wellbeing.self); add(FollowUpOutcomeKind.self)
+        add(RiskQuestion.self); add(Ethnicity.self); add(YesNoUnknown.self)
         for key in keys {
             for language in Language.allCases {
                 #expect(!(table.text(key, language) ?? "").isEmpty, "\(key) lacks \(language)")

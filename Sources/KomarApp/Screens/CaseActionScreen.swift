@@ -41,6 +41,7 @@ final class CaseActionScreen: Screen {
         let allowed = CaseStatusRules.actions(for: detail.summary.status, role: role)
         action.setOptions(app.options(CaseAction.self).filter { option in allowed.contains { $0.rawValue == option.id } })
         risk.setOptions(app.options(RiskLevel.self))
+        risk.select(detail.summary.riskLevel?.rawValue)
         reason.setOptions(app.options(ClosureReason.self))
         if let session = app.session, session.may(.assignCase) {
             do {

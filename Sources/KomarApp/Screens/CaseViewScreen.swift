@@ -51,12 +51,19 @@ final class CaseViewScreen: Screen {
         return view.handle(key)
     }
 
+    /// Summary first (what a worker needs at a glance), then the history,
+    /// then the details and what happened.
     private func lines(_ app: App, _ d: CaseDetail) -> [StyledLine] {
+        summaryLines(app, d) + [StyledLine("")] + historyLines(app) + [StyledLine("")] + detailLines(app, d)
+    }
+
+    private func row(_ app: App, _ labelKey: String, _ value: String) -> StyledLine {
+        StyledLine(TextFit.pad(app.localizer(labelKey), to: 24) + value)
+    }
+
+    private func summaryLines(_ app: App, _ d: CaseDetail) -> [StyledLine] {
         let t = app.localizer
         let s = d.summary
-        func row(_ labelKey: String, _ value: String) -> StyledLine {
-            StyledLine(TextFit.pad(t(labelKey), to: 24) + value)
-        }
         var ageText = t("case.age-years", t.number(s.ageYears))
         switch d.birth {
         case .dateOfBirth(let dob): ageText += " (" + t("case.born", app.longDateText(dob)) + ")"
@@ -65,23 +72,28 @@ final class CaseViewScreen: Screen {
         var out = [
             StyledLine(s.code + "  ·  " + t(s.status.labelKey), style: .heading),
             StyledLine(""),
-            row("field.child-name-km", s.childNameKm.isEmpty ? "—" : s.childNameKm),
-            row("field.child-name-latin", s.childNameLatin.isEmpty ? "—" : s.childNameLatin),
-            row("field.sex", t(s.sex.labelKey)),
-            row("case.age", ageText),
-            row("case.place", places.map(app.placeName).joined(separator: " › ")),
-            row("field.concerns", d.concerns.map { t($0.labelKey) }.joined(separator: ", ")),
-            row("field.reporter", t(d.reporter.labelKey) + " · " + app.longDateText(s.reportedDate)),
-            row("case.registered-by", d.createdByName),
-            row("case.risk", s.riskLevel.map { t($0.labelKey) } ?? t("case.risk-not-assessed")),
-            row("case.assigned-to", d.assignedToName ?? t("case.unassigned")),
+            row(app, "field.child-name-km", s.childNameKm.isEmpty ? "—" : s.childNameKm),
+            row(app, "field.child-name-latin", s.childNameLatin.isEmpty ? "—" : s.childNameLatin),
+            row(app, "field.sex", t(s.sex.labelKey)),
+            row(app, "case.age", ageText),
+            row(app, "case.place", places.map(app.placeName).joined(separator: " › ")),
+            row(app, "case.risk", s.riskLevel.map { t($0.labelKey) } ?? t("case.risk-not-assessed")),
         ]
-        if let reason = d.closureReason { out.append(row("case.closure", t(reason.labelKey))) }
+        if let reason = d.background.riskOverrideReason, !reason.isEmpty {
+            out.append(row(app, "case.override-reason", reason))
+        }
+        out.append(row(app, "case.assigned-to", d.assignedToName ?? t("case.unassigned")))
+        if let reason = d.closureReason { out.append(row(app, "case.closure", t(reason.labelKey))) }
         if let next = nextFollowUp {
             let overdue = next < app.services.clock.today ? " ⚠ " + t("followups.overdue") : ""
-            out.append(row("case.next-followup", app.longDateText(next) + overdue))
+            out.append(row(app, "case.next-followup", app.longDateText(next) + overdue))
         }
-        out += [StyledLine(""), StyledLine(t("case.history"), style: .heading)]
+        return out
+    }
+
+    private func historyLines(_ app: App) -> [StyledLine] {
+        let t = app.localizer
+        var out = [StyledLine(t("case.history"), style: .heading)]
         for e in events {
             var text = app.dateTimeText(e.at) + " · " + e.byName + " · " + t(e.kind.labelKey)
             if let risk = e.riskLevel { text += " · " + t("case.risk") + ": " + t(risk.labelKey) }
@@ -104,10 +116,33 @@ final class CaseViewScreen: Screen {
             if !note.isEmpty { text += " — " + note }
             out.append(StyledLine(text))
         }
-        out += [
-            StyledLine(""),
-            StyledLine(t("field.narrative"), style: .heading),
+        return out
+    }
+
+    private func detailLines(_ app: App, _ d: CaseDetail) -> [StyledLine] {
+        let t = app.localizer
+        let b = d.background
+        func answer(_ value: Bool?) -> String { t(YesNoUnknown(value).labelKey) }
+        var out = [
+            StyledLine(t("case.details"), style: .heading),
+            row(app, "field.concerns", d.concerns.map { t($0.labelKey) }.joined(separator: ", ")),
         ]
+        if !b.riskAnswers.isEmpty {
+            out.append(row(app, "field.risk-answers", b.riskAnswers.map { t($0.labelKey) }.joined(separator: ", ")))
+        }
+        out += [
+            row(app, "field.reporter", t(d.reporter.labelKey) + " · " + app.longDateText(d.summary.reportedDate)),
+            row(app, "case.registered-by", d.createdByName),
+            row(app, "field.ethnicity", b.ethnicity.map { t($0.labelKey) } ?? t("answer.unknown")),
+            row(app, "field.disability", answer(b.disability)),
+            row(app, "field.in-school", answer(b.inSchool)),
+        ]
+        var consent = t("field.caregiver-consent") + ": " + answer(b.caregiverConsent) + " · "
+            + t("field.child-assent") + ": " + answer(b.childAssent)
+        if let by = b.consentBy { consent += " · " + by }
+        if let date = b.consentDate { consent += " · " + app.longDateText(date) }
+        out.append(row(app, "case.consent", consent))
+        out += [StyledLine(""), StyledLine(t("field.narrative"), style: .heading)]
         out += d.narrative.split(separator: "\n", omittingEmptySubsequences: false).map { StyledLine(String($0)) }
         return out
     }

@@ -18,6 +18,18 @@ struct IntakeDraft: Codable, Equatable {
     var narrative = ""
     var reporter: String?
     var reportedDate = ""
+    // Added after the first release of drafts: optional, so older drafts
+    // still decode.
+    var ethnicity: String?
+    var disability: String?
+    var inSchool: String?
+    var caregiverConsent: String?
+    var childAssent: String?
+    var consentBy: String?
+    var consentDate: String?
+    var riskAnswers: [String]?
+    var riskOverride: String?
+    var riskOverrideReason: String?
 
     func encoded() -> String {
         let encoder = JSONEncoder()

@@ -27,6 +27,17 @@ final class IntakeScreen: Screen {
     private let narrative = TextArea(rows: 4)
     private let reporter = ChoiceField(filterable: false)
     private let reportedDate = DateField()
+    private let ethnicity = ChoiceField()
+    private let disability = ChoiceField(filterable: false)
+    private let inSchool = ChoiceField(filterable: false)
+    private let caregiverConsent = ChoiceField(filterable: false)
+    private let childAssent = ChoiceField(filterable: false)
+    private let consentBy = TextField(maxLength: 100)
+    private let consentDate = DateField()
+    private let riskAnswers: MultiChoiceField
+    private let proposedRisk = Label("", style: .heading)
+    private let riskOverride = ChoiceField()
+    private let riskOverrideReason = TextField(maxLength: 300)
     let form: Form
     /// Warnings the user has seen; a second F2 saves despite them.
     private var acknowledgedWarnings: [FieldIssue] = []
@@ -36,6 +47,7 @@ final class IntakeScreen: Screen {
 
     init(app: App) {
         concerns = MultiChoiceField(options: app.options(Concern.self))
+        riskAnswers = MultiChoiceField(options: app.options(RiskQuestion.self))
         form = Form(fields: [
             FormField(id: "childNameKm", label: "field.child-name-km", widget: nameKm, required: true),
             FormField(id: "childNameLatin", label: "field.child-name-latin", widget: nameLatin),
@@ -50,7 +62,28 @@ final class IntakeScreen: Screen {
             FormField(id: "narrative", label: "field.narrative", widget: narrative, required: true),
             FormField(id: "reporter", label: "field.reporter", widget: reporter, required: true),
             FormField(id: "reportedDate", label: "field.reported-date", widget: reportedDate, required: true),
+            FormField(id: "ethnicity", label: "field.ethnicity", widget: ethnicity),
+            FormField(id: "disability", label: "field.disability", widget: disability),
+            FormField(id: "inSchool", label: "field.in-school", widget: inSchool),
+            FormField(id: "caregiverConsent", label: "field.caregiver-consent", widget: caregiverConsent),
+            FormField(id: "childAssent", label: "field.child-assent", widget: childAssent),
+            FormField(id: "consentBy", label: "field.consent-by", widget: consentBy),
+            FormField(id: "consentDate", label: "field.consent-date", widget: consentDate),
+            FormField(id: "riskAnswers", label: "field.risk-answers", widget: riskAnswers),
+            FormField(id: "proposedRisk", label: "field.proposed-risk", widget: proposedRisk),
+            FormField(id: "riskOverride", label: "field.risk-override", widget: riskOverride),
+            FormField(id: "riskOverrideReason", label: "field.risk-override-reason", widget: riskOverrideReason),
         ])
+        ethnicity.setOptions(app.options(Ethnicity.self))
+        for field in [disability, inSchool, caregiverConsent, childAssent] { field.setOptions(app.options(YesNoUnknown.self)) }
+        riskOverride.setOptions(app.options(RiskLevel.self))
+        riskOverride.placeholderKey = "field.keep-proposed"
+        canAssessRisk = app.session?.may(.assessRisk) ?? false
+        form.field("riskOverride")?.isHidden = !canAssessRisk
+        consentBy.text = app.session?.user.displayName ?? ""
+        let now = app.services.clock.today
+        consentDate.text = String(format: "%02d/%02d/%04d", now.day, now.month, now.year)
+        riskOverride.onSelect = { [unowned self] _ in self.showRiskFields() }
         sex.setOptions(app.options(Sex.self))
         reporter.setOptions(app.options(Reporter.self))
         let today = app.services.clock.today
@@ -73,6 +106,7 @@ final class IntakeScreen: Screen {
             if let district = try? app.services.accounts.setting("office_district") { self.district.select(district) }
         }
         form.onSubmit = { [unowned self, unowned app] in self.save(app) }
+        showRiskFields()
         if let session = app.session {
             do {
                 if let stored = try app.services.drafts.load(session, form: IntakeDraft.form),
@@ -85,13 +119,29 @@ final class IntakeScreen: Screen {
         }
     }
 
+    private let canAssessRisk: Bool
+
+    private var answers: Set<RiskQuestion> { Set(riskAnswers.selectedIds.compactMap(RiskQuestion.init(rawValue:))) }
+
+    /// The reason field only shows when the override differs from the
+    /// proposal.
+    private func showRiskFields() {
+        let proposed = RiskAssessment.proposedLevel(answers)
+        let override = riskOverride.selectedId.flatMap(RiskLevel.init(rawValue:))
+        form.field("riskOverrideReason")?.isHidden = !canAssessRisk || override == nil || override == proposed
+    }
+
     /// The form as a draft.
     var draft: IntakeDraft {
         IntakeDraft(
             childNameKm: nameKm.text, childNameLatin: nameLatin.text, sex: sex.selectedId, birthDate: birthDate.text,
             estimatedAge: estimatedAge.text, province: province.selectedId, district: district.selectedId,
             commune: commune.selectedId, village: village.selectedId, concerns: concerns.selectedIds.sorted(),
-            narrative: narrative.text, reporter: reporter.selectedId, reportedDate: reportedDate.text)
+            narrative: narrative.text, reporter: reporter.selectedId, reportedDate: reportedDate.text,
+            ethnicity: ethnicity.selectedId, disability: disability.selectedId, inSchool: inSchool.selectedId,
+            caregiverConsent: caregiverConsent.selectedId, childAssent: childAssent.selectedId,
+            consentBy: consentBy.text, consentDate: consentDate.text, riskAnswers: riskAnswers.selectedIds.sorted(),
+            riskOverride: riskOverride.selectedId, riskOverrideReason: riskOverrideReason.text)
     }
 
     /// Puts a draft back; each place is chosen in order so the lists below
@@ -110,6 +160,17 @@ final class IntakeScreen: Screen {
         narrative.text = d.narrative
         reporter.select(d.reporter)
         reportedDate.text = d.reportedDate
+        ethnicity.select(d.ethnicity)
+        disability.select(d.disability)
+        inSchool.select(d.inSchool)
+        caregiverConsent.select(d.caregiverConsent)
+        childAssent.select(d.childAssent)
+        if let by = d.consentBy { consentBy.text = by }
+        if let date = d.consentDate { consentDate.text = date }
+        riskAnswers.select(Set(d.riskAnswers ?? []))
+        riskOverride.select(d.riskOverride)
+        riskOverrideReason.text = d.riskOverrideReason ?? ""
+        showRiskFields()
     }
 
     /// Saves the draft when the form changed since the last save.
@@ -142,14 +203,17 @@ final class IntakeScreen: Screen {
             return true
         }
         let used = form.handle(key)
-        if used { autosave(app) }
+        if used {
+            showRiskFields()
+            autosave(app)
+        }
         return used
     }
 
     private static let fieldIds: [IntakeField: String] = [
         .childNameKm: "childNameKm", .childNameLatin: "childNameLatin", .sex: "sex", .birth: "birthDate",
         .village: "village", .concerns: "concerns", .narrative: "narrative", .reporter: "reporter",
-        .reportedDate: "reportedDate",
+        .reportedDate: "reportedDate", .consentDate: "consentDate", .riskOverrideReason: "riskOverrideReason",
     ]
 
     /// Reads the form into an `IntakeInput`, noting fields that cannot be
@@ -188,6 +252,16 @@ final class IntakeScreen: Screen {
         } else {
             input.reportedDate = parseDate(reportedDate, "reportedDate")
         }
+        input.ethnicity = ethnicity.selectedId.flatMap(Ethnicity.init(rawValue:))
+        input.disability = disability.selectedId.flatMap(YesNoUnknown.init(rawValue:))?.bool
+        input.inSchool = inSchool.selectedId.flatMap(YesNoUnknown.init(rawValue:))?.bool
+        input.caregiverConsent = caregiverConsent.selectedId.flatMap(YesNoUnknown.init(rawValue:))?.bool
+        input.childAssent = childAssent.selectedId.flatMap(YesNoUnknown.init(rawValue:))?.bool
+        input.consentRecordedBy = consentBy.text
+        input.consentDate = parseDate(consentDate, "consentDate")
+        input.riskAnswers = answers
+        if canAssessRisk { input.riskOverride = riskOverride.selectedId.flatMap(RiskLevel.init(rawValue:)) }
+        input.riskOverrideReason = riskOverrideReason.text
         return input
     }
 
@@ -250,6 +324,7 @@ final class IntakeScreen: Screen {
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
+        proposedRisk.text = app.localizer(RiskAssessment.proposedLevel(answers).labelKey)
         form.render(into: &canvas, at: Rect(row: area.row + 1, col: 1, width: area.width - 2, height: area.height - 1),
                     env: app.widgetEnvironment)
     }

@@ -61,7 +61,7 @@ public final class Form {
     private func moveFocus(_ delta: Int) -> Bool {
         var i = focusIndex + delta
         while fields.indices.contains(i) {
-            if !fields[i].isHidden {
+            if !fields[i].isHidden && fields[i].widget.isFocusable {
                 focusIndex = i
                 return true
             }
@@ -99,10 +99,15 @@ public final class Form {
         let fieldWidth = rect.width - labelWidth - 1
         let visibleFields = fields.enumerated().filter { !$0.element.isHidden }
         let heights = visibleFields.map { $0.element.widget.height(width: fieldWidth) + ($0.element.message == nil ? 0 : 1) }
-        // Scroll so the whole focused field (and its message) is visible.
+        // Scroll so the whole focused field (with its message, and the
+        // read-only rows right after it, which describe it) is visible.
         guard let focusPosition = visibleFields.firstIndex(where: { $0.offset == focusIndex }) else { return }
+        var keepVisible = focusPosition
+        while keepVisible + 1 < visibleFields.count && !visibleFields[keepVisible + 1].element.widget.isFocusable {
+            keepVisible += 1
+        }
         if focusPosition < top { top = focusPosition }
-        while top < focusPosition && heights[top...focusPosition].reduce(0, +) > rect.height { top += 1 }
+        while top < focusPosition && heights[top...keepVisible].reduce(0, +) > rect.height { top += 1 }
         var row = rect.row
         var overlay: (any Widget, Rect)?
         for (k, entry) in visibleFields.enumerated() where k >= top {

@@ -23,6 +23,8 @@ public protocol Widget: AnyObject {
     func handle(_ key: Key) -> Bool
     /// True while a drop-down list is open and takes every key.
     var isExpanded: Bool { get }
+    /// False for read-only widgets that focus skips.
+    var isFocusable: Bool { get }
     /// Draws the drop-down list, if open, anchored at the field's rectangle
     /// and kept inside `bounds`.
     func renderOverlay(into canvas: inout Canvas, anchor: Rect, bounds: Rect, env: WidgetEnvironment)
@@ -30,6 +32,7 @@ public protocol Widget: AnyObject {
 
 extension Widget {
     public var isExpanded: Bool { false }
+    public var isFocusable: Bool { true }
     public func renderOverlay(into canvas: inout Canvas, anchor: Rect, bounds: Rect, env: WidgetEnvironment) {}
 }
 
@@ -43,6 +46,7 @@ public final class Label: Widget {
         self.style = style
     }
     public func height(width: Int) -> Int { 1 }
+    public var isFocusable: Bool { false }
     public func render(into canvas: inout Canvas, at rect: Rect, focused: Bool, env: WidgetEnvironment) {
         canvas.put(text, row: rect.row, col: rect.col, style: style, maxWidth: rect.width)
     }
