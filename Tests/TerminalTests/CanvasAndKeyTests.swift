@@ -69,6 +69,28 @@ import Testing
         #expect(decoder.decode(.character(27)) { _ in .character(27) } == [.escape])
     }
 
+    /// Feeds the bytes of `text` after an Esc, as a terminal would.
+    func decodeAfterEscape(_ text: String) -> [Key] {
+        var bytes = Array(text.utf8)
+        return decoder.decode(.character(27)) { _ in
+            bytes.isEmpty ? nil : .character(UInt32(bytes.removeFirst()))
+        }
+    }
+
+    @Test func rawSequencesFromAMismatchedTermAreKeysNotEscape() {
+        #expect(decodeAfterEscape("[4~") == [.end])
+        #expect(decodeAfterEscape("[1~") == [.home])
+        #expect(decodeAfterEscape("OF") == [.end])
+        #expect(decodeAfterEscape("[A") == [.up])
+        #expect(decodeAfterEscape("[6~") == [.pageDown])
+        #expect(decodeAfterEscape("[Z") == [.backTab])
+        #expect(decodeAfterEscape("OP") == [.function(1)])
+        #expect(decodeAfterEscape("[21~") == [.function(10)])
+        // Unknown but complete: dropped, never Esc plus stray characters.
+        #expect(decodeAfterEscape("[1;5C").isEmpty)
+        #expect(decodeAfterEscape("[99~").isEmpty)
+    }
+
     @Test func controlCharactersAndCursesCodes() {
         let none: (Int) -> RawInput? = { _ in nil }
         #expect(decoder.decode(.character(9), readFollowing: none) == [.tab])

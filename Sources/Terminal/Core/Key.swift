@@ -102,10 +102,47 @@ public struct KeyDecoder: Sendable {
                 return [.function(c == 0x30 ? 10 : Int(c - 0x30))]
             }
             if case .character(27) = next { return [.escape] }
+            // A terminal whose TERM does not match sends sequences curses
+            // does not know; they must not turn into Esc plus stray keys
+            // (Esc leaves a screen; a stray digit picks a menu item).
+            if case .character(let c) = next, c == 0x5B || c == 0x4F {
+                return decodeSequence(introducer: c, readFollowing: readFollowing)
+            }
             return [.escape] + decode(next, readFollowing: { _ in nil })
         }
         return decodeSingle(first).map { [$0] } ?? []
     }
+
+    /// Reads the rest of an ESC [ … or ESC O … sequence (bytes arrive
+    /// together, so a short wait suffices) and maps the common ones; any
+    /// other complete sequence is dropped.
+    func decodeSequence(introducer: UInt32, readFollowing: (Int) -> RawInput?) -> [Key] {
+        var body: [UInt8] = []
+        while body.count < 16, case .character(let c)? = readFollowing(Self.sequenceByteWaitMs), c < 0x80 {
+            body.append(UInt8(c))
+            if introducer == 0x4F || (0x40...0x7E).contains(c) { break }
+        }
+        let text = String(decoding: body, as: UTF8.self)
+        if introducer == 0x4F {
+            return [Self.ss3[text]].compactMap { $0 }
+        }
+        return [Self.csi[text]].compactMap { $0 }
+    }
+
+    /// How long to wait for each further byte of an escape sequence.
+    public static let sequenceByteWaitMs = 30
+
+    static let ss3: [String: Key] = [
+        "A": .up, "B": .down, "C": .right, "D": .left, "H": .home, "F": .end,
+        "P": .function(1), "Q": .function(2), "R": .function(3), "S": .function(4),
+    ]
+    static let csi: [String: Key] = [
+        "A": .up, "B": .down, "C": .right, "D": .left, "H": .home, "F": .end, "Z": .backTab,
+        "1~": .home, "7~": .home, "4~": .end, "8~": .end, "2~": .resize, "3~": .delete, "5~": .pageUp, "6~": .pageDown,
+        "11~": .function(1), "12~": .function(2), "13~": .function(3), "14~": .function(4), "15~": .function(5),
+        "17~": .function(6), "18~": .function(7), "19~": .function(8), "20~": .function(9), "21~": .function(10),
+        "23~": .function(11), "24~": .function(12),
+    ]
 
     func decodeSingle(_ input: RawInput) -> Key? {
         switch input {
