@@ -115,6 +115,101 @@ import Testing
         #expect(mode == 0o600)
     }
 
+    @Test func intakeReviewFollowUpAndCloseAcrossTwoUsers() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        #expect(try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin", "--language", "en"],
+                          input: "admin-pass\n").status == 0)
+        for (user, role) in [("sreymom", "volunteer"), ("dara", "social-worker")] {
+            #expect(try komar(["user", "add", "--db", db, "--username", user, "--display-name", user.capitalized,
+                               "--role", role, "--language", "en"], input: "\(user)-pass\n").status == 0)
+        }
+        let tmux = try TmuxSession(command: komarCommand(db))
+        func logIn(_ user: String) throws {
+            try tmux.waitFor("Username")
+            try tmux.type(user)
+            try tmux.press("Tab")
+            try tmux.type("\(user)-pass")
+            try tmux.press("Enter")
+            try tmux.waitFor("Welcome, \(user.capitalized)")
+        }
+        // The volunteer records the intake.
+        try logIn("sreymom")
+        try tmux.type("1")
+        try tmux.waitFor("Child's name (Khmer)")
+        try tmux.type("ស្រីពេជ្រ ប្រាក់")
+        try tmux.press("Tab")
+        try tmux.type("Sreypich Prak")
+        try tmux.press("Tab", "Enter", "Enter", "Tab", "Tab")
+        try tmux.type("12")
+        try tmux.press("Tab")
+        try tmux.type("prey veng")
+        try tmux.press("Enter", "Tab")
+        try tmux.type("kanh")
+        try tmux.press("Enter", "Tab")
+        try tmux.type("kanh")
+        try tmux.press("Enter", "Tab", "Enter", "Enter", "Tab", "Enter", "Space", "Enter", "Tab")
+        try tmux.type("ក្មេងស្រីត្រូវបានគេបង្ខំឲ្យធ្វើការ។")
+        try tmux.press("Tab", "Enter", "Enter", "F2")
+        try tmux.waitFor("Case KC-")
+        try tmux.press("F10")
+        try tmux.waitFor("Welcome, Sreymom")
+        try tmux.press("C-l")
+        // The social worker reviews it and accepts it as high risk.
+        try logIn("dara")
+        try tmux.type("2")
+        try tmux.waitFor("1 waiting, oldest first.")
+        try tmux.press("Enter")
+        try tmux.waitFor("F4 Status")
+        try tmux.press("F4")
+        try tmux.waitFor("Accept (open the case)")
+        try tmux.press("Tab", "Tab")
+        try tmux.type("high")
+        try tmux.press("Enter", "F2")
+        try tmux.waitFor("is now Open.")
+        try tmux.press("F10")
+        try tmux.waitFor("No new intakes are waiting.")
+        try tmux.press("F10")
+        // …records the first home visit…
+        try tmux.waitFor("Follow-ups (0 due)")
+        try tmux.type("3")
+        try tmux.waitFor("next 7 days: 1")
+        try tmux.press("Enter")
+        try tmux.waitFor("Record a follow-up")
+        try tmux.press("Tab", "Tab", "Tab", "Enter", "Enter", "Tab", "Tab")
+        try tmux.type("ជួបម្ដាយ និងកុមារនៅផ្ទះ។")
+        try tmux.press("F2")
+        try tmux.waitFor("recorded. Next one due")
+        try tmux.press("F10")
+        // …and closes the case.
+        try tmux.waitFor("Welcome, Dara")
+        try tmux.type("4")
+        try tmux.waitFor("Sreypich Prak")
+        try tmux.press("Enter")
+        try tmux.waitFor("Home visit")
+        try tmux.press("F4")
+        try tmux.waitFor("Close the case")
+        try tmux.press("Tab")
+        try tmux.type("goals")
+        try tmux.press("Enter", "F2")
+        let closed = try tmux.waitFor("is now Closed.")
+        #expect(closed.contains("Goals met"))
+        try tmux.press("F10", "F10", "F10")
+        try tmux.waitFor("komar exited with 0")
+
+        let services = KomarServices(database: try AppDatabase.open(path: db))
+        guard case .success(let dara) = try services.accounts.logIn(username: "dara", password: "dara-pass") else {
+            Issue.record("cannot log in to check the database")
+            return
+        }
+        let stored = try #require(try services.cases.listCases(dara).first)
+        #expect(stored.status == .closed && stored.riskLevel == .high)
+        #expect(try services.cases.timeline(dara, caseId: stored.id).map(\.kind)
+            == [.intake, .accepted, .followUp, .closed])
+        #expect(try services.followUps.nextDue(caseId: stored.id) == nil)
+    }
+
     @Test func aDraftSurvivesKillNine() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
