@@ -262,6 +262,20 @@ final class CountingSource: TableDataSource {
         #expect(!submitted)
     }
 
+    @Test func f2SavesUnlessAListIsOpen() {
+        let choice = ChoiceField(options: [ChoiceOption(id: "x", labels: ["X"])])
+        let form = Form(fields: [FormField(id: "c", label: "C", widget: choice)])
+        var saves = 0
+        form.onSave = { saves += 1 }
+        _ = form.handle(.enter)
+        #expect(choice.isExpanded)
+        #expect(form.handle(.function(2)))
+        #expect(saves == 0)
+        _ = form.handle(.escape)
+        _ = form.handle(.function(2))
+        #expect(saves == 1)
+    }
+
     @Test func scrollsToKeepTheFocusedFieldVisible() {
         let fields = (0..<20).map { FormField(id: "f\($0)", label: "Field \($0)", widget: TextField()) }
         let form = Form(fields: fields)

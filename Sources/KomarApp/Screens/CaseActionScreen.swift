@@ -51,6 +51,7 @@ final class CaseActionScreen: Screen {
                 if session.user.role == .socialWorker { assignee.select(String(session.user.id)) }
             } catch { app.report(error) }
         }
+        form.onSave = { [unowned self, unowned app] in self.save(app) }
         action.onSelect = { [unowned self] _ in self.showFields() }
         reason.onSelect = { [unowned self] _ in self.showFields() }
         action.select(allowed.first?.rawValue)
@@ -67,13 +68,7 @@ final class CaseActionScreen: Screen {
 
     var hasUnsavedChanges: Bool { !note.text.isEmpty || !duplicateOf.text.isEmpty }
 
-    func handle(_ key: Key, app: App) -> Bool {
-        if key == .function(2) && !(form.focused?.widget.isExpanded ?? false) {
-            save(app)
-            return true
-        }
-        return form.handle(key)
-    }
+    func handle(_ key: Key, app: App) -> Bool { form.handle(key) }
 
     private func save(_ app: App) {
         guard let session = app.session, let chosen = action.selectedId.flatMap(CaseAction.init(rawValue:)) else {

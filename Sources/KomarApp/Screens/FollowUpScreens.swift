@@ -113,6 +113,7 @@ final class RecordVisitScreen: Screen {
         let today = app.services.clock.today
         date.text = String(format: "%02d/%02d/%04d", today.day, today.month, today.year)
         form.field("risk")?.isHidden = !(app.session?.may(.assessRisk) ?? false)
+        form.onSave = { [unowned self, unowned app] in self.save(app) }
         outcome.onSelect = { [unowned self, unowned app] _ in self.showFields(app) }
         showFields(app)
     }
@@ -127,13 +128,7 @@ final class RecordVisitScreen: Screen {
 
     var hasUnsavedChanges: Bool { !notes.text.isEmpty || !reason.text.isEmpty }
 
-    func handle(_ key: Key, app: App) -> Bool {
-        if key == .function(2) && !(form.focused?.widget.isExpanded ?? false) {
-            save(app)
-            return true
-        }
-        return form.handle(key)
-    }
+    func handle(_ key: Key, app: App) -> Bool { form.handle(key) }
 
     private func save(_ app: App) {
         guard let session = app.session else { return }

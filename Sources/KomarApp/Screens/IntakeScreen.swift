@@ -106,6 +106,7 @@ final class IntakeScreen: Screen {
             if let district = try? app.services.accounts.setting("office_district") { self.district.select(district) }
         }
         form.onSubmit = { [unowned self, unowned app] in self.save(app) }
+        form.onSave = form.onSubmit
         showRiskFields()
         if let session = app.session {
             do {
@@ -198,12 +199,9 @@ final class IntakeScreen: Screen {
     }
 
     func handle(_ key: Key, app: App) -> Bool {
-        if key == .function(2) && !(form.focused?.widget.isExpanded ?? false) {
-            save(app)
-            return true
-        }
         let used = form.handle(key)
-        if used {
+        // F2 saved (and dropped the draft) or refused: nothing to autosave.
+        if used && key != .function(2) {
             showRiskFields()
             autosave(app)
         }

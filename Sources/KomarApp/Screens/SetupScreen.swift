@@ -42,17 +42,12 @@ final class SetupScreen: Screen {
                 .map(app.placeOptions) ?? [])
         }
         form.onSubmit = { [unowned self, unowned app] in self.save(app) }
+        form.onSave = form.onSubmit
     }
 
     var hasUnsavedChanges: Bool { !organisation.text.isEmpty || !username.text.isEmpty || !password.text.isEmpty }
 
-    func handle(_ key: Key, app: App) -> Bool {
-        if key == .function(2) {
-            save(app)
-            return true
-        }
-        return form.handle(key)
-    }
+    func handle(_ key: Key, app: App) -> Bool { form.handle(key) }
 
     private func save(_ app: App) {
         form.clearMessages()

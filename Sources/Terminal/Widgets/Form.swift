@@ -42,6 +42,9 @@ public final class Form {
     private var top = 0
     /// Called when Enter is pressed on the last field.
     public var onSubmit: (() -> Void)?
+    /// Called on F2 (save), unless a drop-down list is open: there F2 is
+    /// ignored so a half-made choice is not saved by accident.
+    public var onSave: (() -> Void)?
 
     public init(fields: [FormField]) {
         self.fields = fields
@@ -72,6 +75,10 @@ public final class Form {
 
     /// Handles a key; false when neither the field nor the form used it.
     public func handle(_ key: Key) -> Bool {
+        if key == .function(2), let onSave {
+            if !(focused?.widget.isExpanded ?? false) { onSave() }
+            return true
+        }
         guard let field = focused else { return false }
         if field.widget.isExpanded { 
             let used = field.widget.handle(key)
