@@ -175,3 +175,26 @@ public struct CaseEvent: Equatable, Sendable {
         self.note = note
     }
 }
+
+/// What a case list is narrowed to. Empty means every case the user may see.
+public struct CaseFilter: Equatable, Sendable {
+    public var status: CaseStatus?
+    public var riskLevel: RiskLevel?
+    /// Only cases with a scheduled follow-up due before today.
+    public var overdueOnly = false
+    /// Only cases assigned to this user.
+    public var assignedTo: Int64?
+    /// Only cases in this commune (6-digit gazetteer code).
+    public var communeCode: String?
+
+    public init(status: CaseStatus? = nil, riskLevel: RiskLevel? = nil, overdueOnly: Bool = false,
+                assignedTo: Int64? = nil, communeCode: String? = nil) {
+        self.status = status
+        self.riskLevel = riskLevel
+        self.overdueOnly = overdueOnly
+        self.assignedTo = assignedTo
+        self.communeCode = communeCode
+    }
+
+    public var isEmpty: Bool { self == CaseFilter() }
+}

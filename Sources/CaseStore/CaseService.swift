@@ -96,16 +96,18 @@ public struct CaseService: Sendable {
 
     /// One page of cases, newest first, after `cursor` (keyset paging: the
     /// cost does not grow with how deep the page is).
-    public func listCases(_ session: Session, after cursor: CaseListCursor? = nil, limit: Int = 50) throws
-        -> [CaseSummary] {
+    public func listCases(_ session: Session, after cursor: CaseListCursor? = nil, limit: Int = 50,
+                          filter: CaseFilter = CaseFilter()) throws -> [CaseSummary] {
         let scope = try visibility(session)
+        let narrowing = Self.sql(for: filter, today: clock.today)
         let today = clock.today
         return try database.read { db in
             var sql = """
                 SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
-                FROM child_case JOIN place ON place.code = child_case.village_code WHERE \(scope.sql)
+                FROM child_case JOIN place ON place.code = child_case.village_code
+                WHERE \(scope.sql) AND \(narrowing.sql)
                 """
-            var args = scope.arguments
+            var args = scope.arguments + narrowing.arguments
             if let cursor {
                 sql += " AND child_case.id < ?"
                 args += [cursor.lastId]
@@ -198,12 +200,44 @@ public struct CaseService: Sendable {
         }
     }
 
-    /// How many cases the session may see.
-    public func countCases(_ session: Session) throws -> Int {
+    /// How many cases the session may see (through `filter`).
+    public func countCases(_ session: Session, filter: CaseFilter = CaseFilter()) throws -> Int {
         let scope = try visibility(session)
+        let narrowing = Self.sql(for: filter, today: clock.today)
         return try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child_case WHERE \(scope.sql)", arguments: scope.arguments) ?? 0
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child_case WHERE \(scope.sql) AND \(narrowing.sql)",
+                             arguments: scope.arguments + narrowing.arguments) ?? 0
         }
+    }
+
+    /// The SQL condition of a filter over `child_case`.
+    static func sql(for filter: CaseFilter, today: LocalDate) -> (sql: String, arguments: StatementArguments) {
+        var clauses = ["1"]
+        var arguments: StatementArguments = []
+        if let status = filter.status {
+            clauses.append("child_case.status = ?")
+            arguments += [status.rawValue]
+        }
+        if let risk = filter.riskLevel {
+            clauses.append("child_case.risk_level = ?")
+            arguments += [risk.rawValue]
+        }
+        if let assignee = filter.assignedTo {
+            clauses.append("child_case.assigned_to = ?")
+            arguments += [assignee]
+        }
+        if let commune = filter.communeCode {
+            clauses.append("substr(child_case.village_code, 1, 6) = ?")
+            arguments += [commune]
+        }
+        if filter.overdueOnly {
+            clauses.append("""
+                EXISTS (SELECT 1 FROM follow_up WHERE follow_up.case_id = child_case.id
+                        AND follow_up.status = 'scheduled' AND follow_up.due_date < ?)
+                """)
+            arguments += [today.iso]
+        }
+        return (clauses.joined(separator: " AND "), arguments)
     }
 
     /// Everything about one case; the read is audited (a sensitive view).

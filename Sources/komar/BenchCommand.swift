@@ -66,6 +66,12 @@ struct Bench: ParsableCommand {
             timings.append(("case_list_first_page", try measure(runs) {
                 _ = try services.cases.listCases(worker, limit: 50)
             }))
+            timings.append(("case_list_filtered", try measure(runs) {
+                i += 1
+                let filters = [CaseFilter(status: .open), CaseFilter(riskLevel: .high), CaseFilter(overdueOnly: true),
+                               CaseFilter(status: .new, communeCode: "140402")]
+                _ = try services.cases.listCases(worker, limit: 50, filter: filters[i % filters.count])
+            }))
             var random = SystemRandomNumberGenerator()
             timings.append(("case_list_deep_page", try measure(runs) {
                 let cursor = CaseListCursor(lastId: Int64.random(in: 1...newest, using: &random))

@@ -618,3 +618,31 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
             == "Threats by the employer.")
     }
 }
+
+@Suite struct CaseFilterTests {
+    @Test func eachFilterNarrowsTheListAndTheCount() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let mom = try session(services, "sreymom", .volunteer)
+        let worker = try session(services, "dara", .socialWorker)
+        let a = try services.cases.createIntake(mom, intake())
+        var elsewhere = intake("សុខា", latin: "Sokha")
+        elsewhere.villageCode = "20010301"
+        let b = try services.cases.createIntake(mom, elsewhere)
+        try services.cases.apply(worker, caseId: a.id, CaseChange(action: .accept, expectedVersion: 1,
+                                                                   assignTo: worker.user.id, riskLevel: .critical))
+        let ids = { (f: CaseFilter) in try services.cases.listCases(worker, filter: f).map(\.id) }
+        #expect(try ids(CaseFilter(status: .open)) == [a.id])
+        #expect(try ids(CaseFilter(status: .new)) == [b.id])
+        #expect(try ids(CaseFilter(riskLevel: .critical)) == [a.id])
+        #expect(try ids(CaseFilter(assignedTo: worker.user.id)) == [a.id])
+        #expect(try ids(CaseFilter(communeCode: "200103")) == [b.id])
+        #expect(try ids(CaseFilter(status: .closed)).isEmpty)
+        #expect(try services.cases.countCases(worker, filter: CaseFilter(status: .new)) == 1)
+        // Nothing is overdue today; a day later the critical case's visit is.
+        #expect(try ids(CaseFilter(overdueOnly: true)).isEmpty)
+        let later = CaseService(database: services.database,
+                                clock: Clock(now: { fixedNow.addingTimeInterval(2 * 86_400) }))
+        #expect(try later.listCases(worker, filter: CaseFilter(overdueOnly: true)).map(\.id) == [a.id])
+    }
+}

@@ -577,6 +577,27 @@ import Testing
         #expect(h.screen.contains("Sreypich Prak"))
     }
 
+    @Test func theCaseListFiltersByStatus() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2), .function(4), .function(2), .escape, .char("1"))
+        h.fillIntake(nameKm: "ដារ៉ា", nameLatin: "Dara")
+        h.press(.function(2), .function(2), .escape)           // saved despite the similar place and age
+        h.press(.char("4"))
+        #expect(h.screen.contains("2 cases"))
+        #expect(h.screen.contains("F5 Filter"))
+        h.press(.function(5))
+        #expect(h.app.topScreenTitleKey == "filter.title")
+        h.press(.enter, .down, .enter, .function(2))          // status: Open
+        #expect(h.screen.contains("1 cases · Filter: Open (F5 to change)"))
+        #expect(h.screen.contains("Sreypich Prak"))
+        #expect(!h.screen.contains("Dara "))
+        h.press(.function(5), .delete, .tab, .enter, .end, .enter, .function(2))   // any status, risk Critical
+        #expect(h.screen.contains("No case matches this filter."))
+    }
+
     @Test func adminsGetNoCaseMenuButTheAuditLog() throws {
         let h = try Harness(language: .en)
         h.logIn("admin")

@@ -38,7 +38,7 @@ import Testing
 
     @Test func everyKeyUsedInTheSourcesExists() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources")
-        let prefixes = ["action", "review", "followups", "visit", "app", "audit", "case", "cases", "confirm", "dialog", "draft", "duplicates", "error", "field", "form", "help", "home",
+        let prefixes = ["action", "review", "followups", "visit", "filter", "app", "audit", "case", "cases", "confirm", "dialog", "draft", "duplicates", "error", "field", "form", "help", "home",
                         "intake", "key", "login", "search", "setup", "warning", "widget"]
         let pattern = try NSRegularExpression(pattern: "\"((?:\(prefixes.joined(separator: "|")))\\.[a-z0-9.-]+)\"")
         var used = Set<String>()

@@ -7,11 +7,15 @@ import Terminal
 @MainActor
 final class CaseListSource: TableDataSource {
     private let app: App
+    private let filter: CaseFilter
     private(set) var rows: [CaseSummary] = []
     private var exhausted = false
     static let pageSize = 100
 
-    init(app: App) { self.app = app }
+    init(app: App, filter: CaseFilter) {
+        self.app = app
+        self.filter = filter
+    }
 
     var rowCount: Int { rows.count }
 
@@ -23,7 +27,8 @@ final class CaseListSource: TableDataSource {
         while !exhausted && index >= rows.count && pages < 5 {
             do {
                 let page = try app.services.cases.listCases(
-                    session, after: rows.last.map { CaseListCursor(lastId: $0.id) }, limit: Self.pageSize)
+                    session, after: rows.last.map { CaseListCursor(lastId: $0.id) }, limit: Self.pageSize,
+                    filter: filter)
                 rows += page
                 exhausted = page.count < Self.pageSize
             } catch {
@@ -69,7 +74,8 @@ enum CaseRows {
 final class CaseListScreen: Screen {
     let titleKey = "cases.title"
     var bindings: [KeyBinding] {
-        var list = [CommonBindings.open, CommonBindings.scroll, CommonBindings.back]
+        var list = [KeyBinding(.function(5), label: "key.filter", help: "help.filter-list"), CommonBindings.open,
+                    CommonBindings.scroll, CommonBindings.back]
         if canCreate { list.insert(KeyBinding(.function(7), label: "key.new", help: "help.new-intake"), at: 0) }
         return list
     }
@@ -77,9 +83,10 @@ final class CaseListScreen: Screen {
     private var source: CaseListSource
     private var total = 0
     private let canCreate: Bool
+    private var filter = CaseFilter()
 
     init(app: App) {
-        source = CaseListSource(app: app)
+        source = CaseListSource(app: app, filter: CaseFilter())
         canCreate = app.session?.may(.createIntake) ?? false
         table.source = source
         table.onActivate = { [unowned self, unowned app] index in
@@ -92,15 +99,40 @@ final class CaseListScreen: Screen {
     }
 
     /// Back from a case or a new intake: read the first pages again.
-    func didReturn(app: App) {
-        let selected = table.selected
-        source = CaseListSource(app: app)
+    func didReturn(app: App) { reload(app, keepingSelection: true) }
+
+    private func reload(_ app: App, keepingSelection: Bool) {
+        let selected = keepingSelection ? table.selected : 0
+        source = CaseListSource(app: app, filter: filter)
         table.source = source
-        if let session = app.session { total = (try? app.services.cases.countCases(session)) ?? total }
+        if let session = app.session {
+            do { total = try app.services.cases.countCases(session, filter: filter) } catch { app.report(error) }
+        }
         table.select(selected)
     }
 
+    /// Words for the active filter, for the line above the table.
+    private func filterSummary(_ app: App) -> String {
+        let t = app.localizer
+        var parts: [String] = []
+        if let status = filter.status { parts.append(t(status.labelKey)) }
+        if let risk = filter.riskLevel { parts.append(t("case.risk") + ": " + t(risk.labelKey)) }
+        if filter.overdueOnly { parts.append(t("followups.overdue")) }
+        if filter.assignedTo != nil { parts.append(t("filter.mine")) }
+        if let code = filter.communeCode, let place = try? app.services.gazetteer.place(code: code) {
+            parts.append(app.placeName(place))
+        }
+        return parts.joined(separator: ", ")
+    }
+
     func handle(_ key: Key, app: App) -> Bool {
+        if key == .function(5) {
+            app.push(CaseFilterScreen(app: app, current: filter) { [unowned self, unowned app] newFilter in
+                self.filter = newFilter
+                self.reload(app, keepingSelection: false)
+            })
+            return true
+        }
         if key == .function(7) && canCreate {
             app.push(IntakeScreen(app: app))
             return true
@@ -111,9 +143,12 @@ final class CaseListScreen: Screen {
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
         source.prepare(through: 0)
-        canvas.put(t("cases.count", t.number(total)), row: area.row, col: 1, style: .muted)
+        var heading = t("cases.count", t.number(total))
+        if !filter.isEmpty { heading += " · " + t("filter.active", filterSummary(app)) }
+        canvas.put(heading, row: area.row, col: 1, style: filter.isEmpty ? .muted : .warning, maxWidth: area.width - 2)
         if source.rowCount == 0 {
-            canvas.put(t("cases.empty"), row: area.row + 2, col: 1, style: .muted, maxWidth: area.width - 2)
+            canvas.put(t(filter.isEmpty ? "cases.empty" : "filter.none"), row: area.row + 2, col: 1, style: .muted,
+                       maxWidth: area.width - 2)
             return
         }
         table.render(into: &canvas, at: Rect(row: area.row + 1, col: 0, width: area.width, height: area.height - 1),
