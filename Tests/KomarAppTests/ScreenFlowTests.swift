@@ -625,6 +625,26 @@ import Testing
     }
 }
 
+@MainActor
+@Suite struct PlaceCascadeTests {
+    @Test func eachLevelFillsTheNextAndClearsBelow() throws {
+        let h = try Harness(language: .en)
+        let province = ChoiceField(), district = ChoiceField(), commune = ChoiceField(), village = ChoiceField()
+        let places = PlaceCascade(app: h.app, levels: [province, district, commune, village])
+        #expect(province.options.count == 25)
+        #expect(district.options.isEmpty)
+        places.select(code: "14040201")
+        #expect([province, district, commune, village].map(\.selectedId) == ["14", "1404", "140402", "14040201"])
+        #expect(village.options.allSatisfy { $0.id.hasPrefix("140402") })
+        province.select("20")
+        #expect(district.selectedId == nil && commune.selectedId == nil && village.selectedId == nil)
+        #expect(district.options.allSatisfy { $0.id.hasPrefix("20") })
+        #expect(commune.options.isEmpty && village.options.isEmpty)
+        places.select(code: nil)
+        #expect(province.selectedId == "20")
+    }
+}
+
 @Suite struct CodeListLabelTests {
     /// Every code of every list has a label in both languages.
     @Test func everyCodeHasKhmerAndEnglishLabels() {

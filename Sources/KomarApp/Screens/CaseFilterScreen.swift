@@ -22,6 +22,7 @@ final class CaseFilterScreen: Screen {
     private let form: Form
     private let apply: (CaseFilter) -> Void
     private let userId: Int64?
+    private var places: PlaceCascade!
 
     init(app: App, current: CaseFilter, apply: @escaping (CaseFilter) -> Void) {
         self.apply = apply
@@ -41,24 +42,12 @@ final class CaseFilterScreen: Screen {
         overdue.setOptions(yesNo)
         mine.setOptions(yesNo)
         form.field("mine")?.isHidden = !(app.session?.may(.assignCase) ?? false)
-        let gazetteer = app.services.gazetteer
-        do { province.setOptions(app.placeOptions(try gazetteer.provinces())) } catch { app.report(error) }
-        province.onSelect = { [unowned self, unowned app] code in
-            self.district.setOptions(app.placeOptions(code.flatMap { try? gazetteer.children(of: $0) } ?? []))
-            self.commune.setOptions([])
-        }
-        district.onSelect = { [unowned self, unowned app] code in
-            self.commune.setOptions(app.placeOptions(code.flatMap { try? gazetteer.children(of: $0) } ?? []))
-        }
+        places = PlaceCascade(app: app, levels: [province, district, commune])
         status.select(current.status?.rawValue)
         risk.select(current.riskLevel?.rawValue)
         if current.overdueOnly { overdue.select(YesNoUnknown.yes.rawValue) }
         if current.assignedTo != nil { mine.select(YesNoUnknown.yes.rawValue) }
-        if let code = current.communeCode {
-            province.select(String(code.prefix(2)))
-            district.select(String(code.prefix(4)))
-            commune.select(code)
-        }
+        places.select(code: current.communeCode)
         form.onSave = { [unowned self, unowned app] in
             app.pop()
             self.apply(self.filter)

@@ -46,17 +46,18 @@ final class CaseListSource: TableDataSource {
 /// them, so all of them look alike.
 @MainActor
 enum CaseRows {
+    /// Who the child is and where: the columns every case table starts with.
+    static let identity = [
+        TableColumn("cases.code", width: 12),
+        TableColumn("cases.name-km", width: 12, flexible: true),
+        TableColumn("cases.name-latin", width: 12, flexible: true),
+        TableColumn("cases.sex", width: 4),
+        TableColumn("cases.age", width: 3, alignment: .right),
+        TableColumn("cases.village", width: 8, flexible: true),
+    ]
+
     static func makeTable() -> Table {
-        Table(columns: [
-            TableColumn("cases.code", width: 12),
-            TableColumn("cases.name-km", width: 12, flexible: true),
-            TableColumn("cases.name-latin", width: 12, flexible: true),
-            TableColumn("cases.sex", width: 4),
-            TableColumn("cases.age", width: 3, alignment: .right),
-            TableColumn("cases.village", width: 8, flexible: true),
-            TableColumn("cases.status", width: 8),
-            TableColumn("cases.reported", width: 10),
-        ])
+        Table(columns: identity + [TableColumn("cases.status", width: 8), TableColumn("cases.reported", width: 10)])
     }
 
     static func cells(_ c: CaseSummary, _ app: App) -> [String] {

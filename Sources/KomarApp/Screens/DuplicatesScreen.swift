@@ -14,15 +14,7 @@ final class DuplicatesScreen: Screen, TableDataSource {
     }
     private let candidates: [DuplicateCandidate]
     private let saveAnyway: () -> Void
-    private let table = Table(columns: [
-        TableColumn("cases.code", width: 12),
-        TableColumn("cases.name-km", width: 12, flexible: true),
-        TableColumn("cases.name-latin", width: 12, flexible: true),
-        TableColumn("cases.sex", width: 4),
-        TableColumn("cases.age", width: 3, alignment: .right),
-        TableColumn("cases.village", width: 8, flexible: true),
-        TableColumn("duplicates.match", width: 5, alignment: .right),
-    ])
+    private let table = Table(columns: CaseRows.identity + [TableColumn("duplicates.match", width: 5, alignment: .right)])
     private weak var app: App?
 
     init(app: App, candidates: [DuplicateCandidate], saveAnyway: @escaping () -> Void) {
@@ -48,7 +40,7 @@ final class DuplicatesScreen: Screen, TableDataSource {
         let t = app.localizer
         var cells = CaseRows.cells(c.summary, app)
         if !c.visible { cells = [c.summary.code, t("duplicates.hidden"), "", "", "", "", ""] }
-        return Array(cells.prefix(6)) + [t.digitsForDisplay("\(c.score)%")]
+        return Array(cells.prefix(CaseRows.identity.count)) + [t.digitsForDisplay("\(c.score)%")]
     }
 
     func handle(_ key: Key, app: App) -> Bool {

@@ -88,23 +88,11 @@ final class IntakeScreen: Screen {
         reporter.setOptions(app.options(Reporter.self))
         let today = app.services.clock.today
         reportedDate.text = String(format: "%02d/%02d/%04d", today.day, today.month, today.year)
-        let gazetteer = app.services.gazetteer
-        do { province.setOptions(app.placeOptions(try gazetteer.provinces())) } catch { app.report(error) }
-        func cascade(_ parent: ChoiceField, _ child: ChoiceField, _ below: [ChoiceField]) {
-            parent.onSelect = { [unowned app] code in
-                let places = code.flatMap { try? gazetteer.children(of: $0) } ?? []
-                child.setOptions(app.placeOptions(places))
-                child.select(nil)
-                for field in below { field.setOptions([]) }
-            }
-        }
-        cascade(province, district, [commune, village])
-        cascade(district, commune, [village])
-        cascade(commune, village, [])
-        if let office = try? app.services.accounts.setting("office_province") {
-            province.select(office)
-            if let district = try? app.services.accounts.setting("office_district") { self.district.select(district) }
-        }
+        places = PlaceCascade(app: app, levels: [province, district, commune, village])
+        do {
+            let accounts = app.services.accounts
+            places.select(code: try accounts.setting("office_district") ?? accounts.setting("office_province"))
+        } catch { app.report(error) }
         form.onSubmit = { [unowned self, unowned app] in self.save(app) }
         form.onSave = form.onSubmit
         showRiskFields()
@@ -121,6 +109,7 @@ final class IntakeScreen: Screen {
     }
 
     private let canAssessRisk: Bool
+    private var places: PlaceCascade!
 
     private var answers: Set<RiskQuestion> { Set(riskAnswers.selectedIds.compactMap(RiskQuestion.init(rawValue:))) }
 
@@ -153,10 +142,7 @@ final class IntakeScreen: Screen {
         sex.select(d.sex)
         birthDate.text = d.birthDate
         estimatedAge.text = d.estimatedAge
-        province.select(d.province)
-        district.select(d.district)
-        commune.select(d.commune)
-        village.select(d.village)
+        places.select(code: d.village ?? d.commune ?? d.district ?? d.province)
         concerns.select(Set(d.concerns))
         narrative.text = d.narrative
         reporter.select(d.reporter)

@@ -19,6 +19,7 @@ final class SetupScreen: Screen {
     private let confirmation = TextField(kind: .secret, maxLength: 128)
     private let language = ChoiceField(filterable: false)
     private let form: Form
+    private var places: PlaceCascade!
 
     init(app: App) {
         form = Form(fields: [
@@ -34,13 +35,7 @@ final class SetupScreen: Screen {
         language.setOptions(Language.allCases.map { ChoiceOption(id: $0.rawValue, labels: [$0.nativeName]) })
         language.select(app.localizer.language.rawValue)
         language.onSelect = { [unowned app] id in if let id { app.setLanguage(Language(code: id)) } }
-        do {
-            province.setOptions(app.placeOptions(try app.services.gazetteer.provinces()))
-        } catch { app.report(error) }
-        province.onSelect = { [unowned self, unowned app] code in
-            self.district.setOptions(code.flatMap { try? app.services.gazetteer.children(of: $0) }
-                .map(app.placeOptions) ?? [])
-        }
+        places = PlaceCascade(app: app, levels: [province, district])
         form.onSubmit = { [unowned self, unowned app] in self.save(app) }
         form.onSave = form.onSubmit
     }
