@@ -186,6 +186,8 @@ public final class App {
     }
 
     private func quitNow() {
+        // Quitting never waits on the audit write: a full disk must not
+        // trap the user in the program.
         if let session { try? services.accounts.logOut(session) }
         isRunning = false
     }
@@ -217,10 +219,14 @@ public final class App {
     }
 
     func logOut() {
-        if let session { try? services.accounts.logOut(session) }
+        var problem: (any Error)?
+        if let session {
+            do { try services.accounts.logOut(session) } catch { problem = error }
+        }
         session = nil
         setRoot(LoginScreen(app: self))
         show(localizer("login.logged-out"))
+        if let problem { report(problem) }
     }
 
     func switchLanguage() {
@@ -235,7 +241,7 @@ public final class App {
     }
 
     func reloadOrganisation() {
-        organisation = (try? services.accounts.organisation()) ?? organisation
+        do { organisation = try services.accounts.organisation() } catch { report(error) }
     }
 
     // MARK: status line

@@ -596,6 +596,14 @@ import Testing
         #expect(!h.screen.contains("Dara "))
         h.press(.function(5), .delete, .tab, .enter, .end, .enter, .function(2))   // any status, risk Critical
         #expect(h.screen.contains("No case matches this filter."))
+        h.press(.function(5), .tab, .delete, .tab, .tab, .tab)   // clear the risk; on to the province
+        h.type("prey")
+        h.press(.enter, .tab)
+        h.type("kanh")
+        h.press(.enter, .tab)
+        h.type("kanh")
+        h.press(.enter, .function(2))
+        #expect(h.screen.contains("2 cases · Filter: Kanhchriech (F5 to change)"))
     }
 
     @Test func adminsGetNoCaseMenuButTheAuditLog() throws {

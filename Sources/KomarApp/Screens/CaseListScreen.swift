@@ -85,6 +85,8 @@ final class CaseListScreen: Screen {
     private var total = 0
     private let canCreate: Bool
     private var filter = CaseFilter()
+    /// The filter's commune, read once when the filter is applied.
+    private var filterPlace: Place?
 
     init(app: App) {
         source = CaseListSource(app: app, filter: CaseFilter())
@@ -120,9 +122,7 @@ final class CaseListScreen: Screen {
         if let risk = filter.riskLevel { parts.append(t("case.risk") + ": " + t(risk.labelKey)) }
         if filter.overdueOnly { parts.append(t("followups.overdue")) }
         if filter.assignedTo != nil { parts.append(t("filter.mine")) }
-        if let code = filter.communeCode, let place = try? app.services.gazetteer.place(code: code) {
-            parts.append(app.placeName(place))
-        }
+        if let place = filterPlace { parts.append(app.placeName(place)) }
         return parts.joined(separator: ", ")
     }
 
@@ -130,6 +130,10 @@ final class CaseListScreen: Screen {
         if key == .function(5) {
             app.push(CaseFilterScreen(app: app, current: filter) { [unowned self, unowned app] newFilter in
                 self.filter = newFilter
+                self.filterPlace = nil
+                if let code = newFilter.communeCode {
+                    do { self.filterPlace = try app.services.gazetteer.place(code: code) } catch { app.report(error) }
+                }
                 self.reload(app, keepingSelection: false)
             })
             return true
