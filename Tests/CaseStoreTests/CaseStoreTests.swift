@@ -571,13 +571,11 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
     @Test func demoDataHasOverdueAndUpcomingVisits() throws {
         let services = try makeServices()
         try DemoData.fill(services, cases: 300)
-        let worker = try session(services, "dara", .socialWorker)
         guard case .success(let demoWorker) = try services.accounts.logIn(username: "socialworker",
                                                                           password: DemoData.password) else {
             Issue.record("no demo social worker")
             return
         }
-        _ = worker
         let queue = try services.followUps.queue(demoWorker)
         #expect(queue.contains { $0.due < today })
         #expect(queue.contains { $0.due > today })
