@@ -211,7 +211,8 @@ public final class App {
     private func offerDraft() {
         guard let session, session.may(.createIntake) else { return }
         do {
-            guard let draft = try services.drafts.load(session, form: IntakeDraft.form) else { return }
+            guard let draft = try services.drafts.load(session, form: IntakeDraft.form),
+                  IntakeDraft.decode(draft.payload) != nil else { return }
             confirm(localizer("draft.offer", dateTimeText(draft.updatedAt))) { [unowned self] in self.push(IntakeScreen(app: self)) }
         } catch {
             report(error)

@@ -544,6 +544,16 @@ import Testing
         #expect(next.screen.contains("An unsaved intake"))
     }
 
+    @Test func anUnreadableDraftIsNotOffered() throws {
+        let first = try Harness(language: .en)
+        guard case .success(let mom) = try first.services.accounts.logIn(username: "sreymom", password: "password1")
+        else { Issue.record("login failed"); return }
+        try first.services.drafts.save(mom, form: "intake", payload: "not json")
+        first.logIn("sreymom")
+        #expect(!first.screen.contains("unsaved intake"))
+        #expect(first.app.topScreenTitleKey == "home.title")
+    }
+
     @Test func draftsAreEachUsersOwn() throws {
         let first = try Harness(language: .en)
         first.logIn("sreymom")
