@@ -13,6 +13,7 @@ public enum CaseAction: String, CodeList {
 public enum CaseEventKind: String, CodeList {
     case intake, accepted, closed, reopened
     case followUp = "follow-up"
+    case referral
     public static let labelPrefix = "case-event"
 }
 

@@ -128,3 +128,12 @@ public enum IntakeRules {
         return issues
     }
 }
+
+extension BirthInfo {
+    /// Age today of someone recorded with a birth date or with an estimated
+    /// age as of `asOf` (an estimate grows older with the calendar).
+    public static func age(dateOfBirth: LocalDate?, estimatedAge: Int?, asOf: LocalDate?, today: LocalDate) -> Int {
+        if let dateOfBirth { return dateOfBirth.years(until: today) }
+        return (estimatedAge ?? 0) + max(0, (asOf ?? today).years(until: today))
+    }
+}

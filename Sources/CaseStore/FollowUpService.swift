@@ -129,6 +129,11 @@ public struct FollowUpService: Sendable {
         let now = clock.now()
         let today = clock.today
         return try database.write { db in
+            if let householdId = try Int64.fetchOne(db, sql: """
+                SELECT household_id FROM follow_up WHERE id = ? AND case_id IS NULL
+                """, arguments: [followUpId]) {
+                return try recordHouseholdVisit(db, session, followUpId: followUpId, householdId: householdId, visit)
+            }
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT follow_up.case_id, follow_up.status, child_case.code, child_case.status AS case_status,
                        child_case.risk_level
@@ -181,6 +186,48 @@ public struct FollowUpService: Sendable {
                                              by: session.user.id, now: now)
             }
         }
+    }
+
+    /// A visit to a household: like a case's, the next one is scheduled by
+    /// the household's risk level while it is active.
+    private func recordHouseholdVisit(_ db: Database, _ session: Session, followUpId: Int64, householdId: Int64,
+                                      _ visit: FollowUpRecord) throws -> LocalDate? {
+        let now = clock.now()
+        let today = clock.today
+        let scope = try HouseholdService(database: database, clock: clock).scope(session)
+        guard let household = try Row.fetchOne(db, sql: """
+            SELECT household.code, household.status, household.risk_level FROM household WHERE id = ? AND \(scope.sql)
+            """, arguments: [householdId] + scope.arguments) else {
+            throw PermissionDenied(role: session.user.role, action: .recordFollowUp)
+        }
+        guard try String.fetchOne(db, sql: "SELECT status FROM follow_up WHERE id = ?", arguments: [followUpId])
+            == FollowUpStatus.scheduled.rawValue else { throw StoreError.changedElsewhere }
+        let status: FollowUpStatus = visit.outcome == .done ? .done : visit.outcome == .missed ? .missed : .cancelled
+        try db.execute(sql: """
+            UPDATE follow_up SET status = ?, type = ?, done_date = ?, done_by = ?, outcome = ?, wellbeing = ?,
+            new_risk_level = ?, reason = ?, updated_at = ?, version = version + 1 WHERE id = ?
+            """, arguments: [status.rawValue, visit.type.rawValue, visit.outcome == .done ? visit.date.iso : nil,
+                             session.user.id, visit.notes, visit.wellbeing?.rawValue, visit.newRiskLevel?.rawValue,
+                             visit.reason.isEmpty ? nil : visit.reason, now, followUpId])
+        var risk = (household["risk_level"] as String?).flatMap(RiskLevel.init(rawValue:)) ?? .medium
+        if let newRisk = visit.newRiskLevel, newRisk != risk {
+            risk = newRisk
+            try db.execute(sql: """
+                UPDATE household SET risk_level = ?, risk_override = ?, risk_override_reason = ?, updated_at = ?,
+                  version = version + 1 WHERE id = ?
+                """, arguments: [newRisk.rawValue, newRisk.rawValue, visit.notes, now, householdId])
+        }
+        try AuditLog.append(db, at: now, userId: session.user.id, username: session.user.username,
+                            action: .update, entity: "follow-up", entityId: followUpId,
+                            summary: "\(household["code"] as String) \(visit.outcome.rawValue)")
+        guard (household["status"] as String) == HouseholdStatus.active.rawValue else { return nil }
+        let due = visit.outcome == .missed ? today.adding(days: 1)
+            : try Self.rules(db).nextDue(after: visit.outcome == .done ? visit.date : today, risk: risk)
+        try db.execute(sql: """
+            INSERT INTO follow_up (household_id, type, due_date, status, created_at, updated_at, created_by, version)
+            VALUES (?, ?, ?, 'scheduled', ?, ?, ?, 1)
+            """, arguments: [householdId, visit.type.rawValue, due.iso, now, now, session.user.id])
+        return due
     }
 
     /// Anyone who may see the case may record a visit on it; volunteers

@@ -7,6 +7,9 @@ public struct KomarServices: Sendable {
     public let audit: AuditService
     public let drafts: DraftService
     public let followUps: FollowUpService
+    public let households: HouseholdService
+    public let providers: ProviderService
+    public let referrals: ReferralService
     public let clock: Clock
 
     public init(database: AppDatabase, hasher: PasswordHasher = PasswordHasher(), clock: Clock = .system) {
@@ -18,5 +21,8 @@ public struct KomarServices: Sendable {
         audit = AuditService(database: database)
         drafts = DraftService(database: database, clock: clock)
         followUps = FollowUpService(database: database, clock: clock)
+        households = HouseholdService(database: database, clock: clock)
+        providers = ProviderService(database: database, clock: clock)
+        referrals = ReferralService(database: database, clock: clock)
     }
 }

@@ -19,6 +19,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-21 risk answers") { db in
             try db.alter(table: "child_case") { t in t.add(column: "risk_answers", .text).notNull().defaults(to: "") }
         }
+        migrator.registerMigration("2026-11-21 households and referrals", migrate: HouseholdsAndReferrals.migrate)
         return migrator
     }
 

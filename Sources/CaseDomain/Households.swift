@@ -1,0 +1,318 @@
+import KhmerText
+import Foundation
+
+/// What makes a household vulnerable to unsafe migration and trafficking
+/// (DESIGN §1). Each factor carries a weight in `HouseholdRisk`.
+public enum Vulnerability: String, CodeList {
+    case debt
+    case landless
+    case memberPlanningMigration = "planning-migration"
+    case memberMigrated = "member-migrated"
+    case childOutOfSchool = "child-out-of-school"
+    case disability
+    case chronicIllness = "chronic-illness"
+    case femaleHeaded = "female-headed"
+    case elderlyHeaded = "elderly-headed"
+    case domesticViolence = "domestic-violence"
+    public static let labelPrefix = "vulnerability"
+}
+
+/// Where a household member is with respect to migration.
+public enum MigrationStatus: String, CodeList {
+    case none, planning
+    case migratedInCountry = "migrated-in-country"
+    case migratedAbroad = "migrated-abroad"
+    public static let labelPrefix = "migration"
+}
+
+/// A member's relationship to the head of the household.
+public enum Relationship: String, CodeList {
+    case head, spouse, child, grandchild, parent, sibling
+    case otherRelative = "other-relative"
+    case other
+    public static let labelPrefix = "relationship"
+}
+
+/// The household risk score: ID Poor status and each vulnerability factor
+/// add points, and the total proposes a level a social worker may override
+/// with a reason. The weights favour what most often precedes unsafe
+/// migration in the partners' experience: debt, a member planning to go,
+/// and being ID Poor level 1.
+public enum HouseholdRisk {
+    public static func weight(_ factor: Vulnerability) -> Int {
+        switch factor {
+        case .memberPlanningMigration: return 3
+        case .debt, .landless, .childOutOfSchool, .domesticViolence: return 2
+        case .memberMigrated, .disability, .chronicIllness, .femaleHeaded, .elderlyHeaded: return 1
+        }
+    }
+
+    public static func weight(_ idPoor: IDPoorStatus) -> Int {
+        switch idPoor {
+        case .none: return 0
+        case .level2: return 2
+        case .level1: return 3
+        }
+    }
+
+    public static func score(idPoor: IDPoorStatus, factors: Set<Vulnerability>) -> Int {
+        weight(idPoor) + factors.reduce(0) { $0 + weight($1) }
+    }
+
+    /// 0–2 low, 3–5 medium, 6–8 high, 9 or more critical.
+    public static func level(score: Int) -> RiskLevel {
+        switch score {
+        case ..<3: return .low
+        case 3...5: return .medium
+        case 6...8: return .high
+        default: return .critical
+        }
+    }
+}
+
+/// A household code such as HH-000123.
+public enum HouseholdCode {
+    public static func make(number: Int) -> String { String(format: "HH-%06d", number) }
+}
+
+/// What a person filled in to register a household.
+public struct HouseholdInput: Equatable, Sendable {
+    public var headNameKm = ""
+    public var headNameLatin = ""
+    public var headSex: Sex?
+    public var headAge: Int?
+    public var villageCode: String?
+    public var addressDetail = ""
+    public var phone = ""
+    public var idPoor: IDPoorStatus = .none
+    public var vulnerabilities: Set<Vulnerability> = []
+    /// A level other than the proposed one, set by a social worker.
+    public var riskOverride: RiskLevel?
+    public var riskOverrideReason = ""
+    public var status: HouseholdStatus = .active
+
+    public init() {}
+
+    public var score: Int { HouseholdRisk.score(idPoor: idPoor, factors: vulnerabilities) }
+    public var proposedRisk: RiskLevel { HouseholdRisk.level(score: score) }
+    public var riskLevel: RiskLevel { riskOverride ?? proposedRisk }
+}
+
+/// The household fields a validation message can point at.
+public enum HouseholdField: String, CaseIterable, Sendable {
+    case headName, headSex, headAge, village, phone, riskOverrideReason
+}
+
+/// Checks a household registration; each issue names its field.
+public enum HouseholdRules {
+    public static func validate(_ input: HouseholdInput, isNew: Bool) -> [HouseholdField: String] {
+        var issues: [HouseholdField: String] = [:]
+        if input.headNameKm.trimmingSpaces().isEmpty && input.headNameLatin.trimmingSpaces().isEmpty {
+            issues[.headName] = "error.person-name-required"
+        }
+        if isNew && input.headSex == nil { issues[.headSex] = "error.required" }
+        if let age = input.headAge, !(14...110).contains(age) { issues[.headAge] = "error.adult-age" }
+        if input.villageCode == nil { issues[.village] = "error.village-required" }
+        if !PhoneRules.isValid(input.phone) { issues[.phone] = "error.phone" }
+        if input.riskOverride != nil && input.riskOverride != input.proposedRisk
+            && input.riskOverrideReason.trimmingSpaces().isEmpty {
+            issues[.riskOverrideReason] = "error.override-reason"
+        }
+        return issues
+    }
+}
+
+/// Cambodian phone numbers as people write them: 8–10 digits (Khmer or
+/// Western), optionally with spaces, dashes or a +855 prefix. Empty is
+/// allowed (many families have no phone).
+public enum PhoneRules {
+    public static func isValid(_ phone: String) -> Bool {
+        let trimmed = phone.trimmingSpaces()
+        if trimmed.isEmpty { return true }
+        let digits = normalized(trimmed)
+        guard trimmed.unicodeScalars.allSatisfy({ CharacterSet(charactersIn: "+- ()").contains($0)
+            || $0.properties.numericType != nil }) else { return false }
+        if digits.hasPrefix("855") { return (11...12).contains(digits.count) }
+        return (8...10).contains(digits.count) && digits.hasPrefix("0")
+    }
+
+    /// Western digits only, no separators.
+    public static func normalized(_ phone: String) -> String {
+        String(String.UnicodeScalarView(phone.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+            if ("0"..."9").contains(scalar) { return scalar }
+            if (0x17E0...0x17E9).contains(scalar.value) { return Unicode.Scalar(scalar.value - 0x17E0 + 0x30) }
+            return nil
+        }))
+    }
+}
+
+/// What a person filled in for a household member.
+public struct MemberInput: Equatable, Sendable {
+    public var nameKm = ""
+    public var nameLatin = ""
+    public var sex: Sex?
+    public var birth: BirthInfo?
+    public var relationship: Relationship = .child
+    public var inSchool: Bool?
+    public var occupation = ""
+    public var migration: MigrationStatus = .none
+    public var migrationCountry = ""
+    public var phone = ""
+
+    public init() {}
+}
+
+/// The member fields a validation message can point at.
+public enum MemberField: String, CaseIterable, Sendable {
+    case name, sex, birth, migrationCountry, phone
+}
+
+public enum MemberRules {
+    public static func validate(_ input: MemberInput, today: LocalDate) -> [MemberField: String] {
+        var issues: [MemberField: String] = [:]
+        if input.nameKm.trimmingSpaces().isEmpty && input.nameLatin.trimmingSpaces().isEmpty {
+            issues[.name] = "error.person-name-required"
+        }
+        if input.sex == nil { issues[.sex] = "error.required" }
+        switch input.birth {
+        case nil: issues[.birth] = "error.birth-required"
+        case .dateOfBirth(let d) where d > today: issues[.birth] = "error.future-date"
+        case .estimatedAge(let years) where !(0...110).contains(years): issues[.birth] = "error.member-age"
+        default: break
+        }
+        if input.migration == .migratedAbroad && input.migrationCountry.trimmingSpaces().isEmpty {
+            issues[.migrationCountry] = "error.country-required"
+        }
+        if !PhoneRules.isValid(input.phone) { issues[.phone] = "error.phone" }
+        return issues
+    }
+}
+
+/// One row of the household register.
+public struct HouseholdSummary: Equatable, Sendable {
+    public let id: Int64
+    public let code: String
+    public let headNameKm: String
+    public let headNameLatin: String
+    public let villageCode: String
+    public let villageNameKm: String
+    public let villageNameLatin: String
+    public let idPoor: IDPoorStatus
+    public let riskLevel: RiskLevel
+    public let status: HouseholdStatus
+    public let memberCount: Int
+
+    public init(id: Int64, code: String, headNameKm: String, headNameLatin: String, villageCode: String,
+                villageNameKm: String, villageNameLatin: String, idPoor: IDPoorStatus, riskLevel: RiskLevel,
+                status: HouseholdStatus, memberCount: Int) {
+        self.id = id
+        self.code = code
+        self.headNameKm = headNameKm
+        self.headNameLatin = headNameLatin
+        self.villageCode = villageCode
+        self.villageNameKm = villageNameKm
+        self.villageNameLatin = villageNameLatin
+        self.idPoor = idPoor
+        self.riskLevel = riskLevel
+        self.status = status
+        self.memberCount = memberCount
+    }
+}
+
+/// A member as the household file shows them.
+public struct HouseholdMember: Equatable, Sendable {
+    public let id: Int64
+    public let householdId: Int64
+    public let nameKm: String
+    public let nameLatin: String
+    public let sex: Sex
+    public let age: Int
+    public let ageIsEstimated: Bool
+    public let relationship: Relationship
+    public let inSchool: Bool?
+    public let occupation: String
+    public let migration: MigrationStatus
+    public let migrationCountry: String?
+    public let phone: String
+
+    public init(id: Int64, householdId: Int64, nameKm: String, nameLatin: String, sex: Sex, age: Int,
+                ageIsEstimated: Bool, relationship: Relationship, inSchool: Bool?, occupation: String,
+                migration: MigrationStatus, migrationCountry: String?, phone: String) {
+        self.id = id
+        self.householdId = householdId
+        self.nameKm = nameKm
+        self.nameLatin = nameLatin
+        self.sex = sex
+        self.age = age
+        self.ageIsEstimated = ageIsEstimated
+        self.relationship = relationship
+        self.inSchool = inSchool
+        self.occupation = occupation
+        self.migration = migration
+        self.migrationCountry = migrationCountry
+        self.phone = phone
+    }
+
+    /// The name to show: Khmer and Latin where both are known.
+    public var displayName: String {
+        [nameKm, nameLatin].filter { !$0.isEmpty }.joined(separator: " / ")
+    }
+}
+
+/// A follow-up of a household, as its file lists them.
+public struct HouseholdFollowUp: Equatable, Sendable {
+    public let id: Int64
+    public let type: FollowUpType
+    public let due: LocalDate
+    public let status: FollowUpStatus
+    public let doneDate: LocalDate?
+    public let wellbeing: Wellbeing?
+    public let notes: String
+
+    public init(id: Int64, type: FollowUpType, due: LocalDate, status: FollowUpStatus, doneDate: LocalDate?,
+                wellbeing: Wellbeing?, notes: String) {
+        self.id = id
+        self.type = type
+        self.due = due
+        self.status = status
+        self.doneDate = doneDate
+        self.wellbeing = wellbeing
+        self.notes = notes
+    }
+}
+
+/// Everything the household file shows.
+public struct HouseholdDetail: Equatable, Sendable {
+    public let summary: HouseholdSummary
+    public let addressDetail: String
+    public let phone: String
+    public let vulnerabilities: [Vulnerability]
+    public let riskScore: Int
+    public let proposedRisk: RiskLevel
+    public let riskOverrideReason: String?
+    public let createdByName: String
+    public let version: Int
+    public let members: [HouseholdMember]
+    public let cases: [CaseSummary]
+    public let referrals: [ReferralSummary]
+    public let followUps: [HouseholdFollowUp]
+
+    public init(summary: HouseholdSummary, addressDetail: String, phone: String, vulnerabilities: [Vulnerability],
+                riskScore: Int, proposedRisk: RiskLevel, riskOverrideReason: String?, createdByName: String,
+                version: Int, members: [HouseholdMember], cases: [CaseSummary], referrals: [ReferralSummary],
+                followUps: [HouseholdFollowUp]) {
+        self.summary = summary
+        self.addressDetail = addressDetail
+        self.phone = phone
+        self.vulnerabilities = vulnerabilities
+        self.riskScore = riskScore
+        self.proposedRisk = proposedRisk
+        self.riskOverrideReason = riskOverrideReason
+        self.createdByName = createdByName
+        self.version = version
+        self.members = members
+        self.cases = cases
+        self.referrals = referrals
+        self.followUps = followUps
+    }
+}

@@ -1,0 +1,324 @@
+import Foundation
+import KhmerText
+
+/// Services partners offer and people are referred to (DESIGN §1).
+public enum ServiceType: String, CodeList {
+    case hairdressingBeauty = "hairdressing-beauty"
+    case sewing
+    case hospitalityCooking = "hospitality-cooking"
+    case motorbikeRepair = "motorbike-repair"
+    case savingsGroup = "savings-group"
+    case riceBank = "rice-bank"
+    case cowBank = "cow-bank"
+    case chickenBank = "chicken-bank"
+    case businessGrant = "business-grant"
+    case safeMigration = "safe-migration"
+    case legalAid = "legal-aid"
+    case health
+    case psychosocial
+    case shelter
+    case police
+    case dosvy
+    case education
+    public static let labelPrefix = "service"
+}
+
+/// What kind of organisation a provider is.
+public enum ProviderKind: String, CodeList {
+    case ngo, government, `private`
+    case trainingCentre = "training-centre"
+    public static let labelPrefix = "provider-kind"
+}
+
+public enum ReferralPriority: String, CodeList {
+    case routine, urgent
+    public static let labelPrefix = "priority"
+}
+
+/// What a completed referral led to.
+public enum ReferralOutcome: String, CodeList {
+    case workingInSkill = "working-in-skill"
+    case startedBusiness = "started-business"
+    case stillStudying = "still-studying"
+    case migratedSafely = "migrated-safely"
+    case other
+    case none
+    public static let labelPrefix = "outcome"
+}
+
+/// Age groups used by the referral lists and donor reports.
+public enum AgeGroup: String, CodeList {
+    case under15 = "0-14"
+    case age15to17 = "15-17"
+    case age18to24 = "18-24"
+    case age25plus = "25+"
+    public static let labelPrefix = "age-group"
+
+    public var range: ClosedRange<Int> {
+        switch self {
+        case .under15: return 0...14
+        case .age15to17: return 15...17
+        case .age18to24: return 18...24
+        case .age25plus: return 25...150
+        }
+    }
+}
+
+/// A referral code such as RF-2026-0001.
+public enum ReferralCode {
+    public static func make(year: Int, number: Int) -> String { String(format: "RF-%04d-%04d", year, number) }
+}
+
+/// The referral status machine (DESIGN §2): draft → sent → accepted →
+/// enrolled → completed, with declined, dropped out and cancelled as exits.
+public enum ReferralRules {
+    /// Where a referral in `status` may go next.
+    public static func moves(from status: ReferralStatus) -> [ReferralStatus] {
+        switch status {
+        case .draft: return [.sent, .cancelled]
+        case .sent: return [.accepted, .declined, .cancelled]
+        case .accepted: return [.enrolled, .declined, .cancelled]
+        case .enrolled: return [.completed, .droppedOut]
+        case .completed, .declined, .droppedOut, .cancelled: return []
+        }
+    }
+
+    public static func isFinal(_ status: ReferralStatus) -> Bool { moves(from: status).isEmpty }
+
+    /// Statuses in which a referral holds one of the provider's seats for
+    /// its next intake.
+    public static let holdsSeat: [ReferralStatus] = [.sent, .accepted]
+
+    /// Checks one move; each issue names its field and a message key.
+    public static func validate(_ move: ReferralMove, from status: ReferralStatus,
+                                consentRecorded: Bool) -> [ReferralMoveField: String] {
+        var issues: [ReferralMoveField: String] = [:]
+        guard moves(from: status).contains(move.to) else {
+            issues[.to] = isFinal(status) ? "error.referral-final" : "error.referral-move"
+            return issues
+        }
+        if move.to == .sent && !consentRecorded && !move.recordConsent { issues[.consent] = "error.consent-before-sending" }
+        if move.to == .declined || move.to == .droppedOut || move.to == .cancelled,
+           move.reason.trimmingSpaces().isEmpty {
+            issues[.reason] = "error.reason-required"
+        }
+        if move.to == .completed && move.outcome == nil { issues[.outcome] = "error.required" }
+        return issues
+    }
+}
+
+/// The fields of a referral move a message can point at.
+public enum ReferralMoveField: String, CaseIterable, Sendable {
+    case to, reason, outcome, consent, note
+}
+
+/// One status move of a referral, as asked for by a user.
+public struct ReferralMove: Equatable, Sendable {
+    public var to: ReferralStatus
+    public var expectedVersion: Int
+    public var reason = ""
+    public var outcome: ReferralOutcome?
+    public var note = ""
+    /// Consent was obtained now (a draft made without it can then be sent).
+    public var recordConsent = false
+
+    public init(to: ReferralStatus, expectedVersion: Int, reason: String = "", outcome: ReferralOutcome? = nil,
+                note: String = "", recordConsent: Bool = false) {
+        self.to = to
+        self.recordConsent = recordConsent
+        self.expectedVersion = expectedVersion
+        self.reason = reason
+        self.outcome = outcome
+        self.note = note
+    }
+}
+
+/// A move refused: which fields and why.
+public struct ReferralMoveRejected: Error, Equatable, Sendable {
+    public let issues: [ReferralMoveField: String]
+    public init(issues: [ReferralMoveField: String]) { self.issues = issues }
+}
+
+/// Who is referred: the child of a case, or a household member.
+public enum ReferralSubject: Equatable, Sendable {
+    case child(caseId: Int64)
+    case member(memberId: Int64)
+}
+
+/// What a person filled in to make a referral.
+public struct ReferralInput: Equatable, Sendable {
+    public var subject: ReferralSubject
+    public var service: ServiceType?
+    public var providerId: Int64?
+    public var reason = ""
+    public var priority: ReferralPriority = .routine
+    public var consentRecorded = false
+    /// Send at once instead of saving a draft.
+    public var send = false
+
+    public init(subject: ReferralSubject) { self.subject = subject }
+}
+
+/// The referral fields a validation message can point at.
+public enum ReferralField: String, CaseIterable, Sendable {
+    case service, provider, reason, consent
+}
+
+/// A referral refused, with a message key per field.
+public struct ReferralRejected: Error, Equatable, Sendable {
+    public let issues: [ReferralField: String]
+    public init(issues: [ReferralField: String]) { self.issues = issues }
+}
+
+public enum ReferralInputRules {
+    public static func validate(_ input: ReferralInput) -> [ReferralField: String] {
+        var issues: [ReferralField: String] = [:]
+        if input.service == nil { issues[.service] = "error.required" }
+        if input.providerId == nil { issues[.provider] = "error.required" }
+        if input.reason.trimmingSpaces().isEmpty { issues[.reason] = "error.required" }
+        if input.send && !input.consentRecorded { issues[.consent] = "error.consent-before-sending" }
+        return issues
+    }
+}
+
+/// Whether a provider's next intake still has room.
+public enum SeatAvailability: Equatable, Sendable {
+    /// The provider does not limit seats.
+    case unlimited
+    case available(Int)
+    case full(seats: Int, taken: Int)
+
+    public init(seats: Int?, taken: Int) {
+        guard let seats, seats > 0 else { self = .unlimited; return }
+        self = taken >= seats ? .full(seats: seats, taken: taken) : .available(seats - taken)
+    }
+
+    public var isFull: Bool { if case .full = self { return true } else { return false } }
+}
+
+/// One row of a referral list.
+public struct ReferralSummary: Equatable, Sendable {
+    public let id: Int64
+    public let code: String
+    public let personNameKm: String
+    public let personNameLatin: String
+    public let sex: Sex
+    public let age: Int
+    public let service: ServiceType
+    public let providerName: String
+    public let providerNameLatin: String
+    public let priority: ReferralPriority
+    public let status: ReferralStatus
+    public let statusChangedAt: Date
+    public let referredOn: LocalDate
+    public let villageCode: String
+
+    public init(id: Int64, code: String, personNameKm: String, personNameLatin: String, sex: Sex, age: Int,
+                service: ServiceType, providerName: String, providerNameLatin: String, priority: ReferralPriority,
+                status: ReferralStatus, statusChangedAt: Date, referredOn: LocalDate, villageCode: String) {
+        self.id = id
+        self.code = code
+        self.personNameKm = personNameKm
+        self.personNameLatin = personNameLatin
+        self.sex = sex
+        self.age = age
+        self.service = service
+        self.providerName = providerName
+        self.providerNameLatin = providerNameLatin
+        self.priority = priority
+        self.status = status
+        self.statusChangedAt = statusChangedAt
+        self.referredOn = referredOn
+        self.villageCode = villageCode
+    }
+
+    /// Whole days since the last move, as of `now`.
+    public func daysSinceLastMove(now: Date) -> Int { max(0, Int(now.timeIntervalSince(statusChangedAt) / 86_400)) }
+}
+
+/// One entry of a referral's history.
+public struct ReferralTransition: Equatable, Sendable {
+    public let from: ReferralStatus?
+    public let to: ReferralStatus
+    public let at: Date
+    public let byName: String
+    public let note: String
+
+    public init(from: ReferralStatus?, to: ReferralStatus, at: Date, byName: String, note: String) {
+        self.from = from
+        self.to = to
+        self.at = at
+        self.byName = byName
+        self.note = note
+    }
+}
+
+/// Everything the referral screen shows.
+public struct ReferralDetail: Equatable, Sendable {
+    public let summary: ReferralSummary
+    public let caseId: Int64?
+    public let caseCode: String?
+    public let householdId: Int64?
+    public let householdCode: String?
+    public let providerId: Int64
+    public let reason: String
+    public let consentRecorded: Bool
+    public let exitReason: String?
+    public let outcome: ReferralOutcome?
+    public let outcomeNotes: String
+    public let version: Int
+    public let createdByName: String
+    public let history: [ReferralTransition]
+
+    public init(summary: ReferralSummary, caseId: Int64?, caseCode: String?, householdId: Int64?,
+                householdCode: String?, providerId: Int64, reason: String, consentRecorded: Bool,
+                exitReason: String?, outcome: ReferralOutcome?, outcomeNotes: String, version: Int,
+                createdByName: String, history: [ReferralTransition]) {
+        self.summary = summary
+        self.caseId = caseId
+        self.caseCode = caseCode
+        self.householdId = householdId
+        self.householdCode = householdCode
+        self.providerId = providerId
+        self.reason = reason
+        self.consentRecorded = consentRecorded
+        self.exitReason = exitReason
+        self.outcome = outcome
+        self.outcomeNotes = outcomeNotes
+        self.version = version
+        self.createdByName = createdByName
+        self.history = history
+    }
+}
+
+/// What a referral list is narrowed to. Empty means all referrals.
+public struct ReferralFilter: Equatable, Sendable {
+    public var status: ReferralStatus?
+    public var providerId: Int64?
+    public var service: ServiceType?
+    /// A district (4 digits) or commune (6 digits) gazetteer code.
+    public var placeCode: String?
+    public var sex: Sex?
+    public var ageGroup: AgeGroup?
+    public var priority: ReferralPriority?
+    /// Referred on or after this date.
+    public var from: LocalDate?
+    /// Referred on or before this date.
+    public var to: LocalDate?
+
+    public init(status: ReferralStatus? = nil, providerId: Int64? = nil, service: ServiceType? = nil,
+                placeCode: String? = nil, sex: Sex? = nil, ageGroup: AgeGroup? = nil,
+                priority: ReferralPriority? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+        self.status = status
+        self.providerId = providerId
+        self.service = service
+        self.placeCode = placeCode
+        self.sex = sex
+        self.ageGroup = ageGroup
+        self.priority = priority
+        self.from = from
+        self.to = to
+    }
+
+    public var isEmpty: Bool { self == ReferralFilter() }
+}

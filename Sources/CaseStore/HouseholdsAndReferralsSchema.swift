@@ -1,0 +1,52 @@
+import GRDB
+import KhmerText
+
+/// The migration that makes households searchable and referral lists fast:
+/// each referral carries a copy of who was referred and where (name, sex,
+/// age, village, commune, district) so that the coordinator's filters are
+/// answered from the referral table's own indexes at 100,000 referrals.
+enum HouseholdsAndReferrals {
+    static func migrate(_ db: Database) throws {
+        try db.alter(table: "referral") { t in
+            t.add(column: "household_id", .integer).references("household", onDelete: .setNull)
+            t.add(column: "person_name_km", .text).notNull().defaults(to: "")
+            t.add(column: "person_name_latin", .text).notNull().defaults(to: "")
+            t.add(column: "sex", .text).notNull().defaults(to: "female")
+            t.add(column: "age", .integer).notNull().defaults(to: 0)
+            t.add(column: "village_code", .text).notNull().defaults(to: "")
+            t.add(column: "commune_code", .text).notNull().defaults(to: "")
+            t.add(column: "district_code", .text).notNull().defaults(to: "")
+            t.add(column: "referred_on", .text).notNull().defaults(to: "")
+        }
+        // Oldest last move first, with the id as tie-breaker for keyset paging.
+        try db.create(index: "referral_by_last_move", on: "referral", columns: ["status_changed_at", "id"])
+        try db.create(index: "referral_by_provider", on: "referral", columns: ["provider_id", "status_changed_at"])
+        try db.create(index: "referral_by_commune", on: "referral", columns: ["commune_code", "status_changed_at"])
+        try db.create(index: "referral_by_district", on: "referral", columns: ["district_code", "status_changed_at"])
+        try db.create(index: "referral_by_date", on: "referral", columns: ["referred_on"])
+        // Counting per status under any filter reads this index only.
+        try db.create(index: "referral_facets", on: "referral", columns: [
+            "status", "provider_id", "service", "district_code", "commune_code", "sex", "age", "priority", "referred_on",
+        ])
+        try db.create(index: "referral_by_household", on: "referral", columns: ["household_id"])
+        try db.create(index: "household_member_by_household", on: "household_member", columns: ["household_id", "id"])
+        try db.execute(sql: "CREATE VIRTUAL TABLE household_search USING fts5(text, tokenize = 'trigram')")
+    }
+}
+
+/// Full-text search over households: head and members' names, the code and
+/// the village, folded like case search.
+enum HouseholdSearchIndex {
+    static func reindex(_ db: Database, householdId: Int64) throws {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT household.code, household.search_key, place.search_key AS village_key
+            FROM household JOIN place ON place.code = household.village_code WHERE household.id = ?
+            """, arguments: [householdId]) else { return }
+        let members = try String.fetchAll(db, sql: "SELECT search_key FROM household_member WHERE household_id = ?",
+                                          arguments: [householdId])
+        let text = ([row["search_key"] as String] + members + [SearchKey.make(row["code"]), row["village_key"]])
+            .joined(separator: " | ")
+        try db.execute(sql: "INSERT OR REPLACE INTO household_search (rowid, text) VALUES (?, ?)",
+                       arguments: [householdId, text])
+    }
+}

@@ -1,0 +1,261 @@
+import CaseDomain
+import Foundation
+import GRDB
+import Testing
+@testable import CaseStore
+
+func household(_ name: String = "សុខ ចាន់ថា", latin: String = "Sok Chantha") -> HouseholdInput {
+    var input = HouseholdInput()
+    input.headNameKm = name
+    input.headNameLatin = latin
+    input.headSex = .female
+    input.headAge = 41
+    input.villageCode = "14040201"
+    input.idPoor = .level1
+    input.vulnerabilities = [.debt, .memberPlanningMigration]
+    return input
+}
+
+func youth(_ name: String = "សុខ ស្រីនាង", latin: String = "Sok Sreyneang") -> MemberInput {
+    var input = MemberInput()
+    input.nameKm = name
+    input.nameLatin = latin
+    input.sex = .female
+    input.birth = .estimatedAge(17)
+    input.relationship = .child
+    input.inSchool = false
+    input.migration = .planning
+    return input
+}
+
+func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int? = 2,
+                  areas: [String] = ["14"]) throws -> Provider {
+    var input = ProviderInput()
+    input.nameKm = "មជ្ឈមណ្ឌលកាត់ដេរ"
+    input.nameLatin = "Prey Veng Sewing Centre"
+    input.kind = .trainingCentre
+    input.services = [.sewing, .hairdressingBeauty]
+    input.areas = areas
+    input.seatsPerIntake = seats
+    return try services.providers.save(coordinator, id: nil, input)
+}
+
+@Suite struct HouseholdStoreTests {
+    @Test func registeringAddsTheHeadScoresRiskAndSchedulesAVisit() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let volunteer = try session(services, "sreymom", .volunteer)
+        let summary = try services.households.register(volunteer, household())
+        #expect(summary.code == "HH-000001")
+        #expect(summary.riskLevel == .high)          // ID Poor 1 (3) + debt (2) + planning (3) = 8
+        #expect(summary.memberCount == 1)
+        let detail = try services.households.detail(volunteer, id: summary.id)
+        #expect(detail.riskScore == 8)
+        #expect(detail.members.first?.relationship == .head)
+        #expect(detail.followUps.first?.due == LocalDate(year: 2026, month: 11, day: 28))
+        try services.households.addMember(volunteer, householdId: summary.id, youth())
+        #expect(try services.households.list(volunteer, query: "ស្រីនាង").map(\.id) == [summary.id])
+        #expect(try services.households.list(volunteer, query: "sreyneang").map(\.id) == [summary.id])
+        #expect(try services.households.list(volunteer, query: "HH-000001").map(\.id) == [summary.id])
+        let other = try session(services, "pov", .volunteer)
+        #expect(try services.households.list(other).isEmpty)
+        #expect(throws: PermissionDenied.self) { try services.households.detail(other, id: summary.id) }
+    }
+
+    @Test func volunteersMayNotOverrideTheRiskLevel() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let volunteer = try session(services, "sreymom", .volunteer)
+        var input = household()
+        input.riskOverride = .low
+        input.riskOverrideReason = "family received land"
+        #expect(throws: PermissionDenied.self) { try services.households.register(volunteer, input) }
+        let worker = try session(services, "dara", .socialWorker)
+        input.riskOverrideReason = ""
+        #expect(throws: HouseholdRejected(issues: ["riskOverrideReason": "error.override-reason"])) {
+            try services.households.register(worker, input)
+        }
+        input.riskOverrideReason = "family received land"
+        #expect(try services.households.register(worker, input).riskLevel == .low)
+    }
+
+    @Test func aHouseholdVisitSchedulesTheNext() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let worker = try session(services, "dara", .socialWorker)
+        let id = try services.households.register(worker, household()).id
+        let visit = try #require(try services.households.detail(worker, id: id).followUps.first)
+        var record = FollowUpRecord(outcome: .done, type: .homeVisit, date: LocalDate(year: 2026, month: 11, day: 21)!)
+        record.wellbeing = .same
+        record.notes = "ឪពុកនៅតែចង់ទៅថៃ"
+        let next = try services.followUps.record(worker, followUpId: visit.id, record)
+        #expect(next == LocalDate(year: 2026, month: 11, day: 28))
+        let followUps = try services.households.detail(worker, id: id).followUps
+        #expect(followUps.map(\.status) == [.scheduled, .done])
+    }
+}
+
+@Suite struct ReferralStoreTests {
+    struct World {
+        let services: KomarServices
+        let worker: Session
+        let coordinator: Session
+        let provider: Provider
+        let memberId: Int64
+        let householdId: Int64
+    }
+
+    func world(seats: Int? = 2) throws -> World {
+        let services = try makeServices()
+        try setUp(services)
+        let worker = try session(services, "dara", .socialWorker)
+        let coordinator = try session(services, "vannak", .coordinator)
+        let provider = try sewingSchool(services, coordinator, seats: seats)
+        let hh = try services.households.register(worker, household())
+        let member = try services.households.addMember(worker, householdId: hh.id, youth())
+        return World(services: services, worker: worker, coordinator: coordinator, provider: provider,
+                     memberId: member.id, householdId: hh.id)
+    }
+
+    func referral(_ w: World, send: Bool = true, consent: Bool = true) -> ReferralInput {
+        var input = ReferralInput(subject: .member(memberId: w.memberId))
+        input.service = .sewing
+        input.providerId = w.provider.id
+        input.reason = "ចង់ទៅធ្វើការនៅថៃ; training keeps her home"
+        input.consentRecorded = consent
+        input.send = send
+        return input
+    }
+
+    @Test func aReferralMovesThroughToCompletedWithHistory() throws {
+        let w = try world()
+        let r = try w.services.referrals.create(w.worker, referral(w))
+        #expect(r.code == "RF-2026-0001")
+        #expect(r.status == .sent)
+        #expect(r.sex == .female && r.age == 17)
+        var version = try w.services.referrals.detail(w.coordinator, id: r.id).version
+        for to in [ReferralStatus.accepted, .enrolled] {
+            try w.services.referrals.move(w.coordinator, referralId: r.id, ReferralMove(to: to, expectedVersion: version))
+            version += 1
+        }
+        #expect(throws: ReferralMoveRejected(issues: [.outcome: "error.required"])) {
+            try w.services.referrals.move(w.coordinator, referralId: r.id,
+                                          ReferralMove(to: .completed, expectedVersion: version))
+        }
+        try w.services.referrals.move(w.coordinator, referralId: r.id, ReferralMove(
+            to: .completed, expectedVersion: version, outcome: .workingInSkill, note: "ធ្វើការនៅហាងកាត់ដេរ"))
+        let detail = try w.services.referrals.detail(w.coordinator, id: r.id)
+        #expect(detail.history.map(\.to) == [.draft, .sent, .accepted, .enrolled, .completed])
+        #expect(detail.outcome == .workingInSkill)
+        #expect(detail.householdCode == "HH-000001")
+        #expect(throws: ReferralMoveRejected(issues: [.to: "error.referral-final"])) {
+            try w.services.referrals.move(w.coordinator, referralId: r.id,
+                                          ReferralMove(to: .cancelled, expectedVersion: version + 1, reason: "x"))
+        }
+        #expect(throws: StoreError.changedElsewhere) {
+            try w.services.referrals.move(w.coordinator, referralId: r.id,
+                                          ReferralMove(to: .cancelled, expectedVersion: 1, reason: "x"))
+        }
+    }
+
+    @Test func consentIsNeededBeforeSending() throws {
+        let w = try world()
+        #expect(throws: ReferralRejected(issues: [.consent: "error.consent-before-sending"])) {
+            try w.services.referrals.create(w.worker, referral(w, send: true, consent: false))
+        }
+        let draft = try w.services.referrals.create(w.worker, referral(w, send: false, consent: false))
+        #expect(draft.status == .draft)
+        #expect(throws: ReferralMoveRejected(issues: [.consent: "error.consent-before-sending"])) {
+            try w.services.referrals.move(w.worker, referralId: draft.id, ReferralMove(to: .sent, expectedVersion: 1))
+        }
+        try w.services.referrals.move(w.worker, referralId: draft.id,
+                                      ReferralMove(to: .sent, expectedVersion: 1, recordConsent: true))
+        #expect(try w.services.referrals.detail(w.worker, id: draft.id).consentRecorded)
+    }
+
+    @Test func seatsHeldBySentAndAcceptedReferrals() throws {
+        let w = try world(seats: 2)
+        #expect(try w.services.providers.seats(w.worker, providerId: w.provider.id) == .available(2))
+        try w.services.referrals.create(w.worker, referral(w))
+        try w.services.referrals.create(w.worker, referral(w))
+        #expect(try w.services.providers.seats(w.worker, providerId: w.provider.id) == .full(seats: 2, taken: 2))
+    }
+
+    @Test func onlySocialWorkersAndCoordinatorsRefer() throws {
+        let w = try world()
+        let volunteer = try session(w.services, "sreymom", .volunteer)
+        #expect(throws: PermissionDenied(role: .volunteer, action: .manageReferrals)) {
+            try w.services.referrals.create(volunteer, referral(w))
+        }
+        #expect(throws: PermissionDenied(role: .socialWorker, action: .editProviders)) {
+            try w.services.providers.save(w.worker, id: nil, ProviderInput())
+        }
+        #expect(throws: PermissionDenied(role: .socialWorker, action: .exportData)) {
+            try w.services.referrals.export(w.worker, filter: ReferralFilter(),
+                                            to: URL(fileURLWithPath: "/tmp/x.csv"), khmerPlaceNames: true, label: { $0 })
+        }
+    }
+
+    @Test func providerMustOfferTheService() throws {
+        let w = try world()
+        var input = referral(w)
+        input.service = .motorbikeRepair
+        #expect(throws: ReferralRejected(issues: [.provider: "error.provider-service"])) {
+            try w.services.referrals.create(w.worker, input)
+        }
+        #expect(try w.services.providers.list(w.worker, service: .sewing, areaCode: "14040201").count == 1)
+        #expect(try w.services.providers.list(w.worker, service: .sewing, areaCode: "09010101").isEmpty)
+        #expect(try w.services.providers.list(w.worker, service: .legalAid).isEmpty)
+    }
+
+    @Test func listsFilterCountAndPageOldestMoveFirst() throws {
+        let w = try world()
+        var ids: [Int64] = []
+        for _ in 0..<5 { ids.append(try w.services.referrals.create(w.worker, referral(w)).id) }
+        try w.services.referrals.move(w.coordinator, referralId: ids[0], ReferralMove(to: .accepted, expectedVersion: 1))
+        let counts = try w.services.referrals.countsByStatus(w.coordinator, filter: ReferralFilter(status: .accepted))
+        #expect(counts == [.sent: 4, .accepted: 1])
+        #expect(try w.services.referrals.list(w.coordinator, filter: ReferralFilter(status: .sent)).count == 4)
+        #expect(try w.services.referrals.list(w.coordinator, filter: ReferralFilter(placeCode: "140402")).count == 5)
+        #expect(try w.services.referrals.list(w.coordinator, filter: ReferralFilter(placeCode: "1405")).isEmpty)
+        #expect(try w.services.referrals.list(w.coordinator, filter: ReferralFilter(sex: .male)).isEmpty)
+        #expect(try w.services.referrals.list(w.coordinator, filter: ReferralFilter(ageGroup: .age15to17)).count == 5)
+        #expect(try w.services.referrals.list(w.coordinator, filter: ReferralFilter(
+            from: LocalDate(year: 2026, month: 11, day: 1), to: LocalDate(year: 2026, month: 11, day: 30))).count == 5)
+        let first = try w.services.referrals.list(w.coordinator, limit: 2)
+        let last = try #require(first.last)
+        let rest = try w.services.referrals.list(
+            w.coordinator, after: ReferralCursor(statusChangedAt: last.statusChangedAt, id: last.id))
+        #expect(first.count + rest.count == 5)
+        #expect(Set(first.map(\.id) + rest.map(\.id)).count == 5)
+    }
+
+    @Test func exportWritesExcelFriendlyCSV() throws {
+        let w = try world()
+        try w.services.referrals.create(w.worker, referral(w))
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("komar-export-\(getpid()).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        var reports: [(Int, Int)] = []
+        let n = try w.services.referrals.export(w.coordinator, filter: ReferralFilter(), to: url, khmerPlaceNames: true,
+                                                label: { $0 }, progress: { reports.append(($0, $1)) })
+        #expect(n == 1)
+        #expect(reports.last.map { $0.0 == 1 && $0.1 == 1 } == true)
+        let data = try Data(contentsOf: url)
+        #expect(Array(data.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.hasPrefix("\u{FEFF}export.code,export.referred-on,export.status"))
+        #expect(text.contains("សុខ ស្រីនាង"))
+        #expect(text.contains("កញ្ជ្រៀច"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func csvCellsAreQuotedAndFormulasDefused() {
+        #expect(CSV.cell("plain") == "plain")
+        #expect(CSV.cell("a,b") == "\"a,b\"")
+        #expect(CSV.cell("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSV.cell("=HYPERLINK(1)") == "'=HYPERLINK(1)")
+        #expect(CSV.cell("-5") == "-5")
+        #expect(CSV.line(["ក", "x\ny"]) == "ក,\"x\ny\"\r\n")
+    }
+}
