@@ -39,7 +39,8 @@ import Testing
     @Test func everyKeyUsedInTheSourcesExists() throws {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources")
         let prefixes = ["action", "review", "followups", "visit", "filter", "app", "audit", "case", "cases", "confirm", "dialog", "draft", "duplicates", "error", "field", "form", "help", "home",
-                        "intake", "key", "login", "search", "setup", "warning", "widget"]
+                        "intake", "key", "login", "search", "setup", "warning", "widget", "households", "household",
+                        "member", "referral", "referrals", "move", "export", "providers", "provider"]
         let pattern = try NSRegularExpression(pattern: "\"((?:\(prefixes.joined(separator: "|")))\\.[a-z0-9.-]+)\"")
         var used = Set<String>()
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!

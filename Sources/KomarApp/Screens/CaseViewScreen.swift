@@ -11,6 +11,7 @@ final class CaseViewScreen: Screen {
     var bindings: [KeyBinding] {
         var list = [CommonBindings.scroll, CommonBindings.back]
         if !actions.isEmpty { list.insert(KeyBinding(.function(4), label: "key.actions", help: "help.actions"), at: 0) }
+        if canRefer { list.insert(KeyBinding(.function(8), label: "key.refer", help: "help.refer-child"), at: 1) }
         return list
     }
     private let caseId: Int64
@@ -19,10 +20,13 @@ final class CaseViewScreen: Screen {
     private var places: [Place] = []
     private var actions: [CaseAction] = []
     private var nextFollowUp: LocalDate?
+    private var referrals: [ReferralSummary] = []
     private let view = TextView()
+    private let canRefer: Bool
 
     init(app: App, caseId: Int64) {
         self.caseId = caseId
+        canRefer = app.session?.may(.manageReferrals) ?? false
         reload(app)
     }
 
@@ -36,10 +40,13 @@ final class CaseViewScreen: Screen {
             events = try app.services.cases.timeline(session, caseId: caseId)
             actions = CaseStatusRules.actions(for: detail.summary.status, role: session.user.role)
             nextFollowUp = try app.services.followUps.nextDue(caseId: caseId)
+            referrals = try app.services.referrals.forCase(session, caseId: caseId)
         } catch {
             app.report(error)
         }
     }
+
+    func didReturn(app: App) { reload(app) }
 
     func handle(_ key: Key, app: App) -> Bool {
         if key == .function(4), let detail, !actions.isEmpty {
@@ -48,13 +55,23 @@ final class CaseViewScreen: Screen {
             })
             return true
         }
+        if key == .function(8), canRefer, let detail {
+            let s = detail.summary
+            let t = app.localizer
+            app.push(ReferralFormScreen(app: app, people: [ReferralFormScreen.Person(
+                subject: .child(caseId: caseId),
+                name: s.code + " · " + [s.childNameKm, s.childNameLatin].filter { !$0.isEmpty }.joined(separator: " / "),
+                detail: t(s.sex.labelKey) + ", " + t("case.age-years", t.number(s.ageYears)))]))
+            return true
+        }
         return view.handle(key)
     }
 
     /// Summary first (what a worker needs at a glance), then the history,
     /// then the details and what happened.
     private func lines(_ app: App, _ d: CaseDetail) -> [StyledLine] {
-        summaryLines(app, d) + [StyledLine("")] + historyLines(app) + [StyledLine("")] + detailLines(app, d)
+        summaryLines(app, d) + [StyledLine("")] + referralLines(app) + historyLines(app) + [StyledLine("")]
+            + detailLines(app, d)
     }
 
     private func row(_ app: App, _ labelKey: String, _ value: String) -> StyledLine {
@@ -91,6 +108,18 @@ final class CaseViewScreen: Screen {
         return out
     }
 
+    /// The case's referrals and where each stands (empty when there are none
+    /// or the user may not see referrals).
+    private func referralLines(_ app: App) -> [StyledLine] {
+        guard !referrals.isEmpty else { return [] }
+        let t = app.localizer
+        return [StyledLine(t("household.referrals"), style: .heading)] + referrals.map { r in
+            StyledLine(r.code + " · " + t(r.service.labelKey) + " · "
+                       + (t.language == .km && !r.providerName.isEmpty ? r.providerName : r.providerNameLatin) + " · "
+                       + t(r.status.labelKey))
+        } + [StyledLine("")]
+    }
+
     private func historyLines(_ app: App) -> [StyledLine] {
         let t = app.localizer
         var out = [StyledLine(t("case.history"), style: .heading)]
@@ -98,6 +127,14 @@ final class CaseViewScreen: Screen {
             var text = app.dateTimeText(e.at) + " · " + e.byName + " · " + t(e.kind.labelKey)
             if let risk = e.riskLevel { text += " · " + t("case.risk") + ": " + t(risk.labelKey) }
             if let who = e.assignedToName { text += " · " + t("case.assigned-to") + ": " + who }
+            if e.kind == .referral {
+                let parts = e.note.components(separatedBy: " · ")
+                text += " · " + parts[0]
+                if parts.count == 2, let service = ServiceType(rawValue: parts[1]) { text += " · " + t(service.labelKey) }
+                if let status = e.reason.flatMap(ReferralStatus.init(rawValue:)) { text += " → " + t(status.labelKey) }
+                out.append(StyledLine(text))
+                continue
+            }
             if e.kind == .followUp, let reason = e.reason {
                 let parts = reason.split(separator: ":", maxSplits: 1).map(String.init)
                 text += " · " + (FollowUpOutcomeKind(rawValue: parts[0]).map { t($0.labelKey) } ?? parts[0])

@@ -111,7 +111,7 @@ final class RecordVisitScreen: Screen {
         outcome.select(FollowUpOutcomeKind.done.rawValue)
         type.select(item.type.rawValue)
         let today = app.services.clock.today
-        date.text = String(format: "%02d/%02d/%04d", today.day, today.month, today.year)
+        date.text = FormInput.text(today)
         form.field("risk")?.isHidden = !(app.session?.may(.assessRisk) ?? false)
         form.onSave = { [unowned self, unowned app] in self.save(app) }
         outcome.onSelect = { [unowned self, unowned app] _ in self.showFields(app) }

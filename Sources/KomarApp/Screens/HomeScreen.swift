@@ -45,7 +45,16 @@ final class HomeScreen: Screen {
             items.append(Menu.Item(id: "followups",
                                    label: app.localizer("home.followups", app.localizer.number(followUpsDue))))
         }
-        if session.may(.viewOwnCases) { items.append(Menu.Item(id: "cases", label: app.localizer("home.cases"))) }
+        if session.may(.viewOwnCases) {
+            items.append(Menu.Item(id: "cases", label: app.localizer("home.cases")))
+            items.append(Menu.Item(id: "households", label: app.localizer("home.households")))
+        }
+        if session.may(.manageReferrals) {
+            items.append(Menu.Item(id: "referrals", label: app.localizer("home.referrals")))
+        }
+        if session.may(.readProviders) {
+            items.append(Menu.Item(id: "providers", label: app.localizer("home.providers")))
+        }
         if session.may(.manageUsers) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
         items.append(Menu.Item(id: "help", label: app.localizer("home.help")))
         items.append(Menu.Item(id: "logout", label: app.localizer("home.logout")))
@@ -58,6 +67,9 @@ final class HomeScreen: Screen {
         case "cases": app.push(CaseListScreen(app: app))
         case "review": app.push(ReviewQueueScreen(app: app))
         case "followups": app.push(FollowUpQueueScreen(app: app))
+        case "households": app.push(HouseholdListScreen(app: app))
+        case "referrals": app.push(ReferralListScreen(app: app))
+        case "providers": app.push(ProviderListScreen(app: app))
         case "audit": app.push(AuditLogScreen(app: app))
         case "help": app.push(HelpScreen(for: self, registry: app.registry(for: self)))
         case "logout": app.logOut()

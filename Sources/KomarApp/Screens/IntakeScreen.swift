@@ -82,12 +82,12 @@ final class IntakeScreen: Screen {
         form.field("riskOverride")?.isHidden = !canAssessRisk
         consentBy.text = app.session?.user.displayName ?? ""
         let now = app.services.clock.today
-        consentDate.text = String(format: "%02d/%02d/%04d", now.day, now.month, now.year)
+        consentDate.text = FormInput.text(now)
         riskOverride.onSelect = { [unowned self] _ in self.showRiskFields() }
         sex.setOptions(app.options(Sex.self))
         reporter.setOptions(app.options(Reporter.self))
         let today = app.services.clock.today
-        reportedDate.text = String(format: "%02d/%02d/%04d", today.day, today.month, today.year)
+        reportedDate.text = FormInput.text(today)
         places = PlaceCascade(app: app, levels: [province, district, commune, village])
         do {
             let accounts = app.services.accounts

@@ -1,0 +1,43 @@
+import CaseDomain
+import KhmerText
+import Terminal
+
+/// Reading typed values out of form widgets the same way on every screen,
+/// and putting a service's validation messages under their fields.
+@MainActor
+enum FormInput {
+    /// A date as typed into a date field: day/month/year.
+    static func text(_ date: LocalDate) -> String {
+        String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+    }
+
+    /// An optional date: nil when empty; a malformed or impossible date
+    /// puts its message under the field and sets `failed`.
+    static func date(_ field: DateField, id: String, in form: Form, app: App, failed: inout Bool) -> LocalDate? {
+        guard !field.text.trimmingSpaces().isEmpty else { return nil }
+        switch LocalDate.parse(userInput: field.text) {
+        case .success(let date): return date
+        case .failure(let failure):
+            form.field(id)?.message = FieldMessage(app.localizer(failure == .malformed ? "error.date-format"
+                                                                                     : "error.date-impossible"))
+            failed = true
+            return nil
+        }
+    }
+
+    /// Yes, no, or not known from a `YesNoUnknown` choice.
+    static func yesNo(_ field: ChoiceField) -> Bool? {
+        field.selectedId.flatMap(YesNoUnknown.init(rawValue:))?.bool
+    }
+
+    /// Shows each message (a string-table key) under its field, focuses the
+    /// first marked field in form order and says on the status line how many
+    /// fields need attention (including ones marked before, e.g. bad dates).
+    static func show(_ issues: [String: String], in form: Form, app: App) {
+        let t = app.localizer
+        for (id, key) in issues { form.field(id)?.message = FieldMessage(t(key)) }
+        let marked = form.fields.filter { $0.message != nil && !$0.isHidden }
+        if let first = marked.first { form.focus(first.id) }
+        app.showError(t("form.fix-errors-count", t.number(marked.count)))
+    }
+}

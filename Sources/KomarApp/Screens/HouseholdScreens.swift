@@ -1,0 +1,419 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Terminal
+
+/// Pages of the household register for a search text, loaded as the
+/// table scrolls (keyset paging).
+@MainActor
+final class HouseholdListSource: TableDataSource {
+    private let app: App
+    private let query: String
+    private(set) var rows: [HouseholdSummary] = []
+    private var exhausted = false
+
+    init(app: App, query: String) {
+        self.app = app
+        self.query = query
+    }
+
+    var rowCount: Int { rows.count }
+
+    func prepare(through index: Int) {
+        guard let session = app.session else { return }
+        var pages = 0
+        while !exhausted && index >= rows.count && pages < 5 {
+            do {
+                let page = try app.services.households.list(session, query: query,
+                                                            after: rows.last.map { HouseholdCursor(lastId: $0.id) },
+                                                            limit: 100)
+                rows += page
+                exhausted = page.count < 100
+            } catch {
+                app.report(error)
+                exhausted = true
+            }
+            pages += 1
+        }
+    }
+
+    func cells(at index: Int) -> [String] {
+        let h = rows[index]
+        let t = app.localizer
+        return [h.code, h.headNameKm, h.headNameLatin, t.language == .km ? h.villageNameKm : h.villageNameLatin,
+                t.digitsForDisplay(String(h.memberCount)), t(h.riskLevel.labelKey), t(h.status.labelKey)]
+    }
+}
+
+/// The household register: a search box over a table of households,
+/// newest first. Typing searches names (head or member, Khmer or Latin),
+/// codes and villages; Enter opens the household file; F7 registers one.
+@MainActor
+final class HouseholdListScreen: Screen {
+    let titleKey = "households.title"
+    var bindings: [KeyBinding] {
+        var list = [CommonBindings.open, CommonBindings.scroll, CommonBindings.back]
+        if canCreate { list.insert(KeyBinding(.function(7), label: "key.new", help: "help.new-household"), at: 0) }
+        return list
+    }
+    private let search = TextField(maxLength: 60, placeholderKey: "search.placeholder")
+    private let table = Table(columns: [
+        TableColumn("households.code", width: 9),
+        TableColumn("households.head-km", width: 12, flexible: true),
+        TableColumn("households.head-latin", width: 12, flexible: true),
+        TableColumn("cases.village", width: 8, flexible: true),
+        TableColumn("households.members", width: 3, alignment: .right),
+        TableColumn("case.risk", width: 7),
+        TableColumn("households.status", width: 7),
+    ])
+    private var source: HouseholdListSource
+    private var total = 0
+    private let canCreate: Bool
+
+    init(app: App) {
+        source = HouseholdListSource(app: app, query: "")
+        canCreate = app.session?.may(.createIntake) ?? false
+        table.source = source
+        table.onActivate = { [unowned self, unowned app] index in
+            guard index < self.source.rows.count else { return }
+            app.push(HouseholdViewScreen(app: app, householdId: self.source.rows[index].id))
+        }
+        search.onChange = { [unowned self, unowned app] _ in self.reload(app, keepingSelection: false) }
+        reload(app, keepingSelection: false)
+    }
+
+    func didReturn(app: App) { reload(app, keepingSelection: true) }
+
+    private func reload(_ app: App, keepingSelection: Bool) {
+        let selected = keepingSelection ? table.selected : 0
+        source = HouseholdListSource(app: app, query: search.text)
+        table.source = source
+        if let session = app.session {
+            do { total = try app.services.households.count(session) } catch { app.report(error) }
+        }
+        source.prepare(through: selected)
+        table.select(selected)
+    }
+
+    func handle(_ key: Key, app: App) -> Bool {
+        if key == .function(7) && canCreate {
+            app.push(HouseholdFormScreen(app: app))
+            return true
+        }
+        switch key {
+        case .up, .down, .pageUp, .pageDown, .enter: return table.handle(key)
+        default: return search.handle(key)
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        let label = t("search.label") + " "
+        canvas.put(label, row: area.row, col: 1, style: .heading)
+        let labelWidth = DisplayWidth.of(label)
+        search.render(into: &canvas, at: Rect(row: area.row, col: 1 + labelWidth, width: min(40, area.width - labelWidth - 2),
+                                              height: 1), focused: true, env: app.widgetEnvironment)
+        canvas.put(t("households.count", t.number(total)), row: area.row + 1, col: 1, style: .muted,
+                   maxWidth: area.width - 2)
+        source.prepare(through: 0)
+        if source.rowCount == 0 {
+            canvas.put(t(search.text.isEmpty ? "households.empty" : "search.none"), row: area.row + 3, col: 1,
+                       style: .muted, maxWidth: area.width - 2)
+            return
+        }
+        table.render(into: &canvas, at: Rect(row: area.row + 2, col: 0, width: area.width, height: area.height - 2),
+                     focused: false, env: app.widgetEnvironment)
+    }
+}
+
+/// Registers a household (head, village, ID Poor status, vulnerability
+/// factors) or edits one. The risk score and the level it proposes are
+/// shown as factors are ticked; a social worker may set another level with
+/// a reason.
+@MainActor
+final class HouseholdFormScreen: Screen {
+    var titleKey: String { householdId == nil ? "household.new-title" : "household.edit-title" }
+    var bindings: [KeyBinding] {
+        [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
+    }
+    private let householdId: Int64?
+    private var version = 0
+    private let headNameKm = TextField(maxLength: 100)
+    private let headNameLatin = TextField(maxLength: 100)
+    private let headSex = ChoiceField(filterable: false)
+    private let headAge = TextField(kind: .number, maxLength: 3)
+    private let province = ChoiceField()
+    private let district = ChoiceField()
+    private let commune = ChoiceField()
+    private let village = ChoiceField()
+    private let address = TextField(maxLength: 200)
+    private let phone = TextField(kind: .phone, maxLength: 20)
+    private let idPoor = ChoiceField(filterable: false)
+    private let vulnerabilities: MultiChoiceField
+    private let score = Label("", style: .heading)
+    private let riskOverride = ChoiceField(filterable: false)
+    private let riskOverrideReason = TextField(maxLength: 300)
+    private let status = ChoiceField(filterable: false)
+    private let form: Form
+    private var places: PlaceCascade!
+    private let canAssessRisk: Bool
+    private let onSaved: (() -> Void)?
+    private var initial: HouseholdInput
+
+    init(app: App, householdId: Int64? = nil, onSaved: (() -> Void)? = nil) {
+        self.householdId = householdId
+        self.onSaved = onSaved
+        vulnerabilities = MultiChoiceField(options: app.options(Vulnerability.self))
+        form = Form(fields: [
+            FormField(id: "headNameKm", label: "field.head-name-km", widget: headNameKm, required: true),
+            FormField(id: "headNameLatin", label: "field.head-name-latin", widget: headNameLatin),
+            FormField(id: "headSex", label: "field.head-sex", widget: headSex, required: true),
+            FormField(id: "headAge", label: "field.head-age", widget: headAge, required: true),
+            FormField(id: "province", label: "field.province", widget: province, required: true),
+            FormField(id: "district", label: "field.district", widget: district, required: true),
+            FormField(id: "commune", label: "field.commune", widget: commune, required: true),
+            FormField(id: "village", label: "field.village", widget: village, required: true),
+            FormField(id: "address", label: "field.address", widget: address),
+            FormField(id: "phone", label: "field.phone", widget: phone),
+            FormField(id: "idPoor", label: "field.id-poor", widget: idPoor, required: true),
+            FormField(id: "vulnerabilities", label: "field.vulnerabilities", widget: vulnerabilities),
+            FormField(id: "score", label: "field.risk-score", widget: score),
+            FormField(id: "riskOverride", label: "field.risk-override", widget: riskOverride),
+            FormField(id: "riskOverrideReason", label: "field.risk-override-reason", widget: riskOverrideReason),
+            FormField(id: "status", label: "households.status", widget: status, required: true),
+        ])
+        headSex.setOptions(app.options(Sex.self))
+        idPoor.setOptions(app.options(IDPoorStatus.self))
+        idPoor.select(IDPoorStatus.none.rawValue)
+        riskOverride.setOptions(app.options(RiskLevel.self))
+        riskOverride.placeholderKey = "field.keep-proposed"
+        status.setOptions(app.options(HouseholdStatus.self))
+        status.select(HouseholdStatus.active.rawValue)
+        canAssessRisk = app.session?.may(.assessRisk) ?? false
+        initial = HouseholdInput()
+        places = PlaceCascade(app: app, levels: [province, district, commune, village])
+        form.field("headSex")?.isHidden = householdId != nil
+        form.field("headAge")?.isHidden = householdId != nil
+        form.field("status")?.isHidden = householdId == nil
+        form.field("riskOverride")?.isHidden = !canAssessRisk
+        if let householdId, let session = app.session {
+            do {
+                let stored = try app.services.households.input(session, id: householdId)
+                fill(stored.input)
+                version = stored.version
+                initial = stored.input
+            } catch { app.report(error) }
+        } else {
+            do {
+                let accounts = app.services.accounts
+                places.select(code: try accounts.setting("office_district") ?? accounts.setting("office_province"))
+            } catch { app.report(error) }
+        }
+        riskOverride.onSelect = { [unowned self] _ in self.showRiskFields() }
+        vulnerabilities.onChange = { [unowned self] _ in self.showRiskFields() }
+        idPoor.onSelect = { [unowned self] _ in self.showRiskFields() }
+        form.onSave = { [unowned self, unowned app] in self.save(app) }
+        showRiskFields()
+    }
+
+    private func fill(_ input: HouseholdInput) {
+        headNameKm.text = input.headNameKm
+        headNameLatin.text = input.headNameLatin
+        places.select(code: input.villageCode)
+        address.text = input.addressDetail
+        phone.text = input.phone
+        idPoor.select(input.idPoor.rawValue)
+        vulnerabilities.select(Set(input.vulnerabilities.map(\.rawValue)))
+        riskOverride.select(input.riskOverride?.rawValue)
+        riskOverrideReason.text = input.riskOverrideReason
+        status.select(input.status.rawValue)
+    }
+
+    private var input: HouseholdInput {
+        var input = HouseholdInput()
+        input.headNameKm = headNameKm.text
+        input.headNameLatin = headNameLatin.text
+        input.headSex = headSex.selectedId.flatMap(Sex.init(rawValue:))
+        input.headAge = Digits.parseInt(headAge.text.trimmingSpaces())
+        input.villageCode = village.selectedId
+        input.addressDetail = address.text
+        input.phone = phone.text
+        input.idPoor = idPoor.selectedId.flatMap(IDPoorStatus.init(rawValue:)) ?? .none
+        input.vulnerabilities = Set(vulnerabilities.selectedIds.compactMap(Vulnerability.init(rawValue:)))
+        if canAssessRisk { input.riskOverride = riskOverride.selectedId.flatMap(RiskLevel.init(rawValue:)) }
+        input.riskOverrideReason = riskOverrideReason.text
+        input.status = status.selectedId.flatMap(HouseholdStatus.init(rawValue:)) ?? .active
+        return input
+    }
+
+    private func showRiskFields() {
+        let current = input
+        form.field("riskOverrideReason")?.isHidden = !canAssessRisk || current.riskOverride == nil
+            || current.riskOverride == current.proposedRisk
+    }
+
+    var hasUnsavedChanges: Bool {
+        var now = input
+        now.headSex = nil
+        now.headAge = nil
+        return now != initial || headSex.selectedId != nil || !headAge.text.isEmpty
+    }
+
+    func handle(_ key: Key, app: App) -> Bool {
+        let used = form.handle(key)
+        showRiskFields()
+        return used
+    }
+
+    private func save(_ app: App) {
+        guard let session = app.session else { return }
+        let t = app.localizer
+        form.clearMessages()
+        let input = self.input
+        var issues = Dictionary(uniqueKeysWithValues: HouseholdRules.validate(input, isNew: householdId == nil)
+            .map { ($0.key.rawValue, $0.value) })
+        if householdId == nil && input.headAge == nil && issues["headAge"] == nil { issues["headAge"] = "error.required" }
+        if issues["headName"] != nil { issues["headNameKm"] = issues.removeValue(forKey: "headName") }
+        if issues["village"] != nil && village.selectedId == nil && commune.selectedId == nil {
+            issues[district.selectedId == nil ? (province.selectedId == nil ? "province" : "district") : "commune"]
+                = issues.removeValue(forKey: "village")
+        }
+        guard issues.isEmpty else {
+            FormInput.show(issues, in: form, app: app)
+            return
+        }
+        do {
+            if let householdId {
+                try app.services.households.update(session, id: householdId, input, expectedVersion: version)
+                app.pop()
+                onSaved?()
+                app.show(t("household.updated"), style: .heading)
+            } else {
+                let saved = try app.services.households.register(session, input)
+                app.replaceTop(with: HouseholdViewScreen(app: app, householdId: saved.id))
+                app.show(t("household.saved", saved.code), style: .heading)
+            }
+        } catch let rejected as HouseholdRejected {
+            FormInput.show(rejected.issues, in: form, app: app)
+        } catch StoreError.changedElsewhere {
+            app.showError(t("error.changed-elsewhere"))
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        let current = input
+        score.text = t("household.score", t.number(current.score), t(current.proposedRisk.labelKey))
+        form.render(into: &canvas, at: Rect(row: area.row + 1, col: 1, width: area.width - 2, height: area.height - 1),
+                    env: app.widgetEnvironment)
+    }
+}
+
+/// Adds a member to a household: who they are, schooling, work and
+/// migration (with the country when abroad).
+@MainActor
+final class MemberFormScreen: Screen {
+    let titleKey = "member.title"
+    var bindings: [KeyBinding] {
+        [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
+    }
+    private let householdId: Int64
+    private let nameKm = TextField(maxLength: 100)
+    private let nameLatin = TextField(maxLength: 100)
+    private let sex = ChoiceField(filterable: false)
+    private let birthDate = DateField()
+    private let estimatedAge = TextField(kind: .number, maxLength: 3)
+    private let relationship = ChoiceField()
+    private let inSchool = ChoiceField(filterable: false)
+    private let occupation = TextField(maxLength: 100)
+    private let migration = ChoiceField(filterable: false)
+    private let country = TextField(maxLength: 60)
+    private let phone = TextField(kind: .phone, maxLength: 20)
+    private let form: Form
+
+    init(app: App, householdId: Int64) {
+        self.householdId = householdId
+        form = Form(fields: [
+            FormField(id: "nameKm", label: "field.name-km", widget: nameKm, required: true),
+            FormField(id: "nameLatin", label: "field.name-latin", widget: nameLatin),
+            FormField(id: "sex", label: "field.sex", widget: sex, required: true),
+            FormField(id: "birthDate", label: "field.birth-date", widget: birthDate),
+            FormField(id: "estimatedAge", label: "field.estimated-age", widget: estimatedAge),
+            FormField(id: "relationship", label: "field.relationship", widget: relationship, required: true),
+            FormField(id: "inSchool", label: "field.in-school", widget: inSchool),
+            FormField(id: "occupation", label: "field.occupation", widget: occupation),
+            FormField(id: "migration", label: "field.migration", widget: migration, required: true),
+            FormField(id: "migrationCountry", label: "field.migration-country", widget: country, required: true),
+            FormField(id: "phone", label: "field.phone", widget: phone),
+        ])
+        sex.setOptions(app.options(Sex.self))
+        relationship.setOptions(app.options(Relationship.self).filter { $0.id != Relationship.head.rawValue })
+        relationship.select(Relationship.child.rawValue)
+        inSchool.setOptions(app.options(YesNoUnknown.self))
+        migration.setOptions(app.options(MigrationStatus.self))
+        migration.select(MigrationStatus.none.rawValue)
+        migration.onSelect = { [unowned self] _ in self.showFields() }
+        form.onSave = { [unowned self, unowned app] in self.save(app) }
+        showFields()
+    }
+
+    private func showFields() {
+        form.field("migrationCountry")?.isHidden = migration.selectedId != MigrationStatus.migratedAbroad.rawValue
+    }
+
+    var hasUnsavedChanges: Bool {
+        !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !estimatedAge.text.isEmpty
+            || !birthDate.text.isEmpty || !occupation.text.isEmpty
+    }
+
+    func handle(_ key: Key, app: App) -> Bool { form.handle(key) }
+
+    private func save(_ app: App) {
+        guard let session = app.session else { return }
+        let t = app.localizer
+        form.clearMessages()
+        var failed = false
+        var input = MemberInput()
+        input.nameKm = nameKm.text
+        input.nameLatin = nameLatin.text
+        input.sex = sex.selectedId.flatMap(Sex.init(rawValue:))
+        let dob = FormInput.date(birthDate, id: "birthDate", in: form, app: app, failed: &failed)
+        let ageText = estimatedAge.text.trimmingSpaces()
+        if dob != nil && !ageText.isEmpty {
+            form.field("estimatedAge")?.message = FieldMessage(t("error.birth-or-age"))
+            failed = true
+        }
+        if let dob { input.birth = .dateOfBirth(dob) } else if let age = Digits.parseInt(ageText) { input.birth = .estimatedAge(age) }
+        input.relationship = relationship.selectedId.flatMap(Relationship.init(rawValue:)) ?? .other
+        input.inSchool = FormInput.yesNo(inSchool)
+        input.occupation = occupation.text
+        input.migration = migration.selectedId.flatMap(MigrationStatus.init(rawValue:)) ?? .none
+        input.migrationCountry = country.text
+        input.phone = phone.text
+        var issues = Dictionary(uniqueKeysWithValues: MemberRules.validate(input, today: app.services.clock.today)
+            .map { ($0.key.rawValue, $0.value) })
+        if issues["name"] != nil { issues["nameKm"] = issues.removeValue(forKey: "name") }
+        if issues["birth"] != nil { issues["birthDate"] = issues.removeValue(forKey: "birth") }
+        if failed { issues = issues.filter { $0.key != "birthDate" } }
+        guard issues.isEmpty && !failed else {
+            FormInput.show(issues, in: form, app: app)
+            return
+        }
+        do {
+            let member = try app.services.households.addMember(session, householdId: householdId, input)
+            app.pop()
+            app.show(t("member.saved", member.displayName), style: .heading)
+        } catch let rejected as HouseholdRejected {
+            FormInput.show(rejected.issues, in: form, app: app)
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        form.render(into: &canvas, at: Rect(row: area.row + 1, col: 1, width: area.width - 2, height: area.height - 1),
+                    env: app.widgetEnvironment)
+    }
+}
