@@ -68,6 +68,8 @@ public enum DemoData {
         }
         try insertCases(services, count: cases, seed: seed,
                         creators: [ids[.volunteer], ids[.socialWorker]].compactMap { $0 }, assignee: ids[.socialWorker])
+        try DemoReferrals.insert(services, households: max(1, cases / 2), referrals: cases, seed: seed &+ 1,
+                                 worker: ids[.socialWorker], coordinator: ids[.coordinator])
     }
 
     static func insertCases(_ services: KomarServices, count: Int, seed: UInt64, creators: [Int64],

@@ -17,12 +17,19 @@ enum HouseholdsAndReferrals {
             t.add(column: "commune_code", .text).notNull().defaults(to: "")
             t.add(column: "district_code", .text).notNull().defaults(to: "")
             t.add(column: "referred_on", .text).notNull().defaults(to: "")
+            // 1 once completed, declined, dropped out or cancelled: lists show
+            // the referrals still moving first, so stuck ones surface.
+            t.add(column: "finished", .integer).notNull().defaults(to: 0)
         }
-        // Oldest last move first, with the id as tie-breaker for keyset paging.
-        try db.create(index: "referral_by_last_move", on: "referral", columns: ["status_changed_at", "id"])
-        try db.create(index: "referral_by_provider", on: "referral", columns: ["provider_id", "status_changed_at"])
-        try db.create(index: "referral_by_commune", on: "referral", columns: ["commune_code", "status_changed_at"])
-        try db.create(index: "referral_by_district", on: "referral", columns: ["district_code", "status_changed_at"])
+        // Open before finished, then oldest last move first, with the id as
+        // tie-breaker for keyset paging.
+        try db.create(index: "referral_by_last_move", on: "referral", columns: ["finished", "status_changed_at", "id"])
+        try db.create(index: "referral_by_provider", on: "referral",
+                      columns: ["provider_id", "finished", "status_changed_at"])
+        try db.create(index: "referral_by_commune", on: "referral",
+                      columns: ["commune_code", "finished", "status_changed_at"])
+        try db.create(index: "referral_by_district", on: "referral",
+                      columns: ["district_code", "finished", "status_changed_at"])
         try db.create(index: "referral_by_date", on: "referral", columns: ["referred_on"])
         // Counting per status under any filter reads this index only.
         try db.create(index: "referral_facets", on: "referral", columns: [

@@ -83,10 +83,10 @@ extension ReferralService {
                     """
                 var args = narrowing.arguments
                 if let cursor {
-                    sql += " AND (referral.status_changed_at > ? OR (referral.status_changed_at = ? AND referral.id > ?))"
-                    args += [cursor.statusChangedAt, cursor.statusChangedAt, cursor.id]
+                    sql += " AND " + Self.after
+                    args += Self.arguments(after: cursor)
                 }
-                sql += " ORDER BY referral.status_changed_at, referral.id LIMIT 1000"
+                sql += " ORDER BY " + Self.order + " LIMIT 1000"
                 let rows = try database.read { db in try Row.fetchAll(db, sql: sql, arguments: args) }
                 guard !rows.isEmpty else { break }
                 var text = ""
@@ -111,8 +111,7 @@ extension ReferralService {
                 try handle.write(contentsOf: Data(text.utf8))
                 written += rows.count
                 progress(written, max(total, written))
-                let last = Self.summary(row: rows[rows.count - 1])
-                cursor = ReferralCursor(statusChangedAt: last.statusChangedAt, id: last.id)
+                cursor = ReferralCursor(after: Self.summary(row: rows[rows.count - 1]))
             }
             try handle.synchronize()
         } catch let error as StoreError {

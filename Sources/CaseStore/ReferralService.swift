@@ -3,14 +3,17 @@ import Foundation
 import GRDB
 import KhmerText
 
-/// A position in a referral list: the last row's time of last move and id
-/// (lists are sorted oldest move first, so stuck referrals surface).
+/// A position in a referral list: the last row shown (lists show referrals
+/// still moving before finished ones, each oldest last move first, so stuck
+/// referrals surface).
 public struct ReferralCursor: Equatable, Sendable {
+    public let finished: Bool
     public let statusChangedAt: Date
     public let id: Int64
-    public init(statusChangedAt: Date, id: Int64) {
-        self.statusChangedAt = statusChangedAt
-        self.id = id
+    public init(after row: ReferralSummary) {
+        finished = ReferralRules.isFinal(row.status)
+        statusChangedAt = row.statusChangedAt
+        id = row.id
     }
 }
 
@@ -133,13 +136,13 @@ public struct ReferralService: Sendable {
             guard issues.isEmpty else { throw ReferralMoveRejected(issues: issues) }
             let reason = move.reason.trimmingSpaces()
             try db.execute(sql: """
-                UPDATE referral SET status = ?, status_changed_at = ?, updated_at = ?, version = version + 1,
+                UPDATE referral SET status = ?, status_changed_at = ?, updated_at = ?, version = version + 1, finished = ?,
                   consent_recorded = consent_recorded OR ?,
                   exit_reason = CASE WHEN ? THEN ? ELSE exit_reason END,
                   outcome = COALESCE(?, outcome),
                   outcome_notes = CASE WHEN ? THEN ? ELSE outcome_notes END
                 WHERE id = ?
-                """, arguments: [move.to.rawValue, now, now, move.recordConsent,
+                """, arguments: [move.to.rawValue, now, now, ReferralRules.isFinal(move.to), move.recordConsent,
                                  !reason.isEmpty, reason, move.outcome?.rawValue,
                                  move.to == .completed, move.note.trimmingSpaces(), referralId])
             var note = move.note.trimmingSpaces()
@@ -209,10 +212,10 @@ public struct ReferralService: Sendable {
             var sql = Self.summarySelect + " WHERE \(narrowing.sql)"
             var args = narrowing.arguments
             if let cursor {
-                sql += " AND (referral.status_changed_at > ? OR (referral.status_changed_at = ? AND referral.id > ?))"
-                args += [cursor.statusChangedAt, cursor.statusChangedAt, cursor.id]
+                sql += " AND " + Self.after
+                args += Self.arguments(after: cursor)
             }
-            sql += " ORDER BY referral.status_changed_at, referral.id LIMIT ?"
+            sql += " ORDER BY " + Self.order + " LIMIT ?"
             args += [limit]
             return try Row.fetchAll(db, sql: sql, arguments: args).map(Self.summary(row:))
         }
@@ -259,6 +262,16 @@ public struct ReferralService: Sendable {
         if let from = filter.from { parts.append("referral.referred_on >= ?"); args += [from.iso] }
         if let to = filter.to { parts.append("referral.referred_on <= ?"); args += [to.iso] }
         return (parts.joined(separator: " AND "), args)
+    }
+
+    /// The list order: still moving first, then oldest last move.
+    static let order = "referral.finished, referral.status_changed_at, referral.id"
+    static let after = """
+        (referral.finished > ? OR (referral.finished = ? AND (referral.status_changed_at > ?
+          OR (referral.status_changed_at = ? AND referral.id > ?))))
+        """
+    static func arguments(after c: ReferralCursor) -> StatementArguments {
+        [c.finished, c.finished, c.statusChangedAt, c.statusChangedAt, c.id]
     }
 
     static func addTransition(_ db: Database, _ id: Int64, from: ReferralStatus?, to: ReferralStatus, at: Date,

@@ -92,6 +92,31 @@ struct Bench: ParsableCommand {
                 try services.followUps.record(worker, followUpId: item.id, FollowUpRecord(
                     outcome: .done, type: .homeVisit, date: today, notes: "Benchmark visit.", wellbeing: .same))
             }))
+            // The referral list as the coordinator's screen reads it: the
+            // counts per status and the first page, on opening and on each
+            // filter change.
+            guard case .success(let coordinator) = try services.accounts.logIn(username: "coordinator",
+                                                                              password: DemoData.password) else {
+                throw Failure("\(db) has no demo coordinator; fill it with 'komar demo'")
+            }
+            timings.append(("referral_list_first_page", try measure(runs) {
+                _ = try services.referrals.countsByStatus(coordinator)
+                _ = try services.referrals.list(coordinator, limit: 50)
+            }))
+            let month = LocalDate(year: today.year, month: today.month, day: 1)
+            let referralFilters = [
+                ReferralFilter(status: .sent), ReferralFilter(service: .sewing), ReferralFilter(placeCode: "1404"),
+                ReferralFilter(placeCode: "140402"), ReferralFilter(sex: .female), ReferralFilter(ageGroup: .age15to17),
+                ReferralFilter(priority: .urgent), ReferralFilter(from: month, to: today), ReferralFilter(providerId: 2),
+                ReferralFilter(status: .enrolled, service: .sewing, sex: .female, ageGroup: .age18to24),
+                ReferralFilter(placeCode: "20"),
+            ]
+            timings.append(("referral_list_filtered", try measure(runs) {
+                i += 1
+                let filter = referralFilters[i % referralFilters.count]
+                _ = try services.referrals.countsByStatus(coordinator, filter: filter)
+                _ = try services.referrals.list(coordinator, filter: filter, limit: 50)
+            }))
             report(timings, cases: total)
         }
     }

@@ -94,7 +94,7 @@ struct Komar: ParsableCommand {
               komar --demo          on a demo database with sample data and demo accounts
             """,
         version: "0.1.0",
-        subcommands: [Open.self, Init.self, UserCommand.self, Demo.self, Bench.self],
+        subcommands: [Open.self, Init.self, UserCommand.self, Demo.self, Export.self, Bench.self],
         defaultSubcommand: Open.self)
 }
 
@@ -236,7 +236,7 @@ struct Demo: ParsableCommand {
             try requireUTF8Locale()
             let services = KomarServices(database: try openDatabase(db))
             try DemoData.fill(services, cases: cases)
-            print("Added \(cases) demo cases to \(db). Demo accounts (password \(DemoData.password)): "
+            print("Added \(cases) demo cases, \(max(1, cases / 2)) households and \(cases) referrals to \(db). Demo accounts (password \(DemoData.password)): "
                 + DemoData.accounts.map(\.username).joined(separator: ", "))
         }
     }

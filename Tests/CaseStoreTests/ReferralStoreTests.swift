@@ -225,7 +225,7 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         let first = try w.services.referrals.list(w.coordinator, limit: 2)
         let last = try #require(first.last)
         let rest = try w.services.referrals.list(
-            w.coordinator, after: ReferralCursor(statusChangedAt: last.statusChangedAt, id: last.id))
+            w.coordinator, after: ReferralCursor(after: last))
         #expect(first.count + rest.count == 5)
         #expect(Set(first.map(\.id) + rest.map(\.id)).count == 5)
     }

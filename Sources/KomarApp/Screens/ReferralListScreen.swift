@@ -27,7 +27,7 @@ final class ReferralListSource: TableDataSource {
             do {
                 let page = try app.services.referrals.list(
                     session, filter: filter,
-                    after: rows.last.map { ReferralCursor(statusChangedAt: $0.statusChangedAt, id: $0.id) }, limit: 100)
+                    after: rows.last.map(ReferralCursor.init(after:)), limit: 100)
                 rows += page
                 exhausted = page.count < 100
             } catch {
@@ -41,11 +41,11 @@ final class ReferralListSource: TableDataSource {
     func cells(at index: Int) -> [String] {
         let r = rows[index]
         let t = app.localizer
-        let days = r.daysSinceLastMove(now: app.services.clock.now())
+        let days = ReferralRules.isFinal(r.status) ? "" : t("referrals.days", t.number(r.daysSinceLastMove(now: app.services.clock.now())))
         return [r.code, r.personNameKm.isEmpty ? r.personNameLatin : r.personNameKm, t(r.sex.labelKey),
                 t.digitsForDisplay(String(r.age)), t(r.service.labelKey),
                 t.language == .km && !r.providerName.isEmpty ? r.providerName : r.providerNameLatin,
-                (r.priority == .urgent ? "! " : "") + t(r.status.labelKey), t("referrals.days", t.number(days))]
+                (r.priority == .urgent ? "! " : "") + t(r.status.labelKey), days]
     }
 }
 
@@ -65,12 +65,12 @@ final class ReferralListScreen: Screen {
     private let table = Table(columns: [
         TableColumn("referrals.code", width: 12),
         TableColumn("referrals.person", width: 10, flexible: true),
-        TableColumn("cases.sex", width: 4),
+        TableColumn("cases.sex", width: 6),
         TableColumn("cases.age", width: 3, alignment: .right),
         TableColumn("referrals.service", width: 8, flexible: true),
         TableColumn("referrals.provider", width: 8, flexible: true),
         TableColumn("referrals.status", width: 9),
-        TableColumn("referrals.waiting", width: 6, alignment: .right),
+        TableColumn("referrals.waiting", width: 7, alignment: .right),
     ])
     private var source: ReferralListSource
     private var counts: [ReferralStatus: Int] = [:]
@@ -127,24 +127,31 @@ final class ReferralListScreen: Screen {
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
+        // Counts per status, wrapping onto a second line on narrow terminals.
         var col = 1
+        var line = area.row
         for status in ReferralStatus.allCases {
             let text = t(status.labelKey) + " " + t.number(counts[status] ?? 0)
             let width = DisplayWidth.of(text)
-            if col + width > area.width - 1 { break }
-            canvas.put(text, row: area.row, col: col, style: filter.status == status ? .heading : .muted)
+            if col + width > area.width - 1 {
+                guard line == area.row else { break }
+                line += 1
+                col = 1
+            }
+            canvas.put(text, row: line, col: col, style: filter.status == status ? .heading : .muted)
             col += width + 2
         }
+        let top = line + 1
         var heading = t("referrals.count", t.number(total))
         if !filter.isEmpty { heading += " · " + t("filter.active", filterWords) }
-        canvas.put(heading, row: area.row + 1, col: 1, style: filter.isEmpty ? .plain : .warning, maxWidth: area.width - 2)
+        canvas.put(heading, row: top, col: 1, style: filter.isEmpty ? .plain : .warning, maxWidth: area.width - 2)
         source.prepare(through: 0)
         if source.rowCount == 0 {
-            canvas.put(t(filter.isEmpty ? "referrals.empty" : "filter.none"), row: area.row + 3, col: 1, style: .muted,
+            canvas.put(t(filter.isEmpty ? "referrals.empty" : "filter.none"), row: top + 2, col: 1, style: .muted,
                        maxWidth: area.width - 2)
             return
         }
-        table.render(into: &canvas, at: Rect(row: area.row + 2, col: 0, width: area.width, height: area.height - 2),
+        table.render(into: &canvas, at: Rect(row: top + 1, col: 0, width: area.width, height: area.bottom - top - 1),
                      focused: true, env: app.widgetEnvironment)
     }
 }

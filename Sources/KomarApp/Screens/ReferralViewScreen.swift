@@ -77,8 +77,11 @@ final class ReferralViewScreen: Screen {
             row(app, "referral.reason", d.reason),
             row(app, "referral.consent", t(d.consentRecorded ? "answer.yes" : "answer.no")),
             row(app, "referral.referred-on", app.longDateText(s.referredOn) + " · " + d.createdByName),
-            row(app, "referrals.waiting", t("referrals.days", t.number(s.daysSinceLastMove(now: app.services.clock.now())))),
         ]
+        if !ReferralRules.isFinal(s.status) {
+            out.append(row(app, "referrals.waiting",
+                           t("referrals.days", t.number(s.daysSinceLastMove(now: app.services.clock.now())))))
+        }
         if let reason = d.exitReason, !reason.isEmpty { out.append(row(app, "referral.exit-reason", reason)) }
         if let outcome = d.outcome {
             out.append(row(app, "referral.outcome", t(outcome.labelKey) + (d.outcomeNotes.isEmpty ? "" : " — " + d.outcomeNotes)))

@@ -1,0 +1,237 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Localization
+import Terminal
+import Testing
+@testable import KomarApp
+
+/// Households, providers and referrals, driven through the screens as a
+/// social worker and a coordinator would.
+@MainActor
+@Suite struct ReferralFlowTests {
+    /// A harness with a coordinator ("vannak") and a sewing school in Prey Veng.
+    func harness(language: Language = .km) throws -> Harness {
+        let h = try Harness(language: language)
+        try h.services.accounts.addUser(by: nil, username: "vannak", displayName: "សុខ វណ្ណៈ", role: .coordinator,
+                                        password: "password1", languageCode: language.rawValue)
+        guard case .success(let coordinator) = try h.services.accounts.logIn(username: "vannak", password: "password1")
+        else { throw StoreError.notFound }
+        var school = ProviderInput()
+        school.nameKm = "មជ្ឈមណ្ឌលកាត់ដេរព្រៃវែង"
+        school.nameLatin = "Prey Veng Sewing Centre"
+        school.kind = .trainingCentre
+        school.services = [.sewing]
+        school.areas = ["14"]
+        school.seatsPerIntake = 10
+        try h.services.providers.save(coordinator, id: nil, school)
+        return h
+    }
+
+    /// Social worker: households (5) → F7, head in Khmer, Kanhchriech, ID Poor 1, debt and a member planning to migrate.
+    func registerHousehold(_ h: Harness) {
+        h.type("5")
+        h.press(.function(7))
+        h.type("សុខ ចាន់ថា")
+        h.press(.tab)
+        h.type("Sok Chantha")
+        h.press(.tab, .enter, .enter, .tab)          // head's sex: female
+        h.type("៤១")
+        h.press(.tab, .tab, .tab)                     // province and district come from the office settings
+        h.type("kanh")
+        h.press(.enter, .tab, .enter, .enter, .tab)   // commune Kanhchriech, its first village
+        h.press(.tab)                                 // address
+        h.type("០១២ ៣៤៥ ៦៧៨")
+        h.press(.tab, .enter, .down, .enter, .tab)    // ID Poor level 1
+        h.press(.enter, .char(" "), .down, .down, .char(" "), .enter)  // debt, member planning to migrate
+    }
+
+    func addMember(_ h: Harness) {
+        h.press(.function(4))
+        h.type("សុខ ស្រីនាង")
+        h.press(.tab)
+        h.type("Sok Sreyneang")
+        h.press(.tab, .enter, .enter, .tab, .tab)     // female; no birth date
+        h.type("១៧")
+        h.press(.tab, .tab, .enter, .down, .enter, .tab, .tab)  // relationship child; not in school
+        h.press(.enter, .down, .enter)                // migration: planning
+        h.press(.function(2))
+    }
+
+    @Test func socialWorkerRegistersAHouseholdInKhmerAddsAMemberAndRefersHer() throws {
+        let h = try harness()
+        h.logIn("dara")
+        registerHousehold(h)
+        #expect(h.screen.contains("ពិន្ទុ ៨៖ ស្នើកម្រិត ខ្ពស់"))
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "household.title")
+        #expect(h.screen.contains("បានចុះឈ្មោះគ្រួសារ HH-000001"))
+        #expect(h.screen.contains("ព្រៃវែង › កញ្ជ្រៀច › កញ្ជ្រៀច"))
+        #expect(h.screen.contains("ជំពាក់បំណុល, មានសមាជិកគ្រោងចំណាកស្រុក"))
+        addMember(h)
+        #expect(h.app.topScreenTitleKey == "household.title")
+        #expect(h.screen.contains("សមាជិកគ្រួសារ (២)"))
+        #expect(h.screen.contains("សុខ ស្រីនាង / Sok Sreyneang · ស្រី · ១៧ ឆ្នាំ~ · កូន · មិនបានរៀន · គ្រោងចំណាកស្រុក"))
+
+        h.press(.function(5))
+        #expect(h.app.topScreenTitleKey == "referral.new-title")
+        h.press(.enter, .down, .enter, .tab)          // the member, not the head
+        h.type("កាត់ដេរ")
+        h.press(.enter, .tab)                         // service: sewing; the school is proposed
+        #expect(h.screen.contains("មជ្ឈមណ្ឌលកាត់ដេរព្រៃវែង"))
+        #expect(h.screen.contains("នៅសល់ ១០ កន្លែងក្នុងវគ្គបន្ទាប់"))
+        h.press(.tab)
+        h.type("ចង់ទៅធ្វើការនៅថៃ")
+        h.press(.tab, .tab)
+        h.press(.function(2))                          // consent not yet recorded
+        #expect(h.screen.contains("✗ សូមកត់ត្រាការយល់ព្រមមុនពេលបញ្ជូន។"))
+        #expect(h.app.topScreenTitleKey == "referral.new-title")
+        h.press(.enter, .enter)                       // consent (focused at the message): yes
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "household.title")
+        #expect(h.screen.contains("បានបញ្ជូនការបញ្ជូនបន្ត RF-2026-0001"))
+        #expect(h.screen.contains("RF-2026-0001 · សុខ ស្រីនាង · កាត់ដេរ · មជ្ឈមណ្ឌលកាត់ដេរព្រៃវែង · បានបញ្ជូន"))
+
+        // The household is found by the member's name in the register.
+        h.press(.function(10))
+        h.type("sreyneang")
+        #expect(h.screen.contains("HH-000001"))
+        h.type("x")
+        #expect(h.screen.contains("រកមិនឃើញទេ"))
+    }
+
+    @Test func householdFormShowsEachProblemUnderItsField() throws {
+        let h = try harness(language: .en)
+        h.logIn("dara")
+        h.type("5")
+        h.press(.function(7))
+        h.press(.tab, .tab, .tab)
+        h.type("200")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ Give the name in Khmer or in Latin letters."))
+        #expect(h.screen.contains("✗ The head's age must be between 14 and 110."))
+        #expect(h.app.topScreenTitleKey == "household.new-title")
+        #expect(try h.allCases().isEmpty)
+    }
+
+    /// The referral made above, moved by the coordinator from the filtered
+    /// list through accepted and enrolled to completed with an outcome.
+    @Test func coordinatorFiltersTheListAndMovesAReferralToCompleted() throws {
+        let h = try harness(language: .en)
+        guard case .success(let worker) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
+            return
+        }
+        var input = HouseholdInput()
+        input.headNameKm = "សុខ ចាន់ថា"
+        input.headSex = .female
+        input.headAge = 41
+        input.villageCode = "14040201"
+        let hh = try h.services.households.register(worker, input)
+        var youth = MemberInput()
+        youth.nameKm = "សុខ ស្រីនាង"
+        youth.sex = .female
+        youth.birth = .estimatedAge(17)
+        let member = try h.services.households.addMember(worker, householdId: hh.id, youth)
+        var referral = ReferralInput(subject: .member(memberId: member.id))
+        referral.service = .sewing
+        referral.providerId = 1
+        referral.reason = "ចង់ទៅធ្វើការនៅថៃ"
+        referral.consentRecorded = true
+        referral.send = true
+        let sent = try h.services.referrals.create(worker, referral)
+        referral.send = false
+        try h.services.referrals.create(worker, referral)
+
+        h.logIn("vannak")
+        h.type("6")
+        #expect(h.app.topScreenTitleKey == "referrals.title")
+        #expect(h.screen.contains("Draft 1  Sent 1"))
+        h.press(.function(5))
+        h.press(.enter, .down, .enter)                // status: sent
+        h.press(.function(2))
+        #expect(h.screen.contains("1 referrals: open ones first"))
+        #expect(h.screen.contains("Filter: Sent") || h.screen.contains("Sent"))
+        #expect(!h.screen.contains("RF-2026-0002"))
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "referral.title")
+        for expected in ["Accepted", "Enrolled"] {
+            h.press(.function(4))
+            h.press(.function(2))
+            #expect(h.screen.contains("RF-2026-0001 is now \(expected)."))
+        }
+        h.press(.function(4))
+        #expect(h.screen.contains("Now: Enrolled"))
+        h.press(.function(2))                          // completed needs an outcome
+        #expect(h.screen.contains("✗ Required."))
+        h.press(.enter, .enter)                       // outcome (focused at the message): working in the trained skill
+        h.press(.tab)
+        h.type("ធ្វើការនៅហាងកាត់ដេរក្នុងស្រុក")
+        h.press(.function(2))
+        #expect(h.screen.contains("RF-2026-0001 is now Completed."))
+        #expect(h.screen.contains("Enrolled → Completed · Working in the trained"))
+        #expect(h.screen.contains("Outcome               Working in the trained skill — ធ្វើការនៅហាងកាត់ដេរក្នុងស្រុក"))
+        #expect(!h.screen.contains("F4 Move"))
+        guard case .success(let coordinator) = try h.services.accounts.logIn(username: "vannak", password: "password1")
+        else { return }
+        let detail = try h.services.referrals.detail(coordinator, id: sent.id)
+        #expect(detail.history.map(\.to) == [.draft, .sent, .accepted, .enrolled, .completed])
+        #expect(detail.outcome == .workingInSkill)
+        h.press(.function(10))
+        #expect(h.app.topScreenTitleKey == "referrals.title")
+        #expect(h.screen.contains("Completed 1"))
+    }
+
+    @Test func exportFromTheListWritesTheFile() throws {
+        let h = try harness(language: .en)
+        try DemoData.fill(h.services, cases: 10)
+        h.logIn("vannak")
+        h.type("6")
+        h.press(.function(8))
+        #expect(h.app.topScreenTitleKey == "export.title")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("komar-flow-\(getpid()).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        h.press(.ctrl("u"))
+        for _ in 0..<200 { h.press(.backspace) }
+        h.type(url.path)
+        h.press(.function(2))
+        #expect(h.screen.contains("10 referrals written to"))
+        let data = try Data(contentsOf: url)
+        #expect(Array(data.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: data.dropFirst(3), as: UTF8.self)
+        #expect(text.hasPrefix("Code,Referred on,Status"))
+        #expect(text.split(separator: "\r\n").count == 11)
+
+        h.press(.function(8))
+        h.press(.ctrl("u"))
+        for _ in 0..<200 { h.press(.backspace) }
+        h.type("/no/such/folder/x.csv")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ The file could not be written"))
+        #expect(h.app.topScreenTitleKey == "export.title")
+    }
+
+    @Test func volunteersSeeHouseholdsButCannotRefer() throws {
+        let h = try harness(language: .en)
+        h.logIn("sreymom")
+        #expect(h.screen.contains("Households"))
+        #expect(!h.screen.contains("Referrals"))
+        #expect(h.screen.contains("Providers"))
+    }
+
+    @Test func providerDirectoryFiltersByService() throws {
+        let h = try harness(language: .en)
+        try DemoData.fill(h.services, cases: 0)
+        h.logIn("dara")
+        h.type("7")
+        #expect(h.app.topScreenTitleKey == "providers.title")
+        #expect(h.screen.contains("Prey Veng Sewing Centre"))
+        h.press(.tab)
+        h.type("legal")
+        h.press(.enter)
+        #expect(!h.screen.contains("Prey Veng Sewing Centre"))
+        #expect(h.screen.contains("Legal Aid Cambodia"))
+        h.press(.tab, .enter)
+        #expect(h.app.topScreenTitleKey == "provider.title")
+        #expect(h.screen.contains("Whole country"))
+    }
+}
