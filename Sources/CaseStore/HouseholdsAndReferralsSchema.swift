@@ -21,20 +21,19 @@ enum HouseholdsAndReferrals {
             // the referrals still moving first, so stuck ones surface.
             t.add(column: "finished", .integer).notNull().defaults(to: 0)
         }
-        // Open before finished, then oldest last move first, with the id as
-        // tie-breaker for keyset paging.
+        // Lists: open before finished, then oldest last move first, with the
+        // id as tie-breaker for keyset paging; one such order per narrow
+        // filter (status, provider, district, commune).
+        try db.drop(index: "referral_by_status")
         try db.create(index: "referral_by_last_move", on: "referral", columns: ["finished", "status_changed_at", "id"])
-        try db.create(index: "referral_by_provider", on: "referral",
-                      columns: ["provider_id", "finished", "status_changed_at"])
-        try db.create(index: "referral_by_commune", on: "referral",
-                      columns: ["commune_code", "finished", "status_changed_at"])
-        try db.create(index: "referral_by_district", on: "referral",
-                      columns: ["district_code", "finished", "status_changed_at"])
-        try db.create(index: "referral_by_date", on: "referral", columns: ["referred_on"])
-        // Counting per status under any filter reads this index only.
-        try db.create(index: "referral_facets", on: "referral", columns: [
-            "status", "provider_id", "service", "district_code", "commune_code", "sex", "age", "priority", "referred_on",
-        ])
+        for column in ["status", "provider_id", "district_code", "commune_code"] {
+            try db.create(index: "referral_list_by_\(column)", on: "referral",
+                          columns: [column, "finished", "status_changed_at"])
+        }
+        // Counts per status under one filter read one of these indexes only.
+        for column in ["provider_id", "service", "district_code", "sex", "age", "priority", "referred_on"] {
+            try db.create(index: "referral_count_by_\(column)", on: "referral", columns: [column, "status"])
+        }
         try db.create(index: "referral_by_household", on: "referral", columns: ["household_id"])
         try db.create(index: "household_member_by_household", on: "household_member", columns: ["household_id", "id"])
         try db.execute(sql: "CREATE VIRTUAL TABLE household_search USING fts5(text, tokenize = 'trigram')")

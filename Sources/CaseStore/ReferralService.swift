@@ -207,7 +207,7 @@ public struct ReferralService: Sendable {
     public func list(_ session: Session, filter: ReferralFilter = ReferralFilter(), after cursor: ReferralCursor? = nil,
                      limit: Int = 50) throws -> [ReferralSummary] {
         try session.require(.manageReferrals)
-        let narrowing = Self.sql(for: filter, today: clock.today)
+        let narrowing = Self.sql(for: filter, today: clock.today, forList: true)
         return try database.read { db in
             var sql = Self.summarySelect + " WHERE \(narrowing.sql)"
             var args = narrowing.arguments
@@ -239,28 +239,35 @@ public struct ReferralService: Sendable {
         }
     }
 
-    static func sql(for filter: ReferralFilter, today: LocalDate) -> (sql: String, arguments: StatementArguments) {
+    /// The WHERE clause of a filter. For a page of the list (`forList`),
+    /// broad filters (sex, age, priority, service, dates, a whole province)
+    /// are written so SQLite does not use their indexes (the unary `+`): it
+    /// then walks the list's own order and stops after one page, instead
+    /// of sorting tens of thousands of matches.
+    static func sql(for filter: ReferralFilter, today: LocalDate,
+                    forList: Bool = false) -> (sql: String, arguments: StatementArguments) {
+        let broad = forList ? "+" : ""
         var parts = ["1"]
         var args: StatementArguments = []
         if let status = filter.status { parts.append("referral.status = ?"); args += [status.rawValue] }
         if let provider = filter.providerId { parts.append("referral.provider_id = ?"); args += [provider] }
-        if let service = filter.service { parts.append("referral.service = ?"); args += [service.rawValue] }
+        if let service = filter.service { parts.append("\(broad)referral.service = ?"); args += [service.rawValue] }
         if let place = filter.placeCode {
             switch place.count {
-            case 2: parts.append("referral.district_code BETWEEN ? AND ?"); args += [place + "00", place + "99"]
+            case 2: parts.append("\(broad)referral.district_code BETWEEN ? AND ?"); args += [place + "00", place + "99"]
             case 4: parts.append("referral.district_code = ?"); args += [place]
             case 6: parts.append("referral.commune_code = ?"); args += [place]
             default: parts.append("referral.village_code = ?"); args += [place]
             }
         }
-        if let sex = filter.sex { parts.append("referral.sex = ?"); args += [sex.rawValue] }
+        if let sex = filter.sex { parts.append("\(broad)referral.sex = ?"); args += [sex.rawValue] }
         if let group = filter.ageGroup {
-            parts.append("referral.age BETWEEN ? AND ?")
+            parts.append("\(broad)referral.age BETWEEN ? AND ?")
             args += [group.range.lowerBound, group.range.upperBound]
         }
-        if let priority = filter.priority { parts.append("referral.priority = ?"); args += [priority.rawValue] }
-        if let from = filter.from { parts.append("referral.referred_on >= ?"); args += [from.iso] }
-        if let to = filter.to { parts.append("referral.referred_on <= ?"); args += [to.iso] }
+        if let priority = filter.priority { parts.append("\(broad)referral.priority = ?"); args += [priority.rawValue] }
+        if let from = filter.from { parts.append("\(broad)referral.referred_on >= ?"); args += [from.iso] }
+        if let to = filter.to { parts.append("\(broad)referral.referred_on <= ?"); args += [to.iso] }
         return (parts.joined(separator: " AND "), args)
     }
 

@@ -52,10 +52,10 @@ final class HomeScreen: Screen {
         if session.may(.manageReferrals) {
             items.append(Menu.Item(id: "referrals", label: app.localizer("home.referrals")))
         }
+        if session.may(.manageUsers) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
         if session.may(.readProviders) {
             items.append(Menu.Item(id: "providers", label: app.localizer("home.providers")))
         }
-        if session.may(.manageUsers) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
         items.append(Menu.Item(id: "help", label: app.localizer("home.help")))
         items.append(Menu.Item(id: "logout", label: app.localizer("home.logout")))
         return items
