@@ -240,7 +240,7 @@ public struct ReferralService: Sendable {
     }
 
     /// The WHERE clause of a filter. For a page of the list (`forList`),
-    /// broad filters (sex, age, priority, service, dates, a whole province)
+    /// broad filters (sex, age, priority, service, a whole province)
     /// are written so SQLite does not use their indexes (the unary `+`): it
     /// then walks the list's own order and stops after one page, instead
     /// of sorting tens of thousands of matches.
@@ -266,8 +266,10 @@ public struct ReferralService: Sendable {
             args += [group.range.lowerBound, group.range.upperBound]
         }
         if let priority = filter.priority { parts.append("\(broad)referral.priority = ?"); args += [priority.rawValue] }
-        if let from = filter.from { parts.append("\(broad)referral.referred_on >= ?"); args += [from.iso] }
-        if let to = filter.to { parts.append("\(broad)referral.referred_on <= ?"); args += [to.iso] }
+        // Dates keep their index: a month's referrals moved recently, so the
+        // list order would reach them last.
+        if let from = filter.from { parts.append("referral.referred_on >= ?"); args += [from.iso] }
+        if let to = filter.to { parts.append("referral.referred_on <= ?"); args += [to.iso] }
         return (parts.joined(separator: " AND "), args)
     }
 
