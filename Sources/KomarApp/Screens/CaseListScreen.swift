@@ -2,46 +2,6 @@ import CaseDomain
 import CaseStore
 import Terminal
 
-/// Pages of cases loaded from the service as the table scrolls (keyset
-/// paging: each page starts after the last id shown).
-@MainActor
-final class CaseListSource: TableDataSource {
-    private let app: App
-    private let filter: CaseFilter
-    private(set) var rows: [CaseSummary] = []
-    private var exhausted = false
-    static let pageSize = 100
-
-    init(app: App, filter: CaseFilter) {
-        self.app = app
-        self.filter = filter
-    }
-
-    var rowCount: Int { rows.count }
-
-    func prepare(through index: Int) {
-        guard let session = app.session else { return }
-        var pages = 0
-        // Load at most a few pages per request so End never reads a whole
-        // table at once; pressing it again goes further.
-        while !exhausted && index >= rows.count && pages < 5 {
-            do {
-                let page = try app.services.cases.listCases(
-                    session, after: rows.last.map { CaseListCursor(lastId: $0.id) }, limit: Self.pageSize,
-                    filter: filter)
-                rows += page
-                exhausted = page.count < Self.pageSize
-            } catch {
-                app.report(error)
-                exhausted = true
-            }
-            pages += 1
-        }
-    }
-
-    func cells(at index: Int) -> [String] { CaseRows.cells(rows[index], app) }
-}
-
 /// The columns of every case table (list, search) and how a case fills
 /// them, so all of them look alike.
 @MainActor
@@ -81,7 +41,7 @@ final class CaseListScreen: Screen {
         return list
     }
     private let table = CaseRows.makeTable()
-    private var source: CaseListSource
+    private var source: PagedRows<CaseSummary>
     private var total = 0
     private let canCreate: Bool
     private var filter = CaseFilter()
@@ -89,7 +49,7 @@ final class CaseListScreen: Screen {
     private var filterPlace: Place?
 
     init(app: App) {
-        source = CaseListSource(app: app, filter: CaseFilter())
+        source = Self.rows(app, filter: CaseFilter())
         canCreate = app.session?.may(.createIntake) ?? false
         table.source = source
         table.onActivate = { [unowned self, unowned app] index in
@@ -101,12 +61,20 @@ final class CaseListScreen: Screen {
         }
     }
 
+    /// Cases matching `filter`, newest first, a page at a time.
+    private static func rows(_ app: App, filter: CaseFilter) -> PagedRows<CaseSummary> {
+        PagedRows(app: app, fetch: { [unowned app] session, last, limit in
+            try app.services.cases.listCases(session, after: last.map { CaseListCursor(lastId: $0.id) }, limit: limit,
+                                             filter: filter)
+        }, cells: { [unowned app] in CaseRows.cells($0, app) })
+    }
+
     /// Back from a case or a new intake: read the first pages again.
     func didReturn(app: App) { reload(app, keepingSelection: true) }
 
     private func reload(_ app: App, keepingSelection: Bool) {
         let selected = keepingSelection ? table.selected : 0
-        source = CaseListSource(app: app, filter: filter)
+        source = Self.rows(app, filter: filter)
         table.source = source
         if let session = app.session {
             do { total = try app.services.cases.countCases(session, filter: filter) } catch { app.report(error) }

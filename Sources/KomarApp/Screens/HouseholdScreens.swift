@@ -3,48 +3,6 @@ import CaseStore
 import KhmerText
 import Terminal
 
-/// Pages of the household register for a search text, loaded as the
-/// table scrolls (keyset paging).
-@MainActor
-final class HouseholdListSource: TableDataSource {
-    private let app: App
-    private let query: String
-    private(set) var rows: [HouseholdSummary] = []
-    private var exhausted = false
-
-    init(app: App, query: String) {
-        self.app = app
-        self.query = query
-    }
-
-    var rowCount: Int { rows.count }
-
-    func prepare(through index: Int) {
-        guard let session = app.session else { return }
-        var pages = 0
-        while !exhausted && index >= rows.count && pages < 5 {
-            do {
-                let page = try app.services.households.list(session, query: query,
-                                                            after: rows.last.map { HouseholdCursor(lastId: $0.id) },
-                                                            limit: 100)
-                rows += page
-                exhausted = page.count < 100
-            } catch {
-                app.report(error)
-                exhausted = true
-            }
-            pages += 1
-        }
-    }
-
-    func cells(at index: Int) -> [String] {
-        let h = rows[index]
-        let t = app.localizer
-        return [h.code, h.headNameKm, h.headNameLatin, t.language == .km ? h.villageNameKm : h.villageNameLatin,
-                t.digitsForDisplay(String(h.memberCount)), t(h.riskLevel.labelKey), t(h.status.labelKey)]
-    }
-}
-
 /// The household register: a search box over a table of households,
 /// newest first. Typing searches names (head or member, Khmer or Latin),
 /// codes and villages; Enter opens the household file; F7 registers one.
@@ -66,12 +24,12 @@ final class HouseholdListScreen: Screen {
         TableColumn("case.risk", width: 7),
         TableColumn("households.status", width: 7),
     ])
-    private var source: HouseholdListSource
+    private var source: PagedRows<HouseholdSummary>
     private var total = 0
     private let canCreate: Bool
 
     init(app: App) {
-        source = HouseholdListSource(app: app, query: "")
+        source = Self.rows(app, query: "")
         canCreate = app.session?.may(.createIntake) ?? false
         table.source = source
         table.onActivate = { [unowned self, unowned app] index in
@@ -84,9 +42,21 @@ final class HouseholdListScreen: Screen {
 
     func didReturn(app: App) { reload(app, keepingSelection: true) }
 
+    /// Households matching `query` (all when empty), newest first, a page at a time.
+    private static func rows(_ app: App, query: String) -> PagedRows<HouseholdSummary> {
+        PagedRows(app: app, fetch: { [unowned app] session, last, limit in
+            try app.services.households.list(session, query: query, after: last.map { HouseholdCursor(lastId: $0.id) },
+                                             limit: limit)
+        }, cells: { [unowned app] h in
+        let t = app.localizer
+        return [h.code, h.headNameKm, h.headNameLatin, t.language == .km ? h.villageNameKm : h.villageNameLatin,
+                t.digitsForDisplay(String(h.memberCount)), t(h.riskLevel.labelKey), t(h.status.labelKey)]
+        })
+    }
+
     private func reload(_ app: App, keepingSelection: Bool) {
         let selected = keepingSelection ? table.selected : 0
-        source = HouseholdListSource(app: app, query: search.text)
+        source = Self.rows(app, query: search.text)
         table.source = source
         if let session = app.session {
             do { total = try app.services.households.count(session) } catch { app.report(error) }

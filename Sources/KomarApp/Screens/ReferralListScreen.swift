@@ -4,53 +4,9 @@ import Foundation
 import KhmerText
 import Terminal
 
-/// Pages of referrals for a filter, oldest last move first, loaded as the
-/// table scrolls (keyset paging on the time of the last move and the id).
-@MainActor
-final class ReferralListSource: TableDataSource {
-    private let app: App
-    let filter: ReferralFilter
-    private(set) var rows: [ReferralSummary] = []
-    private var exhausted = false
-
-    init(app: App, filter: ReferralFilter) {
-        self.app = app
-        self.filter = filter
-    }
-
-    var rowCount: Int { rows.count }
-
-    func prepare(through index: Int) {
-        guard let session = app.session else { return }
-        var pages = 0
-        while !exhausted && index >= rows.count && pages < 5 {
-            do {
-                let page = try app.services.referrals.list(
-                    session, filter: filter,
-                    after: rows.last.map(ReferralCursor.init(after:)), limit: 100)
-                rows += page
-                exhausted = page.count < 100
-            } catch {
-                app.report(error)
-                exhausted = true
-            }
-            pages += 1
-        }
-    }
-
-    func cells(at index: Int) -> [String] {
-        let r = rows[index]
-        let t = app.localizer
-        let days = ReferralRules.isFinal(r.status) ? "" : t("referrals.days", t.number(r.daysSinceLastMove(now: app.services.clock.now())))
-        return [r.code, r.personNameKm.isEmpty ? r.personNameLatin : r.personNameKm, t(r.sex.labelKey),
-                t.digitsForDisplay(String(r.age)), t(r.service.labelKey),
-                t.language == .km && !r.providerName.isEmpty ? r.providerName : r.providerNameLatin,
-                (r.priority == .urgent ? "! " : "") + t(r.status.labelKey), days]
-    }
-}
-
 /// The coordinator's referral list: counts per status on top, filters
-/// (F5), oldest last move first so stuck referrals surface. Enter opens a
+/// (F5), open referrals first with the longest waiting on top, so stuck
+/// ones surface. Enter opens a
 /// referral; coming back keeps the place in the list. F8 exports the list
 /// as CSV.
 @MainActor
@@ -72,7 +28,7 @@ final class ReferralListScreen: Screen {
         TableColumn("referrals.status", width: 9),
         TableColumn("referrals.waiting", width: 7, alignment: .right),
     ])
-    private var source: ReferralListSource
+    private var source: PagedRows<ReferralSummary>
     private var counts: [ReferralStatus: Int] = [:]
     private var filter: ReferralFilter
     private var filterWords = ""
@@ -80,7 +36,7 @@ final class ReferralListScreen: Screen {
 
     init(app: App, filter: ReferralFilter = ReferralFilter()) {
         self.filter = filter
-        source = ReferralListSource(app: app, filter: filter)
+        source = Self.rows(app, filter: filter)
         canExport = app.session?.may(.exportData) ?? false
         table.source = source
         table.onActivate = { [unowned self, unowned app] index in
@@ -90,12 +46,27 @@ final class ReferralListScreen: Screen {
         reload(app, keepingSelection: false)
     }
 
+    /// Referrals matching `filter`, open first, longest waiting on top, a page at a time.
+    private static func rows(_ app: App, filter: ReferralFilter) -> PagedRows<ReferralSummary> {
+        PagedRows(app: app, fetch: { [unowned app] session, last, limit in
+            try app.services.referrals.list(session, filter: filter, after: last.map(ReferralCursor.init(after:)),
+                                            limit: limit)
+        }, cells: { [unowned app] r in
+        let t = app.localizer
+        let days = ReferralRules.isFinal(r.status) ? "" : t("referrals.days", t.number(r.daysSinceLastMove(now: app.services.clock.now())))
+        return [r.code, r.personNameKm.isEmpty ? r.personNameLatin : r.personNameKm, t(r.sex.labelKey),
+                t.digitsForDisplay(String(r.age)), t(r.service.labelKey),
+                t.language == .km && !r.providerName.isEmpty ? r.providerName : r.providerNameLatin,
+                (r.priority == .urgent ? "! " : "") + t(r.status.labelKey), days]
+        })
+    }
+
     /// Back from a referral: read again, at the same place in the list.
     func didReturn(app: App) { reload(app, keepingSelection: true) }
 
     private func reload(_ app: App, keepingSelection: Bool) {
         let selected = keepingSelection ? table.selected : 0
-        source = ReferralListSource(app: app, filter: filter)
+        source = Self.rows(app, filter: filter)
         table.source = source
         if let session = app.session {
             do { counts = try app.services.referrals.countsByStatus(session, filter: filter) } catch { app.report(error) }
