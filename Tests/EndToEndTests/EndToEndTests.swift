@@ -6,13 +6,6 @@ import Testing
 /// The real binary in a real (tmux) terminal. Serialized: each test starts
 /// programs that hash passwords at full cost.
 @Suite(.serialized) struct EndToEndTests {
-    /// komar under a shell that reports its exit status on the screen
-    /// (the shell, not tmux, reaps it).
-    func komarCommand(_ db: String) -> String {
-        let inner = "\(quoted(komarBinary.path)) --db \(quoted(db)); echo \"komar exited with $?\"; sleep 30"
-        return "env LANG=C.UTF-8 TERM=xterm-256color sh -c \(quoted(inner))"
-    }
-
     @Test func initLoginKhmerIntakeListQuitAndTheRowIsStored() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -8,11 +8,6 @@ import Testing
 /// a sewing course; the coordinator moves it to completed; the month's
 /// referrals are exported from the command line and read back by Python.
 @Suite(.serialized) struct ReferralEndToEndTests {
-    func komarCommand(_ db: String) -> String {
-        let inner = "\(quoted(komarBinary.path)) --db \(quoted(db)); echo \"komar exited with $?\"; sleep 30"
-        return "env LANG=C.UTF-8 TERM=xterm-256color sh -c \(quoted(inner))"
-    }
-
     @Test func householdReferralCompletedAndExported() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -140,4 +140,11 @@ struct TmuxError: Error, CustomStringConvertible {
 }
 
 /// Shell-quotes one argument.
+/// komar on `db` under a shell that reports its exit status on the screen
+/// (the shell, not tmux, reaps it).
+func komarCommand(_ db: String) -> String {
+    let inner = "\(quoted(komarBinary.path)) --db \(quoted(db)); echo \"komar exited with $?\"; sleep 30"
+    return "env LANG=C.UTF-8 TERM=xterm-256color sh -c \(quoted(inner))"
+}
+
 func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
