@@ -43,6 +43,8 @@ public struct IntakeInput: Equatable, Sendable {
     /// A level other than the proposed one, set by a social worker.
     public var riskOverride: RiskLevel?
     public var riskOverrideReason: String = ""
+    /// The household the child lives in, when it is registered.
+    public var householdId: Int64?
 
     public init() {}
 
@@ -56,7 +58,7 @@ public struct IntakeInput: Equatable, Sendable {
 /// The intake fields a validation message can point at.
 public enum IntakeField: String, CaseIterable, Sendable {
     case childNameKm, childNameLatin, sex, birth, village, concerns, narrative, reporter, reportedDate
-    case consentDate, riskOverrideReason
+    case consentDate, riskOverrideReason, household
 }
 
 /// A message about one field: an error blocks saving, a warning does not.

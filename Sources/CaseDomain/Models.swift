@@ -80,11 +80,12 @@ public struct CaseDetail: Equatable, Sendable {
     public let assignedToName: String?
     public let closureReason: ClosureReason?
     public let background: ChildBackground
+    public let household: HouseholdLink?
 
     public init(summary: CaseSummary, birth: BirthInfo, concerns: [Concern], narrative: String,
                 reporter: Reporter, createdByName: String, createdAt: Date, version: Int,
                 assignedToName: String? = nil, closureReason: ClosureReason? = nil,
-                background: ChildBackground = ChildBackground()) {
+                background: ChildBackground = ChildBackground(), household: HouseholdLink? = nil) {
         self.summary = summary
         self.birth = birth
         self.concerns = concerns
@@ -96,6 +97,22 @@ public struct CaseDetail: Equatable, Sendable {
         self.assignedToName = assignedToName
         self.closureReason = closureReason
         self.background = background
+        self.household = household
+    }
+}
+
+/// The household a case belongs to, as a case file names it.
+public struct HouseholdLink: Equatable, Sendable {
+    public let id: Int64
+    public let code: String
+    public let headNameKm: String
+    public let headNameLatin: String
+
+    public init(id: Int64, code: String, headNameKm: String, headNameLatin: String) {
+        self.id = id
+        self.code = code
+        self.headNameKm = headNameKm
+        self.headNameLatin = headNameLatin
     }
 }
 

@@ -46,6 +46,13 @@ public struct CaseService: Sendable {
                                    arguments: [village]) != nil else {
                 throw IntakeRejected(issues: [FieldIssue(.village, "error.village-required")])
             }
+            if let household = input.householdId {
+                let scope = try HouseholdService(database: database, clock: clock).scope(session)
+                guard try Int.fetchOne(db, sql: "SELECT 1 FROM household WHERE id = ? AND \(scope.sql)",
+                                       arguments: [household] + scope.arguments) != nil else {
+                    throw IntakeRejected(issues: [FieldIssue(.household, "error.household-missing")])
+                }
+            }
             let number = (try Int.fetchOne(db, sql: "SELECT MAX(code_number) FROM child_case WHERE code_year = ?",
                                            arguments: [today.year]) ?? 0) + 1
             let nameKm = input.childNameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
@@ -74,7 +81,7 @@ public struct CaseService: Sendable {
                 riskOverrideReason: input.riskOverride == nil || input.riskOverride == input.proposedRisk
                     ? nil : input.riskOverrideReason.trimmingSpaces(),
                 riskAnswers: RiskQuestion.allCases.filter(input.riskAnswers.contains).map(\.rawValue)
-                    .joined(separator: ","))
+                    .joined(separator: ","), householdId: input.householdId)
             try record.insert(db)
             try CaseSearchIndex.index(db, record)
             try CaseEvents.add(db, caseId: record.id!, at: now, by: session.user.id, kind: .intake, statusTo: .new)
@@ -215,7 +222,8 @@ public struct CaseService: Sendable {
         var clauses = ["1"]
         var arguments: StatementArguments = []
         if let status = filter.status {
-            clauses.append("child_case.status = ?")
+            // Within a commune, its own index is narrower than the status's.
+            clauses.append(filter.communeCode == nil ? "child_case.status = ?" : "+child_case.status = ?")
             arguments += [status.rawValue]
         }
         if let risk = filter.riskLevel {
@@ -270,7 +278,14 @@ public struct CaseService: Sendable {
                 createdByName: creator, createdAt: record.createdAt, version: record.version,
                 assignedToName: status?["assigned"],
                 closureReason: (status?["reason"] as String?).flatMap(ClosureReason.init(rawValue:)),
-                background: record.background)
+                background: record.background,
+                household: try record.householdId.flatMap { id in
+                    try Row.fetchOne(db, sql: "SELECT code, head_name_km, head_name_latin FROM household WHERE id = ?",
+                                     arguments: [id]).map { row in
+                        HouseholdLink(id: id, code: row["code"], headNameKm: row["head_name_km"],
+                                      headNameLatin: row["head_name_latin"])
+                    }
+                })
         }
     }
 }

@@ -76,76 +76,136 @@ public enum DemoData {
                             assignee: Int64?) throws {
         guard count > 0, !creators.isEmpty else { return }
         var random = SplitMix64(seed: seed)
-        let clock = services.clock
-        let today = clock.today
+        let today = services.clock.today
+        let days = DemoDays(now: services.clock.now())
         try services.database.write { db in
-            let villages = try String.fetchAll(db, sql: """
-                SELECT code FROM place WHERE level = 'village' AND substr(code, 1, 2) IN (\(provinces.map { "'\($0)'" }.joined(separator: ",")))
+            let villages = try Row.fetchAll(db, sql: """
+                SELECT code, search_key FROM place WHERE level = 'village' AND substr(code, 1, 2) IN (\(provinces.map { "'\($0)'" }.joined(separator: ",")))
                 ORDER BY code
-                """)
+                """).map { (code: $0["code"] as String, key: $0["search_key"] as String) }
             guard !villages.isEmpty else { return }
             var number = (try Int.fetchOne(db, sql: "SELECT MAX(code_number) FROM child_case WHERE code_year = ?",
                                            arguments: [today.year]) ?? 0)
-            let now = clock.now()
-            for i in 0..<count {
-                number += 1
-                let female = random.next() % 2 == 0
-                let family = familyNames[Int(random.next() % UInt64(familyNames.count))]
-                let givenList = female ? girlNames : boyNames
-                let given = givenList[Int(random.next() % UInt64(givenList.count))]
-                let age = Int(random.next() % 17) + 1
-                let useDOB = random.next() % 3 != 0
-                let daysAgo = Int(random.next() % 360)
-                let reported = LocalDate.today(now: now.addingTimeInterval(-Double(daysAgo) * 86_400))
-                let dob = LocalDate(year: reported.year - age, month: Int(random.next() % 12) + 1,
-                                    day: Int(random.next() % 28) + 1)
-                let concernCount = Int(random.next() % 2) + 1
-                var concerns: [Concern] = []
-                for _ in 0..<concernCount {
-                    let c = Concern.allCases[Int(random.next() % UInt64(Concern.allCases.count - 1))]
-                    if !concerns.contains(c) { concerns.append(c) }
-                }
-                let nameKm = family.0 + " " + given.0
-                let nameLatin = family.1 + " " + given.1
-                let status: CaseStatus = daysAgo < 20 ? .new : (daysAgo % 5 == 0 ? .closed : .open)
-                var record = CaseRecord(
-                    id: nil, code: CaseCode.make(year: today.year, number: number), codeYear: today.year,
-                    codeNumber: number, childNameKm: nameKm, childNameLatin: nameLatin,
-                    sex: female ? Sex.female.rawValue : Sex.male.rawValue,
-                    dateOfBirth: useDOB ? dob?.iso : nil, estimatedAge: useDOB ? nil : age, ageAsOf: reported.iso,
-                    villageCode: villages[Int(random.next() % UInt64(villages.count))],
-                    concerns: concerns.map(\.rawValue).joined(separator: ","),
-                    narrative: narratives[Int(random.next() % UInt64(narratives.count))],
-                    reportedBy: Reporter.allCases[Int(random.next() % UInt64(Reporter.allCases.count))].rawValue,
-                    reportedDate: reported.iso,
-                    riskLevel: status == .new ? nil : RiskLevel.allCases[i % RiskLevel.allCases.count].rawValue,
-                    status: status.rawValue, searchKey: SearchKey.make(nameKm) + " " + SearchKey.make(nameLatin),
-                    createdAt: now.addingTimeInterval(-Double(daysAgo) * 86_400), updatedAt: now,
-                    createdBy: creators[i % creators.count], version: 1)
-                try record.insert(db)
-                try CaseSearchIndex.index(db, record)
-                try CaseEvents.add(db, caseId: record.id!, at: record.createdAt, by: record.createdBy, kind: .intake,
-                                   statusTo: .new)
-                guard status != .new else { continue }
-                try db.execute(sql: "UPDATE child_case SET assigned_to = ? WHERE id = ?", arguments: [assignee, record.id])
-                try CaseEvents.add(db, caseId: record.id!, at: record.createdAt.addingTimeInterval(86_400), by: assignee,
-                                   kind: .accepted, statusTo: .open, riskLevel: RiskLevel(rawValue: record.riskLevel!),
-                                   assignedTo: assignee)
-                if status == .open {
-                    // Due dates spread from three weeks ago to a month ahead: some overdue, some due soon.
-                    let due = today.adding(days: Int(random.next() % 52) - 21)
-                    try db.execute(sql: """
-                        INSERT INTO follow_up (case_id, type, due_date, status, created_at, updated_at, created_by)
-                        VALUES (?, 'home-visit', ?, 'scheduled', ?, ?, ?)
-                        """, arguments: [record.id, due.iso, now, now, assignee])
-                } else {
-                    try db.execute(sql: "UPDATE child_case SET closure_reason = 'goals-met', closed_date = ? WHERE id = ?",
-                                   arguments: [today.iso, record.id])
+            try BulkLoad.withoutIndexes(db, on: ["child_case", "case_event", "follow_up"]) {
+                let insertCase = try db.makeStatement(sql: """
+                    INSERT INTO child_case (code, code_year, code_number, child_name_km, child_name_latin, sex, date_of_birth,
+                      estimated_age, age_as_of, village_code, concerns, narrative, reported_by, reported_date, risk_level,
+                      status, search_key, created_at, updated_at, created_by, version, assigned_to, closure_reason,
+                      closed_date)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+                    """)
+                let indexCase = try db.makeStatement(sql: "INSERT INTO case_search (rowid, text) VALUES (?, ?)")
+                let addEvent = try db.makeStatement(sql: """
+                    INSERT INTO case_event (case_id, at, by_user, kind, status_to, risk_level, assigned_to, note)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, '')
+                    """)
+                let scheduleFollowUp = try db.makeStatement(sql: """
+                    INSERT INTO follow_up (case_id, type, due_date, status, created_at, updated_at, created_by)
+                    VALUES (?, 'home-visit', ?, 'scheduled', ?, ?, ?)
+                    """)
+                var keys = SearchKeyCache()
+                for i in 0..<count {
+                    number += 1
+                    let female = random.next() % 2 == 0
+                    let family = familyNames[Int(random.next() % UInt64(familyNames.count))]
+                    let givenList = female ? girlNames : boyNames
+                    let given = givenList[Int(random.next() % UInt64(givenList.count))]
+                    let age = Int(random.next() % 17) + 1
+                    let useDOB = random.next() % 3 != 0
+                    let daysAgo = Int(random.next() % 360)
+                    let reported = days.date(daysAgo: daysAgo)
+                    let dob = LocalDate(year: reported.year - age, month: Int(random.next() % 12) + 1,
+                                        day: Int(random.next() % 28) + 1)
+                    let concernCount = Int(random.next() % 2) + 1
+                    var concerns: [Concern] = []
+                    for _ in 0..<concernCount {
+                        let c = Concern.allCases[Int(random.next() % UInt64(Concern.allCases.count - 1))]
+                        if !concerns.contains(c) { concerns.append(c) }
+                    }
+                    let nameKm = family.0 + " " + given.0
+                    let nameLatin = family.1 + " " + given.1
+                    let status: CaseStatus = daysAgo < 20 ? .new : (daysAgo % 5 == 0 ? .closed : .open)
+                    let risk = status == .new ? nil : RiskLevel.allCases[i % RiskLevel.allCases.count]
+                    let code = CaseCode.make(year: today.year, number: number)
+                    let village = villages[Int(random.next() % UInt64(villages.count))]
+                    let nameKey = keys.key(nameKm) + " " + keys.key(nameLatin)
+                    let creator = creators[i % creators.count]
+                    let reviewed = status != .new
+                    try insertCase.execute(arguments: [
+                        code, today.year, number, nameKm, nameLatin, female ? Sex.female.rawValue : Sex.male.rawValue,
+                        useDOB ? dob?.iso : nil, useDOB ? nil : age, reported.iso, village.code,
+                        concerns.map(\.rawValue).joined(separator: ","),
+                        narratives[Int(random.next() % UInt64(narratives.count))],
+                        Reporter.allCases[Int(random.next() % UInt64(Reporter.allCases.count))].rawValue, reported.iso,
+                        risk?.rawValue, status.rawValue, nameKey, days.value(daysAgo: daysAgo), days.value(daysAgo: 0),
+                        creator, reviewed ? assignee : nil, status == .closed ? "goals-met" : nil,
+                        status == .closed ? today.iso : nil,
+                    ])
+                    let id = db.lastInsertedRowID
+                    try indexCase.execute(arguments: [id, CaseSearchIndex.text(code: code, nameKey: nameKey,
+                                                                               villageKey: village.key)])
+                    try addEvent.execute(arguments: [id, days.value(daysAgo: daysAgo), creator,
+                                                     CaseEventKind.intake.rawValue, CaseStatus.new.rawValue, nil, nil])
+                    guard reviewed else { continue }
+                    try addEvent.execute(arguments: [id, days.value(daysAgo: daysAgo - 1), assignee,
+                                                     CaseEventKind.accepted.rawValue, CaseStatus.open.rawValue,
+                                                     risk?.rawValue, assignee])
+                    if status == .open {
+                        // Due dates spread from three weeks ago to a month ahead: some overdue, some due soon.
+                        let due = today.adding(days: Int(random.next() % 52) - 21)
+                        try scheduleFollowUp.execute(arguments: [id, due.iso, days.value(daysAgo: 0),
+                                                                 days.value(daysAgo: 0), assignee])
+                    }
                 }
             }
-            try AuditLog.append(db, at: now, userId: nil, username: "command-line", action: .demoData,
+            try AuditLog.append(db, at: days.now, userId: nil, username: "command-line", action: .demoData,
                                 summary: "\(count) demo cases")
         }
+    }
+}
+
+/// Demo dates are whole days before now. Their database values and
+/// calendar dates are computed once: formatting a `Date` costs more than
+/// inserting the row that holds it.
+struct DemoDays {
+    let now: Date
+    private let values: [DatabaseValue]
+    private let dates: [LocalDate]
+
+    init(now: Date, count: Int = 400) {
+        self.now = now
+        let moments = (0..<count).map { now.addingTimeInterval(-Double($0) * 86_400) }
+        values = moments.map(\.databaseValue)
+        dates = moments.map { LocalDate.today(now: $0) }
+    }
+
+    func value(daysAgo: Int) -> DatabaseValue { values[max(0, daysAgo)] }
+    func date(daysAgo: Int) -> LocalDate { dates[max(0, daysAgo)] }
+}
+
+/// Search keys of the few demo names, folded once each.
+struct SearchKeyCache {
+    private var keys: [String: String] = [:]
+    mutating func key(_ text: String) -> String {
+        if let key = keys[text] { return key }
+        let key = SearchKey.make(text)
+        keys[text] = key
+        return key
+    }
+}
+
+/// Bulk inserts without the tables' secondary indexes: they are dropped
+/// first and built once at the end from their own stored definitions,
+/// which is several times faster than updating each index per row.
+enum BulkLoad {
+    static func withoutIndexes(_ db: Database, on tables: [String], _ body: () throws -> Void) throws {
+        let indexes = try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_master
+            WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (\(tables.map { _ in "?" }.joined(separator: ",")))
+            """, arguments: StatementArguments(tables))
+        for index in indexes { try db.execute(sql: "DROP INDEX \((index["name"] as String).quotedDatabaseIdentifier)") }
+        try body()
+        for index in indexes { try db.execute(sql: index["sql"]) }
     }
 }
 

@@ -43,13 +43,14 @@ enum DemoReferrals {
                        coordinator: Int64?) throws {
         guard households > 0 else { return }
         var random = SplitMix64(seed: seed)
-        let now = services.clock.now()
+        let days = DemoDays(now: services.clock.now())
+        let now = days.now
         let today = services.clock.today
         try services.database.write { db in
-            let villages = try String.fetchAll(db, sql: """
-                SELECT code FROM place WHERE level = 'village' AND substr(code, 1, 2) IN (\(DemoData.provinces.map { "'\($0)'" }.joined(separator: ",")))
+            let villages = try Row.fetchAll(db, sql: """
+                SELECT code, search_key FROM place WHERE level = 'village' AND substr(code, 1, 2) IN (\(DemoData.provinces.map { "'\($0)'" }.joined(separator: ",")))
                 ORDER BY code
-                """)
+                """).map { (code: $0["code"] as String, key: $0["search_key"] as String) }
             guard !villages.isEmpty else { return }
             var providerIds: [(id: Int64, services: [ServiceType])] = []
             for p in providers {
@@ -63,124 +64,125 @@ enum DemoReferrals {
                 providerIds.append((db.lastInsertedRowID, p.services))
             }
             let firstHousehold = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM household") ?? 0) + 1
-            let insertHousehold = try db.makeStatement(sql: """
-                INSERT INTO household (id, code, head_name_km, head_name_latin, village_code, phone, id_poor, vulnerabilities,
-                  risk_score, risk_level, status, search_key, created_at, updated_at, created_by, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, 1)
-                """)
-            let insertMember = try db.makeStatement(sql: """
-                INSERT INTO household_member (household_id, name_km, name_latin, sex, estimated_age, age_as_of,
-                  relationship, in_school, occupation, migration_status, migration_country, search_key, created_at,
-                  updated_at, created_by, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                """)
-            let indexHousehold = try db.makeStatement(sql: "INSERT INTO household_search (rowid, text) VALUES (?, ?)")
-            let insertFollowUp = try db.makeStatement(sql: """
-                INSERT INTO follow_up (household_id, type, due_date, status, created_at, updated_at, created_by, version)
-                VALUES (?, 'home-visit', ?, 'scheduled', ?, ?, ?, 1)
-                """)
-            // Members that can be referred: (id, household, name km, name latin, sex, age, village).
-            var youths: [(Int64, Int64, String, String, String, Int, String)] = []
-            youths.reserveCapacity(households)
-            for i in 0..<households {
-                let id = firstHousehold + Int64(i)
-                let family = DemoData.familyNames[Int(random.next() % UInt64(DemoData.familyNames.count))]
-                let headFemale = random.next() % 3 == 0
-                let headGiven = (headFemale ? DemoData.girlNames : DemoData.boyNames)[Int(random.next() % 12)]
-                let village = villages[Int(random.next() % UInt64(villages.count))]
-                let idPoor = IDPoorStatus.allCases[Int(random.next() % 3)]
-                var factors = Set<Vulnerability>()
-                for factor in Vulnerability.allCases where random.next() % 4 == 0 { factors.insert(factor) }
-                if headFemale { factors.insert(.femaleHeaded) }
-                let score = HouseholdRisk.score(idPoor: idPoor, factors: factors)
-                let headKm = family.0 + " " + headGiven.0
-                let headLatin = family.1 + " " + headGiven.1
-                let headKey = SearchKey.make(headKm) + " " + SearchKey.make(headLatin)
-                let created = now.addingTimeInterval(-Double(random.next() % 360) * 86_400)
-                try insertHousehold.execute(arguments: [
-                    id, HouseholdCode.make(number: Int(id)), headKm, headLatin, village, "", idPoor.rawValue,
-                    Vulnerability.allCases.filter(factors.contains).map(\.rawValue).joined(separator: ","), score,
-                    HouseholdRisk.level(score: score).rawValue, headKey, created, created, worker,
-                ])
-                try insertMember.execute(arguments: [id, headKm, headLatin, headFemale ? "female" : "male",
-                                                     30 + Int(random.next() % 30), today.iso, "head", nil, "កសិករ",
-                                                     "none", nil, headKey, created, created, worker])
-                var keys = [headKey]
-                for _ in 0..<(1 + Int(random.next() % 3)) {
-                    let female = random.next() % 2 == 0
-                    let given = (female ? DemoData.girlNames : DemoData.boyNames)[Int(random.next() % 12)]
-                    let km = family.0 + " " + given.0
-                    let latin = family.1 + " " + given.1
-                    let age = 12 + Int(random.next() % 14)
-                    let migration = [MigrationStatus.none, .none, .planning, .migratedAbroad][Int(random.next() % 4)]
-                    let key = SearchKey.make(km) + " " + SearchKey.make(latin)
-                    try insertMember.execute(arguments: [
-                        id, km, latin, female ? "female" : "male", age, today.iso, "child", age < 18 ? random.next() % 2 == 0 : nil,
-                        occupations[Int(random.next() % UInt64(occupations.count))], migration.rawValue,
-                        migration == .migratedAbroad ? (random.next() % 2 == 0 ? "ថៃ" : "Malaysia") : nil, key, created,
-                        created, worker,
+            try BulkLoad.withoutIndexes(db, on: ["household", "household_member", "follow_up", "referral",
+                                                 "referral_transition"]) {
+                let insertHousehold = try db.makeStatement(sql: """
+                    INSERT INTO household (id, code, head_name_km, head_name_latin, village_code, phone, id_poor, vulnerabilities,
+                      risk_score, risk_level, status, search_key, created_at, updated_at, created_by, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, 1)
+                    """)
+                let insertMember = try db.makeStatement(sql: """
+                    INSERT INTO household_member (household_id, name_km, name_latin, sex, estimated_age, age_as_of,
+                      relationship, in_school, occupation, migration_status, migration_country, search_key, created_at,
+                      updated_at, created_by, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                    """)
+                let indexHousehold = try db.makeStatement(sql: "INSERT INTO household_search (rowid, text) VALUES (?, ?)")
+                let insertFollowUp = try db.makeStatement(sql: """
+                    INSERT INTO follow_up (household_id, type, due_date, status, created_at, updated_at, created_by, version)
+                    VALUES (?, 'home-visit', ?, 'scheduled', ?, ?, ?, 1)
+                    """)
+                var keys = SearchKeyCache()
+                // Members that can be referred: (id, household, name km, name latin, sex, age, village).
+                var youths: [(Int64, Int64, String, String, String, Int, String)] = []
+                youths.reserveCapacity(households)
+                for i in 0..<households {
+                    let id = firstHousehold + Int64(i)
+                    let family = DemoData.familyNames[Int(random.next() % UInt64(DemoData.familyNames.count))]
+                    let headFemale = random.next() % 3 == 0
+                    let headGiven = (headFemale ? DemoData.girlNames : DemoData.boyNames)[Int(random.next() % 12)]
+                    let village = villages[Int(random.next() % UInt64(villages.count))]
+                    let idPoor = IDPoorStatus.allCases[Int(random.next() % 3)]
+                    var factors = Set<Vulnerability>()
+                    for factor in Vulnerability.allCases where random.next() % 4 == 0 { factors.insert(factor) }
+                    if headFemale { factors.insert(.femaleHeaded) }
+                    let score = HouseholdRisk.score(idPoor: idPoor, factors: factors)
+                    let headKm = family.0 + " " + headGiven.0
+                    let headLatin = family.1 + " " + headGiven.1
+                    let headKey = keys.key(headKm) + " " + keys.key(headLatin)
+                    let created = days.value(daysAgo: Int(random.next() % 360))
+                    try insertHousehold.execute(arguments: [
+                        id, HouseholdCode.make(number: Int(id)), headKm, headLatin, village.code, "", idPoor.rawValue,
+                        Vulnerability.allCases.filter(factors.contains).map(\.rawValue).joined(separator: ","), score,
+                        HouseholdRisk.level(score: score).rawValue, headKey, created, created, worker,
                     ])
-                    keys.append(key)
-                    youths.append((db.lastInsertedRowID, id, km, latin, female ? "female" : "male", age, village))
+                    try insertMember.execute(arguments: [id, headKm, headLatin, headFemale ? "female" : "male",
+                                                         30 + Int(random.next() % 30), today.iso, "head", nil, "កសិករ",
+                                                         "none", nil, headKey, created, created, worker])
+                    var memberKeys = [headKey]
+                    for _ in 0..<(1 + Int(random.next() % 3)) {
+                        let female = random.next() % 2 == 0
+                        let given = (female ? DemoData.girlNames : DemoData.boyNames)[Int(random.next() % 12)]
+                        let km = family.0 + " " + given.0
+                        let latin = family.1 + " " + given.1
+                        let age = 12 + Int(random.next() % 14)
+                        let migration = [MigrationStatus.none, .none, .planning, .migratedAbroad][Int(random.next() % 4)]
+                        let key = keys.key(km) + " " + keys.key(latin)
+                        try insertMember.execute(arguments: [
+                            id, km, latin, female ? "female" : "male", age, today.iso, "child", age < 18 ? random.next() % 2 == 0 : nil,
+                            occupations[Int(random.next() % UInt64(occupations.count))], migration.rawValue,
+                            migration == .migratedAbroad ? (random.next() % 2 == 0 ? "ថៃ" : "Malaysia") : nil, key, created,
+                            created, worker,
+                        ])
+                        memberKeys.append(key)
+                        youths.append((db.lastInsertedRowID, id, km, latin, female ? "female" : "male", age, village.code))
+                    }
+                    try indexHousehold.execute(arguments: [id, (memberKeys + [SearchKey.make(HouseholdCode.make(number: Int(id))),
+                                                                             village.key]).joined(separator: " | ")])
+                    try insertFollowUp.execute(arguments: [id, today.adding(days: Int(random.next() % 52) - 21).iso, now, now,
+                                                           worker])
                 }
-                let villageKey = try String.fetchOne(db, sql: "SELECT search_key FROM place WHERE code = ?",
-                                                     arguments: [village]) ?? ""
-                try indexHousehold.execute(arguments: [id, (keys + [SearchKey.make(HouseholdCode.make(number: Int(id))),
-                                                                   villageKey]).joined(separator: " | ")])
-                try insertFollowUp.execute(arguments: [id, today.adding(days: Int(random.next() % 52) - 21).iso, now, now,
-                                                       worker])
-            }
-            let year = today.year
-            var number = (try Int.fetchOne(db, sql: """
-                SELECT MAX(CAST(substr(code, 9) AS INTEGER)) FROM referral WHERE code LIKE ?
-                """, arguments: ["RF-\(year)-%"]) ?? 0)
-            let insertReferral = try db.makeStatement(sql: """
-                INSERT INTO referral (code, member_id, household_id, provider_id, service, reason, priority, consent_recorded,
-                  status, status_changed_at, exit_reason, outcome, person_name_km, person_name_latin, sex, age, village_code,
-                  commune_code, district_code, referred_on, created_at, updated_at, created_by, finished, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                """)
-            let insertTransition = try db.makeStatement(sql: """
-                INSERT INTO referral_transition (referral_id, from_status, to_status, at, by_user, note) VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            let paths: [[ReferralStatus]] = [
-                [.draft], [.draft, .sent], [.draft, .sent], [.draft, .sent, .accepted], [.draft, .sent, .accepted, .enrolled],
-                [.draft, .sent, .accepted, .enrolled], [.draft, .sent, .accepted, .enrolled, .completed],
-                [.draft, .sent, .accepted, .enrolled, .completed], [.draft, .sent, .declined],
-                [.draft, .sent, .accepted, .enrolled, .droppedOut], [.draft, .cancelled],
-            ]
-            for _ in 0..<referrals where !youths.isEmpty {
-                let y = youths[Int(random.next() % UInt64(youths.count))]
-                let provider = providerIds[Int(random.next() % UInt64(providerIds.count))]
-                let service = provider.services[Int(random.next() % UInt64(provider.services.count))]
-                let path = paths[Int(random.next() % UInt64(paths.count))]
-                let daysAgo = Int(random.next() % 360)
-                let referred = now.addingTimeInterval(-Double(daysAgo) * 86_400)
-                var at = referred
-                var times: [Date] = []
-                for _ in path {
-                    times.append(at)
-                    at = min(now, at.addingTimeInterval(Double(1 + random.next() % 30) * 86_400))
-                }
-                let status = path.last!
-                number += 1
-                let exit: String? = [.declined, .droppedOut, .cancelled].contains(status) ? "ផ្លាស់ទីលំនៅ / moved away" : nil
-                let outcome: String? = status == .completed
-                    ? [ReferralOutcome.workingInSkill, .startedBusiness, .stillStudying, .migratedSafely][Int(random.next() % 4)].rawValue
-                    : nil
-                try insertReferral.execute(arguments: [
-                    ReferralCode.make(year: year, number: number), y.0, y.1, provider.id, service.rawValue,
-                    reasons[Int(random.next() % UInt64(reasons.count))], random.next() % 5 == 0 ? "urgent" : "routine",
-                    status.rawValue, times.last!, exit, outcome, y.2, y.3, y.4, y.5, y.6, String(y.6.prefix(6)),
-                    String(y.6.prefix(4)), LocalDate.today(now: referred).iso, referred, times.last!, worker,
-                    ReferralRules.isFinal(status),
-                ])
-                let id = db.lastInsertedRowID
-                var from: ReferralStatus?
-                for (step, time) in zip(path, times) {
-                    try insertTransition.execute(arguments: [id, from?.rawValue, step.rawValue, time,
-                                                             step == .draft ? worker : coordinator, ""])
-                    from = step
+                let year = today.year
+                var number = (try Int.fetchOne(db, sql: """
+                    SELECT MAX(CAST(substr(code, 9) AS INTEGER)) FROM referral WHERE code LIKE ?
+                    """, arguments: ["RF-\(year)-%"]) ?? 0)
+                let insertReferral = try db.makeStatement(sql: """
+                    INSERT INTO referral (code, member_id, household_id, provider_id, service, reason, priority, consent_recorded,
+                      status, status_changed_at, exit_reason, outcome, person_name_km, person_name_latin, sex, age, village_code,
+                      commune_code, district_code, referred_on, created_at, updated_at, created_by, finished, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                    """)
+                let insertTransition = try db.makeStatement(sql: """
+                    INSERT INTO referral_transition (referral_id, from_status, to_status, at, by_user, note) VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                let paths: [[ReferralStatus]] = [
+                    [.draft], [.draft, .sent], [.draft, .sent], [.draft, .sent, .accepted], [.draft, .sent, .accepted, .enrolled],
+                    [.draft, .sent, .accepted, .enrolled], [.draft, .sent, .accepted, .enrolled, .completed],
+                    [.draft, .sent, .accepted, .enrolled, .completed], [.draft, .sent, .declined],
+                    [.draft, .sent, .accepted, .enrolled, .droppedOut], [.draft, .cancelled],
+                ]
+                for _ in 0..<referrals where !youths.isEmpty {
+                    let y = youths[Int(random.next() % UInt64(youths.count))]
+                    let provider = providerIds[Int(random.next() % UInt64(providerIds.count))]
+                    let service = provider.services[Int(random.next() % UInt64(provider.services.count))]
+                    let path = paths[Int(random.next() % UInt64(paths.count))]
+                    let daysAgo = Int(random.next() % 360)
+                    var at = daysAgo
+                    var times: [DatabaseValue] = []
+                    for _ in path {
+                        times.append(days.value(daysAgo: at))
+                        at = max(0, at - Int(1 + random.next() % 30))
+                    }
+                    let status = path.last!
+                    number += 1
+                    let exit: String? = [.declined, .droppedOut, .cancelled].contains(status) ? "ផ្លាស់ទីលំនៅ / moved away" : nil
+                    let outcome: String? = status == .completed
+                        ? [ReferralOutcome.workingInSkill, .startedBusiness, .stillStudying, .migratedSafely][Int(random.next() % 4)].rawValue
+                        : nil
+                    try insertReferral.execute(arguments: [
+                        ReferralCode.make(year: year, number: number), y.0, y.1, provider.id, service.rawValue,
+                        reasons[Int(random.next() % UInt64(reasons.count))], random.next() % 5 == 0 ? "urgent" : "routine",
+                        status.rawValue, times.last!, exit, outcome, y.2, y.3, y.4, y.5, y.6, String(y.6.prefix(6)),
+                        String(y.6.prefix(4)), days.date(daysAgo: daysAgo).iso, times[0], times.last!, worker,
+                        ReferralRules.isFinal(status),
+                    ])
+                    let id = db.lastInsertedRowID
+                    var from: ReferralStatus?
+                    for (step, time) in zip(path, times) {
+                        try insertTransition.execute(arguments: [id, from?.rawValue, step.rawValue, time,
+                                                                 step == .draft ? worker : coordinator, ""])
+                        from = step
+                    }
                 }
             }
             try AuditLog.append(db, at: now, userId: nil, username: "command-line", action: .demoData,

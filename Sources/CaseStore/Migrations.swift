@@ -20,6 +20,12 @@ enum Migrations {
             try db.alter(table: "child_case") { t in t.add(column: "risk_answers", .text).notNull().defaults(to: "") }
         }
         migrator.registerMigration("2026-11-21 households and referrals", migrate: HouseholdsAndReferrals.migrate)
+        migrator.registerMigration("2026-11-21 referral facets", migrate: ReferralFacets.migrate)
+        migrator.registerMigration("2026-11-21 cases by commune") { db in
+            // A commune's cases, newest first. Without it "new cases in one
+            // commune" walks every new case: 14 ms at 100,000 cases.
+            try db.execute(sql: "CREATE INDEX child_case_by_commune ON child_case (substr(village_code, 1, 6), id)")
+        }
         return migrator
     }
 

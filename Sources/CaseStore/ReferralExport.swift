@@ -63,7 +63,7 @@ extension ReferralService {
             defer { try? handle.close() }
             try handle.write(contentsOf: Data((CSV.byteOrderMark + CSV.line(Self.exportColumns.map(label))).utf8))
             let now = clock.now()
-            let narrowing = Self.sql(for: filter, today: clock.today, forList: true)
+            let narrowing = ReferralQuery(filter: filter).listWhere
             let nameColumn = khmerPlaceNames ? "name_km" : "name_latin"
             var cursor: ReferralCursor?
             while true {

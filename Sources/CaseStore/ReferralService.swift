@@ -207,7 +207,7 @@ public struct ReferralService: Sendable {
     public func list(_ session: Session, filter: ReferralFilter = ReferralFilter(), after cursor: ReferralCursor? = nil,
                      limit: Int = 50) throws -> [ReferralSummary] {
         try session.require(.manageReferrals)
-        let narrowing = Self.sql(for: filter, today: clock.today, forList: true)
+        let narrowing = ReferralQuery(filter: filter).listWhere
         return try database.read { db in
             var sql = Self.summarySelect + " WHERE \(narrowing.sql)"
             var args = narrowing.arguments
@@ -222,55 +222,27 @@ public struct ReferralService: Sendable {
     }
 
     /// How many referrals match `filter` in each status (the filter's own
-    /// status is ignored, so the counts show where the others are).
+    /// status is ignored, so the counts show where the others are). One
+    /// index range per status; without a filter, the kept totals.
     public func countsByStatus(_ session: Session, filter: ReferralFilter = ReferralFilter()) throws -> [ReferralStatus: Int] {
         try session.require(.manageReferrals)
-        var all = filter
-        all.status = nil
-        let narrowing = Self.sql(for: all, today: clock.today)
         return try database.read { db in
             var counts: [ReferralStatus: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT status, COUNT(*) AS n FROM referral WHERE \(narrowing.sql) GROUP BY status
-                """, arguments: narrowing.arguments) {
-                if let status = ReferralStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            guard let narrowing = ReferralQuery(filter: filter).countWhere else {
+                for row in try Row.fetchAll(db, sql: "SELECT status, n FROM referral_status_count WHERE n > 0") {
+                    if let status = ReferralStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+                }
+                return counts
+            }
+            let statement = try db.cachedStatement(sql: "SELECT COUNT(*) FROM referral WHERE " + narrowing.sql)
+            for status in ReferralStatus.allCases {
+                var arguments: StatementArguments = [status.rawValue]
+                arguments += narrowing.arguments
+                let n = try Int.fetchOne(statement, arguments: arguments) ?? 0
+                if n > 0 { counts[status] = n }
             }
             return counts
         }
-    }
-
-    /// The WHERE clause of a filter. For a page of the list (`forList`),
-    /// broad filters (sex, age, priority, service, a whole province)
-    /// are written so SQLite does not use their indexes (the unary `+`): it
-    /// then walks the list's own order and stops after one page, instead
-    /// of sorting tens of thousands of matches.
-    static func sql(for filter: ReferralFilter, today: LocalDate,
-                    forList: Bool = false) -> (sql: String, arguments: StatementArguments) {
-        let broad = forList ? "+" : ""
-        var parts = ["1"]
-        var args: StatementArguments = []
-        if let status = filter.status { parts.append("referral.status = ?"); args += [status.rawValue] }
-        if let provider = filter.providerId { parts.append("referral.provider_id = ?"); args += [provider] }
-        if let service = filter.service { parts.append("\(broad)referral.service = ?"); args += [service.rawValue] }
-        if let place = filter.placeCode {
-            switch place.count {
-            case 2: parts.append("\(broad)referral.district_code BETWEEN ? AND ?"); args += [place + "00", place + "99"]
-            case 4: parts.append("referral.district_code = ?"); args += [place]
-            case 6: parts.append("referral.commune_code = ?"); args += [place]
-            default: parts.append("referral.village_code = ?"); args += [place]
-            }
-        }
-        if let sex = filter.sex { parts.append("\(broad)referral.sex = ?"); args += [sex.rawValue] }
-        if let group = filter.ageGroup {
-            parts.append("\(broad)referral.age BETWEEN ? AND ?")
-            args += [group.range.lowerBound, group.range.upperBound]
-        }
-        if let priority = filter.priority { parts.append("\(broad)referral.priority = ?"); args += [priority.rawValue] }
-        // Dates keep their index: a month's referrals moved recently, so the
-        // list order would reach them last.
-        if let from = filter.from { parts.append("referral.referred_on >= ?"); args += [from.iso] }
-        if let to = filter.to { parts.append("referral.referred_on <= ?"); args += [to.iso] }
-        return (parts.joined(separator: " AND "), args)
     }
 
     /// The list order: still moving first, then oldest last move.

@@ -282,6 +282,24 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         #expect(throws: PermissionDenied.self) { try services.cases.listCases(admin) }
     }
 
+    @Test func demoDataBuildsTheIndexesItSetAsideForTheLoad() throws {
+        let services = try makeServices()
+        func indexes() throws -> [String] {
+            try services.database.read { db in
+                try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            }
+        }
+        let before = try indexes()
+        try DemoData.fill(services, cases: 40)
+        #expect(try indexes() == before)
+        #expect(before.contains { $0.contains("child_case_by_commune") })
+        let filter = CaseFilter(status: .open, communeCode: "140402")
+        let worker = try session(services, "dara", .socialWorker)
+        let listed = try services.cases.listCases(worker, filter: filter)
+        #expect(listed.allSatisfy { $0.status == .open && $0.villageCode.hasPrefix("140402") })
+        #expect(listed.count == (try services.cases.countCases(worker, filter: filter)))
+    }
+
     @Test func keysetPagingWalksNewestFirstWithoutGapsOrRepeats() throws {
         let services = try makeServices()
         try DemoData.fill(services, cases: 250)

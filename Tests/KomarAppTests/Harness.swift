@@ -68,7 +68,7 @@ final class Harness {
         type(age)
         press(.tab, .tab, .tab)                      // province and district come from the office settings
         type("kanh")
-        press(.enter, .tab, .enter, .enter, .tab)    // commune Kanhchriech, its first village
+        press(.enter, .tab, .enter, .enter, .tab, .tab) // commune Kanhchriech, its first village; no household
         press(.enter, .char(" "), .down, .down, .down, .down, .char(" "), .enter, .tab)
         type("កុមារីត្រូវបានគេសន្យាការងារនៅប្រទេសថៃ។")
         press(.tab, .enter, .enter)                  // reporter: CPC member

@@ -176,7 +176,7 @@ import Testing
         h.logIn("sreymom")
         h.press(.char("1"))
         h.fillIntake(age: "")
-        for _ in 0..<8 { h.press(.backTab) }          // from "Reported by" back to "Date of birth"
+        for _ in 0..<9 { h.press(.backTab) }          // from "Reported by" back to "Date of birth"
         h.type("៣១/០២/២០២០")
         h.press(.function(2))
         #expect(h.screen.contains("✗ This date does not exist."))

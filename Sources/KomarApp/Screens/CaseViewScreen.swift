@@ -12,6 +12,9 @@ final class CaseViewScreen: Screen {
         var list = [CommonBindings.scroll, CommonBindings.back]
         if !actions.isEmpty { list.insert(KeyBinding(.function(4), label: "key.actions", help: "help.actions"), at: 0) }
         if canRefer { list.insert(KeyBinding(.function(8), label: "key.refer", help: "help.refer-child"), at: 1) }
+        if detail?.household != nil {
+            list.insert(KeyBinding(.function(5), label: "key.household", help: "help.open-household"), at: 0)
+        }
         return list
     }
     private let caseId: Int64
@@ -55,6 +58,10 @@ final class CaseViewScreen: Screen {
             })
             return true
         }
+        if key == .function(5), let household = detail?.household {
+            app.push(HouseholdViewScreen(app: app, householdId: household.id))
+            return true
+        }
         if key == .function(8), canRefer, let detail {
             let s = detail.summary
             let t = app.localizer
@@ -94,6 +101,9 @@ final class CaseViewScreen: Screen {
             row(app, "field.sex", t(s.sex.labelKey)),
             row(app, "case.age", ageText),
             row(app, "case.place", places.map(app.placeName).joined(separator: " › ")),
+            row(app, "field.household", d.household.map { h in
+                h.code + " · " + [h.headNameKm, h.headNameLatin].filter { !$0.isEmpty }.joined(separator: " / ")
+            } ?? "—"),
             row(app, "case.risk", s.riskLevel.map { t($0.labelKey) } ?? t("case.risk-not-assessed")),
         ]
         if let reason = d.background.riskOverrideReason, !reason.isEmpty {

@@ -6,14 +6,20 @@ import Terminal
 /// The household register: a search box over a table of households,
 /// newest first. Typing searches names (head or member, Khmer or Latin),
 /// codes and villages; Enter opens the household file; F7 registers one.
+/// Opened from the intake (`onPick`), Enter chooses the child's household
+/// instead, and F7 registers a new one and chooses it.
 @MainActor
 final class HouseholdListScreen: Screen {
-    let titleKey = "households.title"
+    var titleKey: String { onPick == nil ? "households.title" : "households.pick-title" }
     var bindings: [KeyBinding] {
-        var list = [CommonBindings.open, CommonBindings.scroll, CommonBindings.back]
+        var list = [onPick == nil ? CommonBindings.open : KeyBinding(.enter, label: "key.choose", help: "help.choose-household"),
+                    CommonBindings.scroll, CommonBindings.back]
         if canCreate { list.insert(KeyBinding(.function(7), label: "key.new", help: "help.new-household"), at: 0) }
         return list
     }
+    private let onPick: ((PickerField.Value) -> Void)?
+    /// The village a household registered from here starts in.
+    private let villageCode: String?
     private let search = TextField(maxLength: 60, placeholderKey: "search.placeholder")
     private let table = Table(columns: [
         TableColumn("households.code", width: 9),
@@ -28,19 +34,33 @@ final class HouseholdListScreen: Screen {
     private var total = 0
     private let canCreate: Bool
 
-    init(app: App) {
+    init(app: App, villageCode: String? = nil, onPick: ((PickerField.Value) -> Void)? = nil) {
         source = Self.rows(app, query: "")
         canCreate = app.session?.may(.createIntake) ?? false
+        self.onPick = onPick
+        self.villageCode = villageCode
         table.source = source
         table.onActivate = { [unowned self, unowned app] index in
             guard index < self.source.rows.count else { return }
-            app.push(HouseholdViewScreen(app: app, householdId: self.source.rows[index].id))
+            let household = self.source.rows[index]
+            if let onPick = self.onPick {
+                app.pop()
+                onPick(Self.pickValue(id: household.id, code: household.code, km: household.headNameKm,
+                                      latin: household.headNameLatin))
+            } else {
+                app.push(HouseholdViewScreen(app: app, householdId: household.id))
+            }
         }
         search.onChange = { [unowned self, unowned app] _ in self.reload(app, keepingSelection: false) }
         reload(app, keepingSelection: false)
     }
 
     func didReturn(app: App) { reload(app, keepingSelection: true) }
+
+    /// How a chosen household reads in the intake's field.
+    static func pickValue(id: Int64, code: String, km: String, latin: String) -> PickerField.Value {
+        PickerField.Value(id: String(id), text: code + " · " + [km, latin].filter { !$0.isEmpty }.joined(separator: " / "))
+    }
 
     /// Households matching `query` (all when empty), newest first, a page at a time.
     private static func rows(_ app: App, query: String) -> PagedRows<HouseholdSummary> {
@@ -67,7 +87,14 @@ final class HouseholdListScreen: Screen {
 
     func handle(_ key: Key, app: App) -> Bool {
         if key == .function(7) && canCreate {
-            app.push(HouseholdFormScreen(app: app))
+            if let onPick {
+                app.push(HouseholdFormScreen(app: app, villageCode: villageCode, onRegistered: { [unowned app] chosen in
+                    app.pop()
+                    onPick(chosen)
+                }))
+            } else {
+                app.push(HouseholdFormScreen(app: app))
+            }
             return true
         }
         switch key {
@@ -128,11 +155,16 @@ final class HouseholdFormScreen: Screen {
     private var places: PlaceCascade!
     private let canAssessRisk: Bool
     private let onSaved: (() -> Void)?
+    /// Set when registering from the intake: the new household is chosen
+    /// there instead of opened.
+    private let onRegistered: ((PickerField.Value) -> Void)?
     private var initial: HouseholdInput
 
-    init(app: App, householdId: Int64? = nil, onSaved: (() -> Void)? = nil) {
+    init(app: App, householdId: Int64? = nil, villageCode: String? = nil, onSaved: (() -> Void)? = nil,
+         onRegistered: ((PickerField.Value) -> Void)? = nil) {
         self.householdId = householdId
         self.onSaved = onSaved
+        self.onRegistered = onRegistered
         vulnerabilities = MultiChoiceField(options: app.options(Vulnerability.self))
         form = Form(fields: [
             FormField(id: "headNameKm", label: "field.head-name-km", widget: headNameKm, required: true),
@@ -176,7 +208,8 @@ final class HouseholdFormScreen: Screen {
         } else {
             do {
                 let accounts = app.services.accounts
-                places.select(code: try accounts.setting("office_district") ?? accounts.setting("office_province"))
+                places.select(code: try villageCode ?? accounts.setting("office_district")
+                              ?? accounts.setting("office_province"))
             } catch { app.report(error) }
         }
         riskOverride.onSelect = { [unowned self] _ in self.showRiskFields() }
@@ -260,7 +293,13 @@ final class HouseholdFormScreen: Screen {
                 app.show(t("household.updated"), style: .heading)
             } else {
                 let saved = try app.services.households.register(session, input)
-                app.replaceTop(with: HouseholdViewScreen(app: app, householdId: saved.id))
+                if let onRegistered {
+                    app.pop()
+                    onRegistered(HouseholdListScreen.pickValue(id: saved.id, code: saved.code, km: input.headNameKm,
+                                                               latin: input.headNameLatin))
+                } else {
+                    app.replaceTop(with: HouseholdViewScreen(app: app, householdId: saved.id))
+                }
                 app.show(t("household.saved", saved.code), style: .heading)
             }
         } catch let rejected as HouseholdRejected {

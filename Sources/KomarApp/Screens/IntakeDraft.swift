@@ -30,6 +30,8 @@ struct IntakeDraft: Codable, Equatable {
     var riskAnswers: [String]?
     var riskOverride: String?
     var riskOverrideReason: String?
+    var householdId: String?
+    var householdText: String?
 
     func encoded() -> String {
         let encoder = JSONEncoder()

@@ -23,6 +23,7 @@ final class IntakeScreen: Screen {
     private let district = ChoiceField()
     private let commune = ChoiceField()
     private let village = ChoiceField()
+    private let household = PickerField(placeholderKey: "intake.household-none")
     private let concerns: MultiChoiceField
     private let narrative = TextArea(rows: 4)
     private let reporter = ChoiceField(filterable: false)
@@ -58,6 +59,7 @@ final class IntakeScreen: Screen {
             FormField(id: "district", label: "field.district", widget: district, required: true),
             FormField(id: "commune", label: "field.commune", widget: commune, required: true),
             FormField(id: "village", label: "field.village", widget: village, required: true),
+            FormField(id: "household", label: "field.household", widget: household),
             FormField(id: "concerns", label: "field.concerns", widget: concerns, required: true),
             FormField(id: "narrative", label: "field.narrative", widget: narrative, required: true),
             FormField(id: "reporter", label: "field.reporter", widget: reporter, required: true),
@@ -93,6 +95,12 @@ final class IntakeScreen: Screen {
             let accounts = app.services.accounts
             places.select(code: try accounts.setting("office_district") ?? accounts.setting("office_province"))
         } catch { app.report(error) }
+        household.onOpen = { [unowned self, unowned app] in
+            app.push(HouseholdListScreen(app: app, villageCode: self.village.selectedId) { [unowned self] chosen in
+                self.household.set(chosen)
+            })
+        }
+        household.onChange = { [unowned self, unowned app] _ in self.autosave(app) }
         form.onSubmit = { [unowned self, unowned app] in self.save(app) }
         form.onSave = form.onSubmit
         showRiskFields()
@@ -131,7 +139,8 @@ final class IntakeScreen: Screen {
             ethnicity: ethnicity.selectedId, disability: disability.selectedId, inSchool: inSchool.selectedId,
             caregiverConsent: caregiverConsent.selectedId, childAssent: childAssent.selectedId,
             consentBy: consentBy.text, consentDate: consentDate.text, riskAnswers: riskAnswers.selectedIds.sorted(),
-            riskOverride: riskOverride.selectedId, riskOverrideReason: riskOverrideReason.text)
+            riskOverride: riskOverride.selectedId, riskOverrideReason: riskOverrideReason.text,
+            householdId: household.value?.id, householdText: household.value?.text)
     }
 
     /// Puts a draft back; each place is chosen in order so the lists below
@@ -157,6 +166,7 @@ final class IntakeScreen: Screen {
         riskAnswers.select(Set(d.riskAnswers ?? []))
         riskOverride.select(d.riskOverride)
         riskOverrideReason.text = d.riskOverrideReason ?? ""
+        if let id = d.householdId { household.set(PickerField.Value(id: id, text: d.householdText ?? id)) }
         showRiskFields()
     }
 
@@ -181,7 +191,7 @@ final class IntakeScreen: Screen {
     var hasUnsavedChanges: Bool {
         !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !birthDate.text.isEmpty
             || !estimatedAge.text.isEmpty || village.selectedId != nil || !concerns.selectedIds.isEmpty
-            || !narrative.text.isEmpty || reporter.selectedId != nil
+            || !narrative.text.isEmpty || reporter.selectedId != nil || household.value != nil
     }
 
     func handle(_ key: Key, app: App) -> Bool {
@@ -198,6 +208,7 @@ final class IntakeScreen: Screen {
         .childNameKm: "childNameKm", .childNameLatin: "childNameLatin", .sex: "sex", .birth: "birthDate",
         .village: "village", .concerns: "concerns", .narrative: "narrative", .reporter: "reporter",
         .reportedDate: "reportedDate", .consentDate: "consentDate", .riskOverrideReason: "riskOverrideReason",
+        .household: "household",
     ]
 
     /// Reads the form into an `IntakeInput`, noting fields that cannot be
@@ -246,6 +257,7 @@ final class IntakeScreen: Screen {
         input.riskAnswers = answers
         if canAssessRisk { input.riskOverride = riskOverride.selectedId.flatMap(RiskLevel.init(rawValue:)) }
         input.riskOverrideReason = riskOverrideReason.text
+        input.householdId = household.value.flatMap { Int64($0.id) }
         return input
     }
 
