@@ -203,9 +203,13 @@ public struct CaseFilter: Equatable, Sendable {
     public var assignedTo: Int64?
     /// Only cases in this commune (6-digit gazetteer code).
     public var communeCode: String?
+    /// Only cases whose name, code or village contains this (the list's
+    /// search box).
+    public var text = ""
 
     public init(status: CaseStatus? = nil, riskLevel: RiskLevel? = nil, overdueOnly: Bool = false,
-                assignedTo: Int64? = nil, communeCode: String? = nil) {
+                assignedTo: Int64? = nil, communeCode: String? = nil, text: String = "") {
+        self.text = text
         self.status = status
         self.riskLevel = riskLevel
         self.overdueOnly = overdueOnly
@@ -214,4 +218,16 @@ public struct CaseFilter: Equatable, Sendable {
     }
 
     public var isEmpty: Bool { self == CaseFilter() }
+}
+
+/// The orders the case list offers. Each has its own index, so a page
+/// costs the same at any depth.
+public enum CaseSort: String, CodeList {
+    case newest, oldest
+    /// By the child's Khmer name (Unicode order is the Khmer alphabet's).
+    case name
+    /// Critical first, then high, medium, low, not yet assessed; newest
+    /// first within a level.
+    case risk
+    public static let labelPrefix = "sort"
 }

@@ -11,7 +11,22 @@ public struct IntakeRejected: Error, Equatable, Sendable {
 /// A position in the case list for keyset paging: the last id shown.
 public struct CaseListCursor: Equatable, Sendable {
     public let lastId: Int64
-    public init(lastId: Int64) { self.lastId = lastId }
+    /// The last row's sort key where the order is not by id alone.
+    let nameKm: String
+    let riskRank: Int
+
+    public init(lastId: Int64) {
+        self.lastId = lastId
+        nameKm = ""
+        riskRank = 0
+    }
+
+    /// After this row of a page.
+    public init(after row: CaseSummary) {
+        lastId = row.id
+        nameKm = row.childNameKm
+        riskRank = CaseService.riskRank(row.riskLevel)
+    }
 }
 
 /// Child protection cases: intake, listing and reading, each checked against
@@ -101,31 +116,97 @@ public struct CaseService: Sendable {
                 [session.user.id, session.user.id])
     }
 
-    /// One page of cases, newest first, after `cursor` (keyset paging: the
-    /// cost does not grow with how deep the page is).
+    /// One page of cases in `sort` order, after `cursor` (keyset paging:
+    /// the cost does not grow with how deep the page is). A filter with
+    /// search text lists the matching cases newest first, whatever `sort`.
     public func listCases(_ session: Session, after cursor: CaseListCursor? = nil, limit: Int = 50,
-                          filter: CaseFilter = CaseFilter()) throws -> [CaseSummary] {
+                          filter: CaseFilter = CaseFilter(), sort: CaseSort = .newest) throws -> [CaseSummary] {
         let scope = try visibility(session)
         let narrowing = Self.sql(for: filter, today: clock.today)
         let today = clock.today
+        let search = Self.searchSQL(filter.text)
         return try database.read { db in
             var sql = """
                 SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
-                FROM child_case JOIN place ON place.code = child_case.village_code
+                FROM \(search?.from ?? "child_case") JOIN place ON place.code = child_case.village_code
                 WHERE \(scope.sql) AND \(narrowing.sql)
                 """
             var args = scope.arguments + narrowing.arguments
-            if let cursor {
-                sql += " AND child_case.id < ?"
-                args += [cursor.lastId]
+            if let search {
+                sql += " AND " + search.condition
+                args += search.arguments
             }
-            sql += " ORDER BY child_case.id DESC LIMIT ?"
+            let order = search.map { search in
+                (by: search.newestFirst + " DESC", after: cursor.map { (sql: search.newestFirst + " < ?",
+                                                                          arguments: [$0.lastId] as StatementArguments) })
+            } ?? Self.order(sort, after: cursor)
+            if let after = order.after {
+                sql += " AND " + after.sql
+                args += after.arguments
+            }
+            sql += " ORDER BY \(order.by) LIMIT ?"
             args += [limit]
             return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
                 try CaseRecord(row: row).summary(today: today, villageNameKm: row["village_name_km"],
                                                  villageNameLatin: row["village_name_latin"])
             }
         }
+    }
+
+    /// Where the list's rank of a risk level comes from: critical first,
+    /// not assessed last. The same expression is indexed
+    /// (`child_case_by_risk_rank`), so SQLite can walk it.
+    static let riskRankSQL = """
+        (CASE child_case.risk_level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 \
+        WHEN 'low' THEN 3 ELSE 4 END)
+        """
+
+    static func riskRank(_ level: RiskLevel?) -> Int {
+        switch level {
+        case .critical: 0
+        case .high: 1
+        case .medium: 2
+        case .low: 3
+        case nil: 4
+        }
+    }
+
+    /// ORDER BY of a sort, and the condition for the rows after `cursor`.
+    static func order(_ sort: CaseSort, after cursor: CaseListCursor?)
+        -> (by: String, after: (sql: String, arguments: StatementArguments)?) {
+        switch sort {
+        case .newest:
+            return ("child_case.id DESC", cursor.map { ("child_case.id < ?", [$0.lastId]) })
+        case .oldest:
+            return ("child_case.id", cursor.map { ("child_case.id > ?", [$0.lastId]) })
+        case .name:
+            return ("child_case.child_name_km, child_case.id", cursor.map { c in
+                ("(child_case.child_name_km > ? OR (child_case.child_name_km = ? AND child_case.id > ?))",
+                 [c.nameKm, c.nameKm, c.lastId])
+            })
+        case .risk:
+            return ("\(riskRankSQL), child_case.id DESC", cursor.map { c in
+                ("(\(riskRankSQL) > ? OR (\(riskRankSQL) = ? AND child_case.id < ?))", [c.riskRank, c.riskRank, c.lastId])
+            })
+        }
+    }
+
+    /// How search text narrows a list: through the trigram index from
+    /// three code points; below that, a look at the newest
+    /// `shortQueryWindow` cases (as `search` does). Nil without text.
+    /// `newestFirst` is the id to order by: the trigram index's own rowid
+    /// lets FTS5 walk newest first and stop at the page's end.
+    static func searchSQL(_ text: String)
+        -> (from: String, condition: String, arguments: StatementArguments, newestFirst: String)? {
+        let key = SearchKey.make(text)
+        guard !key.isEmpty else { return nil }
+        let from = "case_search JOIN child_case ON child_case.id = case_search.rowid"
+        if key.unicodeScalars.count >= 3 {
+            return (from, "case_search MATCH ?", ["\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""],
+                    "case_search.rowid")
+        }
+        return (from, "child_case.id > (SELECT IFNULL(MAX(id), 0) FROM child_case) - ? AND instr(case_search.text, ?) > 0",
+                [shortQueryWindow, key], "child_case.id")
     }
 
     /// Cases whose child's name (Khmer or Latin, any part), code or village
@@ -211,9 +292,12 @@ public struct CaseService: Sendable {
     public func countCases(_ session: Session, filter: CaseFilter = CaseFilter()) throws -> Int {
         let scope = try visibility(session)
         let narrowing = Self.sql(for: filter, today: clock.today)
+        let search = Self.searchSQL(filter.text)
         return try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child_case WHERE \(scope.sql) AND \(narrowing.sql)",
-                             arguments: scope.arguments + narrowing.arguments) ?? 0
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM \(search?.from ?? "child_case")
+                WHERE \(scope.sql) AND \(narrowing.sql) AND \(search?.condition ?? "1")
+                """, arguments: scope.arguments + narrowing.arguments + (search?.arguments ?? [])) ?? 0
         }
     }
 

@@ -26,6 +26,13 @@ enum Migrations {
             // commune" walks every new case: 14 ms at 100,000 cases.
             try db.execute(sql: "CREATE INDEX child_case_by_commune ON child_case (substr(village_code, 1, 6), id)")
         }
+        migrator.registerMigration("2026-11-21 case list sorts") { db in
+            try db.create(index: "child_case_by_name", on: "child_case", columns: ["child_name_km", "id"])
+            try db.execute(sql: """
+                CREATE INDEX child_case_by_risk_rank ON child_case ((CASE risk_level WHEN 'critical' THEN 0 \
+                WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END), id DESC)
+                """)
+        }
         return migrator
     }
 

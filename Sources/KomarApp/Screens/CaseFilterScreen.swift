@@ -3,8 +3,8 @@ import CaseStore
 import Terminal
 
 /// F5 on the case list: narrow it by status, risk level, overdue visits,
-/// cases assigned to me, and commune. An empty choice means "any"; Delete
-/// clears a choice. F2 applies.
+/// the worker it is assigned to, and commune, and choose the order. An
+/// empty choice means "any"; Delete clears a choice. F2 applies.
 @MainActor
 final class CaseFilterScreen: Screen {
     let titleKey = "filter.title"
@@ -15,42 +15,57 @@ final class CaseFilterScreen: Screen {
     private let status = ChoiceField(filterable: false, placeholderKey: "filter.any")
     private let risk = ChoiceField(filterable: false, placeholderKey: "filter.any")
     private let overdue = ChoiceField(filterable: false, placeholderKey: "filter.any")
-    private let mine = ChoiceField(filterable: false, placeholderKey: "filter.any")
+    private let assigned = ChoiceField(placeholderKey: "filter.any")
+    private let sort = ChoiceField(filterable: false)
     private let province = ChoiceField(placeholderKey: "filter.any")
     private let district = ChoiceField(placeholderKey: "filter.any")
     private let commune = ChoiceField(placeholderKey: "filter.any")
     private let form: Form
-    private let apply: (CaseFilter) -> Void
-    private let userId: Int64?
+    private let apply: (CaseFilter, CaseSort) -> Void
+    private let text: String
     private var places: PlaceCascade!
 
-    init(app: App, current: CaseFilter, apply: @escaping (CaseFilter) -> Void) {
+    init(app: App, current: CaseFilter, sort currentSort: CaseSort,
+         apply: @escaping (CaseFilter, CaseSort) -> Void) {
         self.apply = apply
-        userId = app.session?.user.id
+        text = current.text
         form = Form(fields: [
             FormField(id: "status", label: "cases.status", widget: status),
             FormField(id: "risk", label: "case.risk", widget: risk),
             FormField(id: "overdue", label: "filter.overdue", widget: overdue),
-            FormField(id: "mine", label: "filter.mine", widget: mine),
+            FormField(id: "assigned", label: "case.assigned-to", widget: assigned),
             FormField(id: "province", label: "field.province", widget: province),
             FormField(id: "district", label: "field.district", widget: district),
             FormField(id: "commune", label: "field.commune", widget: commune),
+            FormField(id: "sort", label: "filter.sort", widget: sort),
         ])
         status.setOptions(app.options(CaseStatus.self))
         risk.setOptions(app.options(RiskLevel.self))
         let yesNo = app.options(YesNoUnknown.self).filter { $0.id != YesNoUnknown.unknown.rawValue }
         overdue.setOptions(yesNo)
-        mine.setOptions(yesNo)
-        form.field("mine")?.isHidden = !(app.session?.may(.assignCase) ?? false)
+        sort.setOptions(app.options(CaseSort.self))
+        sort.select(currentSort.rawValue)
+        if let session = app.session, session.may(.assignCase) {
+            // The user first, then every social worker and coordinator.
+            do {
+                let me = session.user.id
+                let workers = try app.services.cases.assignees(session).sorted { a, _ in a.id == me }
+                assigned.setOptions(workers.map { w in
+                    let name = w.id == me ? app.localizer("filter.me", w.displayName) : w.displayName
+                    return ChoiceOption(id: String(w.id), labels: [name, name])
+                })
+            } catch { app.report(error) }
+        }
+        form.field("assigned")?.isHidden = assigned.options.isEmpty
         places = PlaceCascade(app: app, levels: [province, district, commune])
         status.select(current.status?.rawValue)
         risk.select(current.riskLevel?.rawValue)
         if current.overdueOnly { overdue.select(YesNoUnknown.yes.rawValue) }
-        if current.assignedTo != nil { mine.select(YesNoUnknown.yes.rawValue) }
+        assigned.select(current.assignedTo.map(String.init))
         places.select(code: current.communeCode)
         form.onSave = { [unowned self, unowned app] in
             app.pop()
-            self.apply(self.filter)
+            self.apply(self.filter, self.sort.selectedId.flatMap(CaseSort.init(rawValue:)) ?? .newest)
         }
     }
 
@@ -58,8 +73,8 @@ final class CaseFilterScreen: Screen {
         CaseFilter(status: status.selectedId.flatMap(CaseStatus.init(rawValue:)),
                    riskLevel: risk.selectedId.flatMap(RiskLevel.init(rawValue:)),
                    overdueOnly: overdue.selectedId == YesNoUnknown.yes.rawValue,
-                   assignedTo: mine.selectedId == YesNoUnknown.yes.rawValue ? userId : nil,
-                   communeCode: commune.selectedId)
+                   assignedTo: assigned.selectedId.flatMap { Int64($0) },
+                   communeCode: commune.selectedId, text: text)
     }
 
     func handle(_ key: Key, app: App) -> Bool { form.handle(key) }

@@ -1,5 +1,6 @@
 import CaseDomain
 import CaseStore
+import KhmerText
 import Terminal
 
 /// The columns of every case table (list, search) and how a case fills
@@ -29,8 +30,9 @@ enum CaseRows {
     }
 }
 
-/// All cases the user may see, newest first, in aligned Khmer and Latin
-/// columns. Enter opens one.
+/// All cases the user may see, in aligned Khmer and Latin columns, newest
+/// first or in the order chosen under F5. Typing searches names, codes
+/// and villages as you type; F5 filters and sorts; Enter opens a case.
 @MainActor
 final class CaseListScreen: Screen {
     let titleKey = "cases.title"
@@ -40,32 +42,39 @@ final class CaseListScreen: Screen {
         if canCreate { list.insert(KeyBinding(.function(7), label: "key.new", help: "help.new-intake"), at: 0) }
         return list
     }
+    private let search = TextField(maxLength: 60, placeholderKey: "search.placeholder")
     private let table = CaseRows.makeTable()
     private var source: PagedRows<CaseSummary>
     private var total = 0
     private let canCreate: Bool
     private var filter = CaseFilter()
-    /// The filter's commune, read once when the filter is applied.
+    private var sort = CaseSort.newest
+    /// The filter's commune and worker, read once when the filter is applied.
     private var filterPlace: Place?
+    private var filterWorker: String?
 
     init(app: App) {
-        source = Self.rows(app, filter: CaseFilter())
+        source = Self.rows(app, filter: CaseFilter(), sort: .newest)
         canCreate = app.session?.may(.createIntake) ?? false
         table.source = source
         table.onActivate = { [unowned self, unowned app] index in
             guard index < self.source.rows.count else { return }
             app.push(CaseViewScreen(app: app, caseId: self.source.rows[index].id))
         }
+        search.onChange = { [unowned self, unowned app] text in
+            self.filter.text = text
+            self.reload(app, keepingSelection: false)
+        }
         if let session = app.session {
             do { total = try app.services.cases.countCases(session) } catch { app.report(error) }
         }
     }
 
-    /// Cases matching `filter`, newest first, a page at a time.
-    private static func rows(_ app: App, filter: CaseFilter) -> PagedRows<CaseSummary> {
+    /// Cases matching `filter` in `sort` order, a page at a time.
+    private static func rows(_ app: App, filter: CaseFilter, sort: CaseSort) -> PagedRows<CaseSummary> {
         PagedRows(app: app, fetch: { [unowned app] session, last, limit in
-            try app.services.cases.listCases(session, after: last.map { CaseListCursor(lastId: $0.id) }, limit: limit,
-                                             filter: filter)
+            try app.services.cases.listCases(session, after: last.map(CaseListCursor.init(after:)), limit: limit,
+                                             filter: filter, sort: sort)
         }, cells: { [unowned app] in CaseRows.cells($0, app) })
     }
 
@@ -74,34 +83,47 @@ final class CaseListScreen: Screen {
 
     private func reload(_ app: App, keepingSelection: Bool) {
         let selected = keepingSelection ? table.selected : 0
-        source = Self.rows(app, filter: filter)
+        source = Self.rows(app, filter: filter, sort: sort)
         table.source = source
         if let session = app.session {
             do { total = try app.services.cases.countCases(session, filter: filter) } catch { app.report(error) }
         }
+        source.prepare(through: selected)
         table.select(selected)
     }
 
-    /// Words for the active filter, for the line above the table.
+    /// Words for the active filter and order, for the line above the table.
     private func filterSummary(_ app: App) -> String {
         let t = app.localizer
         var parts: [String] = []
         if let status = filter.status { parts.append(t(status.labelKey)) }
         if let risk = filter.riskLevel { parts.append(t("case.risk") + ": " + t(risk.labelKey)) }
         if filter.overdueOnly { parts.append(t("followups.overdue")) }
-        if filter.assignedTo != nil { parts.append(t("filter.mine")) }
+        if let worker = filterWorker { parts.append(t("case.assigned-to") + ": " + worker) }
         if let place = filterPlace { parts.append(app.placeName(place)) }
+        if sort != .newest && filter.text.isEmpty { parts.append(t(sort.labelKey)) }
         return parts.joined(separator: ", ")
+    }
+
+    private var isFiltered: Bool {
+        var withoutText = filter
+        withoutText.text = ""
+        return !withoutText.isEmpty || sort != .newest
     }
 
     func handle(_ key: Key, app: App) -> Bool {
         if key == .function(5) {
-            app.push(CaseFilterScreen(app: app, current: filter) { [unowned self, unowned app] newFilter in
+            app.push(CaseFilterScreen(app: app, current: filter, sort: sort) { [unowned self, unowned app] newFilter, newSort in
                 self.filter = newFilter
+                self.sort = newSort
                 self.filterPlace = nil
-                if let code = newFilter.communeCode {
-                    do { self.filterPlace = try app.services.gazetteer.place(code: code) } catch { app.report(error) }
-                }
+                self.filterWorker = nil
+                do {
+                    if let code = newFilter.communeCode { self.filterPlace = try app.services.gazetteer.place(code: code) }
+                    if let worker = newFilter.assignedTo, let session = app.session {
+                        self.filterWorker = try app.services.cases.assignees(session).first { $0.id == worker }?.displayName
+                    }
+                } catch { app.report(error) }
                 self.reload(app, keepingSelection: false)
             })
             return true
@@ -110,21 +132,30 @@ final class CaseListScreen: Screen {
             app.push(IntakeScreen(app: app))
             return true
         }
-        return table.handle(key)
+        switch key {
+        case .up, .down, .pageUp, .pageDown, .home, .end, .enter: return table.handle(key)
+        default: return search.handle(key)
+        }
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
+        let label = t("search.label") + " "
+        canvas.put(label, row: area.row, col: 1, style: .heading)
+        let labelWidth = DisplayWidth.of(label)
+        search.render(into: &canvas, at: Rect(row: area.row, col: 1 + labelWidth,
+                                              width: min(40, area.width - labelWidth - 2), height: 1),
+                      focused: true, env: app.widgetEnvironment)
         source.prepare(through: 0)
         var heading = t("cases.count", t.number(total))
-        if !filter.isEmpty { heading += " · " + t("filter.active", filterSummary(app)) }
-        canvas.put(heading, row: area.row, col: 1, style: filter.isEmpty ? .muted : .warning, maxWidth: area.width - 2)
+        if isFiltered { heading += " · " + t("filter.active", filterSummary(app)) }
+        canvas.put(heading, row: area.row + 1, col: 1, style: isFiltered ? .warning : .muted, maxWidth: area.width - 2)
         if source.rowCount == 0 {
-            canvas.put(t(filter.isEmpty ? "cases.empty" : "filter.none"), row: area.row + 2, col: 1, style: .muted,
-                       maxWidth: area.width - 2)
+            let empty = !filter.text.isEmpty ? "search.none" : (filter.isEmpty ? "cases.empty" : "filter.none")
+            canvas.put(t(empty), row: area.row + 3, col: 1, style: .muted, maxWidth: area.width - 2)
             return
         }
-        table.render(into: &canvas, at: Rect(row: area.row + 1, col: 0, width: area.width, height: area.height - 1),
+        table.render(into: &canvas, at: Rect(row: area.row + 2, col: 0, width: area.width, height: area.height - 2),
                      focused: true, env: app.widgetEnvironment)
     }
 }

@@ -1,0 +1,79 @@
+import CaseDomain
+import Foundation
+import GRDB
+import Testing
+@testable import CaseStore
+
+/// The case list's orders, search box and worker filter, paged by keyset
+/// over demo data and compared with the same cases sorted in memory.
+@Suite struct CaseListTests {
+    func everyPage(_ services: KomarServices, _ session: Session, filter: CaseFilter = CaseFilter(),
+                   sort: CaseSort) throws -> [CaseSummary] {
+        var all: [CaseSummary] = []
+        var cursor: CaseListCursor?
+        while true {
+            let page = try services.cases.listCases(session, after: cursor, limit: 9, filter: filter, sort: sort)
+            all += page
+            guard let last = page.last, page.count == 9 else { return all }
+            cursor = CaseListCursor(after: last)
+        }
+    }
+
+    @Test func everyOrderPagesThroughAllCasesInItsOrder() throws {
+        let services = try makeServices()
+        try DemoData.fill(services, cases: 120)
+        let worker = try session(services, "dara", .socialWorker)
+        let newest = try everyPage(services, worker, sort: .newest)
+        #expect(newest.count == 120)
+        #expect(newest.map(\.id) == newest.map(\.id).sorted(by: >))
+        #expect(try everyPage(services, worker, sort: .oldest).map(\.id) == newest.map(\.id).reversed())
+        let byName = try everyPage(services, worker, sort: .name)
+        #expect(byName.map(\.id) == newest.sorted { ($0.childNameKm, $0.id) < ($1.childNameKm, $1.id) }.map(\.id))
+        let byRisk = try everyPage(services, worker, sort: .risk)
+        func rank(_ c: CaseSummary) -> Int { CaseService.riskRank(c.riskLevel) }
+        #expect(byRisk.map(\.id) == newest.sorted { (rank($0), -$0.id) < (rank($1), -$1.id) }.map(\.id))
+        #expect(byRisk.first?.riskLevel == .critical)
+        #expect(byRisk.last?.riskLevel == nil)
+        let openByRisk = try everyPage(services, worker, filter: CaseFilter(status: .open), sort: .risk)
+        #expect(openByRisk.map(\.id) == byRisk.filter { $0.status == .open }.map(\.id))
+    }
+
+    @Test func theSearchBoxNarrowsAFilteredListInKhmerOrLatinWithItsCount() throws {
+        let services = try makeServices()
+        try DemoData.fill(services, cases: 150)
+        let worker = try session(services, "dara", .socialWorker)
+        let all = try everyPage(services, worker, sort: .newest)
+        for text in ["សុខ", "sok", "ស", "KC-"] {
+            // Compared code point by code point, as the search key is:
+            // "ស" is inside "ស្រី" but not a Character of it.
+            func has(_ haystack: String) -> Bool {
+                let h = Array(haystack.lowercased().unicodeScalars), n = Array(text.lowercased().unicodeScalars)
+                return h.count >= n.count && (0...(h.count - n.count)).contains { Array(h[$0..<($0 + n.count)]) == n }
+            }
+            let expected = all.filter {
+                has($0.childNameKm) || has($0.childNameLatin) || has($0.code) || has($0.villageNameKm)
+                    || has($0.villageNameLatin)
+            }
+            let found = try everyPage(services, worker, filter: CaseFilter(text: text), sort: .name)
+            #expect(Set(found.map(\.id)) == Set(expected.map(\.id)), "search \(text)")
+            #expect(found.map(\.id) == found.map(\.id).sorted(by: >), "search \(text) lists newest first")
+            #expect(try services.cases.countCases(worker, filter: CaseFilter(text: text)) == found.count)
+            let open = try everyPage(services, worker, filter: CaseFilter(status: .open, text: text), sort: .newest)
+            #expect(open.map(\.id) == found.filter { $0.status == .open }.map(\.id))
+        }
+    }
+
+    @Test func coordinatorsFilterByAnyWorker() throws {
+        let services = try makeServices()
+        try DemoData.fill(services, cases: 60)
+        let coordinator = try session(services, "lina", .coordinator)
+        let assignees = try services.cases.assignees(coordinator)
+        let socialWorker = try #require(assignees.first { $0.role == .socialWorker })
+        let theirs = try everyPage(services, coordinator, filter: CaseFilter(assignedTo: socialWorker.id), sort: .newest)
+        #expect(!theirs.isEmpty)
+        #expect(try everyPage(services, coordinator, filter: CaseFilter(assignedTo: coordinator.user.id),
+                              sort: .newest).isEmpty)
+        let all = try everyPage(services, coordinator, sort: .newest)
+        #expect(theirs.count == all.filter { $0.status != .new }.count)
+    }
+}

@@ -1,0 +1,84 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Terminal
+import Testing
+@testable import KomarApp
+
+/// The case list's search box, worker filter and orders, as a social
+/// worker uses them.
+@MainActor
+@Suite struct CaseListFlowTests {
+    func intake(_ km: String, _ latin: String) -> IntakeInput {
+        var input = IntakeInput()
+        input.childNameKm = km
+        input.childNameLatin = latin
+        input.sex = .female
+        input.birth = .estimatedAge(12)
+        input.villageCode = "14040201"
+        input.concerns = [.childLabour]
+        input.narrative = "..."
+        input.reporter = .cpcMember
+        return input
+    }
+
+    /// Three cases; the middle one accepted by Dara at critical risk.
+    func world() throws -> Harness {
+        let h = try Harness(language: .en)
+        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
+            throw StoreError.notFound
+        }
+        _ = try h.services.cases.createIntake(dara, intake("សុខ ស្រីនាង", "Sok Sreyneang"))
+        let accepted = try h.services.cases.createIntake(dara, intake("ចាន់ ធីតា", "Chan Thida"), savedDespite: ["x"])
+        _ = try h.services.cases.createIntake(dara, intake("កែវ ពិសី", "Keo Pisey"), savedDespite: ["x"])
+        try h.services.cases.apply(dara, caseId: accepted.id, CaseChange(action: .accept, expectedVersion: 1,
+                                                                         assignTo: dara.user.id, riskLevel: .critical))
+        return h
+    }
+
+    @Test func typingInTheListSearchesKhmerOrLatinAsYouType() throws {
+        let h = try world()
+        h.logIn("dara")
+        h.press(.char("4"))
+        #expect(h.app.topScreenTitleKey == "cases.title")
+        #expect(h.screen.contains("Find:"))
+        #expect(h.screen.contains("3 cases"))
+        h.type("ធីតា")
+        #expect(h.screen.contains("1 cases"))
+        #expect(h.screen.contains("Chan Thida"))
+        #expect(!h.screen.contains("Keo Pisey"))
+        h.press(.ctrl("u"))
+        h.type("pis")
+        #expect(h.screen.contains("Keo Pisey"))
+        #expect(!h.screen.contains("Chan Thida"))
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(h.screen.contains("កែវ ពិសី"))
+        h.press(.escape)
+        #expect(h.screen.contains("Keo Pisey"))       // the search is still there on coming back
+        h.type("zz")
+        #expect(h.screen.contains("Nothing found."))
+    }
+
+    @Test func theFilterChoosesAWorkerAndAnOrder() throws {
+        let h = try world()
+        h.logIn("dara")
+        h.press(.char("4"), .function(5))
+        #expect(h.screen.contains("Order"))
+        h.press(.tab, .tab, .tab, .enter)                // status, risk, overdue, then "Assigned to"
+        #expect(h.screen.contains("ចាន់ ដារ៉ា (me)"))
+        h.press(.enter, .function(2))
+        #expect(h.screen.contains("1 cases · Filter: Assigned to: ចាន់ ដារ៉ា (F5 to change)"))
+        #expect(h.screen.contains("Chan Thida"))
+        #expect(!h.screen.contains("Sok Sreyneang"))
+        h.press(.function(5), .tab, .tab, .tab, .delete)  // anyone
+        for _ in 0..<4 { h.press(.tab) }                  // on to the order
+        h.press(.enter, .end, .enter, .function(2))       // highest risk first
+        #expect(h.screen.contains("3 cases · Filter: Highest risk first (F5 to change)"))
+        let lines = h.screen.split(separator: "\n").map(String.init)
+        let thida = try #require(lines.firstIndex { $0.contains("Chan Thida") })
+        let pisey = try #require(lines.firstIndex { $0.contains("Keo Pisey") })
+        let sok = try #require(lines.firstIndex { $0.contains("Sok Sreyneang") })
+        #expect(thida < pisey && pisey < sok)            // critical, then the newest not yet assessed
+    }
+}
