@@ -10,6 +10,7 @@ public struct KomarServices: Sendable {
     public let households: HouseholdService
     public let providers: ProviderService
     public let referrals: ReferralService
+    public let settings: SettingsService
     public let clock: Clock
 
     public init(database: AppDatabase, hasher: PasswordHasher = PasswordHasher(), clock: Clock = .system) {
@@ -24,5 +25,6 @@ public struct KomarServices: Sendable {
         households = HouseholdService(database: database, clock: clock)
         providers = ProviderService(database: database, clock: clock)
         referrals = ReferralService(database: database, clock: clock)
+        settings = SettingsService(database: database, clock: clock)
     }
 }

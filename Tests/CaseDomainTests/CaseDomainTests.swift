@@ -278,3 +278,33 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
         #expect(YesNoUnknown(nil) == .unknown && YesNoUnknown(true).bool == true)
     }
 }
+
+@Suite struct OfficeSettingsRulesTests {
+    let valid = OfficeSettings(organisation: "អង្គការកុមារ", languageCode: "km")
+
+    @Test func theDefaultsAreValid() {
+        #expect(OfficeSettingsRules.validate(valid).isEmpty)
+    }
+
+    @Test func daysMustBeFromOneToAYearAndPresent() {
+        var s = valid
+        s.followUpDays[.low] = 0
+        s.followUpDays[.medium] = 366
+        s.followUpDays[.high] = nil
+        s.organisation = "  "
+        #expect(OfficeSettingsRules.validate(s) == [
+            .followUpDays(.low): "error.days-range", .followUpDays(.medium): "error.days-range",
+            .followUpDays(.high): "error.required", .organisation: "error.required",
+        ])
+    }
+
+    @Test func aRiskierLevelNeverWaitsLongerThanASaferOne() {
+        var s = valid
+        s.followUpDays[.high] = 20                    // medium is 14
+        #expect(OfficeSettingsRules.validate(s) == [.followUpDays(.high): "error.days-order"])
+        s.followUpDays[.high] = 14                    // the same is allowed
+        #expect(OfficeSettingsRules.validate(s).isEmpty)
+        s.followUpDays[.high] = 0                     // out of range: that message alone
+        #expect(OfficeSettingsRules.validate(s) == [.followUpDays(.high): "error.days-range"])
+    }
+}

@@ -53,6 +53,9 @@ final class HomeScreen: Screen {
             items.append(Menu.Item(id: "referrals", label: app.localizer("home.referrals")))
         }
         if session.may(.manageUsers) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
+        if session.may(.manageSettings) {
+            items.append(Menu.Item(id: "settings", label: app.localizer("home.settings")))
+        }
         if session.may(.readProviders) {
             items.append(Menu.Item(id: "providers", label: app.localizer("home.providers")))
         }
@@ -71,6 +74,7 @@ final class HomeScreen: Screen {
         case "referrals": app.push(ReferralListScreen(app: app))
         case "providers": app.push(ProviderListScreen(app: app))
         case "audit": app.push(AuditLogScreen(app: app))
+        case "settings": app.push(SettingsScreen(app: app))
         case "help": app.push(HelpScreen(for: self, registry: app.registry(for: self)))
         case "logout": app.logOut()
         default: break

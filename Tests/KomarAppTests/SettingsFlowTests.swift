@@ -1,0 +1,70 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Terminal
+import Testing
+@testable import KomarApp
+
+/// The admin's settings screen, and the follow-up intervals it sets
+/// reaching the visits social workers record.
+@MainActor
+@Suite struct SettingsFlowTests {
+    @Test func adminChangesTheHighRiskIntervalInKhmerDigitsAndTheNextVisitUsesIt() throws {
+        let h = try Harness(language: .en)
+        h.logIn("admin")
+        #expect(h.screen.contains("Settings"))
+        h.press(.char("2"))                                  // audit log, settings, …
+        #expect(h.app.topScreenTitleKey == "settings.title")
+        #expect(h.screen.contains("Critical risk: days"))
+        #expect(h.screen.contains("Test NGO"))
+        h.press(.tab, .tab, .tab)                            // organisation, language, critical → high
+        h.press(.ctrl("u"))
+        h.type("០")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ Give a number of days from 1 to 365."))
+        h.press(.ctrl("u"))
+        h.type("40")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ A higher risk cannot wait longer than a lower one."))
+        h.press(.ctrl("u"))
+        h.type("៥")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "home.title")
+        #expect(h.screen.contains("Settings saved."))
+        #expect(try h.services.settings.office().followUpDays[.high] == 5)
+        let entries = try h.services.audit.recent(limit: 5)
+        #expect(entries.contains { $0.summary == "followup_days_high: 7 → 5" })
+
+        // A social worker's next high-risk visit is now five days out.
+        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
+            Issue.record("no social worker")
+            return
+        }
+        var input = IntakeInput()
+        input.childNameKm = "ស្រីពេជ្រ"
+        input.sex = .female
+        input.birth = .estimatedAge(12)
+        input.villageCode = "14040201"
+        input.concerns = [.childLabour]
+        input.narrative = "..."
+        input.reporter = .cpcMember
+        let created = try h.services.cases.createIntake(dara, input)
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(action: .accept, expectedVersion: 1,
+                                                                        assignTo: dara.user.id, riskLevel: .high))
+        let today = h.services.clock.today
+        #expect(try h.services.followUps.nextDue(caseId: created.id) == today.adding(days: 5))
+    }
+
+    @Test func onlyAdminsMayChangeSettings() throws {
+        let h = try Harness(language: .en)
+        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
+            Issue.record("no social worker")
+            return
+        }
+        var settings = try h.services.settings.office()
+        settings.followUpDays[.low] = 60
+        #expect(throws: PermissionDenied.self) { try h.services.settings.save(dara, settings) }
+        h.logIn("dara")
+        #expect(!h.screen.contains("Settings"))
+    }
+}
