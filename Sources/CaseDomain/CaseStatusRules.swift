@@ -14,6 +14,8 @@ public enum CaseEventKind: String, CodeList {
     case intake, accepted, closed, reopened
     case followUp = "follow-up"
     case referral
+    /// Details of the child or the report corrected.
+    case edited
     public static let labelPrefix = "case-event"
 }
 
@@ -21,6 +23,12 @@ public enum CaseEventKind: String, CodeList {
 /// reopened; a new intake may be closed straight away as a duplicate or as
 /// not a protection case).
 public enum CaseStatusRules {
+    /// Whether a role may correct a case it can see: those who record
+    /// intakes, until the case is closed (reopen it to correct it).
+    public static func mayEdit(role: Role, status: CaseStatus) -> Bool {
+        PermissionPolicy.allows(role, .createIntake) && status != .closed
+    }
+
     public static func actions(for status: CaseStatus, role: Role) -> [CaseAction] {
         var actions: [CaseAction] = []
         switch status {

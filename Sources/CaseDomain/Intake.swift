@@ -59,6 +59,43 @@ public struct IntakeInput: Equatable, Sendable {
 public enum IntakeField: String, CaseIterable, Sendable {
     case childNameKm, childNameLatin, sex, birth, village, concerns, narrative, reporter, reportedDate
     case consentDate, riskOverrideReason, household
+    case ethnicity, disability, inSchool, caregiverConsent, childAssent, consentBy
+}
+
+extension IntakeInput {
+    /// The fields an edit of a saved case can change (the risk level
+    /// changes through review, not here).
+    public static let editableFields: [IntakeField] = [
+        .childNameKm, .childNameLatin, .sex, .birth, .village, .household, .concerns, .narrative, .reporter,
+        .reportedDate, .ethnicity, .disability, .inSchool, .caregiverConsent, .childAssent, .consentBy, .consentDate,
+    ]
+
+    /// The editable fields where `self` and `other` differ, in form order:
+    /// what someone else changed, or what an edit changes.
+    public func differences(from other: IntakeInput) -> [IntakeField] {
+        Self.editableFields.filter { field in
+            switch field {
+            case .childNameKm: childNameKm.trimmingSpaces() != other.childNameKm.trimmingSpaces()
+            case .childNameLatin: childNameLatin.trimmingSpaces() != other.childNameLatin.trimmingSpaces()
+            case .sex: sex != other.sex
+            case .birth: birth != other.birth
+            case .village: villageCode != other.villageCode
+            case .household: householdId != other.householdId
+            case .concerns: concerns != other.concerns
+            case .narrative: narrative.trimmingSpaces() != other.narrative.trimmingSpaces()
+            case .reporter: reporter != other.reporter
+            case .reportedDate: reportedDate != other.reportedDate
+            case .ethnicity: ethnicity != other.ethnicity
+            case .disability: disability != other.disability
+            case .inSchool: inSchool != other.inSchool
+            case .caregiverConsent: caregiverConsent != other.caregiverConsent
+            case .childAssent: childAssent != other.childAssent
+            case .consentBy: consentRecordedBy.trimmingSpaces() != other.consentRecordedBy.trimmingSpaces()
+            case .consentDate: consentDate != other.consentDate
+            case .riskOverrideReason: false
+            }
+        }
+    }
 }
 
 /// A message about one field: an error blocks saving, a warning does not.

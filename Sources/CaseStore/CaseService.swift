@@ -363,13 +363,24 @@ public struct CaseService: Sendable {
                 assignedToName: status?["assigned"],
                 closureReason: (status?["reason"] as String?).flatMap(ClosureReason.init(rawValue:)),
                 background: record.background,
-                household: try record.householdId.flatMap { id in
-                    try Row.fetchOne(db, sql: "SELECT code, head_name_km, head_name_latin FROM household WHERE id = ?",
-                                     arguments: [id]).map { row in
-                        HouseholdLink(id: id, code: row["code"], headNameKm: row["head_name_km"],
-                                      headNameLatin: row["head_name_latin"])
-                    }
-                })
+                household: try record.householdId.flatMap { try Self.householdLink(db, id: $0) })
+        }
+    }
+
+    /// The household a case belongs to, without reading (and auditing) the
+    /// whole case file.
+    public func householdLink(_ session: Session, caseId: Int64) throws -> HouseholdLink? {
+        let scope = try visibility(session)
+        return try database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT household_id FROM child_case WHERE id = ? AND \(scope.sql)",
+                               arguments: [caseId] + scope.arguments).flatMap { try Self.householdLink(db, id: $0) }
+        }
+    }
+
+    static func householdLink(_ db: Database, id: Int64) throws -> HouseholdLink? {
+        try Row.fetchOne(db, sql: "SELECT code, head_name_km, head_name_latin FROM household WHERE id = ?",
+                         arguments: [id]).map { row in
+            HouseholdLink(id: id, code: row["code"], headNameKm: row["head_name_km"], headNameLatin: row["head_name_latin"])
         }
     }
 }

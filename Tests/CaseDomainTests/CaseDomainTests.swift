@@ -308,3 +308,21 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
         #expect(OfficeSettingsRules.validate(s) == [.followUpDays(.high): "error.days-range"])
     }
 }
+
+@Suite struct IntakeDifferencesTests {
+    @Test func differencesNameEachChangedFieldInFormOrderAndIgnoreSpacesAndRisk() {
+        var a = IntakeInput()
+        a.childNameKm = "ស្រីពេជ្រ"
+        a.birth = .estimatedAge(12)
+        a.concerns = [.neglect]
+        var b = a
+        b.childNameKm = "ស្រីពេជ្រ "
+        b.riskAnswers = [.immediateDanger]
+        #expect(b.differences(from: a).isEmpty)
+        b.concerns = [.neglect, .childLabour]
+        b.birth = .estimatedAge(13)
+        b.householdId = 4
+        b.consentRecordedBy = "Dara"
+        #expect(b.differences(from: a) == [.birth, .household, .concerns, .consentBy])
+    }
+}

@@ -12,6 +12,9 @@ final class CaseViewScreen: Screen {
         var list = [CommonBindings.scroll, CommonBindings.back]
         if !actions.isEmpty { list.insert(KeyBinding(.function(4), label: "key.actions", help: "help.actions"), at: 0) }
         if canRefer { list.insert(KeyBinding(.function(8), label: "key.refer", help: "help.refer-child"), at: 1) }
+        if let detail, let role = session?.user.role, CaseStatusRules.mayEdit(role: role, status: detail.summary.status) {
+            list.insert(KeyBinding(.function(7), label: "key.edit", help: "help.edit-case"), at: 0)
+        }
         if detail?.household != nil {
             list.insert(KeyBinding(.function(5), label: "key.household", help: "help.open-household"), at: 0)
         }
@@ -26,9 +29,11 @@ final class CaseViewScreen: Screen {
     private var referrals: [ReferralSummary] = []
     private let view = TextView()
     private let canRefer: Bool
+    private let session: Session?
 
     init(app: App, caseId: Int64) {
         self.caseId = caseId
+        session = app.session
         canRefer = app.session?.may(.manageReferrals) ?? false
         reload(app)
     }
@@ -56,6 +61,11 @@ final class CaseViewScreen: Screen {
             app.push(CaseActionScreen(app: app, detail: detail) { [unowned self, unowned app] in
                 self.reload(app)
             })
+            return true
+        }
+        if key == .function(7), let detail, let role = session?.user.role,
+           CaseStatusRules.mayEdit(role: role, status: detail.summary.status) {
+            app.push(IntakeScreen(app: app, editing: caseId))
             return true
         }
         if key == .function(5), let household = detail?.household {

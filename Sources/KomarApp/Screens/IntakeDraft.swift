@@ -1,3 +1,4 @@
+import CaseDomain
 import Foundation
 
 /// Everything typed on the intake form, as saved in a draft: the raw text
@@ -41,5 +42,34 @@ struct IntakeDraft: Codable, Equatable {
 
     static func decode(_ payload: String) -> IntakeDraft? {
         try? JSONDecoder().decode(IntakeDraft.self, from: Data(payload.utf8))
+    }
+}
+
+extension IntakeDraft {
+    /// A saved case as the form shows it, for correcting it.
+    @MainActor
+    init(_ input: IntakeInput, app: App) {
+        childNameKm = input.childNameKm
+        childNameLatin = input.childNameLatin
+        sex = input.sex?.rawValue
+        switch input.birth {
+        case .dateOfBirth(let dob)?: birthDate = FormInput.text(dob)
+        case .estimatedAge(let years)?: estimatedAge = app.localizer.digitsForDisplay(String(years))
+        case nil: break
+        }
+        village = input.villageCode
+        concerns = input.concerns.map(\.rawValue).sorted()
+        narrative = input.narrative
+        reporter = input.reporter?.rawValue
+        reportedDate = input.reportedDate.map(FormInput.text) ?? ""
+        ethnicity = input.ethnicity?.rawValue
+        disability = YesNoUnknown(input.disability).rawValue
+        inSchool = YesNoUnknown(input.inSchool).rawValue
+        caregiverConsent = YesNoUnknown(input.caregiverConsent).rawValue
+        childAssent = YesNoUnknown(input.childAssent).rawValue
+        consentBy = input.consentRecordedBy
+        consentDate = input.consentDate.map(FormInput.text) ?? ""
+        riskAnswers = input.riskAnswers.map(\.rawValue).sorted()
+        householdId = input.householdId.map(String.init)
     }
 }

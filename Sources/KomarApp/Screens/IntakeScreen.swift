@@ -7,9 +7,12 @@ import Terminal
 /// A new case: the child, where they live (province → district → commune →
 /// village, each filtered by typing Khmer or Latin), concerns, what
 /// happened and who reported it. F2 saves; Esc asks before discarding.
+/// Opened on a saved case (`editing`), the same form corrects it: the risk
+/// questions are left to review, and if someone else saved the case
+/// meanwhile the user's entries stay and their changes are shown.
 @MainActor
 final class IntakeScreen: Screen {
-    let titleKey = "intake.title"
+    var titleKey: String { editing == nil ? "intake.title" : "case.edit-title" }
     var bindings: [KeyBinding] {
         [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
     }
@@ -45,8 +48,12 @@ final class IntakeScreen: Screen {
     /// The draft as last written, so only changes are saved.
     private var savedDraft: IntakeDraft?
     let keepsDraft = true
+    /// The case being corrected: its id, the version the edit starts from
+    /// and the form as it was loaded (what "unchanged" means).
+    private var editing: (caseId: Int64, version: Int, original: IntakeInput, loaded: IntakeDraft)?
+    private var draftForm: String { editing.map { "case-\($0.caseId)" } ?? IntakeDraft.form }
 
-    init(app: App) {
+    init(app: App, editing caseId: Int64? = nil) {
         concerns = MultiChoiceField(options: app.options(Concern.self))
         riskAnswers = MultiChoiceField(options: app.options(RiskQuestion.self))
         form = Form(fields: [
@@ -104,9 +111,23 @@ final class IntakeScreen: Screen {
         form.onSubmit = { [unowned self, unowned app] in self.save(app) }
         form.onSave = form.onSubmit
         showRiskFields()
+        if let caseId, let session = app.session {
+            do {
+                let stored = try app.services.cases.editableCase(session, id: caseId)
+                restore(IntakeDraft(stored.input, app: app))
+                if let link = try app.services.cases.householdLink(session, caseId: caseId) {
+                    household.set(HouseholdListScreen.pickValue(id: link.id, code: link.code, km: link.headNameKm,
+                                                                latin: link.headNameLatin))
+                }
+                for id in ["riskAnswers", "proposedRisk", "riskOverride", "riskOverrideReason"] {
+                    form.field(id)?.isHidden = true
+                }
+                editing = (caseId, stored.version, stored.input, draft)
+            } catch { app.report(error) }
+        }
         if let session = app.session {
             do {
-                if let stored = try app.services.drafts.load(session, form: IntakeDraft.form),
+                if let stored = try app.services.drafts.load(session, form: draftForm),
                    let draft = IntakeDraft.decode(stored.payload) {
                     restore(draft)
                     savedDraft = draft
@@ -176,7 +197,7 @@ final class IntakeScreen: Screen {
         let current = draft
         guard current != savedDraft else { return }
         do {
-            try app.services.drafts.save(session, form: IntakeDraft.form, payload: current.encoded())
+            try app.services.drafts.save(session, form: draftForm, payload: current.encoded())
             savedDraft = current
         } catch {
             app.report(error)
@@ -185,11 +206,12 @@ final class IntakeScreen: Screen {
 
     func discardChanges(app: App) {
         guard let session = app.session else { return }
-        do { try app.services.drafts.discard(session, form: IntakeDraft.form) } catch { app.report(error) }
+        do { try app.services.drafts.discard(session, form: draftForm) } catch { app.report(error) }
     }
 
     var hasUnsavedChanges: Bool {
-        !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !birthDate.text.isEmpty
+        if let editing { return draft != editing.loaded }
+        return !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !birthDate.text.isEmpty
             || !estimatedAge.text.isEmpty || village.selectedId != nil || !concerns.selectedIds.isEmpty
             || !narrative.text.isEmpty || reporter.selectedId != nil || household.value != nil
     }
@@ -294,6 +316,10 @@ final class IntakeScreen: Screen {
             app.show(t("form.warnings-save-again"), style: .warning)
             return
         }
+        if let editing {
+            saveEdit(app, session: session, input: input, editing: editing)
+            return
+        }
         do {
             if duplicates == nil {
                 let candidates = try app.services.cases.possibleDuplicates(session, input)
@@ -309,6 +335,33 @@ final class IntakeScreen: Screen {
             discardChanges(app: app)
             app.replaceTop(with: CaseViewScreen(app: app, caseId: saved.id))
             app.show(t("intake.saved", saved.code), style: .heading)
+        } catch let rejected as IntakeRejected {
+            for issue in rejected.issues {
+                form.field(Self.fieldIds[issue.field] ?? "childNameKm")?.message = FieldMessage(t(issue.messageKey))
+            }
+            app.showError(t("form.fix-errors-count", t.number(rejected.issues.count)))
+        } catch {
+            app.report(error)
+        }
+    }
+
+    /// Saves a correction. If someone else saved the case since it was
+    /// opened, nothing is written: the user's entries stay, their changes
+    /// are shown, and the next F2 saves the user's version over theirs.
+    private func saveEdit(_ app: App, session: Session, input: IntakeInput,
+                          editing: (caseId: Int64, version: Int, original: IntakeInput, loaded: IntakeDraft)) {
+        let t = app.localizer
+        do {
+            try app.services.cases.editCase(session, id: editing.caseId, input, expectedVersion: editing.version)
+            discardChanges(app: app)
+            self.editing = nil
+            app.pop()
+            app.show(t("case.updated"), style: .heading)
+        } catch let conflict as CaseEditConflict {
+            let theirs = conflict.current.differences(from: editing.original)
+            self.editing = (editing.caseId, conflict.version, conflict.current, editing.loaded)
+            app.push(CaseConflictScreen(app: app, fields: theirs, theirs: conflict.current, yours: input,
+                                        changedBy: conflict.changedBy))
         } catch let rejected as IntakeRejected {
             for issue in rejected.issues {
                 form.field(Self.fieldIds[issue.field] ?? "childNameKm")?.message = FieldMessage(t(issue.messageKey))

@@ -1,0 +1,104 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Terminal
+import Testing
+@testable import KomarApp
+
+/// Correcting a saved case from its file, and what happens when someone
+/// else saved it in the meantime.
+@MainActor
+@Suite struct CaseEditFlowTests {
+    /// A volunteer's intake, opened from the case list.
+    func openCase(_ h: Harness) {
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake()
+        h.press(.function(2))
+    }
+
+    @Test func aVolunteerCorrectsTheNameAndTheTimelineSaysSo() throws {
+        let h = try Harness(language: .en)
+        openCase(h)
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(h.screen.contains("F7 Edit"))
+        h.press(.function(7))
+        #expect(h.app.topScreenTitleKey == "case.edit-title")
+        #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់"))
+        #expect(!h.screen.contains("Risk questions"))
+        h.press(.ctrl("u"))
+        h.type("ស្រីពេជ្រ ប្រាក់សុខ")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(h.screen.contains("Case corrected."))
+        #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់សុខ"))
+        #expect(h.screen.contains("Details corrected"))
+        let cases = try h.allCases()
+        #expect(cases.first?.childNameKm == "ស្រីពេជ្រ ប្រាក់សុខ")
+        // Found by the new name.
+        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
+            Issue.record("no social worker")
+            return
+        }
+        #expect(try h.services.cases.search(dara, "ប្រាក់សុខ").count == 1)
+    }
+
+    @Test func anEditMeetingANewerSaveKeepsTheEntriesShowsTheirChangesAndSavesOnRequest() throws {
+        let h = try Harness(language: .en)
+        openCase(h)
+        h.press(.function(7))
+        // Meanwhile a social worker corrects the Latin name and the narrative.
+        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
+            Issue.record("no social worker")
+            return
+        }
+        let id = try #require(try h.allCases().first?.id)
+        var theirs = try h.services.cases.editableCase(dara, id: id)
+        theirs.input.childNameLatin = "Sreypich Prak Sok"
+        try h.services.cases.editCase(dara, id: id, theirs.input, expectedVersion: theirs.version)
+        // The volunteer changes the Khmer name and saves.
+        h.press(.ctrl("u"))
+        h.type("ស្រីពេជ្រ ប្រាក់សុខ")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "conflict.title")
+        #expect(h.screen.contains("ចាន់ ដារ៉ា saved this case after you opened it."))
+        #expect(h.screen.contains("Child's name (Latin)"))
+        #expect(h.screen.contains("Theirs:     Sreypich Prak Sok"))
+        #expect(h.screen.contains("Yours:      Sreypich Prak"))
+        #expect(h.screen.contains("Not saved: someone else changed this case. Your entries are kept."))
+        #expect(try h.allCases().first?.childNameKm == "ស្រីពេជ្រ ប្រាក់")   // nothing of the volunteer's written
+        h.press(.escape)
+        #expect(h.app.topScreenTitleKey == "case.edit-title")
+        #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់សុខ"))                     // the entry is still there
+        h.press(.function(2))                                                  // saves over theirs, knowingly
+        #expect(h.app.topScreenTitleKey == "case.title")
+        let saved = try #require(try h.allCases().first)
+        #expect(saved.childNameKm == "ស្រីពេជ្រ ប្រាក់សុខ")
+        #expect(saved.childNameLatin == "Sreypich Prak")
+    }
+
+    @Test func closedCasesAreNotEditedAndAdminsCannotEdit() throws {
+        let h = try Harness(language: .en)
+        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
+            Issue.record("no social worker")
+            return
+        }
+        var input = IntakeInput()
+        input.childNameKm = "ដារ៉ា"
+        input.sex = .male
+        input.birth = .estimatedAge(9)
+        input.villageCode = "14040201"
+        input.concerns = [.neglect]
+        input.narrative = "..."
+        input.reporter = .cpcMember
+        let created = try h.services.cases.createIntake(dara, input)
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
+            action: .close, expectedVersion: 1, closureReason: .notProtectionCase, note: "Family support only."))
+        let current = try h.services.cases.editableCase(dara, id: created.id)
+        #expect(throws: PermissionDenied.self) {
+            try h.services.cases.editCase(dara, id: created.id, current.input, expectedVersion: current.version)
+        }
+        #expect(!CaseStatusRules.mayEdit(role: .admin, status: .open))
+        #expect(CaseStatusRules.mayEdit(role: .volunteer, status: .new))
+    }
+}
