@@ -200,12 +200,15 @@ public struct CaseService: Sendable {
         -> (from: String, condition: String, arguments: StatementArguments, newestFirst: String)? {
         let key = SearchKey.make(text)
         guard !key.isEmpty else { return nil }
-        let from = "case_search JOIN child_case ON child_case.id = case_search.rowid"
+        // CROSS JOIN fixes the order: SQLite otherwise may walk a filter's
+        // index and run the full-text query once per case (20 s for
+        // "open cases matching សុខា").
         if key.unicodeScalars.count >= 3 {
-            return (from, "case_search MATCH ?", ["\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""],
+            return ("case_search CROSS JOIN child_case ON child_case.id = case_search.rowid", "case_search MATCH ?", ["\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""],
                     "case_search.rowid")
         }
-        return (from, "child_case.id > (SELECT IFNULL(MAX(id), 0) FROM child_case) - ? AND instr(case_search.text, ?) > 0",
+        return ("child_case CROSS JOIN case_search ON case_search.rowid = child_case.id",
+                "child_case.id > (SELECT IFNULL(MAX(id), 0) FROM child_case) - ? AND instr(case_search.text, ?) > 0",
                 [shortQueryWindow, key], "child_case.id")
     }
 
@@ -233,7 +236,7 @@ public struct CaseService: Sendable {
                 sql = """
                     SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
                     FROM case_search
-                    JOIN child_case ON child_case.id = case_search.rowid
+                    CROSS JOIN child_case ON child_case.id = case_search.rowid
                     JOIN place ON place.code = child_case.village_code
                     WHERE case_search MATCH ? AND \(scope.sql) ORDER BY case_search.rowid DESC LIMIT ?
                     """
@@ -288,16 +291,26 @@ public struct CaseService: Sendable {
         }
     }
 
-    /// How many cases the session may see (through `filter`).
+    /// Counting search matches stops here: a count of matches is read on
+    /// every keystroke, and "more than 1,000" is all a user needs to know
+    /// to type more.
+    public static let searchCountCap = 1_000
+
+    /// How many cases the session may see (through `filter`). With search
+    /// text, at most `searchCountCap` + 1: more than the cap reads as "cap+".
     public func countCases(_ session: Session, filter: CaseFilter = CaseFilter()) throws -> Int {
         let scope = try visibility(session)
         let narrowing = Self.sql(for: filter, today: clock.today)
         let search = Self.searchSQL(filter.text)
         return try database.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM \(search?.from ?? "child_case")
-                WHERE \(scope.sql) AND \(narrowing.sql) AND \(search?.condition ?? "1")
-                """, arguments: scope.arguments + narrowing.arguments + (search?.arguments ?? [])) ?? 0
+            guard let search else {
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child_case WHERE \(scope.sql) AND \(narrowing.sql)",
+                                        arguments: scope.arguments + narrowing.arguments) ?? 0
+            }
+            return try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM (SELECT 1 FROM \(search.from)
+                WHERE \(scope.sql) AND \(narrowing.sql) AND \(search.condition) LIMIT ?)
+                """, arguments: scope.arguments + narrowing.arguments + search.arguments + [Self.searchCountCap + 1]) ?? 0
         }
     }
 

@@ -75,6 +75,25 @@ struct Bench: ParsableCommand {
                                CaseFilter(status: .new, communeCode: "140402")]
                 _ = try services.cases.listCases(worker, limit: 50, filter: filters[i % filters.count])
             }))
+            // The list's orders: the first page, then the one after it.
+            let sorts: [CaseSort] = [.oldest, .name, .risk]
+            timings.append(("case_list_sorted", try measure(runs) {
+                i += 1
+                let sort = sorts[i % sorts.count]
+                let first = try services.cases.listCases(worker, limit: 50, sort: sort)
+                if let last = first.last {
+                    _ = try services.cases.listCases(worker, after: CaseListCursor(after: last), limit: 50, sort: sort)
+                }
+            }))
+            // The list's search box, alone and under a filter, with its count.
+            let boxed = [CaseFilter(text: "sok"), CaseFilter(status: .open, text: "សុខា"),
+                         CaseFilter(riskLevel: .high, text: "ដារ៉ា"), CaseFilter(text: "ស")]
+            timings.append(("case_list_search", try measure(runs) {
+                i += 1
+                let filter = boxed[i % boxed.count]
+                _ = try services.cases.countCases(worker, filter: filter)
+                _ = try services.cases.listCases(worker, limit: 50, filter: filter)
+            }))
             var random = SystemRandomNumberGenerator()
             timings.append(("case_list_deep_page", try measure(runs) {
                 let cursor = CaseListCursor(lastId: Int64.random(in: 1...newest, using: &random))

@@ -57,7 +57,8 @@ import Testing
             let found = try everyPage(services, worker, filter: CaseFilter(text: text), sort: .name)
             #expect(Set(found.map(\.id)) == Set(expected.map(\.id)), "search \(text)")
             #expect(found.map(\.id) == found.map(\.id).sorted(by: >), "search \(text) lists newest first")
-            #expect(try services.cases.countCases(worker, filter: CaseFilter(text: text)) == found.count)
+            #expect(try services.cases.countCases(worker, filter: CaseFilter(text: text))
+                    == min(found.count, CaseService.searchCountCap + 1))
             let open = try everyPage(services, worker, filter: CaseFilter(status: .open, text: text), sort: .newest)
             #expect(open.map(\.id) == found.filter { $0.status == .open }.map(\.id))
         }
@@ -75,5 +76,13 @@ import Testing
                               sort: .newest).isEmpty)
         let all = try everyPage(services, coordinator, sort: .newest)
         #expect(theirs.count == all.filter { $0.status != .new }.count)
+    }
+
+    @Test func searchCountsStopAfterTheCap() throws {
+        let services = try makeServices()
+        try DemoData.fill(services, cases: 1_100)
+        let worker = try session(services, "dara", .socialWorker)
+        #expect(try services.cases.countCases(worker, filter: CaseFilter(text: "KC-")) == CaseService.searchCountCap + 1)
+        #expect(try services.cases.countCases(worker) == 1_100)
     }
 }

@@ -147,7 +147,8 @@ final class CaseListScreen: Screen {
                                               width: min(40, area.width - labelWidth - 2), height: 1),
                       focused: true, env: app.widgetEnvironment)
         source.prepare(through: 0)
-        var heading = t("cases.count", t.number(total))
+        var heading = total > CaseService.searchCountCap
+            ? t("cases.count-over", t.number(CaseService.searchCountCap)) : t("cases.count", t.number(total))
         if isFiltered { heading += " · " + t("filter.active", filterSummary(app)) }
         canvas.put(heading, row: area.row + 1, col: 1, style: isFiltered ? .warning : .muted, maxWidth: area.width - 2)
         if source.rowCount == 0 {
