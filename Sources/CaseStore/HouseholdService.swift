@@ -108,6 +108,13 @@ public struct HouseholdService: Sendable {
                                  Self.override(input)?.rawValue,
                                  Self.override(input).map { _ in input.riskOverrideReason.trimmingSpaces() },
                                  input.status.rawValue, SearchKey.make(nameKm) + " " + SearchKey.make(nameLatin), now, id])
+            // The head is also the household's first member.
+            try db.execute(sql: """
+                UPDATE household_member SET name_km = ?, name_latin = ?, search_key = ?, updated_at = ?,
+                  version = version + 1
+                WHERE household_id = ? AND relationship = 'head' AND (name_km != ? OR name_latin != ?)
+                """, arguments: [nameKm, nameLatin, SearchKey.make(nameKm) + " " + SearchKey.make(nameLatin), now, id,
+                                 nameKm, nameLatin])
             if input.status != .active {
                 try db.execute(sql: """
                     UPDATE follow_up SET status = 'cancelled', reason = 'household ' || ?, updated_at = ?
@@ -165,6 +172,104 @@ public struct HouseholdService: Sendable {
         return try database.read { db in
             try Self.members(db, sql: "household_member.id = ?", arguments: [memberId], today: today).first!
         }
+    }
+
+    /// A member as the edit form starts from it (an estimated age brought
+    /// up to today), with its version.
+    public func member(_ session: Session, id: Int64) throws -> (input: MemberInput, version: Int) {
+        let scope = try scope(session)
+        let today = clock.today
+        return try database.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT household_member.* FROM household_member JOIN household ON household.id = household_member.household_id
+                WHERE household_member.id = ? AND \(scope.sql)
+                """, arguments: [id] + scope.arguments) else { throw StoreError.notFound }
+            return (Self.memberInput(row, today: today), row["version"])
+        }
+    }
+
+    /// Saves changes to a member: a youth now migrated abroad, back in
+    /// school, a corrected name or age. The head's name is the household's
+    /// too, so both change. If someone else changed the member since
+    /// `expectedVersion`, nothing is saved.
+    public func updateMember(_ session: Session, id: Int64, _ input: MemberInput, expectedVersion: Int) throws {
+        try session.require(.createIntake)
+        let today = clock.today
+        let issues = MemberRules.validate(input, today: today)
+        guard issues.isEmpty, let sex = input.sex, let birth = input.birth else {
+            throw HouseholdRejected(issues: Dictionary(uniqueKeysWithValues: issues.map { ($0.key.rawValue, $0.value) }))
+        }
+        let scope = try scope(session)
+        let now = clock.now()
+        try database.write { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT household_member.* FROM household_member JOIN household ON household.id = household_member.household_id
+                WHERE household_member.id = ? AND \(scope.sql)
+                """, arguments: [id] + scope.arguments) else { throw StoreError.notFound }
+            guard (row["version"] as Int) == expectedVersion else { throw StoreError.changedElsewhere }
+            let householdId: Int64 = row["household_id"]
+            let before = Self.memberInput(row, today: today)
+            let isHead = before.relationship == .head
+            let nameKm = input.nameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
+            let nameLatin = input.nameLatin.trimmingSpaces()
+            var dob: String? = row["date_of_birth"]
+            var estimated: Int? = row["estimated_age"]
+            var asOf: String? = row["age_as_of"]
+            if birth != before.birth {
+                switch birth {
+                case .dateOfBirth(let d): (dob, estimated) = (d.iso, nil)
+                case .estimatedAge(let years): (dob, estimated, asOf) = (nil, years, today.iso)
+                }
+            }
+            let key = SearchKey.make(nameKm) + " " + SearchKey.make(nameLatin)
+            try db.execute(sql: """
+                UPDATE household_member SET name_km = ?, name_latin = ?, sex = ?, date_of_birth = ?, estimated_age = ?,
+                  age_as_of = ?, relationship = ?, in_school = ?, occupation = ?, migration_status = ?,
+                  migration_country = ?, phone = ?, search_key = ?, updated_at = ?, version = version + 1
+                WHERE id = ?
+                """, arguments: [nameKm, nameLatin, sex.rawValue, dob, estimated, asOf,
+                                 (isHead ? .head : input.relationship).rawValue, input.inSchool,
+                                 input.occupation.trimmingSpaces(), input.migration.rawValue,
+                                 input.migration == .migratedAbroad ? input.migrationCountry.trimmingSpaces() : nil,
+                                 input.phone.trimmingSpaces(), key, now, id])
+            if isHead {
+                try db.execute(sql: """
+                    UPDATE household SET head_name_km = ?, head_name_latin = ?, search_key = ? WHERE id = ?
+                    """, arguments: [nameKm, nameLatin, key, householdId])
+            }
+            try db.execute(sql: "UPDATE household SET updated_at = ?, version = version + 1 WHERE id = ?",
+                           arguments: [now, householdId])
+            try HouseholdSearchIndex.reindex(db, householdId: householdId)
+            var changes: [String] = []
+            if input.migration != before.migration { changes.append("migration \(before.migration.rawValue) → \(input.migration.rawValue)") }
+            if input.inSchool != before.inSchool { changes.append("in school") }
+            if nameKm != before.nameKm || nameLatin != before.nameLatin { changes.append("name") }
+            if birth != before.birth { changes.append("age") }
+            try AuditLog.append(db, at: now, userId: session.user.id, username: session.user.username,
+                                action: .update, entity: "household-member", entityId: id,
+                                summary: "household \(householdId)" + (changes.isEmpty ? "" : ": " + changes.joined(separator: ", ")))
+        }
+    }
+
+    static func memberInput(_ row: Row, today: LocalDate) -> MemberInput {
+        var input = MemberInput()
+        input.nameKm = row["name_km"]
+        input.nameLatin = row["name_latin"]
+        input.sex = Sex(rawValue: row["sex"])
+        if let dob = (row["date_of_birth"] as String?).flatMap(LocalDate.init(iso:)) {
+            input.birth = .dateOfBirth(dob)
+        } else {
+            input.birth = .estimatedAge(BirthInfo.age(dateOfBirth: nil, estimatedAge: row["estimated_age"],
+                                                      asOf: (row["age_as_of"] as String?).flatMap(LocalDate.init(iso:)),
+                                                      today: today))
+        }
+        input.relationship = Relationship(rawValue: row["relationship"]) ?? .other
+        input.inSchool = row["in_school"]
+        input.occupation = row["occupation"] ?? ""
+        input.migration = MigrationStatus(rawValue: row["migration_status"]) ?? .none
+        input.migrationCountry = row["migration_country"] ?? ""
+        input.phone = row["phone"] ?? ""
+        return input
     }
 
     /// One page of the register, newest first; with a query, households

@@ -62,6 +62,42 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         #expect(throws: PermissionDenied.self) { try services.households.detail(other, id: summary.id) }
     }
 
+    @Test func membersChangeWithAVersionCheckAndTheHeadStaysInStepWithTheHousehold() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let volunteer = try session(services, "sreymom", .volunteer)
+        let summary = try services.households.register(volunteer, household())
+        let added = try services.households.addMember(volunteer, householdId: summary.id, youth())
+        var loaded = try services.households.member(volunteer, id: added.id)
+        #expect(loaded.input.migration == .planning)
+        loaded.input.migration = .migratedInCountry
+        loaded.input.occupation = "កម្មកររោងចក្រ"
+        try services.households.updateMember(volunteer, id: added.id, loaded.input, expectedVersion: loaded.version)
+        let stale = loaded
+        #expect(throws: StoreError.changedElsewhere) {
+            try services.households.updateMember(volunteer, id: added.id, stale.input, expectedVersion: stale.version)
+        }
+        let member = try services.households.detail(volunteer, id: summary.id).members[1]
+        #expect(member.migration == .migratedInCountry && member.occupation == "កម្មកររោងចក្រ")
+        #expect(member.age == 17)                          // unchanged: the estimated age was not rewritten
+
+        // Renaming the household renames its head member, and the other way round.
+        var edit = try services.households.input(volunteer, id: summary.id)
+        edit.input.headNameLatin = "Sok Chanthy"
+        try services.households.update(volunteer, id: summary.id, edit.input, expectedVersion: edit.version)
+        #expect(try services.households.detail(volunteer, id: summary.id).members[0].nameLatin == "Sok Chanthy")
+        let head = try services.households.detail(volunteer, id: summary.id).members[0]
+        var headInput = try services.households.member(volunteer, id: head.id)
+        headInput.input.nameKm = "សុខ ចាន់ធី"
+        headInput.input.relationship = .child                  // ignored: the head stays the head
+        try services.households.updateMember(volunteer, id: head.id, headInput.input, expectedVersion: headInput.version)
+        let after = try services.households.detail(volunteer, id: summary.id)
+        #expect(after.summary.headNameKm == "សុខ ចាន់ធី")
+        #expect(after.members[0].relationship == .head)
+        let other = try session(services, "pov", .volunteer)
+        #expect(throws: StoreError.notFound) { try services.households.member(other, id: added.id) }
+    }
+
     @Test func volunteersMayNotOverrideTheRiskLevel() throws {
         let services = try makeServices()
         try setUp(services)

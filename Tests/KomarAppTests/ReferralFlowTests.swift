@@ -235,3 +235,61 @@ import Testing
         #expect(h.screen.contains("Whole country"))
     }
 }
+
+/// Changing a household member from the household file: a youth who was
+/// planning to migrate has left for Thailand.
+@MainActor
+@Suite struct MemberEditFlowTests {
+    @Test func aMembersMigrationIsUpdatedFromTheHouseholdFileAndTheHeadsNameStaysInStep() throws {
+        let h = try Harness(language: .en)
+        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
+            Issue.record("no social worker")
+            return
+        }
+        var input = HouseholdInput()
+        input.headNameKm = "សុខ ចាន់ថា"
+        input.headNameLatin = "Sok Chantha"
+        input.headSex = .female
+        input.headAge = 41
+        input.villageCode = "14040201"
+        let household = try h.services.households.register(dara, input)
+        var youth = MemberInput()
+        youth.nameKm = "សុខ ស្រីនាង"
+        youth.nameLatin = "Sok Sreyneang"
+        youth.sex = .female
+        youth.birth = .estimatedAge(17)
+        youth.migration = .planning
+        try h.services.households.addMember(dara, householdId: household.id, youth)
+
+        h.logIn("dara")
+        h.press(.char("5"))
+        h.type("sreyneang")
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "household.title")
+        #expect(h.screen.contains("type a member's number to change them"))
+        #expect(h.screen.contains("Planning to"))       // (the line wraps)
+        h.press(.char("2"))
+        #expect(h.app.topScreenTitleKey == "member.edit-title")
+        #expect(h.screen.contains("Sok Sreyneang"))
+        for _ in 0..<8 { h.press(.tab) }               // on to migration
+        h.press(.enter, .end, .enter, .tab)             // migrated abroad; the country appears
+        h.type("ថៃ")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "household.title")
+        #expect(h.screen.contains("Saved the changes to សុខ ស្រីនាង."))
+        #expect(h.screen.contains("Migrated abroad"))
+        #expect(!h.screen.contains("Planning to"))
+        let stored = try h.services.households.detail(dara, id: household.id).members[1]
+        #expect(stored.migration == .migratedAbroad && stored.migrationCountry == "ថៃ")
+
+        // The head, changed as a member: the household's head name follows.
+        h.press(.char("1"))
+        #expect(!h.screen.contains("Relationship"))
+        h.press(.tab)
+        h.press(.ctrl("u"))
+        h.type("Sok Chanthy")
+        h.press(.function(2))
+        #expect(try h.services.households.summary(dara, id: household.id).headNameLatin == "Sok Chanthy")
+        #expect(try h.services.households.list(dara, query: "chanthy").count == 1)
+    }
+}

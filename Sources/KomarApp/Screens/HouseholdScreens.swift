@@ -320,11 +320,11 @@ final class HouseholdFormScreen: Screen {
     }
 }
 
-/// Adds a member to a household: who they are, schooling, work and
-/// migration (with the country when abroad).
+/// Adds a member to a household, or changes one (`memberId`): who they
+/// are, schooling, work and migration (with the country when abroad).
 @MainActor
 final class MemberFormScreen: Screen {
-    let titleKey = "member.title"
+    var titleKey: String { memberId == nil ? "member.title" : "member.edit-title" }
     var bindings: [KeyBinding] {
         [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
     }
@@ -341,9 +341,13 @@ final class MemberFormScreen: Screen {
     private let country = TextField(maxLength: 60)
     private let phone = TextField(kind: .phone, maxLength: 20)
     private let form: Form
+    private let memberId: Int64?
+    /// The member as loaded, and its version, when editing.
+    private var loaded: (input: MemberInput, version: Int)?
 
-    init(app: App, householdId: Int64) {
+    init(app: App, householdId: Int64, memberId: Int64? = nil) {
         self.householdId = householdId
+        self.memberId = memberId
         form = Form(fields: [
             FormField(id: "nameKm", label: "field.name-km", widget: nameKm, required: true),
             FormField(id: "nameLatin", label: "field.name-latin", widget: nameLatin),
@@ -365,7 +369,55 @@ final class MemberFormScreen: Screen {
         migration.select(MigrationStatus.none.rawValue)
         migration.onSelect = { [unowned self] _ in self.showFields() }
         form.onSave = { [unowned self, unowned app] in self.save(app) }
+        if let memberId, let session = app.session {
+            do {
+                let stored = try app.services.households.member(session, id: memberId)
+                fill(stored.input, app: app)
+                loaded = stored
+                // The head stays the head; their relationship is not a choice.
+                form.field("relationship")?.isHidden = stored.input.relationship == .head
+            } catch { app.report(error) }
+        }
         showFields()
+    }
+
+    private func fill(_ input: MemberInput, app: App) {
+        nameKm.text = input.nameKm
+        nameLatin.text = input.nameLatin
+        sex.select(input.sex?.rawValue)
+        switch input.birth {
+        case .dateOfBirth(let dob)?: birthDate.text = FormInput.text(dob)
+        case .estimatedAge(let years)?: estimatedAge.text = app.localizer.digitsForDisplay(String(years))
+        case nil: break
+        }
+        if input.relationship != .head { relationship.select(input.relationship.rawValue) }
+        inSchool.select(YesNoUnknown(input.inSchool).rawValue)
+        occupation.text = input.occupation
+        migration.select(input.migration.rawValue)
+        country.text = input.migrationCountry
+        phone.text = input.phone
+    }
+
+    /// What the form holds now, read without marking anything (for
+    /// "unsaved changes").
+    private var entered: MemberInput {
+        var input = MemberInput()
+        input.nameKm = nameKm.text
+        input.nameLatin = nameLatin.text
+        input.sex = sex.selectedId.flatMap(Sex.init(rawValue:))
+        if let dob = try? LocalDate.parse(userInput: birthDate.text).get() {
+            input.birth = .dateOfBirth(dob)
+        } else if let age = Digits.parseInt(estimatedAge.text.trimmingSpaces()) {
+            input.birth = .estimatedAge(age)
+        }
+        input.relationship = loaded?.input.relationship == .head
+            ? .head : relationship.selectedId.flatMap(Relationship.init(rawValue:)) ?? .other
+        input.inSchool = FormInput.yesNo(inSchool)
+        input.occupation = occupation.text
+        input.migration = migration.selectedId.flatMap(MigrationStatus.init(rawValue:)) ?? .none
+        input.migrationCountry = country.text
+        input.phone = phone.text
+        return input
     }
 
     private func showFields() {
@@ -373,7 +425,8 @@ final class MemberFormScreen: Screen {
     }
 
     var hasUnsavedChanges: Bool {
-        !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !estimatedAge.text.isEmpty
+        if let loaded { return entered != loaded.input }
+        return !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !estimatedAge.text.isEmpty
             || !birthDate.text.isEmpty || !occupation.text.isEmpty
     }
 
@@ -395,7 +448,8 @@ final class MemberFormScreen: Screen {
             failed = true
         }
         if let dob { input.birth = .dateOfBirth(dob) } else if let age = Digits.parseInt(ageText) { input.birth = .estimatedAge(age) }
-        input.relationship = relationship.selectedId.flatMap(Relationship.init(rawValue:)) ?? .other
+        input.relationship = loaded?.input.relationship == .head
+            ? .head : relationship.selectedId.flatMap(Relationship.init(rawValue:)) ?? .other
         input.inSchool = FormInput.yesNo(inSchool)
         input.occupation = occupation.text
         input.migration = migration.selectedId.flatMap(MigrationStatus.init(rawValue:)) ?? .none
@@ -411,11 +465,20 @@ final class MemberFormScreen: Screen {
             return
         }
         do {
-            let member = try app.services.households.addMember(session, householdId: householdId, input)
-            app.pop()
-            app.show(t("member.saved", member.displayName), style: .heading)
+            if let memberId, let loaded {
+                try app.services.households.updateMember(session, id: memberId, input, expectedVersion: loaded.version)
+                self.loaded = nil
+                app.pop()
+                app.show(t("member.updated", [input.nameKm, input.nameLatin].first { !$0.isEmpty } ?? ""), style: .heading)
+            } else {
+                let member = try app.services.households.addMember(session, householdId: householdId, input)
+                app.pop()
+                app.show(t("member.saved", member.displayName), style: .heading)
+            }
         } catch let rejected as HouseholdRejected {
             FormInput.show(rejected.issues, in: form, app: app)
+        } catch StoreError.changedElsewhere {
+            app.showError(t("error.changed-elsewhere"))
         } catch {
             app.report(error)
         }

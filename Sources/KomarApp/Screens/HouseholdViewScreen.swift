@@ -4,8 +4,9 @@ import KhmerText
 import Terminal
 
 /// The household file: the assessment, members, linked cases, referrals
-/// and follow-ups on one scrolling page. F4 adds a member, F5 refers a
-/// member to a provider, F7 records the scheduled visit, F8 edits.
+/// and follow-ups on one scrolling page. F4 adds a member, a member's
+/// number (1–9) changes them, F5 refers a member to a provider, F7 records
+/// the scheduled visit, F8 edits the household.
 @MainActor
 final class HouseholdViewScreen: Screen {
     let titleKey = "household.title"
@@ -13,6 +14,7 @@ final class HouseholdViewScreen: Screen {
         var list: [KeyBinding] = []
         if canEdit {
             list.append(KeyBinding(.function(4), label: "key.add-member", help: "help.add-member"))
+            list.append(KeyBinding(.char("1"), label: "key.member-number", help: "help.edit-member", inBar: false))
         }
         if canRefer { list.append(KeyBinding(.function(5), label: "key.refer", help: "help.refer-member")) }
         if canEdit && scheduled != nil {
@@ -53,6 +55,9 @@ final class HouseholdViewScreen: Screen {
         switch key {
         case .function(4) where canEdit:
             app.push(MemberFormScreen(app: app, householdId: householdId))
+        case .char(let c) where canEdit && ("1"..."9").contains(Character(c)):
+            guard let n = Int(String(c)), n <= detail.members.count else { return false }
+            app.push(MemberFormScreen(app: app, householdId: householdId, memberId: detail.members[n - 1].id))
         case .function(5) where canRefer:
             app.push(ReferralFormScreen(app: app, people: detail.members.map { member in
                 ReferralFormScreen.Person(subject: .member(memberId: member.id), name: member.displayName,
@@ -102,7 +107,8 @@ final class HouseholdViewScreen: Screen {
             row(app, "case.risk", risk),
             row(app, "case.registered-by", d.createdByName),
             StyledLine(""),
-            StyledLine(t("household.members", t.number(d.members.count)), style: .heading),
+            StyledLine(t("household.members", t.number(d.members.count))
+                       + (canEdit && !d.members.isEmpty ? " · " + t("household.members-edit-hint") : ""), style: .heading),
         ]
         for (i, m) in d.members.enumerated() {
             var text = t.number(i + 1) + ". " + m.displayName + " · " + t(m.sex.labelKey) + " · "
