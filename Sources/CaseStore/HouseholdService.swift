@@ -131,12 +131,8 @@ public struct HouseholdService: Sendable {
     /// Adds a member to a household.
     @discardableResult
     public func addMember(_ session: Session, householdId: Int64, _ input: MemberInput) throws -> HouseholdMember {
-        try session.require(.createIntake)
+        let (sex, birth) = try checked(session, input)
         let today = clock.today
-        let issues = MemberRules.validate(input, today: today)
-        guard issues.isEmpty, let sex = input.sex, let birth = input.birth else {
-            throw HouseholdRejected(issues: Dictionary(uniqueKeysWithValues: issues.map { ($0.key.rawValue, $0.value) }))
-        }
         let scope = try scope(session)
         let now = clock.now()
         let memberId: Int64 = try database.write { db in
@@ -180,10 +176,7 @@ public struct HouseholdService: Sendable {
         let scope = try scope(session)
         let today = clock.today
         return try database.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT household_member.* FROM household_member JOIN household ON household.id = household_member.household_id
-                WHERE household_member.id = ? AND \(scope.sql)
-                """, arguments: [id] + scope.arguments) else { throw StoreError.notFound }
+            let row = try Self.memberRow(db, id: id, scope: scope)
             return (Self.memberInput(row, today: today), row["version"])
         }
     }
@@ -193,19 +186,12 @@ public struct HouseholdService: Sendable {
     /// too, so both change. If someone else changed the member since
     /// `expectedVersion`, nothing is saved.
     public func updateMember(_ session: Session, id: Int64, _ input: MemberInput, expectedVersion: Int) throws {
-        try session.require(.createIntake)
+        let (sex, birth) = try checked(session, input)
         let today = clock.today
-        let issues = MemberRules.validate(input, today: today)
-        guard issues.isEmpty, let sex = input.sex, let birth = input.birth else {
-            throw HouseholdRejected(issues: Dictionary(uniqueKeysWithValues: issues.map { ($0.key.rawValue, $0.value) }))
-        }
         let scope = try scope(session)
         let now = clock.now()
         try database.write { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT household_member.* FROM household_member JOIN household ON household.id = household_member.household_id
-                WHERE household_member.id = ? AND \(scope.sql)
-                """, arguments: [id] + scope.arguments) else { throw StoreError.notFound }
+            let row = try Self.memberRow(db, id: id, scope: scope)
             guard (row["version"] as Int) == expectedVersion else { throw StoreError.changedElsewhere }
             let householdId: Int64 = row["household_id"]
             let before = Self.memberInput(row, today: today)
@@ -249,6 +235,26 @@ public struct HouseholdService: Sendable {
                                 action: .update, entity: "household-member", entityId: id,
                                 summary: "household \(householdId)" + (changes.isEmpty ? "" : ": " + changes.joined(separator: ", ")))
         }
+    }
+
+    /// The permission to change members, and what the member rules require.
+    private func checked(_ session: Session, _ input: MemberInput) throws -> (sex: Sex, birth: BirthInfo) {
+        try session.require(.createIntake)
+        let issues = MemberRules.validate(input, today: clock.today)
+        guard issues.isEmpty, let sex = input.sex, let birth = input.birth else {
+            throw HouseholdRejected(issues: Dictionary(uniqueKeysWithValues: issues.map { ($0.key.rawValue, $0.value) }))
+        }
+        return (sex, birth)
+    }
+
+    /// A member's row, if the session may see its household.
+    private static func memberRow(_ db: Database, id: Int64, scope: (sql: String, arguments: StatementArguments))
+        throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT household_member.* FROM household_member JOIN household ON household.id = household_member.household_id
+            WHERE household_member.id = ? AND \(scope.sql)
+            """, arguments: [id] + scope.arguments) else { throw StoreError.notFound }
+        return row
     }
 
     static func memberInput(_ row: Row, today: LocalDate) -> MemberInput {

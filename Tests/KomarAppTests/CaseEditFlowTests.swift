@@ -36,10 +36,7 @@ import Testing
         let cases = try h.allCases()
         #expect(cases.first?.childNameKm == "ស្រីពេជ្រ ប្រាក់សុខ")
         // Found by the new name.
-        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
-            Issue.record("no social worker")
-            return
-        }
+        let dara = try h.session("dara")
         #expect(try h.services.cases.search(dara, "ប្រាក់សុខ").count == 1)
     }
 
@@ -48,10 +45,7 @@ import Testing
         openCase(h)
         h.press(.function(7))
         // Meanwhile a social worker corrects the Latin name and the narrative.
-        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
-            Issue.record("no social worker")
-            return
-        }
+        let dara = try h.session("dara")
         let id = try #require(try h.allCases().first?.id)
         var theirs = try h.services.cases.editableCase(dara, id: id)
         theirs.input.childNameLatin = "Sreypich Prak Sok"
@@ -79,19 +73,8 @@ import Testing
 
     @Test func closedCasesAreNotEditedAndAdminsCannotEdit() throws {
         let h = try Harness(language: .en)
-        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
-            Issue.record("no social worker")
-            return
-        }
-        var input = IntakeInput()
-        input.childNameKm = "ដារ៉ា"
-        input.sex = .male
-        input.birth = .estimatedAge(9)
-        input.villageCode = "14040201"
-        input.concerns = [.neglect]
-        input.narrative = "..."
-        input.reporter = .cpcMember
-        let created = try h.services.cases.createIntake(dara, input)
+        let dara = try h.session("dara")
+        let created = try h.services.cases.createIntake(dara, Harness.childIntake("ដារ៉ា", sex: .male, age: 9))
         try h.services.cases.apply(dara, caseId: created.id, CaseChange(
             action: .close, expectedVersion: 1, closureReason: .notProtectionCase, note: "Family support only."))
         let current = try h.services.cases.editableCase(dara, id: created.id)

@@ -9,28 +9,13 @@ import Testing
 /// worker uses them.
 @MainActor
 @Suite struct CaseListFlowTests {
-    func intake(_ km: String, _ latin: String) -> IntakeInput {
-        var input = IntakeInput()
-        input.childNameKm = km
-        input.childNameLatin = latin
-        input.sex = .female
-        input.birth = .estimatedAge(12)
-        input.villageCode = "14040201"
-        input.concerns = [.childLabour]
-        input.narrative = "..."
-        input.reporter = .cpcMember
-        return input
-    }
-
     /// Three cases; the middle one accepted by Dara at critical risk.
     func world() throws -> Harness {
         let h = try Harness(language: .en)
-        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
-            throw StoreError.notFound
-        }
-        _ = try h.services.cases.createIntake(dara, intake("សុខ ស្រីនាង", "Sok Sreyneang"))
-        let accepted = try h.services.cases.createIntake(dara, intake("ចាន់ ធីតា", "Chan Thida"), savedDespite: ["x"])
-        _ = try h.services.cases.createIntake(dara, intake("កែវ ពិសី", "Keo Pisey"), savedDespite: ["x"])
+        let dara = try h.session("dara")
+        _ = try h.services.cases.createIntake(dara, Harness.childIntake("សុខ ស្រីនាង", "Sok Sreyneang"))
+        let accepted = try h.services.cases.createIntake(dara, Harness.childIntake("ចាន់ ធីតា", "Chan Thida"), savedDespite: ["x"])
+        _ = try h.services.cases.createIntake(dara, Harness.childIntake("កែវ ពិសី", "Keo Pisey"), savedDespite: ["x"])
         try h.services.cases.apply(dara, caseId: accepted.id, CaseChange(action: .accept, expectedVersion: 1,
                                                                          assignTo: dara.user.id, riskLevel: .critical))
         return h

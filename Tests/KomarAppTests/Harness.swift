@@ -74,11 +74,32 @@ final class Harness {
         press(.tab, .enter, .enter)                  // reporter: CPC member
     }
 
+    /// A service session for one of the harness's users, for setting up
+    /// data beside the screens.
+    func session(_ username: String) throws -> Session {
+        guard case .success(let session) = try services.accounts.logIn(username: username, password: "password1") else {
+            throw StoreError.notFound
+        }
+        return session
+    }
+
+    /// A complete intake for a child in Prasrae Lech (Kanhchriech), for
+    /// setting up data.
+    static func childIntake(_ km: String, _ latin: String = "", sex: Sex = .female, age: Int = 12) -> IntakeInput {
+        var input = IntakeInput()
+        input.childNameKm = km
+        input.childNameLatin = latin
+        input.sex = sex
+        input.birth = .estimatedAge(age)
+        input.villageCode = "14040201"
+        input.concerns = [.childLabour]
+        input.narrative = "..."
+        input.reporter = .cpcMember
+        return input
+    }
+
     /// All cases in the database, as a social worker sees them.
     func allCases() throws -> [CaseSummary] {
-        guard case .success(let worker) = try services.accounts.logIn(username: "dara", password: "password1") else {
-            return []
-        }
-        return try services.cases.listCases(worker, limit: 1_000)
+        try services.cases.listCases(try session("dara"), limit: 1_000)
     }
 }

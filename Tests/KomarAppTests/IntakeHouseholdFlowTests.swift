@@ -10,9 +10,7 @@ import Testing
 @MainActor
 @Suite struct IntakeHouseholdFlowTests {
     func household(_ h: Harness, by username: String, km: String, latin: String) throws -> HouseholdSummary {
-        guard case .success(let session) = try h.services.accounts.logIn(username: username, password: "password1") else {
-            throw StoreError.notFound
-        }
+        let session = try h.session(username)
         var input = HouseholdInput()
         input.headNameKm = km
         input.headNameLatin = latin
@@ -78,10 +76,7 @@ import Testing
         #expect(restarted.app.topScreenTitleKey == "case.title")
         let cases = try restarted.allCases()
         try #require(cases.count == 1)
-        guard case .success(let worker) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
-            Issue.record("no social worker")
-            return
-        }
+        let worker = try h.session("dara")
         let detail = try h.services.cases.caseDetail(worker, id: cases[0].id)
         #expect(detail.household?.headNameKm == "ប្រាក់ សុភា")
     }
@@ -89,19 +84,8 @@ import Testing
     @Test func aVolunteerCannotLinkAnotherVolunteersHousehold() throws {
         let h = try Harness(language: .en)
         let others = try household(h, by: "pov", km: "ប្រាក់ សុភា", latin: "Prak Sophea")
-        guard case .success(let sreymom) = try h.services.accounts.logIn(username: "sreymom", password: "password1") else {
-            Issue.record("no volunteer")
-            return
-        }
-        var input = IntakeInput()
-        input.childNameKm = "ស្រីពេជ្រ"
-        input.sex = .female
-        input.birth = .estimatedAge(12)
-        input.villageCode = "14040201"
-        input.concerns = [.neglect]
-        input.narrative = "..."
-        input.reporter = .cpcMember
-        input.reportedDate = h.services.clock.today
+        let sreymom = try h.session("sreymom")
+        var input = Harness.childIntake("ស្រីពេជ្រ")
         input.householdId = others.id
         let rejected = #expect(throws: IntakeRejected.self) { try h.services.cases.createIntake(sreymom, input) }
         #expect(rejected?.issues == [FieldIssue(.household, "error.household-missing")])

@@ -15,8 +15,7 @@ import Testing
         let h = try Harness(language: language)
         try h.services.accounts.addUser(by: nil, username: "vannak", displayName: "សុខ វណ្ណៈ", role: .coordinator,
                                         password: "password1", languageCode: language.rawValue)
-        guard case .success(let coordinator) = try h.services.accounts.logIn(username: "vannak", password: "password1")
-        else { throw StoreError.notFound }
+        let coordinator = try h.session("vannak")
         var school = ProviderInput()
         school.nameKm = "មជ្ឈមណ្ឌលកាត់ដេរព្រៃវែង"
         school.nameLatin = "Prey Veng Sewing Centre"
@@ -118,9 +117,7 @@ import Testing
     /// list through accepted and enrolled to completed with an outcome.
     @Test func coordinatorFiltersTheListAndMovesAReferralToCompleted() throws {
         let h = try harness(language: .en)
-        guard case .success(let worker) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
-            return
-        }
+        let worker = try h.session("dara")
         var input = HouseholdInput()
         input.headNameKm = "សុខ ចាន់ថា"
         input.headSex = .female
@@ -171,8 +168,7 @@ import Testing
         #expect(h.screen.contains("Enrolled → Completed · Working in the trained"))
         #expect(h.screen.contains("Outcome               Working in the trained skill — ធ្វើការនៅហាងកាត់ដេរក្នុងស្រុក"))
         #expect(!h.screen.contains("F4 Move"))
-        guard case .success(let coordinator) = try h.services.accounts.logIn(username: "vannak", password: "password1")
-        else { return }
+        let coordinator = try h.session("vannak")
         let detail = try h.services.referrals.detail(coordinator, id: sent.id)
         #expect(detail.history.map(\.to) == [.draft, .sent, .accepted, .enrolled, .completed])
         #expect(detail.outcome == .workingInSkill)
@@ -242,10 +238,7 @@ import Testing
 @Suite struct MemberEditFlowTests {
     @Test func aMembersMigrationIsUpdatedFromTheHouseholdFileAndTheHeadsNameStaysInStep() throws {
         let h = try Harness(language: .en)
-        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
-            Issue.record("no social worker")
-            return
-        }
+        let dara = try h.session("dara")
         var input = HouseholdInput()
         input.headNameKm = "សុខ ចាន់ថា"
         input.headNameLatin = "Sok Chantha"

@@ -36,19 +36,8 @@ import Testing
         #expect(entries.contains { $0.summary == "followup_days_high: 7 → 5" })
 
         // A social worker's next high-risk visit is now five days out.
-        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
-            Issue.record("no social worker")
-            return
-        }
-        var input = IntakeInput()
-        input.childNameKm = "ស្រីពេជ្រ"
-        input.sex = .female
-        input.birth = .estimatedAge(12)
-        input.villageCode = "14040201"
-        input.concerns = [.childLabour]
-        input.narrative = "..."
-        input.reporter = .cpcMember
-        let created = try h.services.cases.createIntake(dara, input)
+        let dara = try h.session("dara")
+        let created = try h.services.cases.createIntake(dara, Harness.childIntake("ស្រីពេជ្រ"))
         try h.services.cases.apply(dara, caseId: created.id, CaseChange(action: .accept, expectedVersion: 1,
                                                                         assignTo: dara.user.id, riskLevel: .high))
         let today = h.services.clock.today
@@ -57,10 +46,7 @@ import Testing
 
     @Test func onlyAdminsMayChangeSettings() throws {
         let h = try Harness(language: .en)
-        guard case .success(let dara) = try h.services.accounts.logIn(username: "dara", password: "password1") else {
-            Issue.record("no social worker")
-            return
-        }
+        let dara = try h.session("dara")
         var settings = try h.services.settings.office()
         settings.followUpDays[.low] = 60
         #expect(throws: PermissionDenied.self) { try h.services.settings.save(dara, settings) }

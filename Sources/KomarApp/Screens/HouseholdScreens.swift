@@ -437,24 +437,15 @@ final class MemberFormScreen: Screen {
         let t = app.localizer
         form.clearMessages()
         var failed = false
-        var input = MemberInput()
-        input.nameKm = nameKm.text
-        input.nameLatin = nameLatin.text
-        input.sex = sex.selectedId.flatMap(Sex.init(rawValue:))
+        var input = entered
+        // The birth again, this time with a message under a bad date.
         let dob = FormInput.date(birthDate, id: "birthDate", in: form, app: app, failed: &failed)
         let ageText = estimatedAge.text.trimmingSpaces()
         if dob != nil && !ageText.isEmpty {
             form.field("estimatedAge")?.message = FieldMessage(t("error.birth-or-age"))
             failed = true
         }
-        if let dob { input.birth = .dateOfBirth(dob) } else if let age = Digits.parseInt(ageText) { input.birth = .estimatedAge(age) }
-        input.relationship = loaded?.input.relationship == .head
-            ? .head : relationship.selectedId.flatMap(Relationship.init(rawValue:)) ?? .other
-        input.inSchool = FormInput.yesNo(inSchool)
-        input.occupation = occupation.text
-        input.migration = migration.selectedId.flatMap(MigrationStatus.init(rawValue:)) ?? .none
-        input.migrationCountry = country.text
-        input.phone = phone.text
+        input.birth = dob.map { .dateOfBirth($0) } ?? Digits.parseInt(ageText).map { .estimatedAge($0) }
         var issues = Dictionary(uniqueKeysWithValues: MemberRules.validate(input, today: app.services.clock.today)
             .map { ($0.key.rawValue, $0.value) })
         if issues["name"] != nil { issues["nameKm"] = issues.removeValue(forKey: "name") }

@@ -336,10 +336,7 @@ final class IntakeScreen: Screen {
             app.replaceTop(with: CaseViewScreen(app: app, caseId: saved.id))
             app.show(t("intake.saved", saved.code), style: .heading)
         } catch let rejected as IntakeRejected {
-            for issue in rejected.issues {
-                form.field(Self.fieldIds[issue.field] ?? "childNameKm")?.message = FieldMessage(t(issue.messageKey))
-            }
-            app.showError(t("form.fix-errors-count", t.number(rejected.issues.count)))
+            show(rejected, app)
         } catch {
             app.report(error)
         }
@@ -363,13 +360,19 @@ final class IntakeScreen: Screen {
             app.push(CaseConflictScreen(app: app, fields: theirs, theirs: conflict.current, yours: input,
                                         changedBy: conflict.changedBy))
         } catch let rejected as IntakeRejected {
-            for issue in rejected.issues {
-                form.field(Self.fieldIds[issue.field] ?? "childNameKm")?.message = FieldMessage(t(issue.messageKey))
-            }
-            app.showError(t("form.fix-errors-count", t.number(rejected.issues.count)))
+            show(rejected, app)
         } catch {
             app.report(error)
         }
+    }
+
+    /// What the service refused, under the fields it names.
+    private func show(_ rejected: IntakeRejected, _ app: App) {
+        let t = app.localizer
+        for issue in rejected.issues {
+            form.field(Self.fieldIds[issue.field] ?? "childNameKm")?.message = FieldMessage(t(issue.messageKey))
+        }
+        app.showError(t("form.fix-errors-count", t.number(rejected.issues.count)))
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
