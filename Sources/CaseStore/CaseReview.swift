@@ -27,16 +27,18 @@ public struct Assignee: Equatable, Sendable {
 /// reopening. Every change checks the policy and the record's version, and
 /// lands in the case's timeline and the audit log.
 extension CaseService {
-    /// New intakes waiting for review, oldest first.
-    public func reviewQueue(_ session: Session, limit: Int = 500) throws -> [CaseSummary] {
+    /// New intakes waiting for review, oldest first; with `text`, those
+    /// whose name, code or village contains it.
+    public func reviewQueue(_ session: Session, matching text: String = "", limit: Int = 500) throws -> [CaseSummary] {
         try session.require(.assignCase)
         let today = clock.today
+        let search = Self.matching(text)
         return try database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
                 FROM child_case JOIN place ON place.code = child_case.village_code
-                WHERE child_case.status = 'new' ORDER BY child_case.id LIMIT ?
-                """, arguments: [limit]).map { row in
+                WHERE child_case.status = 'new' AND \(search?.sql ?? "1") ORDER BY child_case.id LIMIT ?
+                """, arguments: (search?.arguments ?? []) + [limit]).map { row in
                 try CaseRecord(row: row).summary(today: today, villageNameKm: row["village_name_km"],
                                                  villageNameLatin: row["village_name_latin"])
             }

@@ -191,6 +191,20 @@ public struct CaseService: Sendable {
         }
     }
 
+    /// A condition on `child_case` for the short lists (review queue,
+    /// follow-up queue) whose search box narrows rows they already select:
+    /// the trigram index from three code points, the names below that.
+    /// Nil without text.
+    static func matching(_ text: String) -> (sql: String, arguments: StatementArguments)? {
+        let key = SearchKey.make(text)
+        guard !key.isEmpty else { return nil }
+        if key.unicodeScalars.count >= 3 {
+            return ("child_case.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)",
+                    ["\"" + key.replacingOccurrences(of: "\"", with: "\"\"") + "\""])
+        }
+        return ("instr(child_case.search_key, ?) > 0", [key])
+    }
+
     /// How search text narrows a list: through the trigram index from
     /// three code points; below that, a look at the newest
     /// `shortQueryWindow` cases (as `search` does). Nil without text.

@@ -71,9 +71,14 @@ public struct FollowUpService: Sendable {
     }
 
     /// Scheduled follow-ups due up to seven days from today: overdue first,
-    /// then due today, then upcoming (the order of the due date).
-    public func queue(_ session: Session, limit: Int = 200) throws -> [FollowUpItem] {
-        let scope = try queueScope(session)
+    /// then due today, then upcoming (the order of the due date); with
+    /// `text`, those of cases whose name, code or village contains it.
+    public func queue(_ session: Session, matching text: String = "", limit: Int = 200) throws -> [FollowUpItem] {
+        var scope = try queueScope(session)
+        if let search = CaseService.matching(text) {
+            scope.sql += " AND " + search.sql
+            scope.arguments += search.arguments
+        }
         let horizon = clock.today.adding(days: FollowUpRules.upcomingWindowDays)
         return try database.read { db in
             try Row.fetchAll(db, sql: """

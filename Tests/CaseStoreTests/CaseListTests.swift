@@ -85,4 +85,25 @@ import Testing
         #expect(try services.cases.countCases(worker, filter: CaseFilter(text: "KC-")) == CaseService.searchCountCap + 1)
         #expect(try services.cases.countCases(worker) == 1_100)
     }
+
+    @Test func theQueuesSearchBoxesNarrowByNameInKhmerOrLatin() throws {
+        let services = try makeServices()
+        try DemoData.fill(services, cases: 300)
+        let coordinator = try session(services, "lina", .coordinator)
+        let queue = try services.followUps.queue(coordinator)
+        let someone = try #require(queue.first { !$0.childNameLatin.isEmpty })
+        let family = String(someone.childNameLatin.split(separator: " ")[0])
+        let found = try services.followUps.queue(coordinator, matching: family.lowercased())
+        #expect(!found.isEmpty && found.allSatisfy { $0.childNameLatin.hasPrefix(family) })
+        #expect(found.map(\.id) == queue.filter { $0.childNameLatin.hasPrefix(family) }.map(\.id))
+        let khmer = String(someone.childNameKm.split(separator: " ")[0])
+        #expect(try services.followUps.queue(coordinator, matching: khmer).contains { $0.id == someone.id })
+        #expect(try services.followUps.queue(coordinator, matching: "zzzz").isEmpty)
+
+        let waiting = try services.cases.reviewQueue(coordinator)
+        let first = try #require(waiting.first)
+        #expect(try services.cases.reviewQueue(coordinator, matching: first.code).map(\.id) == [first.id])
+        let short = String(first.childNameKm.unicodeScalars.prefix(2).map(Character.init))
+        #expect(try services.cases.reviewQueue(coordinator, matching: short).contains { $0.id == first.id })
+    }
 }

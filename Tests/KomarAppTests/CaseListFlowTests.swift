@@ -66,4 +66,18 @@ import Testing
         let sok = try #require(lines.firstIndex { $0.contains("Sok Sreyneang") })
         #expect(thida < pisey && pisey < sok)            // critical, then the newest not yet assessed
     }
+
+    @Test func theReviewQueueHasASearchBoxToo() throws {
+        let h = try world()
+        h.logIn("dara")
+        h.press(.char("2"))
+        #expect(h.app.topScreenTitleKey == "review.title")
+        #expect(h.screen.contains("Find:"))
+        #expect(h.screen.contains("Keo Pisey") && h.screen.contains("Sok Sreyneang"))
+        h.type("ពិសី")
+        #expect(h.screen.contains("Keo Pisey"))
+        #expect(!h.screen.contains("Sok Sreyneang"))
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "case.title")
+    }
 }

@@ -115,7 +115,8 @@ final class CaseActionScreen: Screen {
     }
 }
 
-/// New intakes waiting for a social worker, oldest first; Enter opens one.
+/// New intakes waiting for a social worker, oldest first; typing finds a
+/// child's; Enter opens one.
 @MainActor
 final class ReviewQueueScreen: Screen, TableDataSource {
     let titleKey = "review.title"
@@ -123,6 +124,7 @@ final class ReviewQueueScreen: Screen, TableDataSource {
     private var cases: [CaseSummary] = []
     private let table = CaseRows.makeTable()
     private weak var app: App?
+    private var search: ListSearchBox!
 
     init(app: App) {
         self.app = app
@@ -131,12 +133,13 @@ final class ReviewQueueScreen: Screen, TableDataSource {
             guard index < self.cases.count else { return }
             app.push(CaseViewScreen(app: app, caseId: self.cases[index].id))
         }
+        search = ListSearchBox { [unowned self, unowned app] _ in self.reload(app) }
         reload(app)
     }
 
     func reload(_ app: App) {
         guard let session = app.session else { return }
-        do { cases = try app.services.cases.reviewQueue(session) } catch { app.report(error) }
+        do { cases = try app.services.cases.reviewQueue(session, matching: search.text) } catch { app.report(error) }
         table.select(table.selected)
     }
 
@@ -144,14 +147,19 @@ final class ReviewQueueScreen: Screen, TableDataSource {
     func prepare(through index: Int) {}
     func cells(at index: Int) -> [String] { app.map { CaseRows.cells(cases[index], $0) } ?? [] }
 
-    func handle(_ key: Key, app: App) -> Bool { table.handle(key) }
+    func handle(_ key: Key, app: App) -> Bool {
+        ListSearchBox.isTableKey(key) ? table.handle(key) : search.field.handle(key)
+    }
 
     func didReturn(app: App) { reload(app) }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
+        search.render(into: &canvas, row: area.row, width: area.width, app: app)
+        let area = Rect(row: area.row + 1, col: area.col, width: area.width, height: area.height - 1)
         if cases.isEmpty {
-            canvas.put(t("review.empty"), row: area.row + 1, col: 1, style: .muted, maxWidth: area.width - 2)
+            canvas.put(t(search.text.isEmpty ? "review.empty" : "search.none"), row: area.row + 1, col: 1,
+                       style: .muted, maxWidth: area.width - 2)
             return
         }
         canvas.put(t("review.count", t.number(cases.count)), row: area.row, col: 1, style: .muted)

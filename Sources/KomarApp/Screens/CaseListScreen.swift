@@ -42,7 +42,7 @@ final class CaseListScreen: Screen {
         if canCreate { list.insert(KeyBinding(.function(7), label: "key.new", help: "help.new-intake"), at: 0) }
         return list
     }
-    private let search = TextField(maxLength: 60, placeholderKey: "search.placeholder")
+    private var search: ListSearchBox!
     private let table = CaseRows.makeTable()
     private var source: PagedRows<CaseSummary>
     private var total = 0
@@ -61,7 +61,7 @@ final class CaseListScreen: Screen {
             guard index < self.source.rows.count else { return }
             app.push(CaseViewScreen(app: app, caseId: self.source.rows[index].id))
         }
-        search.onChange = { [unowned self, unowned app] text in
+        search = ListSearchBox { [unowned self, unowned app] text in
             self.filter.text = text
             self.reload(app, keepingSelection: false)
         }
@@ -132,20 +132,12 @@ final class CaseListScreen: Screen {
             app.push(IntakeScreen(app: app))
             return true
         }
-        switch key {
-        case .up, .down, .pageUp, .pageDown, .home, .end, .enter: return table.handle(key)
-        default: return search.handle(key)
-        }
+        return ListSearchBox.isTableKey(key) ? table.handle(key) : search.field.handle(key)
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
-        let label = t("search.label") + " "
-        canvas.put(label, row: area.row, col: 1, style: .heading)
-        let labelWidth = DisplayWidth.of(label)
-        search.render(into: &canvas, at: Rect(row: area.row, col: 1 + labelWidth,
-                                              width: min(40, area.width - labelWidth - 2), height: 1),
-                      focused: true, env: app.widgetEnvironment)
+        search.render(into: &canvas, row: area.row, width: area.width, app: app)
         source.prepare(through: 0)
         var heading = total > CaseService.searchCountCap
             ? t("cases.count-over", t.number(CaseService.searchCountCap)) : t("cases.count", t.number(total))

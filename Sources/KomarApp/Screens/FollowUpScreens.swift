@@ -4,7 +4,7 @@ import KhmerText
 import Terminal
 
 /// The user's follow-ups: overdue first (marked), then due today, then the
-/// next seven days. Enter records the visit.
+/// next seven days. Typing finds a child's; Enter records the visit.
 @MainActor
 final class FollowUpQueueScreen: Screen, TableDataSource {
     let titleKey = "followups.title"
@@ -22,10 +22,12 @@ final class FollowUpQueueScreen: Screen, TableDataSource {
         TableColumn("followups.type", width: 8, flexible: true),
     ])
     private weak var app: App?
+    private var search: ListSearchBox!
 
     init(app: App) {
         self.app = app
         table.source = self
+        search = ListSearchBox { [unowned self, unowned app] _ in self.reload(app) }
         table.onActivate = { [unowned self, unowned app] index in
             guard index < self.items.count else { return }
             app.push(RecordVisitScreen(app: app, item: self.items[index]))
@@ -35,7 +37,7 @@ final class FollowUpQueueScreen: Screen, TableDataSource {
 
     func reload(_ app: App) {
         guard let session = app.session else { return }
-        do { items = try app.services.followUps.queue(session) } catch { app.report(error) }
+        do { items = try app.services.followUps.queue(session, matching: search.text) } catch { app.report(error) }
         table.select(table.selected)
     }
 
@@ -57,12 +59,17 @@ final class FollowUpQueueScreen: Screen, TableDataSource {
         return [app.dateText(item.due), when, item.caseCode, item.childNameKm, item.childNameLatin, t(item.type.labelKey)]
     }
 
-    func handle(_ key: Key, app: App) -> Bool { table.handle(key) }
+    func handle(_ key: Key, app: App) -> Bool {
+        ListSearchBox.isTableKey(key) ? table.handle(key) : search.field.handle(key)
+    }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
+        search.render(into: &canvas, row: area.row, width: area.width, app: app)
+        let area = Rect(row: area.row + 1, col: area.col, width: area.width, height: area.height - 1)
         guard !items.isEmpty else {
-            canvas.put(t("followups.empty"), row: area.row + 1, col: 1, style: .muted, maxWidth: area.width - 2)
+            canvas.put(t(search.text.isEmpty ? "followups.empty" : "search.none"), row: area.row + 1, col: 1,
+                       style: .muted, maxWidth: area.width - 2)
             return
         }
         let today = app.services.clock.today

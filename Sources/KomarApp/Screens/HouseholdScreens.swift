@@ -20,7 +20,7 @@ final class HouseholdListScreen: Screen {
     private let onPick: ((PickerField.Value) -> Void)?
     /// The village a household registered from here starts in.
     private let villageCode: String?
-    private let search = TextField(maxLength: 60, placeholderKey: "search.placeholder")
+    private var search: ListSearchBox!
     private let table = Table(columns: [
         TableColumn("households.code", width: 9),
         TableColumn("households.head-km", width: 12, flexible: true),
@@ -51,7 +51,7 @@ final class HouseholdListScreen: Screen {
                 app.push(HouseholdViewScreen(app: app, householdId: household.id))
             }
         }
-        search.onChange = { [unowned self, unowned app] _ in self.reload(app, keepingSelection: false) }
+        search = ListSearchBox { [unowned self, unowned app] _ in self.reload(app, keepingSelection: false) }
         reload(app, keepingSelection: false)
     }
 
@@ -97,19 +97,12 @@ final class HouseholdListScreen: Screen {
             }
             return true
         }
-        switch key {
-        case .up, .down, .pageUp, .pageDown, .enter: return table.handle(key)
-        default: return search.handle(key)
-        }
+        return ListSearchBox.isTableKey(key) ? table.handle(key) : search.field.handle(key)
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
-        let label = t("search.label") + " "
-        canvas.put(label, row: area.row, col: 1, style: .heading)
-        let labelWidth = DisplayWidth.of(label)
-        search.render(into: &canvas, at: Rect(row: area.row, col: 1 + labelWidth, width: min(40, area.width - labelWidth - 2),
-                                              height: 1), focused: true, env: app.widgetEnvironment)
+        search.render(into: &canvas, row: area.row, width: area.width, app: app)
         canvas.put(t("households.count", t.number(total)), row: area.row + 1, col: 1, style: .muted,
                    maxWidth: area.width - 2)
         source.prepare(through: 0)

@@ -1,0 +1,33 @@
+import KhmerText
+import Terminal
+
+/// The search box at the top of a list ("Find: …"). Lists give it every key
+/// their table does not take, so results follow as the user types in Khmer
+/// or Latin, while ↑ ↓ PgUp PgDn Home End and Enter still move in and open
+/// the list.
+@MainActor
+final class ListSearchBox {
+    let field = TextField(maxLength: 60, placeholderKey: "search.placeholder")
+
+    /// Called after every change of the text.
+    init(onChange: @escaping (String) -> Void) { field.onChange = onChange }
+
+    var text: String { field.text }
+
+    /// Whether a key belongs to the list's table rather than the box.
+    static func isTableKey(_ key: Key) -> Bool {
+        switch key {
+        case .up, .down, .pageUp, .pageDown, .home, .end, .enter: true
+        default: false
+        }
+    }
+
+    /// Draws the label and the box on one row.
+    func render(into canvas: inout Canvas, row: Int, width: Int, app: App) {
+        let label = app.localizer("search.label") + " "
+        canvas.put(label, row: row, col: 1, style: .heading)
+        let labelWidth = DisplayWidth.of(label)
+        field.render(into: &canvas, at: Rect(row: row, col: 1 + labelWidth, width: min(40, width - labelWidth - 2),
+                                             height: 1), focused: true, env: app.widgetEnvironment)
+    }
+}
