@@ -40,17 +40,25 @@ enum HouseholdsAndReferrals {
     }
 }
 
-/// Full-text search over households: head and members' names, the code and
-/// the village, folded like case search.
+/// Full-text search over households: head and members' names, the code,
+/// the village and the phone numbers (as typed, and as digits alone so
+/// "012345" finds "012 345 678"), folded like case search.
 enum HouseholdSearchIndex {
     static func reindex(_ db: Database, householdId: Int64) throws {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT household.code, household.search_key, place.search_key AS village_key
+            SELECT household.code, household.search_key, household.phone, place.search_key AS village_key
             FROM household JOIN place ON place.code = household.village_code WHERE household.id = ?
             """, arguments: [householdId]) else { return }
-        let members = try String.fetchAll(db, sql: "SELECT search_key FROM household_member WHERE household_id = ?",
-                                          arguments: [householdId])
-        let text = ([row["search_key"] as String] + members + [SearchKey.make(row["code"]), row["village_key"]])
+        let members = try Row.fetchAll(db, sql: "SELECT search_key, phone FROM household_member WHERE household_id = ?",
+                                       arguments: [householdId])
+        let phones = ([row["phone"] as String? ?? ""] + members.map { $0["phone"] as String? ?? "" })
+            .filter { !$0.isEmpty }
+            .flatMap { phone -> [String] in
+                let key = SearchKey.make(phone)
+                return [key, String(key.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))]
+            }
+        let text = ([row["search_key"] as String] + members.map { $0["search_key"] as String }
+                    + [SearchKey.make(row["code"]), row["village_key"]] + phones)
             .joined(separator: " | ")
         try db.execute(sql: "INSERT OR REPLACE INTO household_search (rowid, text) VALUES (?, ?)",
                        arguments: [householdId, text])

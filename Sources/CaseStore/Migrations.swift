@@ -33,6 +33,11 @@ enum Migrations {
                 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END), id DESC)
                 """)
         }
+        migrator.registerMigration("2026-11-21 households found by phone") { db in
+            for id in try Int64.fetchAll(db, sql: "SELECT id FROM household") {
+                try HouseholdSearchIndex.reindex(db, householdId: id)
+            }
+        }
         return migrator
     }
 

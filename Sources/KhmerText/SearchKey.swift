@@ -6,6 +6,8 @@ import Foundation
 ///
 /// - Latin: lower-cased, accents removed (Takéo → takeo), runs of spaces,
 ///   hyphens and dots become one space.
+/// - Digits: Khmer digits become Western ones (០១២ → 012), so codes and
+///   phone numbers match however they were typed.
 /// - Khmer: zero-width spaces and joiners dropped, the invisible inherent
 ///   vowels U+17B4/U+17B5 dropped, split vowels composed (េ+ី → ើ, េ+ា → ោ),
 ///   COENG DA folded to COENG TA (drawn alike in most fonts), and the marks
@@ -22,6 +24,10 @@ public enum SearchKey {
             case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x17B4, 0x17B5:
                 continue
             case 0x0300...0x036F:
+                continue
+            case 0x17E0...0x17E9:
+                lastWasSpace = false
+                scalars.append(Unicode.Scalar(s.value - 0x17E0 + 0x30)!)
                 continue
             default:
                 break

@@ -98,6 +98,19 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         #expect(throws: StoreError.notFound) { try services.households.member(other, id: added.id) }
     }
 
+    @Test func householdsAreFoundByPhoneHoweverItIsTyped() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let volunteer = try session(services, "sreymom", .volunteer)
+        var input = household()
+        input.phone = "០១២ ៣៤៥ ៦៧៨"
+        let summary = try services.households.register(volunteer, input)
+        for query in ["012 345", "012345678", "០១២៣៤៥", "345 678"] {
+            #expect(try services.households.list(volunteer, query: query).map(\.id) == [summary.id], "\(query)")
+        }
+        #expect(try services.households.list(volunteer, query: "999").isEmpty)
+    }
+
     @Test func volunteersMayNotOverrideTheRiskLevel() throws {
         let services = try makeServices()
         try setUp(services)

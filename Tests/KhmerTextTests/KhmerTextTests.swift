@@ -116,6 +116,11 @@ let hardNames = ["ប្រទ្បាយហ្លួងក្រោម", "ជ�
 }
 
 @Suite struct SearchKeyTests {
+    @Test func khmerDigitsFoldToWesternOnes() {
+        #expect(SearchKey.make("០១២ ៣៤៥ ៦៧៨") == "012 345 678")
+        #expect(SearchKey.make("KC-២០២៦") == SearchKey.make("kc-2026"))
+    }
+
     @Test func latinFoldsCaseAccentsAndSeparators() {
         #expect(SearchKey.make("Takéo") == "takeo")
         #expect(SearchKey.make("  Prey-Veng ") == "prey veng")
