@@ -40,4 +40,7 @@ enum CommonBindings {
     static let fieldPrevious = KeyBinding(.backTab, label: "key.previous-field", help: "help.backtab", inBar: false)
     static let open = KeyBinding(.enter, label: "key.open", help: "help.open", inBar: false)
     static let scroll = KeyBinding(.pageDown, label: "key.scroll", help: "help.scroll", inBar: false)
+    /// What every form screen offers: F2 saves, Tab and Shift-Tab move,
+    /// Esc leaves (asking first if something is unsaved).
+    static let form = [save, fieldNext, fieldPrevious, escape]
 }

@@ -10,7 +10,7 @@ import Terminal
 @MainActor
 final class CaseActionScreen: Screen {
     let titleKey = "action.title"
-    var bindings: [KeyBinding] { [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.escape] }
+    var bindings: [KeyBinding] { CommonBindings.form }
 
     private let caseId: Int64
     private let code: String

@@ -88,7 +88,7 @@ final class FollowUpQueueScreen: Screen, TableDataSource {
 @MainActor
 final class RecordVisitScreen: Screen {
     let titleKey = "visit.title"
-    var bindings: [KeyBinding] { [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.escape] }
+    var bindings: [KeyBinding] { CommonBindings.form }
 
     private let item: FollowUpItem
     private let outcome = ChoiceField(filterable: false)

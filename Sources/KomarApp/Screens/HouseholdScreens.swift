@@ -123,9 +123,7 @@ final class HouseholdListScreen: Screen {
 @MainActor
 final class HouseholdFormScreen: Screen {
     var titleKey: String { householdId == nil ? "household.new-title" : "household.edit-title" }
-    var bindings: [KeyBinding] {
-        [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
-    }
+    var bindings: [KeyBinding] { CommonBindings.form }
     private let householdId: Int64?
     private var version = 0
     private let headNameKm = TextField(maxLength: 100)
@@ -318,9 +316,7 @@ final class HouseholdFormScreen: Screen {
 @MainActor
 final class MemberFormScreen: Screen {
     var titleKey: String { memberId == nil ? "member.title" : "member.edit-title" }
-    var bindings: [KeyBinding] {
-        [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
-    }
+    var bindings: [KeyBinding] { CommonBindings.form }
     private let householdId: Int64
     private let nameKm = TextField(maxLength: 100)
     private let nameLatin = TextField(maxLength: 100)

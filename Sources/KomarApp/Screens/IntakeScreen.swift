@@ -13,9 +13,7 @@ import Terminal
 @MainActor
 final class IntakeScreen: Screen {
     var titleKey: String { editing == nil ? "intake.title" : "case.edit-title" }
-    var bindings: [KeyBinding] {
-        [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
-    }
+    var bindings: [KeyBinding] { CommonBindings.form }
 
     private let nameKm = TextField(maxLength: 100)
     private let nameLatin = TextField(maxLength: 100)

@@ -138,9 +138,7 @@ final class ProviderViewScreen: Screen {
 @MainActor
 final class ProviderFormScreen: Screen {
     var titleKey: String { provider == nil ? "provider.new-title" : "provider.edit-title" }
-    var bindings: [KeyBinding] {
-        [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
-    }
+    var bindings: [KeyBinding] { CommonBindings.form }
     private let provider: Provider?
     private let nameKm = TextField(maxLength: 150)
     private let nameLatin = TextField(maxLength: 150)

@@ -18,9 +18,7 @@ final class ReferralFormScreen: Screen {
     }
 
     let titleKey = "referral.new-title"
-    var bindings: [KeyBinding] {
-        [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
-    }
+    var bindings: [KeyBinding] { CommonBindings.form }
     private let people: [Person]
     private let person = ChoiceField(filterable: false)
     private let service = ChoiceField()

@@ -120,7 +120,7 @@ final class ReferralViewScreen: Screen {
 @MainActor
 final class ReferralMoveScreen: Screen {
     let titleKey = "move.title"
-    var bindings: [KeyBinding] { [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.escape] }
+    var bindings: [KeyBinding] { CommonBindings.form }
     private let detail: ReferralDetail
     private var expectedVersion: Int
     private let to = ChoiceField(filterable: false)

@@ -10,9 +10,7 @@ import Terminal
 @MainActor
 final class SettingsScreen: Screen {
     let titleKey = "settings.title"
-    var bindings: [KeyBinding] {
-        [CommonBindings.save, CommonBindings.fieldNext, CommonBindings.fieldPrevious, CommonBindings.escape]
-    }
+    var bindings: [KeyBinding] { CommonBindings.form }
     private let organisation = TextField(maxLength: 100)
     private let language = ChoiceField(filterable: false)
     private var days: [RiskLevel: TextField] = [:]
