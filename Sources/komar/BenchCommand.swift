@@ -111,7 +111,7 @@ struct Bench: ParsableCommand {
             let today = services.clock.today
             timings.append(("save_followup", try measure(runs) {
                 guard let item = try services.followUps.queue(worker, limit: 1).first else { return }
-                try services.followUps.record(worker, followUpId: item.id, FollowUpRecord(
+                try services.followUps.record(worker, followUpId: item.id, VisitReport(
                     outcome: .done, type: .homeVisit, date: today, notes: "Benchmark visit.", wellbeing: .same))
             }))
             // The referral list as the coordinator's screen reads it: the

@@ -245,11 +245,11 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
     }
 
     @Test func visitsNeedWhatTheirOutcomeNeeds() {
-        #expect(FollowUpRecord(outcome: .done, type: .homeVisit, date: today).validate(today: today)
+        #expect(VisitReport(outcome: .done, type: .homeVisit, date: today).validate(today: today)
             == ["wellbeing": "error.required", "notes": "error.required"])
-        #expect(FollowUpRecord(outcome: .missed, type: .phone, date: today).validate(today: today)
+        #expect(VisitReport(outcome: .missed, type: .phone, date: today).validate(today: today)
             == ["reason": "error.required"])
-        #expect(FollowUpRecord(outcome: .done, type: .homeVisit, date: today.adding(days: 1), notes: "ok",
+        #expect(VisitReport(outcome: .done, type: .homeVisit, date: today.adding(days: 1), notes: "ok",
                                wellbeing: .same).validate(today: today) == ["date": "error.future-date"])
     }
 }

@@ -134,7 +134,7 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         let worker = try session(services, "dara", .socialWorker)
         let id = try services.households.register(worker, household()).id
         let visit = try #require(try services.households.detail(worker, id: id).followUps.first)
-        var record = FollowUpRecord(outcome: .done, type: .homeVisit, date: LocalDate(year: 2026, month: 11, day: 21)!)
+        var record = VisitReport(outcome: .done, type: .homeVisit, date: LocalDate(year: 2026, month: 11, day: 21)!)
         record.wellbeing = .same
         record.notes = "ឪពុកនៅតែចង់ទៅថៃ"
         let next = try services.followUps.record(worker, followUpId: visit.id, record)

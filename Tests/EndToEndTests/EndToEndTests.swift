@@ -200,7 +200,7 @@ import Testing
         #expect(stored.status == .closed && stored.riskLevel == .high)
         #expect(try services.cases.timeline(dara, caseId: stored.id).map(\.kind)
             == [.intake, .accepted, .followUp, .closed])
-        #expect(try services.followUps.nextDue(caseId: stored.id) == nil)
+        #expect(try services.followUps.nextDue(dara, caseId: stored.id) == nil)
     }
 
     @Test func aDraftSurvivesKillNine() throws {

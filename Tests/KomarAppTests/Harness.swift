@@ -98,6 +98,12 @@ final class Harness {
         return input
     }
 
+    /// The admin's session without a login, for reading the audit log.
+    var auditor: Session {
+        Session(user: UserAccount(id: 1, username: "admin", displayName: "Admin", role: .admin, languageCode: "km",
+                                  isActive: true))
+    }
+
     /// All cases in the database, as a social worker sees them.
     func allCases() throws -> [CaseSummary] {
         try services.cases.listCases(try session("dara"), limit: 1_000)

@@ -32,7 +32,7 @@ import Testing
         #expect(h.app.topScreenTitleKey == "home.title")
         #expect(h.screen.contains("Settings saved."))
         #expect(try h.services.settings.office().followUpDays[.high] == 5)
-        let entries = try h.services.audit.recent(limit: 5)
+        let entries = try h.services.audit.recent(h.auditor, limit: 5)
         #expect(entries.contains { $0.summary == "followup_days_high: 7 → 5" })
 
         // A social worker's next high-risk visit is now five days out.
@@ -41,7 +41,7 @@ import Testing
         try h.services.cases.apply(dara, caseId: created.id, CaseChange(action: .accept, expectedVersion: 1,
                                                                         assignTo: dara.user.id, riskLevel: .high))
         let today = h.services.clock.today
-        #expect(try h.services.followUps.nextDue(caseId: created.id) == today.adding(days: 5))
+        #expect(try h.services.followUps.nextDue(dara, caseId: created.id) == today.adding(days: 5))
     }
 
     @Test func onlyAdminsMayChangeSettings() throws {

@@ -1,0 +1,98 @@
+import Foundation
+import KhmerText
+
+/// A calendar day with no time zone, as case workers write it: day/month/year.
+public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let month: Int
+    public let day: Int
+
+    /// Nil when the day does not exist (31/02/2026, 29/02/2025, month 13).
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1900...2200).contains(year), (1...12).contains(month), day >= 1,
+              day <= LocalDate.daysIn(month: month, year: year) else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// ISO form for storage: 2026-11-21.
+    public var iso: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public var description: String { iso }
+
+    /// Parses the stored ISO form.
+    public init?(iso: String) {
+        let parts = iso.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else {
+            return nil
+        }
+        self.init(year: y, month: m, day: d)
+    }
+
+    /// Today in the machine's local time zone.
+    public static func today(now: Date = Date()) -> LocalDate {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: now)
+        return LocalDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    public static func < (a: LocalDate, b: LocalDate) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+
+    /// Whole years from `self` to `date` (an age on that date).
+    public func years(until date: LocalDate) -> Int {
+        var age = date.year - year
+        if (date.month, date.day) < (month, day) { age -= 1 }
+        return age
+    }
+}
+
+/// Why a typed date was refused.
+public enum DateInputError: Error, Equatable, Sendable {
+    case malformed
+    case impossible
+}
+
+extension LocalDate {
+    /// Parses what a user typed as day/month/year, in Khmer or Western
+    /// digits, with `/`, `-`, `.` or spaces between the parts.
+    public static func parse(userInput: String) -> Result<LocalDate, DateInputError> {
+        let western = Digits.toWestern(userInput).trimmingSpaces()
+        let parts = western.split(whereSeparator: { "/-. ".contains($0) })
+        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+              let d = Int(parts[0]), let m = Int(parts[1]), var y = Int(parts[2]) else {
+            return .failure(.malformed)
+        }
+        if parts[2].count == 2 { y += 2000 }
+        guard parts[2].count == 4 || parts[2].count == 2 else { return .failure(.malformed) }
+        guard let date = LocalDate(year: y, month: m, day: d) else { return .failure(.impossible) }
+        return .success(date)
+    }
+}
+
+extension LocalDate {
+    /// The day `days` later (or earlier, when negative).
+    public func adding(days: Int) -> LocalDate {
+        var c = DateComponents()
+        c.year = year
+        c.month = month
+        c.day = day
+        c.hour = 12
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let date = calendar.date(from: c)!.addingTimeInterval(Double(days) * 86_400)
+        let d = calendar.dateComponents([.year, .month, .day], from: date)
+        return LocalDate(year: d.year!, month: d.month!, day: d.day!)!
+    }
+}

@@ -1,0 +1,14 @@
+/// How a follow-up is made.
+public enum FollowUpType: String, CodeList {
+    case homeVisit = "home-visit"
+    case phone
+    case schoolVisit = "school-visit"
+    case meeting
+    public static let labelPrefix = "followup-type"
+}
+
+/// Where a follow-up stands.
+public enum FollowUpStatus: String, CodeList {
+    case scheduled, done, missed, cancelled
+    public static let labelPrefix = "followup-status"
+}

@@ -1,0 +1,134 @@
+import CaseDomain
+import Foundation
+import GRDB
+
+/// The export file could not be written (no such folder, no permission,
+/// disk full); `detail` is the system's own words.
+public struct ExportFailed: Error, Equatable, Sendable {
+    public let path: String
+    public let detail: String
+}
+
+/// CSV text as spreadsheets read it: RFC 4180 quoting, CRLF line ends, and
+/// cells that would start a formula in Excel (= + - @) prefixed with an
+/// apostrophe so a name or note can never run as one.
+public enum CSV {
+    /// UTF-8 byte-order mark: without it Excel reads UTF-8 as the local
+    /// code page and Khmer turns into mojibake.
+    public static let byteOrderMark = "\u{FEFF}"
+
+    public static func cell(_ value: String) -> String {
+        var text = value
+        if let first = text.unicodeScalars.first, "=+-@".unicodeScalars.contains(first), Double(text) == nil {
+            text = "'" + text
+        }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    public static func line(_ cells: [String]) -> String { cells.map(cell).joined(separator: ",") + "\r\n" }
+}
+
+extension ReferralService {
+    /// The string-table keys of the export's column headings, in order.
+    public static let exportColumns = [
+        "export.code", "export.referred-on", "export.status", "export.last-move", "export.days-since-move",
+        "export.name-km", "export.name-latin", "export.sex", "export.age", "export.age-group", "export.service",
+        "export.provider", "export.priority", "export.province", "export.district", "export.commune", "export.village",
+        "export.case", "export.household", "export.reason", "export.exit-reason", "export.outcome",
+        "export.outcome-notes",
+    ]
+
+    /// Writes every referral matching `filter` to `url` as CSV (UTF-8 with
+    /// a byte-order mark), oldest last move first. `label` turns string-table
+    /// keys (headings and code-list values) into words; `progress` is told
+    /// (rows written, total) after each page. Writes to a temporary file
+    /// beside `url` and renames it, so a failure never leaves half a file.
+    /// Coordinators only; audited. Returns the number of rows.
+    @discardableResult
+    public func export(_ session: Session, filter: ReferralFilter, to url: URL, khmerPlaceNames: Bool,
+                       label: (String) -> String, progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
+        try session.require(.exportData)
+        let total = try countsByStatus(session, filter: filter)
+            .filter { filter.status == nil || $0.key == filter.status }.values.reduce(0, +)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent("." + url.lastPathComponent + ".\(getpid()).part")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil,
+                                             attributes: [.posixPermissions: 0o600]),
+              let handle = try? FileHandle(forWritingTo: temporary) else {
+            throw ExportFailed(path: url.path, detail: String(cString: strerror(errno)))
+        }
+        var written = 0
+        do {
+            defer { try? handle.close() }
+            try handle.write(contentsOf: Data((CSV.byteOrderMark + CSV.line(Self.exportColumns.map(label))).utf8))
+            let now = store.now
+            let narrowing = ReferralQuery(filter: filter).listWhere
+            let nameColumn = khmerPlaceNames ? "name_km" : "name_latin"
+            var cursor: ReferralCursor?
+            while true {
+                var sql = """
+                    SELECT \(Self.summaryColumns), child_case.code AS case_code, household.code AS household_code,
+                      referral.reason, referral.exit_reason, referral.outcome, referral.outcome_notes,
+                      province.\(nameColumn) AS province, district.\(nameColumn) AS district,
+                      commune.\(nameColumn) AS commune, village.\(nameColumn) AS village
+                    FROM referral JOIN provider ON provider.id = referral.provider_id
+                    LEFT JOIN child_case ON child_case.id = referral.case_id
+                    LEFT JOIN household ON household.id = referral.household_id
+                    LEFT JOIN place AS village ON village.code = referral.village_code
+                    LEFT JOIN place AS commune ON commune.code = referral.commune_code
+                    LEFT JOIN place AS district ON district.code = referral.district_code
+                    LEFT JOIN place AS province ON province.code = substr(referral.district_code, 1, 2)
+                    WHERE \(narrowing.sql)
+                    """
+                var args = narrowing.arguments
+                if let cursor {
+                    sql += " AND " + Self.after
+                    args += Self.arguments(after: cursor)
+                }
+                sql += " ORDER BY " + Self.order + " LIMIT 1000"
+                let rows = try store.read { db in try Row.fetchAll(db, sql: sql, arguments: args) }
+                guard !rows.isEmpty else { break }
+                var text = ""
+                for row in rows {
+                    let r = Self.summary(row: row)
+                    let group = AgeGroup.allCases.first { $0.range.contains(r.age) }
+                    let provider = khmerPlaceNames && !r.providerName.isEmpty ? r.providerName : r.providerNameLatin
+                    text += CSV.line([
+                        r.code, r.referredOn.iso, label(r.status.labelKey),
+                        ISO8601DateFormatter.string(from: r.statusChangedAt, timeZone: .current,
+                                                    formatOptions: [.withFullDate]),
+                        String(r.daysSinceLastMove(now: now)), r.personNameKm, r.personNameLatin, label(r.sex.labelKey),
+                        String(r.age), group.map { label($0.labelKey) } ?? "", label(r.service.labelKey),
+                        provider.isEmpty ? r.providerName : provider, label(r.priority.labelKey),
+                        row["province"] ?? "", row["district"] ?? "", row["commune"] ?? "", row["village"] ?? "",
+                        row["case_code"] ?? "", row["household_code"] ?? "", row["reason"] ?? "",
+                        row["exit_reason"] ?? "",
+                        (row["outcome"] as String?).flatMap(ReferralOutcome.init(rawValue:)).map { label($0.labelKey) } ?? "",
+                        row["outcome_notes"] ?? "",
+                    ])
+                }
+                try handle.write(contentsOf: Data(text.utf8))
+                written += rows.count
+                progress(written, max(total, written))
+                cursor = ReferralCursor(after: Self.summary(row: rows[rows.count - 1]))
+            }
+            try handle.synchronize()
+        } catch let error as StoreError {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw ExportFailed(path: url.path, detail: (error as NSError).localizedDescription)
+        }
+        if rename(temporary.path, url.path) != 0 {
+            let detail = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw ExportFailed(path: url.path, detail: detail)
+        }
+        try store.write { db in
+            try store.audit(db, session, .export, entity: "referral", summary: "\(written) referrals to \(url.lastPathComponent)")
+        }
+        return written
+    }
+}

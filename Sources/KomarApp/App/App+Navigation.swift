@@ -1,0 +1,104 @@
+import CaseDomain
+import CaseStore
+import Localization
+import Terminal
+
+/// Moving between screens, leaving and quitting, logging in and out, and
+/// the language.
+extension App {
+    func push(_ screen: any Screen) { stack.append(screen) }
+
+    func pop() {
+        guard stack.count > 1 else { return }
+        stack.removeLast()
+        stack.last?.didReturn(app: self)
+    }
+
+    func replaceTop(with screen: any Screen) {
+        if !stack.isEmpty { stack.removeLast() }
+        stack.append(screen)
+    }
+
+    func setRoot(_ screen: any Screen) { stack = [screen] }
+
+    /// Leaves the top screen, asking first if it holds unsaved changes; at
+    /// the bottom of the stack this quits.
+    func goBack() {
+        guard let top = stack.last else { return }
+        let leave = { [unowned self] in
+            if self.stack.count > 1 { self.pop() } else { self.quitNow() }
+        }
+        if top.hasUnsavedChanges {
+            confirm(localizer("confirm.discard")) { [unowned self] in
+                top.discardChanges(app: self)
+                leave()
+            }
+        } else {
+            leave()
+        }
+    }
+
+    func requestQuit() {
+        let unsaved = stack.filter(\.hasUnsavedChanges)
+        if unsaved.isEmpty {
+            quitNow()
+        } else if unsaved.allSatisfy(\.keepsDraft) {
+            confirm(localizer("confirm.quit-draft")) { [unowned self] in self.quitNow() }
+        } else {
+            confirm(localizer("confirm.quit-discard")) { [unowned self] in self.quitNow() }
+        }
+    }
+
+    func quitNow() {
+        // Quitting never waits on the audit write: a full disk must not
+        // trap the user in the program.
+        if let session { try? services.accounts.logOut(session) }
+        isRunning = false
+    }
+
+    func logIn(_ newSession: Session) {
+        session = newSession
+        localizer.language = Language(code: newSession.user.languageCode)
+        setRoot(HomeScreen(app: self, session: newSession))
+        offerDraft(newSession)
+    }
+
+    /// After a crash, a kill or a power cut: offer to go back to the
+    /// unsaved intake. Saying no keeps it; New intake opens it again.
+    private func offerDraft(_ session: Session) {
+        guard session.may(.createIntake) else { return }
+        do {
+            guard let draft = try services.drafts.load(session, form: IntakeDraft.form),
+                  IntakeDraft.decode(draft.payload) != nil else { return }
+            confirm(localizer("draft.offer", dateTimeText(draft.updatedAt))) { [unowned self] in
+                self.push(IntakeScreen(app: self, session: session))
+            }
+        } catch {
+            report(error)
+        }
+    }
+
+    func logOut() {
+        var problem: (any Error)?
+        if let session {
+            do { try services.accounts.logOut(session) } catch { problem = error }
+        }
+        session = nil
+        setRoot(LoginScreen(app: self))
+        show(localizer("login.logged-out"))
+        if let problem { report(problem) }
+    }
+
+    func switchLanguage() { setLanguage(localizer.language.toggled) }
+
+    func setLanguage(_ language: Language) {
+        localizer.language = language
+        if let session {
+            do { try services.accounts.setLanguage(session, languageCode: language.rawValue) } catch { report(error) }
+        }
+    }
+
+    func reloadOrganisation() {
+        do { organisation = try services.accounts.organisation() } catch { report(error) }
+    }
+}

@@ -1,0 +1,75 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Localization
+import Terminal
+
+/// Words, numbers, dates and choices in the user's language.
+extension App {
+    func message(for error: any Error) -> String {
+        switch error {
+        case let e as StoreError: return localizer(e.messageKey)
+        case AccountError.weakPassword:
+            return localizer("error.password-short", localizer.number(PasswordRules.minimumLength))
+        case let e as AccountError: return localizer(e.messageKey)
+        case is PermissionDenied: return localizer("error.permission")
+        default: return localizer("error.unexpected", "\(error)")
+        }
+    }
+
+    var widgetEnvironment: WidgetEnvironment {
+        let localizer = self.localizer
+        return WidgetEnvironment(labelIndex: localizer.language.labelIndex, localize: { localizer($0) })
+    }
+
+    /// Both labels of a code, Khmer first, for choice widgets.
+    func options<C: CodeList>(_ type: C.Type) -> [ChoiceOption] {
+        C.allCases.map { code in
+            ChoiceOption(id: code.rawValue, labels: Language.allCases.map {
+                localizer.table.text(code.labelKey, $0) ?? code.rawValue
+            })
+        }
+    }
+
+    /// Yes and no, for choices that have no "not known".
+    var yesNoOptions: [ChoiceOption] { options(YesNoUnknown.self).filter { $0.id != YesNoUnknown.unknown.rawValue } }
+
+    func placeOptions(_ places: [Place]) -> [ChoiceOption] {
+        places.map { ChoiceOption(id: $0.code, labels: [$0.nameKm, $0.nameLatin]) }
+    }
+
+    func placeName(_ place: Place) -> String {
+        localizer.language == .km ? place.nameKm : place.nameLatin
+    }
+
+    /// A name given in Khmer and Latin letters, in the user's language
+    /// first (the other when that one is empty).
+    func name(km: String, latin: String) -> String {
+        localizer.language == .km ? (km.isEmpty ? latin : km) : (latin.isEmpty ? km : latin)
+    }
+
+    /// Both spellings of a name, "Khmer / Latin", leaving out an empty one.
+    func bothNames(km: String, latin: String) -> String {
+        [km, latin].filter { !$0.isEmpty }.joined(separator: " / ")
+    }
+
+    /// A labelled row of a record's file, the label from the string table.
+    func field(_ labelKey: String, _ value: String, style: TextStyle = .plain) -> DetailLine {
+        .field(label: localizer(labelKey), value: value, style: style)
+    }
+
+    func dateText(_ date: LocalDate) -> String {
+        localizer.shortDate(year: date.year, month: date.month, day: date.day)
+    }
+
+    /// "21 វិច្ឆិកា 2026 14:05" in local time.
+    func dateTimeText(_ date: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: date)
+        return localizer.longDate(year: c.year!, month: c.month!, day: c.day!) + " "
+            + localizer.digitsForDisplay(String(format: "%02d:%02d", c.hour!, c.minute!))
+    }
+
+    func longDateText(_ date: LocalDate) -> String {
+        localizer.longDate(year: date.year, month: date.month, day: date.day)
+    }
+}

@@ -1,0 +1,220 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import KhmerText
+import Localization
+import Terminal
+
+/// A demo account shown on the login screen of `komar --demo`.
+public struct DemoAccount: Sendable {
+    public let username: String
+    public let password: String
+    public let role: Role
+    public init(username: String, password: String, role: Role) {
+        self.username = username
+        self.password = password
+        self.role = role
+    }
+}
+
+/// The running application: a stack of screens over one backend, the
+/// logged-in session and the current language.
+///
+/// A keystroke flows: backend → `Key` → `process`: bindings that act before
+/// any field (F1 help, F3 search, F6 language), then the top screen's
+/// fields and lists (`handleInput`), then the screen's and the app's other
+/// bindings (F2 save, F10 back…). Then the whole frame is drawn into a
+/// `Canvas` and handed to the backend.
+@MainActor
+public final class App {
+    let backend: any TerminalBackend
+    let services: KomarServices
+    var localizer: Localizer
+    /// Who is logged in; screens behind the login are given it when made.
+    var session: Session?
+    var stack: [any Screen] = []
+    private(set) var dialog: (box: ConfirmDialog, completion: (Bool) -> Void)?
+    private(set) var status: (text: String, style: TextStyle)?
+    public internal(set) var isRunning = true
+    let demoAccounts: [DemoAccount]
+    var organisation = ""
+
+    public init(backend: any TerminalBackend, services: KomarServices, language: Language,
+                demoAccounts: [DemoAccount] = []) {
+        self.backend = backend
+        self.services = services
+        localizer = Localizer(language: language)
+        self.demoAccounts = demoAccounts
+    }
+
+    /// Shows first-run setup on an empty database, otherwise the login.
+    public func start() {
+        do {
+            organisation = try services.accounts.organisation()
+            stack = [try services.accounts.isSetUp() ? LoginScreen(app: self) : SetupScreen(app: self)]
+        } catch {
+            stack = [LoginScreen(app: self)]
+            report(error)
+        }
+        render()
+    }
+
+    /// Reads keys until the user quits or a signal arrives; restores the
+    /// terminal on every path.
+    public func run() {
+        SignalWatcher.install()
+        defer { backend.shutdown() }
+        start()
+        while isRunning {
+            if SignalWatcher.take() != nil { break }
+            guard let key = backend.readKey() else { continue }
+            process(key)
+        }
+    }
+
+    /// Handles one key and redraws. Screen-flow tests drive the app here.
+    public func process(_ key: Key) {
+        status = nil
+        defer { render() }
+        if key == .resize { return }
+        if key == .ctrl("c") || key == .ctrl("q") {
+            requestQuit()
+            return
+        }
+        if !backend.size.isBigEnough {
+            if key == .function(10) { requestQuit() }
+            return
+        }
+        if let (box, completion) = dialog {
+            if let answer = box.handle(key) {
+                dialog = nil
+                completion(answer)
+            }
+            return
+        }
+        guard let top = stack.last else { return }
+        let registry = registry(for: top)
+        if let binding = registry.binding(for: key), binding.preemptsWidgets {
+            run(binding)
+        } else if !top.handleInput(key, app: self), let binding = registry.binding(for: key) {
+            run(binding)
+        }
+    }
+
+    /// Queues keys and processes them all, as a terminal would deliver them.
+    public func process(_ keys: [Key]) {
+        for key in keys { process(key) }
+    }
+
+    /// Does what a binding does, or says why it cannot.
+    private func run(_ binding: KeyBinding) {
+        guard binding.isEnabled else {
+            if let reason = binding.disabledReasonKey { showError(localizer(reason)) }
+            return
+        }
+        binding.action?()
+    }
+
+    /// The keys every screen shares: help, search (for those who see
+    /// cases), language, back (or quit on the first screen) and Ctrl-C.
+    var globalBindings: [KeyBinding] {
+        var bindings = [KeyBinding(.function(1), label: "key.help", help: "help.help", preemptsWidgets: true) {
+            [unowned self] in self.showHelp()
+        }]
+        if let session, session.may(.viewOwnCases) {
+            bindings.append(KeyBinding(.function(3), label: "key.search", help: "help.search", preemptsWidgets: true) {
+                [unowned self] in
+                if !(self.stack.last is SearchScreen) { self.push(SearchScreen(app: self, session: session)) }
+            })
+        }
+        bindings.append(KeyBinding(.function(6), label: "key.language", help: "help.language", preemptsWidgets: true) {
+            [unowned self] in self.switchLanguage()
+        })
+        if stack.count <= 1 {
+            bindings.append(KeyBinding(.function(10), label: "key.quit", help: "help.quit") { [unowned self] in
+                self.goBack()
+            })
+        } else {
+            bindings.append(KeyBinding(.function(10), label: "key.back", help: "help.back") { [unowned self] in
+                self.goBack()
+            })
+            bindings.append(KeyBinding(.escape, label: "key.cancel", help: "help.escape", inBar: false) {
+                [unowned self] in self.goBack()
+            })
+        }
+        bindings.append(KeyBinding(.ctrl("c"), label: "key.quit", help: "help.ctrl-c", inBar: false) { [unowned self] in
+            self.requestQuit()
+        })
+        return bindings
+    }
+
+    func registry(for screen: any Screen) -> KeyBindingRegistry {
+        KeyBindingRegistry(global: globalBindings, screen: screen.bindings(app: self))
+    }
+
+    private func showHelp() {
+        guard let top = stack.last, !(top is HelpScreen) else { return }
+        push(HelpScreen(for: top, registry: registry(for: top)))
+    }
+
+    // MARK: status line
+
+    func show(_ text: String, style: TextStyle = .plain) { status = (text, style) }
+
+    func showError(_ text: String) { status = (text, .error) }
+
+    /// Shows an error from a service in the user's language.
+    func report(_ error: any Error) { showError(message(for: error)) }
+
+    func confirm(_ message: String, then action: @escaping () -> Void) {
+        dialog = (ConfirmDialog(message: message, yesLabel: localizer("dialog.yes"), noLabel: localizer("dialog.no")),
+                  { yes in if yes { action() } })
+    }
+
+    // MARK: drawing
+
+    func render() {
+        let size = backend.size
+        var canvas = Canvas(size: size)
+        guard size.isBigEnough else {
+            renderTooSmall(into: &canvas)
+            backend.draw(canvas)
+            return
+        }
+        guard let top = stack.last else { return }
+        var title = "Komar"
+        if !organisation.isEmpty { title += " · " + organisation }
+        title += " — " + localizer(top.titleKey)
+        let who = session.map { "\($0.user.displayName) · \(localizer($0.user.role.labelKey))" } ?? ""
+        TitleBar.render(into: &canvas, title: title, right: who)
+        let area = Rect(row: 1, col: 0, width: size.width, height: size.height - 3)
+        top.render(into: &canvas, area: area, app: self)
+        if let (box, _) = dialog { box.render(into: &canvas, bounds: area) }
+        StatusLine.render(into: &canvas, row: size.height - 2, text: status?.text ?? "", style: status?.style ?? .plain)
+        let entries = registry(for: top).barEntries.map { binding in
+            (key: binding.key.displayName,
+             label: binding.key == .function(6) ? localizer.language.toggled.nativeName : localizer(binding.labelKey))
+        }
+        FunctionKeyBar.render(into: &canvas, row: size.height - 1, entries: entries)
+        backend.draw(canvas)
+    }
+
+    private func renderTooSmall(into canvas: inout Canvas) {
+        let size = canvas.size
+        let lines = wrapWords(localizer("app.too-small", localizer.number(Size.minimum.width),
+                                        localizer.number(Size.minimum.height), localizer.number(size.width),
+                                        localizer.number(size.height)), width: max(1, size.width - 2))
+        let first = max(0, (size.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() where first + i < size.height {
+            let col = max(0, (size.width - DisplayWidth.of(line)) / 2)
+            canvas.put(line, row: first + i, col: col, style: .warning)
+        }
+    }
+
+    // MARK: test access
+
+    /// The top screen's title key, for tests.
+    public var topScreenTitleKey: String? { stack.last?.titleKey }
+    public var currentLanguage: Language { localizer.language }
+    public var loggedInUser: UserAccount? { session?.user }
+}

@@ -1,0 +1,108 @@
+import Terminal
+
+/// How many records a list holds: an exact count, or "more than" a cap
+/// (counting every match on each keystroke would cost too much).
+enum ListCount: Equatable {
+    case exact(Int)
+    case moreThan(Int)
+
+    /// A service's count that stops one past `cap`.
+    init(capped count: Int, cap: Int) { self = count > cap ? .moreThan(cap) : .exact(count) }
+}
+
+/// The one list component: an optional search box that narrows the list
+/// as the user types, a heading line (usually the count), a table read
+/// page by page from a service (keyset paging), and a message when there
+/// is nothing to show. Every list screen is built from it: cases, the
+/// review and follow-up queues, households, search results, providers,
+/// referrals, the audit log.
+@MainActor
+final class RecordList<Row> {
+    /// Reads up to `limit` rows matching `text` after `last`.
+    typealias Fetch = (_ text: String, _ last: Row?, _ limit: Int) throws -> [Row]
+
+    let table: Table
+    let searchBox: ListSearchBox?
+    private(set) var rows: PagedRows<Row>
+    private let fetch: Fetch
+    private let cells: (Row) -> [String]
+    private let report: (any Error) -> Void
+    /// Called after the search text changed and the list was read again.
+    var onSearch: (() -> Void)?
+
+    init(app: App, columns: [TableColumn], searchable: Bool, fetch: @escaping Fetch,
+         cells: @escaping (Row) -> [String]) {
+        table = Table(columns: columns)
+        self.fetch = fetch
+        self.cells = cells
+        report = { [unowned app] error in app.report(error) }
+        rows = PagedRows(fetch: { _, _ in [] }, cells: cells, report: report)
+        searchBox = searchable ? ListSearchBox { _ in } : nil
+        searchBox?.field.onChange = { [unowned self] _ in
+            self.reload(keepingSelection: false)
+            self.onSearch?()
+        }
+        reload(keepingSelection: false)
+    }
+
+    /// What is typed in the search box.
+    var text: String { searchBox?.text ?? "" }
+
+    /// The highlighted record.
+    var selected: Row? { rows.rows.indices.contains(table.selected) ? rows.rows[table.selected] : nil }
+
+    var isEmpty: Bool {
+        rows.prepare(through: 0)
+        return rows.rowCount == 0
+    }
+
+    /// Reads the list again from its first page, keeping the highlight on
+    /// the same row number (after coming back from a record) or not.
+    func reload(keepingSelection: Bool) {
+        let keep = keepingSelection ? table.selected : 0
+        let text = self.text
+        rows = PagedRows(fetch: { [fetch] last, limit in try fetch(text, last, limit) }, cells: cells, report: report)
+        table.source = rows
+        rows.prepare(through: keep)
+        table.select(keep)
+    }
+
+    /// ↑ ↓ PgUp PgDn Home End move in the table; the rest (typing,
+    /// Backspace, ← →, Ctrl-U) goes to the search box.
+    func handleInput(_ key: Key) -> Bool {
+        switch key {
+        case .up, .down, .pageUp, .pageDown, .home, .end: return table.handle(key)
+        case .enter: return false
+        default: return searchBox?.field.handle(key) ?? false
+        }
+    }
+
+    /// Enter opens the highlighted record.
+    func openBinding(label: String = "key.open", help: String = "help.open", inBar: Bool = false,
+                     _ open: @escaping (Row) -> Void) -> KeyBinding {
+        KeyBinding(.enter, label: label, help: help, inBar: inBar) { [unowned self] in
+            if let row = self.selected { open(row) }
+        }
+    }
+
+    /// Draws the search box (when the list has one), `heading`, and the
+    /// table, or `empty` when there are no rows.
+    func render(into canvas: inout Canvas, area: Rect, app: App, heading: (text: String, style: TextStyle)?,
+                empty: String) {
+        var row = area.row
+        if let searchBox {
+            searchBox.render(into: &canvas, row: row, width: area.width, app: app)
+            row += 1
+        }
+        if let heading {
+            canvas.put(heading.text, row: row, col: area.col + 1, style: heading.style, maxWidth: area.width - 2)
+            row += 1
+        }
+        if isEmpty {
+            canvas.put(empty, row: row + 1, col: area.col + 1, style: .muted, maxWidth: area.width - 2)
+            return
+        }
+        table.render(into: &canvas, at: Rect(row: row, col: area.col, width: area.width, height: area.bottom - row),
+                     focused: true, env: app.widgetEnvironment)
+    }
+}

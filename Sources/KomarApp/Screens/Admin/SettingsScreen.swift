@@ -1,0 +1,90 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Localization
+import Terminal
+
+/// The admin's office settings: the organisation's name, the language new
+/// users start in, and how many days after a visit the next one is due at
+/// each risk level. F2 saves; visits already scheduled keep their dates.
+@MainActor
+final class SettingsScreen: FormScreen {
+    let titleKey = "settings.title"
+    private let session: Session
+    private let organisation = TextField(maxLength: 100)
+    private let language = ChoiceField(filterable: false)
+    private var days: [RiskLevel: TextField] = [:]
+    let form: Form
+    private var saved: OfficeSettings?
+
+    /// Highest risk first, as workers think of it.
+    private static let levels = RiskLevel.allCases.reversed()
+
+    init(app: App, session: Session) {
+        self.session = session
+        var fields = [
+            FormField(id: "organisation", label: "setup.organisation", widget: organisation, required: true),
+            FormField(id: "language", label: "setup.language", widget: language, required: true),
+        ]
+        for risk in Self.levels {
+            let field = TextField(kind: .number, maxLength: 3)
+            days[risk] = field
+            fields.append(FormField(id: "days-" + risk.rawValue, label: "settings.days-" + risk.rawValue,
+                                    widget: field, required: true))
+        }
+        form = Form(fields: fields)
+        language.setOptions(Language.allCases.map { ChoiceOption(id: $0.rawValue, labels: [$0.nativeName]) })
+        do {
+            let current = try app.services.settings.office()
+            saved = current
+            organisation.text = current.organisation
+            language.select(current.languageCode)
+            for risk in Self.levels {
+                days[risk]?.text = app.localizer.digitsForDisplay(String(current.followUpDays[risk] ?? 0))
+            }
+        } catch { app.report(error) }
+    }
+
+    private var entered: OfficeSettings {
+        var followUpDays: [RiskLevel: Int] = [:]
+        for risk in Self.levels {
+            if let text = days[risk]?.text, let value = Digits.parseInt(text.trimmingSpaces()) { followUpDays[risk] = value }
+        }
+        return OfficeSettings(organisation: organisation.text, languageCode: language.selectedId ?? "km",
+                              followUpDays: followUpDays)
+    }
+
+    var hasUnsavedChanges: Bool { saved != nil && entered != saved }
+
+    func save(app: App) {
+        form.clearMessages()
+        let settings = entered
+        do {
+            try app.services.settings.save(session, settings)
+            saved = settings
+            app.reloadOrganisation()
+            app.pop()
+            app.show(app.localizer("settings.saved"), style: .heading)
+        } catch let rejected as OfficeSettingsRejected {
+            var issues: [String: String] = [:]
+            for (field, key) in rejected.issues {
+                switch field {
+                case .organisation: issues["organisation"] = key
+                case .followUpDays(let risk): issues["days-" + risk.rawValue] = key
+                }
+            }
+            FormInput.show(issues, in: form, app: app)
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        canvas.put(t("settings.hint", t.number(OfficeSettingsRules.maximumDays)), row: area.row + 1, col: 2,
+                   style: .muted, maxWidth: area.width - 4)
+        canvas.put(t("settings.hint-scheduled"), row: area.row + 2, col: 2, style: .muted, maxWidth: area.width - 4)
+        form.render(into: &canvas, at: Rect(row: area.row + 4, col: 2, width: area.width - 4, height: area.height - 4),
+                    env: app.widgetEnvironment)
+    }
+}

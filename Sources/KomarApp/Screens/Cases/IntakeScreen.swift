@@ -1,0 +1,379 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Localization
+import Terminal
+
+/// A new case: the child, where they live (province → district → commune →
+/// village, each filtered by typing Khmer or Latin), concerns, what
+/// happened and who reported it. F2 saves; Esc asks before discarding.
+/// Opened on a saved case (`editing`), the same form corrects it: the risk
+/// questions are left to review, and if someone else saved the case
+/// meanwhile the user's entries stay and their changes are shown.
+@MainActor
+final class IntakeScreen: FormScreen {
+    var titleKey: String { editing == nil ? "intake.title" : "case.edit-title" }
+    private let session: Session
+
+    private let nameKm = TextField(maxLength: 100)
+    private let nameLatin = TextField(maxLength: 100)
+    private let sex = ChoiceField(filterable: false)
+    private let birthDate = DateField()
+    private let estimatedAge = TextField(kind: .number, maxLength: 2)
+    private let province = ChoiceField()
+    private let district = ChoiceField()
+    private let commune = ChoiceField()
+    private let village = ChoiceField()
+    private let household = PickerField(placeholderKey: "intake.household-none")
+    private let concerns: MultiChoiceField
+    private let narrative = TextArea(rows: 4)
+    private let reporter = ChoiceField(filterable: false)
+    private let reportedDate = DateField()
+    private let ethnicity = ChoiceField()
+    private let disability = ChoiceField(filterable: false)
+    private let inSchool = ChoiceField(filterable: false)
+    private let caregiverConsent = ChoiceField(filterable: false)
+    private let childAssent = ChoiceField(filterable: false)
+    private let consentBy = TextField(maxLength: 100)
+    private let consentDate = DateField()
+    private let riskAnswers: MultiChoiceField
+    private let proposedRisk = Label("", style: .heading)
+    private let riskOverride = ChoiceField()
+    private let riskOverrideReason = TextField(maxLength: 300)
+    let form: Form
+    /// Warnings the user has seen; a second F2 saves despite them.
+    private var acknowledgedWarnings: [FieldIssue] = []
+    /// The draft as last written, so only changes are saved.
+    private var savedDraft: IntakeDraft?
+    let keepsDraft = true
+    /// The case being corrected: its id, the version the edit starts from
+    /// and the form as it was loaded (what "unchanged" means).
+    private var editing: (caseId: Int64, version: Int, original: IntakeInput, loaded: IntakeDraft)?
+    private var draftForm: String { editing.map { "case-\($0.caseId)" } ?? IntakeDraft.form }
+
+    init(app: App, session: Session, editing caseId: Int64? = nil) {
+        self.session = session
+        concerns = MultiChoiceField(options: app.options(Concern.self))
+        riskAnswers = MultiChoiceField(options: app.options(RiskQuestion.self))
+        form = Form(fields: [
+            FormField(id: "childNameKm", label: "field.child-name-km", widget: nameKm, required: true),
+            FormField(id: "childNameLatin", label: "field.child-name-latin", widget: nameLatin),
+            FormField(id: "sex", label: "field.sex", widget: sex, required: true),
+            FormField(id: "birthDate", label: "field.birth-date", widget: birthDate),
+            FormField(id: "estimatedAge", label: "field.estimated-age", widget: estimatedAge),
+            FormField(id: "province", label: "field.province", widget: province, required: true),
+            FormField(id: "district", label: "field.district", widget: district, required: true),
+            FormField(id: "commune", label: "field.commune", widget: commune, required: true),
+            FormField(id: "village", label: "field.village", widget: village, required: true),
+            FormField(id: "household", label: "field.household", widget: household),
+            FormField(id: "concerns", label: "field.concerns", widget: concerns, required: true),
+            FormField(id: "narrative", label: "field.narrative", widget: narrative, required: true),
+            FormField(id: "reporter", label: "field.reporter", widget: reporter, required: true),
+            FormField(id: "reportedDate", label: "field.reported-date", widget: reportedDate, required: true),
+            FormField(id: "ethnicity", label: "field.ethnicity", widget: ethnicity),
+            FormField(id: "disability", label: "field.disability", widget: disability),
+            FormField(id: "inSchool", label: "field.in-school", widget: inSchool),
+            FormField(id: "caregiverConsent", label: "field.caregiver-consent", widget: caregiverConsent),
+            FormField(id: "childAssent", label: "field.child-assent", widget: childAssent),
+            FormField(id: "consentBy", label: "field.consent-by", widget: consentBy),
+            FormField(id: "consentDate", label: "field.consent-date", widget: consentDate),
+            FormField(id: "riskAnswers", label: "field.risk-answers", widget: riskAnswers),
+            FormField(id: "proposedRisk", label: "field.proposed-risk", widget: proposedRisk),
+            FormField(id: "riskOverride", label: "field.risk-override", widget: riskOverride),
+            FormField(id: "riskOverrideReason", label: "field.risk-override-reason", widget: riskOverrideReason),
+        ])
+        ethnicity.setOptions(app.options(Ethnicity.self))
+        for field in [disability, inSchool, caregiverConsent, childAssent] { field.setOptions(app.options(YesNoUnknown.self)) }
+        riskOverride.setOptions(app.options(RiskLevel.self))
+        riskOverride.placeholderKey = "field.keep-proposed"
+        canAssessRisk = session.may(.assessRisk)
+        form.field("riskOverride")?.isHidden = !canAssessRisk
+        consentBy.text = session.user.displayName
+        let now = app.services.clock.today
+        consentDate.text = FormInput.text(now)
+        riskOverride.onSelect = { [unowned self] _ in self.showRiskFields() }
+        sex.setOptions(app.options(Sex.self))
+        reporter.setOptions(app.options(Reporter.self))
+        let today = app.services.clock.today
+        reportedDate.text = FormInput.text(today)
+        places = PlaceCascade(app: app, levels: [province, district, commune, village])
+        do {
+            let accounts = app.services.accounts
+            places.select(code: try accounts.setting("office_district") ?? accounts.setting("office_province"))
+        } catch { app.report(error) }
+        household.onOpen = { [unowned self, unowned app] in
+            app.push(HouseholdListScreen(app: app, session: session, villageCode: self.village.selectedId) {
+                [unowned self] chosen in
+                self.household.set(chosen)
+            })
+        }
+        household.onChange = { [unowned self, unowned app] _ in self.autosave(app) }
+        form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
+        showRiskFields()
+        if let caseId {
+            do {
+                let stored = try app.services.cases.editableCase(session, id: caseId)
+                restore(IntakeDraft(stored.input, app: app))
+                if let link = try app.services.cases.householdLink(session, caseId: caseId) {
+                    household.set(HouseholdListScreen.pickValue(id: link.id, code: link.code, km: link.headNameKm,
+                                                                latin: link.headNameLatin))
+                }
+                for id in ["riskAnswers", "proposedRisk", "riskOverride", "riskOverrideReason"] {
+                    form.field(id)?.isHidden = true
+                }
+                editing = (caseId, stored.version, stored.input, draft)
+            } catch { app.report(error) }
+        }
+        do {
+            if let stored = try app.services.drafts.load(session, form: draftForm),
+               let draft = IntakeDraft.decode(stored.payload) {
+                restore(draft)
+                savedDraft = draft
+                app.show(app.localizer("draft.restored"), style: .heading)
+            }
+        } catch { app.report(error) }
+    }
+
+    private let canAssessRisk: Bool
+    private var places: PlaceCascade!
+
+    private var answers: Set<RiskQuestion> { Set(riskAnswers.selectedIds.compactMap(RiskQuestion.init(rawValue:))) }
+
+    /// The reason field only shows when the override differs from the
+    /// proposal.
+    private func showRiskFields() {
+        let proposed = RiskAssessment.proposedLevel(answers)
+        let override = riskOverride.selectedId.flatMap(RiskLevel.init(rawValue:))
+        form.field("riskOverrideReason")?.isHidden = !canAssessRisk || override == nil || override == proposed
+    }
+
+    /// The form as a draft.
+    var draft: IntakeDraft {
+        IntakeDraft(
+            childNameKm: nameKm.text, childNameLatin: nameLatin.text, sex: sex.selectedId, birthDate: birthDate.text,
+            estimatedAge: estimatedAge.text, province: province.selectedId, district: district.selectedId,
+            commune: commune.selectedId, village: village.selectedId, concerns: concerns.selectedIds.sorted(),
+            narrative: narrative.text, reporter: reporter.selectedId, reportedDate: reportedDate.text,
+            ethnicity: ethnicity.selectedId, disability: disability.selectedId, inSchool: inSchool.selectedId,
+            caregiverConsent: caregiverConsent.selectedId, childAssent: childAssent.selectedId,
+            consentBy: consentBy.text, consentDate: consentDate.text, riskAnswers: riskAnswers.selectedIds.sorted(),
+            riskOverride: riskOverride.selectedId, riskOverrideReason: riskOverrideReason.text,
+            householdId: household.value?.id, householdText: household.value?.text)
+    }
+
+    /// Puts a draft back; each place is chosen in order so the lists below
+    /// it are filled as if the user had picked it.
+    private func restore(_ d: IntakeDraft) {
+        nameKm.text = d.childNameKm
+        nameLatin.text = d.childNameLatin
+        sex.select(d.sex)
+        birthDate.text = d.birthDate
+        estimatedAge.text = d.estimatedAge
+        places.select(code: d.village ?? d.commune ?? d.district ?? d.province)
+        concerns.select(Set(d.concerns))
+        narrative.text = d.narrative
+        reporter.select(d.reporter)
+        reportedDate.text = d.reportedDate
+        ethnicity.select(d.ethnicity)
+        disability.select(d.disability)
+        inSchool.select(d.inSchool)
+        caregiverConsent.select(d.caregiverConsent)
+        childAssent.select(d.childAssent)
+        if let by = d.consentBy { consentBy.text = by }
+        if let date = d.consentDate { consentDate.text = date }
+        riskAnswers.select(Set(d.riskAnswers ?? []))
+        riskOverride.select(d.riskOverride)
+        riskOverrideReason.text = d.riskOverrideReason ?? ""
+        if let id = d.householdId { household.set(PickerField.Value(id: id, text: d.householdText ?? id)) }
+        showRiskFields()
+    }
+
+    /// Saves the draft when the form changed since the last save.
+    private func autosave(_ app: App) {
+        guard hasUnsavedChanges else { return }
+        let current = draft
+        guard current != savedDraft else { return }
+        do {
+            try app.services.drafts.save(session, form: draftForm, payload: current.encoded())
+            savedDraft = current
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func discardChanges(app: App) {
+        do { try app.services.drafts.discard(session, form: draftForm) } catch { app.report(error) }
+    }
+
+    var hasUnsavedChanges: Bool {
+        if let editing { return draft != editing.loaded }
+        return !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !birthDate.text.isEmpty
+            || !estimatedAge.text.isEmpty || village.selectedId != nil || !concerns.selectedIds.isEmpty
+            || !narrative.text.isEmpty || reporter.selectedId != nil || household.value != nil
+    }
+
+    func handleInput(_ key: Key, app: App) -> Bool {
+        let used = form.handle(key)
+        if used {
+            showRiskFields()
+            autosave(app)
+        }
+        return used
+    }
+
+    private static let fieldIds: [IntakeField: String] = [
+        .childNameKm: "childNameKm", .childNameLatin: "childNameLatin", .sex: "sex", .birth: "birthDate",
+        .village: "village", .concerns: "concerns", .narrative: "narrative", .reporter: "reporter",
+        .reportedDate: "reportedDate", .consentDate: "consentDate", .riskOverrideReason: "riskOverrideReason",
+        .household: "household",
+    ]
+
+    /// Reads the form into an `IntakeInput`, noting fields that cannot be
+    /// read (bad dates) as messages.
+    private func readInput(_ app: App, problems: inout [(String, String)]) -> IntakeInput {
+        let t = app.localizer
+        var input = IntakeInput()
+        input.childNameKm = nameKm.text
+        input.childNameLatin = nameLatin.text
+        input.sex = sex.selectedId.flatMap(Sex.init(rawValue:))
+        func parseDate(_ field: DateField, _ id: String) -> LocalDate? {
+            guard !field.text.trimmingSpaces().isEmpty else { return nil }
+            switch LocalDate.parse(userInput: field.text) {
+            case .success(let date): return date
+            case .failure(.malformed): problems.append((id, t("error.date-format")))
+            case .failure(.impossible): problems.append((id, t("error.date-impossible")))
+            }
+            return nil
+        }
+        let dob = parseDate(birthDate, "birthDate")
+        let ageText = estimatedAge.text.trimmingSpaces()
+        if !birthDate.text.trimmingSpaces().isEmpty && !ageText.isEmpty {
+            problems.append(("estimatedAge", t("error.birth-or-age")))
+        }
+        if let dob {
+            input.birth = .dateOfBirth(dob)
+        } else if let age = Digits.parseInt(ageText) {
+            input.birth = .estimatedAge(age)
+        }
+        input.villageCode = village.selectedId
+        input.concerns = Set(concerns.selectedIds.compactMap(Concern.init(rawValue:)))
+        input.narrative = narrative.text
+        input.reporter = reporter.selectedId.flatMap(Reporter.init(rawValue:))
+        if reportedDate.text.trimmingSpaces().isEmpty {
+            problems.append(("reportedDate", t("error.required")))
+        } else {
+            input.reportedDate = parseDate(reportedDate, "reportedDate")
+        }
+        input.ethnicity = ethnicity.selectedId.flatMap(Ethnicity.init(rawValue:))
+        input.disability = disability.selectedId.flatMap(YesNoUnknown.init(rawValue:))?.bool
+        input.inSchool = inSchool.selectedId.flatMap(YesNoUnknown.init(rawValue:))?.bool
+        input.caregiverConsent = caregiverConsent.selectedId.flatMap(YesNoUnknown.init(rawValue:))?.bool
+        input.childAssent = childAssent.selectedId.flatMap(YesNoUnknown.init(rawValue:))?.bool
+        input.consentRecordedBy = consentBy.text
+        input.consentDate = parseDate(consentDate, "consentDate")
+        input.riskAnswers = answers
+        if canAssessRisk { input.riskOverride = riskOverride.selectedId.flatMap(RiskLevel.init(rawValue:)) }
+        input.riskOverrideReason = riskOverrideReason.text
+        input.householdId = household.value.flatMap { Int64($0.id) }
+        return input
+    }
+
+    /// Validates and saves. `despite` holds the codes of possible duplicates
+    /// the user has seen and chose to save anyway; nil runs the check.
+    func save(app: App) { save(app, despite: nil) }
+
+    private func save(_ app: App, despite duplicates: [String]?) {
+        let t = app.localizer
+        form.clearMessages()
+        var problems: [(String, String)] = []
+        let input = readInput(app, problems: &problems)
+        let issues = IntakeRules.validate(input, today: app.services.clock.today)
+        for issue in issues where !(issue.field == .birth && problems.contains { $0.0 == "birthDate" }) {
+            var message = t(issue.messageKey)
+            if issue.messageKey == "error.age-range" { message = t("error.age-range", t.number(IntakeRules.maximumEstimatedAge)) }
+            let id = issue.field == .village && village.options.isEmpty && commune.selectedId == nil
+                ? (district.selectedId == nil ? (province.selectedId == nil ? "province" : "district") : "commune")
+                : Self.fieldIds[issue.field] ?? "childNameKm"
+            if issue.isWarning {
+                form.field(id)?.message = FieldMessage(message, isWarning: true)
+            } else {
+                problems.append((id, message))
+            }
+        }
+        for (id, message) in problems { form.field(id)?.message = FieldMessage(message) }
+        if let first = form.fields.first(where: { f in problems.contains { $0.0 == f.id } }) {
+            form.focus(first.id)
+            app.showError(t("form.fix-errors-count", t.number(problems.count)))
+            return
+        }
+        let warnings = issues.filter(\.isWarning)
+        if !warnings.isEmpty && warnings != acknowledgedWarnings {
+            acknowledgedWarnings = warnings
+            app.show(t("form.warnings-save-again"), style: .warning)
+            return
+        }
+        if let editing {
+            saveEdit(app, input: input, editing: editing)
+            return
+        }
+        do {
+            if duplicates == nil {
+                let candidates = try app.services.cases.possibleDuplicates(session, input)
+                if !candidates.isEmpty {
+                    let codes = candidates.map(\.summary.code)
+                    app.push(DuplicatesScreen(app: app, session: session, candidates: candidates) { [unowned self, unowned app] in
+                        self.save(app, despite: codes)
+                    })
+                    return
+                }
+            }
+            let saved = try app.services.cases.createIntake(session, input, savedDespite: duplicates ?? [])
+            discardChanges(app: app)
+            app.replaceTop(with: CaseViewScreen(app: app, session: session, caseId: saved.id))
+            app.show(t("intake.saved", saved.code), style: .heading)
+        } catch let rejected as IntakeRejected {
+            show(rejected, app)
+        } catch {
+            app.report(error)
+        }
+    }
+
+    /// Saves a correction. If someone else saved the case since it was
+    /// opened, nothing is written: the user's entries stay, their changes
+    /// are shown, and the next F2 saves the user's version over theirs.
+    private func saveEdit(_ app: App, input: IntakeInput,
+                          editing: (caseId: Int64, version: Int, original: IntakeInput, loaded: IntakeDraft)) {
+        let t = app.localizer
+        do {
+            try app.services.cases.editCase(session, id: editing.caseId, input, expectedVersion: editing.version)
+            discardChanges(app: app)
+            self.editing = nil
+            app.pop()
+            app.show(t("case.updated"), style: .heading)
+        } catch let conflict as CaseEditConflict {
+            let theirs = conflict.current.differences(from: editing.original)
+            self.editing = (editing.caseId, conflict.version, conflict.current, editing.loaded)
+            app.push(CaseConflictScreen(app: app, session: session, fields: theirs, theirs: conflict.current, yours: input,
+                                        changedBy: conflict.changedBy))
+        } catch let rejected as IntakeRejected {
+            show(rejected, app)
+        } catch {
+            app.report(error)
+        }
+    }
+
+    /// What the service refused, under the fields it names.
+    private func show(_ rejected: IntakeRejected, _ app: App) {
+        let t = app.localizer
+        for issue in rejected.issues {
+            form.field(Self.fieldIds[issue.field] ?? "childNameKm")?.message = FieldMessage(t(issue.messageKey))
+        }
+        app.showError(t("form.fix-errors-count", t.number(rejected.issues.count)))
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        proposedRisk.text = app.localizer(RiskAssessment.proposedLevel(answers).labelKey)
+        form.render(into: &canvas, at: Rect(row: area.row + 1, col: 1, width: area.width - 2, height: area.height - 1),
+                    env: app.widgetEnvironment)
+    }
+}

@@ -1,0 +1,58 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Terminal
+
+/// F3: one box, results as you type. Part of a child's name in Khmer or
+/// Latin letters, a case code or a village name; ↑ ↓ choose a result,
+/// Enter opens it.
+@MainActor
+final class SearchScreen: Screen {
+    let titleKey = "search.title"
+    private let session: Session
+    private var list: RecordList<CaseSummary>!
+    private var count = ListCount.exact(0)
+
+    init(app: App, session: Session) {
+        self.session = session
+        list = CaseRows.list(app: app, searchable: true) { [unowned app] text, last, limit in
+            guard !SearchQuery(text).isEmpty else { return [] }
+            return try app.services.cases.listCases(session, after: last.map(CaseListCursor.init(after:)), limit: limit,
+                                                    filter: CaseFilter(text: text))
+        }
+        list.onSearch = { [unowned self, unowned app] in self.recount(app) }
+    }
+
+    private func recount(_ app: App) {
+        guard !SearchQuery(list.text).isEmpty else {
+            count = .exact(0)
+            return
+        }
+        do {
+            count = ListCount(capped: try app.services.cases.countCases(session, filter: CaseFilter(text: list.text)),
+                              cap: CaseService.searchCountCap)
+        } catch { app.report(error) }
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        [list.openBinding { [unowned self, unowned app] row in
+            app.push(CaseViewScreen(app: app, session: self.session, caseId: row.id))
+         },
+         CommonBindings.scroll]
+    }
+
+    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
+
+    func didReturn(app: App) { list.reload(keepingSelection: true) }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        let heading = switch count {
+        case _ where SearchQuery(list.text).isEmpty: t("search.hint")
+        case .exact(let n): n == 0 ? t("search.none") : t("search.found", t.number(n))
+        case .moreThan(let cap): t("search.found-over", t.number(cap))
+        }
+        list.render(into: &canvas, area: Rect(row: area.row + 1, col: area.col, width: area.width, height: area.height - 1),
+                    app: app, heading: (heading, .muted), empty: "")
+    }
+}

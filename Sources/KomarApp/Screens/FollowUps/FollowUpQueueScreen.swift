@@ -1,0 +1,67 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Terminal
+
+/// The user's follow-ups: overdue first (marked), then due today, then the
+/// next seven days. Typing finds a child's; Enter records the visit.
+@MainActor
+final class FollowUpQueueScreen: Screen {
+    let titleKey = "followups.title"
+    private let session: Session
+    private var list: RecordList<FollowUpItem>!
+    private var counts = FollowUpCounts(overdue: 0, today: 0, upcoming: 0)
+
+    init(app: App, session: Session) {
+        self.session = session
+        list = RecordList(app: app, columns: [
+            TableColumn("followups.due", width: 10),
+            TableColumn("followups.when", width: 12),
+            TableColumn("cases.code", width: 12),
+            TableColumn("cases.name-km", width: 10, flexible: true),
+            TableColumn("cases.name-latin", width: 10, flexible: true),
+            TableColumn("followups.type", width: 8, flexible: true),
+        ], searchable: true, fetch: { [unowned app] text, last, limit in
+            try app.services.followUps.queue(session, matching: text, after: last.map(FollowUpCursor.init(after:)),
+                                             limit: limit)
+        }, cells: { [unowned app] item in Self.cells(item, app) })
+        list.onSearch = { [unowned self, unowned app] in self.recount(app) }
+        recount(app)
+    }
+
+    private static func cells(_ item: FollowUpItem, _ app: App) -> [String] {
+        let t = app.localizer
+        let when = switch FollowUpRules.urgency(due: item.due, today: app.services.clock.today) {
+        case .overdue: "⚠ " + t("followups.overdue")
+        case .dueToday: t("followups.today")
+        case .upcoming, .later: ""
+        }
+        return [app.dateText(item.due), when, item.caseCode, item.childNameKm, item.childNameLatin, t(item.type.labelKey)]
+    }
+
+    private func recount(_ app: App) {
+        do { counts = try app.services.followUps.queueCounts(session, matching: list.text) } catch { app.report(error) }
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        [list.openBinding(label: "key.record", help: "help.record-visit") { [unowned self, unowned app] item in
+            app.push(RecordVisitScreen(app: app, session: self.session, item: item))
+         },
+         CommonBindings.scroll]
+    }
+
+    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
+
+    func didReturn(app: App) {
+        list.reload(keepingSelection: true)
+        recount(app)
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        let heading = t("followups.summary", t.number(counts.overdue), t.number(counts.today), t.number(counts.upcoming))
+        list.render(into: &canvas, area: area, app: app,
+                    heading: list.isEmpty ? nil : (heading, counts.overdue > 0 ? .warning : .muted),
+                    empty: t(list.text.isEmpty ? "followups.empty" : "search.none"))
+    }
+}

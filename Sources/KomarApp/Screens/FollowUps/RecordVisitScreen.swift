@@ -1,0 +1,103 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Terminal
+
+/// Records what happened to one follow-up: done (with wellbeing, notes and,
+/// for social workers, a new risk level), missed or cancelled (with a
+/// reason). Saving schedules the next visit.
+@MainActor
+final class RecordVisitScreen: FormScreen {
+    let titleKey = "visit.title"
+    private let session: Session
+
+    private let item: FollowUpItem
+    private let outcome = ChoiceField(filterable: false)
+    private let type = ChoiceField(filterable: false)
+    private let date = DateField()
+    private let wellbeing = ChoiceField(filterable: false)
+    private let risk = ChoiceField()
+    private let notes = TextArea(rows: 4, maxLength: 10_000)
+    private let reason = TextField(maxLength: 300)
+    let form: Form
+
+    init(app: App, session: Session, item: FollowUpItem) {
+        self.session = session
+        self.item = item
+        form = Form(fields: [
+            FormField(id: "outcome", label: "visit.outcome", widget: outcome, required: true),
+            FormField(id: "type", label: "visit.type", widget: type, required: true),
+            FormField(id: "date", label: "visit.date", widget: date, required: true),
+            FormField(id: "wellbeing", label: "visit.wellbeing", widget: wellbeing, required: true),
+            FormField(id: "risk", label: "visit.new-risk", widget: risk),
+            FormField(id: "notes", label: "visit.notes", widget: notes, required: true),
+            FormField(id: "reason", label: "visit.reason", widget: reason, required: true),
+        ])
+        outcome.setOptions(app.options(FollowUpOutcomeKind.self))
+        type.setOptions(app.options(FollowUpType.self))
+        wellbeing.setOptions(app.options(Wellbeing.self))
+        risk.setOptions(app.options(RiskLevel.self))
+        outcome.select(FollowUpOutcomeKind.done.rawValue)
+        type.select(item.type.rawValue)
+        let today = app.services.clock.today
+        date.text = FormInput.text(today)
+        form.field("risk")?.isHidden = !session.may(.assessRisk)
+        outcome.onSelect = { [unowned self] _ in self.showFields() }
+        showFields()
+    }
+
+    private func showFields() {
+        let done = outcome.selectedId == FollowUpOutcomeKind.done.rawValue
+        form.field("wellbeing")?.isHidden = !done
+        form.field("notes")?.isHidden = !done
+        form.field("risk")?.isHidden = !done || !session.may(.assessRisk)
+        form.field("reason")?.isHidden = done
+    }
+
+    var hasUnsavedChanges: Bool { !notes.text.isEmpty || !reason.text.isEmpty }
+
+    func save(app: App) {
+        let t = app.localizer
+        form.clearMessages()
+        let parsedDate: LocalDate
+        switch LocalDate.parse(userInput: date.text) {
+        case .success(let d): parsedDate = d
+        case .failure(let failure):
+            form.field("date")?.message = FieldMessage(t(failure == .malformed ? "error.date-format" : "error.date-impossible"))
+            form.focus("date")
+            return
+        }
+        let kind = outcome.selectedId.flatMap(FollowUpOutcomeKind.init(rawValue:)) ?? .done
+        let visit = VisitReport(
+            outcome: kind, type: type.selectedId.flatMap(FollowUpType.init(rawValue:)) ?? .homeVisit, date: parsedDate,
+            notes: kind == .done ? notes.text : "",
+            wellbeing: kind == .done ? wellbeing.selectedId.flatMap(Wellbeing.init(rawValue:)) : nil,
+            newRiskLevel: kind == .done ? risk.selectedId.flatMap(RiskLevel.init(rawValue:)) : nil,
+            reason: kind == .done ? "" : reason.text)
+        do {
+            let next = try app.services.followUps.record(session, followUpId: item.id, visit)
+            app.pop()
+            if let next {
+                app.show(t("visit.saved-next", item.caseCode, app.longDateText(next)), style: .heading)
+            } else {
+                app.show(t("visit.saved", item.caseCode), style: .heading)
+            }
+        } catch let rejected as FollowUpRejected {
+            for (field, key) in rejected.issues { form.field(field)?.message = FieldMessage(t(key)) }
+            if let first = form.fields.first(where: { rejected.issues[$0.id] != nil }) { form.focus(first.id) }
+            app.showError(t("form.fix-errors"))
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        let name = [item.childNameKm, item.childNameLatin].filter { !$0.isEmpty }.joined(separator: " · ")
+        canvas.put(item.caseCode + "  " + name, row: area.row + 1, col: 2, style: .heading, maxWidth: area.width - 4)
+        canvas.put(t("visit.due", app.longDateText(item.due)), row: area.row + 2, col: 2, style: .muted,
+                   maxWidth: area.width - 4)
+        form.render(into: &canvas, at: Rect(row: area.row + 4, col: 2, width: area.width - 4, height: area.height - 4),
+                    env: app.widgetEnvironment)
+    }
+}

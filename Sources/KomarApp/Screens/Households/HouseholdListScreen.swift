@@ -1,0 +1,93 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Terminal
+
+/// The household register: a search box over a table of households,
+/// newest first. Typing searches names (head or member, Khmer or Latin),
+/// codes, villages and phone numbers; Enter opens the household file; F7
+/// registers one. Opened from the intake (`onPick`), Enter chooses the
+/// child's household instead, and F7 registers a new one and chooses it.
+@MainActor
+final class HouseholdListScreen: Screen {
+    var titleKey: String { onPick == nil ? "households.title" : "households.pick-title" }
+    private let session: Session
+    private let onPick: ((PickerField.Value) -> Void)?
+    /// The village a household registered from here starts in.
+    private let villageCode: String?
+    private var list: RecordList<HouseholdSummary>!
+    private var total = 0
+
+    init(app: App, session: Session, villageCode: String? = nil, onPick: ((PickerField.Value) -> Void)? = nil) {
+        self.session = session
+        self.onPick = onPick
+        self.villageCode = villageCode
+        list = RecordList(app: app, columns: [
+            TableColumn("households.code", width: 9),
+            TableColumn("households.head-km", width: 12, flexible: true),
+            TableColumn("households.head-latin", width: 12, flexible: true),
+            TableColumn("cases.village", width: 8, flexible: true),
+            TableColumn("households.members", width: 3, alignment: .right),
+            TableColumn("case.risk", width: 7),
+            TableColumn("households.status", width: 7),
+        ], searchable: true, fetch: { [unowned app] text, last, limit in
+            try app.services.households.list(session, query: text, after: last.map { HouseholdCursor(lastId: $0.id) },
+                                             limit: limit)
+        }, cells: { [unowned app] h in
+            let t = app.localizer
+            return [h.code, h.headNameKm, h.headNameLatin, app.name(km: h.villageNameKm, latin: h.villageNameLatin),
+                    t.digitsForDisplay(String(h.memberCount)), t(h.riskLevel.labelKey), t(h.status.labelKey)]
+        })
+        recount(app)
+    }
+
+    private func recount(_ app: App) {
+        do { total = try app.services.households.count(session) } catch { app.report(error) }
+    }
+
+    func didReturn(app: App) {
+        list.reload(keepingSelection: true)
+        recount(app)
+    }
+
+    /// How a chosen household reads in the intake's field.
+    static func pickValue(id: Int64, code: String, km: String, latin: String) -> PickerField.Value {
+        PickerField.Value(id: String(id), text: code + " · " + [km, latin].filter { !$0.isEmpty }.joined(separator: " / "))
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        [KeyBinding(.function(7), label: "key.new", help: "help.new-household") { [unowned self, unowned app] in
+            self.register(app)
+         }.enabled(session.may(.createIntake)),
+         onPick == nil
+            ? list.openBinding { [unowned self, unowned app] household in
+                app.push(HouseholdViewScreen(app: app, session: self.session, householdId: household.id))
+            }
+            : list.openBinding(label: "key.choose", help: "help.choose-household", inBar: true) { [unowned self, unowned app] household in
+                app.pop()
+                self.onPick?(Self.pickValue(id: household.id, code: household.code, km: household.headNameKm,
+                                            latin: household.headNameLatin))
+            },
+         CommonBindings.scroll]
+    }
+
+    private func register(_ app: App) {
+        guard let onPick else {
+            app.push(HouseholdFormScreen(app: app, session: session))
+            return
+        }
+        app.push(HouseholdFormScreen(app: app, session: session, villageCode: villageCode, onRegistered: {
+            [unowned app] chosen in
+            app.pop()
+            onPick(chosen)
+        }))
+    }
+
+    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        list.render(into: &canvas, area: area, app: app, heading: (t("households.count", t.number(total)), .muted),
+                    empty: t(list.text.isEmpty ? "households.empty" : "search.none"))
+    }
+}

@@ -1,0 +1,160 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Terminal
+
+/// Adds a member to a household, or changes one (`memberId`): who they
+/// are, schooling, work and migration (with the country when abroad).
+@MainActor
+final class MemberFormScreen: FormScreen {
+    var titleKey: String { memberId == nil ? "member.title" : "member.edit-title" }
+    private let session: Session
+    private let householdId: Int64
+    private let nameKm = TextField(maxLength: 100)
+    private let nameLatin = TextField(maxLength: 100)
+    private let sex = ChoiceField(filterable: false)
+    private let birthDate = DateField()
+    private let estimatedAge = TextField(kind: .number, maxLength: 3)
+    private let relationship = ChoiceField()
+    private let inSchool = ChoiceField(filterable: false)
+    private let occupation = TextField(maxLength: 100)
+    private let migration = ChoiceField(filterable: false)
+    private let country = TextField(maxLength: 60)
+    private let phone = TextField(kind: .phone, maxLength: 20)
+    let form: Form
+    private let memberId: Int64?
+    /// The member as loaded, and its version, when editing.
+    private var loaded: (input: MemberInput, version: Int)?
+
+    init(app: App, session: Session, householdId: Int64, memberId: Int64? = nil) {
+        self.session = session
+        self.householdId = householdId
+        self.memberId = memberId
+        form = Form(fields: [
+            FormField(id: "nameKm", label: "field.name-km", widget: nameKm, required: true),
+            FormField(id: "nameLatin", label: "field.name-latin", widget: nameLatin),
+            FormField(id: "sex", label: "field.sex", widget: sex, required: true),
+            FormField(id: "birthDate", label: "field.birth-date", widget: birthDate),
+            FormField(id: "estimatedAge", label: "field.estimated-age", widget: estimatedAge),
+            FormField(id: "relationship", label: "field.relationship", widget: relationship, required: true),
+            FormField(id: "inSchool", label: "field.in-school", widget: inSchool),
+            FormField(id: "occupation", label: "field.occupation", widget: occupation),
+            FormField(id: "migration", label: "field.migration", widget: migration, required: true),
+            FormField(id: "migrationCountry", label: "field.migration-country", widget: country, required: true),
+            FormField(id: "phone", label: "field.phone", widget: phone),
+        ])
+        sex.setOptions(app.options(Sex.self))
+        relationship.setOptions(app.options(Relationship.self).filter { $0.id != Relationship.head.rawValue })
+        relationship.select(Relationship.child.rawValue)
+        inSchool.setOptions(app.options(YesNoUnknown.self))
+        migration.setOptions(app.options(MigrationStatus.self))
+        migration.select(MigrationStatus.none.rawValue)
+        migration.onSelect = { [unowned self] _ in self.showFields() }
+        if let memberId {
+            do {
+                let stored = try app.services.households.member(session, id: memberId)
+                fill(stored.input, app: app)
+                loaded = stored
+                // The head stays the head; their relationship is not a choice.
+                form.field("relationship")?.isHidden = stored.input.relationship == .head
+            } catch { app.report(error) }
+        }
+        showFields()
+    }
+
+    private func fill(_ input: MemberInput, app: App) {
+        nameKm.text = input.nameKm
+        nameLatin.text = input.nameLatin
+        sex.select(input.sex?.rawValue)
+        switch input.birth {
+        case .dateOfBirth(let dob)?: birthDate.text = FormInput.text(dob)
+        case .estimatedAge(let years)?: estimatedAge.text = app.localizer.digitsForDisplay(String(years))
+        case nil: break
+        }
+        if input.relationship != .head { relationship.select(input.relationship.rawValue) }
+        inSchool.select(YesNoUnknown(input.inSchool).rawValue)
+        occupation.text = input.occupation
+        migration.select(input.migration.rawValue)
+        country.text = input.migrationCountry
+        phone.text = input.phone
+    }
+
+    /// What the form holds now, read without marking anything (for
+    /// "unsaved changes").
+    private var entered: MemberInput {
+        var input = MemberInput()
+        input.nameKm = nameKm.text
+        input.nameLatin = nameLatin.text
+        input.sex = sex.selectedId.flatMap(Sex.init(rawValue:))
+        if let dob = try? LocalDate.parse(userInput: birthDate.text).get() {
+            input.birth = .dateOfBirth(dob)
+        } else if let age = Digits.parseInt(estimatedAge.text.trimmingSpaces()) {
+            input.birth = .estimatedAge(age)
+        }
+        input.relationship = loaded?.input.relationship == .head
+            ? .head : relationship.selectedId.flatMap(Relationship.init(rawValue:)) ?? .other
+        input.inSchool = FormInput.yesNo(inSchool)
+        input.occupation = occupation.text
+        input.migration = migration.selectedId.flatMap(MigrationStatus.init(rawValue:)) ?? .none
+        input.migrationCountry = country.text
+        input.phone = phone.text
+        return input
+    }
+
+    private func showFields() {
+        form.field("migrationCountry")?.isHidden = migration.selectedId != MigrationStatus.migratedAbroad.rawValue
+    }
+
+    var hasUnsavedChanges: Bool {
+        if let loaded { return entered != loaded.input }
+        return !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !estimatedAge.text.isEmpty
+            || !birthDate.text.isEmpty || !occupation.text.isEmpty
+    }
+
+    func save(app: App) {
+        let t = app.localizer
+        form.clearMessages()
+        var failed = false
+        var input = entered
+        // The birth again, this time with a message under a bad date.
+        let dob = FormInput.date(birthDate, id: "birthDate", in: form, app: app, failed: &failed)
+        let ageText = estimatedAge.text.trimmingSpaces()
+        if dob != nil && !ageText.isEmpty {
+            form.field("estimatedAge")?.message = FieldMessage(t("error.birth-or-age"))
+            failed = true
+        }
+        input.birth = dob.map { .dateOfBirth($0) } ?? Digits.parseInt(ageText).map { .estimatedAge($0) }
+        var issues = Dictionary(uniqueKeysWithValues: MemberRules.validate(input, today: app.services.clock.today)
+            .map { ($0.key.rawValue, $0.value) })
+        if issues["name"] != nil { issues["nameKm"] = issues.removeValue(forKey: "name") }
+        if issues["birth"] != nil { issues["birthDate"] = issues.removeValue(forKey: "birth") }
+        if failed { issues = issues.filter { $0.key != "birthDate" } }
+        guard issues.isEmpty && !failed else {
+            FormInput.show(issues, in: form, app: app)
+            return
+        }
+        do {
+            if let memberId, let loaded {
+                try app.services.households.updateMember(session, id: memberId, input, expectedVersion: loaded.version)
+                self.loaded = nil
+                app.pop()
+                app.show(t("member.updated", [input.nameKm, input.nameLatin].first { !$0.isEmpty } ?? ""), style: .heading)
+            } else {
+                let member = try app.services.households.addMember(session, householdId: householdId, input)
+                app.pop()
+                app.show(t("member.saved", member.displayName), style: .heading)
+            }
+        } catch let rejected as HouseholdRejected {
+            FormInput.show(rejected.issues, in: form, app: app)
+        } catch StoreError.changedElsewhere {
+            app.showError(t("error.changed-elsewhere"))
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        form.render(into: &canvas, at: Rect(row: area.row + 1, col: 1, width: area.width - 2, height: area.height - 1),
+                    env: app.widgetEnvironment)
+    }
+}

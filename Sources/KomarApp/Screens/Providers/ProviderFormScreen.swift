@@ -1,0 +1,121 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Terminal
+
+/// A coordinator adds or edits a provider: names, kind, services, areas
+/// (provinces or districts, type to filter), contact, seats per intake and
+/// the next intake date.
+@MainActor
+final class ProviderFormScreen: FormScreen {
+    var titleKey: String { provider == nil ? "provider.new-title" : "provider.edit-title" }
+    private let session: Session
+    private let provider: Provider?
+    private let nameKm = TextField(maxLength: 150)
+    private let nameLatin = TextField(maxLength: 150)
+    private let kind = ChoiceField(filterable: false)
+    private let services: MultiChoiceField
+    private let areas: MultiChoiceField
+    private let contact = TextField(maxLength: 100)
+    private let phone = TextField(kind: .phone, maxLength: 20)
+    private let address = TextField(maxLength: 200)
+    private let seats = TextField(kind: .number, maxLength: 5)
+    private let nextIntake = DateField()
+    private let active = ChoiceField(filterable: false)
+    let form: Form
+
+    init(app: App, session: Session, provider: Provider?) {
+        self.session = session
+        self.provider = provider
+        services = MultiChoiceField(options: app.options(ServiceType.self))
+        var areaOptions: [ChoiceOption] = []
+        do {
+            for province in try app.services.gazetteer.provinces() {
+                areaOptions.append(ChoiceOption(id: province.code, labels: [province.nameKm, province.nameLatin]))
+                for district in try app.services.gazetteer.children(of: province.code) {
+                    areaOptions.append(ChoiceOption(id: district.code, labels: [
+                        province.nameKm + " › " + district.nameKm, province.nameLatin + " › " + district.nameLatin,
+                    ]))
+                }
+            }
+        } catch { app.report(error) }
+        areas = MultiChoiceField(options: areaOptions)
+        form = Form(fields: [
+            FormField(id: "nameKm", label: "field.name-km", widget: nameKm, required: true),
+            FormField(id: "nameLatin", label: "field.name-latin", widget: nameLatin),
+            FormField(id: "kind", label: "providers.kind", widget: kind, required: true),
+            FormField(id: "services", label: "providers.services", widget: services, required: true),
+            FormField(id: "areas", label: "provider.areas", widget: areas),
+            FormField(id: "contact", label: "provider.contact", widget: contact),
+            FormField(id: "phone", label: "field.phone", widget: phone),
+            FormField(id: "address", label: "field.address", widget: address),
+            FormField(id: "seats", label: "providers.seats", widget: seats),
+            FormField(id: "nextIntake", label: "providers.next-intake", widget: nextIntake),
+            FormField(id: "active", label: "provider.active", widget: active, required: true),
+        ])
+        kind.setOptions(app.options(ProviderKind.self))
+        active.setOptions(app.yesNoOptions)
+        active.select(YesNoUnknown.yes.rawValue)
+        if let p = provider {
+            nameKm.text = p.nameKm
+            nameLatin.text = p.nameLatin
+            kind.select(p.kind.rawValue)
+            services.select(Set(p.services.map(\.rawValue)))
+            areas.select(Set(p.areas))
+            contact.text = p.contactPerson
+            phone.text = p.phone
+            address.text = p.address
+            seats.text = p.seatsPerIntake.map(String.init) ?? ""
+            nextIntake.text = p.nextIntake.map(FormInput.text) ?? ""
+            active.select(p.isActive ? YesNoUnknown.yes.rawValue : YesNoUnknown.no.rawValue)
+        }
+    }
+
+    var hasUnsavedChanges: Bool {
+        guard let p = provider else { return !nameKm.text.isEmpty || !nameLatin.text.isEmpty || !services.selectedIds.isEmpty }
+        return nameKm.text != p.nameKm || nameLatin.text != p.nameLatin || Set(p.services.map(\.rawValue)) != services.selectedIds
+            || Set(p.areas) != areas.selectedIds || contact.text != p.contactPerson || phone.text != p.phone
+    }
+
+    func save(app: App) {
+        let t = app.localizer
+        form.clearMessages()
+        var failed = false
+        var input = ProviderInput()
+        input.nameKm = nameKm.text
+        input.nameLatin = nameLatin.text
+        input.kind = kind.selectedId.flatMap(ProviderKind.init(rawValue:))
+        input.services = Set(services.selectedIds.compactMap(ServiceType.init(rawValue:)))
+        // A district inside a chosen province adds nothing: keep the province.
+        let chosen = areas.selectedIds.sorted()
+        input.areas = chosen.filter { code in !chosen.contains { $0 != code && code.hasPrefix($0) } }
+        input.contactPerson = contact.text
+        input.phone = phone.text
+        input.address = address.text
+        let seatsText = seats.text.trimmingSpaces()
+        input.seatsPerIntake = seatsText.isEmpty ? nil : (Digits.parseInt(seatsText) ?? -1)
+        input.nextIntake = FormInput.date(nextIntake, id: "nextIntake", in: form, app: app, failed: &failed)
+        input.isActive = FormInput.yesNo(active) ?? true
+        input.expectedVersion = provider?.version
+        var issues = Dictionary(uniqueKeysWithValues: ProviderRules.validate(input).map { ($0.key.rawValue, $0.value) })
+        if issues["name"] != nil { issues["nameKm"] = issues.removeValue(forKey: "name") }
+        guard issues.isEmpty && !failed else {
+            FormInput.show(issues, in: form, app: app)
+            return
+        }
+        do {
+            let saved = try app.services.providers.save(session, id: provider?.id, input)
+            app.pop()
+            app.show(t("provider.saved", saved.displayName), style: .heading)
+        } catch StoreError.changedElsewhere {
+            app.showError(t("error.changed-elsewhere"))
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        form.render(into: &canvas, at: Rect(row: area.row + 1, col: 1, width: area.width - 2, height: area.height - 1),
+                    env: app.widgetEnvironment)
+    }
+}

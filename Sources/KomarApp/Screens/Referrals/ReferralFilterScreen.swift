@@ -1,0 +1,119 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import KhmerText
+import Terminal
+
+/// F5 on the referral list: status, provider, service, place (province,
+/// district or commune), sex, age group, priority and a date range of
+/// when people were referred. F2 applies.
+@MainActor
+final class ReferralFilterScreen: FormScreen {
+    let titleKey = "filter.title"
+    private let status = ChoiceField(filterable: false, placeholderKey: "filter.any")
+    private let provider = ChoiceField(placeholderKey: "filter.any")
+    private let service = ChoiceField(placeholderKey: "filter.any")
+    private let province = ChoiceField(placeholderKey: "filter.any")
+    private let district = ChoiceField(placeholderKey: "filter.any")
+    private let commune = ChoiceField(placeholderKey: "filter.any")
+    private let sex = ChoiceField(filterable: false, placeholderKey: "filter.any")
+    private let ageGroup = ChoiceField(filterable: false, placeholderKey: "filter.any")
+    private let priority = ChoiceField(filterable: false, placeholderKey: "filter.any")
+    private let from = DateField()
+    private let to = DateField()
+    let form: Form
+    private let apply: (ReferralFilter) -> Void
+    private var places: PlaceCascade!
+
+    init(app: App, session: Session, current: ReferralFilter, apply: @escaping (ReferralFilter) -> Void) {
+        self.apply = apply
+        form = Form(fields: [
+            FormField(id: "status", label: "referrals.status", widget: status),
+            FormField(id: "provider", label: "referrals.provider", widget: provider),
+            FormField(id: "service", label: "referrals.service", widget: service),
+            FormField(id: "province", label: "field.province", widget: province),
+            FormField(id: "district", label: "field.district", widget: district),
+            FormField(id: "commune", label: "field.commune", widget: commune),
+            FormField(id: "sex", label: "field.sex", widget: sex),
+            FormField(id: "ageGroup", label: "filter.age-group", widget: ageGroup),
+            FormField(id: "priority", label: "referral.priority", widget: priority),
+            FormField(id: "from", label: "filter.from", widget: from),
+            FormField(id: "to", label: "filter.to", widget: to),
+        ])
+        status.setOptions(app.options(ReferralStatus.self))
+        service.setOptions(app.options(ServiceType.self))
+        sex.setOptions(app.options(Sex.self))
+        ageGroup.setOptions(app.options(AgeGroup.self))
+        priority.setOptions(app.options(ReferralPriority.self))
+        do {
+            provider.setOptions(try app.services.providers.list(session).map {
+                ChoiceOption(id: String($0.id), labels: [$0.nameKm.isEmpty ? $0.nameLatin : $0.nameKm, $0.nameLatin])
+            })
+        } catch { app.report(error) }
+        places = PlaceCascade(app: app, levels: [province, district, commune])
+        status.select(current.status?.rawValue)
+        provider.select(current.providerId.map { String($0) })
+        service.select(current.service?.rawValue)
+        places.select(code: current.placeCode)
+        sex.select(current.sex?.rawValue)
+        ageGroup.select(current.ageGroup?.rawValue)
+        priority.select(current.priority?.rawValue)
+        if let date = current.from { from.text = FormInput.text(date) }
+        if let date = current.to { to.text = FormInput.text(date) }
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        CommonBindings.form("key.apply", help: "help.apply-filter") { [unowned self, unowned app] in self.save(app: app) }
+    }
+
+    func save(app: App) {
+        form.clearMessages()
+        var failed = false
+        let fromDate = FormInput.date(from, id: "from", in: form, app: app, failed: &failed)
+        let toDate = FormInput.date(to, id: "to", in: form, app: app, failed: &failed)
+        if let fromDate, let toDate, toDate < fromDate {
+            form.field("to")?.message = FieldMessage(app.localizer("error.date-order"))
+            failed = true
+        }
+        guard !failed else {
+            FormInput.show([:], in: form, app: app)
+            return
+        }
+        let filter = ReferralFilter(
+            status: status.selectedId.flatMap(ReferralStatus.init(rawValue:)),
+            providerId: provider.selectedId.flatMap { Int64($0) },
+            service: service.selectedId.flatMap(ServiceType.init(rawValue:)),
+            placeCode: commune.selectedId ?? district.selectedId ?? province.selectedId,
+            sex: sex.selectedId.flatMap(Sex.init(rawValue:)), ageGroup: ageGroup.selectedId.flatMap(AgeGroup.init(rawValue:)),
+            priority: priority.selectedId.flatMap(ReferralPriority.init(rawValue:)), from: fromDate, to: toDate)
+        app.pop()
+        apply(filter)
+    }
+
+    /// Words for a filter, for the line above a list.
+    static func describe(_ filter: ReferralFilter, session: Session, app: App) -> String {
+        let t = app.localizer
+        var parts: [String] = []
+        if let status = filter.status { parts.append(t(status.labelKey)) }
+        if let service = filter.service { parts.append(t(service.labelKey)) }
+        if let id = filter.providerId, let p = try? app.services.providers.provider(session, id: id) {
+            parts.append(app.name(km: p.nameKm, latin: p.nameLatin))
+        }
+        if let code = filter.placeCode, let place = try? app.services.gazetteer.place(code: code) {
+            parts.append(app.placeName(place))
+        }
+        if let sex = filter.sex { parts.append(t(sex.labelKey)) }
+        if let group = filter.ageGroup { parts.append(t(group.labelKey)) }
+        if let priority = filter.priority { parts.append(t(priority.labelKey)) }
+        if filter.from != nil || filter.to != nil {
+            parts.append((filter.from.map(app.dateText) ?? "…") + "–" + (filter.to.map(app.dateText) ?? "…"))
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        canvas.put(app.localizer("filter.hint"), row: area.row + 1, col: 2, style: .muted, maxWidth: area.width - 4)
+        form.render(into: &canvas, at: Rect(row: area.row + 3, col: 2, width: area.width - 4, height: area.height - 3),
+                    env: app.widgetEnvironment)
+    }
+}

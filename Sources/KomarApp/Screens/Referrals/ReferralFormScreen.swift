@@ -1,0 +1,182 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Terminal
+
+/// A new referral of a child (from the case file) or a household member
+/// (from the household file): the service, a provider offering it (those
+/// working in the person's area first; others marked), reason, priority and
+/// consent. Sending needs consent; a full next intake or a provider outside
+/// the area is said before sending.
+@MainActor
+final class ReferralFormScreen: FormScreen {
+    /// Someone who can be referred from the screen that opened this one.
+    struct Person {
+        let subject: ReferralSubject
+        let name: String
+        let detail: String
+    }
+
+    let titleKey = "referral.new-title"
+    private let session: Session
+    private let people: [Person]
+    private let person = ChoiceField(filterable: false)
+    private let service = ChoiceField()
+    private let provider = ChoiceField()
+    private let providerInfo = Label("", style: .muted)
+    private let reason = TextArea(rows: 3, maxLength: 2_000)
+    private let priority = ChoiceField(filterable: false)
+    private let consent = ChoiceField(filterable: false)
+    private let send = ChoiceField(filterable: false)
+    let form: Form
+    private var providers: [Provider] = []
+    private var villageCode = ""
+    private var seats: SeatAvailability = .unlimited
+
+    init(app: App, session: Session, people: [Person]) {
+        self.session = session
+        self.people = people
+        form = Form(fields: [
+            FormField(id: "person", label: "referral.person", widget: person, required: true),
+            FormField(id: "service", label: "referral.service", widget: service, required: true),
+            FormField(id: "provider", label: "referral.provider", widget: provider, required: true),
+            FormField(id: "providerInfo", label: "referral.provider-info", widget: providerInfo),
+            FormField(id: "reason", label: "referral.reason", widget: reason, required: true),
+            FormField(id: "priority", label: "referral.priority", widget: priority, required: true),
+            FormField(id: "consent", label: "referral.consent", widget: consent, required: true),
+            FormField(id: "send", label: "referral.send-now", widget: send, required: true),
+        ])
+        person.setOptions(people.enumerated().map { i, p in ChoiceOption(id: String(i), labels: [p.name + " · " + p.detail]) })
+        person.select(people.isEmpty ? nil : "0")
+        service.setOptions(app.options(ServiceType.self))
+        priority.setOptions(app.options(ReferralPriority.self))
+        priority.select(ReferralPriority.routine.rawValue)
+        consent.setOptions(app.yesNoOptions)
+        send.setOptions(app.yesNoOptions)
+        send.select(YesNoUnknown.yes.rawValue)
+        person.onSelect = { [unowned self, unowned app] _ in self.personChanged(app) }
+        service.onSelect = { [unowned self, unowned app] _ in self.loadProviders(app) }
+        provider.onSelect = { [unowned self, unowned app] _ in self.describeProvider(app) }
+        personChanged(app)
+    }
+
+    private var subject: ReferralSubject? {
+        person.selectedId.flatMap(Int.init).flatMap { people.indices.contains($0) ? people[$0].subject : nil }
+    }
+
+    private func personChanged(_ app: App) {
+        guard let subject else { return }
+        do { villageCode = try app.services.referrals.villageCode(session, of: subject) } catch { app.report(error) }
+        loadProviders(app)
+    }
+
+    /// Providers offering the chosen service: those working in the
+    /// person's area first, then the others, marked ⚠.
+    private func loadProviders(_ app: App) {
+        let chosen = provider.selectedId
+        do {
+            let all = try service.selectedId.flatMap(ServiceType.init(rawValue:)).map {
+                try app.services.providers.list(session, service: $0, includeInactive: false)
+            } ?? []
+            providers = all.filter { $0.serves(villageCode: villageCode) } + all.filter { !$0.serves(villageCode: villageCode) }
+        } catch { app.report(error) }
+        let outside = app.localizer("referral.outside-area")
+        provider.setOptions(providers.map { p in
+            let labels = p.serves(villageCode: villageCode) ? [p.nameKm.isEmpty ? p.nameLatin : p.nameKm, p.nameLatin]
+                : ["⚠ " + (p.nameKm.isEmpty ? p.nameLatin : p.nameKm) + " (" + outside + ")", "⚠ " + p.nameLatin]
+            return ChoiceOption(id: String(p.id), labels: labels)
+        })
+        provider.select(providers.contains { String($0.id) == chosen } ? chosen : providers.first.map { String($0.id) })
+        describeProvider(app)
+    }
+
+    private var chosenProvider: Provider? { providers.first { String($0.id) == provider.selectedId } }
+
+    private func describeProvider(_ app: App) {
+        guard let p = chosenProvider else {
+            seats = .unlimited
+            return
+        }
+        do { seats = try app.services.providers.seats(session, providerId: p.id) } catch { app.report(error) }
+    }
+
+    private func providerText(_ app: App) -> String {
+        let t = app.localizer
+        guard let p = chosenProvider else {
+            return service.selectedId == nil ? "" : t("referral.no-provider")
+        }
+        var parts: [String] = []
+        switch seats {
+        case .unlimited: break
+        case .available(let n): parts.append(t("referral.seats-left", t.number(n)))
+        case .full(let seats, _): parts.append("⚠ " + t("referral.seats-full", t.number(seats)))
+        }
+        if let next = p.nextIntake { parts.append(t("referral.next-intake", app.dateText(next))) }
+        if !p.phone.isEmpty { parts.append(t.digitsForDisplay(p.phone)) }
+        if !p.serves(villageCode: villageCode) { parts.append("⚠ " + t("referral.outside-area")) }
+        return parts.joined(separator: " · ")
+    }
+
+    var hasUnsavedChanges: Bool { !reason.text.isEmpty || service.selectedId != nil }
+
+    func save(app: App) {
+        guard let subject else { return }
+        let t = app.localizer
+        form.clearMessages()
+        var input = ReferralInput(subject: subject)
+        input.service = service.selectedId.flatMap(ServiceType.init(rawValue:))
+        input.providerId = provider.selectedId.flatMap { Int64($0) }
+        input.reason = reason.text
+        input.priority = priority.selectedId.flatMap(ReferralPriority.init(rawValue:)) ?? .routine
+        input.consentRecorded = FormInput.yesNo(consent) == true
+        input.send = FormInput.yesNo(send) == true
+        let issues = ReferralInputRules.validate(input)
+        if consent.selectedId == nil {
+            form.field("consent")?.message = FieldMessage(t("error.required"))
+        }
+        guard issues.isEmpty && consent.selectedId != nil else {
+            FormInput.show(Dictionary(uniqueKeysWithValues: issues.map { ($0.key.rawValue, $0.value) }), in: form, app: app)
+            return
+        }
+        var warnings: [String] = []
+        if input.send, case .full(let seats, let taken) = self.seats {
+            warnings.append(t("referral.confirm-full", t.number(taken), t.number(seats)))
+        }
+        if input.send, let p = chosenProvider, !p.serves(villageCode: villageCode) {
+            warnings.append(t("referral.confirm-outside"))
+        }
+        if warnings.isEmpty {
+            create(app, input)
+        } else {
+            app.confirm(warnings.joined(separator: " ") + " " + t("referral.send-anyway")) { [unowned self, unowned app] in
+                self.create(app, input)
+            }
+        }
+    }
+
+    private func create(_ app: App, _ input: ReferralInput) {
+        let t = app.localizer
+        do {
+            let saved = try app.services.referrals.create(session, input)
+            app.pop()
+            app.show(t(input.send ? "referral.sent" : "referral.saved-draft", saved.code), style: .heading)
+        } catch let rejected as ReferralRejected {
+            FormInput.show(Dictionary(uniqueKeysWithValues: rejected.issues.map { ($0.key.rawValue, $0.value) }),
+                           in: form, app: app)
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        providerInfo.text = providerText(app)
+        providerInfo.style = seats.isFull ? .warning : .muted
+        form.field("person")?.isHidden = people.count <= 1
+        if people.count == 1 {
+            canvas.put(people[0].name + " · " + people[0].detail, row: area.row + 1, col: 2, style: .heading,
+                       maxWidth: area.width - 4)
+        }
+        form.render(into: &canvas, at: Rect(row: area.row + 3, col: 2, width: area.width - 4, height: area.height - 3),
+                    env: app.widgetEnvironment)
+    }
+}

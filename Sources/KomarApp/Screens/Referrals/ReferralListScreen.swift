@@ -1,0 +1,103 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import KhmerText
+import Terminal
+
+/// The coordinator's referral list: counts per status on top, filters
+/// (F5), open referrals first with the longest waiting on top, so stuck
+/// ones surface. Enter opens a referral; coming back keeps the place in
+/// the list. F8 exports the list as CSV.
+@MainActor
+final class ReferralListScreen: Screen {
+    let titleKey = "referrals.title"
+    private let session: Session
+    private var list: RecordList<ReferralSummary>!
+    private var counts: [ReferralStatus: Int] = [:]
+    private var filter: ReferralFilter
+    private var filterWords = ""
+
+    init(app: App, session: Session, filter: ReferralFilter = ReferralFilter()) {
+        self.session = session
+        self.filter = filter
+        list = RecordList(app: app, columns: [
+            TableColumn("referrals.code", width: 12),
+            TableColumn("referrals.person", width: 10, flexible: true),
+            TableColumn("cases.sex", width: 6),
+            TableColumn("cases.age", width: 3, alignment: .right),
+            TableColumn("referrals.service", width: 8, flexible: true),
+            TableColumn("referrals.provider", width: 8, flexible: true),
+            TableColumn("referrals.status", width: 9),
+            TableColumn("referrals.waiting", width: 7, alignment: .right),
+        ], searchable: false, fetch: { [unowned self, unowned app] _, last, limit in
+            try app.services.referrals.list(session, filter: self.filter, after: last.map(ReferralCursor.init(after:)),
+                                            limit: limit)
+        }, cells: { [unowned app] r in
+            let t = app.localizer
+            let days = ReferralRules.isFinal(r.status)
+                ? "" : t("referrals.days", t.number(r.daysSinceLastMove(now: app.services.clock.now())))
+            return [r.code, app.name(km: r.personNameKm, latin: r.personNameLatin), t(r.sex.labelKey),
+                    t.digitsForDisplay(String(r.age)), t(r.service.labelKey),
+                    app.name(km: r.providerName, latin: r.providerNameLatin),
+                    (r.priority == .urgent ? "! " : "") + t(r.status.labelKey), days]
+        })
+        recount(app)
+    }
+
+    /// Back from a referral: read again, at the same place in the list.
+    func didReturn(app: App) {
+        list.reload(keepingSelection: true)
+        recount(app)
+    }
+
+    private func recount(_ app: App) {
+        do { counts = try app.services.referrals.countsByStatus(session, filter: filter) } catch { app.report(error) }
+        filterWords = ReferralFilterScreen.describe(filter, session: session, app: app)
+    }
+
+    private var total: Int { filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +) }
+
+    func bindings(app: App) -> [KeyBinding] {
+        [KeyBinding(.function(5), label: "key.filter", help: "help.filter-referrals") { [unowned self, unowned app] in
+            app.push(ReferralFilterScreen(app: app, session: self.session, current: self.filter) {
+                [unowned self, unowned app] newFilter in
+                self.filter = newFilter
+                self.list.reload(keepingSelection: false)
+                self.recount(app)
+            })
+         },
+         KeyBinding(.function(8), label: "key.export", help: "help.export") { [unowned self, unowned app] in
+            app.push(ReferralExportScreen(app: app, session: self.session, filter: self.filter, total: self.total))
+         }.enabled(session.may(.exportData)),
+         list.openBinding { [unowned self, unowned app] r in
+            app.push(ReferralViewScreen(app: app, session: self.session, referralId: r.id))
+         },
+         CommonBindings.scroll]
+    }
+
+    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        // Counts per status, wrapping onto a second line on narrow terminals.
+        var col = 1
+        var line = area.row
+        for status in ReferralStatus.allCases {
+            let text = t(status.labelKey) + " " + t.number(counts[status] ?? 0)
+            let width = DisplayWidth.of(text)
+            if col + width > area.width - 1 {
+                guard line == area.row else { break }
+                line += 1
+                col = 1
+            }
+            canvas.put(text, row: line, col: col, style: filter.status == status ? .heading : .muted)
+            col += width + 2
+        }
+        var heading = t("referrals.count", t.number(total))
+        if !filter.isEmpty { heading += " · " + t("filter.active", filterWords) }
+        list.render(into: &canvas, area: Rect(row: line + 1, col: area.col, width: area.width,
+                                              height: area.bottom - line - 1),
+                    app: app, heading: (heading, filter.isEmpty ? .plain : .warning),
+                    empty: t(filter.isEmpty ? "referrals.empty" : "filter.none"))
+    }
+}

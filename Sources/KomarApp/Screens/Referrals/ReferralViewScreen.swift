@@ -1,0 +1,96 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import KhmerText
+import Terminal
+
+/// One referral: who, to whom, why, where it stands, and its history of
+/// moves with dates, who made them and notes. F4 moves it on.
+@MainActor
+final class ReferralViewScreen: RecordFileScreen {
+    let titleKey = "referral.title"
+    let unavailableKey = "referral.unavailable"
+    let file = DetailView(labelWidth: 22)
+    private let session: Session
+    private let referralId: Int64
+    private var detail: ReferralDetail?
+    private var provider: Provider?
+    private var places: [Place] = []
+
+    init(app: App, session: Session, referralId: Int64) {
+        self.session = session
+        self.referralId = referralId
+        reload(app)
+    }
+
+    func reload(_ app: App) {
+        do {
+            let detail = try app.services.referrals.detail(session, id: referralId)
+            self.detail = detail
+            provider = try app.services.providers.provider(session, id: detail.providerId)
+            places = try app.services.gazetteer.path(of: detail.summary.villageCode)
+        } catch { app.report(error) }
+    }
+
+    func didReturn(app: App) { reload(app) }
+
+    func bindings(app: App) -> [KeyBinding] {
+        [KeyBinding(.function(4), label: "key.move", help: "help.move-referral") { [unowned self, unowned app] in
+            guard let detail = self.detail else { return }
+            app.push(ReferralMoveScreen(app: app, session: self.session, detail: detail))
+         }.enabled(detail.map { !ReferralRules.isFinal($0.summary.status) } ?? false),
+         CommonBindings.scroll]
+    }
+
+    func fileLines(app: App) -> [DetailLine]? { detail.map { lines(app, $0) } }
+
+    private func lines(_ app: App, _ d: ReferralDetail) -> [DetailLine] {
+        let t = app.localizer
+        let s = d.summary
+        var out: [DetailLine] = [
+            .heading(s.code + "  ·  " + t(s.status.labelKey) + (s.priority == .urgent ? "  ·  " + t(s.priority.labelKey) : "")),
+            .blank,
+            app.field("referral.person", [s.personNameKm, s.personNameLatin].filter { !$0.isEmpty }.joined(separator: " / ")
+                + " · " + t(s.sex.labelKey) + " · " + t("case.age-years", t.number(s.age))),
+            app.field("case.place", places.map(app.placeName).joined(separator: " › ")),
+        ]
+        if let code = d.caseCode { out.append(app.field("referral.case", code)) }
+        if let code = d.householdCode { out.append(app.field("referral.household", code)) }
+        out += [
+            app.field("referral.service", t(s.service.labelKey)),
+            app.field("referral.provider", provider?.displayName ?? s.providerNameLatin),
+        ]
+        if let p = provider {
+            var contact = [p.contactPerson, t.digitsForDisplay(p.phone)].filter { !$0.isEmpty }.joined(separator: " · ")
+            if let next = p.nextIntake { contact += (contact.isEmpty ? "" : " · ") + t("referral.next-intake", app.dateText(next)) }
+            if !contact.isEmpty { out.append(app.field("referral.contact", contact)) }
+        }
+        out += [
+            app.field("referral.reason", d.reason),
+            app.field("referral.consent", t(d.consentRecorded ? "answer.yes" : "answer.no")),
+            app.field("referral.referred-on", app.longDateText(s.referredOn) + " · " + d.createdByName),
+        ]
+        if !ReferralRules.isFinal(s.status) {
+            out.append(app.field("referrals.waiting",
+                           t("referrals.days", t.number(s.daysSinceLastMove(now: app.services.clock.now())))))
+        }
+        if let reason = d.exitReason, !reason.isEmpty { out.append(app.field("referral.exit-reason", reason)) }
+        if let outcome = d.outcome {
+            out.append(app.field("referral.outcome", t(outcome.labelKey) + (d.outcomeNotes.isEmpty ? "" : " — " + d.outcomeNotes)))
+        }
+        out += [.blank, .heading(t("referral.history"))]
+        for h in d.history {
+            var text = app.dateTimeText(h.at) + " · " + h.byName + " · "
+                + (h.from.map { t($0.labelKey) + " → " } ?? "") + t(h.to.labelKey)
+            var note = h.note
+            if note.hasPrefix("["), let close = note.firstIndex(of: "]"),
+               let outcome = ReferralOutcome(rawValue: String(note[note.index(after: note.startIndex)..<close])) {
+                text += " · " + t(outcome.labelKey)
+                note = String(note[note.index(after: close)...]).trimmingSpaces()
+            }
+            if !note.isEmpty { text += " — " + note }
+            out.append(.text(text))
+        }
+        return out
+    }
+}

@@ -1,0 +1,104 @@
+import CaseDomain
+import Terminal
+
+/// Where a user lands after login: who they are, their numbers, and a menu
+/// of what their role may do. F10 here quits.
+@MainActor
+final class HomeScreen: Screen {
+    let titleKey = "home.title"
+    private let session: Session
+    private let menu = Menu()
+    private var caseCount: Int?
+    private var waitingForReview = 0
+    private var followUpsDue = 0
+
+    init(app: App, session: Session) {
+        self.session = session
+        menu.onChoose = { [unowned self, unowned app] id in self.choose(id, app) }
+        refresh(app)
+    }
+
+    /// Counts are read when the screen opens and when the user comes back
+    /// to it, not on every keystroke.
+    private func refresh(_ app: App) {
+        do {
+            if session.may(.viewOwnCases) { caseCount = try app.services.cases.countCases(session) }
+            if session.may(.assignCase) { waitingForReview = try app.services.cases.countReviewQueue(session) }
+            if session.may(.recordFollowUp) { followUpsDue = try app.services.followUps.countDue(session) }
+        } catch { app.report(error) }
+    }
+
+    func didReturn(app: App) { refresh(app) }
+
+    private func menuItems(_ app: App) -> [Menu.Item] {
+        var items: [Menu.Item] = []
+        if session.may(.createIntake) { items.append(Menu.Item(id: "intake", label: app.localizer("home.new-intake"))) }
+        if session.may(.assignCase) {
+            items.append(Menu.Item(id: "review",
+                                   label: app.localizer("home.review", app.localizer.number(waitingForReview))))
+        }
+        if session.may(.recordFollowUp) {
+            items.append(Menu.Item(id: "followups",
+                                   label: app.localizer("home.followups", app.localizer.number(followUpsDue))))
+        }
+        if session.may(.viewOwnCases) {
+            items.append(Menu.Item(id: "cases", label: app.localizer("home.cases")))
+            items.append(Menu.Item(id: "households", label: app.localizer("home.households")))
+        }
+        if session.may(.manageReferrals) {
+            items.append(Menu.Item(id: "referrals", label: app.localizer("home.referrals")))
+        }
+        if session.may(.manageUsers) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
+        if session.may(.manageSettings) {
+            items.append(Menu.Item(id: "settings", label: app.localizer("home.settings")))
+        }
+        if session.may(.readProviders) {
+            items.append(Menu.Item(id: "providers", label: app.localizer("home.providers")))
+        }
+        items.append(Menu.Item(id: "help", label: app.localizer("home.help")))
+        items.append(Menu.Item(id: "logout", label: app.localizer("home.logout")))
+        return items
+    }
+
+    private func choose(_ id: String, _ app: App) {
+        switch id {
+        case "intake": app.push(IntakeScreen(app: app, session: session))
+        case "cases": app.push(CaseListScreen(app: app, session: session))
+        case "review": app.push(ReviewQueueScreen(app: app, session: session))
+        case "followups": app.push(FollowUpQueueScreen(app: app, session: session))
+        case "households": app.push(HouseholdListScreen(app: app, session: session))
+        case "referrals": app.push(ReferralListScreen(app: app, session: session))
+        case "providers": app.push(ProviderListScreen(app: app, session: session))
+        case "audit": app.push(AuditLogScreen(app: app, session: session))
+        case "settings": app.push(SettingsScreen(app: app, session: session))
+        case "help": app.push(HelpScreen(for: self, registry: app.registry(for: self)))
+        case "logout": app.logOut()
+        default: break
+        }
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        [KeyBinding(.enter, label: "key.open", help: "help.menu", inBar: false),
+         KeyBinding(.ctrl("l"), label: "key.logout", help: "help.logout", inBar: false) { [unowned app] in app.logOut() }]
+    }
+
+    /// The menu takes ↑ ↓, Enter and the item numbers.
+    func handleInput(_ key: Key, app: App) -> Bool {
+        menu.items = menuItems(app)
+        return menu.handle(key)
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let user = session.user
+        let t = app.localizer
+        canvas.put(t("home.welcome", user.displayName), row: area.row + 1, col: 2, style: .heading)
+        canvas.put(t("home.role", t(user.role.labelKey)), row: area.row + 2, col: 2, style: .muted)
+        if let caseCount {
+            canvas.put(t("home.case-count", t.number(caseCount)), row: area.row + 3, col: 2)
+        }
+        menu.items = menuItems(app)
+        menu.render(into: &canvas, at: Rect(row: area.row + 5, col: 2, width: min(50, area.width - 4),
+                                            height: menu.items.count), focused: true, env: app.widgetEnvironment)
+        canvas.put(t("home.hint"), row: area.row + 6 + menu.items.count, col: 2, style: .muted, maxWidth: area.width - 4)
+    }
+}
