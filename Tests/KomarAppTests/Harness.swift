@@ -98,6 +98,15 @@ final class Harness {
         return input
     }
 
+    /// The session of the demo account of `role` (after `DemoData.fill`).
+    func demoSession(_ role: Role) throws -> Session {
+        guard case .success(let session) = try services.accounts.logIn(username: ScreenCatalog.username(role),
+                                                                       password: DemoData.password) else {
+            throw StoreError.notFound
+        }
+        return session
+    }
+
     /// The admin's session without a login, for reading the audit log.
     var auditor: Session {
         Session(user: UserAccount(id: 1, username: "admin", displayName: "Admin", role: .admin, languageCode: "km",

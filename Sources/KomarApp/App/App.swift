@@ -38,6 +38,8 @@ public final class App {
     public internal(set) var isRunning = true
     let demoAccounts: [DemoAccount]
     var organisation = ""
+    /// Where exports are offered to go: the user's home folder.
+    var exportDirectory = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.currentDirectoryPath
 
     public init(backend: any TerminalBackend, services: KomarServices, language: Language,
                 demoAccounts: [DemoAccount] = []) {
@@ -123,9 +125,8 @@ public final class App {
         }]
         if let session, session.may(.viewOwnCases) {
             bindings.append(KeyBinding(.function(3), label: "key.search", help: "help.search", preemptsWidgets: true) {
-                [unowned self] in
-                if !(self.stack.last is SearchScreen) { self.push(SearchScreen(app: self, session: session)) }
-            })
+                [unowned self] in self.push(SearchScreen(app: self, session: session))
+            }.enabled(!(stack.last is SearchScreen)))
         }
         bindings.append(KeyBinding(.function(6), label: "key.language", help: "help.language", preemptsWidgets: true) {
             [unowned self] in self.switchLanguage()

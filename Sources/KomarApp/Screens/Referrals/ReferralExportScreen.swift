@@ -21,8 +21,7 @@ final class ReferralExportScreen: FormScreen {
         self.total = total
         form = Form(fields: [FormField(id: "path", label: "export.file", widget: path, required: true)])
         let today = app.services.clock.today
-        let home = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.currentDirectoryPath
-        path.text = home + "/" + String(format: "komar-referrals-%04d-%02d-%02d.csv", today.year, today.month, today.day)
+        path.text = app.exportDirectory + "/" + String(format: "komar-referrals-%04d-%02d-%02d.csv", today.year, today.month, today.day)
         form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
     }
 

@@ -9,7 +9,7 @@ import Terminal
 /// when people were referred. F2 applies.
 @MainActor
 final class ReferralFilterScreen: FormScreen {
-    let titleKey = "filter.title"
+    let titleKey = "filter.referrals-title"
     private let status = ChoiceField(filterable: false, placeholderKey: "filter.any")
     private let provider = ChoiceField(placeholderKey: "filter.any")
     private let service = ChoiceField(placeholderKey: "filter.any")

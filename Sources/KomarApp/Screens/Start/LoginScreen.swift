@@ -1,6 +1,7 @@
 import CaseDomain
 import CaseStore
 import Foundation
+import KhmerText
 import Terminal
 
 /// Username, then password; Enter logs in. A failed login says so without
@@ -30,7 +31,11 @@ final class LoginScreen: Screen {
     /// Enter on the username moves to the password (once a name is typed);
     /// Enter on the password logs in.
     func handleInput(_ key: Key, app: App) -> Bool {
-        if key == .enter && form.focused?.id == "username" && username.text.isEmpty { return true }
+        if key == .enter && username.text.trimmingSpaces().isEmpty {
+            form.field("username")?.message = FieldMessage(app.localizer("login.username-required"))
+            form.focus("username")
+            return true
+        }
         return form.handle(key)
     }
 

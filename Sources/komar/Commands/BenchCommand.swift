@@ -13,27 +13,29 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time the operations users wait on against a database filled by 'komar demo'.")
 
-    @Option(name: .long, help: "Path of a database filled by 'komar demo'.") var db: String
+    @OptionGroup var database: DatabaseOptions
     @Option(name: .long, help: "Runs of each operation.") var runs: Int = 200
     @Flag(name: .long, help: "Print one JSON object instead of a table.") var json = false
 
     func validate() throws {
+        guard database.db != nil else { throw ValidationError("name the demo database with --db") }
         guard runs > 0 else { throw ValidationError("--runs must be positive") }
     }
 
     func run() throws {
         try reportingFailures {
             try requireUTF8Locale()
+            let db = database.path
             guard FileManager.default.fileExists(atPath: db) else { throw Failure("no database at \(db)") }
             var timings: [(String, [Double])] = []
 
             // Not timed: the first open of a database from an older Komar
             // migrates it, once.
-            _ = try openDatabase(db)
+            _ = try database.open()
             var startSamples: [Double] = []
             for _ in 0..<max(20, runs / 10) {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let services = KomarServices(database: try openDatabase(db, checkInBackground: true))
+                let services = KomarServices(database: try database.open(checkInBackground: true))
                 try MainActor.assumeIsolated {
                     let app = App(backend: MemoryBackend(), services: services,
                                   language: Language(code: try services.accounts.defaultLanguage()))
@@ -46,7 +48,7 @@ struct Bench: ParsableCommand {
             }
             timings.append(("start_to_login", startSamples.sorted()))
 
-            let services = KomarServices(database: try openDatabase(db))
+            let services = KomarServices(database: try database.open())
             guard case .success(let worker) = try services.accounts.logIn(username: "socialworker",
                                                                          password: DemoData.password) else {
                 throw Failure("\(db) has no demo social worker; fill it with 'komar demo'")

@@ -1,0 +1,133 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Terminal
+
+/// One of every screen, made on a database with demo data as the role that
+/// uses it: what `komar keys` lists, and what the tests press every key of.
+@MainActor
+enum ScreenCatalog {
+    struct Entry {
+        /// Who opens this screen (nil: before login).
+        let role: Role?
+        let make: (App, Session?) throws -> any Screen
+    }
+
+    /// The demo account of each role (`DemoData.accounts`).
+    static func username(_ role: Role) -> String {
+        DemoData.accounts.first { $0.role == role }?.username ?? ""
+    }
+
+    /// The screens, in the order a user meets them.
+    static let entries: [Entry] = [
+        Entry(role: nil) { app, _ in SetupScreen(app: app) },
+        Entry(role: nil) { app, _ in LoginScreen(app: app) },
+        Entry(role: .socialWorker) { app, s in HomeScreen(app: app, session: try need(s)) },
+        Entry(role: .socialWorker) { app, s in
+            let home = HomeScreen(app: app, session: try need(s))
+            return HelpScreen(for: home, registry: app.registry(for: home))
+        },
+        Entry(role: .volunteer) { app, s in IntakeScreen(app: app, session: try need(s)) },
+        Entry(role: .volunteer) { app, s in
+            let session = try need(s)
+            let candidates = try app.services.cases.listCases(session, limit: 2).map {
+                DuplicateCandidate(summary: $0, score: 80, visible: true)
+            }
+            return DuplicatesScreen(app: app, session: session, candidates: candidates) {}
+        },
+        Entry(role: .coordinator) { app, s in CaseListScreen(app: app, session: try need(s)) },
+        Entry(role: .coordinator) { app, s in
+            CaseFilterScreen(app: app, session: try need(s), current: CaseFilter(), sort: .newest) { _, _ in }
+        },
+        Entry(role: .coordinator) { app, s in SearchScreen(app: app, session: try need(s)) },
+        Entry(role: .coordinator) { app, s in ReviewQueueScreen(app: app, session: try need(s)) },
+        Entry(role: .coordinator) { app, s in
+            CaseViewScreen(app: app, session: try need(s), caseId: try openCase(app, need(s)).id)
+        },
+        Entry(role: .coordinator) { app, s in
+            let session = try need(s)
+            let detail = try app.services.cases.caseDetail(session, id: try openCase(app, session).id)
+            return CaseActionScreen(app: app, session: session, detail: detail) {}
+        },
+        Entry(role: .coordinator) { app, s in
+            IntakeScreen(app: app, session: try need(s), editing: try openCase(app, need(s)).id)
+        },
+        Entry(role: .coordinator) { app, s in
+            let session = try need(s)
+            let input = try app.services.cases.editableCase(session, id: try openCase(app, session).id).input
+            return CaseConflictScreen(app: app, session: session, fields: [.childNameKm], theirs: input, yours: input,
+                                      changedBy: "")
+        },
+        Entry(role: .socialWorker) { app, s in FollowUpQueueScreen(app: app, session: try need(s)) },
+        Entry(role: .socialWorker) { app, s in
+            let session = try need(s)
+            guard let item = try app.services.followUps.queue(session, limit: 1).first else { throw StoreError.notFound }
+            return RecordVisitScreen(app: app, session: session, item: item)
+        },
+        Entry(role: .coordinator) { app, s in HouseholdListScreen(app: app, session: try need(s)) },
+        Entry(role: .coordinator) { app, s in
+            HouseholdViewScreen(app: app, session: try need(s), householdId: try household(app, need(s)).id)
+        },
+        Entry(role: .coordinator) { app, s in HouseholdFormScreen(app: app, session: try need(s)) },
+        Entry(role: .coordinator) { app, s in
+            MemberFormScreen(app: app, session: try need(s), householdId: try household(app, need(s)).id)
+        },
+        Entry(role: .coordinator) { app, s in ProviderListScreen(app: app, session: try need(s)) },
+        Entry(role: .volunteer) { app, s in
+            ProviderViewScreen(app: app, provider: try provider(app, need(s)))
+        },
+        Entry(role: .coordinator) { app, s in
+            ProviderFormScreen(app: app, session: try need(s), provider: try provider(app, need(s)))
+        },
+        Entry(role: .coordinator) { app, s in ReferralListScreen(app: app, session: try need(s)) },
+        Entry(role: .coordinator) { app, s in
+            ReferralFilterScreen(app: app, session: try need(s), current: ReferralFilter()) { _ in }
+        },
+        Entry(role: .coordinator) { app, s in
+            let session = try need(s)
+            let child = try openCase(app, session)
+            return ReferralFormScreen(app: app, session: session, people: [ReferralFormScreen.Person(
+                subject: .child(caseId: child.id), name: child.code, detail: "")])
+        },
+        Entry(role: .coordinator) { app, s in
+            ReferralViewScreen(app: app, session: try need(s), referralId: try openReferral(app, need(s)).id)
+        },
+        Entry(role: .coordinator) { app, s in
+            let session = try need(s)
+            let detail = try app.services.referrals.detail(session, id: try openReferral(app, session).id)
+            return ReferralMoveScreen(app: app, session: session, detail: detail)
+        },
+        Entry(role: .coordinator) { app, s in
+            ReferralExportScreen(app: app, session: try need(s), filter: ReferralFilter(), total: 0)
+        },
+        Entry(role: .admin) { app, s in AuditLogScreen(app: app, session: try need(s)) },
+        Entry(role: .admin) { app, s in SettingsScreen(app: app, session: try need(s)) },
+    ]
+
+    private static func need(_ session: Session?) throws -> Session {
+        guard let session else { throw StoreError.notFound }
+        return session
+    }
+
+    private static func openCase(_ app: App, _ session: Session) throws -> CaseSummary {
+        guard let found = try app.services.cases.listCases(session, limit: 1, filter: CaseFilter(status: .open)).first
+        else { throw StoreError.notFound }
+        return found
+    }
+
+    private static func household(_ app: App, _ session: Session) throws -> HouseholdSummary {
+        guard let found = try app.services.households.list(session, limit: 1).first else { throw StoreError.notFound }
+        return found
+    }
+
+    private static func provider(_ app: App, _ session: Session) throws -> Provider {
+        guard let found = try app.services.providers.list(session).first else { throw StoreError.notFound }
+        return found
+    }
+
+    private static func openReferral(_ app: App, _ session: Session) throws -> ReferralSummary {
+        guard let found = try app.services.referrals.list(session, filter: ReferralFilter(status: .sent), limit: 1).first
+        else { throw StoreError.notFound }
+        return found
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import CaseDomain
+import CaseStore
+import Localization
+
+/// `komar init`: creates and sets up a database without the TUI.
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create and set up a database without the TUI; the admin password is read from stdin.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .long, help: "Organisation name.") var org: String
+    @Option(name: .long, help: "Username of the first admin.") var admin: String
+    @Option(name: .long, help: "Admin's display name (default: the username).") var displayName: String?
+    @Option(name: .long, help: "Default language: km or en.", transform: Parse.language("language"))
+    var language: Language = .km
+
+    func run() throws {
+        try reportingFailures {
+            try requireUTF8Locale()
+            let services = KomarServices(database: try database.open())
+            if try services.accounts.isSetUp() { throw Failure("\(database.path) is already set up") }
+            let password = try readPassword(prompt: "Password for \(admin): ")
+            try services.accounts.setUp(SetupInput(
+                organisation: org, provinceCode: nil, districtCode: nil, adminUsername: admin,
+                adminDisplayName: displayName ?? admin, adminPassword: password, languageCode: language.rawValue))
+            print("Created \(database.path) for \(org); admin: \(UsernameRules.normalized(admin))")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import CaseStore
+import Foundation
+import KomarApp
+import Localization
+import Terminal
+
+/// `komar [--db PATH] [--demo]`: the terminal UI (the default command).
+struct Open: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui", abstract: "Open the terminal UI (the default when no command is given).")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Flag(name: .long, help: "Open a demo database (created on first use; never your real data).")
+    var demo = false
+
+    mutating func run() throws {
+        try reportingFailures {
+            try requireUTF8Locale()
+            var options = database
+            if demo { options.db = DatabaseLocation.demoPath() }
+            let services = KomarServices(database: try options.open(checkInBackground: true))
+            if demo, try !services.accounts.isSetUp() {
+                FileHandle.standardError.write(Data("Preparing the demo database at \(options.path)…\n".utf8))
+                try DemoData.fill(services)
+            }
+            let language = Language(code: try services.accounts.defaultLanguage())
+            let accounts = demo ? DemoData.accounts.map {
+                DemoAccount(username: $0.username, password: DemoData.password, role: $0.role)
+            } : []
+            try MainActor.assumeIsolated {
+                let backend: NcursesBackend
+                do { backend = try NcursesBackend() } catch let error as TerminalError {
+                    switch error {
+                    case .notUTF8(let locale): throw Failure("the locale '\(locale)' is not UTF-8")
+                    case .notATerminal: throw Failure("standard input and output must be a terminal")
+                    case .cannotStart(let term): throw Failure("cannot start the terminal (TERM=\(term))")
+                    }
+                }
+                App(backend: backend, services: services, language: language, demoAccounts: accounts).run()
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// Reads a password from standard input: one line, without echo when it is
+/// a terminal.
+func readPassword(prompt: String) throws -> String {
+    let interactive = isatty(0) != 0
+    var saved = termios()
+    if interactive {
+        FileHandle.standardError.write(Data(prompt.utf8))
+        tcgetattr(0, &saved)
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(0, TCSANOW, &quiet)
+    }
+    let line = readLine(strippingNewline: true)
+    if interactive {
+        tcsetattr(0, TCSANOW, &saved)
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+    guard let line, !line.isEmpty else { throw Failure("no password given on standard input") }
+    return line
+}

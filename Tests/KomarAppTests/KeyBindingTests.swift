@@ -1,0 +1,96 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Localization
+import Terminal
+import Testing
+@testable import KomarApp
+
+/// The keys a screen declares are the keys it has: the README lists them,
+/// and every key in every bar does something.
+@MainActor
+@Suite struct KeyBindingTests {
+    @Test func theReadmeKeyTableIsWhatKomarKeysPrints() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let begin = try #require(text.range(of: "<!-- keys:begin (komar keys --markdown) -->\n"))
+        let end = try #require(text.range(of: "<!-- keys:end -->"))
+        let table = String(text[begin.upperBound..<end.lowerBound])
+        #expect(table == KeyReference.markdown(try KeyReference.sections()))
+    }
+
+    @Test func everyScreenIsInTheCatalogueAndHasHelpForEachKey() throws {
+        let h = try Harness(setUp: false, language: .en)
+        try DemoData.fill(h.services, cases: 30)
+        let table = StringTable.shipped
+        for entry in ScreenCatalog.entries {
+            let app = App(backend: MemoryBackend(), services: h.services, language: .en)
+            let session = try entry.role.map { try h.demoSession($0) }
+            app.session = session
+            let screen = try entry.make(app, session)
+            for binding in screen.bindings(app: app) {
+                #expect(table.entries[binding.labelKey] != nil, "\(screen.titleKey): \(binding.labelKey)")
+                #expect(table.entries[binding.helpKey] != nil, "\(screen.titleKey): \(binding.helpKey)")
+            }
+        }
+    }
+
+    /// Presses each enabled key of each screen's bar, each on a fresh app
+    /// with the screen on top of the user's home screen, and checks that
+    /// something changed: the screen shown, the stack, a dialog or the
+    /// status line.
+    @Test func everyKeyInEveryBarDoesSomething() throws {
+        let h = try Harness(setUp: false, language: .en)
+        try DemoData.fill(h.services, cases: 30)
+        let exports = FileManager.default.temporaryDirectory.appendingPathComponent("komar-keys-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: exports) }
+        var pressed = 0
+        for entry in ScreenCatalog.entries {
+            let probe = try open(entry, h, exports: exports.path)
+            let keys = probe.registry(for: try #require(probe.stack.last)).barEntries.map(\.key)
+            for key in keys {
+                let app = try open(entry, h, exports: exports.path)
+                let title = app.topScreenTitleKey ?? ""
+                let before = State(app)
+                app.process(key)
+                #expect(State(app) != before, "\(key.displayName) on \(title) did nothing")
+                pressed += 1
+            }
+        }
+        #expect(pressed > 80)
+    }
+
+    /// A fresh app showing the entry's screen, as its user would reach it.
+    private func open(_ entry: ScreenCatalog.Entry, _ h: Harness, exports: String) throws -> App {
+        let backend = MemoryBackend()
+        let app = App(backend: backend, services: h.services, language: .en)
+        app.exportDirectory = exports
+        if let role = entry.role {
+            let session = try h.demoSession(role)
+            app.logIn(session)
+            app.push(try entry.make(app, session))
+        } else {
+            app.start()
+            app.setRoot(try entry.make(app, nil))
+        }
+        app.render()
+        return app
+    }
+
+    /// What a key can change.
+    private struct State: Equatable {
+        let running: Bool
+        let depth: Int
+        let top: ObjectIdentifier?
+        let frame: String
+
+        @MainActor init(_ app: App) {
+            running = app.isRunning
+            depth = app.stack.count
+            top = app.stack.last.map { ObjectIdentifier($0) }
+            frame = (app.backend as? MemoryBackend)?.screenText ?? ""
+        }
+    }
+}
