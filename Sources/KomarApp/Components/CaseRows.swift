@@ -20,10 +20,14 @@ enum CaseRows {
     /// A case list's columns: who, where, the status and when reported.
     static let columns = identity + [TableColumn("cases.status", width: 8), TableColumn("cases.reported", width: 10)]
 
-    /// A list of cases that opens a case's file on Enter.
-    static func list(app: App, searchable: Bool, fetch: @escaping RecordList<CaseSummary>.Fetch) -> RecordList<CaseSummary> {
-        RecordList(app: app, columns: columns, searchable: searchable, fetch: fetch,
-                   cells: { [unowned app] in cells($0, app) })
+    /// A list of cases in these columns.
+    static func list(app: App, searchable: Bool) -> RecordList<CaseSummary> {
+        RecordList(app: app, columns: columns, searchable: searchable, cells: { [unowned app] in cells($0, app) })
+    }
+
+    /// Enter on a list of cases opens the case's file.
+    static func open(_ list: RecordList<CaseSummary>, app: App, session: Session) -> KeyBinding {
+        list.openBinding { [unowned app] row in app.push(CaseViewScreen(app: app, session: session, caseId: row.id)) }
     }
 
     static func cells(_ c: CaseSummary, _ app: App) -> [String] {

@@ -1,4 +1,5 @@
 import CaseDomain
+import CaseStore
 import KhmerText
 import Terminal
 
@@ -39,5 +40,24 @@ enum FormInput {
         let marked = form.fields.filter { $0.message != nil && !$0.isHidden }
         if let first = marked.first { form.focus(first.id) }
         app.showError(t("form.fix-errors-count", t.number(marked.count)))
+    }
+
+    /// What a service refused, said where it belongs: messages under the
+    /// fields they name, a newer save by someone else on the status line,
+    /// anything else as an error there.
+    static func showFailure(_ error: any Error, in form: Form, app: App) {
+        switch error {
+        case let rejected as HouseholdRejected: show(rejected.issues, in: form, app: app)
+        case let rejected as ProviderRejected:
+            var issues = Dictionary(uniqueKeysWithValues: rejected.issues.map { ($0.key.rawValue, $0.value) })
+            if let name = issues.removeValue(forKey: "name") { issues["nameKm"] = name }
+            show(issues, in: form, app: app)
+        case let rejected as ReferralRejected:
+            show(Dictionary(uniqueKeysWithValues: rejected.issues.map { ($0.key.rawValue, $0.value) }), in: form, app: app)
+        case let rejected as ReferralMoveRejected:
+            show(Dictionary(uniqueKeysWithValues: rejected.issues.map { ($0.key.rawValue, $0.value) }), in: form, app: app)
+        case StoreError.changedElsewhere: app.showError(app.localizer("error.changed-elsewhere"))
+        default: app.report(error)
+        }
     }
 }

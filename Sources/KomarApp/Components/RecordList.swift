@@ -24,16 +24,16 @@ final class RecordList<Row> {
     let table: Table
     let searchBox: ListSearchBox?
     private(set) var rows: PagedRows<Row>
-    private let fetch: Fetch
+    private var fetch: Fetch = { _, _, _ in [] }
     private let cells: (Row) -> [String]
     private let report: (any Error) -> Void
     /// Called after the search text changed and the list was read again.
     var onSearch: (() -> Void)?
 
-    init(app: App, columns: [TableColumn], searchable: Bool, fetch: @escaping Fetch,
-         cells: @escaping (Row) -> [String]) {
+    /// A list with these columns; it shows rows once `load` says where
+    /// they come from.
+    init(app: App, columns: [TableColumn], searchable: Bool, cells: @escaping (Row) -> [String]) {
         table = Table(columns: columns)
-        self.fetch = fetch
         self.cells = cells
         report = { [unowned app] error in app.report(error) }
         rows = PagedRows(fetch: { _, _ in [] }, cells: cells, report: report)
@@ -42,6 +42,11 @@ final class RecordList<Row> {
             self.reload(keepingSelection: false)
             self.onSearch?()
         }
+    }
+
+    /// Reads the list from `fetch` (also on every later reload).
+    func load(_ fetch: @escaping Fetch) {
+        self.fetch = fetch
         reload(keepingSelection: false)
     }
 
@@ -104,5 +109,26 @@ final class RecordList<Row> {
         }
         table.render(into: &canvas, at: Rect(row: row, col: area.col, width: area.width, height: area.bottom - row),
                      focused: true, env: app.widgetEnvironment)
+    }
+}
+
+/// A screen that is one list: the list takes ↑ ↓ PgUp PgDn Home End and
+/// typing; coming back from a record reads the list (and its counts)
+/// again, at the same row.
+@MainActor
+protocol ListScreen: Screen {
+    associatedtype Row
+    var list: RecordList<Row> { get }
+    /// Reads the list's counts again (after typing, or on coming back).
+    func recount(_ app: App)
+}
+
+extension ListScreen {
+    func recount(_ app: App) {}
+    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
+
+    func didReturn(app: App) {
+        list.reload(keepingSelection: true)
+        recount(app)
     }
 }

@@ -27,7 +27,7 @@ struct Bench: ParsableCommand {
             try requireUTF8Locale()
             let db = database.path
             guard FileManager.default.fileExists(atPath: db) else { throw Failure("no database at \(db)") }
-            var timings: [(String, [Double])] = []
+            var timings = BenchTimings()
 
             // Not timed: the first open of a database from an older Komar
             // migrates it, once.
@@ -46,7 +46,7 @@ struct Bench: ParsableCommand {
                 // Not timed: the check the login screen runs behind itself.
                 try services.database.requireIntact()
             }
-            timings.append(("start_to_login", startSamples.sorted()))
+            timings.record("start_to_login", startSamples)
 
             let services = KomarServices(database: try database.open())
             guard case .success(let worker) = try services.accounts.logIn(username: "socialworker",
@@ -60,62 +60,62 @@ struct Bench: ParsableCommand {
             let khmer = ["ស្រីពេជ្រ", "សុខា", "ដារ៉ា", "ចន្ទ្រា", "វិចិត្រ", "ពៅ ស្រី"]
             let latin = ["sreypich", "sokha", "dara", "chan sop", "vichet", "kim b"]
             var i = 0
-            timings.append(("search_khmer", try measure(runs) {
+            try timings.measure("search_khmer", runs: runs) {
                 i += 1
                 _ = try services.cases.search(worker, khmer[i % khmer.count])
-            }))
-            timings.append(("search_latin", try measure(runs) {
+            }
+            try timings.measure("search_latin", runs: runs) {
                 i += 1
                 _ = try services.cases.search(worker, latin[i % latin.count])
-            }))
-            timings.append(("case_list_first_page", try measure(runs) {
+            }
+            try timings.measure("case_list_first_page", runs: runs) {
                 _ = try services.cases.listCases(worker, limit: 50)
-            }))
-            timings.append(("case_list_filtered", try measure(runs) {
+            }
+            try timings.measure("case_list_filtered", runs: runs) {
                 i += 1
                 let filters = [CaseFilter(status: .open), CaseFilter(riskLevel: .high), CaseFilter(overdueOnly: true),
                                CaseFilter(status: .new, communeCode: "140402")]
                 _ = try services.cases.listCases(worker, limit: 50, filter: filters[i % filters.count])
-            }))
+            }
             // The list's orders: the first page, then the one after it.
             let sorts: [CaseSort] = [.oldest, .name, .risk]
-            timings.append(("case_list_sorted", try measure(runs) {
+            try timings.measure("case_list_sorted", runs: runs) {
                 i += 1
                 let sort = sorts[i % sorts.count]
                 let first = try services.cases.listCases(worker, limit: 50, sort: sort)
                 if let last = first.last {
                     _ = try services.cases.listCases(worker, after: CaseListCursor(after: last), limit: 50, sort: sort)
                 }
-            }))
+            }
             // The list's search box, alone and under a filter, with its count.
             let boxed = [CaseFilter(text: "sok"), CaseFilter(status: .open, text: "សុខា"),
                          CaseFilter(riskLevel: .high, text: "ដារ៉ា"), CaseFilter(text: "ស")]
-            timings.append(("case_list_search", try measure(runs) {
+            try timings.measure("case_list_search", runs: runs) {
                 i += 1
                 let filter = boxed[i % boxed.count]
                 _ = try services.cases.countCases(worker, filter: filter)
                 _ = try services.cases.listCases(worker, limit: 50, filter: filter)
-            }))
+            }
             var random = SystemRandomNumberGenerator()
-            timings.append(("case_list_deep_page", try measure(runs) {
+            try timings.measure("case_list_deep_page", runs: runs) {
                 let cursor = CaseListCursor(lastId: Int64.random(in: 1...newest, using: &random))
                 _ = try services.cases.listCases(worker, after: cursor, limit: 50)
-            }))
-            timings.append(("open_case_file", try measure(runs) {
+            }
+            try timings.measure("open_case_file", runs: runs) {
                 let id = Int64.random(in: 1...newest, using: &random)
                 do { _ = try services.cases.caseDetail(worker, id: id) } catch StoreError.notFound {}
-            }))
-            timings.append(("followup_queue_first_page", try measure(runs) {
+            }
+            try timings.measure("followup_queue_first_page", runs: runs) {
                 _ = try services.followUps.queue(worker, limit: 50)
-            }))
+            }
             // Each run records the visit at the top of the queue (which
             // schedules the next one), as a worker clearing a queue would.
             let today = services.clock.today
-            timings.append(("save_followup", try measure(runs) {
+            try timings.measure("save_followup", runs: runs) {
                 guard let item = try services.followUps.queue(worker, limit: 1).first else { return }
                 try services.followUps.record(worker, followUpId: item.id, VisitReport(
                     outcome: .done, type: .homeVisit, date: today, notes: "Benchmark visit.", wellbeing: .same))
-            }))
+            }
             // The referral list as the coordinator's screen reads it: the
             // counts per status and the first page, on opening and on each
             // filter change.
@@ -123,10 +123,10 @@ struct Bench: ParsableCommand {
                                                                               password: DemoData.password) else {
                 throw Failure("\(db) has no demo coordinator; fill it with 'komar demo'")
             }
-            timings.append(("referral_list_first_page", try measure(runs) {
+            try timings.measure("referral_list_first_page", runs: runs) {
                 _ = try services.referrals.countsByStatus(coordinator)
                 _ = try services.referrals.list(coordinator, limit: 50)
-            }))
+            }
             let month = LocalDate(year: today.year, month: today.month, day: 1)
             let referralFilters = [
                 ReferralFilter(status: .sent), ReferralFilter(service: .sewing), ReferralFilter(placeCode: "1404"),
@@ -135,29 +135,17 @@ struct Bench: ParsableCommand {
                 ReferralFilter(status: .enrolled, service: .sewing, sex: .female, ageGroup: .age18to24),
                 ReferralFilter(placeCode: "20"),
             ]
-            timings.append(("referral_list_filtered", try measure(runs) {
+            try timings.measure("referral_list_filtered", runs: runs) {
                 i += 1
                 let filter = referralFilters[i % referralFilters.count]
                 _ = try services.referrals.countsByStatus(coordinator, filter: filter)
                 _ = try services.referrals.list(coordinator, filter: filter, limit: 50)
-            }))
+            }
+            try MainActor.assumeIsolated {
+                try KeystrokeBench.run(services, runs: runs, into: &timings)
+            }
             report(timings, cases: total)
         }
-    }
-
-    private func measure(_ count: Int, _ body: () throws -> Void) throws -> [Double] {
-        var samples: [Double] = []
-        samples.reserveCapacity(count)
-        for _ in 0..<count {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
-        }
-        return samples.sorted()
-    }
-
-    private func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
     }
 
     private func peakResidentMB() -> Double {
@@ -166,21 +154,21 @@ struct Bench: ParsableCommand {
         return Double(usage.ru_maxrss) / 1024
     }
 
-    private func report(_ timings: [(String, [Double])], cases: Int) {
+    private func report(_ timings: BenchTimings, cases: Int) {
         let peak = peakResidentMB()
         if json {
-            let ops = timings.map { name, samples in
-                String(format: "\"%@\": {\"p50_ms\": %.3f, \"p95_ms\": %.3f}", name, percentile(samples, 0.5),
-                       percentile(samples, 0.95))
+            let ops = timings.operations.map { op in
+                String(format: "\"%@\": {\"p50_ms\": %.3f, \"p95_ms\": %.3f}", op.name, op.percentile(0.5),
+                       op.percentile(0.95))
             }
             print("{\"operations\": {\(ops.joined(separator: ", "))}, \"peak_rss_mb\": \(String(format: "%.1f", peak))}")
             return
         }
         print("komar bench: \(cases) cases visible to the demo social worker, \(runs) runs per operation")
         print("operation                   p50 ms    p95 ms")
-        for (name, samples) in timings {
-            print(name.padding(toLength: 26, withPad: " ", startingAt: 0)
-                + String(format: "%8.2f  %8.2f", percentile(samples, 0.5), percentile(samples, 0.95)))
+        for op in timings.operations {
+            print(op.name.padding(toLength: 26, withPad: " ", startingAt: 0)
+                + String(format: "%8.2f  %8.2f", op.percentile(0.5), op.percentile(0.95)))
         }
         print(String(format: "peak resident memory: %.1f MB", peak))
     }

@@ -7,10 +7,10 @@ import Terminal
 /// first or in the order chosen under F5. Typing searches names, codes
 /// and villages as you type; F5 filters and sorts; Enter opens a case.
 @MainActor
-final class CaseListScreen: Screen {
+final class CaseListScreen: ListScreen {
     let titleKey = "cases.title"
     private let session: Session
-    private var list: RecordList<CaseSummary>!
+    let list: RecordList<CaseSummary>
     private var count = ListCount.exact(0)
     private var filter = CaseFilter()
     private var sort = CaseSort.newest
@@ -20,7 +20,8 @@ final class CaseListScreen: Screen {
 
     init(app: App, session: Session) {
         self.session = session
-        list = CaseRows.list(app: app, searchable: true) { [unowned self, unowned app] text, last, limit in
+        list = CaseRows.list(app: app, searchable: true)
+        list.load { [unowned self, unowned app] text, last, limit in
             var filter = self.filter
             filter.text = text
             return try app.services.cases.listCases(session, after: last.map(CaseListCursor.init(after:)), limit: limit,
@@ -37,21 +38,11 @@ final class CaseListScreen: Screen {
          KeyBinding(.function(5), label: "key.filter", help: "help.filter-list") { [unowned self, unowned app] in
             self.openFilter(app)
          },
-         list.openBinding { [unowned self, unowned app] row in
-            app.push(CaseViewScreen(app: app, session: self.session, caseId: row.id))
-         },
+         CaseRows.open(list, app: app, session: session),
          CommonBindings.scroll]
     }
 
-    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
-
-    /// Back from a case or a new intake: read the first pages again.
-    func didReturn(app: App) {
-        list.reload(keepingSelection: true)
-        recount(app)
-    }
-
-    private func recount(_ app: App) {
+    func recount(_ app: App) {
         var filter = self.filter
         filter.text = list.text
         do {

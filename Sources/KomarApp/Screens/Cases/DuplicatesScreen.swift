@@ -11,19 +11,19 @@ final class DuplicatesScreen: Screen {
     private let session: Session
     private let candidates: [DuplicateCandidate]
     private let saveAnyway: () -> Void
-    private var list: RecordList<DuplicateCandidate>!
+    private let list: RecordList<DuplicateCandidate>
 
     init(app: App, session: Session, candidates: [DuplicateCandidate], saveAnyway: @escaping () -> Void) {
         self.session = session
         self.candidates = candidates
         self.saveAnyway = saveAnyway
         list = RecordList(app: app, columns: CaseRows.identity + [TableColumn("duplicates.match", width: 5, alignment: .right)],
-                          searchable: false, fetch: { _, last, _ in last == nil ? candidates : [] },
-                          cells: { [unowned app] c in
+                          searchable: false, cells: { [unowned app] c in
             let t = app.localizer
             let cells = c.visible ? CaseRows.cells(c.summary, app) : [c.summary.code, t("duplicates.hidden"), "", "", "", ""]
             return Array(cells.prefix(CaseRows.identity.count)) + [t.digitsForDisplay("\(c.score)%")]
         })
+        list.load { _, last, _ in last == nil ? candidates : [] }
     }
 
     func bindings(app: App) -> [KeyBinding] {

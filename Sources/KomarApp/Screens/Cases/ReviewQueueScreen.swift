@@ -5,15 +5,16 @@ import Terminal
 /// New intakes waiting for a social worker, oldest first; typing finds a
 /// child's; Enter opens one (F4 there accepts or closes it).
 @MainActor
-final class ReviewQueueScreen: Screen {
+final class ReviewQueueScreen: ListScreen {
     let titleKey = "review.title"
     private let session: Session
-    private var list: RecordList<CaseSummary>!
+    let list: RecordList<CaseSummary>
     private var count = 0
 
     init(app: App, session: Session) {
         self.session = session
-        list = CaseRows.list(app: app, searchable: true) { [unowned app] text, last, limit in
+        list = CaseRows.list(app: app, searchable: true)
+        list.load { [unowned app] text, last, limit in
             try app.services.cases.reviewQueue(session, matching: text, after: last.map(CaseListCursor.init(after:)),
                                                limit: limit)
         }
@@ -21,22 +22,12 @@ final class ReviewQueueScreen: Screen {
         recount(app)
     }
 
-    private func recount(_ app: App) {
+    func recount(_ app: App) {
         do { count = try app.services.cases.countReviewQueue(session, matching: list.text) } catch { app.report(error) }
     }
 
     func bindings(app: App) -> [KeyBinding] {
-        [list.openBinding { [unowned self, unowned app] row in
-            app.push(CaseViewScreen(app: app, session: self.session, caseId: row.id))
-         },
-         CommonBindings.scroll]
-    }
-
-    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
-
-    func didReturn(app: App) {
-        list.reload(keepingSelection: true)
-        recount(app)
+        [CaseRows.open(list, app: app, session: session), CommonBindings.scroll]
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {

@@ -7,15 +7,16 @@ import Terminal
 /// Latin letters, a case code or a village name; ↑ ↓ choose a result,
 /// Enter opens it.
 @MainActor
-final class SearchScreen: Screen {
+final class SearchScreen: ListScreen {
     let titleKey = "search.title"
     private let session: Session
-    private var list: RecordList<CaseSummary>!
+    let list: RecordList<CaseSummary>
     private var count = ListCount.exact(0)
 
     init(app: App, session: Session) {
         self.session = session
-        list = CaseRows.list(app: app, searchable: true) { [unowned app] text, last, limit in
+        list = CaseRows.list(app: app, searchable: true)
+        list.load { [unowned app] text, last, limit in
             guard !SearchQuery(text).isEmpty else { return [] }
             return try app.services.cases.listCases(session, after: last.map(CaseListCursor.init(after:)), limit: limit,
                                                     filter: CaseFilter(text: text))
@@ -23,7 +24,7 @@ final class SearchScreen: Screen {
         list.onSearch = { [unowned self, unowned app] in self.recount(app) }
     }
 
-    private func recount(_ app: App) {
+    func recount(_ app: App) {
         guard !SearchQuery(list.text).isEmpty else {
             count = .exact(0)
             return
@@ -35,15 +36,8 @@ final class SearchScreen: Screen {
     }
 
     func bindings(app: App) -> [KeyBinding] {
-        [list.openBinding { [unowned self, unowned app] row in
-            app.push(CaseViewScreen(app: app, session: self.session, caseId: row.id))
-         },
-         CommonBindings.scroll]
+        [CaseRows.open(list, app: app, session: session), CommonBindings.scroll]
     }
-
-    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
-
-    func didReturn(app: App) { list.reload(keepingSelection: true) }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer

@@ -6,10 +6,10 @@ import Terminal
 /// The user's follow-ups: overdue first (marked), then due today, then the
 /// next seven days. Typing finds a child's; Enter records the visit.
 @MainActor
-final class FollowUpQueueScreen: Screen {
+final class FollowUpQueueScreen: ListScreen {
     let titleKey = "followups.title"
     private let session: Session
-    private var list: RecordList<FollowUpItem>!
+    let list: RecordList<FollowUpItem>
     private var counts = FollowUpCounts(overdue: 0, today: 0, upcoming: 0)
 
     init(app: App, session: Session) {
@@ -21,10 +21,11 @@ final class FollowUpQueueScreen: Screen {
             TableColumn("cases.name-km", width: 10, flexible: true),
             TableColumn("cases.name-latin", width: 10, flexible: true),
             TableColumn("followups.type", width: 8, flexible: true),
-        ], searchable: true, fetch: { [unowned app] text, last, limit in
+        ], searchable: true, cells: { [unowned app] item in Self.cells(item, app) })
+        list.load { [unowned app] text, last, limit in
             try app.services.followUps.queue(session, matching: text, after: last.map(FollowUpCursor.init(after:)),
                                              limit: limit)
-        }, cells: { [unowned app] item in Self.cells(item, app) })
+        }
         list.onSearch = { [unowned self, unowned app] in self.recount(app) }
         recount(app)
     }
@@ -39,7 +40,7 @@ final class FollowUpQueueScreen: Screen {
         return [app.dateText(item.due), when, item.caseCode, item.childNameKm, item.childNameLatin, t(item.type.labelKey)]
     }
 
-    private func recount(_ app: App) {
+    func recount(_ app: App) {
         do { counts = try app.services.followUps.queueCounts(session, matching: list.text) } catch { app.report(error) }
     }
 
@@ -48,13 +49,6 @@ final class FollowUpQueueScreen: Screen {
             app.push(RecordVisitScreen(app: app, session: self.session, item: item))
          },
          CommonBindings.scroll]
-    }
-
-    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
-
-    func didReturn(app: App) {
-        list.reload(keepingSelection: true)
-        recount(app)
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {

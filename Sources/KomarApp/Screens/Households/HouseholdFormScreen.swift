@@ -179,12 +179,8 @@ final class HouseholdFormScreen: FormScreen {
                 }
                 app.show(t("household.saved", saved.code), style: .heading)
             }
-        } catch let rejected as HouseholdRejected {
-            FormInput.show(rejected.issues, in: form, app: app)
-        } catch StoreError.changedElsewhere {
-            app.showError(t("error.changed-elsewhere"))
         } catch {
-            app.report(error)
+            FormInput.showFailure(error, in: form, app: app)
         }
     }
 

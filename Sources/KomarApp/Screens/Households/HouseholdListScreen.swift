@@ -9,13 +9,13 @@ import Terminal
 /// registers one. Opened from the intake (`onPick`), Enter chooses the
 /// child's household instead, and F7 registers a new one and chooses it.
 @MainActor
-final class HouseholdListScreen: Screen {
+final class HouseholdListScreen: ListScreen {
     var titleKey: String { onPick == nil ? "households.title" : "households.pick-title" }
     private let session: Session
     private let onPick: ((PickerField.Value) -> Void)?
     /// The village a household registered from here starts in.
     private let villageCode: String?
-    private var list: RecordList<HouseholdSummary>!
+    let list: RecordList<HouseholdSummary>
     private var total = 0
 
     init(app: App, session: Session, villageCode: String? = nil, onPick: ((PickerField.Value) -> Void)? = nil) {
@@ -30,24 +30,20 @@ final class HouseholdListScreen: Screen {
             TableColumn("households.members", width: 3, alignment: .right),
             TableColumn("case.risk", width: 7),
             TableColumn("households.status", width: 7),
-        ], searchable: true, fetch: { [unowned app] text, last, limit in
-            try app.services.households.list(session, query: text, after: last.map { HouseholdCursor(lastId: $0.id) },
-                                             limit: limit)
-        }, cells: { [unowned app] h in
+        ], searchable: true, cells: { [unowned app] h in
             let t = app.localizer
             return [h.code, h.headNameKm, h.headNameLatin, app.name(km: h.villageNameKm, latin: h.villageNameLatin),
                     t.digitsForDisplay(String(h.memberCount)), t(h.riskLevel.labelKey), t(h.status.labelKey)]
         })
+        list.load { [unowned app] text, last, limit in
+            try app.services.households.list(session, query: text, after: last.map { HouseholdCursor(lastId: $0.id) },
+                                             limit: limit)
+        }
         recount(app)
     }
 
-    private func recount(_ app: App) {
+    func recount(_ app: App) {
         do { total = try app.services.households.count(session) } catch { app.report(error) }
-    }
-
-    func didReturn(app: App) {
-        list.reload(keepingSelection: true)
-        recount(app)
     }
 
     /// How a chosen household reads in the intake's field.
@@ -82,8 +78,6 @@ final class HouseholdListScreen: Screen {
             onPick(chosen)
         }))
     }
-
-    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer

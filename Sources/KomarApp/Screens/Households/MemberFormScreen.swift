@@ -144,12 +144,8 @@ final class MemberFormScreen: FormScreen {
                 app.pop()
                 app.show(t("member.saved", member.displayName), style: .heading)
             }
-        } catch let rejected as HouseholdRejected {
-            FormInput.show(rejected.issues, in: form, app: app)
-        } catch StoreError.changedElsewhere {
-            app.showError(t("error.changed-elsewhere"))
         } catch {
-            app.report(error)
+            FormInput.showFailure(error, in: form, app: app)
         }
     }
 

@@ -107,10 +107,8 @@ final class ProviderFormScreen: FormScreen {
             let saved = try app.services.providers.save(session, id: provider?.id, input)
             app.pop()
             app.show(t("provider.saved", saved.displayName), style: .heading)
-        } catch StoreError.changedElsewhere {
-            app.showError(t("error.changed-elsewhere"))
         } catch {
-            app.report(error)
+            FormInput.showFailure(error, in: form, app: app)
         }
     }
 

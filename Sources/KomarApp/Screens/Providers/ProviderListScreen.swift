@@ -7,11 +7,11 @@ import Terminal
 /// the next intake. The service filter at the top (Tab reaches it) narrows
 /// the list. Enter opens a provider (coordinators edit it); F7 adds one.
 @MainActor
-final class ProviderListScreen: Screen {
+final class ProviderListScreen: ListScreen {
     let titleKey = "providers.title"
     private let session: Session
     private let service = ChoiceField(placeholderKey: "filter.any-service")
-    private var list: RecordList<Provider>!
+    let list: RecordList<Provider>
     private var serviceFocused = false
 
     init(app: App, session: Session) {
@@ -23,19 +23,18 @@ final class ProviderListScreen: Screen {
             TableColumn("providers.services", width: 14, flexible: true),
             TableColumn("providers.seats", width: 5, alignment: .right),
             TableColumn("providers.next-intake", width: 10),
-        ], searchable: false, fetch: { [unowned self, unowned app] _, last, _ in
-            guard last == nil else { return [] }
-            return try app.services.providers.list(session, service: self.service.selectedId.flatMap(ServiceType.init(rawValue:)))
-        }, cells: { [unowned app] p in
+        ], searchable: false, cells: { [unowned app] p in
             let t = app.localizer
             return [app.name(km: p.nameKm, latin: p.nameLatin) + (p.isActive ? "" : " ✗"), t(p.kind.labelKey),
                     p.services.map { t($0.labelKey) }.joined(separator: ", "),
                     p.seatsPerIntake.map { t.number($0) } ?? "—", p.nextIntake.map(app.dateText) ?? "—"]
         })
+        list.load { [unowned self, unowned app] _, last, _ in
+            guard last == nil else { return [] }
+            return try app.services.providers.list(session, service: self.service.selectedId.flatMap(ServiceType.init(rawValue:)))
+        }
         service.onSelect = { [unowned self] _ in self.list.reload(keepingSelection: false) }
     }
-
-    func didReturn(app: App) { list.reload(keepingSelection: true) }
 
     func bindings(app: App) -> [KeyBinding] {
         [KeyBinding(.function(7), label: "key.new", help: "help.new-provider") { [unowned self, unowned app] in

@@ -160,11 +160,8 @@ final class ReferralFormScreen: FormScreen {
             let saved = try app.services.referrals.create(session, input)
             app.pop()
             app.show(t(input.send ? "referral.sent" : "referral.saved-draft", saved.code), style: .heading)
-        } catch let rejected as ReferralRejected {
-            FormInput.show(Dictionary(uniqueKeysWithValues: rejected.issues.map { ($0.key.rawValue, $0.value) }),
-                           in: form, app: app)
         } catch {
-            app.report(error)
+            FormInput.showFailure(error, in: form, app: app)
         }
     }
 

@@ -9,10 +9,10 @@ import Terminal
 /// ones surface. Enter opens a referral; coming back keeps the place in
 /// the list. F8 exports the list as CSV.
 @MainActor
-final class ReferralListScreen: Screen {
+final class ReferralListScreen: ListScreen {
     let titleKey = "referrals.title"
     private let session: Session
-    private var list: RecordList<ReferralSummary>!
+    let list: RecordList<ReferralSummary>
     private var counts: [ReferralStatus: Int] = [:]
     private var filter: ReferralFilter
     private var filterWords = ""
@@ -29,10 +29,7 @@ final class ReferralListScreen: Screen {
             TableColumn("referrals.provider", width: 8, flexible: true),
             TableColumn("referrals.status", width: 9),
             TableColumn("referrals.waiting", width: 7, alignment: .right),
-        ], searchable: false, fetch: { [unowned self, unowned app] _, last, limit in
-            try app.services.referrals.list(session, filter: self.filter, after: last.map(ReferralCursor.init(after:)),
-                                            limit: limit)
-        }, cells: { [unowned app] r in
+        ], searchable: false, cells: { [unowned app] r in
             let t = app.localizer
             let days = ReferralRules.isFinal(r.status)
                 ? "" : t("referrals.days", t.number(r.daysSinceLastMove(now: app.services.clock.now())))
@@ -41,16 +38,14 @@ final class ReferralListScreen: Screen {
                     app.name(km: r.providerName, latin: r.providerNameLatin),
                     (r.priority == .urgent ? "! " : "") + t(r.status.labelKey), days]
         })
+        list.load { [unowned self, unowned app] _, last, limit in
+            try app.services.referrals.list(session, filter: self.filter, after: last.map(ReferralCursor.init(after:)),
+                                            limit: limit)
+        }
         recount(app)
     }
 
-    /// Back from a referral: read again, at the same place in the list.
-    func didReturn(app: App) {
-        list.reload(keepingSelection: true)
-        recount(app)
-    }
-
-    private func recount(_ app: App) {
+    func recount(_ app: App) {
         do { counts = try app.services.referrals.countsByStatus(session, filter: filter) } catch { app.report(error) }
         filterWords = ReferralFilterScreen.describe(filter, session: session, app: app)
     }
@@ -74,8 +69,6 @@ final class ReferralListScreen: Screen {
          },
          CommonBindings.scroll]
     }
-
-    func handleInput(_ key: Key, app: App) -> Bool { list.handleInput(key) }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer

@@ -80,9 +80,6 @@ final class ReferralMoveScreen: FormScreen {
             try app.services.referrals.move(session, referralId: detail.summary.id, move)
             app.pop()
             app.show(t("move.done", detail.summary.code, t(move.to.labelKey)), style: .heading)
-        } catch let rejected as ReferralMoveRejected {
-            FormInput.show(Dictionary(uniqueKeysWithValues: rejected.issues.map { ($0.key.rawValue, $0.value) }),
-                           in: form, app: app)
         } catch StoreError.changedElsewhere {
             do {
                 let now = try app.services.referrals.detail(session, id: detail.summary.id)
@@ -90,7 +87,7 @@ final class ReferralMoveScreen: FormScreen {
                 app.showError(t("error.referral-changed", t(now.summary.status.labelKey)))
             } catch { app.report(error) }
         } catch {
-            app.report(error)
+            FormInput.showFailure(error, in: form, app: app)
         }
     }
 
