@@ -156,10 +156,15 @@ extension CaseService {
             return ("case_search CROSS JOIN child_case ON child_case.id = case_search.rowid",
                     SQLCondition("case_search MATCH ?", [search.query.ftsPhrase]), "case_search.rowid")
         }
-        return ("child_case CROSS JOIN case_search ON case_search.rowid = child_case.id",
-                SQLCondition("child_case.id > (SELECT IFNULL(MAX(id), 0) FROM child_case) - ? "
-                             + "AND instr(case_search.text, ?) > 0", [shortQueryWindow, search.query.key]),
-                "child_case.id")
+        // Below three code points, the index's own text is read newest
+        // first straight from FTS5's content table (`case_search_content`,
+        // one row per case, id = the case's id): a walk of contiguous rows
+        // that stops at the page's end, where looking each case's text up
+        // through the virtual table cost a search per case.
+        return ("case_search_content CROSS JOIN child_case ON child_case.id = case_search_content.id",
+                SQLCondition("case_search_content.id > (SELECT IFNULL(MAX(id), 0) FROM child_case) - ? "
+                             + "AND instr(case_search_content.c0, ?) > 0", [shortQueryWindow, search.query.key]),
+                "case_search_content.id")
     }
 
     /// The SQL condition of a filter's choices (not its text) over

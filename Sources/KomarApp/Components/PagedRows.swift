@@ -14,7 +14,8 @@ final class PagedRows<Row>: TableDataSource {
     private let report: (any Error) -> Void
     private(set) var rows: [Row] = []
     private var exhausted = false
-    let pageSize = 100
+    /// A screenful or two: a taller terminal reads the next page as it draws.
+    let pageSize = 50
 
     init(fetch: @escaping Fetch, cells: @escaping (Row) -> [String], report: @escaping (any Error) -> Void) {
         self.fetch = fetch
