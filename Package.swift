@@ -31,7 +31,7 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("../../Resources/gazetteer")],
+            resources: [.copy("../../Resources/gazetteer"), .copy("../../Resources/passwords")],
             swiftSettings: strict),
         .target(name: "Terminal", dependencies: ["CNcursesw", "KhmerText"], swiftSettings: strict),
         .target(

@@ -47,7 +47,7 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
             .editProviders: [.coordinator],
             .readReports: [.socialWorker, .coordinator],
             .exportData: [.coordinator],
-            .manageUsers: [.admin], .manageSettings: [.admin], .backupRestore: [.admin],
+            .manageUsers: [.admin], .manageSettings: [.admin], .backupRestore: [.admin], .readAudit: [.admin],
         ]
         for action in Action.allCases {
             #expect(PermissionPolicy.allows(role, action) == expected[action]!.contains(role), "\(role) \(action)")
@@ -138,8 +138,27 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
         #expect(CaseCode.make(year: 2026, number: 1) == "KC-2026-0001")
         #expect(Role.socialWorker.labelKey == "role.social-worker")
         #expect(RiskLevel.low < RiskLevel.critical)
-        #expect(PasswordRules.isAcceptable("12345678"))
-        #expect(!PasswordRules.isAcceptable("1234567"))
+    }
+
+    /// The policy: ten code points (a Khmer passphrase counts what was
+    /// typed), not the username in any case or with digits around it, not a
+    /// common password nor one with digits or symbols added to it.
+    @Test func passwordPolicy() {
+        let common: Set = ["password", "sunshine", "iloveyou1"]
+        func problem(_ password: String, _ username: String = "sreymom") -> PasswordProblem? {
+            PasswordRules.problem(password, username: username, isCommon: common.contains)
+        }
+        #expect(problem("short") == .tooShort)
+        #expect(problem("123456789") == .tooShort)
+        #expect(problem("ស្រីមុំទៅផ្សារ") == nil)                 // 14 code points, 7 clusters
+        #expect(problem("ស្រីមុំ") == .tooShort)                   // 7 code points
+        #expect(problem("Sreymom123", "sreymom") == .isUsername)
+        #expect(problem("!!sreymom2026", "sreymom") == .isUsername)
+        #expect(problem("Password2026!") == .tooCommon)
+        #expect(problem("iloveyou1") == .tooShort)
+        #expect(problem("sunshine!!12") == .tooCommon)
+        #expect(problem("rice fields at dawn") == nil)
+        #expect(problem("mekong-river-9") == nil)
     }
 }
 

@@ -83,7 +83,15 @@ import Testing
         let database = AppDatabase(writer: queue, path: nil)
         try queue.write { db in
             try db.execute(sql: Self.firstReleaseRows)
-            try AuditLog.append(db, at: fixedNow, userId: 1, username: "admin", action: .setup, summary: "first-run setup")
+            // An audit row as the first release wrote it: no chain column,
+            // hashed by the first chain's rule.
+            let first = AuditLog.Fields(id: 1, stamp: String(format: "%.3f", fixedNow.timeIntervalSince1970), userId: 1,
+                                        username: "admin", action: "setup", entity: "", entityId: nil,
+                                        summary: "first-run setup", chain: 1)
+            try db.execute(sql: """
+                INSERT INTO audit_event (at, user_id, username, action, entity, entity_id, summary, prev_hash, hash)
+                VALUES (?, 1, 'admin', 'setup', '', NULL, 'first-run setup', ?, ?)
+                """, arguments: [fixedNow, AuditLog.genesis, AuditLog.hash(prev: AuditLog.genesis, first)])
         }
         let before = try queue.read { db in
             try Self.tables.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\($0)\"") ?? 0 }

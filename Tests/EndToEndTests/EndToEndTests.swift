@@ -10,18 +10,36 @@ import Testing
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("komar.sqlite").path
-        let created = try komar(["init", "--db", db, "--org", "អង្គការកុមារ", "--admin", "admin"], input: "admin-pass\n")
+        let created = try komar(["init", "--db", db, "--org", "អង្គការកុមារ", "--admin", "admin"],
+                                input: adminPassword + "\n")
         #expect(created.status == 0, "\(created.stderr)")
-        let added = try komar(["user", "add", "--db", db, "--username", "sreymom", "--display-name", "ស្រីមុំ",
-                               "--role", "volunteer"], input: "volunteer-pass\n")
+        // The admin adds the volunteer with a first password…
+        let added = try komar(["user", "add", "--db", db, "--user", "admin", "--username", "sreymom",
+                               "--display-name", "ស្រីមុំ", "--role", "volunteer"],
+                              input: adminPassword + "\nfirst-visit-77\n")
         #expect(added.status == 0, "\(added.stderr)")
 
+        // …which she must change, to a Khmer passphrase, before any work.
         let tmux = try TmuxSession(command: komarCommand(db))
         try tmux.waitFor("ឈ្មោះអ្នកប្រើ")
         try tmux.type("sreymom")
         try tmux.press("Tab")
-        try tmux.type("volunteer-pass")
+        try tmux.type("first-visit-77")
         try tmux.press("Enter")
+        try tmux.waitFor("សូមជ្រើសពាក្យសម្ងាត់ផ្ទាល់ខ្លួន")
+        try tmux.press("F3")
+        #expect(try !tmux.screen().contains("ស្វែងរក"), "search must wait for the new password")
+        try tmux.type("first-visit-77")
+        try tmux.press("Tab")
+        try tmux.type("ស្រីមុំ")
+        try tmux.press("Tab")
+        try tmux.type("ស្រីមុំ")
+        try tmux.press("F2")
+        try tmux.waitFor("ពាក្យសម្ងាត់ត្រូវមានយ៉ាងតិច ១០ តួអក្សរ")
+        try tmux.type("ស្រីមុំទៅផ្សារព្រឹក")
+        try tmux.press("Tab")
+        try tmux.type("ស្រីមុំទៅផ្សារព្រឹក")
+        try tmux.press("F2")
         try tmux.waitFor("សូមស្វាគមន៍ ស្រីមុំ")
         // Esc then a digit is an F-key: Esc 1 opens help.
         try tmux.press("Escape")
@@ -64,7 +82,8 @@ import Testing
         #expect(try tmux.format("alternate_on") == "0", "terminal left in the alternate screen")
 
         let services = KomarServices(database: try AppDatabase.open(path: db))
-        guard case .success(let me) = try services.accounts.logIn(username: "sreymom", password: "volunteer-pass") else {
+        guard case .success(let me) = try services.accounts.logIn(username: "sreymom", password: "ស្រីមុំទៅផ្សារព្រឹក")
+        else {
             Issue.record("cannot log in to check the database")
             return
         }
@@ -91,9 +110,9 @@ import Testing
         try tmux.press("Tab")
         try tmux.type("Director")
         try tmux.press("Tab")
-        try tmux.type("longpassword")
+        try tmux.type("svay-rieng-office")
         try tmux.press("Tab")
-        try tmux.type("longpassword")
+        try tmux.type("svay-rieng-office")
         try tmux.press("F2")
         try tmux.waitFor("Setup complete. Log in as admin.")
         #expect(try tmux.format("alternate_on") == "1")
@@ -112,18 +131,13 @@ import Testing
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("komar.sqlite").path
-        #expect(try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin", "--language", "en"],
-                          input: "admin-pass\n").status == 0)
-        for (user, role) in [("sreymom", "volunteer"), ("dara", "social-worker")] {
-            #expect(try komar(["user", "add", "--db", db, "--username", user, "--display-name", user.capitalized,
-                               "--role", role, "--language", "en"], input: "\(user)-pass\n").status == 0)
-        }
+        try makeOffice(db, users: [("sreymom", .volunteer), ("dara", .socialWorker)])
         let tmux = try TmuxSession(command: komarCommand(db))
         func logIn(_ user: String) throws {
             try tmux.waitFor("Username")
             try tmux.type(user)
             try tmux.press("Tab")
-            try tmux.type("\(user)-pass")
+            try tmux.type(password(user))
             try tmux.press("Enter")
             try tmux.waitFor("Welcome, \(user.capitalized)")
         }
@@ -192,7 +206,7 @@ import Testing
         try tmux.waitFor("komar exited with 0")
 
         let services = KomarServices(database: try AppDatabase.open(path: db))
-        guard case .success(let dara) = try services.accounts.logIn(username: "dara", password: "dara-pass") else {
+        guard case .success(let dara) = try services.accounts.logIn(username: "dara", password: password("dara")) else {
             Issue.record("cannot log in to check the database")
             return
         }
@@ -207,15 +221,12 @@ import Testing
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("komar.sqlite").path
-        #expect(try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin", "--language", "en"],
-                          input: "admin-pass\n").status == 0)
-        #expect(try komar(["user", "add", "--db", db, "--username", "sreymom", "--display-name", "Sreymom",
-                           "--role", "volunteer", "--language", "en"], input: "volunteer-pass\n").status == 0)
+        try makeOffice(db, users: [("sreymom", .volunteer)])
         let first = try TmuxSession(command: komarCommand(db))
         try first.waitFor("Username")
         try first.type("sreymom")
         try first.press("Tab")
-        try first.type("volunteer-pass")
+        try first.type(password("sreymom"))
         try first.press("Enter")
         try first.waitFor("New intake")
         try first.type("1")
@@ -236,7 +247,7 @@ import Testing
         try second.waitFor("Username")
         try second.type("sreymom")
         try second.press("Tab")
-        try second.type("volunteer-pass")
+        try second.type(password("sreymom"))
         try second.press("Enter")
         try second.waitFor("An unsaved intake from")
         try second.type("y")
@@ -275,15 +286,16 @@ import Testing
         let bogus = try komar(["--bogus"])
         #expect(bogus.status != 0)
         #expect(bogus.stderr.contains("Unknown option '--bogus'"))
-        let role = try komar(["user", "add", "--db", "/tmp/x.sqlite", "--username", "a", "--display-name", "A",
-                              "--role", "boss"])
+        let role = try komar(["user", "add", "--db", "/tmp/x.sqlite", "--user", "admin", "--username", "a",
+                              "--display-name", "A", "--role", "boss"])
         #expect(role.status != 0)
         #expect(role.stderr.contains("--role must be one of"))
     }
 
     @Test func missingDatabaseAndNonUTF8LocaleFailWithOneLine() throws {
-        let missing = try komar(["user", "add", "--db", "/nonexistent/komar.sqlite", "--username", "sok",
-                                 "--display-name", "Sok", "--role", "volunteer"], input: "password1\n")
+        let missing = try komar(["user", "add", "--db", "/nonexistent/komar.sqlite", "--user", "admin",
+                                 "--username", "sok", "--display-name", "Sok", "--role", "volunteer"],
+                                input: adminPassword + "\n")
         #expect(missing.status == 1)
         #expect(missing.stderr == "komar: no database at /nonexistent/komar.sqlite (create one with 'komar init')\n")
         let latin1 = try komar(["demo", "--db", "/tmp/never.sqlite"], environment: ["LANG": "C", "LC_ALL": "C"])
@@ -298,18 +310,21 @@ import Testing
         let db = dir.appendingPathComponent("k.sqlite").path
         let short = try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin"], input: "short\n")
         #expect(short.status == 1)
-        #expect(short.stderr.contains("at least 8 characters"))
+        #expect(short.stderr.contains("at least 10 characters"))
+        let common = try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin"], input: "Password123!\n")
+        #expect(common.status == 1)
+        #expect(common.stderr.contains("too common"))
         #expect(try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin", "--language", "en"],
-                          input: "password1\n").status == 0)
-        let again = try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin"], input: "password1\n")
+                          input: adminPassword + "\n").status == 0)
+        let again = try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin"], input: adminPassword + "\n")
         #expect(again.status == 1)
         #expect(again.stderr.contains("already set up"))
-        let noPassword = try komar(["user", "add", "--db", db, "--username", "sok", "--display-name", "Sok",
-                                    "--role", "social-worker"])
+        let noPassword = try komar(["user", "add", "--db", db, "--user", "admin", "--username", "sok",
+                                    "--display-name", "Sok", "--role", "social-worker"])
         #expect(noPassword.status == 1)
         #expect(noPassword.stderr.contains("no password"))
-        let duplicate = try komar(["user", "add", "--db", db, "--username", "ADMIN", "--display-name", "X",
-                                   "--role", "admin"], input: "password1\n")
+        let duplicate = try komar(["user", "add", "--db", db, "--user", "admin", "--username", "ADMIN",
+                                   "--display-name", "X", "--role", "admin"], input: adminPassword + "\nsecond-admin-22\n")
         #expect(duplicate.status == 1)
         #expect(duplicate.stderr.contains("already taken"))
     }

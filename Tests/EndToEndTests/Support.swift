@@ -1,3 +1,5 @@
+import CaseDomain
+import CaseStore
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -10,6 +12,28 @@ let komarBinary: URL = {
         .deletingLastPathComponent()
     return root.appendingPathComponent(".build/debug/komar")
 }()
+
+/// The password `komar init` gives the admin in these tests.
+let adminPassword = "office-admin-9"
+
+/// The password `makeOffice` gives a user.
+func password(_ username: String) -> String { "\(username)-rice-field" }
+
+/// An office database with an admin and `users` (each with `password(_:)`,
+/// not to be changed at login), made as `komar init` and an admin would.
+func makeOffice(_ db: String, users: [(String, Role)], language: String = "en") throws {
+    let created = try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin", "--language", language],
+                            input: adminPassword + "\n")
+    guard created.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: ["stderr": created.stderr]) }
+    let services = KomarServices(database: try AppDatabase.open(path: db))
+    guard case .success(let admin) = try services.accounts.logIn(username: "admin", password: adminPassword) else {
+        throw CocoaError(.userCancelled)
+    }
+    for (name, role) in users {
+        try services.accounts.addUser(by: admin, username: name, displayName: name.capitalized, role: role,
+                                      password: password(name), languageCode: language)
+    }
+}
 
 /// A fresh temporary directory, removed by the caller.
 func temporaryDirectory() throws -> URL {

@@ -1,11 +1,24 @@
 import CaseDomain
-import CaseStore
+@testable import CaseStore
 import Foundation
 import Localization
+import Synchronization
 import Terminal
+import Testing
 @testable import KomarApp
 
 let fixedNow = Date(timeIntervalSince1970: 1_795_262_400)  // 21 Nov 2026, noon UTC
+/// A password the policy accepts.
+let testPassword = "mekong-river-9"
+
+/// A clock that stands still until a test moves it (the idle lock, the
+/// lock-out, the password asked again).
+final class ManualClock: Sendable {
+    private let current = Mutex(fixedNow)
+    var now: Date { current.withLock { $0 } }
+    func advance(minutes: Double) { current.withLock { $0 += minutes * 60 } }
+    var clock: Clock { Clock(now: { [self] in now }) }
+}
 
 /// An app on the in-memory terminal with a fixed clock and a cheap KDF;
 /// tests type keys and read the screen as a user would.
@@ -14,20 +27,22 @@ final class Harness {
     let backend: MemoryBackend
     let services: KomarServices
     let app: App
+    let time: ManualClock
 
     init(size: Size = Size(width: 80, height: 24), setUp: Bool = true, language: Language = .km,
          demoAccounts: [DemoAccount] = []) throws {
         backend = MemoryBackend(size: size)
+        time = ManualClock()
         services = KomarServices(database: try AppDatabase.inMemory(), hasher: PasswordHasher(rounds: 1_000),
-                                 clock: Clock(now: { fixedNow }))
+                                 clock: time.clock)
         if setUp {
             try services.accounts.setUp(SetupInput(
                 organisation: "Test NGO", provinceCode: "14", districtCode: "1404", adminUsername: "admin",
-                adminDisplayName: "Admin", adminPassword: "password1", languageCode: language.rawValue))
+                adminDisplayName: "Admin", adminPassword: testPassword, languageCode: language.rawValue))
             for (name, display, role) in [("sreymom", "ស្រីមុំ", Role.volunteer), ("pov", "ពៅ", .volunteer),
                                           ("dara", "ចាន់ ដារ៉ា", .socialWorker)] {
-                try services.accounts.addUser(by: nil, username: name, displayName: display, role: role,
-                                              password: "password1", languageCode: language.rawValue)
+                try services.accounts.addUser(by: Self.admin, username: name, displayName: display, role: role,
+                                              password: testPassword, languageCode: language.rawValue)
             }
         }
         app = App(backend: backend, services: services, language: language, demoAccounts: demoAccounts)
@@ -39,6 +54,7 @@ final class Harness {
     init(restartOf other: Harness) {
         backend = MemoryBackend(size: other.backend.size)
         services = other.services
+        time = other.time
         app = App(backend: backend, services: services, language: other.app.currentLanguage)
         app.start()
     }
@@ -50,11 +66,32 @@ final class Harness {
     func type(_ text: String) { app.process(Key.typing(text)) }
 
     /// Logs in through the login screen, as a person would.
-    func logIn(_ username: String, _ password: String = "password1") {
+    func logIn(_ username: String, _ password: String = testPassword) {
         type(username)
         press(.tab)
         type(password)
         press(.enter)
+    }
+
+    /// Sample records (as `komar demo` makes them) by the harness's own
+    /// users: sreymom registers, dara works the cases, vannak (if added)
+    /// coordinates.
+    func fillDemoRecords(cases: Int) throws {
+        func id(_ name: String) throws -> Int64? {
+            try services.database.read { db in
+                try Int64.fetchOne(db, sql: "SELECT id FROM user WHERE username = ?", arguments: [name])
+            }
+        }
+        try DemoData.fillRecords(services, cases: cases, volunteer: id("sreymom"), worker: id("dara"),
+                                 coordinator: id("vannak"))
+    }
+
+    /// Logs out from the home screen's menu (its last item).
+    func logOut() {
+        #expect(app.topScreenTitleKey == "home.title")
+        guard let line = screen.split(separator: "\n").first(where: { $0.contains("Log out") || $0.contains("ចាកចេញពីគណនី") }),
+              let digit = line.trimmingCharacters(in: .whitespaces).unicodeScalars.first else { return }
+        press(.char(digit))
     }
 
     /// Fills the intake form: Khmer name, Latin name, female, an estimated
@@ -77,7 +114,7 @@ final class Harness {
     /// A service session for one of the harness's users, for setting up
     /// data beside the screens.
     func session(_ username: String) throws -> Session {
-        guard case .success(let session) = try services.accounts.logIn(username: username, password: "password1") else {
+        guard case .success(let session) = try services.accounts.logIn(username: username, password: testPassword) else {
             throw StoreError.notFound
         }
         return session
@@ -108,10 +145,10 @@ final class Harness {
     }
 
     /// The admin's session without a login, for reading the audit log.
-    var auditor: Session {
-        Session(user: UserAccount(id: 1, username: "admin", displayName: "Admin", role: .admin, languageCode: "km",
-                                  isActive: true))
-    }
+    var auditor: Session { Self.admin }
+
+    static let admin = Session(user: UserAccount(id: 1, username: "admin", displayName: "Admin", role: .admin,
+                                                 languageCode: "km", isActive: true))
 
     /// All cases in the database, as a social worker sees them.
     func allCases() throws -> [CaseSummary] {

@@ -13,8 +13,8 @@ import Testing
     /// A harness with a coordinator ("vannak") and a sewing school in Prey Veng.
     func harness(language: Language = .km) throws -> Harness {
         let h = try Harness(language: language)
-        try h.services.accounts.addUser(by: nil, username: "vannak", displayName: "សុខ វណ្ណៈ", role: .coordinator,
-                                        password: "password1", languageCode: language.rawValue)
+        try h.services.accounts.addUser(by: h.auditor, username: "vannak", displayName: "សុខ វណ្ណៈ", role: .coordinator,
+                                        password: testPassword, languageCode: language.rawValue)
         let coordinator = try h.session("vannak")
         var school = ProviderInput()
         school.nameKm = "មជ្ឈមណ្ឌលកាត់ដេរព្រៃវែង"
@@ -179,7 +179,7 @@ import Testing
 
     @Test func exportFromTheListWritesTheFile() throws {
         let h = try harness(language: .en)
-        try DemoData.fill(h.services, cases: 10)
+        try h.fillDemoRecords(cases: 10)
         h.logIn("vannak")
         h.type("6")
         h.press(.function(8))
@@ -216,7 +216,7 @@ import Testing
 
     @Test func providerDirectoryFiltersByService() throws {
         let h = try harness(language: .en)
-        try DemoData.fill(h.services, cases: 0)
+        try h.fillDemoRecords(cases: 0)
         h.logIn("dara")
         h.type("7")
         #expect(h.app.topScreenTitleKey == "providers.title")

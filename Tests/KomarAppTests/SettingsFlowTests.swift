@@ -13,7 +13,7 @@ import Testing
         let h = try Harness(language: .en)
         h.logIn("admin")
         #expect(h.screen.contains("Settings"))
-        h.press(.char("2"))                                  // audit log, settings, …
+        h.press(.char("3"))                                  // users, audit log, settings, …
         #expect(h.app.topScreenTitleKey == "settings.title")
         #expect(h.screen.contains("Critical risk: days"))
         #expect(h.screen.contains("Test NGO"))

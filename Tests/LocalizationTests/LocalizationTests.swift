@@ -40,7 +40,8 @@ import Testing
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources")
         let prefixes = ["action", "review", "followups", "visit", "filter", "app", "audit", "case", "cases", "confirm", "dialog", "draft", "duplicates", "error", "field", "form", "help", "home",
                         "intake", "key", "login", "search", "setup", "warning", "widget", "households", "household",
-                        "member", "referral", "referrals", "move", "export", "providers", "provider"]
+                        "member", "referral", "referrals", "move", "export", "providers", "provider", "lock", "password", "password-check", "user", "users",
+                        "settings", "audit-action"]
         let pattern = try NSRegularExpression(pattern: "\"((?:\(prefixes.joined(separator: "|")))\\.[a-z0-9.-]+)\"")
         var used = Set<String>()
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
@@ -51,7 +52,8 @@ import Testing
             }
         }
         #expect(used.count > 100)
-        let undefined = used.filter { table.entries[$0] == nil }.sorted()
+        // Keys ending in "-" are prefixes completed in code ("error.password-" + problem).
+        let undefined = used.filter { table.entries[$0] == nil && !$0.hasSuffix("-") }.sorted()
         #expect(undefined.isEmpty, "keys used in Sources but missing from strings.tsv: \(undefined)")
     }
 

@@ -8,14 +8,19 @@ public struct UserAccount: Equatable, Sendable {
     public let role: Role
     public let languageCode: String
     public let isActive: Bool
+    /// An admin reset the password: the user must choose a new one before
+    /// anything else.
+    public let mustChangePassword: Bool
 
-    public init(id: Int64, username: String, displayName: String, role: Role, languageCode: String, isActive: Bool) {
+    public init(id: Int64, username: String, displayName: String, role: Role, languageCode: String, isActive: Bool,
+                mustChangePassword: Bool = false) {
         self.id = id
         self.username = username
         self.displayName = displayName
         self.role = role
         self.languageCode = languageCode
         self.isActive = isActive
+        self.mustChangePassword = mustChangePassword
     }
 }
 
@@ -45,8 +50,40 @@ public enum UsernameRules {
     }
 }
 
-/// Password rules for new accounts.
+/// Why a new password was refused.
+public enum PasswordProblem: String, CaseIterable, Sendable {
+    case tooShort = "too-short"
+    case isUsername = "is-username"
+    case isPrevious = "is-previous"
+    case tooCommon = "too-common"
+
+    /// The string-table key of the message.
+    public var messageKey: String { "error.password-" + rawValue }
+}
+
+/// The password policy (OWASP ASVS 2.1): at least ten characters, counted
+/// in code points so a Khmer passphrase counts what was typed; not the
+/// username; not the password it replaces (the service checks that); and
+/// not a common password, nor a common one with digits or symbols added.
 public enum PasswordRules {
-    public static let minimumLength = 8
-    public static func isAcceptable(_ password: String) -> Bool { password.count >= minimumLength }
+    public static let minimumLength = 10
+
+    /// The first problem of `password` for `username`, or nil when it is
+    /// acceptable. `isCommon` says whether a lower-cased text is on the
+    /// common-password list.
+    public static func problem(_ password: String, username: String, isCommon: (String) -> Bool) -> PasswordProblem? {
+        guard password.unicodeScalars.count >= minimumLength else { return .tooShort }
+        let lower = password.lowercased()
+        let core = String(lower.drop { !$0.isLetter }.reversed().drop { !$0.isLetter }.reversed())
+        let name = UsernameRules.normalized(username)
+        if !name.isEmpty && (lower == name || core == name) { return .isUsername }
+        if isCommon(lower) || (core.count >= 4 && core != lower && isCommon(core)) { return .tooCommon }
+        // One character over and over, or a run straight along a keyboard
+        // row or the digits, is as good as common.
+        let scalars = Array(lower.unicodeScalars)
+        if Set(scalars).count <= 2 { return .tooCommon }
+        for row in ["1234567890", "0987654321", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz"]
+            where row.contains(lower) || lower.hasPrefix(row) { return .tooCommon }
+        return nil
+    }
 }

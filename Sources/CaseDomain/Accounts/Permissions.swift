@@ -16,6 +16,7 @@ public enum Action: String, CaseIterable, Sendable {
     case manageUsers
     case manageSettings
     case backupRestore
+    case readAudit
 }
 
 /// The permission table of DESIGN §3, enforced by the service layer.
@@ -32,7 +33,7 @@ public enum PermissionPolicy {
             return role == .coordinator
         case .readReports:
             return role == .socialWorker || role == .coordinator
-        case .manageUsers, .manageSettings, .backupRestore:
+        case .manageUsers, .manageSettings, .backupRestore, .readAudit:
             return role == .admin
         }
     }

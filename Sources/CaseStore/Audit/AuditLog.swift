@@ -1,12 +1,20 @@
+import CaseDomain
 import Crypto
 import Foundation
 import GRDB
 
-/// What an audit event records. Summaries never carry narrative text.
-public enum AuditAction: String, Sendable {
+/// What an audit event records. Summaries never carry narrative text, nor
+/// what was typed into a search box or a login form.
+public enum AuditAction: String, CaseIterable, Sendable {
     case login, failedLogin = "failed-login", lockedOut = "locked-out", logout
-    case setup, view, create, update, statusChange = "status-change"
-    case export, backup, restore, userAdded = "user-added", demoData = "demo-data"
+    case lock, unlock
+    case setup, view, search, create, update, statusChange = "status-change"
+    case export, backup, restore, demoData = "demo-data"
+    case userAdded = "user-added", userDisabled = "user-disabled", userEnabled = "user-enabled"
+    case userUnlocked = "user-unlocked", roleChanged = "role-changed"
+    case passwordReset = "password-reset", passwordChanged = "password-changed"
+    case settingChanged = "setting-changed"
+    case auditTriggersRestored = "audit-triggers-restored", auditAlertCleared = "audit-alert-cleared"
 }
 
 /// One row of the audit log as read back for display or verification.
@@ -21,48 +29,120 @@ public struct AuditEntry: Equatable, Sendable {
 }
 
 /// The append-only audit log. Each row stores the SHA-256 of the previous
-/// row's hash and its own fields, so editing or deleting a row breaks the
-/// chain that `verify` walks.
+/// row's hash and of every one of its own columns, so editing, inserting,
+/// deleting or reordering a row breaks the chain that `firstBrokenRow`
+/// walks. Triggers make SQLite refuse edits; anyone holding the file can
+/// drop them and recompute the whole chain, which only a seal kept
+/// outside the file (`AuditSeal`) catches.
+///
+/// Rows carry the version of the hash that sealed them (`chain`): rows
+/// written before 2026-11-22 are version 1, which did not cover the
+/// user's id or the row's own id; every later row is version 2.
 enum AuditLog {
     static let genesis = String(repeating: "0", count: 64)
+    static let currentChain = 2
+    static let triggers = [
+        "audit_event_no_update": "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+            + "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+        "audit_event_no_delete": "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+            + "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
+    ]
+
+    /// The fields of a row that its hash covers.
+    struct Fields {
+        var id: Int64
+        var stamp: String
+        var userId: Int64?
+        var username: String
+        var action: String
+        var entity: String
+        var entityId: Int64?
+        var summary: String
+        var chain: Int
+    }
 
     static func append(_ db: Database, at: Date, userId: Int64?, username: String, action: AuditAction,
                        entity: String = "", entityId: Int64? = nil, summary: String = "") throws {
-        let prev = try String.fetchOne(db, sql: "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1") ?? genesis
-        let stamp = String(format: "%.3f", at.timeIntervalSince1970)
-        let hash = chainHash(prev: prev, stamp: stamp, username: username, action: action.rawValue,
-                             entity: entity, entityId: entityId, summary: summary)
+        let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")
+        let prev: String = last?["hash"] ?? genesis
+        let fields = Fields(id: (last?["id"] ?? 0) + 1, stamp: String(format: "%.3f", at.timeIntervalSince1970),
+                            userId: userId, username: username, action: action.rawValue, entity: entity,
+                            entityId: entityId, summary: summary, chain: currentChain)
         try db.execute(sql: """
-            INSERT INTO audit_event (at, user_id, username, action, entity, entity_id, summary, prev_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [Date(timeIntervalSince1970: Double(stamp)!), userId, username, action.rawValue,
-                             entity, entityId, summary, prev, hash])
+            INSERT INTO audit_event (id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [fields.id, Date(timeIntervalSince1970: Double(fields.stamp)!), userId, username,
+                             action.rawValue, entity, entityId, summary, prev, hash(prev: prev, fields), currentChain])
     }
 
-    static func chainHash(prev: String, stamp: String, username: String, action: String, entity: String,
-                          entityId: Int64?, summary: String) -> String {
-        let material = [prev, stamp, username, action, entity, entityId.map(String.init) ?? "", summary]
-            .joined(separator: "\u{1F}")
-        return SHA256.hash(data: Array(material.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// The hash of a row, by the version of the chain it was written with.
+    static func hash(prev: String, _ f: Fields) -> String {
+        let material = f.chain == 1
+            ? [prev, f.stamp, f.username, f.action, f.entity, f.entityId.map(String.init) ?? "", f.summary]
+            : [prev, "2", String(f.id), f.stamp, f.userId.map(String.init) ?? "", f.username, f.action, f.entity,
+               f.entityId.map(String.init) ?? "", f.summary]
+        return SHA256.hash(data: Array(material.joined(separator: "\u{1F}").utf8)).map { String(format: "%02x", $0) }
+            .joined()
     }
 
-    /// The id of the first row whose hash does not match, or nil when the
-    /// whole chain is intact.
+    /// The id of the first row whose hash or link does not match, or nil
+    /// when the whole chain is intact.
     static func firstBrokenRow(_ db: Database) throws -> Int64? {
         var prev = genesis
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, at, username, action, entity, entity_id, summary, prev_hash, hash FROM audit_event ORDER BY id
+            SELECT id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain
+            FROM audit_event ORDER BY id
             """)
         while let row = try rows.next() {
             let at: Date = row["at"]
-            let stamp = String(format: "%.3f", at.timeIntervalSince1970)
-            let expected = chainHash(prev: prev, stamp: stamp, username: row["username"], action: row["action"],
-                                     entity: row["entity"], entityId: row["entity_id"], summary: row["summary"])
+            let fields = Fields(id: row["id"], stamp: String(format: "%.3f", at.timeIntervalSince1970),
+                                userId: row["user_id"], username: row["username"], action: row["action"],
+                                entity: row["entity"], entityId: row["entity_id"], summary: row["summary"],
+                                chain: row["chain"])
             let stored: String = row["hash"]
-            let storedPrev: String = row["prev_hash"]
-            if storedPrev != prev || stored != expected { return row["id"] }
+            if (row["prev_hash"] as String) != prev || stored != hash(prev: prev, fields) { return fields.id }
             prev = stored
         }
         return nil
     }
+
+    /// Puts back the triggers that make the log append-only if someone
+    /// dropped them, records that in the log, and raises an alert for the
+    /// admins. Returns whether they were missing.
+    @discardableResult
+    static func restoreTriggers(_ db: Database, at: Date) throws -> Bool {
+        let present = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"))
+        let missing = triggers.keys.filter { !present.contains($0) }.sorted()
+        guard !missing.isEmpty else { return false }
+        for name in missing { try db.execute(sql: triggers[name]!) }
+        try append(db, at: at, userId: nil, username: "komar", action: .auditTriggersRestored,
+                   summary: "missing: " + missing.joined(separator: ", "))
+        try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('audit_alert', ?)",
+                       arguments: [String(format: "%.0f", at.timeIntervalSince1970)])
+        return true
+    }
+}
+
+/// A short fingerprint of the audit log at one moment: how many rows it
+/// held and the first 12 hex digits of its latest hash ("1234:a1b2c3d4e5f6").
+/// Copies of it kept outside the file (backup manifests, report footers,
+/// an admin's notebook) prove later that no row was removed or rewritten.
+public struct AuditSeal: Equatable, Sendable, CustomStringConvertible {
+    public let count: Int
+    public let hashPrefix: String
+
+    public init(count: Int, hashPrefix: String) {
+        self.count = count
+        self.hashPrefix = hashPrefix
+    }
+
+    /// Parses "count:hex".
+    public init?(_ text: String) {
+        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":")
+        guard parts.count == 2, let count = Int(parts[0]), count >= 0, parts[1].count == 12,
+              parts[1].allSatisfy(\.isHexDigit) else { return nil }
+        self.init(count: count, hashPrefix: parts[1].lowercased())
+    }
+
+    public var description: String { "\(count):\(hashPrefix)" }
 }

@@ -39,6 +39,7 @@ public final class AppDatabase: Sendable {
             try db.checkIntegrity()
             try db.migrate()
         }
+        try db.restoreAuditTriggers()
         return db
     }
 
@@ -116,6 +117,25 @@ public final class AppDatabase: Sendable {
             }
         } catch let error as DatabaseError {
             throw StoreError.corrupt(path: path ?? ":memory:", detail: error.message ?? "\(error)")
+        }
+    }
+
+    /// Anyone holding the file can drop the triggers that keep the audit
+    /// log append-only; each start puts them back, and says so in the log
+    /// and to the admins.
+    func restoreAuditTriggers() throws {
+        _ = try write { db in try AuditLog.restoreTriggers(db, at: Date()) }
+    }
+
+    /// Copies the whole database, consistently, into a new file at `path`
+    /// with SQLite's online backup API (others may keep working meanwhile).
+    public func copy(to path: String) throws {
+        do {
+            let target = try DatabaseQueue(path: path, configuration: Self.configuration())
+            try writer.backup(to: target)
+            try target.close()
+        } catch let error as DatabaseError {
+            throw StoreError.from(error)
         }
     }
 

@@ -14,9 +14,17 @@ struct StoreContext: Sendable {
     func write<T>(_ block: (Database) throws -> T) throws -> T { try database.write(block) }
 
     /// Appends an audit event for `session`'s user inside the current
-    /// transaction.
+    /// transaction. A session whose user an admin has since disabled, or
+    /// given another role, may no longer write: every write is audited, so
+    /// this check guards them all.
     func audit(_ db: Database, _ session: Session, _ action: AuditAction, entity: String = "", id: Int64? = nil,
                summary: String = "") throws {
+        if action != .logout && action != .lock {
+            let row = try Row.fetchOne(db, sql: "SELECT is_active, role FROM user WHERE id = ?", arguments: [session.user.id])
+            guard let row, row["is_active"] as Bool, (row["role"] as Role) == session.user.role else {
+                throw PermissionDenied(role: session.user.role, action: .viewOwnCases)
+            }
+        }
         try AuditLog.append(db, at: now, userId: session.user.id, username: session.user.username, action: action,
                             entity: entity, entityId: id, summary: summary)
     }
@@ -34,11 +42,13 @@ enum Visibility {
             [session.user.id, session.user.id])
     }
 
-    /// Volunteers see the households they registered; social workers and
-    /// coordinators see all.
+    /// Volunteers see the households they registered or that are linked to
+    /// a case they may see; social workers and coordinators see all.
     static func households(_ session: Session) throws -> SQLCondition {
         if session.may(.viewAllCases) { return .always }
-        try session.require(.viewOwnCases)
-        return SQLCondition("household.created_by = ?", [session.user.id])
+        let cases = try Self.cases(session)
+        return SQLCondition("(household.created_by = ? OR household.id IN (SELECT child_case.household_id FROM child_case "
+                            + "WHERE child_case.household_id IS NOT NULL AND \(cases.sql)))",
+                            [session.user.id] + cases.arguments)
     }
 }

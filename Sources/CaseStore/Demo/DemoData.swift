@@ -45,31 +45,32 @@ public enum DemoData {
         "The boy has not been home for three nights; the family thinks he went to the border.",
     ]
 
-    /// Creates the demo accounts (if missing) and `cases` sample cases.
-    /// Fills an empty database completely, setup included.
+    /// Creates the demo accounts (if missing) and `cases` sample cases,
+    /// on a new database (which it sets up and marks as a demo) or on one
+    /// it made before. A real office's database is refused: the demo
+    /// accounts' password is printed on the demo's login screen.
     public static func fill(_ services: KomarServices, cases: Int = 60, seed: UInt64 = 2026) throws {
-        if try !services.accounts.isSetUp() {
-            try services.accounts.setUp(SetupInput(
-                organisation: "អង្គការកុមារ Demo NGO", provinceCode: "14", districtCode: nil,
-                adminUsername: "admin", adminDisplayName: "Admin", adminPassword: password, languageCode: "km"))
-        }
+        try services.accounts.prepareDemo(organisation: "អង្គការកុមារ Demo NGO", provinceCode: "14")
         var ids: [Role: Int64] = [:]
         for account in accounts {
             let existing = try services.database.read { db in
                 try Int64.fetchOne(db, sql: "SELECT id FROM user WHERE username = ?", arguments: [account.username])
             }
-            if let existing {
-                ids[account.role] = existing
-            } else {
-                ids[account.role] = try services.accounts.addUser(
-                    by: nil, username: account.username, displayName: account.displayName, role: account.role,
-                    password: password).id
-            }
+            ids[account.role] = try existing ?? services.accounts.addDemoUser(
+                username: account.username, displayName: account.displayName, role: account.role, password: password).id
         }
-        try insertCases(services, count: cases, seed: seed,
-                        creators: [ids[.volunteer], ids[.socialWorker]].compactMap { $0 }, assignee: ids[.socialWorker])
+        try fillRecords(services, cases: cases, seed: seed, volunteer: ids[.volunteer], worker: ids[.socialWorker],
+                        coordinator: ids[.coordinator])
+    }
+
+    /// The sample cases, households, providers and referrals, made by the
+    /// given accounts (tests use it on their own accounts).
+    static func fillRecords(_ services: KomarServices, cases: Int, seed: UInt64 = 2026, volunteer: Int64?,
+                            worker: Int64?, coordinator: Int64?) throws {
+        try insertCases(services, count: cases, seed: seed, creators: [volunteer, worker].compactMap { $0 },
+                        assignee: worker)
         try DemoReferrals.insert(services, households: max(1, cases / 2), referrals: cases, seed: seed &+ 1,
-                                 worker: ids[.socialWorker], coordinator: ids[.coordinator])
+                                 worker: worker, coordinator: coordinator)
     }
 
     static func insertCases(_ services: KomarServices, count: Int, seed: UInt64, creators: [Int64],

@@ -2,33 +2,6 @@ import CaseDomain
 import Foundation
 import GRDB
 
-/// The export file could not be written (no such folder, no permission,
-/// disk full); `detail` is the system's own words.
-public struct ExportFailed: Error, Equatable, Sendable {
-    public let path: String
-    public let detail: String
-}
-
-/// CSV text as spreadsheets read it: RFC 4180 quoting, CRLF line ends, and
-/// cells that would start a formula in Excel (= + - @) prefixed with an
-/// apostrophe so a name or note can never run as one.
-public enum CSV {
-    /// UTF-8 byte-order mark: without it Excel reads UTF-8 as the local
-    /// code page and Khmer turns into mojibake.
-    public static let byteOrderMark = "\u{FEFF}"
-
-    public static func cell(_ value: String) -> String {
-        var text = value
-        if let first = text.unicodeScalars.first, "=+-@".unicodeScalars.contains(first), Double(text) == nil {
-            text = "'" + text
-        }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    public static func line(_ cells: [String]) -> String { cells.map(cell).joined(separator: ",") + "\r\n" }
-}
-
 extension ReferralService {
     /// The string-table keys of the export's column headings, in order.
     public static let exportColumns = [
@@ -51,16 +24,8 @@ extension ReferralService {
         try session.require(.exportData)
         let total = try countsByStatus(session, filter: filter)
             .filter { filter.status == nil || $0.key == filter.status }.values.reduce(0, +)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent("." + url.lastPathComponent + ".\(getpid()).part")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil,
-                                             attributes: [.posixPermissions: 0o600]),
-              let handle = try? FileHandle(forWritingTo: temporary) else {
-            throw ExportFailed(path: url.path, detail: String(cString: strerror(errno)))
-        }
         var written = 0
-        do {
-            defer { try? handle.close() }
+        try AtomicFile.writing(to: url) { handle in
             try handle.write(contentsOf: Data((CSV.byteOrderMark + CSV.line(Self.exportColumns.map(label))).utf8))
             let now = store.now
             let narrowing = ReferralQuery(filter: filter).listWhere
@@ -113,18 +78,6 @@ extension ReferralService {
                 progress(written, max(total, written))
                 cursor = ReferralCursor(after: Self.summary(row: rows[rows.count - 1]))
             }
-            try handle.synchronize()
-        } catch let error as StoreError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw ExportFailed(path: url.path, detail: (error as NSError).localizedDescription)
-        }
-        if rename(temporary.path, url.path) != 0 {
-            let detail = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw ExportFailed(path: url.path, detail: detail)
         }
         try store.write { db in
             try store.audit(db, session, .export, entity: "referral", summary: "\(written) referrals to \(url.lastPathComponent)")

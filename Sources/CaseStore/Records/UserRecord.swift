@@ -11,7 +11,7 @@ struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var id: Int64?
     var username: String
     var displayName: String
-    var role: String
+    var role: Role
     var passwordHash: String
     var isActive: Bool
     var failedAttempts: Int
@@ -22,11 +22,16 @@ struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var updatedAt: Date
     var createdBy: Int64?
     var version: Int
+    var mustChangePassword = false
+    var passwordChangedAt: Date?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
+    /// Whether failed logins have locked the account at `now`.
+    func isLocked(at now: Date) -> Bool { lockedUntil.map { $0 > now } ?? false }
+
     func account() -> UserAccount {
-        UserAccount(id: id ?? 0, username: username, displayName: displayName,
-                    role: Role(rawValue: role) ?? .volunteer, languageCode: language, isActive: isActive)
+        UserAccount(id: id ?? 0, username: username, displayName: displayName, role: role, languageCode: language,
+                    isActive: isActive, mustChangePassword: mustChangePassword)
     }
 }

@@ -63,6 +63,16 @@ enum Migrations {
                 """)
         }
         migrator.registerMigration("2026-11-21 households found by phone", migrate: FrozenSearchIndex20261121.indexHouseholds)
+        migrator.registerMigration("2026-11-22 accounts and audit chain v2") { db in
+            // Rows already in the audit log keep the chain they were sealed
+            // with (version 1); later rows use version 2, which also covers
+            // the user's id and the row's id.
+            try db.execute(sql: """
+                ALTER TABLE "user" ADD COLUMN "must_change_password" BOOLEAN NOT NULL DEFAULT 0;
+                ALTER TABLE "user" ADD COLUMN "password_changed_at" DATETIME;
+                ALTER TABLE "audit_event" ADD COLUMN "chain" INTEGER NOT NULL DEFAULT 1;
+                """)
+        }
         return migrator
     }
 

@@ -16,6 +16,21 @@ public struct PasswordHasher: Sendable {
         self.rounds = rounds
     }
 
+    /// A stored hash no password matches, with this hasher's cost: checking
+    /// a password for an unknown username against it takes as long as for
+    /// a real account, so the time does not tell which usernames exist.
+    public var standIn: String {
+        let salt = Data(repeating: 0, count: 16).base64EncodedString()
+        let hash = Data(repeating: 0, count: 32).base64EncodedString()
+        return "pbkdf2-sha256$\(rounds)$\(salt)$\(hash)"
+    }
+
+    /// The cost a stored hash was made with (its PBKDF2 rounds).
+    public static func rounds(of stored: String) -> Int? {
+        let parts = stored.split(separator: "$")
+        return parts.count == 4 ? Int(parts[1]) : nil
+    }
+
     public func hash(_ password: String) throws -> String {
         var salt = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()

@@ -24,39 +24,45 @@ public struct SetupInput: Sendable {
     }
 }
 
-/// Why creating an account was refused; each maps to a message key.
+/// Why an account change was refused; each maps to a message key.
 public enum AccountError: Error, Equatable, Sendable {
     case alreadySetUp
     case invalidUsername
     case usernameTaken
-    case weakPassword
+    case weakPassword(PasswordProblem)
+    case wrongPassword
     case displayNameRequired
     case organisationRequired
+    /// An admin cannot disable, demote or lock out the last active admin.
+    case lastAdmin
 
     public var messageKey: String {
         switch self {
         case .alreadySetUp: return "error.already-set-up"
         case .invalidUsername: return "error.username-invalid"
         case .usernameTaken: return "error.username-taken"
-        case .weakPassword: return "error.password-short"
+        case .weakPassword(let problem): return problem.messageKey
+        case .wrongPassword: return "error.password-wrong"
         case .displayNameRequired: return "error.required"
         case .organisationRequired: return "error.required"
+        case .lastAdmin: return "error.last-admin"
         }
     }
 }
 
-/// The outcome of a login attempt. A wrong username and a wrong password give
-/// the same answer, so the screen cannot tell which part was wrong.
+/// The outcome of a login attempt. An unknown username, a wrong password,
+/// a disabled account and a locked one all give the same answer after the
+/// same work, so neither the message nor the time tells a guesser which.
 public enum LoginResult: Equatable, Sendable {
     case success(Session)
     case invalidCredentials
-    case locked(until: Date)
 }
 
-/// Accounts: first-run setup, adding users, logging in with lock-out.
+/// Accounts: first-run setup, logging in with lock-out, the session's
+/// own password, locking the screen (user management is in
+/// `AccountService+Users.swift`).
 public struct AccountService: Sendable {
     public static let maximumFailedAttempts = 5
-    public static let lockOutDuration: TimeInterval = 15 * 60
 
     let store: StoreContext
     let hasher: PasswordHasher
@@ -66,31 +72,39 @@ public struct AccountService: Sendable {
         try store.read { db in try UserRecord.fetchCount(db) > 0 }
     }
 
-    /// The organisation name recorded at setup.
-    public func organisation() throws -> String {
+    /// True when the file holds no accounts, cases, households, providers
+    /// or referrals: `komar init` may set it up.
+    public func holdsNoRecords() throws -> Bool {
         try store.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'organisation'") ?? ""
+            try ["user", "child_case", "household", "provider", "referral"].allSatisfy { table in
+                try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))")!
+            }
         }
     }
+
+    /// The organisation name recorded at setup.
+    public func organisation() throws -> String { try setting("organisation") ?? "" }
 
     /// A setting recorded at setup (office_province, office_district, …).
     public func setting(_ key: String) throws -> String? {
-        try store.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
-        }
+        try store.read { db in try Self.setting(db, key) }
+    }
+
+    static func setting(_ db: Database, _ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
     }
 
     /// The default language chosen at setup ("km" or "en").
-    public func defaultLanguage() throws -> String {
-        try store.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'language'") ?? "km"
-        }
-    }
+    public func defaultLanguage() throws -> String { try setting("language") ?? "km" }
+
+    /// Whether `komar demo` made this database (its title bars say DEMO).
+    public func isDemo() throws -> Bool { try setting("demo") == "1" }
 
     /// First-run setup: settings and the first admin, in one transaction.
     @discardableResult
     public func setUp(_ input: SetupInput) throws -> UserAccount {
         if input.organisation.trimmingCharacters(in: .whitespaces).isEmpty { throw AccountError.organisationRequired }
+        try checkNewPassword(input.adminPassword, username: input.adminUsername)
         return try store.write { db in
             guard try UserRecord.fetchCount(db) == 0 else { throw AccountError.alreadySetUp }
             let settings: [(String, String?)] = [
@@ -111,27 +125,22 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// Adds an account. `by` is the admin doing it, or nil from the command
-    /// line (whoever can write the database file).
-    @discardableResult
-    public func addUser(by session: Session?, username: String, displayName: String, role: Role,
-                        password: String, languageCode: String = "km") throws -> UserAccount {
-        if let session { try session.require(.manageUsers) }
-        return try store.write { db in
-            let user = try insertUser(db, username: username, displayName: displayName, role: role,
-                                      password: password, language: languageCode, createdBy: session?.user.id)
-            try AuditLog.append(db, at: store.now, userId: session?.user.id,
-                                username: session?.user.username ?? "command-line", action: .userAdded,
-                                entity: "user", entityId: user.id, summary: "role \(role.rawValue)")
-            return user
-        }
+    /// What the password policy says of a new password for `username`
+    /// (nil: acceptable), so a form can say it under the field before
+    /// saving. Whether it repeats the previous one is checked on saving.
+    public func passwordProblem(_ password: String, username: String) -> PasswordProblem? {
+        PasswordRules.problem(password, username: username, isCommon: CommonPasswords.contains)
     }
 
-    private func insertUser(_ db: Database, username: String, displayName: String, role: Role, password: String,
-                            language: String, createdBy: Int64?) throws -> UserAccount {
+    /// Refuses a new password the policy refuses (`PasswordRules`).
+    func checkNewPassword(_ password: String, username: String) throws {
+        if let problem = passwordProblem(password, username: username) { throw AccountError.weakPassword(problem) }
+    }
+
+    func insertUser(_ db: Database, username: String, displayName: String, role: Role, password: String,
+                    language: String, createdBy: Int64?, mustChangePassword: Bool = false) throws -> UserAccount {
         guard UsernameRules.isValid(username) else { throw AccountError.invalidUsername }
         guard !displayName.trimmingCharacters(in: .whitespaces).isEmpty else { throw AccountError.displayNameRequired }
-        guard PasswordRules.isAcceptable(password) else { throw AccountError.weakPassword }
         let name = UsernameRules.normalized(username)
         if try UserRecord.filter(sql: "username = ?", arguments: [name]).fetchCount(db) > 0 {
             throw AccountError.usernameTaken
@@ -139,52 +148,105 @@ public struct AccountService: Sendable {
         let now = store.now
         var record = UserRecord(
             id: nil, username: name, displayName: displayName.trimmingCharacters(in: .whitespaces),
-            role: role.rawValue, passwordHash: try hasher.hash(password), isActive: true, failedAttempts: 0,
+            role: role, passwordHash: try hasher.hash(password), isActive: true, failedAttempts: 0,
             lockedUntil: nil, language: language, homeCommunes: "", createdAt: now, updatedAt: now,
-            createdBy: createdBy, version: 1)
+            createdBy: createdBy, version: 1, mustChangePassword: mustChangePassword, passwordChangedAt: now)
         try record.insert(db)
         return record.account()
     }
 
-    /// Checks a username and password, counting failures and locking the
-    /// account for 15 minutes after five in a row.
+    /// The lock-out after five failures, in minutes (an admin setting).
+    static func lockOutMinutes(_ db: Database) throws -> Int {
+        try SettingsService.office(db).lockoutMinutes
+    }
+
+    /// Checks a username and password. Every attempt runs the full password
+    /// hash (a stand-in with the same cost for an unknown name), is counted
+    /// against the account and audited (naming the account only when it
+    /// exists, never what was typed). Five failures in a row lock the
+    /// account for the lock-out time; a locked or disabled account refuses
+    /// even the right password, with the same answer as a wrong one.
     public func logIn(username: String, password: String) throws -> LoginResult {
         try store.database.requireIntact()
+        return try attempt(username: username, password: password, success: .login).map { .success(Session(user: $0)) }
+            ?? .invalidCredentials
+    }
+
+    /// One attempt at an account's password; the account when it may log
+    /// in. `success` is what a right password is audited as (nil: nothing,
+    /// for a password asked again inside a session).
+    private func attempt(username: String, password: String, success: AuditAction?) throws -> UserAccount? {
         let name = UsernameRules.normalized(username)
-        let found = try store.read { db in
-            try UserRecord.filter(sql: "username = ?", arguments: [name]).fetchOne(db)
-        }
+        let found = try store.read { db in try UserRecord.filter(sql: "username = ?", arguments: [name]).fetchOne(db) }
+        let passwordOK = hasher.verify(password, against: found?.passwordHash ?? hasher.standIn)
         let now = store.now
-        guard var record = found, record.isActive else {
-            _ = hasher.verify(password, against: "pbkdf2-sha256$1$AAAA$AAAA")
-            try store.write { db in
-                try AuditLog.append(db, at: now, userId: nil, username: name, action: .failedLogin,
-                                    summary: "unknown or inactive user")
-            }
-            return .invalidCredentials
-        }
-        let passwordOK = hasher.verify(password, against: record.passwordHash)
-        if let until = record.lockedUntil, until > now {
-            return passwordOK ? .locked(until: until) : .invalidCredentials
-        }
         return try store.write { db in
-            if passwordOK {
-                record.failedAttempts = 0
-                record.lockedUntil = nil
-                try record.update(db, columns: ["failed_attempts", "locked_until"])
-                try AuditLog.append(db, at: now, userId: record.id, username: record.username, action: .login)
-                return .success(Session(user: record.account()))
+            guard var record = found else {
+                try AuditLog.append(db, at: now, userId: nil, username: "", action: .failedLogin,
+                                    summary: "unknown account")
+                return nil
             }
-            record.failedAttempts += 1
+            if passwordOK && record.isActive && !record.isLocked(at: now) {
+                if record.failedAttempts != 0 || record.lockedUntil != nil {
+                    record.failedAttempts = 0
+                    record.lockedUntil = nil
+                    try record.update(db, columns: ["failed_attempts", "locked_until"])
+                }
+                if let success {
+                    try AuditLog.append(db, at: now, userId: record.id, username: record.username, action: success)
+                }
+                return record.account()
+            }
             var action = AuditAction.failedLogin
+            var why = !record.isActive ? "disabled" : record.isLocked(at: now) ? "locked" : "wrong password"
+            record.failedAttempts += 1
             if record.failedAttempts >= Self.maximumFailedAttempts {
-                record.lockedUntil = now.addingTimeInterval(Self.lockOutDuration)
+                record.lockedUntil = now.addingTimeInterval(Double(try Self.lockOutMinutes(db)) * 60)
                 record.failedAttempts = 0
                 action = .lockedOut
+                why += "; locked"
             }
             try record.update(db, columns: ["failed_attempts", "locked_until"])
-            try AuditLog.append(db, at: now, userId: record.id, username: record.username, action: action)
-            return .invalidCredentials
+            try AuditLog.append(db, at: now, userId: record.id, username: record.username, action: action,
+                                entity: "user", entityId: record.id, summary: why)
+            return nil
+        }
+    }
+
+    /// The session's user as stored now, if they may still work: an admin
+    /// may have disabled them or changed their role since they logged in.
+    public func current(_ session: Session) throws -> UserAccount? {
+        try store.read { db in
+            guard let record = try UserRecord.fetchOne(db, key: session.user.id), record.isActive,
+                  record.role == session.user.role else { return nil }
+            return record.account()
+        }
+    }
+
+    /// Checks the session user's own password again (to unlock the screen,
+    /// or before an export or a change to accounts) without a new login.
+    /// A wrong one counts like a failed login.
+    public func confirmPassword(_ session: Session, _ password: String) throws -> Bool {
+        try attempt(username: session.user.username, password: password, success: nil)?.id == session.user.id
+    }
+
+    /// Changes the session user's own password: the current one first, then
+    /// a new one the policy accepts and that is not the current one.
+    public func changeOwnPassword(_ session: Session, current: String, new: String) throws {
+        try checkNewPassword(new, username: session.user.username)
+        let now = store.now
+        guard let stored = try store.read({ db in try UserRecord.fetchOne(db, key: session.user.id) }) else {
+            throw StoreError.notFound
+        }
+        guard hasher.verify(current, against: stored.passwordHash) else { throw AccountError.wrongPassword }
+        if hasher.verify(new, against: stored.passwordHash) { throw AccountError.weakPassword(.isPrevious) }
+        let hash = try hasher.hash(new)
+        try store.write { db in
+            try db.execute(sql: """
+                UPDATE user SET password_hash = ?, must_change_password = 0, password_changed_at = ?, updated_at = ?,
+                  version = version + 1 WHERE id = ?
+                """, arguments: [hash, now, now, session.user.id])
+            try store.audit(db, session, .passwordChanged, entity: "user", id: session.user.id)
         }
     }
 
@@ -196,9 +258,16 @@ public struct AccountService: Sendable {
         }
     }
 
-    public func logOut(_ session: Session) throws {
+    /// Ends a session in the audit log; `summary` says why when the user
+    /// did not choose to (another user took over, an admin disabled them).
+    public func logOut(_ session: Session, summary: String = "") throws {
+        try store.write { db in try store.audit(db, session, .logout, summary: summary) }
+    }
+
+    /// The screen was locked (idle, or Ctrl-L) or unlocked by its user.
+    public func recordLock(_ session: Session, locked: Bool, idle: Bool = false) throws {
         try store.write { db in
-            try store.audit(db, session, .logout)
+            try store.audit(db, session, locked ? .lock : .unlock, summary: locked && idle ? "idle" : "")
         }
     }
 }

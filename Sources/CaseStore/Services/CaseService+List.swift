@@ -91,6 +91,13 @@ extension CaseService {
         }
     }
 
+    /// Records that the user searched, and how many cases the search
+    /// found, never what was typed.
+    public func recordSearch(_ session: Session, found count: ListCount) throws {
+        try session.require(.viewOwnCases)
+        try store.write { db in try store.audit(db, session, .search, entity: "case", summary: count.description) }
+    }
+
     static func summary(_ row: Row, today: LocalDate) throws -> CaseSummary {
         try CaseRecord(row: row).summary(today: today, villageNameKm: row["village_name_km"],
                                          villageNameLatin: row["village_name_latin"])

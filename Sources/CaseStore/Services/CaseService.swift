@@ -83,15 +83,7 @@ public struct CaseService: Sendable {
         let scope = try Visibility.cases(session)
         let today = store.today
         return try store.write { db in
-            guard let record = try CaseRecord.fetchOne(
-                db, sql: "SELECT * FROM child_case WHERE child_case.id = ? AND \(scope.sql)",
-                arguments: [id] + scope.arguments)
-            else {
-                if try CaseRecord.fetchOne(db, key: id) != nil {
-                    throw PermissionDenied(role: session.user.role, action: .viewAllCases)
-                }
-                throw StoreError.notFound
-            }
+            let record = try Self.visibleCase(db, session, id: id)
             let creator = try String.fetchOne(db, sql: "SELECT display_name FROM user WHERE id = ?",
                                               arguments: [record.createdBy]) ?? ""
             let status = try Row.fetchOne(db, sql: """
@@ -114,11 +106,23 @@ public struct CaseService: Sendable {
     /// The household a case belongs to, without reading (and auditing) the
     /// whole case file.
     public func householdLink(_ session: Session, caseId: Int64) throws -> HouseholdLink? {
-        let scope = try Visibility.cases(session)
-        return try store.read { db in
-            try Int64.fetchOne(db, sql: "SELECT household_id FROM child_case WHERE id = ? AND \(scope.sql)",
-                               arguments: [caseId] + scope.arguments).flatMap { try Self.householdLink(db, id: $0) }
+        try store.read { db in
+            try Self.visibleCase(db, session, id: caseId).householdId.flatMap { try Self.householdLink(db, id: $0) }
         }
+    }
+
+    /// The case `id` if the session may see it; refused when it exists but
+    /// is someone else's, not found when it does not exist.
+    static func visibleCase(_ db: Database, _ session: Session, id: Int64) throws -> CaseRecord {
+        let scope = try Visibility.cases(session)
+        if let record = try CaseRecord.fetchOne(db, sql: "SELECT * FROM child_case WHERE child_case.id = ? AND \(scope.sql)",
+                                                arguments: [id] + scope.arguments) {
+            return record
+        }
+        if try CaseRecord.fetchOne(db, key: id) != nil {
+            throw PermissionDenied(role: session.user.role, action: .viewAllCases)
+        }
+        throw StoreError.notFound
     }
 
     static func householdLink(_ db: Database, id: Int64) throws -> HouseholdLink? {

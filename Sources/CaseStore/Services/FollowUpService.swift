@@ -158,13 +158,11 @@ public struct FollowUpService: Sendable {
 
     /// The next scheduled follow-up of a case the session may see.
     public func nextDue(_ session: Session, caseId: Int64) throws -> LocalDate? {
-        let scope = try Visibility.cases(session)
-        return try store.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT follow_up.due_date FROM follow_up JOIN child_case ON child_case.id = follow_up.case_id
-                WHERE follow_up.case_id = ? AND follow_up.status = 'scheduled' AND \(scope.sql)
-                ORDER BY follow_up.due_date LIMIT 1
-                """, arguments: [caseId] + scope.arguments).flatMap(LocalDate.init(iso:))
+        try store.read { db in
+            _ = try CaseService.visibleCase(db, session, id: caseId)
+            return try String.fetchOne(db, sql: """
+                SELECT due_date FROM follow_up WHERE case_id = ? AND status = 'scheduled' ORDER BY due_date LIMIT 1
+                """, arguments: [caseId]).flatMap(LocalDate.init(iso:))
         }
     }
 

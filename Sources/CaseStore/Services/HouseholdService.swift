@@ -174,14 +174,17 @@ public struct HouseholdService: Sendable {
                                                                  arguments: [id])!)
             let members = try MemberRecord.fetchAll(db, sql: "SELECT * FROM household_member WHERE household_id = ? ORDER BY id",
                                                     arguments: [id]).map { $0.member(today: today) }
+            // Only the cases the user may see, and referrals only for those
+            // who work with them: a volunteer sees their own cases here.
+            let visible = try Visibility.cases(session)
             let cases = try Row.fetchAll(db, sql: """
                 SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
                 FROM child_case JOIN place ON place.code = child_case.village_code
-                WHERE child_case.household_id = ? ORDER BY child_case.id DESC LIMIT 50
-                """, arguments: [id]).map { row in try CaseService.summary(row, today: today) }
-            let referrals = try Row.fetchAll(db, sql: ReferralService.summarySelect + """
-                 WHERE referral.household_id = ? ORDER BY referral.id DESC LIMIT 50
-                """, arguments: [id]).map(ReferralService.summary(row:))
+                WHERE child_case.household_id = ? AND \(visible.sql) ORDER BY child_case.id DESC LIMIT 50
+                """, arguments: [id] + visible.arguments).map { row in try CaseService.summary(row, today: today) }
+            let referrals = !session.may(.manageReferrals) ? [] : try Row.fetchAll(db, sql: ReferralService.summarySelect
+                + " WHERE referral.household_id = ? ORDER BY referral.id DESC LIMIT 50", arguments: [id])
+                .map(ReferralService.summary(row:))
             let followUps = try FollowUpEntry.fetchAll(db, sql: """
                 SELECT * FROM follow_up WHERE household_id = ? ORDER BY due_date DESC, id DESC LIMIT 50
                 """, arguments: [id]).map(\.householdFollowUp)

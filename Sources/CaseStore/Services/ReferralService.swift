@@ -105,7 +105,7 @@ public struct ReferralService: Sendable {
             try store.audit(db, session, .create, entity: "referral", id: id, summary: "\(referral.code) for \(person.label)")
             return id
         }
-        return try detail(session, id: id).summary
+        return try store.read { db in try Self.detail(db, id: id).summary }
     }
 
     /// Moves a referral to another status. Impossible moves are refused
@@ -144,42 +144,49 @@ public struct ReferralService: Sendable {
         }
     }
 
+    /// One referral, as its screen shows it; the read is audited.
     public func detail(_ session: Session, id: Int64) throws -> ReferralDetail {
         try session.require(.manageReferrals)
-        return try store.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT \(Self.summaryColumns), referral.case_id, referral.household_id, referral.provider_id,
-                  referral.reason, referral.consent_recorded, referral.exit_reason, referral.outcome,
-                  referral.outcome_notes, referral.version, child_case.code AS case_code, household.code AS household_code,
-                  user.display_name AS creator
-                FROM referral JOIN provider ON provider.id = referral.provider_id
-                LEFT JOIN child_case ON child_case.id = referral.case_id
-                LEFT JOIN household ON household.id = referral.household_id
-                LEFT JOIN user ON user.id = referral.created_by
-                WHERE referral.id = ?
-                """, arguments: [id]) else { throw StoreError.notFound }
-            let history = try Row.fetchAll(db, sql: """
-                SELECT referral_transition.*, user.display_name AS by_name FROM referral_transition
-                LEFT JOIN user ON user.id = referral_transition.by_user
-                WHERE referral_id = ? ORDER BY referral_transition.id
-                """, arguments: [id]).map { r in
-                ReferralTransition(from: (r["from_status"] as String?).flatMap(ReferralStatus.init(rawValue:)),
-                                   to: ReferralStatus(rawValue: r["to_status"]) ?? .draft, at: r["at"],
-                                   byName: r["by_name"] ?? "", note: r["note"])
-            }
-            return ReferralDetail(
-                summary: Self.summary(row: row), caseId: row["case_id"], caseCode: row["case_code"],
-                householdId: row["household_id"], householdCode: row["household_code"], providerId: row["provider_id"],
-                reason: row["reason"], consentRecorded: row["consent_recorded"], exitReason: row["exit_reason"],
-                outcome: (row["outcome"] as String?).flatMap(ReferralOutcome.init(rawValue:)),
-                outcomeNotes: row["outcome_notes"], version: row["version"], createdByName: row["creator"] ?? "",
-                history: history)
+        return try store.write { db in
+            let detail = try Self.detail(db, id: id)
+            try store.audit(db, session, .view, entity: "referral", id: id, summary: detail.summary.code)
+            return detail
         }
+    }
+
+    static func detail(_ db: Database, id: Int64) throws -> ReferralDetail {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT \(Self.summaryColumns), referral.case_id, referral.household_id, referral.provider_id,
+              referral.reason, referral.consent_recorded, referral.exit_reason, referral.outcome,
+              referral.outcome_notes, referral.version, child_case.code AS case_code, household.code AS household_code,
+              user.display_name AS creator
+            FROM referral JOIN provider ON provider.id = referral.provider_id
+            LEFT JOIN child_case ON child_case.id = referral.case_id
+            LEFT JOIN household ON household.id = referral.household_id
+            LEFT JOIN user ON user.id = referral.created_by
+            WHERE referral.id = ?
+            """, arguments: [id]) else { throw StoreError.notFound }
+        let history = try Row.fetchAll(db, sql: """
+            SELECT referral_transition.*, user.display_name AS by_name FROM referral_transition
+            LEFT JOIN user ON user.id = referral_transition.by_user
+            WHERE referral_id = ? ORDER BY referral_transition.id
+            """, arguments: [id]).map { r in
+            ReferralTransition(from: (r["from_status"] as String?).flatMap(ReferralStatus.init(rawValue:)),
+                               to: ReferralStatus(rawValue: r["to_status"]) ?? .draft, at: r["at"],
+                               byName: r["by_name"] ?? "", note: r["note"])
+        }
+        return ReferralDetail(
+            summary: Self.summary(row: row), caseId: row["case_id"], caseCode: row["case_code"],
+            householdId: row["household_id"], householdCode: row["household_code"], providerId: row["provider_id"],
+            reason: row["reason"], consentRecorded: row["consent_recorded"], exitReason: row["exit_reason"],
+            outcome: (row["outcome"] as String?).flatMap(ReferralOutcome.init(rawValue:)),
+            outcomeNotes: row["outcome_notes"], version: row["version"], createdByName: row["creator"] ?? "",
+            history: history)
     }
 
     /// Referrals of one case, newest first.
     public func forCase(_ session: Session, caseId: Int64) throws -> [ReferralSummary] {
-        guard session.may(.manageReferrals) else { return [] }
+        try session.require(.manageReferrals)
         return try store.read { db in
             try Row.fetchAll(db, sql: Self.summarySelect + " WHERE referral.case_id = ? ORDER BY referral.id DESC",
                              arguments: [caseId]).map(Self.summary(row:))

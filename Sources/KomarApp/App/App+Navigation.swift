@@ -10,16 +10,19 @@ extension App {
 
     func pop() {
         guard stack.count > 1 else { return }
-        stack.removeLast()
+        stack.removeLast().didClose(app: self)
         stack.last?.didReturn(app: self)
     }
 
     func replaceTop(with screen: any Screen) {
-        if !stack.isEmpty { stack.removeLast() }
+        if !stack.isEmpty { stack.removeLast().didClose(app: self) }
         stack.append(screen)
     }
 
-    func setRoot(_ screen: any Screen) { stack = [screen] }
+    func setRoot(_ screen: any Screen) {
+        for old in stack.reversed() { old.didClose(app: self) }
+        stack = [screen]
+    }
 
     /// Leaves the top screen, asking first if it holds unsaved changes; at
     /// the bottom of the stack this quits.
@@ -39,7 +42,7 @@ extension App {
     }
 
     func requestQuit() {
-        let unsaved = stack.filter(\.hasUnsavedChanges)
+        let unsaved = (stack + (lockedWork?.stack ?? [])).filter(\.hasUnsavedChanges)
         if unsaved.isEmpty {
             quitNow()
         } else if unsaved.allSatisfy(\.keepsDraft) {
@@ -53,14 +56,32 @@ extension App {
         // Quitting never waits on the audit write: a full disk must not
         // trap the user in the program.
         if let session { try? services.accounts.logOut(session) }
+        for screen in (stack + (lockedWork?.stack ?? [])).reversed() { screen.didClose(app: self) }
         isRunning = false
     }
 
+    /// A user logged in (at the login screen or the lock screen). A reset
+    /// password must be changed before any work; then the home screen.
     func logIn(_ newSession: Session) {
-        session = newSession
         localizer.language = Language(code: newSession.user.languageCode)
+        let now = services.clock.now()
+        lastActivity = now
+        passwordConfirmedAt = now
+        reloadIdleLock()
+        if newSession.user.mustChangePassword {
+            session = nil
+            setRoot(ChangePasswordScreen(app: self, session: newSession, forced: true))
+            show(localizer("password.must-change"), style: .warning)
+            return
+        }
+        session = newSession
         setRoot(HomeScreen(app: self, session: newSession))
         offerDraft(newSession)
+    }
+
+    /// The idle-lock time as the office settings say now.
+    func reloadIdleLock() {
+        do { idleLockMinutes = try services.settings.office().idleLockMinutes } catch { report(error) }
     }
 
     /// After a crash, a kill or a power cut: offer to go back to the
@@ -84,6 +105,7 @@ extension App {
             do { try services.accounts.logOut(session) } catch { problem = error }
         }
         session = nil
+        lockedWork = nil
         setRoot(LoginScreen(app: self))
         show(localizer("login.logged-out"))
         if let problem { report(problem) }

@@ -9,8 +9,8 @@ extension App {
     func message(for error: any Error) -> String {
         switch error {
         case let e as StoreError: return localizer(e.messageKey)
-        case AccountError.weakPassword:
-            return localizer("error.password-short", localizer.number(PasswordRules.minimumLength))
+        case AccountError.weakPassword(let problem):
+            return localizer(problem.messageKey, localizer.number(PasswordRules.minimumLength))
         case let e as AccountError: return localizer(e.messageKey)
         case is PermissionDenied: return localizer("error.permission")
         default: return localizer("error.unexpected", "\(error)")

@@ -33,13 +33,24 @@ public final class App {
     /// Who is logged in; screens behind the login are given it when made.
     var session: Session?
     var stack: [any Screen] = []
-    private(set) var dialog: (box: ConfirmDialog, completion: (Bool) -> Void)?
+    var dialog: PendingDialog?
     private(set) var status: (text: String, style: TextStyle)?
     public internal(set) var isRunning = true
     let demoAccounts: [DemoAccount]
     var organisation = ""
     /// Where exports are offered to go: the user's home folder.
     var exportDirectory = ProcessInfo.processInfo.environment["HOME"] ?? FileManager.default.currentDirectoryPath
+    /// Whether `komar demo` made this database: every title bar says DEMO.
+    var isDemo = false
+    /// The work under the lock screen while the screen is locked.
+    var lockedWork: LockedWork?
+    /// When the user last pressed a key, for the idle lock.
+    var lastActivity = Date.distantPast
+    /// When the user last typed their password; exports and changes to
+    /// accounts ask for it again once this is `passwordGrace` old.
+    var passwordConfirmedAt = Date.distantPast
+    /// Minutes without a key before the screen locks (an office setting).
+    var idleLockMinutes = OfficeSettings.defaultIdleLockMinutes
 
     public init(backend: any TerminalBackend, services: KomarServices, language: Language,
                 demoAccounts: [DemoAccount] = []) {
@@ -53,6 +64,7 @@ public final class App {
     public func start() {
         do {
             organisation = try services.accounts.organisation()
+            isDemo = try services.accounts.isDemo()
             stack = [try services.accounts.isSetUp() ? LoginScreen(app: self) : SetupScreen(app: self)]
         } catch {
             stack = [LoginScreen(app: self)]
@@ -69,7 +81,10 @@ public final class App {
         start()
         while isRunning {
             if SignalWatcher.take() != nil { break }
-            guard let key = backend.readKey() else { continue }
+            guard let key = backend.readKey() else {
+                tick()
+                continue
+            }
             process(key)
         }
     }
@@ -79,6 +94,11 @@ public final class App {
         status = nil
         defer { render() }
         if key == .resize { return }
+        // A key that finds the screen idle too long wakes it locked; it
+        // does not act on the work underneath.
+        if lockIfIdle() { return }
+        lastActivity = services.clock.now()
+        guard sessionIsStillValid() else { return }
         if key == .ctrl("c") || key == .ctrl("q") {
             requestQuit()
             return
@@ -123,7 +143,7 @@ public final class App {
         var bindings = [KeyBinding(.function(1), label: "key.help", help: "help.help", preemptsWidgets: true) {
             [unowned self] in self.showHelp()
         }]
-        if let session, session.may(.viewOwnCases) {
+        if let session, !isLocked, session.may(.viewOwnCases) {
             bindings.append(KeyBinding(.function(3), label: "key.search", help: "help.search", preemptsWidgets: true) {
                 [unowned self] in self.push(SearchScreen(app: self, session: session))
             }.enabled(!(stack.last is SearchScreen)))
@@ -142,6 +162,10 @@ public final class App {
             bindings.append(KeyBinding(.escape, label: "key.cancel", help: "help.escape", inBar: false) {
                 [unowned self] in self.goBack()
             })
+        }
+        if session != nil && !isLocked {
+            bindings.append(KeyBinding(.ctrl("l"), label: "key.lock", help: "help.lock", inBar: false,
+                                       preemptsWidgets: true) { [unowned self] in self.lock(idle: false) })
         }
         bindings.append(KeyBinding(.ctrl("c"), label: "key.quit", help: "help.ctrl-c", inBar: false) { [unowned self] in
             self.requestQuit()
@@ -183,10 +207,10 @@ public final class App {
             return
         }
         guard let top = stack.last else { return }
-        var title = "Komar"
+        var title = isDemo ? "Komar " + localizer("app.demo") : "Komar"
         if !organisation.isEmpty { title += " · " + organisation }
         title += " — " + localizer(top.titleKey)
-        let who = session.map { "\($0.user.displayName) · \(localizer($0.user.role.labelKey))" } ?? ""
+        let who = isLocked ? "" : session.map { "\($0.user.displayName) · \(localizer($0.user.role.labelKey))" } ?? ""
         TitleBar.render(into: &canvas, title: title, right: who)
         let area = Rect(row: 1, col: 0, width: size.width, height: size.height - 3)
         top.render(into: &canvas, area: area, app: self)

@@ -23,6 +23,10 @@ protocol Screen: AnyObject {
     func discardChanges(app: App)
     /// The screen above this one closed: read again what may have changed.
     func didReturn(app: App)
+    /// The screen was closed (going back, logging out, another user taking
+    /// over at the lock, quitting): say what should be said, such as how
+    /// many results a search found.
+    func didClose(app: App)
     func render(into canvas: inout Canvas, area: Rect, app: App)
 }
 
@@ -32,6 +36,7 @@ extension Screen {
     var keepsDraft: Bool { false }
     func discardChanges(app: App) {}
     func didReturn(app: App) {}
+    func didClose(app: App) {}
 }
 
 /// A screen that is one form: its fields take the keys, F2 saves, Tab and

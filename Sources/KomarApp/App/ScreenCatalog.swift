@@ -22,6 +22,7 @@ enum ScreenCatalog {
     static let entries: [Entry] = [
         Entry(role: nil) { app, _ in SetupScreen(app: app) },
         Entry(role: nil) { app, _ in LoginScreen(app: app) },
+        Entry(role: .socialWorker) { app, s in ChangePasswordScreen(app: app, session: try need(s), forced: true) },
         Entry(role: .socialWorker) { app, s in HomeScreen(app: app, session: try need(s)) },
         Entry(role: .socialWorker) { app, s in
             let home = HomeScreen(app: app, session: try need(s))
@@ -98,9 +99,22 @@ enum ScreenCatalog {
             return ReferralMoveScreen(app: app, session: session, detail: detail)
         },
         Entry(role: .coordinator) { app, s in
-            ReferralExportScreen(app: app, session: try need(s), filter: ReferralFilter(), total: 0)
+            ReferralListScreen.exportScreen(app: app, session: try need(s), filter: ReferralFilter(), total: 0)
+        },
+        Entry(role: .socialWorker) { app, s in LockScreen(app: app, user: try need(s).user) },
+        Entry(role: .socialWorker) { app, s in
+            PasswordCheckScreen(app: app, session: try need(s), purposeKey: "password-check.for-export") {}
+        },
+        Entry(role: .socialWorker) { app, s in ChangePasswordScreen(app: app, session: try need(s), forced: false) },
+        Entry(role: .admin) { app, s in UserListScreen(app: app, session: try need(s)) },
+        Entry(role: .admin) { app, s in UserFormScreen(app: app, session: try need(s), user: nil) },
+        Entry(role: .admin) { app, s in
+            let session = try need(s)
+            guard let user = try app.services.accounts.users(session).first else { throw StoreError.notFound }
+            return UserFormScreen(app: app, session: session, user: user)
         },
         Entry(role: .admin) { app, s in AuditLogScreen(app: app, session: try need(s)) },
+        Entry(role: .admin) { app, _ in AuditFilterScreen(app: app, current: AuditFilter()) { _ in } },
         Entry(role: .admin) { app, s in SettingsScreen(app: app, session: try need(s)) },
     ]
 

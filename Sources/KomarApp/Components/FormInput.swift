@@ -42,6 +42,14 @@ enum FormInput {
         app.showError(t("form.fix-errors-count", t.number(marked.count)))
     }
 
+    /// Password-policy messages (whose `{0}` is the minimum length) under
+    /// their fields.
+    static func showPasswordIssues(_ issues: [String: String], in form: Form, app: App) {
+        let t = app.localizer
+        for (id, key) in issues { form.field(id)?.message = FieldMessage(t(key, t.number(PasswordRules.minimumLength))) }
+        show([:], in: form, app: app)
+    }
+
     /// What a service refused, said where it belongs: messages under the
     /// fields they name, a newer save by someone else on the status line,
     /// anything else as an error there.

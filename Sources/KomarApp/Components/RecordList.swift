@@ -1,15 +1,5 @@
 import Terminal
 
-/// How many records a list holds: an exact count, or "more than" a cap
-/// (counting every match on each keystroke would cost too much).
-enum ListCount: Equatable {
-    case exact(Int)
-    case moreThan(Int)
-
-    /// A service's count that stops one past `cap`.
-    init(capped count: Int, cap: Int) { self = count > cap ? .moreThan(cap) : .exact(count) }
-}
-
 /// The one list component: an optional search box that narrows the list
 /// as the user types, a heading line (usually the count), a table read
 /// page by page from a service (keyset paging), and a message when there

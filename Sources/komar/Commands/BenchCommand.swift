@@ -7,8 +7,10 @@ import Localization
 import Terminal
 
 /// `komar bench --db PATH [--json]`: times the operations users wait on,
-/// many times each, on an existing (typically `komar demo --cases 100000`)
-/// database, and reports p50/p95 per operation and the peak memory.
+/// many times each, on a database `komar demo` made (typically with
+/// `--cases 100000`), and reports p50/p95 per operation and the peak
+/// memory. It works on a temporary copy, so the demo stays as it was, and
+/// refuses an office's own database.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time the operations users wait on against a database filled by 'komar demo'.")
@@ -25,17 +27,29 @@ struct Bench: ParsableCommand {
     func run() throws {
         try reportingFailures {
             try requireUTF8Locale()
-            let db = database.path
-            guard FileManager.default.fileExists(atPath: db) else { throw Failure("no database at \(db)") }
-            var timings = BenchTimings()
-
+            let demo = database.path
+            guard FileManager.default.fileExists(atPath: demo) else { throw Failure("no database at \(demo)") }
             // Not timed: the first open of a database from an older Komar
-            // migrates it, once.
-            _ = try database.open()
+            // migrates it, once; then the copy the benchmark works on.
+            let original = KomarServices(database: try database.open())
+            guard try original.accounts.isDemo() else {
+                throw Failure("\(demo) is not a demo database; 'komar bench' runs only on one that 'komar demo' made")
+            }
+            let scratch = FileManager.default.temporaryDirectory
+                .appendingPathComponent("komar-bench-\(ProcessInfo.processInfo.processIdentifier)")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let db = scratch.appendingPathComponent("bench.sqlite").path
+            try original.database.copy(to: db)
+            func open(checkInBackground: Bool = false) throws -> AppDatabase {
+                try AppDatabase.open(path: db, checkInBackground: checkInBackground)
+            }
+            var timings = BenchTimings()
             var startSamples: [Double] = []
             for _ in 0..<max(20, runs / 10) {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let services = KomarServices(database: try database.open(checkInBackground: true))
+                let services = KomarServices(database: try open(checkInBackground: true))
                 try MainActor.assumeIsolated {
                     let app = App(backend: MemoryBackend(), services: services,
                                   language: Language(code: try services.accounts.defaultLanguage()))
@@ -48,13 +62,13 @@ struct Bench: ParsableCommand {
             }
             timings.record("start_to_login", startSamples)
 
-            let services = KomarServices(database: try database.open())
+            let services = KomarServices(database: try open())
             guard case .success(let worker) = try services.accounts.logIn(username: "socialworker",
                                                                          password: DemoData.password) else {
-                throw Failure("\(db) has no demo social worker; fill it with 'komar demo'")
+                throw Failure("\(demo) has no demo social worker; fill it with 'komar demo'")
             }
             let total = try services.cases.countCases(worker)
-            guard total > 0 else { throw Failure("\(db) has no cases; fill it with 'komar demo --cases N'") }
+            guard total > 0 else { throw Failure("\(demo) has no cases; fill it with 'komar demo --cases N'") }
             let newest = try services.cases.listCases(worker, limit: 1)[0].id
 
             let khmer = ["ស្រីពេជ្រ", "សុខា", "ដារ៉ា", "ចន្ទ្រា", "វិចិត្រ", "ពៅ ស្រី"]
@@ -121,7 +135,7 @@ struct Bench: ParsableCommand {
             // filter change.
             guard case .success(let coordinator) = try services.accounts.logIn(username: "coordinator",
                                                                               password: DemoData.password) else {
-                throw Failure("\(db) has no demo coordinator; fill it with 'komar demo'")
+                throw Failure("\(demo) has no demo coordinator; fill it with 'komar demo'")
             }
             try timings.measure("referral_list_first_page", runs: runs) {
                 _ = try services.referrals.countsByStatus(coordinator)

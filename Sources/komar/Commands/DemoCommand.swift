@@ -1,10 +1,12 @@
 import ArgumentParser
 import CaseStore
 
-/// `komar demo`: sample data and one demo account per role.
+/// `komar demo`: sample data and one demo account per role, only in a new
+/// file or one `komar demo` made (the database remembers it is a demo, and
+/// every title bar says DEMO); never in an office's own database.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fill a database with sample data and one demo account per role (password \(DemoData.password)).")
+        abstract: "Fill a new database with sample data and one demo account per role (password \(DemoData.password)).")
 
     @OptionGroup var database: DatabaseOptions
     @Option(name: .long, help: "How many sample cases to add.") var cases: Int = 60

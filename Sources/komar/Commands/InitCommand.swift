@@ -1,9 +1,11 @@
 import ArgumentParser
 import CaseDomain
 import CaseStore
+import Foundation
 import Localization
 
-/// `komar init`: creates and sets up a database without the TUI.
+/// `komar init`: creates and sets up a database without the TUI, only in a
+/// new or empty file (never over an office's data).
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create and set up a database without the TUI; the admin password is read from stdin.")
@@ -18,8 +20,13 @@ struct Init: ParsableCommand {
     func run() throws {
         try reportingFailures {
             try requireUTF8Locale()
+            let path = database.path
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let services = KomarServices(database: try database.open())
-            if try services.accounts.isSetUp() { throw Failure("\(database.path) is already set up") }
+            if try services.accounts.isSetUp() { throw Failure("\(path) is already set up") }
+            if size > 0, try !services.accounts.holdsNoRecords() {
+                throw Failure("\(path) already holds records; 'komar init' works only on a new or empty file")
+            }
             let password = try readPassword(prompt: "Password for \(admin): ")
             try services.accounts.setUp(SetupInput(
                 organisation: org, provinceCode: nil, districtCode: nil, adminUsername: admin,

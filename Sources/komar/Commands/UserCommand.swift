@@ -1,17 +1,67 @@
 import ArgumentParser
 import CaseDomain
 import CaseStore
+import Foundation
 import Localization
 
-/// `komar user`: account management from the command line.
+/// `komar user`: account management from the command line, by an admin
+/// (`--user`), and a user's own password change.
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage user accounts.", subcommands: [Add.self])
+        commandName: "user", abstract: "Manage user accounts (admin).",
+        discussion: """
+            Every command names the acting admin with --user; their password is the first line of standard
+            input. A new password, where a command sets one, is the next line (asked twice on a terminal).
+            Example: printf '%s\\n%s\\n' "$ADMIN_PASSWORD" "$FIRST_PASSWORD" | komar user add --user admin \\
+                       --username sreymom --display-name 'ស្រីមុំ' --role volunteer
+            """,
+        subcommands: [List.self, Add.self, Disable.self, Enable.self, Unlock.self, ResetPassword.self, SetRole.self,
+                      ChangePassword.self])
+
+    static let refusal = "only admins may manage users"
+
+    /// Opens the database and runs `body` as the acting admin.
+    static func asAdmin(_ database: DatabaseOptions, _ actingUser: ActingUser,
+                        _ body: (KomarServices, Session) throws -> Void) throws {
+        try reportingFailures {
+            try requireUTF8Locale()
+            let services = try database.openExisting()
+            try actingUser.run(services, toDo: .manageUsers, refusal: refusal) { session in try body(services, session) }
+        }
+    }
+
+    /// The account called `username`, as the admin sees it.
+    static func find(_ username: String, _ services: KomarServices, _ session: Session) throws -> UserSummary {
+        let name = UsernameRules.normalized(username)
+        guard let found = try services.accounts.users(session).first(where: { $0.account.username == name }) else {
+            throw Failure("there is no user called \(name)")
+        }
+        return found
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every account with its role and state.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+
+        func run() throws {
+            try UserCommand.asAdmin(database, actingUser) { services, session in
+                for user in try services.accounts.users(session) {
+                    var state = user.account.isActive ? "active" : "disabled"
+                    if let until = user.lockedUntil { state += ", locked until \(until.formatted(.iso8601))" }
+                    if user.account.mustChangePassword { state += ", must change password" }
+                    print([user.account.username, user.account.role.rawValue, state, user.account.displayName]
+                        .joined(separator: "\t"))
+                }
+            }
+        }
+    }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an account; the password is read from stdin.")
-
+        static let configuration = CommandConfiguration(
+            abstract: "Add an account; its first password is the second line of standard input, to be changed at the first login.")
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
         @Option(name: .long, help: "Login name (3–32 of a–z 0–9 . _ -).") var username: String
         @Option(name: .long, help: "Name shown on screen.") var displayName: String
         @Option(name: .long, help: "volunteer, social-worker, coordinator or admin.", transform: Parse.code("role"))
@@ -19,17 +69,121 @@ struct UserCommand: ParsableCommand {
         @Option(name: .long, help: "Language: km or en.", transform: Parse.language("language")) var language: Language = .km
 
         func run() throws {
+            try UserCommand.asAdmin(database, actingUser) { services, session in
+                let password = try readNewPassword(for: username)
+                let user = try services.accounts.addUser(
+                    by: session, username: username, displayName: displayName, role: role, password: password,
+                    languageCode: language.rawValue, mustChange: true)
+                print("Added \(user.username) (\(user.role.rawValue)); they choose their own password at their first login")
+            }
+        }
+    }
+
+    /// The shape of the commands that change one account.
+    struct Target: ParsableArguments {
+        @Argument(help: "The account to change.") var username: String
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable an account; an open session ends at its next action.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+        @OptionGroup var target: Target
+
+        func run() throws {
+            try UserCommand.asAdmin(database, actingUser) { services, session in
+                let user = try UserCommand.find(target.username, services, session)
+                try services.accounts.setActive(session, userId: user.account.id, active: false)
+                print("Disabled \(user.account.username)")
+            }
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled account.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+        @OptionGroup var target: Target
+
+        func run() throws {
+            try UserCommand.asAdmin(database, actingUser) { services, session in
+                let user = try UserCommand.find(target.username, services, session)
+                try services.accounts.setActive(session, userId: user.account.id, active: true)
+                print("Enabled \(user.account.username)")
+            }
+        }
+    }
+
+    struct Unlock: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lift a lock-out after failed logins.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+        @OptionGroup var target: Target
+
+        func run() throws {
+            try UserCommand.asAdmin(database, actingUser) { services, session in
+                let user = try UserCommand.find(target.username, services, session)
+                try services.accounts.unlock(session, userId: user.account.id)
+                print("Unlocked \(user.account.username)")
+            }
+        }
+    }
+
+    struct ResetPassword: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password",
+            abstract: "Set a forgotten password (second line of standard input); it must be changed at the next login.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+        @OptionGroup var target: Target
+
+        func run() throws {
+            try UserCommand.asAdmin(database, actingUser) { services, session in
+                let user = try UserCommand.find(target.username, services, session)
+                let password = try readNewPassword(for: user.account.username)
+                try services.accounts.resetPassword(session, userId: user.account.id, newPassword: password)
+                print("Reset \(user.account.username)'s password; they must change it at their next login")
+            }
+        }
+    }
+
+    struct SetRole: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-role", abstract: "Give an account another role; its open session ends.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+        @OptionGroup var target: Target
+        @Option(name: .long, help: "volunteer, social-worker, coordinator or admin.", transform: Parse.code("role"))
+        var role: Role
+
+        func run() throws {
+            try UserCommand.asAdmin(database, actingUser) { services, session in
+                let user = try UserCommand.find(target.username, services, session)
+                try services.accounts.setRole(session, userId: user.account.id, role: role)
+                print("\(user.account.username) is now \(role.rawValue)")
+            }
+        }
+    }
+
+    struct ChangePassword: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "change-password",
+            abstract: "Change your own password: the current one on the first line of standard input, the new one on the next.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+
+        func run() throws {
             try reportingFailures {
                 try requireUTF8Locale()
                 let services = try database.openExisting()
-                guard try services.accounts.isSetUp() else {
-                    throw Failure("\(database.path) is not set up; run 'komar init' first")
-                }
-                let password = try readPassword(prompt: "Password for \(username): ")
-                let user = try services.accounts.addUser(
-                    by: nil, username: username, displayName: displayName, role: role, password: password,
-                    languageCode: language.rawValue)
-                print("Added \(user.username) (\(user.role.rawValue))")
+                let current = try readPassword(prompt: "Current password for \(actingUser.user): ")
+                guard case .success(let session) = try services.accounts.logIn(username: actingUser.user, password: current)
+                else { throw Failure("wrong username or password (or the account is disabled or locked)") }
+                defer { try? services.accounts.logOut(session) }
+                let new = try readNewPassword(for: session.user.username)
+                try services.accounts.changeOwnPassword(session, current: current, new: new)
+                print("Changed \(session.user.username)'s password")
             }
         }
     }

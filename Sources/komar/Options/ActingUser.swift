@@ -5,24 +5,39 @@ import Foundation
 
 /// `--user NAME`: who runs the command. Their password is the first line
 /// of standard input (asked without echo on a terminal), and their role
-/// must allow what the command does.
+/// must allow what the command does. Every command that reads or changes a
+/// database with users takes one.
 struct ActingUser: ParsableArguments {
-    @Option(name: .long, help: "Your username; your password is read from standard input.")
+    @Option(name: .long, help: "Your username; your password is the first line of standard input.")
     var user: String
 
     /// Logs the user in, and checks that their role may do `action`;
     /// `refusal` says who may ("only coordinators may export referrals").
-    func logIn(_ services: KomarServices, toDo action: Action, refusal: String) throws -> Session {
+    /// A password an admin reset must be changed first
+    /// (`komar user change-password`), unless `allowingReset`.
+    func logIn(_ services: KomarServices, toDo action: Action?, refusal: String,
+               allowingReset: Bool = false) throws -> Session {
         let password = try readPassword(prompt: "Password for \(user): ")
-        let session: Session
-        switch try services.accounts.logIn(username: user, password: password) {
-        case .success(let s): session = s
-        case .invalidCredentials: throw Failure("wrong username or password")
-        case .locked(let until): throw Failure("the account is locked until \(until)")
+        guard case .success(let session) = try services.accounts.logIn(username: user, password: password) else {
+            throw Failure("wrong username or password (or the account is disabled or locked)")
         }
-        guard session.may(action) else {
-            throw Failure("\(refusal) (\(user) is \(session.user.role.rawValue))")
+        if let action, !session.may(action) {
+            try? services.accounts.logOut(session, summary: "refused: role")
+            throw Failure("\(refusal) (\(session.user.username) is \(session.user.role.rawValue))")
+        }
+        if session.user.mustChangePassword && !allowingReset {
+            try? services.accounts.logOut(session, summary: "refused: password must be changed")
+            throw Failure("\(session.user.username)'s password was reset; choose a new one first with "
+                + "'komar user change-password --user \(session.user.username)' or by logging in")
         }
         return session
+    }
+
+    /// Runs `body` as the logged-in user, and logs them out after it.
+    func run(_ services: KomarServices, toDo action: Action?, refusal: String, allowingReset: Bool = false,
+             _ body: (Session) throws -> Void) throws {
+        let session = try logIn(services, toDo: action, refusal: refusal, allowingReset: allowingReset)
+        defer { try? services.accounts.logOut(session) }
+        try body(session)
     }
 }

@@ -17,6 +17,15 @@ enum Parse {
         }
     }
 
+    /// An office setting's name, as `komar settings` takes it.
+    static let setting: @Sendable (String) throws -> OfficeSettings.Key = { value in
+        guard let key = OfficeSettings.Key(rawValue: value) else {
+            throw ValidationError("the setting must be one of: "
+                + OfficeSettings.Key.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return key
+    }
+
     static func language(_ option: String) -> @Sendable (String) throws -> Language {
         { value in
             guard let language = Language(rawValue: value) else { throw ValidationError("--\(option) must be km or en") }

@@ -3,6 +3,7 @@ import CaseStore
 import CaseDomain
 import CNcursesw
 import Foundation
+import Localization
 
 /// A one-line failure: printed as "komar: <message>" with exit status 1.
 struct Failure: Error, CustomStringConvertible {
@@ -19,6 +20,17 @@ func reportingFailures(_ body: () throws -> Void) throws {
         throw ExitCode.failure
     } catch let error as AccountError {
         FileHandle.standardError.write(Data("komar: \(explain(error))\n".utf8))
+        throw ExitCode.failure
+    } catch is DemoRefused {
+        FileHandle.standardError.write(Data(("komar: this database holds an office's own accounts; demo data goes only into "
+            + "a new file or one that 'komar demo' made\n").utf8))
+        throw ExitCode.failure
+    } catch let denied as PermissionDenied {
+        FileHandle.standardError.write(Data("komar: a \(denied.role.rawValue) may not do this\n".utf8))
+        throw ExitCode.failure
+    } catch let rejected as OfficeSettingsRejected {
+        let lines = rejected.issues.values.map { Localizer(language: .en)($0) }.sorted()
+        FileHandle.standardError.write(Data(("komar: " + lines.joined(separator: "; ") + "\n").utf8))
         throw ExitCode.failure
     } catch let error as StoreError {
         FileHandle.standardError.write(Data("komar: database error: \(error)\n".utf8))
@@ -39,7 +51,11 @@ func explain(_ error: AccountError) -> String {
     case .alreadySetUp: return "the database is already set up"
     case .invalidUsername: return "usernames are 3–32 characters: a–z, 0–9, dot, dash or underscore"
     case .usernameTaken: return "that username is already taken"
-    case .weakPassword: return "the password needs at least \(PasswordRules.minimumLength) characters"
+    case .weakPassword(let problem):
+        return Localizer(language: .en)(problem.messageKey, String(PasswordRules.minimumLength))
+            .trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    case .wrongPassword: return "the current password is not correct"
+    case .lastAdmin: return "this is the last active admin; make another user admin first"
     case .displayNameRequired: return "a display name is required"
     case .organisationRequired: return "an organisation name is required"
     }

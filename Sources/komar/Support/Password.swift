@@ -20,3 +20,14 @@ func readPassword(prompt: String) throws -> String {
     guard let line, !line.isEmpty else { throw Failure("no password given on standard input") }
     return line
 }
+
+/// Reads a new password: the next line of standard input, or asked twice
+/// without echo on a terminal (the two must match).
+func readNewPassword(for username: String) throws -> String {
+    let password = try readPassword(prompt: "New password for \(username): ")
+    if isatty(0) != 0 {
+        let again = try readPassword(prompt: "The new password again: ")
+        guard again == password else { throw Failure("the two new passwords are not the same") }
+    }
+    return password
+}

@@ -5,8 +5,10 @@ import Localization
 import Terminal
 
 /// The admin's office settings: the organisation's name, the language new
-/// users start in, and how many days after a visit the next one is due at
-/// each risk level. F2 saves; visits already scheduled keep their dates.
+/// users start in, how many days after a visit the next one is due at each
+/// risk level, after how many idle minutes the screen locks and how long
+/// five failed logins lock an account. F2 saves; visits already scheduled
+/// keep their dates.
 @MainActor
 final class SettingsScreen: FormScreen {
     let titleKey = "settings.title"
@@ -14,6 +16,8 @@ final class SettingsScreen: FormScreen {
     private let organisation = TextField(maxLength: 100)
     private let language = ChoiceField(filterable: false)
     private var days: [RiskLevel: TextField] = [:]
+    private let idleLock = TextField(kind: .number, maxLength: 2)
+    private let lockout = TextField(kind: .number, maxLength: 4)
     let form: Form
     private var saved: OfficeSettings?
 
@@ -32,6 +36,8 @@ final class SettingsScreen: FormScreen {
             fields.append(FormField(id: "days-" + risk.rawValue, label: "settings.days-" + risk.rawValue,
                                     widget: field, required: true))
         }
+        fields += [FormField(id: "idleLock", label: "settings.idle-lock", widget: idleLock, required: true),
+                   FormField(id: "lockout", label: "settings.lockout", widget: lockout, required: true)]
         form = Form(fields: fields)
         language.setOptions(Language.allCases.map { ChoiceOption(id: $0.rawValue, labels: [$0.nativeName]) })
         do {
@@ -42,6 +48,8 @@ final class SettingsScreen: FormScreen {
             for risk in Self.levels {
                 days[risk]?.text = app.localizer.digitsForDisplay(String(current.followUpDays[risk] ?? 0))
             }
+            idleLock.text = app.localizer.digitsForDisplay(String(current.idleLockMinutes))
+            lockout.text = app.localizer.digitsForDisplay(String(current.lockoutMinutes))
         } catch { app.report(error) }
     }
 
@@ -50,8 +58,10 @@ final class SettingsScreen: FormScreen {
         for risk in Self.levels {
             if let text = days[risk]?.text, let value = Digits.parseInt(text.trimmingSpaces()) { followUpDays[risk] = value }
         }
+        func minutes(_ field: TextField) -> Int { Digits.parseInt(field.text.trimmingSpaces()) ?? 0 }
         return OfficeSettings(organisation: organisation.text, languageCode: language.selectedId ?? "km",
-                              followUpDays: followUpDays)
+                              followUpDays: followUpDays, idleLockMinutes: minutes(idleLock),
+                              lockoutMinutes: minutes(lockout))
     }
 
     var hasUnsavedChanges: Bool { saved != nil && entered != saved }
@@ -63,6 +73,7 @@ final class SettingsScreen: FormScreen {
             try app.services.settings.save(session, settings)
             saved = settings
             app.reloadOrganisation()
+            app.reloadIdleLock()
             app.pop()
             app.show(app.localizer("settings.saved"), style: .heading)
         } catch let rejected as OfficeSettingsRejected {
@@ -70,7 +81,10 @@ final class SettingsScreen: FormScreen {
             for (field, key) in rejected.issues {
                 switch field {
                 case .organisation: issues["organisation"] = key
+                case .language: issues["language"] = key
                 case .followUpDays(let risk): issues["days-" + risk.rawValue] = key
+                case .idleLockMinutes: issues["idleLock"] = key
+                case .lockoutMinutes: issues["lockout"] = key
                 }
             }
             FormInput.show(issues, in: form, app: app)

@@ -35,7 +35,7 @@ final class CaseViewScreen: RecordFileScreen {
             events = try app.services.cases.timeline(session, caseId: caseId)
             actions = CaseStatusRules.actions(for: detail.summary.status, role: session.user.role)
             nextFollowUp = try app.services.followUps.nextDue(session, caseId: caseId)
-            referrals = try app.services.referrals.forCase(session, caseId: caseId)
+            if session.may(.manageReferrals) { referrals = try app.services.referrals.forCase(session, caseId: caseId) }
         } catch {
             app.report(error)
         }

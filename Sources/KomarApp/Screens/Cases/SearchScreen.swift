@@ -5,13 +5,16 @@ import Terminal
 
 /// F3: one box, results as you type. Part of a child's name in Khmer or
 /// Latin letters, a case code or a village name; ↑ ↓ choose a result,
-/// Enter opens it.
+/// Enter opens it. Each search is audited once, when a result is opened
+/// or the screen closes: how many cases it found, never what was typed.
 @MainActor
 final class SearchScreen: ListScreen {
     let titleKey = "search.title"
     private let session: Session
     let list: RecordList<CaseSummary>
     private var count = ListCount.exact(0)
+    /// The text whose search is already in the audit log.
+    private var auditedText = ""
 
     init(app: App, session: Session) {
         self.session = session
@@ -36,7 +39,21 @@ final class SearchScreen: ListScreen {
     }
 
     func bindings(app: App) -> [KeyBinding] {
-        [CaseRows.open(list, app: app, session: session), CommonBindings.scroll]
+        let open = CaseRows.open(list, app: app, session: session)
+        return [KeyBinding(.enter, label: open.labelKey, help: open.helpKey, inBar: open.inBar) { [unowned self] in
+                    self.audit(app)
+                    open.action?()
+                },
+                CommonBindings.scroll]
+    }
+
+    func didClose(app: App) { audit(app) }
+
+    private func audit(_ app: App) {
+        let text = list.text
+        guard !SearchQuery(text).isEmpty, text != auditedText else { return }
+        auditedText = text
+        do { try app.services.cases.recordSearch(session, found: count) } catch { app.report(error) }
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {

@@ -62,12 +62,24 @@ final class ReferralListScreen: ListScreen {
             })
          },
          KeyBinding(.function(8), label: "key.export", help: "help.export") { [unowned self, unowned app] in
-            app.push(ReferralExportScreen(app: app, session: self.session, filter: self.filter, total: self.total))
+            app.push(ReferralListScreen.exportScreen(app: app, session: self.session, filter: self.filter,
+                                                     total: self.total))
          }.enabled(session.may(.exportData)),
          list.openBinding { [unowned self, unowned app] r in
             app.push(ReferralViewScreen(app: app, session: self.session, referralId: r.id))
          },
          CommonBindings.scroll]
+    }
+
+    /// The referrals as filtered, to CSV; place names in the user's
+    /// language.
+    static func exportScreen(app: App, session: Session, filter: ReferralFilter, total: Int) -> ExportScreen {
+        let t = app.localizer
+        return ExportScreen(app: app, titleKey: "export.title", what: t("export.what", t.number(total)),
+                            fileName: ExportScreen.fileName("referrals", app: app), doneKey: "export.done") { url, progress in
+            try app.services.referrals.export(session, filter: filter, to: url, khmerPlaceNames: t.language == .km,
+                                              label: { t($0) }, progress: progress)
+        }
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {

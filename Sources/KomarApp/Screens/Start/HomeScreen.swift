@@ -1,4 +1,6 @@
 import CaseDomain
+import CaseStore
+import Foundation
 import Terminal
 
 /// Where a user lands after login: who they are, their numbers, and a menu
@@ -11,6 +13,10 @@ final class HomeScreen: Screen {
     private var caseCount: Int?
     private var waitingForReview = 0
     private var followUpsDue = 0
+    /// For admins: the audit log's seal, and the warning that its triggers
+    /// were missing, if they were.
+    private var seal: AuditSeal?
+    private var auditAlert: Date?
 
     init(app: App, session: Session) {
         self.session = session
@@ -25,6 +31,10 @@ final class HomeScreen: Screen {
             if session.may(.viewOwnCases) { caseCount = try app.services.cases.countCases(session) }
             if session.may(.assignCase) { waitingForReview = try app.services.cases.countReviewQueue(session) }
             if session.may(.recordFollowUp) { followUpsDue = try app.services.followUps.countDue(session) }
+            if session.may(.readAudit) {
+                seal = try app.services.audit.seal(session)
+                auditAlert = try app.services.audit.triggersMissingSince(session)
+            }
         } catch { app.report(error) }
     }
 
@@ -48,13 +58,15 @@ final class HomeScreen: Screen {
         if session.may(.manageReferrals) {
             items.append(Menu.Item(id: "referrals", label: app.localizer("home.referrals")))
         }
-        if session.may(.manageUsers) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
+        if session.may(.manageUsers) { items.append(Menu.Item(id: "users", label: app.localizer("home.users"))) }
+        if session.may(.readAudit) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
         if session.may(.manageSettings) {
             items.append(Menu.Item(id: "settings", label: app.localizer("home.settings")))
         }
         if session.may(.readProviders) {
             items.append(Menu.Item(id: "providers", label: app.localizer("home.providers")))
         }
+        items.append(Menu.Item(id: "password", label: app.localizer("home.password")))
         items.append(Menu.Item(id: "help", label: app.localizer("home.help")))
         items.append(Menu.Item(id: "logout", label: app.localizer("home.logout")))
         return items
@@ -69,7 +81,9 @@ final class HomeScreen: Screen {
         case "households": app.push(HouseholdListScreen(app: app, session: session))
         case "referrals": app.push(ReferralListScreen(app: app, session: session))
         case "providers": app.push(ProviderListScreen(app: app, session: session))
+        case "users": app.push(UserListScreen(app: app, session: session))
         case "audit": app.push(AuditLogScreen(app: app, session: session))
+        case "password": app.push(ChangePasswordScreen(app: app, session: session, forced: false))
         case "settings": app.push(SettingsScreen(app: app, session: session))
         case "help": app.push(HelpScreen(for: self, registry: app.registry(for: self)))
         case "logout": app.logOut()
@@ -78,8 +92,7 @@ final class HomeScreen: Screen {
     }
 
     func bindings(app: App) -> [KeyBinding] {
-        [KeyBinding(.enter, label: "key.open", help: "help.menu", inBar: false),
-         KeyBinding(.ctrl("l"), label: "key.logout", help: "help.logout", inBar: false) { [unowned app] in app.logOut() }]
+        [KeyBinding(.enter, label: "key.open", help: "help.menu", inBar: false)]
     }
 
     /// The menu takes ↑ ↓, Enter and the item numbers.
@@ -95,6 +108,12 @@ final class HomeScreen: Screen {
         canvas.put(t("home.role", t(user.role.labelKey)), row: area.row + 2, col: 2, style: .muted)
         if let caseCount {
             canvas.put(t("home.case-count", t.number(caseCount)), row: area.row + 3, col: 2)
+        }
+        if let seal {
+            canvas.put(t("audit.seal", seal.description), row: area.row + 3, col: 2, style: .muted, maxWidth: area.width - 4)
+        }
+        if let auditAlert {
+            canvas.put(t("audit.alert", app.dateTimeText(auditAlert)), row: area.row + 4, col: 2, style: .error, maxWidth: area.width - 4)
         }
         menu.items = menuItems(app)
         menu.render(into: &canvas, at: Rect(row: area.row + 5, col: 2, width: min(50, area.width - 4),

@@ -51,8 +51,8 @@ final class SetupScreen: FormScreen {
         if organisation.text.trimmingSpaces().isEmpty { problem("organisation", t("error.required")) }
         if !UsernameRules.isValid(username.text) { problem("username", t("error.username-invalid")) }
         if displayName.text.trimmingSpaces().isEmpty { problem("displayName", t("error.required")) }
-        if !PasswordRules.isAcceptable(password.text) {
-            problem("password", t("error.password-short", t.number(PasswordRules.minimumLength)))
+        if let weak = app.services.accounts.passwordProblem(password.text, username: username.text) {
+            problem("password", t(weak.messageKey, t.number(PasswordRules.minimumLength)))
         } else if password.text != confirmation.text {
             problem("confirmation", t("error.password-mismatch"))
         }
@@ -74,6 +74,9 @@ final class SetupScreen: FormScreen {
         } catch let error as AccountError where error == .usernameTaken || error == .invalidUsername {
             problem("username", app.message(for: error))
             form.focus("username")
+        } catch AccountError.weakPassword(let weak) {
+            problem("password", t(weak.messageKey, t.number(PasswordRules.minimumLength)))
+            form.focus("password")
         } catch {
             app.report(error)
         }

@@ -1,0 +1,159 @@
+import CaseDomain
+import Foundation
+import GRDB
+
+/// `komar demo` (or `bench`) was pointed at a database that holds an
+/// office's own accounts.
+public struct DemoRefused: Error, Equatable, Sendable {}
+
+/// An account as the admin's user list shows it.
+public struct UserSummary: Equatable, Sendable {
+    public let account: UserAccount
+    /// Until when failed logins lock it, if they do now.
+    public let lockedUntil: Date?
+    public let failedAttempts: Int
+
+    public var isLocked: Bool { lockedUntil != nil }
+}
+
+/// User management, for admins: adding accounts, disabling and enabling
+/// them, unlocking them, resetting passwords (which must then be changed
+/// at the next login) and changing roles. Every change is audited; the
+/// last active admin cannot be disabled or demoted.
+extension AccountService {
+    /// Every account, by username.
+    public func users(_ session: Session) throws -> [UserSummary] {
+        try session.require(.manageUsers)
+        let now = store.now
+        return try store.read { db in
+            try UserRecord.fetchAll(db, sql: "SELECT * FROM user ORDER BY username").map { Self.summary($0, now: now) }
+        }
+    }
+
+    public func user(_ session: Session, id: Int64) throws -> UserSummary {
+        try session.require(.manageUsers)
+        let now = store.now
+        return try store.read { db in
+            guard let record = try UserRecord.fetchOne(db, key: id) else { throw StoreError.notFound }
+            return Self.summary(record, now: now)
+        }
+    }
+
+    static func summary(_ record: UserRecord, now: Date) -> UserSummary {
+        UserSummary(account: record.account(), lockedUntil: record.isLocked(at: now) ? record.lockedUntil : nil,
+                    failedAttempts: record.failedAttempts)
+    }
+
+    /// Adds an account, by an admin. The password must meet the policy;
+    /// with `mustChange` the user chooses their own at the first login.
+    @discardableResult
+    public func addUser(by session: Session, username: String, displayName: String, role: Role, password: String,
+                        languageCode: String = "km", mustChange: Bool = false) throws -> UserAccount {
+        try session.require(.manageUsers)
+        try checkNewPassword(password, username: username)
+        return try store.write { db in
+            let user = try insertUser(db, username: username, displayName: displayName, role: role, password: password,
+                                      language: languageCode, createdBy: session.user.id, mustChangePassword: mustChange)
+            try store.audit(db, session, .userAdded, entity: "user", id: user.id,
+                            summary: "\(user.username), role \(role.rawValue)")
+            return user
+        }
+    }
+
+    /// Makes a new database a demo (setup done, marked `demo`), or checks
+    /// that it is one already; refuses an office's own database.
+    func prepareDemo(organisation: String, provinceCode: String) throws {
+        try store.write { db in
+            if try Self.setting(db, "demo") == "1" { return }
+            guard try UserRecord.fetchCount(db) == 0 else { throw DemoRefused() }
+            for (key, value) in [("organisation", organisation), ("office_province", provinceCode), ("language", "km"),
+                                 ("demo", "1")] {
+                try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", arguments: [key, value])
+            }
+            try AuditLog.append(db, at: store.now, userId: nil, username: "komar", action: .setup, summary: "demo database")
+        }
+    }
+
+    /// The demo accounts: added without the password policy (their password
+    /// is printed on the demo's login screen), only to a demo database.
+    func addDemoUser(username: String, displayName: String, role: Role, password: String) throws -> UserAccount {
+        try store.write { db in
+            guard try Self.setting(db, "demo") == "1" else { throw PermissionDenied(role: role, action: .manageUsers) }
+            let user = try insertUser(db, username: username, displayName: displayName, role: role, password: password,
+                                      language: "km", createdBy: nil)
+            try AuditLog.append(db, at: store.now, userId: nil, username: "komar", action: .userAdded, entity: "user",
+                                entityId: user.id, summary: "\(user.username), role \(role.rawValue) (demo)")
+            return user
+        }
+    }
+
+    /// Disables or enables an account. A disabled user's open session ends
+    /// at their next action.
+    public func setActive(_ session: Session, userId: Int64, active: Bool) throws {
+        try change(session, userId: userId, action: active ? .userEnabled : .userDisabled) { db, record in
+            if !active { try Self.keepAnAdmin(db, losing: record) }
+            record.isActive = active
+            return ""
+        }
+    }
+
+    /// Lifts a lock-out after failed logins.
+    public func unlock(_ session: Session, userId: Int64) throws {
+        try change(session, userId: userId, action: .userUnlocked) { _, record in
+            record.lockedUntil = nil
+            record.failedAttempts = 0
+            return ""
+        }
+    }
+
+    /// Sets a new password for a user who forgot theirs; they must choose
+    /// their own at their next login. It also lifts a lock-out.
+    public func resetPassword(_ session: Session, userId: Int64, newPassword: String) throws {
+        let username = try user(session, id: userId).account.username
+        try checkNewPassword(newPassword, username: username)
+        let hash = try hasher.hash(newPassword)
+        try change(session, userId: userId, action: .passwordReset) { _, record in
+            record.passwordHash = hash
+            record.mustChangePassword = true
+            record.passwordChangedAt = store.now
+            record.lockedUntil = nil
+            record.failedAttempts = 0
+            return ""
+        }
+    }
+
+    /// Gives a user another role; they log in again to work in it.
+    public func setRole(_ session: Session, userId: Int64, role: Role) throws {
+        try change(session, userId: userId, action: .roleChanged) { db, record in
+            let old = record.role
+            if role != .admin { try Self.keepAnAdmin(db, losing: record) }
+            record.role = role
+            return "\(old.rawValue) → \(role.rawValue)"
+        }
+    }
+
+    /// Changes one account in a transaction with its audit row.
+    private func change(_ session: Session, userId: Int64, action: AuditAction,
+                        _ body: (Database, inout UserRecord) throws -> String) throws {
+        try session.require(.manageUsers)
+        try store.write { db in
+            guard var record = try UserRecord.fetchOne(db, key: userId) else { throw StoreError.notFound }
+            let detail = try body(db, &record)
+            // Audited before the change is written: an admin who disables
+            // or demotes themselves is still an admin for this row.
+            try store.audit(db, session, action, entity: "user", id: userId,
+                            summary: record.username + (detail.isEmpty ? "" : ": " + detail))
+            record.updatedAt = store.now
+            record.version += 1
+            try record.update(db)
+        }
+    }
+
+    /// Refuses to leave the office without an active admin.
+    private static func keepAnAdmin(_ db: Database, losing record: UserRecord) throws {
+        guard record.role == .admin && record.isActive else { return }
+        let others = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user WHERE role = 'admin' AND is_active AND id != ?",
+                                      arguments: [record.id]) ?? 0
+        if others == 0 { throw AccountError.lastAdmin }
+    }
+}

@@ -1,0 +1,119 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Terminal
+
+/// A question on top of the screen and what to do with the answer.
+typealias PendingDialog = (box: ConfirmDialog, completion: (Bool) -> Void)
+
+/// What the lock screen hides: the locked user's screens, as they were,
+/// and a question they had open.
+struct LockedWork {
+    let user: UserAccount
+    let stack: [any Screen]
+    let dialog: PendingDialog?
+}
+
+/// Who may work now: the idle lock and Ctrl-L, unlocking or handing the
+/// PC to another user, a session that an admin ended, the password asked
+/// again before exports and account changes, and a password that must be
+/// changed before any work.
+extension App {
+    /// How long a typed password counts as recent for exports and changes
+    /// to accounts.
+    static let passwordGrace: TimeInterval = 5 * 60
+
+    var isLocked: Bool { lockedWork != nil }
+
+    /// Called while no key arrives: locks a screen left idle too long.
+    public func tick() {
+        if lockIfIdle() { render() }
+    }
+
+    /// Locks the screen when the user has pressed no key for the idle-lock
+    /// time; true when it did.
+    func lockIfIdle() -> Bool {
+        guard session != nil, !isLocked,
+              services.clock.now().timeIntervalSince(lastActivity) >= Double(idleLockMinutes) * 60 else { return false }
+        lock(idle: true)
+        show(localizer("lock.idle", localizer.number(idleLockMinutes)))
+        return true
+    }
+
+    /// Hides the work behind the lock screen. Nothing of it shows, not even
+    /// its title; the same user's password brings it back as it was.
+    func lock(idle: Bool) {
+        guard let session, !isLocked else { return }
+        lockedWork = LockedWork(user: session.user, stack: stack, dialog: dialog)
+        dialog = nil
+        stack = [LockScreen(app: self, user: session.user)]
+        do { try services.accounts.recordLock(session, locked: true, idle: idle) } catch { report(error) }
+    }
+
+    /// The locked user typed their password: their screens come back.
+    func unlock() {
+        guard let session, let work = lockedWork else { return }
+        stack = work.stack
+        dialog = work.dialog
+        lockedWork = nil
+        let now = services.clock.now()
+        lastActivity = now
+        passwordConfirmedAt = now
+        do { try services.accounts.recordLock(session, locked: false) } catch { report(error) }
+    }
+
+    /// Another user logged in at the lock screen: the locked user's forms
+    /// stay as drafts for their next login, and the new user starts fresh.
+    func handOver(to newSession: Session) {
+        if let old = session, let work = lockedWork {
+            for screen in work.stack.reversed() { screen.didClose(app: self) }
+            do { try services.accounts.logOut(old, summary: "another user logged in at the lock") } catch { report(error) }
+        }
+        lockedWork = nil
+        session = nil
+        logIn(newSession)
+    }
+
+    /// Forms under the lock that would be lost (not kept as drafts) if
+    /// another user took over.
+    var lockedWorkThatWouldBeLost: Bool {
+        lockedWork?.stack.contains { $0.hasUnsavedChanges && !$0.keepsDraft } ?? false
+    }
+
+    /// Before each key: the account may have been disabled, or its role
+    /// changed, since login (by an admin, perhaps in another terminal). Then
+    /// the session ends at once; drafts already written stay for the user.
+    func sessionIsStillValid() -> Bool {
+        guard let session, !isLocked else { return true }
+        do {
+            if try services.accounts.current(session) != nil { return true }
+        } catch {
+            // The check itself failed (a locked or unreadable file): the
+            // services refuse work for an ended account anyway, so carry on
+            // and let the error show.
+            report(error)
+            return true
+        }
+        for screen in stack.reversed() { screen.didClose(app: self) }
+        try? services.accounts.logOut(session, summary: "account disabled or role changed")
+        self.session = nil
+        dialog = nil
+        setRoot(LoginScreen(app: self))
+        showError(localizer("login.session-ended"))
+        return false
+    }
+
+    /// Runs `action` if the user typed their password in the last five
+    /// minutes; otherwise asks for it first (exports, backups, changes to
+    /// accounts). `purposeKey` says why it is asked.
+    func withRecentPassword(_ purposeKey: String, then action: @escaping () -> Void) {
+        guard let session else { return }
+        if services.clock.now().timeIntervalSince(passwordConfirmedAt) < Self.passwordGrace {
+            action()
+        } else {
+            push(PasswordCheckScreen(app: self, session: session, purposeKey: purposeKey, then: action))
+        }
+    }
+
+    func passwordWasConfirmed() { passwordConfirmedAt = services.clock.now() }
+}

@@ -1,0 +1,47 @@
+import Terminal
+
+/// Username and password, as the login and lock screens ask for them.
+/// Enter on an empty username says so; Enter on the password submits.
+/// A refused attempt clears the password and says only that the pair is
+/// not right, never which half.
+@MainActor
+final class CredentialsForm {
+    let username = TextField(maxLength: 32)
+    let password = TextField(kind: .secret, maxLength: 128)
+    let form: Form
+
+    init(username name: String, submit: @escaping () -> Void) {
+        username.text = name
+        form = Form(fields: [
+            FormField(id: "username", label: "login.username", widget: username),
+            FormField(id: "password", label: "login.password", widget: password),
+        ])
+        if !name.isEmpty { form.focus("password") }
+        form.onSubmit = submit
+    }
+
+    /// Enter submits (`help` says what that does here), Tab moves.
+    func bindings(help: String = "help.login") -> [KeyBinding] {
+        [KeyBinding(.enter, label: "key.login", help: help), CommonBindings.fieldNext]
+    }
+
+    func handleInput(_ key: Key, app: App) -> Bool {
+        if key == .enter && username.text.trimmingSpaces().isEmpty {
+            form.field("username")?.message = FieldMessage(app.localizer("login.username-required"))
+            form.focus("username")
+            return true
+        }
+        return form.handle(key)
+    }
+
+    func refused(_ app: App) {
+        password.text = ""
+        form.focus("password")
+        form.field("password")?.message = FieldMessage(app.localizer("login.failed"))
+        app.showError(app.localizer("login.failed"))
+    }
+
+    func render(into canvas: inout Canvas, at rect: Rect, app: App) {
+        form.render(into: &canvas, at: rect, env: app.widgetEnvironment)
+    }
+}

@@ -1,0 +1,84 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import KhmerText
+import Terminal
+
+/// Writing a list to a file (CSV that Excel and LibreOffice open with
+/// Khmer intact): the path, what will be written, a progress line, and the
+/// password asked again when it is more than five minutes old. Each export
+/// (referrals, the audit log) says what it writes and how.
+@MainActor
+final class ExportScreen: FormScreen {
+    /// Writes to the file at `url`, reporting (done, total) as it goes;
+    /// returns how many rows it wrote.
+    typealias Write = (_ url: URL, _ progress: @escaping (Int, Int) -> Void) throws -> Int
+
+    let titleKey: String
+    private let what: String
+    private let doneKey: String
+    private let path = TextField(maxLength: 300)
+    private let write: Write
+    let form: Form
+
+    /// `what` describes the rows; `fileName` is suggested in the user's
+    /// home folder; `doneKey` reports "{0} rows written to {1}".
+    init(app: App, titleKey: String, what: String, fileName: String, doneKey: String, write: @escaping Write) {
+        self.titleKey = titleKey
+        self.what = what
+        self.doneKey = doneKey
+        self.write = write
+        form = Form(fields: [FormField(id: "path", label: "export.file", widget: path, required: true)])
+        path.text = app.exportDirectory + "/" + fileName
+        form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
+    }
+
+    /// "komar-referrals-2026-11-22.csv" for today.
+    static func fileName(_ prefix: String, app: App) -> String {
+        let today = app.services.clock.today
+        return String(format: "komar-%@-%04d-%02d-%02d.csv", prefix, today.year, today.month, today.day)
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        CommonBindings.form("key.export", help: "help.export-now") { [unowned self, unowned app] in self.save(app: app) }
+    }
+
+    func save(app: App) {
+        form.clearMessages()
+        var target = path.text.trimmingSpaces()
+        if target.hasPrefix("~/"), let home = ProcessInfo.processInfo.environment["HOME"] {
+            target = home + target.dropFirst(1)
+        }
+        guard !target.isEmpty else {
+            FormInput.show(["path": "error.required"], in: form, app: app)
+            return
+        }
+        app.withRecentPassword("password-check.for-export") { [unowned self, unowned app] in
+            self.export(to: target, app: app)
+        }
+    }
+
+    private func export(to target: String, app: App) {
+        let t = app.localizer
+        do {
+            let written = try write(URL(fileURLWithPath: target)) { done, all in
+                app.show(t("export.progress", t.number(done), t.number(all)), style: .heading)
+                app.render()
+            }
+            app.pop()
+            app.show(t(doneKey, t.number(written), target), style: .heading)
+        } catch let failed as ExportFailed {
+            form.field("path")?.message = FieldMessage(t("error.export-failed", failed.detail))
+            app.showError(t("error.export-failed", failed.detail))
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        canvas.put(what, row: area.row + 1, col: 2, style: .heading, maxWidth: area.width - 4)
+        canvas.put(app.localizer("export.hint"), row: area.row + 2, col: 2, style: .muted, maxWidth: area.width - 4)
+        form.render(into: &canvas, at: Rect(row: area.row + 4, col: 2, width: area.width - 4, height: 3),
+                    env: app.widgetEnvironment)
+    }
+}

@@ -1,0 +1,173 @@
+import CaseDomain
+import CaseStore
+import Localization
+import Terminal
+
+/// For admins: a new account (username, name, role, language and a first
+/// password the user must change at their first login), or an existing
+/// one: its role, whether it is active, and a new password if it was
+/// forgotten (leave empty to keep it). F5 lifts a lock-out. Saving asks
+/// for the admin's password again when it is more than five minutes old.
+@MainActor
+final class UserFormScreen: FormScreen {
+    var titleKey: String { user == nil ? "user.new-title" : "user.edit-title" }
+    private let session: Session
+    private var user: UserSummary?
+    private let username = TextField(maxLength: 32)
+    private let displayName = TextField(maxLength: 80)
+    private let role = ChoiceField(filterable: false)
+    private let language = ChoiceField(filterable: false)
+    private let active = ChoiceField(filterable: false)
+    private let password = TextField(kind: .secret, maxLength: 128)
+    private let again = TextField(kind: .secret, maxLength: 128)
+    let form: Form
+
+    init(app: App, session: Session, user: UserSummary?) {
+        self.session = session
+        self.user = user
+        let isNew = user == nil
+        var fields: [FormField] = []
+        if isNew {
+            fields += [FormField(id: "username", label: "user.username", widget: username, required: true),
+                       FormField(id: "displayName", label: "user.display-name", widget: displayName, required: true)]
+        }
+        fields.append(FormField(id: "role", label: "user.role", widget: role, required: true))
+        if isNew {
+            fields.append(FormField(id: "language", label: "user.language", widget: language, required: true))
+        } else {
+            fields.append(FormField(id: "active", label: "user.active", widget: active, required: true))
+        }
+        fields += [FormField(id: "password", label: isNew ? "user.first-password" : "user.new-password", widget: password,
+                             required: isNew),
+                   FormField(id: "again", label: "password.again", widget: again, required: isNew)]
+        form = Form(fields: fields)
+        role.setOptions(app.options(Role.self))
+        language.setOptions(Language.allCases.map { ChoiceOption(id: $0.rawValue, labels: [$0.nativeName]) })
+        language.select(app.localizer.language.rawValue)
+        active.setOptions(app.yesNoOptions)
+        if let user {
+            role.select(user.account.role.rawValue)
+            active.select(user.account.isActive ? YesNoUnknown.yes.rawValue : YesNoUnknown.no.rawValue)
+        } else {
+            role.select(Role.volunteer.rawValue)
+        }
+        form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
+    }
+
+    private var chosenRole: Role? { role.selectedId.flatMap(Role.init(rawValue:)) }
+    private var chosenActive: Bool { active.selectedId != YesNoUnknown.no.rawValue }
+
+    var hasUnsavedChanges: Bool {
+        guard let user else { return !username.text.isEmpty || !displayName.text.isEmpty || !password.text.isEmpty }
+        return chosenRole != user.account.role || chosenActive != user.account.isActive || !password.text.isEmpty
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        var bindings = CommonBindings.form { [unowned self] in self.save(app: app) }
+        if user != nil {
+            bindings.append(KeyBinding(.function(5), label: "key.unlock", help: "help.unlock-user") {
+                [unowned self, unowned app] in self.unlockUser(app)
+            }.enabled(user?.isLocked == true, otherwise: "user.not-locked"))
+        }
+        return bindings
+    }
+
+    func save(app: App) {
+        form.clearMessages()
+        var issues: [String: String] = [:]
+        let name = user?.account.username ?? username.text
+        if user == nil {
+            if !UsernameRules.isValid(username.text) { issues["username"] = "error.username-invalid" }
+            if displayName.text.trimmingSpaces().isEmpty { issues["displayName"] = "error.required" }
+        }
+        if !password.text.isEmpty || user == nil {
+            if let problem = app.services.accounts.passwordProblem(password.text, username: name) {
+                issues["password"] = problem.messageKey
+            } else if password.text != again.text {
+                issues["again"] = "error.password-mismatch"
+            }
+        }
+        guard issues.isEmpty, let chosenRole else {
+            if issues["password"] != nil || issues["again"] != nil {
+                password.text = ""
+                again.text = ""
+            }
+            FormInput.showPasswordIssues(issues, in: form, app: app)
+            return
+        }
+        app.withRecentPassword("password-check.for-users") { [unowned self, unowned app] in
+            self.commit(app, role: chosenRole)
+        }
+    }
+
+    private func commit(_ app: App, role chosenRole: Role) {
+        let accounts = app.services.accounts
+        do {
+            if let user {
+                let id = user.account.id
+                if chosenRole != user.account.role { try accounts.setRole(session, userId: id, role: chosenRole) }
+                if chosenActive != user.account.isActive { try accounts.setActive(session, userId: id, active: chosenActive) }
+                if !password.text.isEmpty { try accounts.resetPassword(session, userId: id, newPassword: password.text) }
+                app.pop()
+                app.show(app.localizer("user.saved", user.account.username), style: .heading)
+            } else {
+                let added = try accounts.addUser(by: session, username: username.text, displayName: displayName.text,
+                                                 role: chosenRole, password: password.text,
+                                                 languageCode: language.selectedId ?? "km", mustChange: true)
+                app.pop()
+                app.show(app.localizer("user.added", added.username), style: .heading)
+            }
+            password.text = ""
+            again.text = ""
+        } catch let error as AccountError {
+            let field: String? = switch error {
+            case .invalidUsername, .usernameTaken: "username"
+            case .displayNameRequired: "displayName"
+            case .weakPassword: "password"
+            case .lastAdmin: user?.account.role == chosenRole ? "active" : "role"
+            default: nil
+            }
+            if let field {
+                FormInput.showPasswordIssues([field: error.messageKey], in: form, app: app)
+            } else {
+                app.report(error)
+            }
+        } catch {
+            app.report(error)
+        }
+        if let id = user?.account.id, let fresh = try? app.services.accounts.user(session, id: id) { user = fresh }
+    }
+
+    private func unlockUser(_ app: App) {
+        guard let user else { return }
+        app.withRecentPassword("password-check.for-users") { [unowned self, unowned app] in
+            do {
+                try app.services.accounts.unlock(self.session, userId: user.account.id)
+                self.user = try app.services.accounts.user(self.session, id: user.account.id)
+                app.show(app.localizer("user.unlocked", user.account.username), style: .heading)
+            } catch {
+                app.report(error)
+            }
+        }
+    }
+
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        var row = area.row + 1
+        if let user {
+            canvas.put("\(user.account.username) · \(user.account.displayName)", row: row, col: 2, style: .heading,
+                       maxWidth: area.width - 4)
+            canvas.put(UserListScreen.status(user, app), row: row + 1, col: 2, style: user.isLocked ? .warning : .muted,
+                       maxWidth: area.width - 4)
+            row += 2
+        } else {
+            canvas.put(t("user.new-hint"), row: row, col: 2, style: .muted, maxWidth: area.width - 4)
+            row += 1
+        }
+        canvas.put(t("password.policy", t.number(PasswordRules.minimumLength)), row: row, col: 2, style: .muted,
+                   maxWidth: area.width - 4)
+        form.render(into: &canvas, at: Rect(row: row + 2, col: 2, width: min(76, area.width - 4),
+                                            height: area.bottom - row - 2), env: app.widgetEnvironment)
+    }
+}
