@@ -137,7 +137,7 @@ import Testing
             try tmux.waitFor("Username")
             try tmux.type(user)
             try tmux.press("Tab")
-            try tmux.type(password(user))
+            try tmux.type(passwordOf(user))
             try tmux.press("Enter")
             try tmux.waitFor("Welcome, \(user.capitalized)")
         }
@@ -162,7 +162,7 @@ import Testing
         try tmux.waitFor("Case KC-")
         try tmux.press("F10")
         try tmux.waitFor("Welcome, Sreymom")
-        try tmux.press("C-l")
+        try tmux.chooseMenuItem("Log out")
         // The social worker reviews it and accepts it as high risk.
         try logIn("dara")
         try tmux.type("2")
@@ -206,7 +206,7 @@ import Testing
         try tmux.waitFor("komar exited with 0")
 
         let services = KomarServices(database: try AppDatabase.open(path: db))
-        guard case .success(let dara) = try services.accounts.logIn(username: "dara", password: password("dara")) else {
+        guard case .success(let dara) = try services.accounts.logIn(username: "dara", password: passwordOf("dara")) else {
             Issue.record("cannot log in to check the database")
             return
         }
@@ -226,7 +226,7 @@ import Testing
         try first.waitFor("Username")
         try first.type("sreymom")
         try first.press("Tab")
-        try first.type(password("sreymom"))
+        try first.type(passwordOf("sreymom"))
         try first.press("Enter")
         try first.waitFor("New intake")
         try first.type("1")
@@ -247,7 +247,7 @@ import Testing
         try second.waitFor("Username")
         try second.type("sreymom")
         try second.press("Tab")
-        try second.type(password("sreymom"))
+        try second.type(passwordOf("sreymom"))
         try second.press("Enter")
         try second.waitFor("An unsaved intake from")
         try second.type("y")

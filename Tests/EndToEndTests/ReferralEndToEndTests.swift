@@ -66,8 +66,7 @@ import Testing
         try tmux.waitFor("បានបញ្ជូនការបញ្ជូនបន្ត RF-")
         try tmux.press("F10")
         try tmux.press("F10")
-        try tmux.waitFor("ចាកចេញពីគណនី")
-        try tmux.press("C-l")
+        try tmux.chooseMenuItem("ចាកចេញពីគណនី")
 
         try logIn("coordinator")
         try tmux.type("6")

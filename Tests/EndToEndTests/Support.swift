@@ -17,9 +17,9 @@ let komarBinary: URL = {
 let adminPassword = "office-admin-9"
 
 /// The password `makeOffice` gives a user.
-func password(_ username: String) -> String { "\(username)-rice-field" }
+func passwordOf(_ username: String) -> String { "\(username)-rice-field" }
 
-/// An office database with an admin and `users` (each with `password(_:)`,
+/// An office database with an admin and `users` (each with `passwordOf(_:)`,
 /// not to be changed at login), made as `komar init` and an admin would.
 func makeOffice(_ db: String, users: [(String, Role)], language: String = "en") throws {
     let created = try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin", "--language", language],
@@ -31,7 +31,7 @@ func makeOffice(_ db: String, users: [(String, Role)], language: String = "en") 
     }
     for (name, role) in users {
         try services.accounts.addUser(by: admin, username: name, displayName: name.capitalized, role: role,
-                                      password: password(name), languageCode: language)
+                                      password: passwordOf(name), languageCode: language)
     }
 }
 
@@ -137,6 +137,13 @@ final class TmuxSession {
     }
 
     func screen() throws -> String { try call(["capture-pane", "-p", "-t", "e2e"]) }
+
+    /// Presses the number of the menu item that says `label`.
+    func chooseMenuItem(_ label: String) throws {
+        let line = try waitFor(label).split(separator: "\n").first { $0.contains(label) } ?? ""
+        guard let number = line.split(separator: " ").first else { throw TmuxError(message: "no menu item \(label)") }
+        try type(String(number))
+    }
 
     func format(_ name: String) throws -> String {
         try call(["display-message", "-p", "-t", "e2e", "#{\(name)}"]).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -86,12 +86,20 @@ final class Harness {
                                  coordinator: id("vannak"))
     }
 
-    /// Logs out from the home screen's menu (its last item).
+    /// Chooses the home menu's item that says `label`, by its number.
+    func select(_ label: String) {
+        guard let line = screen.split(separator: "\n").first(where: { $0.contains(label) }),
+              let digit = line.trimmingCharacters(in: .whitespaces).unicodeScalars.first else {
+            Issue.record("no menu item \(label)")
+            return
+        }
+        press(.char(digit))
+    }
+
+    /// Logs out from the home screen's menu.
     func logOut() {
         #expect(app.topScreenTitleKey == "home.title")
-        guard let line = screen.split(separator: "\n").first(where: { $0.contains("Log out") || $0.contains("ចាកចេញពីគណនី") }),
-              let digit = line.trimmingCharacters(in: .whitespaces).unicodeScalars.first else { return }
-        press(.char(digit))
+        select(app.currentLanguage == .km ? "ចាកចេញពីគណនី" : "Log out")
     }
 
     /// Fills the intake form: Khmer name, Latin name, female, an estimated

@@ -207,9 +207,10 @@ public final class App {
             return
         }
         guard let top = stack.last else { return }
-        var title = isDemo ? "Komar " + localizer("app.demo") : "Komar"
+        // The screen's title comes before the organisation, so a narrow
+        // terminal cuts the organisation, not what the screen is.
+        var title = (isDemo ? "Komar " + localizer("app.demo") : "Komar") + " — " + localizer(top.titleKey)
         if !organisation.isEmpty { title += " · " + organisation }
-        title += " — " + localizer(top.titleKey)
         let who = isLocked ? "" : session.map { "\($0.user.displayName) · \(localizer($0.user.role.labelKey))" } ?? ""
         TitleBar.render(into: &canvas, title: title, right: who)
         let area = Rect(row: 1, col: 0, width: size.width, height: size.height - 3)

@@ -1,5 +1,6 @@
 /// A vertical list of actions: ↑/↓ move, Enter or the item's number
-/// chooses.
+/// chooses. Items are numbered 1–9 then 0 (the keys along the top row, in
+/// Western or Khmer digits); an eleventh and later have no number.
 @MainActor
 public final class Menu: Widget {
     public struct Item {
@@ -27,9 +28,8 @@ public final class Menu: Widget {
         case .home: selected = 0
         case .end: selected = items.count - 1
         case .enter: onChoose?(items[selected].id)
-        case .char(let c) where ("1"..."9").contains(c):
-            let index = Int(c.value) - 0x31
-            guard index < items.count else { return false }
+        case .char(let c):
+            guard let index = Self.index(of: c), index < items.count else { return false }
             selected = index
             onChoose?(items[index].id)
         default: return false
@@ -37,12 +37,27 @@ public final class Menu: Widget {
         return true
     }
 
+    /// The item a digit key chooses: 1–9 the first nine, 0 the tenth.
+    static func index(of key: Unicode.Scalar) -> Int? {
+        let western: UInt32 = 0x30, khmer: UInt32 = 0x17E0
+        let digit: UInt32
+        switch key.value {
+        case western...(western + 9): digit = key.value - western
+        case khmer...(khmer + 9): digit = key.value - khmer
+        default: return nil
+        }
+        return digit == 0 ? 9 : Int(digit) - 1
+    }
+
+    /// The number shown before the item at `index`.
+    static func label(of index: Int) -> String { index < 9 ? String(index + 1) : index == 9 ? "0" : " " }
+
     public func render(into canvas: inout Canvas, at rect: Rect, focused: Bool, env: WidgetEnvironment) {
         selected = min(selected, max(0, items.count - 1))
         for (i, item) in items.enumerated() where i < rect.height {
             let style: TextStyle = i == selected ? .selected : .plain
             canvas.fill(row: rect.row + i, col: rect.col, width: rect.width, style: style)
-            canvas.put(" \(i + 1)  \(item.label)", row: rect.row + i, col: rect.col, style: style, maxWidth: rect.width)
+            canvas.put(" \(Self.label(of: i))  \(item.label)", row: rect.row + i, col: rect.col, style: style, maxWidth: rect.width)
         }
     }
 }

@@ -67,7 +67,6 @@ final class HomeScreen: Screen {
             items.append(Menu.Item(id: "providers", label: app.localizer("home.providers")))
         }
         items.append(Menu.Item(id: "password", label: app.localizer("home.password")))
-        items.append(Menu.Item(id: "help", label: app.localizer("home.help")))
         items.append(Menu.Item(id: "logout", label: app.localizer("home.logout")))
         return items
     }
@@ -85,7 +84,6 @@ final class HomeScreen: Screen {
         case "audit": app.push(AuditLogScreen(app: app, session: session))
         case "password": app.push(ChangePasswordScreen(app: app, session: session, forced: false))
         case "settings": app.push(SettingsScreen(app: app, session: session))
-        case "help": app.push(HelpScreen(for: self, registry: app.registry(for: self)))
         case "logout": app.logOut()
         default: break
         }

@@ -1,0 +1,251 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import GRDB
+import Testing
+
+/// The shared office PC in the real binary: the idle lock, another user at
+/// the lock, an admin ending a session from the command line, and the
+/// command line refusing who may not.
+@Suite(.serialized) struct AccessEndToEndTests {
+    func logIn(_ tmux: TmuxSession, _ user: String, password: String? = nil) throws {
+        try tmux.waitFor("Username")
+        try tmux.type(user)
+        try tmux.press("Tab")
+        try tmux.type(password ?? passwordOf(user))
+        try tmux.press("Enter")
+        try tmux.waitFor("Welcome, \(user.capitalized)")
+    }
+
+    /// The first intake fields, half typed.
+    func startIntake(_ tmux: TmuxSession) throws {
+        try tmux.type("1")
+        try tmux.waitFor("Child's name (Khmer)")
+        try tmux.type("ស្រីពេជ្រ ប្រាក់")
+        try tmux.press("Tab")
+        try tmux.type("Sreypich Prak")
+        try tmux.waitFor("Sreypich Prak")
+    }
+
+    @Test func theIdleLockAtOneMinuteAndTheSameUserBackInTheirHalfTypedForm() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("dara", .socialWorker)])
+        let set = try komar(["settings", "set", "idle-lock-minutes", "1", "--db", db, "--user", "admin"],
+                            input: adminPassword + "\n")
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(set.stdout == "idle-lock-minutes = 1\n")
+
+        let tmux = try TmuxSession(command: komarCommand(db))
+        try logIn(tmux, "dara")
+        try startIntake(tmux)
+        let locked = try tmux.waitFor("This screen is locked.", timeout: 90)
+        #expect(locked.contains("Locked after 1 minutes without a key."))
+        for hidden in ["ស្រីពេជ្រ", "Sreypich", "New intake", "Child's name"] {
+            #expect(!locked.contains(hidden), "the lock screen shows \(hidden)")
+        }
+        try tmux.type(passwordOf("dara"))
+        try tmux.press("Enter")
+        let back = try tmux.waitFor("Sreypich Prak")
+        #expect(back.contains("ស្រីពេជ្រ ប្រាក់"))
+        try tmux.type(" Chan")
+        try tmux.waitFor("Sreypich Prak Chan")
+        try tmux.press("C-c")
+        try tmux.waitFor("Quit Komar?")
+        try tmux.type("y")
+        try tmux.waitFor("komar exited with 0")
+    }
+
+    @Test func anotherUserAtTheLockAndTheFirstUsersFormIsADraftAtTheirNextLogin() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("dara", .socialWorker), ("sreymom", .volunteer)])
+        let tmux = try TmuxSession(command: komarCommand(db))
+        try logIn(tmux, "dara")
+        try startIntake(tmux)
+        try tmux.press("C-l")
+        try tmux.waitFor("This screen is locked.")
+        try tmux.press("BTab", "C-u")
+        try tmux.type("sreymom")
+        try tmux.press("Tab")
+        try tmux.type(passwordOf("sreymom"))
+        try tmux.press("Enter")
+        let home = try tmux.waitFor("Welcome, Sreymom")
+        #expect(!home.contains("An unsaved intake"))
+        try tmux.chooseMenuItem("Log out")
+        try tmux.waitFor("You are logged out.")
+        try logIn(tmux, "dara")
+        try tmux.waitFor("An unsaved intake from")
+        try tmux.type("y")
+        let restored = try tmux.waitFor("Your unsaved intake was restored.")
+        #expect(restored.contains("Sreypich Prak"))
+    }
+
+    @Test func anAdminDisablesAUserFromTheCommandLineAndTheirSessionEnds() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("dara", .socialWorker)])
+        let tmux = try TmuxSession(command: komarCommand(db))
+        try logIn(tmux, "dara")
+        try tmux.type("4")
+        try tmux.waitFor("No cases yet")
+        let disabled = try komar(["user", "disable", "dara", "--db", db, "--user", "admin"], input: adminPassword + "\n")
+        #expect(disabled.status == 0, "\(disabled.stderr)")
+        #expect(disabled.stdout == "Disabled dara\n")
+        try tmux.press("Down")
+        try tmux.waitFor("Your session has ended")
+        try tmux.type("dara")
+        try tmux.press("Tab")
+        try tmux.type(passwordOf("dara"))
+        try tmux.press("Enter")
+        try tmux.waitFor("Username or password is not correct.")
+        let listed = try komar(["user", "list", "--db", db, "--user", "admin"], input: adminPassword + "\n")
+        #expect(listed.stdout.contains("dara\tsocial-worker\tdisabled\tDara"))
+    }
+}
+
+/// The authenticated command line: who may run what, and what refuses.
+@Suite(.serialized) struct AuthenticatedCommandLineTests {
+    @Test func everyCommandNeedsTheRightUserAndPassword() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("vannak", .coordinator), ("sreymom", .volunteer)])
+        let csv = dir.appendingPathComponent("out.csv").path
+
+        let noUser = try komar(["user", "add", "--db", db, "--username", "x1x", "--display-name", "X", "--role", "admin"],
+                               input: adminPassword + "\n")
+        #expect(noUser.status != 0)
+        #expect(noUser.stderr.contains("Missing expected argument '--user <user>'"))
+        let wrong = try komar(["user", "list", "--db", db, "--user", "admin"], input: "guess-guess\n")
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.hasPrefix("komar: wrong username or password"))
+        let coordinatorAddsAdmin = try komar(
+            ["user", "add", "--db", db, "--user", "vannak", "--username", "evil", "--display-name", "Evil", "--role", "admin"],
+            input: passwordOf("vannak") + "\nevil-password-99\n")
+        #expect(coordinatorAddsAdmin.status == 1)
+        #expect(coordinatorAddsAdmin.stderr == "komar: only admins may manage users (vannak is coordinator)\n")
+        let volunteerExports = try komar(["export", "referrals", "--db", db, "--out", csv, "--user", "sreymom"],
+                                         input: passwordOf("sreymom") + "\n")
+        #expect(volunteerExports.status == 1)
+        #expect(volunteerExports.stderr.contains("only coordinators may export referrals"))
+        let adminReadsSettings = try komar(["settings", "get", "lockout-minutes", "--db", db, "--user", "vannak"],
+                                           input: passwordOf("vannak") + "\n")
+        #expect(adminReadsSettings.status == 1)
+        let badSetting = try komar(["settings", "set", "idle-lock-minutes", "90", "--db", db, "--user", "admin"],
+                                   input: adminPassword + "\n")
+        #expect(badSetting.status == 1)
+        #expect(badSetting.stderr.contains("Between 1 and 60 minutes."))
+        let get = try komar(["settings", "get", "--db", db, "--user", "admin"], input: adminPassword + "\n")
+        #expect(get.stdout.contains("lockout-minutes\t15\n"))
+        #expect(get.stdout.contains("idle-lock-minutes\t5\n"))
+
+        // An admin resets a password; it works once, to choose a new one.
+        let reset = try komar(["user", "reset-password", "sreymom", "--db", db, "--user", "admin"],
+                              input: adminPassword + "\nriver-crossing-12\n")
+        #expect(reset.status == 0, "\(reset.stderr)")
+        let stale = try komar(["audit", "seal", "--db", db, "--user", "sreymom"], input: "river-crossing-12\n")
+        #expect(stale.stderr.contains("only admins may read the audit log"))
+        let changed = try komar(["user", "change-password", "--db", db, "--user", "sreymom"],
+                                input: "river-crossing-12\nmy-own-river-44\n")
+        #expect(changed.status == 0, "\(changed.stderr)")
+        let services = KomarServices(database: try AppDatabase.open(path: db))
+        guard case .success(let sreymom) = try services.accounts.logIn(username: "sreymom", password: "my-own-river-44")
+        else {
+            Issue.record("the changed password does not work")
+            return
+        }
+        #expect(!sreymom.user.mustChangePassword)
+        let audit = try komar(["audit", "verify", "--db", db, "--user", "admin"], input: adminPassword + "\n")
+        #expect(audit.status == 0)
+        #expect(audit.stdout.hasPrefix("intact: every event's hash holds"))
+    }
+
+    @Test func initDemoAndBenchRefuseAnOfficesDatabase() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [])
+        let demo = try komar(["demo", "--db", db, "--cases", "1"])
+        #expect(demo.status == 1)
+        #expect(demo.stderr.contains("holds an office's own accounts"))
+        let bench = try komar(["bench", "--db", db, "--runs", "1"])
+        #expect(bench.status == 1)
+        #expect(bench.stderr.contains("is not a demo database"))
+        let services = KomarServices(database: try AppDatabase.open(path: db))
+        #expect(try services.accounts.logIn(username: "coordinator", password: DemoData.password) == .invalidCredentials)
+
+        // init only on a new or empty file.
+        let text = dir.appendingPathComponent("notes.txt").path
+        try Data("not a database".utf8).write(to: URL(fileURLWithPath: text))
+        let overText = try komar(["init", "--db", text, "--org", "NGO", "--admin", "admin"], input: adminPassword + "\n")
+        #expect(overText.status == 1)
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: text)), as: UTF8.self) == "not a database")
+        let demoDB = dir.appendingPathComponent("demo.sqlite").path
+        #expect(try komar(["demo", "--db", demoDB, "--cases", "3"]).status == 0)
+        #expect(try komar(["demo", "--db", demoDB, "--cases", "2"]).status == 0)
+        let initDemo = try komar(["init", "--db", demoDB, "--org", "NGO", "--admin", "admin"], input: adminPassword + "\n")
+        #expect(initDemo.status == 1)
+        #expect(initDemo.stderr.contains("already set up"))
+    }
+
+    @Test func benchWorksOnACopyAndLeavesTheDemoAsItWas() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("demo.sqlite").path
+        #expect(try komar(["demo", "--db", db, "--cases", "30"]).status == 0)
+        func fingerprint() throws -> [Int] {
+            let queue = try DatabaseQueue(path: db)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                try ["audit_event", "follow_up", "child_case", "referral"].map { table in
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) + COALESCE(SUM(rowid), 0) FROM \(table)") ?? 0
+                } + [try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM follow_up WHERE status = 'done'") ?? 0]
+            }
+        }
+        let before = try fingerprint()
+        let bench = try komar(["bench", "--db", db, "--runs", "2", "--json"])
+        #expect(bench.status == 0, "\(bench.stderr)")
+        #expect(bench.stdout.contains("\"save_followup\""))
+        #expect(try fingerprint() == before)
+    }
+
+    @Test func auditVerifyNamesTheFirstBadRowAndCatchesTruncationAgainstASeal() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("dara", .socialWorker)])
+        let sealed = try komar(["audit", "seal", "--db", db, "--user", "admin"], input: adminPassword + "\n")
+        let seal = sealed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(seal.range(of: #"^\d+:[0-9a-f]{12}$"#, options: .regularExpression) != nil, "\(seal)")
+        let count = Int(seal.split(separator: ":")[0])!
+
+        // Someone with the file and a sqlite3 shell.
+        let queue = try DatabaseQueue(path: db)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;")
+            try db.execute(sql: "UPDATE audit_event SET username = 'nobody' WHERE id = 2")
+        }
+        let edited = try komar(["audit", "verify", "--db", db, "--user", "admin"], input: adminPassword + "\n")
+        #expect(edited.status == 1)
+        #expect(edited.stdout.contains("broken: event 2 was changed"))
+        #expect(edited.stdout.contains("warning: the audit log's protecting triggers were found removed"))
+
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_event_no_update; DROP TRIGGER audit_event_no_delete;")
+            try db.execute(sql: "UPDATE audit_event SET username = 'admin' WHERE id = 2")
+            try db.execute(sql: "DELETE FROM audit_event WHERE id >= ?", arguments: [count - 1])
+        }
+        try queue.close()
+        let truncated = try komar(["audit", "verify", "--db", db, "--user", "admin", "--seal", seal],
+                                  input: adminPassword + "\n")
+        #expect(truncated.status == 1)
+        #expect(truncated.stdout.contains("no longer matches seal \(seal)"))
+        let badSeal = try komar(["audit", "verify", "--db", db, "--user", "admin", "--seal", "12"],
+                                input: adminPassword + "\n")
+        #expect(badSeal.stderr.contains("--seal must look like"))
+    }
+}

@@ -1,0 +1,282 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Terminal
+import Testing
+@testable import KomarApp
+
+/// The shared office PC, through the screens: the lock, handing the PC to
+/// someone else, an admin ending a session, managing users, passwords and
+/// the audit log.
+@MainActor
+@Suite struct LockFlowTests {
+    @Test func anIdleScreenLocksHidingEverythingAndTheSameUserResumesTheirForm() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        h.press(.char("1"))
+        h.type("ស្រីពេជ្រ ប្រាក់")
+        h.time.advance(minutes: 4)
+        h.app.tick()
+        #expect(h.app.topScreenTitleKey == "intake.title")
+        h.time.advance(minutes: 1)
+        h.app.tick()
+        #expect(h.app.topScreenTitleKey == "lock.title")
+        #expect(h.screen.contains("This screen is locked."))
+        #expect(h.screen.contains("Locked after 5 minutes without a key."))
+        for hidden in ["ស្រីពេជ្រ", "New intake", "Child's name", "ចាន់ ដារ៉ា · "] {
+            #expect(!h.screen.contains(hidden), "the lock screen shows \(hidden)")
+        }
+        h.press(.function(3))
+        #expect(h.app.topScreenTitleKey == "lock.title")
+        h.type("wrong-password")
+        h.press(.enter)
+        #expect(h.screen.contains("Username or password is not correct."))
+        #expect(h.app.topScreenTitleKey == "lock.title")
+        h.type(testPassword)
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "intake.title")
+        #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់"))
+        h.type(" ស្រី")
+        #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់ ស្រី"))
+        let actions = try h.services.audit.recent(h.auditor, limit: 4).map(\.action)
+        #expect(actions.contains("lock") && actions.contains("unlock") && actions.contains("failed-login"))
+    }
+
+    @Test func aKeyPressedAfterTheIdleTimeWakesTheLockNotTheForm() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        h.press(.char("1"))
+        h.time.advance(minutes: 6)
+        h.type("x")
+        #expect(h.app.topScreenTitleKey == "lock.title")
+        #expect(!h.screen.contains("Child's name"))
+    }
+
+    @Test func ctrlLLocksAtOnceAndAnotherUserTakesOverWhileTheFormWaitsAsADraft() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        h.press(.char("1"))
+        h.type("ស្រីពេជ្រ ប្រាក់")
+        h.press(.tab)
+        h.type("Sreypich Prak")
+        h.press(.ctrl("l"))
+        #expect(h.app.topScreenTitleKey == "lock.title")
+        #expect(h.screen.contains("ចាន់ ដារ៉ា: type your password"))
+        // Someone else logs in at the lock.
+        h.press(.backTab, .ctrl("u"))
+        h.type("sreymom")
+        h.press(.tab)
+        h.type(testPassword)
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "home.title")
+        #expect(h.screen.contains("Welcome, ស្រីមុំ"))
+        #expect(h.app.loggedInUser?.username == "sreymom")
+        #expect(!h.screen.contains("An unsaved intake"))
+        h.press(.char("1"))
+        #expect(!h.screen.contains("Sreypich Prak"))
+        h.press(.escape)
+        h.logOut()
+        // Dara's form waits for her next login.
+        h.logIn("dara")
+        #expect(h.screen.contains("An unsaved intake from"))
+        h.press(.char("y"))
+        #expect(h.screen.contains("Sreypich Prak"))
+        let logouts = try h.services.audit.recent(h.auditor, filter: AuditFilter(username: "dara", action: .logout))
+        #expect(logouts.first?.summary == "another user logged in at the lock")
+    }
+
+    @Test func idleLockMinutesAreAnAdminSetting() throws {
+        let h = try Harness(language: .en)
+        var settings = try h.services.settings.office()
+        settings.idleLockMinutes = 1
+        try h.services.settings.save(h.auditor, settings)
+        h.logIn("dara")
+        h.time.advance(minutes: 1)
+        h.app.tick()
+        #expect(h.app.topScreenTitleKey == "lock.title")
+        #expect(h.screen.contains("Locked after 1 minutes without a key."))
+    }
+}
+
+@MainActor
+@Suite struct SessionFlowTests {
+    @Test func disablingAUserEndsTheirOpenSessionAtTheirNextKey() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        h.press(.char("3"))
+        let dara = try #require(try h.services.accounts.users(h.auditor).first { $0.account.username == "dara" })
+        try h.services.accounts.setActive(h.auditor, userId: dara.account.id, active: false)
+        h.press(.down)
+        #expect(h.app.topScreenTitleKey == "login.title")
+        #expect(h.app.loggedInUser == nil)
+        #expect(h.screen.contains("Your session has ended: an admin disabled your account or changed your role."))
+        h.logIn("dara")
+        #expect(h.app.topScreenTitleKey == "login.title")
+        #expect(h.screen.contains("Username or password is not correct."))
+    }
+
+    @Test func aChangedRoleEndsTheSessionToo() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        let dara = try #require(try h.services.accounts.users(h.auditor).first { $0.account.username == "dara" })
+        try h.services.accounts.setRole(h.auditor, userId: dara.account.id, role: .volunteer)
+        h.press(.function(3))
+        #expect(h.app.topScreenTitleKey == "login.title")
+    }
+
+    @Test func everyUserChangesTheirOwnPasswordFromHome() throws {
+        let h = try Harness(language: .km)
+        h.logIn("sreymom")
+        h.select("ប្ដូរពាក្យសម្ងាត់របស់ខ្ញុំ")
+        #expect(h.app.topScreenTitleKey == "password.title")
+        h.type(testPassword)
+        h.press(.tab)
+        h.type("password123")
+        h.press(.tab)
+        h.type("password123")
+        h.press(.function(2))
+        #expect(h.screen.contains("ពាក្យសម្ងាត់នេះគេប្រើញឹកញាប់ពេក"))
+        h.type("ស្រីមុំទៅផ្សារព្រឹក")
+        h.press(.tab)
+        h.type("ស្រីមុំទៅផ្សារព្រឹក")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "home.title")
+        #expect(h.screen.contains("ពាក្យសម្ងាត់របស់អ្នកត្រូវបានប្ដូរហើយ។"))
+        h.logOut()
+        h.logIn("sreymom", "ស្រីមុំទៅផ្សារព្រឹក")
+        #expect(h.app.topScreenTitleKey == "home.title")
+    }
+}
+
+@MainActor
+@Suite struct UserAdminFlowTests {
+    @Test func anAdminAddsAUserWhoMustChooseTheirOwnPasswordAtFirstLogin() throws {
+        let h = try Harness(language: .en)
+        h.logIn("admin")
+        h.select("Users")
+        #expect(h.app.topScreenTitleKey == "users.title")
+        #expect(h.screen.contains("sreymom"))
+        h.press(.function(7))
+        #expect(h.app.topScreenTitleKey == "user.new-title")
+        h.type("sokha")
+        h.press(.tab)
+        h.type("សុខា ចាន់")
+        h.press(.tab, .enter, .down, .enter, .tab, .tab)     // role: social worker; language as is
+        h.type("Sokha-2026!")
+        h.press(.tab)
+        h.type("Sokha-2026!")
+        h.press(.function(2))
+        #expect(h.screen.contains("The password cannot be the username."))
+        h.type("first-day-at-work")
+        h.press(.tab)
+        h.type("first-day-at-work")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "users.title")
+        #expect(h.screen.contains("Added sokha; they choose their own password at their first login."))
+        #expect(h.screen.contains("Must change password"))
+        h.press(.escape)
+        h.logOut()
+        h.logIn("sokha", "first-day-at-work")
+        #expect(h.app.topScreenTitleKey == "password.forced-title")
+        h.press(.function(3))
+        #expect(h.app.topScreenTitleKey == "password.forced-title")
+        h.type("first-day-at-work")
+        h.press(.tab)
+        h.type("my-own-river-44")
+        h.press(.tab)
+        h.type("my-own-river-44")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "home.title")
+        #expect(h.screen.contains("Welcome, សុខា ចាន់"))
+        #expect(h.screen.contains("Social worker"))
+    }
+
+    @Test func anAdminDisablesUnlocksAndResetsAfterConfirmingAStalePassword() throws {
+        let h = try Harness(language: .en)
+        for _ in 0..<5 { _ = try h.services.accounts.logIn(username: "pov", password: "guess-guess") }
+        h.logIn("admin")
+        h.select("Users")
+        #expect(h.screen.contains("Locked until"))
+        h.time.advance(minutes: 4)
+        h.press(.down)                               // admin, dara, pov
+        h.time.advance(minutes: 2)
+        h.press(.down)
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "user.edit-title")
+        #expect(h.screen.contains("pov · ពៅ"))
+        h.press(.function(5))
+        #expect(h.app.topScreenTitleKey == "password-check.title")
+        #expect(h.screen.contains("Changes to user accounts need your password again."))
+        h.type("not-it")
+        h.press(.enter)
+        #expect(h.screen.contains("The password is not correct."))
+        h.type(testPassword)
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "user.edit-title")
+        #expect(h.screen.contains("pov is unlocked."))
+        h.press(.tab, .enter, .down, .enter)          // active: no
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "users.title")
+        #expect(h.screen.contains("Disabled"))
+        let actions = try h.services.audit.recent(h.auditor, limit: 3).map(\.action)
+        #expect(actions == ["user-disabled", "user-unlocked", "failed-login"])
+        #expect(try h.services.accounts.logIn(username: "pov", password: testPassword) == .invalidCredentials)
+    }
+
+    @Test func theLastAdminCannotBeDisabledAndTheFormSaysWhere() throws {
+        let h = try Harness(language: .en)
+        h.logIn("admin")
+        h.select("Users")
+        h.press(.enter)                              // admin is first
+        h.press(.tab, .enter, .down, .enter, .function(2))
+        #expect(h.screen.contains("This is the last active admin"))
+        #expect(h.app.topScreenTitleKey == "user.edit-title")
+    }
+}
+
+@MainActor
+@Suite struct AuditFlowTests {
+    @Test func theAuditLogShowsItsSealFiltersInKhmerAndExports() throws {
+        let h = try Harness(language: .km)
+        h.logIn("dara")
+        h.press(.function(3))
+        h.type("ស្រី")
+        h.press(.escape)
+        h.logOut()
+        h.logIn("admin")
+        let seal = try h.services.audit.seal(h.auditor)
+        #expect(h.screen.contains("ត្រាសវនកម្ម៖ " + seal.description))
+        h.select("កំណត់ហេតុសវនកម្ម")
+        #expect(h.app.topScreenTitleKey == "audit.title")
+        #expect(h.screen.contains("ខ្សែសង្វាក់សវនកម្មនៅល្អ"))
+        #expect(h.screen.contains("បានស្វែងរក"))
+        #expect(h.screen.contains("២១ វិច្ឆិកា ២០២៦"))
+        h.press(.function(5))
+        h.press(.tab, .enter)
+        h.type("ស្វែងរក")
+        h.press(.enter, .function(2))
+        #expect(h.screen.contains("ព្រឹត្តិការណ៍ ១៖ បានស្វែងរក"))
+        #expect(h.screen.contains("case 0"))
+        h.press(.function(8))
+        #expect(h.app.topScreenTitleKey == "audit.export-title")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("komar-audit-\(getpid()).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        h.press(.ctrl("u"))
+        h.type(url.path)
+        h.press(.function(2))
+        #expect(h.screen.contains("បានសរសេរព្រឹត្តិការណ៍ ១ ទៅ"))
+        let text = String(decoding: try Data(contentsOf: url).dropFirst(3), as: UTF8.self)
+        #expect(text.hasPrefix("ព្រឹត្តិការណ៍,ពេលវេលា,អ្នកប្រើ,សកម្មភាព,កំណត់ត្រា,ព័ត៌មានលម្អិត"))
+        #expect(text.contains("dara,បានស្វែងរក,case,0"))
+        #expect(!text.contains("ស្រី,"))
+    }
+
+    @Test func aDemoDatabaseSaysDemoInEveryTitleBar() throws {
+        let h = try Harness(setUp: false, language: .en)
+        try DemoData.fill(h.services, cases: 0)
+        let demo = Harness(restartOf: h)
+        #expect(demo.screen.hasPrefix(" Komar DEMO"))
+        demo.logIn("socialworker", DemoData.password)
+        #expect(demo.screen.hasPrefix(" Komar DEMO សាកល្បង"))
+    }
+}
