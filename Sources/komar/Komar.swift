@@ -12,7 +12,7 @@ struct Komar: ParsableCommand {
               komar --demo          on a demo database with sample data and demo accounts
             """,
         version: "0.1.0",
-        subcommands: [Open.self, Init.self, UserCommand.self, SettingsCommand.self, AuditCommand.self, Demo.self, Export.self,
-                      Bench.self, Keys.self],
+        subcommands: [Open.self, Init.self, UserCommand.self, SettingsCommand.self, AuditCommand.self, BackupCommand.self,
+                      RestoreCommand.self, Demo.self, Export.self, Bench.self, Keys.self],
         defaultSubcommand: Open.self)
 }

@@ -80,7 +80,6 @@ public struct CaseService: Sendable {
 
     /// Everything about one case; the read is audited (a sensitive view).
     public func caseDetail(_ session: Session, id: Int64) throws -> CaseDetail {
-        let scope = try Visibility.cases(session)
         let today = store.today
         return try store.write { db in
             let record = try Self.visibleCase(db, session, id: id)

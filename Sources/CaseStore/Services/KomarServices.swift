@@ -13,6 +13,7 @@ public struct KomarServices: Sendable {
     public let providers: ProviderService
     public let referrals: ReferralService
     public let settings: SettingsService
+    public let backups: BackupService
     public let clock: Clock
 
     public init(database: AppDatabase, hasher: PasswordHasher = PasswordHasher(), clock: Clock = .system) {
@@ -29,5 +30,6 @@ public struct KomarServices: Sendable {
         providers = ProviderService(store: store)
         referrals = ReferralService(store: store)
         settings = SettingsService(store: store)
+        backups = BackupService(store: store)
     }
 }

@@ -115,5 +115,16 @@ extension App {
         }
     }
 
+    /// A backup replaced the database: whoever was working logs in again
+    /// (their account may not be in the backup, or not the same).
+    func restored(from report: RestoreReport) {
+        session = nil
+        lockedWork = nil
+        dialog = nil
+        reloadOrganisation()
+        setRoot(LoginScreen(app: self))
+        show(localizer("restore.done", dateTimeText(report.manifest.createdAt)), style: .heading)
+    }
+
     func passwordWasConfirmed() { passwordConfirmedAt = services.clock.now() }
 }

@@ -55,7 +55,10 @@ extension App {
     func quitNow() {
         // Quitting never waits on the audit write: a full disk must not
         // trap the user in the program.
-        if let session { try? services.accounts.logOut(session) }
+        if let session {
+            backUpIfDue(session, .quit)
+            try? services.accounts.logOut(session)
+        }
         for screen in (stack + (lockedWork?.stack ?? [])).reversed() { screen.didClose(app: self) }
         isRunning = false
     }
@@ -75,8 +78,25 @@ extension App {
             return
         }
         session = newSession
+        backUpIfDue(newSession, .daily)
         setRoot(HomeScreen(app: self, session: newSession))
         offerDraft(newSession)
+    }
+
+    /// The automatic backup of the day's first login, or of quitting after
+    /// changes. It says so while it works; a failure is said, and on
+    /// quitting printed after the terminal is restored.
+    func backUpIfDue(_ session: Session, _ kind: BackupManifest.Kind) {
+        do {
+            guard try services.backups.isDue(kind) else { return }
+            show(localizer("backups.automatic"), style: .heading)
+            render()
+            try services.backups.make(session, kind: kind)
+            status = nil
+        } catch {
+            let text = localizer("backups.automatic-failed", message(for: error))
+            if isRunning && kind == .daily { showError(text) } else { exitMessage = text }
+        }
     }
 
     /// The idle-lock time as the office settings say now.

@@ -13,6 +13,9 @@ extension App {
             return localizer(problem.messageKey, localizer.number(PasswordRules.minimumLength))
         case let e as AccountError: return localizer(e.messageKey)
         case is PermissionDenied: return localizer("error.permission")
+        case let e as BackupError:
+            let (key, detail) = BackupText.key(e)
+            return localizer(key, detail)
         default: return localizer("error.unexpected", "\(error)")
         }
     }

@@ -34,7 +34,10 @@ public final class App {
     var session: Session?
     var stack: [any Screen] = []
     var dialog: PendingDialog?
-    private(set) var status: (text: String, style: TextStyle)?
+    var status: (text: String, style: TextStyle)?
+    /// Said on standard error after the terminal is restored (a backup on
+    /// quitting that failed).
+    public internal(set) var exitMessage: String?
     public internal(set) var isRunning = true
     let demoAccounts: [DemoAccount]
     var organisation = ""

@@ -116,6 +116,14 @@ enum ScreenCatalog {
         Entry(role: .admin) { app, s in AuditLogScreen(app: app, session: try need(s)) },
         Entry(role: .admin) { app, _ in AuditFilterScreen(app: app, current: AuditFilter()) { _ in } },
         Entry(role: .admin) { app, s in SettingsScreen(app: app, session: try need(s)) },
+        Entry(role: .admin) { app, s in BackupListScreen(app: app, session: try need(s)) },
+        Entry(role: .admin) { app, s in
+            let manifest = BackupManifest(organisation: "", createdAt: app.services.clock.now(), kind: .daily,
+                                          schemaVersion: "", rowCounts: [:], auditSeal: "", sha256: "", bytes: 0,
+                                          encrypted: true, verified: true, madeBy: "")
+            return RestoreScreen(app: app, session: try need(s),
+                                 entry: BackupEntry(file: URL(fileURLWithPath: "backups/komar.sqlite.enc"), manifest: manifest))
+        },
     ]
 
     private static func need(_ session: Session?) throws -> Session {

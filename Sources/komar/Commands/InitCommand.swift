@@ -21,6 +21,8 @@ struct Init: ParsableCommand {
         try reportingFailures {
             try requireUTF8Locale()
             let path = database.path
+            // An empty file with no backups beside it is a new office too.
+            if case .empty(nil) = DatabaseFileState.inspect(path) { _ = unlink(path) }
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let services = KomarServices(database: try database.open())
             if try services.accounts.isSetUp() { throw Failure("\(path) is already set up") }

@@ -38,7 +38,9 @@ struct Open: ParsableCommand {
                     case .cannotStart(let term): throw Failure("cannot start the terminal (TERM=\(term))")
                     }
                 }
-                App(backend: backend, services: services, language: language, demoAccounts: accounts).run()
+                let app = App(backend: backend, services: services, language: language, demoAccounts: accounts)
+                app.run()
+                if let message = app.exitMessage { FileHandle.standardError.write(Data("komar: \(message)\n".utf8)) }
             }
         }
     }

@@ -32,6 +32,9 @@ func reportingFailures(_ body: () throws -> Void) throws {
         let lines = rejected.issues.values.map { Localizer(language: .en)($0) }.sorted()
         FileHandle.standardError.write(Data(("komar: " + lines.joined(separator: "; ") + "\n").utf8))
         throw ExitCode.failure
+    } catch let error as BackupError {
+        FileHandle.standardError.write(Data("komar: \(explain(error))\n".utf8))
+        throw ExitCode.failure
     } catch let error as StoreError {
         FileHandle.standardError.write(Data("komar: database error: \(error)\n".utf8))
         throw ExitCode.failure
@@ -58,5 +61,20 @@ func explain(_ error: AccountError) -> String {
     case .lastAdmin: return "this is the last active admin; make another user admin first"
     case .displayNameRequired: return "a display name is required"
     case .organisationRequired: return "an organisation name is required"
+    }
+}
+
+func explain(_ error: BackupError) -> String {
+    switch error {
+    case .noManifest(let name): return "the backup has no manifest (\(name) is missing beside it)"
+    case .checksumMismatch: return "the backup does not match its manifest's checksum: it was changed or damaged"
+    case .damaged(let detail): return "the backup is damaged: \(detail)"
+    case .rowCountsDiffer(let table): return "the backup's \(table) table does not hold what its manifest says"
+    case .passphraseNeeded: return "the backup is encrypted; give its passphrase"
+    case .wrongPassphrase: return "the passphrase does not open this backup"
+    case .otherOrganisation(let backup, let current):
+        return "the backup is from \(backup), not \(current); add --force to restore it anyway"
+    case .notAnAdminInTheBackup: return "wrong username or password for an admin in this backup"
+    case .cannotWrite(let detail): return "cannot write the backup: \(detail)"
     }
 }

@@ -17,6 +17,7 @@ final class HomeScreen: Screen {
     /// were missing, if they were.
     private var seal: AuditSeal?
     private var auditAlert: Date?
+    private var backupStatus: BackupStatus?
 
     init(app: App, session: Session) {
         self.session = session
@@ -34,6 +35,9 @@ final class HomeScreen: Screen {
             if session.may(.readAudit) {
                 seal = try app.services.audit.seal(session)
                 auditAlert = try app.services.audit.triggersMissingSince(session)
+            }
+            if session.may(.backupRestore), app.services.backups.folder != nil {
+                backupStatus = try app.services.backups.status(session)
             }
         } catch { app.report(error) }
     }
@@ -63,6 +67,7 @@ final class HomeScreen: Screen {
         if session.may(.manageSettings) {
             items.append(Menu.Item(id: "settings", label: app.localizer("home.settings")))
         }
+        if session.may(.backupRestore) { items.append(Menu.Item(id: "backups", label: app.localizer("home.backups"))) }
         if session.may(.readProviders) {
             items.append(Menu.Item(id: "providers", label: app.localizer("home.providers")))
         }
@@ -83,6 +88,7 @@ final class HomeScreen: Screen {
         case "users": app.push(UserListScreen(app: app, session: session))
         case "audit": app.push(AuditLogScreen(app: app, session: session))
         case "password": app.push(ChangePasswordScreen(app: app, session: session, forced: false))
+        case "backups": app.push(BackupListScreen(app: app, session: session))
         case "settings": app.push(SettingsScreen(app: app, session: session))
         case "logout": app.logOut()
         default: break
@@ -104,18 +110,28 @@ final class HomeScreen: Screen {
         let t = app.localizer
         canvas.put(t("home.welcome", user.displayName), row: area.row + 1, col: 2, style: .heading)
         canvas.put(t("home.role", t(user.role.labelKey)), row: area.row + 2, col: 2, style: .muted)
-        if let caseCount {
-            canvas.put(t("home.case-count", t.number(caseCount)), row: area.row + 3, col: 2)
+        // Under the greeting: the case count for workers; for admins the
+        // audit seal and any warning about the audit log or the backups.
+        var notices: [(String, TextStyle)] = []
+        if let caseCount { notices.append((t("home.case-count", t.number(caseCount)), .plain)) }
+        if let seal { notices.append((t("audit.seal", seal.description), .muted)) }
+        if let auditAlert { notices.append((t("audit.alert", app.dateTimeText(auditAlert)), .error)) }
+        if let backupStatus {
+            let now = app.services.clock.now()
+            if backupStatus.backupIsStale(now: now) {
+                notices.append((t("backups.stale", t.number(BackupStatus.maximumAgeDays)), .warning))
+            }
+            if backupStatus.externalCopyIsStale(now: now) {
+                notices.append((t("backups.no-external", t.number(BackupStatus.externalCopyDays)), .warning))
+            }
         }
-        if let seal {
-            canvas.put(t("audit.seal", seal.description), row: area.row + 3, col: 2, style: .muted, maxWidth: area.width - 4)
+        for (i, notice) in notices.enumerated() {
+            canvas.put(notice.0, row: area.row + 3 + i, col: 2, style: notice.1, maxWidth: area.width - 4)
         }
-        if let auditAlert {
-            canvas.put(t("audit.alert", app.dateTimeText(auditAlert)), row: area.row + 4, col: 2, style: .error, maxWidth: area.width - 4)
-        }
+        let top = area.row + 4 + max(1, notices.count)
         menu.items = menuItems(app)
-        menu.render(into: &canvas, at: Rect(row: area.row + 5, col: 2, width: min(50, area.width - 4),
-                                            height: menu.items.count), focused: true, env: app.widgetEnvironment)
-        canvas.put(t("home.hint"), row: area.row + 6 + menu.items.count, col: 2, style: .muted, maxWidth: area.width - 4)
+        menu.render(into: &canvas, at: Rect(row: top, col: 2, width: min(50, area.width - 4), height: menu.items.count),
+                    focused: true, env: app.widgetEnvironment)
+        canvas.put(t("home.hint"), row: top + 1 + menu.items.count, col: 2, style: .muted, maxWidth: area.width - 4)
     }
 }

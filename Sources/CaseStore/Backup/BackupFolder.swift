@@ -1,0 +1,108 @@
+import Foundation
+
+/// The `backups/` folder beside a database: owner-only (0700, files 0600),
+/// one `.sqlite` (or `.sqlite.enc`) and one `.json` manifest per backup.
+/// Automatic backups are thinned to the newest of each of the last 14 days
+/// and of the last 12 months; backups made by hand are kept.
+public enum BackupFolder {
+    public static let keptDays = 14
+    public static let keptMonths = 12
+
+    /// `backups/` beside the database at `databasePath`.
+    public static func url(besideDatabase databasePath: String) -> URL {
+        URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("backups")
+    }
+
+    /// Creates the folder (0700) if needed.
+    static func prepare(_ folder: URL) throws {
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: folder.path) {
+            try fm.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+    }
+
+    /// Every backup in `folder` with a readable manifest, newest first.
+    public static func list(_ folder: URL) -> [BackupEntry] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.compactMap { name -> BackupEntry? in
+            let manifestURL = folder.appendingPathComponent(name)
+            guard let manifest = try? BackupManifest.read(manifestURL) else { return nil }
+            let base = String(name.dropLast(5))
+            let file = folder.appendingPathComponent(base + (manifest.encrypted ? ".sqlite.enc" : ".sqlite"))
+            guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+            return BackupEntry(file: file, manifest: manifest)
+        }.sorted { $0.manifest.createdAt > $1.manifest.createdAt }
+    }
+
+    /// The newest verified backup of the database at `path` (a copy kept
+    /// before a restore does not count: it may be the damaged file).
+    public static func newestVerified(besideDatabase path: String) -> URL? {
+        list(url(besideDatabase: path)).first { $0.manifest.verified && $0.manifest.kind != .beforeRestore }?.file
+    }
+
+    /// The manifest that goes with a backup file.
+    public static func manifestURL(for file: URL) -> URL {
+        var name = file.lastPathComponent
+        for suffix in [".enc", ".sqlite"] where name.hasSuffix(suffix) { name = String(name.dropLast(suffix.count)) }
+        return file.deletingLastPathComponent().appendingPathComponent(name + ".json")
+    }
+
+    /// The file name for a backup made at `date` (local time).
+    static func baseName(_ date: Date, kind: BackupManifest.Kind) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: date)
+        return String(format: "komar-%04d-%02d-%02d-%02d%02d%02d-%@", c.year!, c.month!, c.day!, c.hour!, c.minute!,
+                      c.second!, kind.rawValue)
+    }
+
+    /// Removes automatic backups beyond the newest per day for 14 days and
+    /// per month for 12 months. Returns the files removed.
+    @discardableResult
+    static func prune(_ folder: URL) -> [URL] {
+        let calendar = Calendar(identifier: .gregorian)
+        let automatic = list(folder).filter { $0.manifest.kind == .daily || $0.manifest.kind == .quit }
+        var keep = Set<URL>()
+        var days: [DateComponents] = []
+        var months: [DateComponents] = []
+        for entry in automatic {   // newest first
+            let day = calendar.dateComponents(in: .current, from: entry.manifest.createdAt)
+            let dayKey = DateComponents(year: day.year, month: day.month, day: day.day)
+            let monthKey = DateComponents(year: day.year, month: day.month)
+            if !days.contains(dayKey) && days.count < keptDays {
+                days.append(dayKey)
+                keep.insert(entry.file)
+            }
+            if !months.contains(monthKey) && months.count < keptMonths {
+                months.append(monthKey)
+                keep.insert(entry.file)
+            }
+        }
+        var removed: [URL] = []
+        for entry in automatic where !keep.contains(entry.file) {
+            try? FileManager.default.removeItem(at: entry.file)
+            try? FileManager.default.removeItem(at: manifestURL(for: entry.file))
+            removed.append(entry.file)
+        }
+        return removed
+    }
+}
+
+/// What is at a database path before Komar opens it, so an empty or
+/// missing file is never mistaken for a new office when backups exist.
+public enum DatabaseFileState: Equatable, Sendable {
+    /// No file and no backups beside it: first-run setup may start.
+    case new
+    /// A file with content.
+    case present
+    /// A zero-byte file: something went wrong; restore the newest backup.
+    case empty(newestBackup: URL?)
+    /// No file, but backups beside where it was.
+    case missing(newestBackup: URL)
+
+    public static func inspect(_ path: String) -> DatabaseFileState {
+        let fm = FileManager.default
+        let newest = BackupFolder.newestVerified(besideDatabase: path)
+        guard fm.fileExists(atPath: path) else { return newest.map { .missing(newestBackup: $0) } ?? .new }
+        let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return size == 0 ? .empty(newestBackup: newest) : .present
+    }
+}

@@ -1,0 +1,187 @@
+import CaseDomain
+import Foundation
+import GRDB
+
+/// What a restore needs: the backup, its passphrase if encrypted, where the
+/// database lives, and an admin of the backup (checked against the
+/// accounts in the backup, so a damaged database can still be restored).
+public struct RestoreRequest: Sendable {
+    public var backup: URL
+    public var passphrase: String?
+    public var databasePath: String
+    public var username: String
+    public var password: String
+    /// Restore a backup from another organisation all the same.
+    public var force = false
+
+    public init(backup: URL, passphrase: String?, databasePath: String, username: String, password: String,
+                force: Bool = false) {
+        self.backup = backup
+        self.passphrase = passphrase
+        self.databasePath = databasePath
+        self.username = username
+        self.password = password
+        self.force = force
+    }
+}
+
+/// What a restore did.
+public struct RestoreReport: Equatable, Sendable {
+    public let manifest: BackupManifest
+    /// Where the file it replaced was kept (nil when there was none).
+    public let safetyCopy: URL?
+}
+
+extension BackupService {
+    /// Checks a backup against its manifest: the file's sha256, then (with
+    /// the passphrase when encrypted) `integrity_check` and the row counts.
+    @discardableResult
+    public static func verify(_ file: URL, passphrase: String?) throws -> BackupManifest {
+        let manifest = try manifest(of: file)
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent(".komar-verify-\(getpid())-\(UUID().uuidString.prefix(8)).sqlite")
+        defer { _ = unlink(scratch.path) }
+        let plain = try plainCopy(of: file, manifest: manifest, passphrase: passphrase, scratch: scratch)
+        let seal = try BackupCopy.check(plain, expected: manifest.rowCounts)
+        guard seal.description == manifest.auditSeal else { throw BackupError.rowCountsDiffer(table: "audit_event") }
+        return manifest
+    }
+
+    static func manifest(of file: URL) throws -> BackupManifest {
+        let url = BackupFolder.manifestURL(for: file)
+        guard let manifest = try? BackupManifest.read(url) else { throw BackupError.noManifest(url.lastPathComponent) }
+        return manifest
+    }
+
+    /// The backup as a plain SQLite file: itself when not encrypted (after
+    /// its checksum), else decrypted into `scratch`.
+    static func plainCopy(of file: URL, manifest: BackupManifest, passphrase: String?, scratch: URL) throws -> URL {
+        guard try BackupCopy.sha256(file) == manifest.sha256 else { throw BackupError.checksumMismatch }
+        guard manifest.encrypted else { return file }
+        guard let passphrase else { throw BackupError.passphraseNeeded }
+        let handle = try BackupCopy.create(scratch)
+        defer { try? handle.close() }
+        do {
+            try BackupCipher.decrypt(file, to: handle, passphrase: passphrase)
+        } catch BackupCipherError.wrongPassphrase {
+            throw BackupError.wrongPassphrase
+        } catch BackupCipherError.damaged {
+            throw BackupError.damaged("the encrypted file is cut short or changed")
+        }
+        return scratch
+    }
+
+    /// Restores a backup over the database at `request.databasePath`. It is
+    /// verified first; the admin is checked against the backup's accounts;
+    /// a backup from another organisation needs `force`; the current file is
+    /// kept as a safety copy in `backups/`; the restore is written into the
+    /// audit log. `live` is the database when this process has it open (the
+    /// TUI); its content is replaced in place.
+    public static func restore(_ request: RestoreRequest, live: AppDatabase? = nil,
+                               hasher: PasswordHasher = PasswordHasher(), now: Date = Date()) throws -> RestoreReport {
+        let manifest = try manifest(of: request.backup)
+        let folder = URL(fileURLWithPath: request.databasePath).deletingLastPathComponent()
+        let scratch = folder.appendingPathComponent(".komar-restore-\(getpid()).sqlite")
+        defer { _ = unlink(scratch.path) }
+        let plain = try plainCopy(of: request.backup, manifest: manifest, passphrase: request.passphrase, scratch: scratch)
+        if plain != scratch {
+            do {
+                _ = unlink(scratch.path)
+                try FileManager.default.copyItem(at: plain, to: scratch)
+                _ = chmod(scratch.path, 0o600)
+            } catch {
+                throw BackupError.cannotWrite((error as NSError).localizedDescription)
+            }
+        }
+        _ = try BackupCopy.check(scratch, expected: manifest.rowCounts)
+        let admin = try authenticate(request, in: scratch, hasher: hasher)
+
+        // The database as it is now: readable (keep a verified copy and
+        // check its organisation) or not (keep the files as they are).
+        let current = live ?? (try? openIfPresent(request.databasePath))
+        if let current, !request.force,
+           let organisation = try? current.read({ db in try AccountService.setting(db, "organisation") }),
+           !organisation.isEmpty, organisation != manifest.organisation {
+            throw BackupError.otherOrganisation(backup: manifest.organisation, current: organisation)
+        }
+        let backups = BackupFolder.url(besideDatabase: request.databasePath)
+        let safety = try keepSafetyCopy(of: current, path: request.databasePath, in: backups, madeBy: request.username,
+                                        now: now)
+
+        let restored: AppDatabase
+        if let current {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let source = try DatabaseQueue(path: scratch.path, configuration: configuration)
+            do {
+                try source.backup(to: current.writer)
+                try source.close()
+            } catch let error as DatabaseError {
+                throw BackupError.cannotWrite(error.message ?? "\(error)")
+            }
+            try current.migrate()
+            try current.restoreAuditTriggers()
+            restored = current
+        } else {
+            for suffix in ["-wal", "-shm", ""] { _ = unlink(request.databasePath + suffix) }
+            try BackupCopy.moveReplacing(scratch, to: URL(fileURLWithPath: request.databasePath))
+            restored = try AppDatabase.open(path: request.databasePath)
+        }
+        try restored.write { db in
+            try AuditLog.append(db, at: now, userId: admin.id, username: admin.username, action: .restore,
+                                entity: "backup", summary: "\(request.backup.lastPathComponent) seal \(manifest.auditSeal)"
+                                    + (safety.map { "; previous file kept as \($0.lastPathComponent)" } ?? ""))
+        }
+        return RestoreReport(manifest: manifest, safetyCopy: safety)
+    }
+
+    /// The active admin with this username and password in the backup at
+    /// `file`, checked with the full password hash whether or not the name
+    /// exists there.
+    private static func authenticate(_ request: RestoreRequest, in file: URL, hasher: PasswordHasher) throws -> UserAccount {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: file.path, configuration: configuration)
+        defer { try? queue.close() }
+        let record = try queue.read { db in
+            try UserRecord.filter(sql: "username = ?", arguments: [UsernameRules.normalized(request.username)]).fetchOne(db)
+        }
+        let passwordOK = hasher.verify(request.password, against: record?.passwordHash ?? hasher.standIn)
+        guard let record, passwordOK, record.isActive, record.role == .admin else { throw BackupError.notAnAdminInTheBackup }
+        return record.account()
+    }
+
+    private static func openIfPresent(_ path: String) throws -> AppDatabase? {
+        guard case .present = DatabaseFileState.inspect(path) else { return nil }
+        return try AppDatabase.open(path: path)
+    }
+
+    /// Keeps the file a restore replaces: a verified backup when it can be
+    /// read, else the raw files (database and write-ahead log) as they are.
+    private static func keepSafetyCopy(of current: AppDatabase?, path: String, in folder: URL, madeBy: String,
+                                       now: Date) throws -> URL? {
+        if let current {
+            let organisation = try? current.read { db in try AccountService.setting(db, "organisation") }
+            return try write(current, into: folder, kind: .beforeRestore, madeBy: madeBy, organisation: organisation ?? "",
+                             passphrase: nil, at: now).file
+        }
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do { try BackupFolder.prepare(folder) } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
+        let base = BackupFolder.baseName(now, kind: .beforeRestore)
+        let target = folder.appendingPathComponent(base + ".sqlite")
+        do {
+            for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {
+                _ = unlink(target.path + suffix)
+                try FileManager.default.copyItem(atPath: path + suffix, toPath: target.path + suffix)
+                _ = chmod(target.path + suffix, 0o600)
+            }
+        } catch {
+            throw BackupError.cannotWrite((error as NSError).localizedDescription)
+        }
+        let manifest = BackupManifest(organisation: "", createdAt: now, kind: .beforeRestore, schemaVersion: "",
+                                      rowCounts: [:], auditSeal: "", sha256: try BackupCopy.sha256(target),
+                                      bytes: BackupCopy.size(target), encrypted: false, verified: false, madeBy: madeBy)
+        try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: target))
+        return target
+    }
+}

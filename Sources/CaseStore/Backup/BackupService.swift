@@ -1,0 +1,161 @@
+import CaseDomain
+import Foundation
+import GRDB
+
+/// How recent the office's backups are, for the admin's reminders.
+public struct BackupStatus: Equatable, Sendable {
+    /// The newest verified backup in `backups/`.
+    public let newestVerified: Date?
+    /// The last copy made to another disk (`komar backup --to`).
+    public let lastExternalCopy: Date?
+
+    /// Warn when the newest verified backup is older than this many days…
+    public static let maximumAgeDays = 7
+    /// …or when nothing was copied to another disk for this many.
+    public static let externalCopyDays = 30
+
+    public func backupIsStale(now: Date) -> Bool {
+        guard let newestVerified else { return true }
+        return now.timeIntervalSince(newestVerified) > Double(Self.maximumAgeDays) * 86_400
+    }
+
+    public func externalCopyIsStale(now: Date) -> Bool {
+        guard let lastExternalCopy else { return true }
+        return now.timeIntervalSince(lastExternalCopy) > Double(Self.externalCopyDays) * 86_400
+    }
+}
+
+/// Backups: copies made with SQLite's online backup API (others may keep
+/// working), each checked before it counts (`integrity_check` on the copy
+/// and its row counts against the database's), described by a manifest
+/// with the audit seal, optionally encrypted, and thinned to 14 daily and
+/// 12 monthly. Automatic ones are made at the first login of a day and on
+/// quitting after changes; admins make them by hand, to `backups/` or to
+/// another disk.
+public struct BackupService: Sendable {
+    let store: StoreContext
+
+    /// Actions that change nothing a backup would miss.
+    static let readOnlyActions: [AuditAction] = [
+        .view, .search, .login, .logout, .failedLogin, .lockedOut, .lock, .unlock, .export, .backup,
+    ]
+
+    /// `backups/` beside the database (nil for an in-memory one).
+    public var folder: URL? { store.database.path.map(BackupFolder.url(besideDatabase:)) }
+
+    /// Makes a backup now. Into `backups/` unless `directory` is given (a USB
+    /// stick); encrypted when a passphrase is given. Admins only, except the
+    /// automatic kinds, which any logged-in user's session makes.
+    @discardableResult
+    public func make(_ session: Session, kind: BackupManifest.Kind = .manual, to directory: URL? = nil,
+                     passphrase: String? = nil) throws -> BackupEntry {
+        if kind == .manual || kind == .beforeRestore { try session.require(.backupRestore) }
+        guard let target = directory ?? folder else { throw BackupError.cannotWrite("the database is in memory") }
+        let entry = try Self.write(store.database, into: target, kind: kind, madeBy: session.user.username,
+                                   organisation: try AccountService.setting(in: store, "organisation"), passphrase: passphrase,
+                                   at: store.now)
+        let external = directory != nil && directory?.standardizedFileURL != folder?.standardizedFileURL
+        try store.write { db in
+            try store.audit(db, session, .backup, entity: "backup",
+                            summary: "\(kind.rawValue) \(entry.file.lastPathComponent)\(external ? " (other disk)" : "")"
+                                + " seal \(entry.manifest.auditSeal)")
+            if external {
+                try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('last_external_backup', ?)",
+                               arguments: [String(format: "%.0f", store.now.timeIntervalSince1970)])
+            }
+        }
+        if directory == nil, let folder { BackupFolder.prune(folder) }
+        return entry
+    }
+
+    /// Whether an automatic backup is due: for `.daily`, none was made today;
+    /// for `.quit`, something changed since the newest backup.
+    public func isDue(_ kind: BackupManifest.Kind) throws -> Bool {
+        guard let folder else { return false }
+        let newest = BackupFolder.list(folder).first { $0.manifest.kind != .beforeRestore }
+        switch kind {
+        case .daily:
+            guard let newest else { return true }
+            let calendar = Calendar(identifier: .gregorian)
+            return !calendar.isDate(newest.manifest.createdAt, inSameDayAs: store.now)
+        case .quit:
+            let since = newest?.seal?.count ?? 0
+            let quiet = Self.readOnlyActions.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            return try store.read { db in
+                try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_event WHERE id > ? AND action NOT IN (\(quiet)))",
+                                  arguments: [since]) ?? false
+            }
+        case .manual, .beforeRestore:
+            return true
+        }
+    }
+
+    /// Makes the automatic backup of `kind` if it is due; nil when not.
+    @discardableResult
+    public func makeIfDue(_ session: Session, _ kind: BackupManifest.Kind) throws -> BackupEntry? {
+        try isDue(kind) ? try make(session, kind: kind) : nil
+    }
+
+    /// The backups in `backups/`, newest first. Admins only.
+    public func list(_ session: Session) throws -> [BackupEntry] {
+        try session.require(.backupRestore)
+        return folder.map(BackupFolder.list) ?? []
+    }
+
+    /// The newest verified backup and the last copy to another disk.
+    public func status(_ session: Session) throws -> BackupStatus {
+        try session.require(.backupRestore)
+        let newest = (folder.map(BackupFolder.list) ?? []).first { $0.manifest.verified && $0.manifest.kind != .beforeRestore }
+        let external = try AccountService.setting(in: store, "last_external_backup").flatMap(Double.init)
+        return BackupStatus(newestVerified: newest?.manifest.createdAt,
+                            lastExternalCopy: external.map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// Copies `database` into `folder` as a verified backup with its
+    /// manifest; encrypted when a passphrase is given.
+    static func write(_ database: AppDatabase, into folder: URL, kind: BackupManifest.Kind, madeBy: String,
+                      organisation: String?, passphrase: String?, at now: Date) throws -> BackupEntry {
+        do { try BackupFolder.prepare(folder) } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
+        let base = BackupFolder.baseName(now, kind: kind)
+        let plainPart = folder.appendingPathComponent(".\(base).sqlite.part")
+        defer { _ = unlink(plainPart.path) }
+        let (counts, schema) = try BackupCopy.copy(database, to: plainPart)
+        let seal = try BackupCopy.check(plainPart, expected: counts)
+        let final: URL
+        if let passphrase {
+            final = folder.appendingPathComponent(base + ".sqlite.enc")
+            let encryptedPart = folder.appendingPathComponent(".\(base).sqlite.enc.part")
+            do {
+                let handle = try BackupCopy.create(encryptedPart)
+                try BackupCipher.encrypt(plainPart, to: handle, passphrase: passphrase)
+                try handle.synchronize()
+                try handle.close()
+                try BackupCopy.moveReplacing(encryptedPart, to: final)
+            } catch {
+                _ = unlink(encryptedPart.path)
+                throw error as? BackupError ?? BackupError.cannotWrite((error as NSError).localizedDescription)
+            }
+        } else {
+            final = folder.appendingPathComponent(base + ".sqlite")
+            try BackupCopy.moveReplacing(plainPart, to: final)
+        }
+        let manifest = BackupManifest(
+            organisation: organisation ?? "", createdAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)),
+            kind: kind, schemaVersion: schema, rowCounts: counts,
+            auditSeal: seal.description, sha256: try BackupCopy.sha256(final), bytes: BackupCopy.size(final),
+            encrypted: passphrase != nil, verified: true, madeBy: madeBy)
+        do {
+            try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: final))
+        } catch {
+            _ = unlink(final.path)
+            throw error
+        }
+        return BackupEntry(file: final, manifest: manifest)
+    }
+}
+
+extension AccountService {
+    static func setting(in store: StoreContext, _ key: String) throws -> String? {
+        try store.read { db in try setting(db, key) }
+    }
+}

@@ -1,0 +1,211 @@
+import CaseDomain
+import Foundation
+import GRDB
+import Testing
+@testable import CaseStore
+
+/// Backups on real files: made, checked, encrypted, thinned, restored over
+/// a damaged database, and the empty or missing file that is never taken
+/// for a new office.
+@Suite(.serialized) struct BackupTests {
+    /// A database file in a fresh folder, set up, with a few cases.
+    struct Office {
+        let folder: URL
+        let path: String
+        let services: KomarServices
+        let admin: Session
+
+        init(organisation: String = "Test NGO") throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("komar-backup-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            path = folder.appendingPathComponent("komar.sqlite").path
+            services = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher)
+            try services.accounts.setUp(SetupInput(
+                organisation: organisation, provinceCode: "14", districtCode: "1404", adminUsername: "admin",
+                adminDisplayName: "Admin", adminPassword: testPassword, languageCode: "km"))
+            admin = try auditor(services)
+            let worker = try session(services, "dara", .socialWorker)
+            for name in ["សុខា", "ដារ៉ា", "ពៅ", "ស្រីពេជ្រ"] { _ = try services.cases.createIntake(worker, intake(name)) }
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: folder) }
+
+        func counts() throws -> [String: Int] { try services.database.read { db in try BackupCopy.rowCounts(db) } }
+    }
+
+    @Test func aBackupIsAVerifiedCopyWithAManifestInAnOwnerOnlyFolder() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let seal = try office.services.audit.seal(office.admin)
+        let entry = try office.services.backups.make(office.admin)
+        let manifest = entry.manifest
+        #expect(manifest.verified && !manifest.encrypted)
+        #expect(manifest.organisation == "Test NGO")
+        #expect(manifest.rowCounts["child_case"] == 4)
+        #expect(manifest.auditSeal == seal.description)
+        #expect(manifest.schemaVersion == Migrations.migrator.migrations.last)
+        #expect(try manifest.sha256 == BackupCopy.sha256(entry.file))
+        let folder = try FileManager.default.attributesOfItem(atPath: entry.file.deletingLastPathComponent().path)
+        #expect((folder[.posixPermissions] as? Int) == 0o700)
+        #expect((try FileManager.default.attributesOfItem(atPath: entry.file.path)[.posixPermissions] as? Int) == 0o600)
+        #expect(try BackupService.verify(entry.file, passphrase: nil) == manifest)
+        #expect(try office.services.backups.list(office.admin).map(\.file) == [entry.file])
+        #expect(try office.services.audit.recent(office.admin, limit: 1).first?.action == "backup")
+        #expect(throws: PermissionDenied.self) {
+            try office.services.backups.make(try session(office.services, "sreymom", .volunteer))
+        }
+    }
+
+    @Test func aChangedBackupFailsItsCheck() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let entry = try office.services.backups.make(office.admin)
+        let handle = try FileHandle(forWritingTo: entry.file)
+        try handle.seek(toOffset: 8_192)
+        try handle.write(contentsOf: Data(repeating: 0x42, count: 64))
+        try handle.close()
+        #expect(throws: BackupError.checksumMismatch) { try BackupService.verify(entry.file, passphrase: nil) }
+    }
+
+    @Test func aDamagedDatabaseIsRestoredFromABackupAndTheRowsAreEqual() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let before = try office.counts()
+        let entry = try office.services.backups.make(office.admin)
+        // Work after the backup, then the disk damages the file.
+        let worker = try session(office.services, "sokha", .socialWorker)
+        _ = try office.services.cases.createIntake(worker, intake("វិចិត្រ"))
+        try office.services.database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: office.path))
+        try handle.write(contentsOf: Data(repeating: 0xFF, count: 4_096))
+        try handle.close()
+        #expect(throws: StoreError.self) { try AppDatabase.open(path: office.path) }
+
+        #expect(throws: BackupError.notAnAdminInTheBackup) {
+            try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: office.path,
+                                                     username: "admin", password: "guess-guess"), hasher: fastHasher)
+        }
+        let report = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil,
+                                                              databasePath: office.path, username: "admin",
+                                                              password: testPassword), hasher: fastHasher)
+        #expect(report.safetyCopy != nil)
+        let restored = KomarServices(database: try AppDatabase.open(path: office.path), hasher: fastHasher)
+        var after = try restored.database.read { db in try BackupCopy.rowCounts(db) }
+        #expect(after.removeValue(forKey: "audit_event") == (before["audit_event"] ?? 0) + 1)   // the restore
+        var expected = before
+        expected.removeValue(forKey: "audit_event")
+        #expect(after == expected)
+        let admin = try auditor(restored)
+        #expect(try restored.audit.verify(admin).isIntact)
+        #expect(try restored.audit.recent(admin, limit: 1).first?.action == "restore")
+        #expect(try restored.cases.search(try session(restored, "chanthy", .socialWorker), "វិចិត្រ").isEmpty)
+    }
+
+    @Test func anEncryptedBackupIsUselessWithoutItsPassphrase() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let usb = office.folder.appendingPathComponent("usb")
+        let entry = try office.services.backups.make(office.admin, to: usb, passphrase: "ស្រីមុំទៅផ្សារព្រឹក")
+        #expect(entry.file.lastPathComponent.hasSuffix(".sqlite.enc"))
+        let bytes = try Data(contentsOf: entry.file)
+        #expect(bytes.range(of: Data("SQLite format 3".utf8)) == nil)
+        #expect(bytes.range(of: Data("ស្រីពេជ្រ".utf8)) == nil)
+        #expect(bytes.range(of: Data("Test NGO".utf8)) == nil)
+        #expect(throws: BackupError.passphraseNeeded) { try BackupService.verify(entry.file, passphrase: nil) }
+        #expect(throws: BackupError.wrongPassphrase) { try BackupService.verify(entry.file, passphrase: "wrong-passphrase") }
+        #expect(try BackupService.verify(entry.file, passphrase: "ស្រីមុំទៅផ្សារព្រឹក").encrypted)
+        #expect(try office.services.backups.status(office.admin).lastExternalCopy != nil)
+
+        _ = unlink(office.path)
+        for suffix in ["-wal", "-shm"] { _ = unlink(office.path + suffix) }
+        _ = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: "ស្រីមុំទៅផ្សារព្រឹក",
+                                                     databasePath: office.path, username: "admin", password: testPassword),
+                                      hasher: fastHasher)
+        let restored = KomarServices(database: try AppDatabase.open(path: office.path), hasher: fastHasher)
+        #expect(try restored.cases.countCases(try session(restored, "chanthy", .socialWorker)) == 4)
+    }
+
+    @Test func aBackupFromAnotherOrganisationNeedsForce() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let other = try Office(organisation: "Other NGO")
+        defer { other.remove() }
+        let entry = try other.services.backups.make(other.admin)
+        let request = RestoreRequest(backup: entry.file, passphrase: nil, databasePath: office.path, username: "admin",
+                                     password: testPassword)
+        #expect(throws: BackupError.otherOrganisation(backup: "Other NGO", current: "Test NGO")) {
+            try BackupService.restore(request, live: office.services.database, hasher: fastHasher)
+        }
+        var forced = request
+        forced.force = true
+        _ = try BackupService.restore(forced, live: office.services.database, hasher: fastHasher)
+        #expect(try office.services.accounts.organisation() == "Other NGO")
+    }
+
+    @Test func automaticBackupsAreDueOncePerDayAndAfterChanges() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let worker = try session(office.services, "chanthy", .socialWorker)
+        #expect(try office.services.backups.isDue(.daily))
+        try office.services.backups.makeIfDue(office.admin, .daily)
+        #expect(try !office.services.backups.isDue(.daily))
+        #expect(try !office.services.backups.isDue(.quit))
+        _ = try office.services.cases.search(worker, "សុខា")
+        try office.services.cases.recordSearch(worker, found: .exact(1))
+        #expect(try !office.services.backups.isDue(.quit))
+        _ = try office.services.cases.createIntake(worker, intake("វិចិត្រ"))
+        #expect(try office.services.backups.isDue(.quit))
+        // Any logged-in user's quitting makes it.
+        #expect(try office.services.backups.makeIfDue(worker, .quit)?.manifest.kind == .quit)
+    }
+
+    @Test func automaticBackupsAreThinnedToFourteenDaysAndTwelveMonths() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let folder = try #require(office.services.backups.folder)
+        let calendar = Calendar(identifier: .gregorian)
+        // 400 days of daily backups (manifests only are enough to thin).
+        var manual: URL?
+        for day in 0..<400 {
+            let date = calendar.date(byAdding: .day, value: -day, to: Date())!
+            let kind: BackupManifest.Kind = day == 100 ? .manual : .daily
+            let base = BackupFolder.baseName(date, kind: kind)
+            let file = folder.appendingPathComponent(base + ".sqlite")
+            try BackupFolder.prepare(folder)
+            FileManager.default.createFile(atPath: file.path, contents: Data())
+            let manifest = BackupManifest(organisation: "", createdAt: date, kind: kind, schemaVersion: "", rowCounts: [:],
+                                          auditSeal: "", sha256: "", bytes: 0, encrypted: false, verified: true, madeBy: "")
+            try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: file))
+            if kind == .manual { manual = file }
+        }
+        BackupFolder.prune(folder)
+        let left = BackupFolder.list(folder)
+        let automatic = left.filter { $0.manifest.kind == .daily }
+        #expect(automatic.count <= BackupFolder.keptDays + BackupFolder.keptMonths)
+        #expect(automatic.count >= BackupFolder.keptMonths)
+        #expect(left.contains { $0.file == manual })
+        let days = Set(automatic.prefix(14).map { calendar.startOfDay(for: $0.manifest.createdAt) })
+        #expect(days.count == 14)
+    }
+
+    @Test func anEmptyOrMissingFileIsNeverANewOfficeWhenBackupsExist() throws {
+        let office = try Office()
+        defer { office.remove() }
+        #expect(DatabaseFileState.inspect(office.path) == .present)
+        let entry = try office.services.backups.make(office.admin)
+        let empty = office.folder.appendingPathComponent("empty.sqlite").path
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        #expect(DatabaseFileState.inspect(office.path + ".nowhere") == .missing(newestBackup: entry.file))
+        #expect(DatabaseFileState.inspect(empty) == .empty(newestBackup: entry.file))
+        let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("komar-new-\(UUID())/komar.sqlite")
+        #expect(DatabaseFileState.inspect(elsewhere.path) == .new)
+    }
+
+    @Test func savesAreDurable() throws {
+        let office = try Office()
+        defer { office.remove() }
+        #expect(try office.services.database.synchronousMode() == 2)
+    }
+}
