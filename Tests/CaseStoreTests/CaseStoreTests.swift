@@ -60,7 +60,8 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
         for table in ["setting", "place", "user", "household", "household_member", "child_case", "case_visitor",
-                      "follow_up", "provider", "referral", "referral_transition", "audit_event", "draft"] {
+                      "follow_up", "provider", "referral", "referral_transition", "audit_event", "form_draft",
+                      "terminal_session"] {
             #expect(tables.contains(table), "missing table \(table)")
         }
     }
@@ -366,301 +367,50 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
 }
 
 @Suite struct DraftTests {
-    @Test func draftsAreSavedReplacedAndDiscardedPerUserAndForm() throws {
+    @Test func draftsAreKeptPerUserFormRecordAndTerminal() throws {
         let services = try makeServices()
         try setUp(services)
         let mom = try session(services, "sreymom", .volunteer)
         let pov = try session(services, "pov", .volunteer)
-        #expect(try services.drafts.load(mom, form: "intake") == nil)
-        try services.drafts.save(mom, form: "intake", payload: "{\"a\":1}")
-        try services.drafts.save(mom, form: "intake", payload: "{\"a\":2}")
-        #expect(try services.drafts.load(mom, form: "intake")?.payload == "{\"a\":2}")
-        #expect(try services.drafts.load(mom, form: "intake")?.updatedAt == fixedNow)
-        #expect(try services.drafts.load(pov, form: "intake") == nil)
-        #expect(try services.drafts.load(mom, form: "other") == nil)
-        try services.drafts.discard(mom, form: "intake")
-        #expect(try services.drafts.load(mom, form: "intake") == nil)
+        let here = TerminalSession(id: "here")
+        let intake = DraftKey("intake")
+        #expect(try services.drafts.load(mom, intake, terminal: here) == nil)
+        try services.drafts.write(mom, terminal: here, [intake: .save(title: "New intake", payload: "{\"a\":1}")])
+        try services.drafts.write(mom, terminal: here, [intake: .save(title: "New intake", payload: "{\"a\":2}")])
+        #expect(try services.drafts.load(mom, intake, terminal: here)?.payload == "{\"a\":2}")
+        #expect(try services.drafts.load(mom, intake, terminal: here)?.updatedAt == fixedNow)
+        #expect(try services.drafts.load(pov, intake, terminal: here) == nil)
+        #expect(try services.drafts.load(mom, DraftKey("visit", record: "1"), terminal: here) == nil)
+        // Another terminal of the same account, still running, does not
+        // see this one's draft; once this one is gone, it is offered.
+        let there = TerminalSession(id: "there")
+        try services.drafts.heartbeat(here, userId: mom.user.id)
+        #expect(try services.drafts.load(mom, intake, terminal: there) == nil)
+        #expect(try services.drafts.unsaved(mom, terminal: there).isEmpty)
+        #expect(try services.drafts.unsaved(mom, terminal: here).count == 1)      // left here, before a logout
+        try services.drafts.end(here)
+        let left = try #require(try services.drafts.unsaved(mom, terminal: there).first)
+        #expect(left.title == "New intake")
+        try services.drafts.adopt(mom, left, terminal: there)
+        #expect(try services.drafts.load(mom, intake, terminal: there)?.terminal == "there")
+        try services.drafts.discard(mom, try #require(try services.drafts.load(mom, intake, terminal: there)))
+        #expect(try services.drafts.load(mom, intake, terminal: there) == nil)
     }
-}
 
-@Suite struct SearchTests {
-    @Test func findsByAnyPartOfKhmerOrLatinNamesCodesAndVillages() throws {
+    @Test func savingARecordDeletesItsDraftInTheSameTransaction() throws {
         let services = try makeServices()
         try setUp(services)
         let mom = try session(services, "sreymom", .volunteer)
-        let a = try services.cases.createIntake(mom, intake("ស្រីពេជ្រ ប្រាក់", latin: "Sreypich Prak"))
-        let b = try services.cases.createIntake(mom, intake("សុខា ចាន់", latin: "Sokha Chan"))
-        let ids = { (q: String) in try services.cases.search(mom, q).map(\.id) }
-        #expect(try ids("ពេជ្រ") == [a.id])
-        #expect(try ids("pich") == [a.id])
-        #expect(try ids("SOKHA") == [b.id])
-        #expect(try ids("kc-2026-0002") == [b.id])
-        #expect(try ids("KC-2026") == [b.id, a.id])
-        // Both cases are in Prasrae Lech village (14040201).
-        #expect(try ids("prasrae") == [b.id, a.id])
-        #expect(try ids("zzz").isEmpty)
-        #expect(try ids("   ").isEmpty)
-        // One or two characters: the fallback scan.
-        #expect(try ids("so") == [b.id])
-        #expect(try ids("ស").count == 2)
-        // A zero-width space typed inside a name still finds it.
-        #expect(try ids("ស្រី\u{200B}ពេជ្រ") == [a.id])
-    }
-
-    @Test func searchRespectsWhoMaySeeWhat() throws {
-        let services = try makeServices()
-        try setUp(services)
-        let mom = try session(services, "sreymom", .volunteer)
-        let pov = try session(services, "pov", .volunteer)
-        let worker = try session(services, "dara", .socialWorker)
-        try services.cases.createIntake(mom, intake("ស្រីពេជ្រ", latin: "Sreypich"))
-        #expect(try services.cases.search(pov, "sreypich").isEmpty)
-        #expect(try services.cases.search(worker, "sreypich").count == 1)
-    }
-
-    @Test func existingCasesAreIndexedByTheMigrationAndDemoData() throws {
-        let services = try makeServices()
-        try DemoData.fill(services, cases: 50)
-        let worker = try session(services, "dara", .socialWorker)
-        let any = try services.cases.listCases(worker, limit: 1)[0]
-        #expect(try services.cases.search(worker, any.code).map(\.id) == [any.id])
-    }
-}
-
-@Suite struct DuplicateCheckTests {
-    @Test func findsTheSameChildAndHidesOtherVolunteersDetails() throws {
-        let services = try makeServices()
-        try setUp(services)
-        let mom = try session(services, "sreymom", .volunteer)
-        let pov = try session(services, "pov", .volunteer)
-        let worker = try session(services, "dara", .socialWorker)
-        let first = try services.cases.createIntake(mom, intake())
-        try services.cases.createIntake(mom, intake("សុខា ចាន់", latin: "Sokha Chan"))
-        let again = intake("ប្រាក់ ស្រីពេជ្រ", latin: "Sreypich Prak")
-        let forWorker = try services.cases.possibleDuplicates(worker, again)
-        #expect(forWorker.map(\.summary.id) == [first.id])
-        #expect(forWorker[0].visible && forWorker[0].score >= DuplicateScoring.threshold)
-        let forPov = try services.cases.possibleDuplicates(pov, again)
-        #expect(forPov.map(\.summary.id) == [first.id])
-        #expect(!forPov[0].visible)
-        #expect(try services.cases.possibleDuplicates(mom, intake("ដារ៉ា", latin: "Dara")).isEmpty)
-    }
-
-    @Test func savingAnywayIsAudited() throws {
-        let services = try makeServices()
-        try setUp(services)
-        let mom = try session(services, "sreymom", .volunteer)
-        try services.cases.createIntake(mom, intake())
-        let second = try services.cases.createIntake(mom, intake(), savedDespite: ["KC-2026-0001"])
-        #expect(second.code == "KC-2026-0002")
-        let summary = try services.audit.recent(auditor(services)).first { $0.action == "create" }?.summary
-        #expect(summary == "KC-2026-0002; saved despite possible duplicates KC-2026-0001")
-    }
-}
-
-@Suite struct ReviewTests {
-    @Test func acceptCloseReopenWithTimelineAuditAndVersions() throws {
-        let services = try makeServices()
-        try setUp(services)
-        let mom = try session(services, "sreymom", .volunteer)
-        let worker = try session(services, "dara", .socialWorker)
-        let created = try services.cases.createIntake(mom, intake())
-        #expect(try services.cases.reviewQueue(worker).map(\.id) == [created.id])
-        #expect(throws: PermissionDenied.self) { try services.cases.reviewQueue(mom) }
-        #expect(throws: PermissionDenied.self) {
-            try services.cases.apply(mom, caseId: created.id, CaseChange(action: .close, expectedVersion: 1,
-                                                                         closureReason: .other))
+        let here = TerminalSession(id: "here")
+        let key = DraftKey("intake")
+        try services.drafts.write(mom, terminal: here, [key: .save(title: "", payload: "{}")])
+        var bad = intake()
+        bad.villageCode = nil
+        #expect(throws: IntakeRejected.self) {
+            try services.cases.createIntake(mom, bad, draft: DraftRef(key: key, terminal: here.id))
         }
-        try services.cases.apply(worker, caseId: created.id, CaseChange(
-            action: .accept, expectedVersion: 1, assignTo: worker.user.id, riskLevel: .critical, note: "urgent"))
-        var detail = try services.cases.caseDetail(worker, id: created.id)
-        #expect(detail.summary.status == .open && detail.summary.riskLevel == .critical)
-        #expect(detail.assignedToName == "Dara" && detail.version == 2)
-        #expect(try services.cases.reviewQueue(worker).isEmpty)
-        // A second user working from the old version is refused; nothing changes.
-        #expect(throws: StoreError.changedElsewhere) {
-            try services.cases.apply(worker, caseId: created.id, CaseChange(action: .close, expectedVersion: 1,
-                                                                             closureReason: .goalsMet))
-        }
-        try services.cases.apply(worker, caseId: created.id, CaseChange(action: .close, expectedVersion: 2,
-                                                                         closureReason: .goalsMet))
-        detail = try services.cases.caseDetail(worker, id: created.id)
-        #expect(detail.summary.status == .closed && detail.closureReason == .goalsMet)
-        try services.cases.apply(worker, caseId: created.id, CaseChange(action: .reopen, expectedVersion: 3,
-                                                                         note: "back in the village"))
-        let kinds = try services.cases.timeline(worker, caseId: created.id).map(\.kind)
-        #expect(kinds == [.intake, .accepted, .closed, .reopened])
-        let audit = try services.audit.recent(auditor(services)).filter { $0.action == "status-change" }.map(\.summary)
-        #expect(audit == ["KC-2026-0001 closed → open", "KC-2026-0001 open → closed (goals-met)",
-                          "KC-2026-0001 new → open"])
-        // The volunteer still sees the timeline of a case she registered.
-        #expect(try services.cases.timeline(mom, caseId: created.id).count == 4)
-    }
-
-    @Test func assigneesMustBeActiveWorkers() throws {
-        let services = try makeServices()
-        try setUp(services)
-        let mom = try session(services, "sreymom", .volunteer)
-        let worker = try session(services, "dara", .socialWorker)
-        let created = try services.cases.createIntake(mom, intake())
-        #expect(try services.cases.assignees(worker).map(\.displayName) == ["Dara"])
-        #expect(throws: CaseChangeRejected([.assignTo: "error.assignee"])) {
-            try services.cases.apply(worker, caseId: created.id, CaseChange(
-                action: .accept, expectedVersion: 1, assignTo: mom.user.id, riskLevel: .low))
-        }
-    }
-}
-
-@Suite struct FollowUpTests {
-    let today = LocalDate(year: 2026, month: 11, day: 21)!
-
-    func acceptedCase(_ services: KomarServices, risk: RiskLevel) throws -> (Session, Session, CaseSummary) {
-        try setUp(services)
-        let mom = try session(services, "sreymom", .volunteer)
-        let worker = try session(services, "dara", .socialWorker)
-        let created = try services.cases.createIntake(mom, intake())
-        try services.cases.apply(worker, caseId: created.id, CaseChange(
-            action: .accept, expectedVersion: 1, assignTo: worker.user.id, riskLevel: risk))
-        return (mom, worker, created)
-    }
-
-    @Test func acceptingSchedulesTheFirstVisitByRisk() throws {
-        let services = try makeServices()
-        let (mom, worker, created) = try acceptedCase(services, risk: .high)
-        #expect(try services.followUps.nextDue(worker, caseId: created.id) == today.adding(days: 7))
-        #expect(try services.followUps.queue(worker).map(\.caseId) == [created.id])
-        #expect(try services.followUps.queue(mom).map(\.caseId) == [created.id])
-        let coordinator = try session(services, "sok", .coordinator)
-        #expect(try services.followUps.queue(coordinator).count == 1)
-        let other = try session(services, "chan", .socialWorker)
-        #expect(try services.followUps.queue(other).isEmpty)
-        #expect(try services.followUps.countDue(worker) == 0)
-    }
-
-    @Test func recordingAVisitSchedulesTheNextByTheNewRisk() throws {
-        let services = try makeServices()
-        let (mom, worker, created) = try acceptedCase(services, risk: .high)
-        let item = try #require(try services.followUps.queue(worker).first)
-        let next = try services.followUps.record(worker, followUpId: item.id, VisitReport(
-            outcome: .done, type: .homeVisit, date: today, notes: "Safe at grandmother's.", wellbeing: .better,
-            newRiskLevel: .low))
-        #expect(next == today.adding(days: 30))
-        #expect(try services.cases.caseDetail(worker, id: created.id).summary.riskLevel == .low)
-        #expect(try services.cases.timeline(worker, caseId: created.id).last?.kind == .followUp)
-        // Volunteers record visits but do not assess risk.
-        let again = try services.followUps.queue(mom)
-        #expect(again.isEmpty)   // next one is 30 days away, outside the 7-day window
-        #expect(throws: PermissionDenied.self) {
-            try services.followUps.record(mom, followUpId: item.id, VisitReport(
-                outcome: .done, type: .homeVisit, date: today, notes: "x", wellbeing: .same, newRiskLevel: .high))
-        }
-        // The done follow-up cannot be recorded twice.
-        #expect(throws: StoreError.changedElsewhere) {
-            try services.followUps.record(worker, followUpId: item.id, VisitReport(
-                outcome: .done, type: .homeVisit, date: today, notes: "again", wellbeing: .same))
-        }
-    }
-
-    @Test func missedVisitsComeBackTomorrowAndClosingCancels() throws {
-        let services = try makeServices()
-        let (_, worker, created) = try acceptedCase(services, risk: .high)
-        let item = try #require(try services.followUps.queue(worker).first)
-        #expect(throws: FollowUpRejected(issues: ["reason": "error.required"])) {
-            try services.followUps.record(worker, followUpId: item.id, VisitReport(outcome: .missed, type: .homeVisit,
-                                                                                      date: today))
-        }
-        let next = try services.followUps.record(worker, followUpId: item.id, VisitReport(
-            outcome: .missed, type: .homeVisit, date: today, reason: "Family away at the rice harvest."))
-        #expect(next == today.adding(days: 1))
-        let version = try services.cases.caseDetail(worker, id: created.id).version
-        try services.cases.apply(worker, caseId: created.id, CaseChange(action: .close, expectedVersion: version,
-                                                                        closureReason: .goalsMet))
-        #expect(try services.followUps.nextDue(worker, caseId: created.id) == nil)
-        #expect(try services.followUps.queue(worker).isEmpty)
-    }
-
-    @Test func intervalsComeFromSettings() throws {
-        let services = try makeServices()
-        try services.database.writer.write { db in
-            try db.execute(sql: "INSERT INTO setting (key, value) VALUES ('followup_days_high', '3')")
-        }
-        let (_, worker, created) = try acceptedCase(services, risk: .high)
-        #expect(try services.followUps.nextDue(worker, caseId: created.id) == today.adding(days: 3))
-    }
-
-    @Test func demoDataHasOverdueAndUpcomingVisits() throws {
-        let services = try makeServices()
-        try DemoData.fill(services, cases: 300)
-        guard case .success(let demoWorker) = try services.accounts.logIn(username: "socialworker",
-                                                                          password: DemoData.password) else {
-            Issue.record("no demo social worker")
-            return
-        }
-        let queue = try services.followUps.queue(demoWorker)
-        #expect(queue.contains { $0.due < today })
-        #expect(queue.contains { $0.due > today })
-        #expect(queue.map(\.due) == queue.map(\.due).sorted())
-    }
-}
-
-@Suite struct IntakeDetailTests {
-    @Test func backgroundConsentAndRiskAreKept() throws {
-        let services = try makeServices()
-        try setUp(services)
-        let mom = try session(services, "sreymom", .volunteer)
-        let worker = try session(services, "dara", .socialWorker)
-        var input = intake()
-        input.ethnicity = .tampuan
-        input.disability = false
-        input.inSchool = true
-        input.caregiverConsent = true
-        input.childAssent = nil
-        input.consentRecordedBy = "ស្រីមុំ"
-        input.consentDate = LocalDate(year: 2026, month: 11, day: 20)
-        input.riskAnswers = [.plannedMigration, .outOfSchoolOrWorking]
-        let saved = try services.cases.createIntake(mom, input)
-        #expect(saved.riskLevel == .medium)
-        let b = try services.cases.caseDetail(worker, id: saved.id).background
-        #expect(b == ChildBackground(ethnicity: .tampuan, disability: false, inSchool: true, caregiverConsent: true,
-                                     childAssent: nil, consentBy: "ស្រីមុំ", consentDate: LocalDate(year: 2026, month: 11, day: 20),
-                                     riskAnswers: [.outOfSchoolOrWorking, .plannedMigration], riskOverrideReason: nil))
-        // Only those who assess risk may set another level.
-        input.riskOverride = .critical
-        input.riskOverrideReason = "Threats by the employer."
-        #expect(throws: PermissionDenied(role: .volunteer, action: .assessRisk)) {
-            try services.cases.createIntake(mom, input)
-        }
-        let overridden = try services.cases.createIntake(worker, input)
-        #expect(overridden.riskLevel == .critical)
-        #expect(try services.cases.caseDetail(worker, id: overridden.id).background.riskOverrideReason
-            == "Threats by the employer.")
-    }
-}
-
-@Suite struct CaseFilterTests {
-    @Test func eachFilterNarrowsTheListAndTheCount() throws {
-        let services = try makeServices()
-        try setUp(services)
-        let mom = try session(services, "sreymom", .volunteer)
-        let worker = try session(services, "dara", .socialWorker)
-        let a = try services.cases.createIntake(mom, intake())
-        var elsewhere = intake("សុខា", latin: "Sokha")
-        elsewhere.villageCode = "20010301"
-        let b = try services.cases.createIntake(mom, elsewhere)
-        try services.cases.apply(worker, caseId: a.id, CaseChange(action: .accept, expectedVersion: 1,
-                                                                   assignTo: worker.user.id, riskLevel: .critical))
-        let ids = { (f: CaseFilter) in try services.cases.listCases(worker, filter: f).map(\.id) }
-        #expect(try ids(CaseFilter(status: .open)) == [a.id])
-        #expect(try ids(CaseFilter(status: .new)) == [b.id])
-        #expect(try ids(CaseFilter(riskLevel: .critical)) == [a.id])
-        #expect(try ids(CaseFilter(assignedTo: worker.user.id)) == [a.id])
-        #expect(try ids(CaseFilter(communeCode: "200103")) == [b.id])
-        #expect(try ids(CaseFilter(status: .closed)).isEmpty)
-        #expect(try services.cases.countCases(worker, filter: CaseFilter(status: .new)) == 1)
-        // Nothing is overdue today; a day later the critical case's visit is.
-        #expect(try ids(CaseFilter(overdueOnly: true)).isEmpty)
-        let later = KomarServices(database: services.database,
-                                  clock: Clock(now: { fixedNow.addingTimeInterval(2 * 86_400) })).cases
-        #expect(try later.listCases(worker, filter: CaseFilter(overdueOnly: true)).map(\.id) == [a.id])
+        #expect(try services.drafts.load(mom, key, terminal: here) != nil)       // refused: the draft stays
+        _ = try services.cases.createIntake(mom, intake(), draft: DraftRef(key: key, terminal: here.id))
+        #expect(try services.drafts.load(mom, key, terminal: here) == nil)
     }
 }

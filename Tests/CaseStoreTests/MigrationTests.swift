@@ -68,11 +68,12 @@ import Testing
         INSERT INTO referral_transition (referral_id, from_status, to_status, at, by_user)
           VALUES (1, NULL, 'draft', '2026-11-05 08:00:00.000', 2), (1, 'draft', 'sent', '2026-11-05 08:00:00.000', 2),
                  (2, NULL, 'draft', '2026-11-06 08:00:00.000', 2);
-        INSERT INTO draft (user_id, form, payload, updated_at) VALUES (3, 'intake', '{}', '2026-11-06 08:00:00.000');
+        INSERT INTO draft (user_id, form, payload, updated_at) VALUES (3, 'intake', '{}', '2026-11-06 08:00:00.000'),
+          (3, 'case-2', '{}', '2026-11-06 08:00:00.000');
         """
 
     static let tables = ["setting", "user", "household", "household_member", "child_case", "case_visitor", "follow_up",
-                         "provider", "referral", "referral_transition", "draft"]
+                         "provider", "referral", "referral_transition"]
 
     @Test func aFirstReleaseDatabaseWithRowsInEveryTableMigratesIntact() throws {
         var config = Configuration()
@@ -101,7 +102,9 @@ import Testing
         try migrator.migrate(queue)
 
         try queue.read { db in
-            #expect(try Self.tables.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\($0)\"") ?? 0 } == before)
+            // Every row is still there; settings gain their version.
+            let after = try Self.tables.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\($0)\"") ?? 0 }
+            #expect(after == [before[0] + 1] + before.dropFirst())
             #expect(try migrator.hasCompletedMigrations(db))
             // Every case has its intake on the timeline.
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_event WHERE kind = 'intake'") == 2)
@@ -110,6 +113,11 @@ import Testing
                 .map { "\($0["status"] as String)=\($0["n"] as Int)" }
             #expect(kept == ["draft=1", "sent=1"])
             #expect(try AuditLog.firstBrokenRow(db) == nil)
+            // The first release's drafts are kept, each as a draft left by
+            // an earlier terminal.
+            let drafts = try Row.fetchAll(db, sql: "SELECT kind, record, terminal FROM form_draft ORDER BY kind")
+                .map { "\($0["kind"] as String)/\($0["record"] as String)/\($0["terminal"] as String)" }
+            #expect(drafts == ["case-edit/2/earlier", "intake//earlier"])
         }
 
         // The services read the migrated rows, and the search indexes

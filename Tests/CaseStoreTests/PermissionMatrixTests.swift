@@ -104,7 +104,7 @@ import Testing
         },
         Operation("correct a new case", own: workers, other: staff) { o, s, t in
             let id = o.pick(t, own: o.ownCase, other: o.otherCase)
-            let (input, version) = try o.services.cases.editableCase(s, id: id)
+            let (input, version, _) = try o.services.cases.editableCase(s, id: id)
             try o.services.cases.editCase(s, id: id, input, expectedVersion: version)
         },
         Operation("next visit due", own: workers, other: staff) { o, s, t in

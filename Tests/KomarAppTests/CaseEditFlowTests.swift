@@ -40,11 +40,11 @@ import Testing
         #expect(try h.services.cases.search(dara, "ប្រាក់សុខ").count == 1)
     }
 
-    @Test func anEditMeetingANewerSaveKeepsTheEntriesShowsTheirChangesAndSavesOnRequest() throws {
+    @Test func anEditMeetingANewerSaveMergesTheirChangesWithoutLosingEither() throws {
         let h = try Harness(language: .en)
         openCase(h)
         h.press(.function(7))
-        // Meanwhile a social worker corrects the Latin name and the narrative.
+        // Meanwhile a social worker corrects the Latin name.
         let dara = try h.session("dara")
         let id = try #require(try h.allCases().first?.id)
         var theirs = try h.services.cases.editableCase(dara, id: id)
@@ -54,21 +54,44 @@ import Testing
         h.press(.ctrl("u"))
         h.type("ស្រីពេជ្រ ប្រាក់សុខ")
         h.press(.function(2))
-        #expect(h.app.topScreenTitleKey == "conflict.title")
-        #expect(h.screen.contains("ចាន់ ដារ៉ា saved this case after you opened it."))
-        #expect(h.screen.contains("Child's name (Latin)"))
-        #expect(h.screen.contains("Theirs:     Sreypich Prak Sok"))
-        #expect(h.screen.contains("Yours:      Sreypich Prak"))
-        #expect(h.screen.contains("Not saved: someone else changed this case. Your entries are kept."))
-        #expect(try h.allCases().first?.childNameKm == "ស្រីពេជ្រ ប្រាក់")   // nothing of the volunteer's written
-        h.press(.escape)
         #expect(h.app.topScreenTitleKey == "case.edit-title")
-        #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់សុខ"))                     // the entry is still there
-        h.press(.function(2))                                                  // saves over theirs, knowingly
+        #expect(h.screen.contains("ចាន់ ដារ៉ា saved this meanwhile; their changes are now in your form."))
+        #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់សុខ"))
+        #expect(h.screen.contains("Sreypich Prak Sok"))
+        #expect(try h.allCases().first?.childNameKm == "ស្រីពេជ្រ ប្រាក់")   // nothing of the volunteer's written yet
+        h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "case.title")
         let saved = try #require(try h.allCases().first)
         #expect(saved.childNameKm == "ស្រីពេជ្រ ប្រាក់សុខ")
-        #expect(saved.childNameLatin == "Sreypich Prak")
+        #expect(saved.childNameLatin == "Sreypich Prak Sok")                // theirs was not reverted
+    }
+
+    @Test func fieldsBothChangedAreChosenSideBySide() throws {
+        let h = try Harness(language: .en)
+        openCase(h)
+        h.press(.function(7))
+        let dara = try h.session("dara")
+        let id = try #require(try h.allCases().first?.id)
+        var theirs = try h.services.cases.editableCase(dara, id: id)
+        theirs.input.childNameKm = "ស្រីពៅ ប្រាក់"
+        theirs.input.childNameLatin = "Sreypov Prak"
+        try h.services.cases.editCase(dara, id: id, theirs.input, expectedVersion: theirs.version)
+        h.press(.ctrl("u"))
+        h.type("ស្រីពេជ្រ ប្រាក់សុខ")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "merge.title")
+        #expect(h.screen.contains("ចាន់ ដារ៉ា changed the same fields: choose which to keep."))
+        #expect(h.screen.contains("Yours: ស្រីពេជ្រ ប្រាក់សុខ"))
+        #expect(!h.screen.contains("Sreypov"))                                  // only the field both changed
+        h.press(.enter, .down, .enter)                                         // theirs
+        #expect(h.screen.contains("Theirs: ស្រីពៅ ប្រាក់"))
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "case.edit-title")
+        #expect(h.screen.contains("Your choices are in the form."))
+        h.press(.function(2))
+        let saved = try #require(try h.allCases().first)
+        #expect(saved.childNameKm == "ស្រីពៅ ប្រាក់")
+        #expect(saved.childNameLatin == "Sreypov Prak")
     }
 
     @Test func closedCasesAreNotEditedAndAdminsCannotEdit() throws {

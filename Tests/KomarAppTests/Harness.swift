@@ -49,9 +49,23 @@ final class Harness {
         app.start()
     }
 
+    /// Another terminal on the same database while this one runs (one
+    /// account in two terminals).
+    init(alongside other: Harness) {
+        backend = MemoryBackend(size: other.backend.size)
+        services = other.services
+        time = other.time
+        app = App(backend: backend, services: services, language: other.app.currentLanguage)
+        app.start()
+    }
+
     /// A second app on the same database: what the next start sees after
-    /// the first one crashed or was killed.
+    /// the first one crashed or was killed. What it had typed more than a
+    /// moment before is written (as its draft writer would have), and its
+    /// terminal is gone.
     init(restartOf other: Harness) {
+        other.app.drafts.flush()
+        other.app.drafts.end()
         backend = MemoryBackend(size: other.backend.size)
         services = other.services
         time = other.time

@@ -499,10 +499,12 @@ import Testing
         // The first app is gone without saving or quitting: a crash.
         let second = Harness(restartOf: first)
         second.logIn("sreymom")
-        #expect(second.screen.contains("An unsaved intake from 21 Nov 2026"))
-        #expect(second.screen.contains("Continue it now?"))
-        second.press(.char("y"))
+        #expect(second.app.topScreenTitleKey == "unsaved.title")
+        #expect(second.screen.contains("1 forms you did not save."))
+        #expect(second.screen.contains("New intake: ស្រីពេជ្រ ប្រាក់"))
+        second.press(.enter)
         #expect(second.app.topScreenTitleKey == "intake.title")
+        #expect(second.screen.contains("What you typed earlier on this form is back."))
         #expect(second.screen.contains("ស្រីពេជ្រ ប្រាក់"))
         #expect(second.screen.contains("Prey Veng"))
         #expect(second.screen.contains("Kanhchriech"))
@@ -512,23 +514,24 @@ import Testing
         second.press(.function(2))
         #expect(second.app.topScreenTitleKey == "case.title")
         #expect(try second.allCases().count == 1)
-        // Saved: nothing is offered any more.
+        // Saved, and its draft deleted in the same transaction: nothing is
+        // offered any more.
         let third = Harness(restartOf: second)
         third.logIn("sreymom")
-        #expect(!third.screen.contains("unsaved intake"))
+        #expect(third.app.topScreenTitleKey == "home.title")
     }
 
-    @Test func sayingNoKeepsTheDraftForNewIntake() throws {
+    @Test func leavingTheListKeepsTheDraftsForLater() throws {
         let first = try Harness(language: .en)
         first.logIn("sreymom")
         first.press(.char("1"))
         first.type("Dara")
         let second = Harness(restartOf: first)
         second.logIn("sreymom")
-        second.press(.char("n"))
+        second.press(.function(10))
         #expect(second.app.topScreenTitleKey == "home.title")
         second.press(.char("1"))
-        #expect(second.screen.contains("Your unsaved intake was restored."))
+        #expect(second.screen.contains("What you typed earlier on this form is back."))
         #expect(second.screen.contains("Dara"))
     }
 
@@ -540,7 +543,7 @@ import Testing
         h.press(.escape, .char("y"))
         let after = Harness(restartOf: h)
         after.logIn("sreymom")
-        #expect(!after.screen.contains("unsaved intake"))
+        #expect(after.app.topScreenTitleKey == "home.title")
         after.press(.char("1"))
         after.type("Sokha")
         after.press(.ctrl("c"))
@@ -549,16 +552,26 @@ import Testing
         #expect(!after.app.isRunning)
         let next = Harness(restartOf: after)
         next.logIn("sreymom")
-        #expect(next.screen.contains("An unsaved intake"))
+        #expect(next.screen.contains("New intake: Sokha"))
+        next.press(.delete)
+        #expect(next.screen.contains("Discard “New intake: Sokha” for good?"))
+        next.press(.char("y"))
+        #expect(next.app.topScreenTitleKey == "home.title")
+        let last = Harness(restartOf: next)
+        last.logIn("sreymom")
+        #expect(last.app.topScreenTitleKey == "home.title")
     }
 
-    @Test func anUnreadableDraftIsNotOffered() throws {
+    @Test func anUnreadableDraftIsNotRestored() throws {
         let first = try Harness(language: .en)
         let mom = try first.session("sreymom")
-        try first.services.drafts.save(mom, form: "intake", payload: "not json")
+        try first.services.drafts.write(mom, terminal: TerminalSession(id: "gone", pid: 0),
+                                        [DraftKey("intake"): .save(title: "", payload: "not json")])
         first.logIn("sreymom")
-        #expect(!first.screen.contains("unsaved intake"))
-        #expect(first.app.topScreenTitleKey == "home.title")
+        #expect(first.app.topScreenTitleKey == "unsaved.title")
+        first.press(.enter)
+        #expect(first.app.topScreenTitleKey == "intake.title")
+        #expect(!first.screen.contains("is back"))
     }
 
     @Test func draftsAreEachUsersOwn() throws {
@@ -568,9 +581,33 @@ import Testing
         first.type("Dara")
         let second = Harness(restartOf: first)
         second.logIn("pov")
-        #expect(!second.screen.contains("unsaved intake"))
+        #expect(second.app.topScreenTitleKey == "home.title")
         second.press(.char("1"))
         #expect(!second.screen.contains("Dara"))
+    }
+
+    @Test func twoTerminalsOfOneAccountNeverShareADraft() throws {
+        let left = try Harness(language: .en)
+        left.logIn("sreymom")
+        left.press(.char("1"))
+        left.type("Dara")
+        left.app.drafts.flush()
+        let right = Harness(alongside: left)
+        right.logIn("sreymom")
+        #expect(right.app.topScreenTitleKey == "home.title")      // the left terminal still holds its draft
+        right.press(.char("1"))
+        #expect(!right.screen.contains("Dara"))
+        right.type("Sokha")
+        right.app.drafts.flush()
+        left.type(" Prak")
+        left.app.drafts.flush()
+        // Each terminal's draft is its own: the left one's crash leaves
+        // "Dara Prak", and the right one keeps "Sokha".
+        let after = Harness(restartOf: left)
+        after.logIn("sreymom")
+        #expect(after.screen.contains("New intake: Dara Prak"))
+        #expect(!after.screen.contains("Sokha"))
+        #expect(right.screen.contains("Sokha"))
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 import KhmerText
 
 /// A calendar day with no time zone, as case workers write it: day/month/year.
-public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -94,5 +94,21 @@ extension LocalDate {
         let date = calendar.date(from: c)!.addingTimeInterval(Double(days) * 86_400)
         let d = calendar.dateComponents([.year, .month, .day], from: date)
         return LocalDate(year: d.year!, month: d.month!, day: d.day!)!
+    }
+}
+
+extension LocalDate {
+    /// Encoded as its ISO text ("2026-11-22").
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = LocalDate(iso: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso)
     }
 }

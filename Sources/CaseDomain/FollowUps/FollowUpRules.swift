@@ -88,7 +88,7 @@ public struct VisitReport: Equatable, Sendable {
 }
 
 /// A scheduled follow-up in someone's queue.
-public struct FollowUpItem: Equatable, Sendable {
+public struct FollowUpItem: Equatable, Sendable, Codable {
     public let id: Int64
     public let caseId: Int64
     public let caseCode: String

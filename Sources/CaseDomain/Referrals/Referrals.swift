@@ -140,7 +140,7 @@ public struct ReferralMoveRejected: Error, Equatable, Sendable {
 }
 
 /// Who is referred: the child of a case, or a household member.
-public enum ReferralSubject: Equatable, Sendable {
+public enum ReferralSubject: Equatable, Sendable, Codable {
     case child(caseId: Int64)
     case member(memberId: Int64)
 }

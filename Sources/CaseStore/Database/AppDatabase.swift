@@ -7,6 +7,10 @@ import Synchronization
 /// keys, checked with `quick_check`, and migrated to the current schema.
 public final class AppDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// Drafts' own connection: it never waits for a lock (a busy or full
+    /// file fails at once, and the app tries again later), and skips the
+    /// fsync of each commit. The writer itself for an in-memory database.
+    let draftWriter: any DatabaseWriter
     /// Path of the file, or nil for an in-memory database (tests).
     public let path: String?
 
@@ -36,7 +40,7 @@ public final class AppDatabase: Sendable {
         } catch let error as DatabaseError {
             throw StoreError.from(error)
         }
-        let db = AppDatabase(writer: pool, path: path)
+        let db = AppDatabase(writer: pool, path: path, draftWriter: (try? draftConnection(path)) ?? pool)
         // A migration waits for every read to end, the background check
         // included (1–2 s at 100,000 cases): a file that needs migrating
         // is checked first, then migrated, before anything else reads it.
@@ -76,9 +80,19 @@ public final class AppDatabase: Sendable {
         return db
     }
 
-    init(writer: any DatabaseWriter, path: String?) {
+    init(writer: any DatabaseWriter, path: String?, draftWriter: (any DatabaseWriter)? = nil) {
         self.writer = writer
         self.path = path
+        self.draftWriter = draftWriter ?? writer
+    }
+
+    /// A connection for drafts on the file at `path`.
+    private static func draftConnection(_ path: String) throws -> DatabaseQueue {
+        var config = configuration()
+        config.busyMode = .immediateError
+        config.label = "komar-drafts"
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        return try DatabaseQueue(path: path, configuration: config)
     }
 
     private static func configuration() -> Configuration {
@@ -169,6 +183,12 @@ public final class AppDatabase: Sendable {
     /// Reads inside a snapshot, turning SQLite errors into `StoreError`.
     func read<T>(_ block: (Database) throws -> T) throws -> T {
         do { return try writer.read(block) } catch let error as DatabaseError { throw StoreError.from(error) }
+    }
+
+    /// Writes a draft on the drafts' connection, failing at once when the
+    /// file is busy.
+    func writeDraft(_ block: (Database) throws -> Void) throws {
+        do { try draftWriter.write(block) } catch let error as DatabaseError { throw StoreError.from(error) }
     }
 
     /// Writes inside a transaction, turning SQLite errors into `StoreError`.

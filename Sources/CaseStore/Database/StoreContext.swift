@@ -13,6 +13,16 @@ struct StoreContext: Sendable {
     func read<T>(_ block: (Database) throws -> T) throws -> T { try database.read(block) }
     func write<T>(_ block: (Database) throws -> T) throws -> T { try database.write(block) }
 
+    /// Writes, and deletes the draft the write saves, in one transaction: a
+    /// crash between the two can never offer a form that is already saved.
+    func write<T>(clearing draft: DraftRef?, for session: Session, _ block: (Database) throws -> T) throws -> T {
+        try database.write { db in
+            let result = try block(db)
+            if let draft { try DraftService.delete(db, userId: session.user.id, draft) }
+            return result
+        }
+    }
+
     /// Appends an audit event for `session`'s user inside the current
     /// transaction. A session whose user an admin has since disabled, or
     /// given another role, may no longer write: every write is audited, so

@@ -73,6 +73,41 @@ enum Migrations {
                 ALTER TABLE "audit_event" ADD COLUMN "chain" INTEGER NOT NULL DEFAULT 1;
                 """)
         }
+        migrator.registerMigration("2026-11-22 drafts per terminal") { db in
+            // A draft per user, form, record and terminal session, so two
+            // terminals of one account never share one; the terminals that
+            // are running, so their drafts are not offered elsewhere. The
+            // office settings get a version for three-way merges.
+            try db.execute(sql: """
+                CREATE TABLE "form_draft" (
+                  "id" INTEGER PRIMARY KEY,
+                  "user_id" INTEGER NOT NULL REFERENCES "user"("id") ON DELETE CASCADE,
+                  "kind" TEXT NOT NULL,
+                  "record" TEXT NOT NULL DEFAULT '',
+                  "terminal" TEXT NOT NULL,
+                  "title" TEXT NOT NULL DEFAULT '',
+                  "payload" TEXT NOT NULL,
+                  "updated_at" DATETIME NOT NULL,
+                  UNIQUE ("user_id", "kind", "record", "terminal")
+                );
+                INSERT INTO "form_draft" ("user_id", "kind", "record", "terminal", "title", "payload", "updated_at")
+                  SELECT "user_id",
+                         CASE WHEN "form" LIKE 'case-%' THEN 'case-edit' ELSE "form" END,
+                         CASE WHEN "form" LIKE 'case-%' THEN substr("form", 6) ELSE '' END,
+                         'earlier', '', "payload", "updated_at"
+                  FROM "draft";
+                DROP TABLE "draft";
+                CREATE TABLE "terminal_session" (
+                  "id" TEXT PRIMARY KEY,
+                  "user_id" INTEGER REFERENCES "user"("id") ON DELETE SET NULL,
+                  "pid" INTEGER NOT NULL,
+                  "host" TEXT NOT NULL,
+                  "started_at" DATETIME NOT NULL,
+                  "seen_at" DATETIME NOT NULL
+                );
+                INSERT OR IGNORE INTO "setting" ("key", "value") VALUES ('version', '1');
+                """)
+        }
         return migrator
     }
 

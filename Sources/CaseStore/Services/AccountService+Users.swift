@@ -12,6 +12,8 @@ public struct UserSummary: Equatable, Sendable {
     /// Until when failed logins lock it, if they do now.
     public let lockedUntil: Date?
     public let failedAttempts: Int
+    /// For saving changes back (`updateUser`).
+    public let version: Int
 
     public var isLocked: Bool { lockedUntil != nil }
 }
@@ -41,17 +43,17 @@ extension AccountService {
 
     static func summary(_ record: UserRecord, now: Date) -> UserSummary {
         UserSummary(account: record.account(), lockedUntil: record.isLocked(at: now) ? record.lockedUntil : nil,
-                    failedAttempts: record.failedAttempts)
+                    failedAttempts: record.failedAttempts, version: record.version)
     }
 
     /// Adds an account, by an admin. The password must meet the policy;
     /// with `mustChange` the user chooses their own at the first login.
     @discardableResult
     public func addUser(by session: Session, username: String, displayName: String, role: Role, password: String,
-                        languageCode: String = "km", mustChange: Bool = false) throws -> UserAccount {
+                        languageCode: String = "km", mustChange: Bool = false, draft: DraftRef? = nil) throws -> UserAccount {
         try session.require(.manageUsers)
         try checkNewPassword(password, username: username)
-        return try store.write { db in
+        return try store.write(clearing: draft, for: session) { db in
             let user = try insertUser(db, username: username, displayName: displayName, role: role, password: password,
                                       language: languageCode, createdBy: session.user.id, mustChangePassword: mustChange)
             try store.audit(db, session, .userAdded, entity: "user", id: user.id,
@@ -129,6 +131,45 @@ extension AccountService {
             if role != .admin { try Self.keepAnAdmin(db, losing: record) }
             record.role = role
             return "\(old.rawValue) → \(role.rawValue)"
+        }
+    }
+
+    /// An admin's changes to one account, in one transaction: its role,
+    /// whether it is active, and a new password (to be changed at the next
+    /// login). A save by someone else since `expectedVersion` refuses it.
+    public func updateUser(_ session: Session, userId: Int64, role: Role, active: Bool, newPassword: String?,
+                           expectedVersion: Int, draft: DraftRef? = nil) throws {
+        try session.require(.manageUsers)
+        let current = try user(session, id: userId)
+        if let newPassword { try checkNewPassword(newPassword, username: current.account.username) }
+        let hash = try newPassword.map { try hasher.hash($0) }
+        let now = store.now
+        try store.write(clearing: draft, for: session) { db in
+            guard var record = try UserRecord.fetchOne(db, key: userId) else { throw StoreError.notFound }
+            guard record.version == expectedVersion else { throw StoreError.changedElsewhere }
+            if role != record.role {
+                if role != .admin { try Self.keepAnAdmin(db, losing: record) }
+                try store.audit(db, session, .roleChanged, entity: "user", id: userId,
+                                summary: "\(record.username): \(record.role.rawValue) → \(role.rawValue)")
+                record.role = role
+            }
+            if active != record.isActive {
+                if !active { try Self.keepAnAdmin(db, losing: record) }
+                try store.audit(db, session, active ? .userEnabled : .userDisabled, entity: "user", id: userId,
+                                summary: record.username)
+                record.isActive = active
+            }
+            if let hash {
+                try store.audit(db, session, .passwordReset, entity: "user", id: userId, summary: record.username)
+                record.passwordHash = hash
+                record.mustChangePassword = true
+                record.passwordChangedAt = now
+                record.lockedUntil = nil
+                record.failedAttempts = 0
+            }
+            record.updatedAt = now
+            record.version += 1
+            try record.update(db)
         }
     }
 

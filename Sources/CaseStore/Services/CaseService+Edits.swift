@@ -18,21 +18,22 @@ public struct CaseEditConflict: Error, Equatable, Sendable {
 /// names the version it started from; a newer one gives
 /// `CaseEditConflict` and nothing is written.
 extension CaseService {
-    /// The case as the edit form starts from it, with its version.
-    public func editableCase(_ session: Session, id: Int64) throws -> (input: IntakeInput, version: Int) {
+    /// The case as the edit form starts from it, with its version and code.
+    public func editableCase(_ session: Session, id: Int64) throws -> (input: IntakeInput, version: Int, code: String) {
         let scope = try Visibility.cases(session)
         let today = store.today
         return try store.read { db in
             guard let record = try CaseRecord.fetchOne(
                 db, sql: "SELECT * FROM child_case WHERE child_case.id = ? AND \(scope.sql)", arguments: [id] + scope.arguments)
             else { throw StoreError.notFound }
-            return (Self.input(record, today: today), record.version)
+            return (Self.input(record, today: today), record.version, record.code)
         }
     }
 
     /// Saves an edit made from `expectedVersion`. Refuses fields the
     /// intake rules refuse, closed cases, and other people's newer saves.
-    public func editCase(_ session: Session, id: Int64, _ input: IntakeInput, expectedVersion: Int) throws {
+    public func editCase(_ session: Session, id: Int64, _ input: IntakeInput, expectedVersion: Int,
+                draft: DraftRef? = nil) throws {
         let scope = try Visibility.cases(session)
         try session.require(.createIntake)
         let today = store.today
@@ -42,7 +43,7 @@ extension CaseService {
         let blocking = IntakeRules.validate(input, today: today).filter { !$0.isWarning }
         guard blocking.isEmpty, let sex = input.sex, let birth = input.birth, let village = input.villageCode,
               let reporter = input.reporter else { throw IntakeRejected(issues: blocking) }
-        try store.write { db in
+        try store.write(clearing: draft, for: session) { db in
             guard var record = try CaseRecord.fetchOne(
                 db, sql: "SELECT * FROM child_case WHERE child_case.id = ? AND \(scope.sql)", arguments: [id] + scope.arguments)
             else { throw StoreError.notFound }

@@ -71,12 +71,13 @@ extension CaseService {
     /// Applies a status change; refused changes say which field is wrong,
     /// and a case changed by someone else since it was opened gives
     /// `StoreError.changedElsewhere` (the caller keeps the user's input).
-    public func apply(_ session: Session, caseId: Int64, _ change: CaseChange) throws {
+    public func apply(_ session: Session, caseId: Int64, _ change: CaseChange,
+                draft: DraftRef? = nil) throws {
         try session.require(CaseStatusRules.permission(for: change.action))
         if change.action == .accept { try session.require(.assessRisk) }
         let now = store.now
         let today = store.today
-        try store.write { db in
+        try store.write(clearing: draft, for: session) { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT code, status, version FROM child_case WHERE id = ?",
                                              arguments: [caseId]) else { throw StoreError.notFound }
             guard (row["version"] as Int) == change.expectedVersion else { throw StoreError.changedElsewhere }

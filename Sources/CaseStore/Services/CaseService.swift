@@ -16,8 +16,8 @@ public struct CaseService: Sendable {
     /// Registers a new case with status `new`. Validation errors (not
     /// warnings) refuse it with `IntakeRejected`.
     @discardableResult
-    public func createIntake(_ session: Session, _ input: IntakeInput, savedDespite duplicates: [String] = [])
-        throws -> CaseSummary {
+    public func createIntake(_ session: Session, _ input: IntakeInput, savedDespite duplicates: [String] = [],
+                             draft: DraftRef? = nil) throws -> CaseSummary {
         try session.require(.createIntake)
         if input.riskOverride != nil && input.riskOverride != input.proposedRisk { try session.require(.assessRisk) }
         let today = store.today
@@ -27,7 +27,7 @@ public struct CaseService: Sendable {
             throw IntakeRejected(issues: blocking)
         }
         let now = store.now
-        return try store.write { db in
+        return try store.write(clearing: draft, for: session) { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM place WHERE code = ? AND level = 'village'",
                                    arguments: [village]) != nil else {
                 throw IntakeRejected(issues: [FieldIssue(.village, "error.village-required")])

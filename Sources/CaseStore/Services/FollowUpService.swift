@@ -169,12 +169,13 @@ public struct FollowUpService: Sendable {
     /// Records what happened to a scheduled follow-up and returns the due
     /// date of the next one (nil when the case or household is not open).
     @discardableResult
-    public func record(_ session: Session, followUpId: Int64, _ visit: VisitReport) throws -> LocalDate? {
+    public func record(_ session: Session, followUpId: Int64, _ visit: VisitReport,
+                draft: DraftRef? = nil) throws -> LocalDate? {
         try session.require(.recordFollowUp)
         if visit.newRiskLevel != nil { try session.require(.assessRisk) }
         let issues = visit.validate(today: store.today)
         guard issues.isEmpty else { throw FollowUpRejected(issues: issues) }
-        return try store.write { db in
+        return try store.write(clearing: draft, for: session) { db in
             guard var entry = try FollowUpEntry.fetchOne(db, key: followUpId) else { throw StoreError.notFound }
             guard entry.status == .scheduled else { throw StoreError.changedElsewhere }
             if let caseId = entry.caseId {

@@ -9,11 +9,12 @@ import KhmerText
 extension HouseholdService {
     /// Adds a member to a household.
     @discardableResult
-    public func addMember(_ session: Session, householdId: Int64, _ input: MemberInput) throws -> HouseholdMember {
+    public func addMember(_ session: Session, householdId: Int64, _ input: MemberInput,
+                draft: DraftRef? = nil) throws -> HouseholdMember {
         let (sex, birth) = try checked(session, input)
         let today = store.today
         let now = store.now
-        return try store.write { db in
+        return try store.write(clearing: draft, for: session) { db in
             var household = try Self.household(db, id: householdId, session)
             var member = MemberRecord(
                 id: nil, householdId: householdId, nameKm: "", nameLatin: "", sex: sex, dateOfBirth: nil,
@@ -41,11 +42,12 @@ extension HouseholdService {
 
     /// Saves changes to a member. If someone else changed them since
     /// `expectedVersion`, nothing is saved.
-    public func updateMember(_ session: Session, id: Int64, _ input: MemberInput, expectedVersion: Int) throws {
+    public func updateMember(_ session: Session, id: Int64, _ input: MemberInput, expectedVersion: Int,
+                draft: DraftRef? = nil) throws {
         let (_, birth) = try checked(session, input)
         let today = store.today
         let now = store.now
-        try store.write { db in
+        try store.write(clearing: draft, for: session) { db in
             var member = try Self.member(db, id: id, session)
             guard member.version == expectedVersion else { throw StoreError.changedElsewhere }
             var household = try Self.household(db, id: member.householdId, session)

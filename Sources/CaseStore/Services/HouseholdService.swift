@@ -19,7 +19,8 @@ public struct HouseholdService: Sendable {
     /// Registers a household with its head as the first member and
     /// schedules its first follow-up by risk level.
     @discardableResult
-    public func register(_ session: Session, _ input: HouseholdInput) throws -> HouseholdSummary {
+    public func register(_ session: Session, _ input: HouseholdInput,
+                draft: DraftRef? = nil) throws -> HouseholdSummary {
         try session.require(.createIntake)
         if input.riskOverride != nil && input.riskOverride != input.proposedRisk { try session.require(.assessRisk) }
         var issues = HouseholdRules.validate(input, isNew: true)
@@ -29,7 +30,7 @@ public struct HouseholdService: Sendable {
         }
         let now = store.now
         let today = store.today
-        let id: Int64 = try store.write { db in
+        let id: Int64 = try store.write(clearing: draft, for: session) { db in
             try Self.requireVillage(db, village)
             var household = HouseholdRecord(
                 id: nil, code: "HH-new", headNameKm: "", headNameLatin: "", villageCode: village, addressDetail: "",
@@ -80,12 +81,13 @@ public struct HouseholdService: Sendable {
 
     /// Changes a household's assessment, status or contact details. If
     /// someone else changed it since `expectedVersion`, nothing is saved.
-    public func update(_ session: Session, id: Int64, _ input: HouseholdInput, expectedVersion: Int) throws {
+    public func update(_ session: Session, id: Int64, _ input: HouseholdInput, expectedVersion: Int,
+                draft: DraftRef? = nil) throws {
         try session.require(.createIntake)
         let issues = HouseholdRules.validate(input, isNew: false)
         guard issues.isEmpty, let village = input.villageCode else { throw HouseholdRejected(issues: issues) }
         let now = store.now
-        try store.write { db in
+        try store.write(clearing: draft, for: session) { db in
             var household = try Self.household(db, id: id, session)
             guard household.version == expectedVersion else { throw StoreError.changedElsewhere }
             if household.riskLevel != input.riskLevel && input.riskOverride != nil { try session.require(.assessRisk) }

@@ -39,12 +39,13 @@ public struct ProviderService: Sendable {
     /// Creates (`id` nil) or changes a provider. A change made by someone
     /// else since `input.expectedVersion` refuses the save.
     @discardableResult
-    public func save(_ session: Session, id: Int64?, _ input: ProviderInput) throws -> Provider {
+    public func save(_ session: Session, id: Int64?, _ input: ProviderInput,
+                draft: DraftRef? = nil) throws -> Provider {
         try session.require(.editProviders)
         let issues = ProviderRules.validate(input)
         guard issues.isEmpty, let kind = input.kind else { throw ProviderRejected(issues: issues) }
         let now = store.now
-        return try store.write { db in
+        return try store.write(clearing: draft, for: session) { db in
             var record: ProviderRecord
             if let id {
                 guard let stored = try ProviderRecord.fetchOne(db, key: id) else { throw StoreError.notFound }

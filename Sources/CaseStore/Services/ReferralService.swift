@@ -65,7 +65,8 @@ public struct ReferralService: Sendable {
     /// needs consent). The provider must offer the service; whether it
     /// works in the person's area and has seats is the caller's warning.
     @discardableResult
-    public func create(_ session: Session, _ input: ReferralInput) throws -> ReferralSummary {
+    public func create(_ session: Session, _ input: ReferralInput,
+                draft: DraftRef? = nil) throws -> ReferralSummary {
         try session.require(.manageReferrals)
         let issues = ReferralInputRules.validate(input)
         guard issues.isEmpty, let service = input.service, let providerId = input.providerId else {
@@ -73,7 +74,7 @@ public struct ReferralService: Sendable {
         }
         let now = store.now
         let today = store.today
-        let id: Int64 = try store.write { db in
+        let id: Int64 = try store.write(clearing: draft, for: session) { db in
             let person = try person(db, input.subject, today: today)
             guard let provider = try ProviderRecord.fetchOne(db, key: providerId), provider.isActive else {
                 throw ReferralRejected(issues: [.provider: "error.provider-inactive"])
@@ -111,10 +112,11 @@ public struct ReferralService: Sendable {
     /// Moves a referral to another status. Impossible moves are refused
     /// with `ReferralMoveRejected`; a referral changed by someone else
     /// since `move.expectedVersion` with `StoreError.changedElsewhere`.
-    public func move(_ session: Session, referralId: Int64, _ move: ReferralMove) throws {
+    public func move(_ session: Session, referralId: Int64, _ move: ReferralMove,
+                draft: DraftRef? = nil) throws {
         try session.require(.manageReferrals)
         let now = store.now
-        try store.write { db in
+        try store.write(clearing: draft, for: session) { db in
             guard var referral = try ReferralRecord.fetchOne(db, key: referralId) else { throw StoreError.notFound }
             guard referral.version == move.expectedVersion else { throw StoreError.changedElsewhere }
             let from = referral.status

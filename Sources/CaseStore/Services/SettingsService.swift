@@ -28,6 +28,15 @@ public struct SettingsService: Sendable {
         try store.read { db in try Self.office(db) }
     }
 
+    /// The settings with their version, for a form that saves them back.
+    public func versioned() throws -> (settings: OfficeSettings, version: Int) {
+        try store.read { db in (try Self.office(db), try Self.version(db)) }
+    }
+
+    static func version(_ db: Database) throws -> Int {
+        try AccountService.setting(db, "version").flatMap { Int($0) } ?? 1
+    }
+
     static func office(_ db: Database) throws -> OfficeSettings {
         var settings = OfficeSettings(organisation: "", languageCode: "km")
         for key in OfficeSettings.Key.allCases {
@@ -38,16 +47,23 @@ public struct SettingsService: Sendable {
 
     /// Stores `settings`. Follow-ups already scheduled keep their dates;
     /// the new intervals apply from the next visit recorded.
-    public func save(_ session: Session, _ settings: OfficeSettings) throws {
+    /// With `expectedVersion`, a save made since then by someone else
+    /// refuses this one (`StoreError.changedElsewhere`).
+    public func save(_ session: Session, _ settings: OfficeSettings, expectedVersion: Int? = nil,
+                     draft: DraftRef? = nil) throws {
         try session.require(.manageSettings)
         var settings = settings
         settings.organisation = settings.organisation.trimmingCharacters(in: .whitespaces)
         let issues = OfficeSettingsRules.validate(settings)
         guard issues.isEmpty else { throw OfficeSettingsRejected(issues: issues) }
-        try store.write { db in
+        try store.write(clearing: draft, for: session) { db in
+            let version = try Self.version(db)
+            if let expectedVersion, expectedVersion != version { throw StoreError.changedElsewhere }
             let before = try Self.office(db)
             let changed = OfficeSettings.Key.allCases.filter { before.value($0) != settings.value($0) }
             guard !changed.isEmpty else { return }
+            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('version', ?)",
+                           arguments: [String(version + 1)])
             for key in changed {
                 try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
                                arguments: [Self.column(key), settings.value(key)])

@@ -25,9 +25,22 @@ extension App {
 
     var isLocked: Bool { lockedWork != nil }
 
-    /// Called while no key arrives: locks a screen left idle too long.
+    /// Called while no key arrives: locks a screen left idle too long,
+    /// retries drafts that could not be written, says the terminal is
+    /// alive, and checkpoints the write-ahead log while nobody types.
     public func tick() {
-        if lockIfIdle() { render() }
+        var changed = lockIfIdle()
+        if drafts.hasUnwritten {
+            sayDraftState(changed: drafts.flushIfDue())
+            changed = true
+        }
+        drafts.heartbeat(userId: isLocked ? lockedWork?.user.id : session?.user.id)
+        let now = Date()
+        if now.timeIntervalSince(lastCheckpoint) > 10 {
+            services.database.checkpoint()
+            lastCheckpoint = now
+        }
+        if changed { render() }
     }
 
     /// Locks the screen when the user has pressed no key for the idle-lock
@@ -62,6 +75,15 @@ extension App {
         do { try services.accounts.recordLock(session, locked: false) } catch { report(error) }
     }
 
+    /// Writes the locked user's forms as drafts before someone else takes
+    /// over; false when they could not all be written.
+    func keepLockedWorkAsDrafts() -> Bool {
+        guard let old = session, let work = lockedWork else { return true }
+        noteDrafts(of: work.stack, for: old)
+        sayDraftState(changed: drafts.flush())
+        return drafts.failure == nil && !work.stack.contains { $0.hasUnsavedChanges && !$0.keepsDraft }
+    }
+
     /// Another user logged in at the lock screen: the locked user's forms
     /// stay as drafts for their next login, and the new user starts fresh.
     func handOver(to newSession: Session) {
@@ -72,12 +94,6 @@ extension App {
         lockedWork = nil
         session = nil
         logIn(newSession)
-    }
-
-    /// Forms under the lock that would be lost (not kept as drafts) if
-    /// another user took over.
-    var lockedWorkThatWouldBeLost: Bool {
-        lockedWork?.stack.contains { $0.hasUnsavedChanges && !$0.keepsDraft } ?? false
     }
 
     /// Before each key: the account may have been disabled, or its role
@@ -94,6 +110,7 @@ extension App {
             report(error)
             return true
         }
+        _ = flushDrafts()
         for screen in stack.reversed() { screen.didClose(app: self) }
         try? services.accounts.logOut(session, summary: "account disabled or role changed")
         self.session = nil

@@ -6,7 +6,11 @@ import Terminal
 /// Moving between screens, leaving and quitting, logging in and out, and
 /// the language.
 extension App {
-    func push(_ screen: any Screen) { stack.append(screen) }
+    /// Opens a screen on top; a draftable form gets its draft back.
+    func push(_ screen: any Screen) {
+        stack.append(screen)
+        if let form = screen as? any DraftableScreen { restoreDraft(into: form) }
+    }
 
     func pop() {
         guard stack.count > 1 else { return }
@@ -16,7 +20,7 @@ extension App {
 
     func replaceTop(with screen: any Screen) {
         if !stack.isEmpty { stack.removeLast().didClose(app: self) }
-        stack.append(screen)
+        push(screen)
     }
 
     func setRoot(_ screen: any Screen) {
@@ -43,7 +47,11 @@ extension App {
 
     func requestQuit() {
         let unsaved = (stack + (lockedWork?.stack ?? [])).filter(\.hasUnsavedChanges)
-        if unsaved.isEmpty {
+        if !unsaved.isEmpty, !flushDrafts() || (isLocked && !keepLockedWorkAsDrafts()) {
+            // Never promise a draft that was not written.
+            let reason = drafts.failure.map(message(for:)) ?? ""
+            confirm(localizer("draft.quit-not-kept", reason)) { [unowned self] in self.quitNow() }
+        } else if unsaved.isEmpty {
             quitNow()
         } else if unsaved.allSatisfy(\.keepsDraft) {
             confirm(localizer("confirm.quit-draft")) { [unowned self] in self.quitNow() }
@@ -55,11 +63,13 @@ extension App {
     func quitNow() {
         // Quitting never waits on the audit write: a full disk must not
         // trap the user in the program.
+        _ = flushDrafts()
         if let session {
             backUpIfDue(session, .quit)
             try? services.accounts.logOut(session)
         }
         for screen in (stack + (lockedWork?.stack ?? [])).reversed() { screen.didClose(app: self) }
+        drafts.end()
         isRunning = false
     }
 
@@ -78,9 +88,10 @@ extension App {
             return
         }
         session = newSession
+        drafts.heartbeat(userId: newSession.user.id, force: true)
         backUpIfDue(newSession, .daily)
         setRoot(HomeScreen(app: self, session: newSession))
-        offerDraft(newSession)
+        offerUnsavedForms(newSession)
     }
 
     /// The automatic backup of the day's first login, or of quitting after
@@ -104,23 +115,10 @@ extension App {
         do { idleLockMinutes = try services.settings.office().idleLockMinutes } catch { report(error) }
     }
 
-    /// After a crash, a kill or a power cut: offer to go back to the
-    /// unsaved intake. Saying no keeps it; New intake opens it again.
-    private func offerDraft(_ session: Session) {
-        guard session.may(.createIntake) else { return }
-        do {
-            guard let draft = try services.drafts.load(session, form: IntakeDraft.form),
-                  IntakeDraft.decode(draft.payload) != nil else { return }
-            confirm(localizer("draft.offer", dateTimeText(draft.updatedAt))) { [unowned self] in
-                self.push(IntakeScreen(app: self, session: session))
-            }
-        } catch {
-            report(error)
-        }
-    }
-
     func logOut() {
         var problem: (any Error)?
+        _ = flushDrafts()
+        drafts.heartbeat(userId: nil, force: true)
         if let session {
             do { try services.accounts.logOut(session) } catch { problem = error }
         }

@@ -54,6 +54,10 @@ public final class App {
     var passwordConfirmedAt = Date.distantPast
     /// Minutes without a key before the screen locks (an office setting).
     var idleLockMinutes = OfficeSettings.defaultIdleLockMinutes
+    /// The drafts of the forms being typed, written between keys.
+    let drafts: DraftKeeper
+    /// When the write-ahead log was last checkpointed (while idle).
+    var lastCheckpoint = Date.distantPast
 
     public init(backend: any TerminalBackend, services: KomarServices, language: Language,
                 demoAccounts: [DemoAccount] = []) {
@@ -61,6 +65,7 @@ public final class App {
         self.services = services
         localizer = Localizer(language: language)
         self.demoAccounts = demoAccounts
+        drafts = DraftKeeper(services: services)
     }
 
     /// Shows first-run setup on an empty database, otherwise the login.
@@ -95,7 +100,10 @@ public final class App {
     /// Handles one key and redraws. Screen-flow tests drive the app here.
     public func process(_ key: Key) {
         status = nil
-        defer { render() }
+        defer {
+            noteDrafts()
+            render()
+        }
         if key == .resize { return }
         // A key that finds the screen idle too long wakes it locked; it
         // does not act on the work underneath.

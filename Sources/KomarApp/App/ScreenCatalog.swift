@@ -54,10 +54,10 @@ enum ScreenCatalog {
             IntakeScreen(app: app, session: try need(s), editing: try openCase(app, need(s)).id)
         },
         Entry(role: .coordinator) { app, s in
-            let session = try need(s)
-            let input = try app.services.cases.editableCase(session, id: try openCase(app, session).id).input
-            return CaseConflictScreen(app: app, session: session, fields: [.childNameKm], theirs: input, yours: input,
-                                      changedBy: "")
+            let name = FormField(id: "childNameKm", label: "field.child-name-km", widget: TextField("ស្រីពេជ្រ"))
+            return MergeScreen(app: app, form: Form(fields: [name]), fields: [name],
+                               theirs: ["childNameKm": .text("ស្រីពៅ")], mine: ["childNameKm": .text("ស្រីពេជ្រ")],
+                               changedBy: "ចាន់ ដារ៉ា")
         },
         Entry(role: .socialWorker) { app, s in FollowUpQueueScreen(app: app, session: try need(s)) },
         Entry(role: .socialWorker) { app, s in

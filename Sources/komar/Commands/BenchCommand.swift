@@ -158,7 +158,30 @@ struct Bench: ParsableCommand {
             try MainActor.assumeIsolated {
                 try KeystrokeBench.run(services, runs: runs, into: &timings)
             }
+            try measureBackups(services, database: db, folder: scratch.appendingPathComponent("backups"), into: &timings)
             report(timings, cases: total)
+        }
+    }
+
+    /// A backup by hand (copy, check, manifest), checking it again, and
+    /// restoring it over the database (with its safety copy), a few times
+    /// each: each moves the whole file.
+    private func measureBackups(_ services: KomarServices, database: String, folder: URL,
+                                into timings: inout BenchTimings) throws {
+        guard case .success(let admin) = try services.accounts.logIn(username: "admin", password: DemoData.password) else {
+            throw Failure("the demo has no admin account")
+        }
+        let times = min(runs, 3)
+        var newest: BackupEntry?
+        try timings.measure("backup", runs: times) {
+            newest = try services.backups.make(admin, kind: .manual, to: folder)
+        }
+        guard let entry = newest else { return }
+        try timings.measure("backup_verify", runs: times) { _ = try BackupService.verify(entry.file, passphrase: nil) }
+        try timings.measure("restore", runs: times) {
+            _ = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: database,
+                                                         username: "admin", password: DemoData.password),
+                                          live: services.database)
         }
     }
 

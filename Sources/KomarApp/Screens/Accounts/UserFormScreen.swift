@@ -9,7 +9,7 @@ import Terminal
 /// forgotten (leave empty to keep it). F5 lifts a lock-out. Saving asks
 /// for the admin's password again when it is more than five minutes old.
 @MainActor
-final class UserFormScreen: FormScreen {
+final class UserFormScreen: DraftableScreen {
     var titleKey: String { user == nil ? "user.new-title" : "user.edit-title" }
     private let session: Session
     private var user: UserSummary?
@@ -21,6 +21,15 @@ final class UserFormScreen: FormScreen {
     private let password = TextField(kind: .secret, maxLength: 128)
     private let again = TextField(kind: .secret, maxLength: 128)
     let form: Form
+    /// The form as it opened (passwords are never part of it): what
+    /// "unchanged" means.
+    private var baseline: FormSnapshot = [:]
+
+    var draftKey: DraftKey { DraftKey("user", record: user.map { String($0.account.id) } ?? "") }
+
+    func draftTitle(app: App) -> String {
+        app.localizer("draft.title-user", user?.account.username ?? (username.text.isEmpty ? "…" : username.text))
+    }
 
     init(app: App, session: Session, user: UserSummary?) {
         self.session = session
@@ -52,15 +61,13 @@ final class UserFormScreen: FormScreen {
             role.select(Role.volunteer.rawValue)
         }
         form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
+        baseline = form.snapshot()
     }
 
     private var chosenRole: Role? { role.selectedId.flatMap(Role.init(rawValue:)) }
     private var chosenActive: Bool { active.selectedId != YesNoUnknown.no.rawValue }
 
-    var hasUnsavedChanges: Bool {
-        guard let user else { return !username.text.isEmpty || !displayName.text.isEmpty || !password.text.isEmpty }
-        return chosenRole != user.account.role || chosenActive != user.account.isActive || !password.text.isEmpty
-    }
+    var hasUnsavedChanges: Bool { form.snapshot() != baseline || !password.text.isEmpty }
 
     func bindings(app: App) -> [KeyBinding] {
         var bindings = CommonBindings.form { [unowned self] in self.save(app: app) }
@@ -104,16 +111,18 @@ final class UserFormScreen: FormScreen {
         let accounts = app.services.accounts
         do {
             if let user {
-                let id = user.account.id
-                if chosenRole != user.account.role { try accounts.setRole(session, userId: id, role: chosenRole) }
-                if chosenActive != user.account.isActive { try accounts.setActive(session, userId: id, active: chosenActive) }
-                if !password.text.isEmpty { try accounts.resetPassword(session, userId: id, newPassword: password.text) }
+                try accounts.updateUser(session, userId: user.account.id, role: chosenRole, active: chosenActive,
+                                        newPassword: password.text.isEmpty ? nil : password.text,
+                                        expectedVersion: user.version, draft: app.draftRef(self))
+                app.draftSaved(self)
                 app.pop()
                 app.show(app.localizer("user.saved", user.account.username), style: .heading)
             } else {
                 let added = try accounts.addUser(by: session, username: username.text, displayName: displayName.text,
                                                  role: chosenRole, password: password.text,
-                                                 languageCode: language.selectedId ?? "km", mustChange: true)
+                                                 languageCode: language.selectedId ?? "km", mustChange: true,
+                                                 draft: app.draftRef(self))
+                app.draftSaved(self)
                 app.pop()
                 app.show(app.localizer("user.added", added.username), style: .heading)
             }
@@ -131,6 +140,13 @@ final class UserFormScreen: FormScreen {
                 FormInput.showPasswordIssues([field: error.messageKey], in: form, app: app)
             } else {
                 app.report(error)
+            }
+        } catch StoreError.changedElsewhere {
+            // Another admin changed the account meanwhile: show it as it is
+            // now, keeping this admin's choices, to save again.
+            if let id = user?.account.id, let fresh = try? app.services.accounts.user(session, id: id) {
+                user = fresh
+                app.showError(app.localizer("user.changed-elsewhere"))
             }
         } catch {
             app.report(error)

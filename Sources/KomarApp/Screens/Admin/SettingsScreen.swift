@@ -10,7 +10,7 @@ import Terminal
 /// five failed logins lock an account. F2 saves; visits already scheduled
 /// keep their dates.
 @MainActor
-final class SettingsScreen: FormScreen {
+final class SettingsScreen: DraftableScreen {
     let titleKey = "settings.title"
     private let session: Session
     private let organisation = TextField(maxLength: 100)
@@ -19,7 +19,14 @@ final class SettingsScreen: FormScreen {
     private let idleLock = TextField(kind: .number, maxLength: 2)
     private let lockout = TextField(kind: .number, maxLength: 4)
     let form: Form
-    private var saved: OfficeSettings?
+    /// The version the form started from (moves on after a merge).
+    private var version: Int?
+    /// The form as it opened: what "unchanged" means, and the base of a
+    /// merge.
+    private var baseline: FormSnapshot = [:]
+
+    let draftKey = DraftKey("settings")
+    func draftTitle(app: App) -> String { app.localizer("settings.title") }
 
     /// Highest risk first, as workers think of it.
     private static let levels = RiskLevel.allCases.reversed()
@@ -41,16 +48,21 @@ final class SettingsScreen: FormScreen {
         form = Form(fields: fields)
         language.setOptions(Language.allCases.map { ChoiceOption(id: $0.rawValue, labels: [$0.nativeName]) })
         do {
-            let current = try app.services.settings.office()
-            saved = current
-            organisation.text = current.organisation
-            language.select(current.languageCode)
-            for risk in Self.levels {
-                days[risk]?.text = app.localizer.digitsForDisplay(String(current.followUpDays[risk] ?? 0))
-            }
-            idleLock.text = app.localizer.digitsForDisplay(String(current.idleLockMinutes))
-            lockout.text = app.localizer.digitsForDisplay(String(current.lockoutMinutes))
+            let (current, version) = try app.services.settings.versioned()
+            fill(current, app: app)
+            self.version = version
         } catch { app.report(error) }
+        baseline = form.snapshot()
+    }
+
+    private func fill(_ current: OfficeSettings, app: App) {
+        organisation.text = current.organisation
+        language.select(current.languageCode)
+        for risk in Self.levels {
+            days[risk]?.text = app.localizer.digitsForDisplay(String(current.followUpDays[risk] ?? 0))
+        }
+        idleLock.text = app.localizer.digitsForDisplay(String(current.idleLockMinutes))
+        lockout.text = app.localizer.digitsForDisplay(String(current.lockoutMinutes))
     }
 
     private var entered: OfficeSettings {
@@ -64,14 +76,14 @@ final class SettingsScreen: FormScreen {
                               lockoutMinutes: minutes(lockout))
     }
 
-    var hasUnsavedChanges: Bool { saved != nil && entered != saved }
+    var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
         form.clearMessages()
         let settings = entered
         do {
-            try app.services.settings.save(session, settings)
-            saved = settings
+            try app.services.settings.save(session, settings, expectedVersion: version, draft: app.draftRef(self))
+            app.draftSaved(self)
             app.reloadOrganisation()
             app.reloadIdleLock()
             app.pop()
@@ -88,9 +100,26 @@ final class SettingsScreen: FormScreen {
                 }
             }
             FormInput.show(issues, in: form, app: app)
+        } catch StoreError.changedElsewhere {
+            merge(app)
         } catch {
             app.report(error)
         }
+    }
+
+    /// Another admin saved the settings meanwhile: their changes and this
+    /// admin's are merged, and the next F2 saves over their version.
+    private func merge(_ app: App) {
+        do {
+            let mine = form.snapshot()
+            let (current, version) = try app.services.settings.versioned()
+            fill(current, app: app)
+            let theirs = form.snapshot()
+            let base = baseline
+            self.version = version
+            baseline = theirs
+            FormMerge.merge(form: form, base: base, mine: mine, theirs: theirs, changedBy: "", app: app)
+        } catch { app.report(error) }
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {

@@ -8,7 +8,7 @@ import Terminal
 /// are shown. If someone else changed the case meanwhile, what was entered
 /// is kept and the user is told what the case is now.
 @MainActor
-final class CaseActionScreen: FormScreen {
+final class CaseActionScreen: DraftableScreen {
     let titleKey = "action.title"
     private let session: Session
 
@@ -23,6 +23,10 @@ final class CaseActionScreen: FormScreen {
     private let duplicateOf = TextField(maxLength: 20)
     private let note = TextArea(rows: 3, maxLength: 2_000)
     let form: Form
+    private var baseline: FormSnapshot = [:]
+
+    var draftKey: DraftKey { DraftKey("case-action", record: String(caseId)) }
+    func draftTitle(app: App) -> String { app.localizer("draft.title-case-action", code) }
 
     init(app: App, session: Session, detail: CaseDetail, onDone: @escaping () -> Void) {
         self.session = session
@@ -56,6 +60,7 @@ final class CaseActionScreen: FormScreen {
         reason.onSelect = { [unowned self] _ in self.showFields() }
         action.select(allowed.first?.rawValue)
         showFields()
+        baseline = form.snapshot()
     }
 
     private func showFields() {
@@ -66,7 +71,7 @@ final class CaseActionScreen: FormScreen {
         form.field("duplicateOf")?.isHidden = chosen != .close || reason.selectedId != ClosureReason.duplicate.rawValue
     }
 
-    var hasUnsavedChanges: Bool { !note.text.isEmpty || !duplicateOf.text.isEmpty }
+    var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
         guard let chosen = action.selectedId.flatMap(CaseAction.init(rawValue:)) else {
@@ -86,7 +91,8 @@ final class CaseActionScreen: FormScreen {
         }
         let t = app.localizer
         do {
-            try app.services.cases.apply(session, caseId: caseId, change)
+            try app.services.cases.apply(session, caseId: caseId, change, draft: app.draftRef(self))
+            app.draftSaved(self)
             app.pop()
             onDone()
             app.show(t("action.done", code, t(CaseStatusRules.target(of: chosen).labelKey)), style: .heading)

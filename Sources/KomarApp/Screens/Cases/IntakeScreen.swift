@@ -11,7 +11,7 @@ import Terminal
 /// questions are left to review, and if someone else saved the case
 /// meanwhile the user's entries stay and their changes are shown.
 @MainActor
-final class IntakeScreen: FormScreen {
+final class IntakeScreen: DraftableScreen {
     var titleKey: String { editing == nil ? "intake.title" : "case.edit-title" }
     private let session: Session
 
@@ -43,16 +43,37 @@ final class IntakeScreen: FormScreen {
     let form: Form
     /// Warnings the user has seen; a second F2 saves despite them.
     private var acknowledgedWarnings: [FieldIssue] = []
-    /// The draft as last written, so only changes are saved.
-    private var savedDraft: IntakeDraft?
-    let keepsDraft = true
-    /// The case being corrected: its id, the version the edit starts from
-    /// and the form as it was loaded (what "unchanged" means).
-    private var editing: (caseId: Int64, version: Int, original: IntakeInput, loaded: IntakeDraft)?
-    private var draftForm: String { editing.map { "case-\($0.caseId)" } ?? IntakeDraft.form }
+    /// The case being corrected, if any.
+    private let caseId: Int64?
+    /// The correction's starting point: the version it edits and the form
+    /// as the case was (what "unchanged" means, and the base of a merge).
+    private var editing: (version: Int, code: String, baseline: FormSnapshot)?
+
+    var draftKey: DraftKey { caseId.map { DraftKey("case-edit", record: String($0)) } ?? DraftKey("intake") }
+
+    func draftTitle(app: App) -> String {
+        let name = nameKm.text.isEmpty ? nameLatin.text : nameKm.text
+        if let editing { return app.localizer("draft.title-case-edit", editing.code) }
+        return app.localizer("draft.title-intake", name.isEmpty ? "…" : name)
+    }
+
+    /// A draft from before drafts were kept per terminal held the intake's
+    /// own fields; those are read too.
+    func restoreDraft(_ payload: String, app: App) -> Bool {
+        if let draft = DraftPayload.decode(payload) {
+            form.restore(draft.fields)
+        } else if let legacy = IntakeDraft.decode(payload) {
+            restore(legacy)
+        } else {
+            return false
+        }
+        showRiskFields()
+        return true
+    }
 
     init(app: App, session: Session, editing caseId: Int64? = nil) {
         self.session = session
+        self.caseId = caseId
         concerns = MultiChoiceField(options: app.options(Concern.self))
         riskAnswers = MultiChoiceField(options: app.options(RiskQuestion.self))
         form = Form(fields: [
@@ -107,30 +128,29 @@ final class IntakeScreen: FormScreen {
                 self.household.set(chosen)
             })
         }
-        household.onChange = { [unowned self, unowned app] _ in self.autosave(app) }
         form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
         showRiskFields()
         if let caseId {
             do {
                 let stored = try app.services.cases.editableCase(session, id: caseId)
-                restore(IntakeDraft(stored.input, app: app))
-                if let link = try app.services.cases.householdLink(session, caseId: caseId) {
-                    household.set(HouseholdListScreen.pickValue(id: link.id, code: link.code, km: link.headNameKm,
-                                                                latin: link.headNameLatin))
-                }
+                fill(from: stored.input, app: app)
                 for id in ["riskAnswers", "proposedRisk", "riskOverride", "riskOverrideReason"] {
                     form.field(id)?.isHidden = true
                 }
-                editing = (caseId, stored.version, stored.input, draft)
+                editing = (stored.version, stored.code, form.snapshot())
             } catch { app.report(error) }
         }
+    }
+
+    /// Shows a saved case in the form, as it is stored.
+    private func fill(from input: IntakeInput, app: App) {
+        restore(IntakeDraft(input, app: app))
+        household.set(nil)
+        guard let id = input.householdId else { return }
         do {
-            if let stored = try app.services.drafts.load(session, form: draftForm),
-               let draft = IntakeDraft.decode(stored.payload) {
-                restore(draft)
-                savedDraft = draft
-                app.show(app.localizer("draft.restored"), style: .heading)
-            }
+            let summary = try app.services.households.summary(session, id: id)
+            household.set(HouseholdListScreen.pickValue(id: id, code: summary.code, km: summary.headNameKm,
+                                                        latin: summary.headNameLatin))
         } catch { app.report(error) }
     }
 
@@ -145,20 +165,6 @@ final class IntakeScreen: FormScreen {
         let proposed = RiskAssessment.proposedLevel(answers)
         let override = riskOverride.selectedId.flatMap(RiskLevel.init(rawValue:))
         form.field("riskOverrideReason")?.isHidden = !canAssessRisk || override == nil || override == proposed
-    }
-
-    /// The form as a draft.
-    var draft: IntakeDraft {
-        IntakeDraft(
-            childNameKm: nameKm.text, childNameLatin: nameLatin.text, sex: sex.selectedId, birthDate: birthDate.text,
-            estimatedAge: estimatedAge.text, province: province.selectedId, district: district.selectedId,
-            commune: commune.selectedId, village: village.selectedId, concerns: concerns.selectedIds.sorted(),
-            narrative: narrative.text, reporter: reporter.selectedId, reportedDate: reportedDate.text,
-            ethnicity: ethnicity.selectedId, disability: disability.selectedId, inSchool: inSchool.selectedId,
-            caregiverConsent: caregiverConsent.selectedId, childAssent: childAssent.selectedId,
-            consentBy: consentBy.text, consentDate: consentDate.text, riskAnswers: riskAnswers.selectedIds.sorted(),
-            riskOverride: riskOverride.selectedId, riskOverrideReason: riskOverrideReason.text,
-            householdId: household.value?.id, householdText: household.value?.text)
     }
 
     /// Puts a draft back; each place is chosen in order so the lists below
@@ -188,25 +194,8 @@ final class IntakeScreen: FormScreen {
         showRiskFields()
     }
 
-    /// Saves the draft when the form changed since the last save.
-    private func autosave(_ app: App) {
-        guard hasUnsavedChanges else { return }
-        let current = draft
-        guard current != savedDraft else { return }
-        do {
-            try app.services.drafts.save(session, form: draftForm, payload: current.encoded())
-            savedDraft = current
-        } catch {
-            app.report(error)
-        }
-    }
-
-    func discardChanges(app: App) {
-        do { try app.services.drafts.discard(session, form: draftForm) } catch { app.report(error) }
-    }
-
     var hasUnsavedChanges: Bool {
-        if let editing { return draft != editing.loaded }
+        if let editing { return form.snapshot() != editing.baseline }
         return !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !birthDate.text.isEmpty
             || !estimatedAge.text.isEmpty || village.selectedId != nil || !concerns.selectedIds.isEmpty
             || !narrative.text.isEmpty || reporter.selectedId != nil || household.value != nil
@@ -214,10 +203,7 @@ final class IntakeScreen: FormScreen {
 
     func handleInput(_ key: Key, app: App) -> Bool {
         let used = form.handle(key)
-        if used {
-            showRiskFields()
-            autosave(app)
-        }
+        if used { showRiskFields() }
         return used
     }
 
@@ -312,8 +298,8 @@ final class IntakeScreen: FormScreen {
             app.show(t("form.warnings-save-again"), style: .warning)
             return
         }
-        if let editing {
-            saveEdit(app, input: input, editing: editing)
+        if let caseId, let editing {
+            saveEdit(app, input: input, caseId: caseId, version: editing.version)
             return
         }
         do {
@@ -327,8 +313,9 @@ final class IntakeScreen: FormScreen {
                     return
                 }
             }
-            let saved = try app.services.cases.createIntake(session, input, savedDespite: duplicates ?? [])
-            discardChanges(app: app)
+            let saved = try app.services.cases.createIntake(session, input, savedDespite: duplicates ?? [],
+                                                            draft: app.draftRef(self))
+            app.draftSaved(self)
             app.replaceTop(with: CaseViewScreen(app: app, session: session, caseId: saved.id))
             app.show(t("intake.saved", saved.code), style: .heading)
         } catch let rejected as IntakeRejected {
@@ -339,22 +326,26 @@ final class IntakeScreen: FormScreen {
     }
 
     /// Saves a correction. If someone else saved the case since it was
-    /// opened, nothing is written: the user's entries stay, their changes
-    /// are shown, and the next F2 saves the user's version over theirs.
-    private func saveEdit(_ app: App, input: IntakeInput,
-                          editing: (caseId: Int64, version: Int, original: IntakeInput, loaded: IntakeDraft)) {
+    /// opened, nothing is written: their changes and the user's are merged
+    /// field by field, fields both changed are shown side by side to
+    /// choose, and the next F2 saves the result.
+    private func saveEdit(_ app: App, input: IntakeInput, caseId: Int64, version: Int) {
         let t = app.localizer
         do {
-            try app.services.cases.editCase(session, id: editing.caseId, input, expectedVersion: editing.version)
-            discardChanges(app: app)
-            self.editing = nil
+            try app.services.cases.editCase(session, id: caseId, input, expectedVersion: version, draft: app.draftRef(self))
+            app.draftSaved(self)
+            editing = nil
             app.pop()
             app.show(t("case.updated"), style: .heading)
         } catch let conflict as CaseEditConflict {
-            let theirs = conflict.current.differences(from: editing.original)
-            self.editing = (editing.caseId, conflict.version, conflict.current, editing.loaded)
-            app.push(CaseConflictScreen(app: app, session: session, fields: theirs, theirs: conflict.current, yours: input,
-                                        changedBy: conflict.changedBy))
+            guard let editing else { return }
+            let mine = form.snapshot()
+            fill(from: conflict.current, app: app)
+            let theirs = form.snapshot()
+            self.editing = (conflict.version, editing.code, theirs)
+            FormMerge.merge(form: form, base: editing.baseline, mine: mine, theirs: theirs, changedBy: conflict.changedBy,
+                            app: app)
+            showRiskFields()
         } catch let rejected as IntakeRejected {
             show(rejected, app)
         } catch {

@@ -7,7 +7,7 @@ import Terminal
 /// for social workers, a new risk level), missed or cancelled (with a
 /// reason). Saving schedules the next visit.
 @MainActor
-final class RecordVisitScreen: FormScreen {
+final class RecordVisitScreen: DraftableScreen {
     let titleKey = "visit.title"
     private let session: Session
 
@@ -20,6 +20,12 @@ final class RecordVisitScreen: FormScreen {
     private let notes = TextArea(rows: 4, maxLength: 10_000)
     private let reason = TextField(maxLength: 300)
     let form: Form
+    /// The form as it opened: anything else is unsaved.
+    private var baseline: FormSnapshot = [:]
+
+    var draftKey: DraftKey { DraftKey("visit", record: String(item.id)) }
+    func draftTitle(app: App) -> String { app.localizer("draft.title-visit", item.caseCode) }
+    var draftContext: [String: String] { ["item": DraftContext.encode(item)] }
 
     init(app: App, session: Session, item: FollowUpItem) {
         self.session = session
@@ -44,6 +50,7 @@ final class RecordVisitScreen: FormScreen {
         form.field("risk")?.isHidden = !session.may(.assessRisk)
         outcome.onSelect = { [unowned self] _ in self.showFields() }
         showFields()
+        baseline = form.snapshot()
     }
 
     private func showFields() {
@@ -54,7 +61,7 @@ final class RecordVisitScreen: FormScreen {
         form.field("reason")?.isHidden = done
     }
 
-    var hasUnsavedChanges: Bool { !notes.text.isEmpty || !reason.text.isEmpty }
+    var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
         let t = app.localizer
@@ -75,7 +82,8 @@ final class RecordVisitScreen: FormScreen {
             newRiskLevel: kind == .done ? risk.selectedId.flatMap(RiskLevel.init(rawValue:)) : nil,
             reason: kind == .done ? "" : reason.text)
         do {
-            let next = try app.services.followUps.record(session, followUpId: item.id, visit)
+            let next = try app.services.followUps.record(session, followUpId: item.id, visit, draft: app.draftRef(self))
+            app.draftSaved(self)
             app.pop()
             if let next {
                 app.show(t("visit.saved-next", item.caseCode, app.longDateText(next)), style: .heading)

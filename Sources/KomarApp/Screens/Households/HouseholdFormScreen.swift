@@ -8,7 +8,7 @@ import Terminal
 /// shown as factors are ticked; a social worker may set another level with
 /// a reason.
 @MainActor
-final class HouseholdFormScreen: FormScreen {
+final class HouseholdFormScreen: DraftableScreen {
     var titleKey: String { householdId == nil ? "household.new-title" : "household.edit-title" }
     private let session: Session
     private let householdId: Int64?
@@ -36,7 +36,17 @@ final class HouseholdFormScreen: FormScreen {
     /// Set when registering from the intake: the new household is chosen
     /// there instead of opened.
     private let onRegistered: ((PickerField.Value) -> Void)?
-    private var initial: HouseholdInput
+    /// The form as it opened (the household as stored): what "unchanged"
+    /// means, and the base of a merge.
+    private var baseline: FormSnapshot = [:]
+
+    var draftKey: DraftKey { DraftKey("household", record: householdId.map(String.init) ?? "") }
+
+    func draftTitle(app: App) -> String {
+        let name = headNameKm.text.isEmpty ? headNameLatin.text : headNameKm.text
+        return app.localizer(householdId == nil ? "draft.title-household-new" : "draft.title-household",
+                             name.isEmpty ? "…" : name)
+    }
 
     init(app: App, session: Session, householdId: Int64? = nil, villageCode: String? = nil,
          onSaved: (() -> Void)? = nil, onRegistered: ((PickerField.Value) -> Void)? = nil) {
@@ -71,7 +81,6 @@ final class HouseholdFormScreen: FormScreen {
         status.setOptions(app.options(HouseholdStatus.self))
         status.select(HouseholdStatus.active.rawValue)
         canAssessRisk = session.may(.assessRisk)
-        initial = HouseholdInput()
         places = PlaceCascade(app: app, levels: [province, district, commune, village])
         form.field("headSex")?.isHidden = householdId != nil
         form.field("headAge")?.isHidden = householdId != nil
@@ -82,7 +91,6 @@ final class HouseholdFormScreen: FormScreen {
                 let stored = try app.services.households.input(session, id: householdId)
                 fill(stored.input)
                 version = stored.version
-                initial = stored.input
             } catch { app.report(error) }
         } else {
             do {
@@ -95,6 +103,7 @@ final class HouseholdFormScreen: FormScreen {
         vulnerabilities.onChange = { [unowned self] _ in self.showRiskFields() }
         idPoor.onSelect = { [unowned self] _ in self.showRiskFields() }
         showRiskFields()
+        baseline = form.snapshot()
     }
 
     private func fill(_ input: HouseholdInput) {
@@ -133,12 +142,7 @@ final class HouseholdFormScreen: FormScreen {
             || current.riskOverride == current.proposedRisk
     }
 
-    var hasUnsavedChanges: Bool {
-        var now = input
-        now.headSex = nil
-        now.headAge = nil
-        return now != initial || headSex.selectedId != nil || !headAge.text.isEmpty
-    }
+    var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func handleInput(_ key: Key, app: App) -> Bool {
         let used = form.handle(key)
@@ -164,12 +168,15 @@ final class HouseholdFormScreen: FormScreen {
         }
         do {
             if let householdId {
-                try app.services.households.update(session, id: householdId, input, expectedVersion: version)
+                try app.services.households.update(session, id: householdId, input, expectedVersion: version,
+                                                   draft: app.draftRef(self))
+                app.draftSaved(self)
                 app.pop()
                 onSaved?()
                 app.show(t("household.updated"), style: .heading)
             } else {
-                let saved = try app.services.households.register(session, input)
+                let saved = try app.services.households.register(session, input, draft: app.draftRef(self))
+                app.draftSaved(self)
                 if let onRegistered {
                     app.pop()
                     onRegistered(HouseholdListScreen.pickValue(id: saved.id, code: saved.code, km: input.headNameKm,
@@ -179,9 +186,28 @@ final class HouseholdFormScreen: FormScreen {
                 }
                 app.show(t("household.saved", saved.code), style: .heading)
             }
+        } catch StoreError.changedElsewhere {
+            merge(app)
         } catch {
             FormInput.showFailure(error, in: form, app: app)
         }
+    }
+
+    /// Someone else saved the household meanwhile: their changes and the
+    /// user's are merged; the next F2 saves the result.
+    private func merge(_ app: App) {
+        guard let householdId else { return }
+        do {
+            let mine = form.snapshot()
+            let stored = try app.services.households.input(session, id: householdId)
+            fill(stored.input)
+            let theirs = form.snapshot()
+            let base = baseline
+            version = stored.version
+            baseline = theirs
+            FormMerge.merge(form: form, base: base, mine: mine, theirs: theirs, changedBy: "", app: app)
+            showRiskFields()
+        } catch { app.report(error) }
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {

@@ -6,7 +6,7 @@ import Terminal
 /// Adds a member to a household, or changes one (`memberId`): who they
 /// are, schooling, work and migration (with the country when abroad).
 @MainActor
-final class MemberFormScreen: FormScreen {
+final class MemberFormScreen: DraftableScreen {
     var titleKey: String { memberId == nil ? "member.title" : "member.edit-title" }
     private let session: Session
     private let householdId: Int64
@@ -25,6 +25,17 @@ final class MemberFormScreen: FormScreen {
     private let memberId: Int64?
     /// The member as loaded, and its version, when editing.
     private var loaded: (input: MemberInput, version: Int)?
+    /// The form as it opened: what "unchanged" means, and the base of a
+    /// merge.
+    private var baseline: FormSnapshot = [:]
+
+    var draftKey: DraftKey { DraftKey("member", record: memberId.map(String.init) ?? "new-\(householdId)") }
+    var draftContext: [String: String] { ["household": String(householdId)] }
+
+    func draftTitle(app: App) -> String {
+        let name = nameKm.text.isEmpty ? nameLatin.text : nameKm.text
+        return app.localizer("draft.title-member", name.isEmpty ? "…" : name)
+    }
 
     init(app: App, session: Session, householdId: Int64, memberId: Int64? = nil) {
         self.session = session
@@ -60,6 +71,7 @@ final class MemberFormScreen: FormScreen {
             } catch { app.report(error) }
         }
         showFields()
+        baseline = form.snapshot()
     }
 
     private func fill(_ input: MemberInput, app: App) {
@@ -105,11 +117,7 @@ final class MemberFormScreen: FormScreen {
         form.field("migrationCountry")?.isHidden = migration.selectedId != MigrationStatus.migratedAbroad.rawValue
     }
 
-    var hasUnsavedChanges: Bool {
-        if let loaded { return entered != loaded.input }
-        return !nameKm.text.isEmpty || !nameLatin.text.isEmpty || sex.selectedId != nil || !estimatedAge.text.isEmpty
-            || !birthDate.text.isEmpty || !occupation.text.isEmpty
-    }
+    var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
         let t = app.localizer
@@ -135,18 +143,41 @@ final class MemberFormScreen: FormScreen {
         }
         do {
             if let memberId, let loaded {
-                try app.services.households.updateMember(session, id: memberId, input, expectedVersion: loaded.version)
+                try app.services.households.updateMember(session, id: memberId, input, expectedVersion: loaded.version,
+                                                          draft: app.draftRef(self))
+                app.draftSaved(self)
                 self.loaded = nil
                 app.pop()
                 app.show(t("member.updated", [input.nameKm, input.nameLatin].first { !$0.isEmpty } ?? ""), style: .heading)
             } else {
-                let member = try app.services.households.addMember(session, householdId: householdId, input)
+                let member = try app.services.households.addMember(session, householdId: householdId, input,
+                                                                   draft: app.draftRef(self))
+                app.draftSaved(self)
                 app.pop()
                 app.show(t("member.saved", member.displayName), style: .heading)
             }
+        } catch StoreError.changedElsewhere {
+            merge(app)
         } catch {
             FormInput.showFailure(error, in: form, app: app)
         }
+    }
+
+    /// Someone else saved the member meanwhile: their changes and the
+    /// user's are merged, and the next F2 saves over their version.
+    private func merge(_ app: App) {
+        guard let memberId else { return }
+        do {
+            let mine = form.snapshot()
+            let stored = try app.services.households.member(session, id: memberId)
+            fill(stored.input, app: app)
+            let theirs = form.snapshot()
+            let base = baseline
+            loaded = stored
+            baseline = theirs
+            FormMerge.merge(form: form, base: base, mine: mine, theirs: theirs, changedBy: "", app: app)
+            showFields()
+        } catch { app.report(error) }
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {

@@ -7,10 +7,22 @@ import Terminal
 /// (provinces or districts, type to filter), contact, seats per intake and
 /// the next intake date.
 @MainActor
-final class ProviderFormScreen: FormScreen {
-    var titleKey: String { provider == nil ? "provider.new-title" : "provider.edit-title" }
+final class ProviderFormScreen: DraftableScreen {
+    var titleKey: String { providerId == nil ? "provider.new-title" : "provider.edit-title" }
+
+    var draftKey: DraftKey { DraftKey("provider", record: providerId.map(String.init) ?? "") }
+
+    func draftTitle(app: App) -> String {
+        app.localizer("draft.title-provider", app.name(km: nameKm.text, latin: nameLatin.text).isEmpty ? "…"
+                      : app.name(km: nameKm.text, latin: nameLatin.text))
+    }
     private let session: Session
-    private let provider: Provider?
+    private let providerId: Int64?
+    /// The version the edit starts from (moves on after a merge).
+    private var version: Int?
+    /// The form as it opened: what "unchanged" means, and the base of a
+    /// merge.
+    private var baseline: FormSnapshot = [:]
     private let nameKm = TextField(maxLength: 150)
     private let nameLatin = TextField(maxLength: 150)
     private let kind = ChoiceField(filterable: false)
@@ -26,7 +38,8 @@ final class ProviderFormScreen: FormScreen {
 
     init(app: App, session: Session, provider: Provider?) {
         self.session = session
-        self.provider = provider
+        providerId = provider?.id
+        version = provider?.version
         services = MultiChoiceField(options: app.options(ServiceType.self))
         var areaOptions: [ChoiceOption] = []
         do {
@@ -56,26 +69,25 @@ final class ProviderFormScreen: FormScreen {
         kind.setOptions(app.options(ProviderKind.self))
         active.setOptions(app.yesNoOptions)
         active.select(YesNoUnknown.yes.rawValue)
-        if let p = provider {
-            nameKm.text = p.nameKm
-            nameLatin.text = p.nameLatin
-            kind.select(p.kind.rawValue)
-            services.select(Set(p.services.map(\.rawValue)))
-            areas.select(Set(p.areas))
-            contact.text = p.contactPerson
-            phone.text = p.phone
-            address.text = p.address
-            seats.text = p.seatsPerIntake.map(String.init) ?? ""
-            nextIntake.text = p.nextIntake.map(FormInput.text) ?? ""
-            active.select(p.isActive ? YesNoUnknown.yes.rawValue : YesNoUnknown.no.rawValue)
-        }
+        if let provider { fill(provider) }
+        baseline = form.snapshot()
     }
 
-    var hasUnsavedChanges: Bool {
-        guard let p = provider else { return !nameKm.text.isEmpty || !nameLatin.text.isEmpty || !services.selectedIds.isEmpty }
-        return nameKm.text != p.nameKm || nameLatin.text != p.nameLatin || Set(p.services.map(\.rawValue)) != services.selectedIds
-            || Set(p.areas) != areas.selectedIds || contact.text != p.contactPerson || phone.text != p.phone
+    private func fill(_ p: Provider) {
+        nameKm.text = p.nameKm
+        nameLatin.text = p.nameLatin
+        kind.select(p.kind.rawValue)
+        services.select(Set(p.services.map(\.rawValue)))
+        areas.select(Set(p.areas))
+        contact.text = p.contactPerson
+        phone.text = p.phone
+        address.text = p.address
+        seats.text = p.seatsPerIntake.map(String.init) ?? ""
+        nextIntake.text = p.nextIntake.map(FormInput.text) ?? ""
+        active.select(p.isActive ? YesNoUnknown.yes.rawValue : YesNoUnknown.no.rawValue)
     }
+
+    var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
         let t = app.localizer
@@ -96,7 +108,7 @@ final class ProviderFormScreen: FormScreen {
         input.seatsPerIntake = seatsText.isEmpty ? nil : (Digits.parseInt(seatsText) ?? -1)
         input.nextIntake = FormInput.date(nextIntake, id: "nextIntake", in: form, app: app, failed: &failed)
         input.isActive = FormInput.yesNo(active) ?? true
-        input.expectedVersion = provider?.version
+        input.expectedVersion = version
         var issues = Dictionary(uniqueKeysWithValues: ProviderRules.validate(input).map { ($0.key.rawValue, $0.value) })
         if issues["name"] != nil { issues["nameKm"] = issues.removeValue(forKey: "name") }
         guard issues.isEmpty && !failed else {
@@ -104,12 +116,31 @@ final class ProviderFormScreen: FormScreen {
             return
         }
         do {
-            let saved = try app.services.providers.save(session, id: provider?.id, input)
+            let saved = try app.services.providers.save(session, id: providerId, input, draft: app.draftRef(self))
+            app.draftSaved(self)
             app.pop()
             app.show(t("provider.saved", saved.displayName), style: .heading)
+        } catch StoreError.changedElsewhere {
+            merge(app)
         } catch {
             FormInput.showFailure(error, in: form, app: app)
         }
+    }
+
+    /// Someone else saved the provider meanwhile: their changes and the
+    /// user's are merged, and the next F2 saves over their version.
+    private func merge(_ app: App) {
+        guard let providerId else { return }
+        do {
+            let mine = form.snapshot()
+            let stored = try app.services.providers.provider(session, id: providerId)
+            fill(stored)
+            let theirs = form.snapshot()
+            let base = baseline
+            version = stored.version
+            baseline = theirs
+            FormMerge.merge(form: form, base: base, mine: mine, theirs: theirs, changedBy: "", app: app)
+        } catch { app.report(error) }
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {

@@ -9,9 +9,9 @@ import Terminal
 /// consent. Sending needs consent; a full next intake or a provider outside
 /// the area is said before sending.
 @MainActor
-final class ReferralFormScreen: FormScreen {
+final class ReferralFormScreen: DraftableScreen {
     /// Someone who can be referred from the screen that opened this one.
-    struct Person {
+    struct Person: Codable {
         let subject: ReferralSubject
         let name: String
         let detail: String
@@ -32,6 +32,25 @@ final class ReferralFormScreen: FormScreen {
     private var providers: [Provider] = []
     private var villageCode = ""
     private var seats: SeatAvailability = .unlimited
+    private var baseline: FormSnapshot = [:]
+
+    /// One draft per group of people it was opened for (a child, or a
+    /// household's members).
+    var draftKey: DraftKey {
+        DraftKey("referral", record: people.map { person in
+            switch person.subject {
+            case .child(let id): "child-\(id)"
+            case .member(let id): "member-\(id)"
+            }
+        }.joined(separator: ","))
+    }
+
+    func draftTitle(app: App) -> String {
+        let index = person.selectedId.flatMap(Int.init) ?? 0
+        return app.localizer("draft.title-referral", people.indices.contains(index) ? people[index].name : "…")
+    }
+
+    var draftContext: [String: String] { ["people": DraftContext.encode(people)] }
 
     init(app: App, session: Session, people: [Person]) {
         self.session = session
@@ -58,6 +77,7 @@ final class ReferralFormScreen: FormScreen {
         service.onSelect = { [unowned self, unowned app] _ in self.loadProviders(app) }
         provider.onSelect = { [unowned self, unowned app] _ in self.describeProvider(app) }
         personChanged(app)
+        baseline = form.snapshot()
     }
 
     private var subject: ReferralSubject? {
@@ -117,7 +137,7 @@ final class ReferralFormScreen: FormScreen {
         return parts.joined(separator: " · ")
     }
 
-    var hasUnsavedChanges: Bool { !reason.text.isEmpty || service.selectedId != nil }
+    var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
         guard let subject else { return }
@@ -157,7 +177,8 @@ final class ReferralFormScreen: FormScreen {
     private func create(_ app: App, _ input: ReferralInput) {
         let t = app.localizer
         do {
-            let saved = try app.services.referrals.create(session, input)
+            let saved = try app.services.referrals.create(session, input, draft: app.draftRef(self))
+            app.draftSaved(self)
             app.pop()
             app.show(t(input.send ? "referral.sent" : "referral.saved-draft", saved.code), style: .heading)
         } catch {

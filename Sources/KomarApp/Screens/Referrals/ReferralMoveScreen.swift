@@ -8,7 +8,7 @@ import Terminal
 /// completed, consent before sending a draft made without it. Sending to a
 /// provider whose next intake is full asks first.
 @MainActor
-final class ReferralMoveScreen: FormScreen {
+final class ReferralMoveScreen: DraftableScreen {
     let titleKey = "move.title"
     private let session: Session
     private let detail: ReferralDetail
@@ -19,6 +19,10 @@ final class ReferralMoveScreen: FormScreen {
     private let outcome = ChoiceField(filterable: false)
     private let note = TextArea(rows: 3, maxLength: 2_000)
     let form: Form
+    private var baseline: FormSnapshot = [:]
+
+    var draftKey: DraftKey { DraftKey("referral-move", record: String(detail.summary.id)) }
+    func draftTitle(app: App) -> String { app.localizer("draft.title-referral-move", detail.summary.code) }
 
     init(app: App, session: Session, detail: ReferralDetail) {
         self.session = session
@@ -38,6 +42,7 @@ final class ReferralMoveScreen: FormScreen {
         outcome.setOptions(app.options(ReferralOutcome.self))
         to.onSelect = { [unowned self] _ in self.showFields() }
         showFields()
+        baseline = form.snapshot()
     }
 
     private var target: ReferralStatus? { to.selectedId.flatMap(ReferralStatus.init(rawValue:)) }
@@ -49,7 +54,7 @@ final class ReferralMoveScreen: FormScreen {
         form.field("outcome")?.isHidden = target != .completed
     }
 
-    var hasUnsavedChanges: Bool { !note.text.isEmpty || !reason.text.isEmpty }
+    var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
         guard let target else { return }
@@ -77,7 +82,8 @@ final class ReferralMoveScreen: FormScreen {
     private func apply(_ app: App, _ move: ReferralMove) {
         let t = app.localizer
         do {
-            try app.services.referrals.move(session, referralId: detail.summary.id, move)
+            try app.services.referrals.move(session, referralId: detail.summary.id, move, draft: app.draftRef(self))
+            app.draftSaved(self)
             app.pop()
             app.show(t("move.done", detail.summary.code, t(move.to.labelKey)), style: .heading)
         } catch StoreError.changedElsewhere {

@@ -35,12 +35,12 @@ final class LockScreen: Screen {
             }
             switch try app.services.accounts.logIn(username: name, password: credentials.password.text) {
             case .success(let other):
-                if app.lockedWorkThatWouldBeLost {
+                if app.keepLockedWorkAsDrafts() {
+                    app.handOver(to: other)
+                } else {
                     app.confirm(app.localizer("lock.other-user-loses", user.displayName)) { [unowned app] in
                         app.handOver(to: other)
                     }
-                } else {
-                    app.handOver(to: other)
                 }
             case .invalidCredentials:
                 credentials.refused(app)

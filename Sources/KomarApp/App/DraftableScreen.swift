@@ -1,0 +1,63 @@
+import CaseStore
+import Foundation
+import Terminal
+
+/// A form whose typing is kept as a draft: per user, form, record and
+/// terminal session. The app notes its state after every key and writes
+/// it a few times a second (`DraftKeeper`); opening the form again brings
+/// the draft back; saving deletes it in the same transaction.
+@MainActor
+protocol DraftableScreen: FormScreen {
+    /// Which form, and which record it edits.
+    var draftKey: DraftKey { get }
+    /// What the list of unsaved forms calls it ("Visit KC-2026-0042").
+    func draftTitle(app: App) -> String
+    /// What reopening the form needs besides its fields (who is referred).
+    var draftContext: [String: String] { get }
+    /// The form as a draft.
+    var draftPayload: String { get }
+    /// Puts a draft back; false when it cannot be read.
+    func restoreDraft(_ payload: String, app: App) -> Bool
+}
+
+/// A draft's content: every field's value, and what reopening needs.
+struct DraftPayload: Codable, Equatable {
+    var fields: FormSnapshot
+    var context: [String: String] = [:]
+
+    func encoded() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    static func decode(_ text: String) -> DraftPayload? {
+        try? JSONDecoder().decode(DraftPayload.self, from: Data(text.utf8))
+    }
+}
+
+extension DraftableScreen {
+    var keepsDraft: Bool { true }
+    var draftContext: [String: String] { [:] }
+    var draftPayload: String { DraftPayload(fields: form.snapshot(), context: draftContext).encoded() }
+
+    func restoreDraft(_ payload: String, app: App) -> Bool {
+        guard let draft = DraftPayload.decode(payload) else { return false }
+        form.restore(draft.fields)
+        return true
+    }
+
+    /// The user chose to leave without saving: the draft goes too.
+    func discardChanges(app: App) { app.discardDraft(of: self) }
+}
+
+/// Values a draft's context carries as JSON text.
+enum DraftContext {
+    static func encode<T: Encodable>(_ value: T) -> String {
+        (try? JSONEncoder().encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
+        text.flatMap { try? JSONDecoder().decode(T.self, from: Data($0.utf8)) }
+    }
+}

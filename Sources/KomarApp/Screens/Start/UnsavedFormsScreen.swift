@@ -1,0 +1,83 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Terminal
+
+/// After login: the forms the user left unsaved in a terminal that was
+/// closed, killed or lost its power, newest first, with their age. Enter
+/// opens one where it was left; Delete discards one (asking first); F10
+/// leaves them for later.
+@MainActor
+final class UnsavedFormsScreen: ListScreen {
+    let titleKey = "unsaved.title"
+    private let session: Session
+    private var drafts: [Draft]
+    let list: RecordList<Draft>
+
+    init(app: App, session: Session, drafts: [Draft]) {
+        self.session = session
+        self.drafts = drafts
+        list = RecordList(app: app, columns: [
+            TableColumn("unsaved.form", width: 30, flexible: true), TableColumn("unsaved.age", width: 22),
+        ], searchable: false, cells: { [unowned app] draft in
+            [draft.title.isEmpty ? app.localizer("draft-kind." + draft.key.kind) : draft.title,
+             UnsavedFormsScreen.age(draft.updatedAt, app)]
+        })
+        list.load { [unowned self] _, last, _ in last == nil ? self.drafts : [] }
+    }
+
+    /// "10 minutes ago", "3 hours ago", or the date.
+    static func age(_ date: Date, _ app: App) -> String {
+        let t = app.localizer
+        let minutes = max(0, Int(app.services.clock.now().timeIntervalSince(date) / 60))
+        if minutes < 60 { return t("unsaved.minutes-ago", t.number(minutes)) }
+        if minutes < 24 * 60 { return t("unsaved.hours-ago", t.number(minutes / 60)) }
+        return app.dateTimeText(date)
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        [list.openBinding(label: "key.restore-draft", help: "help.restore-draft", inBar: true) { [unowned self, unowned app] draft in
+            self.open(draft, app)
+         },
+         KeyBinding(.delete, label: "key.discard", help: "help.discard-draft") { [unowned self, unowned app] in
+            guard let draft = self.list.selected else { return }
+            app.confirm(app.localizer("unsaved.confirm-discard", draft.title)) { [unowned self, unowned app] in
+                do {
+                    try app.services.drafts.discard(self.session, draft)
+                    self.forget(draft, app)
+                } catch { app.report(error) }
+            }
+         }.enabled(!drafts.isEmpty),
+         CommonBindings.scroll]
+    }
+
+    private func open(_ draft: Draft, _ app: App) {
+        do {
+            guard let screen = try DraftForms.open(draft, app: app, session: session) else {
+                app.showError(app.localizer("unsaved.cannot-open"))
+                return
+            }
+            drafts.removeAll { $0 == draft }
+            if drafts.isEmpty {
+                app.replaceTop(with: screen)
+            } else {
+                list.reload(keepingSelection: true)
+                app.push(screen)
+            }
+        } catch {
+            app.report(error)
+        }
+    }
+
+    private func forget(_ draft: Draft, _ app: App) {
+        drafts.removeAll { $0 == draft }
+        list.reload(keepingSelection: true)
+        if drafts.isEmpty { app.pop() }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        list.render(into: &canvas, area: area, app: app, heading: (t("unsaved.heading", t.number(drafts.count)), .warning),
+                    empty: "")
+    }
+}
