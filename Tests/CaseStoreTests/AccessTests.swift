@@ -45,14 +45,34 @@ final class ManualClock: Sendable {
         }
     }
 
-    @Test func guessingDuringALockKeepsItLocked() throws {
+    @Test func guessingDuringALockIsAuditedButCannotKeepTheAccountLocked() throws {
         let time = ManualClock()
         let services = try office(time)
         for _ in 0..<5 { _ = try services.accounts.logIn(username: "admin", password: "guess-guess") }
         time.advance(minutes: 10)
-        for _ in 0..<5 { _ = try services.accounts.logIn(username: "admin", password: "guess-again") }
-        time.advance(minutes: 10)   // 20 minutes after the first lock, 10 after the second
-        #expect(try services.accounts.logIn(username: "admin", password: testPassword) == .invalidCredentials)
+        for _ in 0..<20 { _ = try services.accounts.logIn(username: "admin", password: "guess-again") }
+        #expect(try services.audit.count(try auditor(services), filter: AuditFilter(action: .failedLogin)) == 24)
+        time.advance(minutes: 5.5)   // the first lock's 15 minutes are over
+        guard case .success = try services.accounts.logIn(username: "admin", password: testPassword) else {
+            Issue.record("guessing during the lock kept it locked")
+            return
+        }
+    }
+
+    @Test func theCurrentPasswordOfAPasswordChangeCountsLikeALogin() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let worker = try session(services, "dara", .socialWorker)
+        for i in 0..<5 {
+            #expect(throws: AccountError.wrongPassword) {
+                try services.accounts.changeOwnPassword(worker, current: "guess-\(i)-guess", new: "my-own-river-44")
+            }
+        }
+        // Locked now: even the right current password is refused.
+        #expect(throws: AccountError.wrongPassword) {
+            try services.accounts.changeOwnPassword(worker, current: testPassword, new: "my-own-river-44")
+        }
+        #expect(try services.audit.count(try auditor(services), filter: AuditFilter(action: .lockedOut)) == 1)
     }
 
     @Test func theLockOutTimeIsASettingAndAnAdminCanLiftIt() throws {
@@ -286,6 +306,55 @@ final class ManualClock: Sendable {
         let result = try services.audit.verify(admin, against: [later])
         #expect(result.firstBrokenRow == nil)
         #expect(result.unmatchedSeals == [later])
+    }
+
+    @Test func aTriggerThatSwallowsAuditRowsIsRemovedAndTheRowsStillLand() throws {
+        let (services, admin, _) = try office()
+        try services.database.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER audit_event_zz BEFORE INSERT ON audit_event WHEN NEW.username = 'dara'
+                BEGIN SELECT RAISE(IGNORE); END
+                """)
+        }
+        let before = try services.audit.count(admin)
+        let dara = try #require(try services.accounts.users(admin).first { $0.account.username == "dara" })
+        guard case .success(let worker) = try services.accounts.logIn(username: "dara", password: testPassword) else {
+            Issue.record("dara cannot log in")
+            return
+        }
+        try services.accounts.logOut(worker)
+        let events = try services.audit.recent(admin, limit: 3).map { "\($0.username) \($0.action)" }
+        #expect(events == ["dara logout", "dara login", "komar audit-triggers-restored"])
+        #expect(try services.audit.count(admin) == before + 3)
+        #expect(try services.audit.verify(admin).triggersMissingSince != nil)
+        #expect(dara.account.isActive)
+    }
+
+    @Test func aChangedProtectingTriggerIsPutBackOnOpening() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-audit-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("komar.sqlite").path
+        do {
+            let services = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher)
+            try setUp(services)
+            try services.database.write { db in
+                try db.execute(sql: "DROP TRIGGER audit_event_no_delete")
+                try db.execute(sql: "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event BEGIN SELECT 1; END")
+            }
+        }
+        let reopened = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher)
+        #expect(try reopened.audit.recent(try auditor(reopened), limit: 1).first?.summary == "changed audit_event_no_delete")
+        #expect(throws: (any Error).self) {
+            try reopened.database.write { db in try db.execute(sql: "DELETE FROM audit_event") }
+        }
+    }
+
+    @Test func aRowMovedBackToTheOldChainIsCaught() throws {
+        let (services, admin, _) = try office()
+        try tamper(services, "UPDATE audit_event SET chain = 1 WHERE id = 4")
+        try recompute(services)
+        #expect(try services.audit.verify(admin).firstBrokenRow == 4)
     }
 
     @Test func droppedTriggersAreRestoredLoggedAndShownToAdmins() throws {

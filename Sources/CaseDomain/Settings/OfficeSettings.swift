@@ -110,7 +110,11 @@ public enum OfficeSettingsRules {
     /// may be saved.
     public static func validate(_ settings: OfficeSettings) -> [OfficeSettingsField: String] {
         var issues: [OfficeSettingsField: String] = [:]
-        if settings.organisation.trimmingCharacters(in: .whitespaces).isEmpty { issues[.organisation] = "error.required" }
+        if settings.organisation.trimmingCharacters(in: .whitespaces).isEmpty {
+            issues[.organisation] = "error.required"
+        } else if TextRules.hasControlCharacters(settings.organisation) {
+            issues[.organisation] = "error.control-characters"
+        }
         if !["km", "en"].contains(settings.languageCode) { issues[.language] = "error.required" }
         if !idleLockRange.contains(settings.idleLockMinutes) { issues[.idleLockMinutes] = "error.idle-lock-range" }
         if !lockoutRange.contains(settings.lockoutMinutes) { issues[.lockoutMinutes] = "error.lockout-range" }

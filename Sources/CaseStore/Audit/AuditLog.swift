@@ -17,6 +17,10 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case auditTriggersRestored = "audit-triggers-restored", auditAlertCleared = "audit-alert-cleared"
 }
 
+/// An audit row could not be written although the insert succeeded:
+/// something in the file discards it. Nothing of the action is saved.
+public struct AuditRowLost: Error, Equatable, Sendable {}
+
 /// One row of the audit log as read back for display or verification.
 public struct AuditEntry: Equatable, Sendable {
     public let id: Int64
@@ -68,11 +72,25 @@ enum AuditLog {
         let fields = Fields(id: (last?["id"] ?? 0) + 1, stamp: String(format: "%.3f", at.timeIntervalSince1970),
                             userId: userId, username: username, action: action.rawValue, entity: entity,
                             entityId: entityId, summary: summary, chain: currentChain)
-        try db.execute(sql: """
+        let insert = """
             INSERT INTO audit_event (id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [fields.id, Date(timeIntervalSince1970: Double(fields.stamp)!), userId, username,
-                             action.rawValue, entity, entityId, summary, prev, hash(prev: prev, fields), currentChain])
+            """
+        let arguments: StatementArguments = [fields.id, Date(timeIntervalSince1970: Double(fields.stamp)!), userId, username,
+                                             action.rawValue, entity, entityId, summary, prev, hash(prev: prev, fields),
+                                             currentChain]
+        try db.execute(sql: insert, arguments: arguments)
+        if try !landed(db, id: fields.id) {
+            // Something swallowed the row (a trigger added to the file):
+            // put the triggers right, say so, and write the event again.
+            guard action != .auditTriggersRestored, try restoreTriggers(db, at: at) else { throw AuditRowLost() }
+            try append(db, at: at, userId: userId, username: username, action: action, entity: entity,
+                       entityId: entityId, summary: summary)
+        }
+    }
+
+    private static func landed(_ db: Database, id: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_event WHERE id = ?)", arguments: [id]) ?? false
     }
 
     /// The hash of a row, by the version of the chain it was written with.
@@ -89,6 +107,7 @@ enum AuditLog {
     /// when the whole chain is intact.
     static func firstBrokenRow(_ db: Database) throws -> Int64? {
         var prev = genesis
+        var newestChain = 1
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain
             FROM audit_event ORDER BY id
@@ -100,26 +119,50 @@ enum AuditLog {
                                 entity: row["entity"], entityId: row["entity_id"], summary: row["summary"],
                                 chain: row["chain"])
             let stored: String = row["hash"]
-            if (row["prev_hash"] as String) != prev || stored != hash(prev: prev, fields) { return fields.id }
+            // A row never goes back to an older chain: one marked version 1
+            // after version 2 rows was re-sealed to hide a changed user.
+            if (row["prev_hash"] as String) != prev || stored != hash(prev: prev, fields) || fields.chain < newestChain {
+                return fields.id
+            }
+            newestChain = fields.chain
             prev = stored
         }
         return nil
     }
 
-    /// Puts back the triggers that make the log append-only if someone
-    /// dropped them, records that in the log, and raises an alert for the
-    /// admins. Returns whether they were missing.
+    /// Makes the audit table's triggers exactly the two that keep it
+    /// append-only: puts them back if someone dropped or changed them, and
+    /// drops any other trigger on it (one that silently ignores inserts
+    /// would hide events without breaking the chain). Records what it
+    /// found in the log and raises an alert for the admins. Returns whether
+    /// anything was wrong.
     @discardableResult
     static func restoreTriggers(_ db: Database, at: Date) throws -> Bool {
-        let present = try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"))
-        let missing = triggers.keys.filter { !present.contains($0) }.sorted()
-        guard !missing.isEmpty else { return false }
-        for name in missing { try db.execute(sql: triggers[name]!) }
+        let present = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'")
+        var problems: [String] = []
+        for row in present {
+            let name: String = row["name"]
+            let sql: String = row["sql"] ?? ""
+            if let expected = triggers[name], normalized(expected) == normalized(sql) { continue }
+            try db.execute(sql: "DROP TRIGGER \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
+            problems.append(triggers[name] == nil ? "foreign \(name)" : "changed \(name)")
+        }
+        let kept = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"))
+        for name in triggers.keys.sorted() where !kept.contains(name) {
+            try db.execute(sql: triggers[name]!)
+            if !problems.contains("changed \(name)") { problems.append("missing \(name)") }
+        }
+        guard !problems.isEmpty else { return false }
         try append(db, at: at, userId: nil, username: "komar", action: .auditTriggersRestored,
-                   summary: "missing: " + missing.joined(separator: ", "))
+                   summary: problems.joined(separator: ", "))
         try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('audit_alert', ?)",
                        arguments: [String(format: "%.0f", at.timeIntervalSince1970)])
         return true
+    }
+
+    /// A trigger's SQL without spacing, quoting or case, to compare.
+    private static func normalized(_ sql: String) -> String {
+        sql.lowercased().filter { !$0.isWhitespace && $0 != "\"" && $0 != ";" }
     }
 }
 

@@ -5,6 +5,37 @@ import Foundation
 public struct ExportFailed: Error, Equatable, Sendable {
     public let path: String
     public let detail: String
+    /// The system's error number, when there is one.
+    public var code: Int32?
+
+    /// What went wrong, for a message in the user's language.
+    public enum Reason: Sendable {
+        case noFolder, noPermission, diskFull, readOnly, other
+    }
+
+    public var reason: Reason {
+        switch code {
+        case ENOENT, ENOTDIR: .noFolder
+        case EACCES, EPERM, EISDIR: .noPermission
+        case ENOSPC, EDQUOT: .diskFull
+        case EROFS: .readOnly
+        default: .other
+        }
+    }
+
+    init(path: String, detail: String, code: Int32? = nil) {
+        self.path = path
+        self.detail = detail
+        self.code = code
+    }
+
+    init(path: String, error: any Error) {
+        let nsError = error as NSError
+        let posix = (nsError.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap {
+            $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil
+        } ?? (nsError.domain == NSPOSIXErrorDomain ? Int32(nsError.code) : nil)
+        self.init(path: path, detail: nsError.localizedDescription, code: posix)
+    }
 }
 
 /// CSV text as spreadsheets read it: RFC 4180 quoting, CRLF line ends, and
@@ -43,7 +74,7 @@ enum AtomicFile {
             .appendingPathComponent("." + url.lastPathComponent + ".\(getpid()).part")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil,
                                              attributes: [.posixPermissions: 0o600]) else {
-            throw ExportFailed(path: url.path, detail: String(cString: strerror(errno)))
+            throw ExportFailed(path: url.path, detail: String(cString: strerror(errno)), code: errno)
         }
         func discard() { _ = unlink(temporary.path) }
         do {
@@ -56,12 +87,12 @@ enum AtomicFile {
             throw error
         } catch {
             discard()
-            throw ExportFailed(path: url.path, detail: (error as NSError).localizedDescription)
+            throw ExportFailed(path: url.path, error: error)
         }
         if rename(temporary.path, url.path) != 0 {
-            let detail = String(cString: strerror(errno))
+            let code = errno
             discard()
-            throw ExportFailed(path: url.path, detail: detail)
+            throw ExportFailed(path: url.path, detail: String(cString: strerror(code)), code: code)
         }
     }
 }

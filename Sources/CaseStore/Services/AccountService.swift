@@ -33,6 +33,8 @@ public enum AccountError: Error, Equatable, Sendable {
     case wrongPassword
     case displayNameRequired
     case organisationRequired
+    /// A name holds a control character (an escape sequence).
+    case controlCharacters
     /// An admin cannot disable, demote or lock out the last active admin.
     case lastAdmin
 
@@ -45,6 +47,7 @@ public enum AccountError: Error, Equatable, Sendable {
         case .wrongPassword: return "error.password-wrong"
         case .displayNameRequired: return "error.required"
         case .organisationRequired: return "error.required"
+        case .controlCharacters: return "error.control-characters"
         case .lastAdmin: return "error.last-admin"
         }
     }
@@ -104,6 +107,7 @@ public struct AccountService: Sendable {
     @discardableResult
     public func setUp(_ input: SetupInput) throws -> UserAccount {
         if input.organisation.trimmingCharacters(in: .whitespaces).isEmpty { throw AccountError.organisationRequired }
+        if TextRules.hasControlCharacters(input.organisation) { throw AccountError.controlCharacters }
         try checkNewPassword(input.adminPassword, username: input.adminUsername)
         return try store.write { db in
             guard try UserRecord.fetchCount(db) == 0 else { throw AccountError.alreadySetUp }
@@ -129,6 +133,12 @@ public struct AccountService: Sendable {
     /// (nil: acceptable), so a form can say it under the field before
     /// saving. Whether it repeats the previous one is checked on saving.
     public func passwordProblem(_ password: String, username: String) -> PasswordProblem? {
+        Self.passwordProblem(password, username: username)
+    }
+
+    /// The same check without a database (the command line checks before
+    /// it creates one).
+    public static func passwordProblem(_ password: String, username: String) -> PasswordProblem? {
         PasswordRules.problem(password, username: username, isCommon: CommonPasswords.contains)
     }
 
@@ -141,6 +151,7 @@ public struct AccountService: Sendable {
                     language: String, createdBy: Int64?, mustChangePassword: Bool = false) throws -> UserAccount {
         guard UsernameRules.isValid(username) else { throw AccountError.invalidUsername }
         guard !displayName.trimmingCharacters(in: .whitespaces).isEmpty else { throw AccountError.displayNameRequired }
+        guard !TextRules.hasControlCharacters(displayName) else { throw AccountError.controlCharacters }
         let name = UsernameRules.normalized(username)
         if try UserRecord.filter(sql: "username = ?", arguments: [name]).fetchCount(db) > 0 {
             throw AccountError.usernameTaken
@@ -199,6 +210,13 @@ public struct AccountService: Sendable {
             }
             var action = AuditAction.failedLogin
             var why = !record.isActive ? "disabled" : record.isLocked(at: now) ? "locked" : "wrong password"
+            if record.isLocked(at: now) {
+                // Counted in the log, but guessing during a lock does not
+                // make it longer: nobody can keep an account locked for good.
+                try AuditLog.append(db, at: now, userId: record.id, username: record.username, action: action,
+                                    entity: "user", entityId: record.id, summary: why)
+                return nil
+            }
             record.failedAttempts += 1
             if record.failedAttempts >= Self.maximumFailedAttempts {
                 record.lockedUntil = now.addingTimeInterval(Double(try Self.lockOutMinutes(db)) * 60)
@@ -235,10 +253,12 @@ public struct AccountService: Sendable {
     public func changeOwnPassword(_ session: Session, current: String, new: String) throws {
         try checkNewPassword(new, username: session.user.username)
         let now = store.now
-        guard let stored = try store.read({ db in try UserRecord.fetchOne(db, key: session.user.id) }) else {
-            throw StoreError.notFound
+        // The current password counts like a login: a wrong one is audited
+        // and counts towards the lock-out, and a locked account is refused.
+        guard try attempt(username: session.user.username, password: current, success: nil)?.id == session.user.id,
+              let stored = try store.read({ db in try UserRecord.fetchOne(db, key: session.user.id) }) else {
+            throw AccountError.wrongPassword
         }
-        guard hasher.verify(current, against: stored.passwordHash) else { throw AccountError.wrongPassword }
         if hasher.verify(new, against: stored.passwordHash) { throw AccountError.weakPassword(.isPrevious) }
         let hash = try hasher.hash(new)
         try store.write { db in

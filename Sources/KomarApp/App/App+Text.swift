@@ -72,6 +72,13 @@ extension App {
             + localizer.digitsForDisplay(String(format: "%02d:%02d", c.hour!, c.minute!))
     }
 
+    /// "22/11/26 03:32", in Khmer digits in Khmer: for table columns.
+    func shortDateTimeText(_ date: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: date)
+        return localizer.digitsForDisplay(String(format: "%02d/%02d/%02d %02d:%02d", c.day!, c.month!, c.year! % 100,
+                                                 c.hour!, c.minute!))
+    }
+
     func longDateText(_ date: LocalDate) -> String {
         localizer.longDate(year: date.year, month: date.month, day: date.day)
     }

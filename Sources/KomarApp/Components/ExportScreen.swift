@@ -15,7 +15,8 @@ final class ExportScreen: FormScreen {
     typealias Write = (_ url: URL, _ progress: @escaping (Int, Int) -> Void) throws -> Int
 
     let titleKey: String
-    private let what: String
+    /// What will be written, in the current language (F6 changes it).
+    private let what: () -> String
     private let doneKey: String
     private let path = TextField(maxLength: 300)
     private let write: Write
@@ -23,7 +24,8 @@ final class ExportScreen: FormScreen {
 
     /// `what` describes the rows; `fileName` is suggested in the user's
     /// home folder; `doneKey` reports "{0} rows written to {1}".
-    init(app: App, titleKey: String, what: String, fileName: String, doneKey: String, write: @escaping Write) {
+    init(app: App, titleKey: String, what: @escaping () -> String, fileName: String, doneKey: String,
+         write: @escaping Write) {
         self.titleKey = titleKey
         self.what = what
         self.doneKey = doneKey
@@ -53,8 +55,26 @@ final class ExportScreen: FormScreen {
             FormInput.show(["path": "error.required"], in: form, app: app)
             return
         }
-        app.withRecentPassword("password-check.for-export") { [unowned self, unowned app] in
-            self.export(to: target, app: app)
+        let export = { [unowned self, unowned app] in
+            app.withRecentPassword("password-check.for-export") { [unowned self, unowned app] in
+                self.export(to: target, app: app)
+            }
+        }
+        if FileManager.default.fileExists(atPath: target) {
+            app.confirm(app.localizer("export.overwrite", target), then: export)
+        } else {
+            export()
+        }
+    }
+
+    /// Why a file could not be written, in the user's words.
+    static func reason(_ failed: ExportFailed, _ app: App) -> String {
+        switch failed.reason {
+        case .noFolder: app.localizer("export-error.no-folder")
+        case .noPermission: app.localizer("export-error.no-permission")
+        case .diskFull: app.localizer("export-error.disk-full")
+        case .readOnly: app.localizer("export-error.read-only")
+        case .other: failed.detail
         }
     }
 
@@ -68,15 +88,16 @@ final class ExportScreen: FormScreen {
             app.pop()
             app.show(t(doneKey, t.number(written), target), style: .heading)
         } catch let failed as ExportFailed {
-            form.field("path")?.message = FieldMessage(t("error.export-failed", failed.detail))
-            app.showError(t("error.export-failed", failed.detail))
+            let message = t("error.export-failed", Self.reason(failed, app))
+            form.field("path")?.message = FieldMessage(message)
+            app.showError(message)
         } catch {
             app.report(error)
         }
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
-        canvas.put(what, row: area.row + 1, col: 2, style: .heading, maxWidth: area.width - 4)
+        canvas.put(what(), row: area.row + 1, col: 2, style: .heading, maxWidth: area.width - 4)
         canvas.put(app.localizer("export.hint"), row: area.row + 2, col: 2, style: .muted, maxWidth: area.width - 4)
         form.render(into: &canvas, at: Rect(row: area.row + 4, col: 2, width: area.width - 4, height: 3),
                     env: app.widgetEnvironment)

@@ -101,11 +101,20 @@ public final class Form {
         return min(max(widest + 1, 12), total / 3)
     }
 
+    /// A field's message wrapped to the field's width (at most three
+    /// lines), so a long one is read whole rather than cut.
+    static func messageLines(_ message: FieldMessage?, width: Int) -> [String] {
+        guard let message else { return [] }
+        return Array(wrapWords((message.isWarning ? "⚠ " : "✗ ") + message.text, width: max(1, width)).prefix(3))
+    }
+
     public func render(into canvas: inout Canvas, at rect: Rect, env: WidgetEnvironment) {
         let labelWidth = labelWidth(env, total: rect.width)
         let fieldWidth = rect.width - labelWidth - 1
         let visibleFields = fields.enumerated().filter { !$0.element.isHidden }
-        let heights = visibleFields.map { $0.element.widget.height(width: fieldWidth) + ($0.element.message == nil ? 0 : 1) }
+        let heights = visibleFields.map {
+            $0.element.widget.height(width: fieldWidth) + Self.messageLines($0.element.message, width: fieldWidth).count
+        }
         // Scroll so the whole focused field (with its message, and the
         // read-only rows right after it, which describe it) is visible.
         guard let focusPosition = visibleFields.firstIndex(where: { $0.offset == focusIndex }) else { return }
@@ -130,9 +139,9 @@ public final class Form {
             field.widget.render(into: &canvas, at: fieldRect, focused: isFocused, env: env)
             if isFocused && field.widget.isExpanded { overlay = (field.widget, fieldRect) }
             row += h
-            if let message = field.message, row < rect.bottom {
-                canvas.put((message.isWarning ? "⚠ " : "✗ ") + message.text, row: row, col: fieldRect.col,
-                           style: message.isWarning ? .warning : .error, maxWidth: fieldWidth)
+            for line in Self.messageLines(field.message, width: fieldWidth) where row < rect.bottom {
+                canvas.put(line, row: row, col: fieldRect.col, style: field.message?.isWarning == true ? .warning : .error,
+                           maxWidth: fieldWidth)
                 row += 1
             }
         }

@@ -21,18 +21,31 @@ struct Init: ParsableCommand {
         try reportingFailures {
             try requireUTF8Locale()
             let path = database.path
+            // Everything is checked before a file is made.
+            guard UsernameRules.isValid(admin) else { throw AccountError.invalidUsername }
+            guard !org.trimmingCharacters(in: .whitespaces).isEmpty else { throw AccountError.organisationRequired }
+            let password = try readPassword(prompt: "Password for \(admin): ")
+            if let problem = AccountService.passwordProblem(password, username: admin) {
+                throw AccountError.weakPassword(problem)
+            }
             // An empty file with no backups beside it is a new office too.
             if case .empty(nil) = DatabaseFileState.inspect(path) { _ = unlink(path) }
+            let isNew = !FileManager.default.fileExists(atPath: path)
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             let services = KomarServices(database: try database.open())
             if try services.accounts.isSetUp() { throw Failure("\(path) is already set up") }
             if size > 0, try !services.accounts.holdsNoRecords() {
                 throw Failure("\(path) already holds records; 'komar init' works only on a new or empty file")
             }
-            let password = try readPassword(prompt: "Password for \(admin): ")
-            try services.accounts.setUp(SetupInput(
-                organisation: org, provinceCode: nil, districtCode: nil, adminUsername: admin,
-                adminDisplayName: displayName ?? admin, adminPassword: password, languageCode: language.rawValue))
+            do {
+                try services.accounts.setUp(SetupInput(
+                    organisation: org, provinceCode: nil, districtCode: nil, adminUsername: admin,
+                    adminDisplayName: displayName ?? admin, adminPassword: password, languageCode: language.rawValue))
+            } catch {
+                // A file made for this setup is not left behind half made.
+                if isNew { for suffix in ["", "-wal", "-shm"] { _ = unlink(path + suffix) } }
+                throw error
+            }
             print("Created \(database.path) for \(org); admin: \(UsernameRules.normalized(admin))")
         }
     }

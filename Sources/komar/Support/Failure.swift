@@ -61,6 +61,7 @@ func explain(_ error: AccountError) -> String {
     case .lastAdmin: return "this is the last active admin; make another user admin first"
     case .displayNameRequired: return "a display name is required"
     case .organisationRequired: return "an organisation name is required"
+    case .controlCharacters: return "names may hold letters, digits and punctuation, not control characters"
     }
 }
 

@@ -42,7 +42,6 @@ final class ChangePasswordScreen: FormScreen {
 
     func save(app: App) {
         form.clearMessages()
-        let t = app.localizer
         var issues: [String: String] = [:]
         if current.text.isEmpty { issues["current"] = "error.required" }
         if let problem = app.services.accounts.passwordProblem(new.text, username: session.user.username) {
@@ -69,7 +68,8 @@ final class ChangePasswordScreen: FormScreen {
             } else {
                 app.pop()
             }
-            app.show(t("password.changed"), style: .heading)
+            // In the language the login chose.
+            app.show(app.localizer("password.changed"), style: .heading)
         } catch AccountError.wrongPassword {
             refuse(["current": "error.password-wrong"], app)
         } catch AccountError.weakPassword(let problem) {

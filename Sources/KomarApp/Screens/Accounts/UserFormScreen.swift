@@ -183,6 +183,10 @@ final class UserFormScreen: DraftableScreen {
         }
         canvas.put(t("password.policy", t.number(PasswordRules.minimumLength)), row: row, col: 2, style: .muted,
                    maxWidth: area.width - 4)
+        if user != nil {
+            row += 1
+            canvas.put(t("user.new-password-hint"), row: row, col: 2, style: .muted, maxWidth: area.width - 4)
+        }
         form.render(into: &canvas, at: Rect(row: row + 2, col: 2, width: min(76, area.width - 4),
                                             height: area.bottom - row - 2), env: app.widgetEnvironment)
     }

@@ -31,7 +31,7 @@ final class UserListScreen: ListScreen {
     static func status(_ user: UserSummary, _ app: App) -> String {
         let t = app.localizer
         if !user.account.isActive { return t("users.disabled") }
-        if let until = user.lockedUntil { return t("users.locked-until", app.dateTimeText(until)) }
+        if let until = user.lockedUntil { return t("users.locked-until", app.shortDateTimeText(until)) }
         if user.account.mustChangePassword { return t("users.must-change") }
         return t("users.active")
     }

@@ -23,8 +23,8 @@ final class AuditFilterScreen: FormScreen {
             FormField(id: "username", label: "audit.who", widget: username),
             FormField(id: "action", label: "audit.action", widget: action),
             FormField(id: "code", label: "audit.code", widget: code),
-            FormField(id: "from", label: "filter.from", widget: from),
-            FormField(id: "to", label: "filter.to", widget: to),
+            FormField(id: "from", label: "audit.from", widget: from),
+            FormField(id: "to", label: "audit.to", widget: to),
         ])
         action.setOptions(AuditAction.allCases.map { action in
             ChoiceOption(id: action.rawValue, labels: Language.allCases.map {

@@ -23,11 +23,11 @@ final class AuditLogScreen: ListScreen {
     init(app: App, session: Session) {
         self.session = session
         list = RecordList(app: app, columns: [
-            TableColumn("audit.when", width: 17), TableColumn("audit.who", width: 12),
-            TableColumn("audit.action", width: 16), TableColumn("audit.summary", width: 10, flexible: true),
+            TableColumn("audit.when", width: 14), TableColumn("audit.who", width: 12),
+            TableColumn("audit.action", width: 18), TableColumn("audit.summary", width: 10, flexible: true),
         ], searchable: false, cells: { [unowned app] e in
-            [app.dateTimeText(e.at), e.username.isEmpty ? "—" : e.username, AuditLogScreen.actionText(e.action, app),
-             [e.entity, e.summary].filter { !$0.isEmpty }.joined(separator: " ")]
+            [app.shortDateTimeText(e.at), e.username.isEmpty ? "—" : e.username, AuditLogScreen.actionText(e.action, app),
+             AuditLogScreen.details(e, app)]
         })
         list.load { [unowned self, unowned app] _, last, limit in
             try app.services.audit.recent(session, filter: self.filter, before: last?.id, limit: limit)
@@ -37,6 +37,25 @@ final class AuditLogScreen: ListScreen {
 
     static func actionText(_ raw: String, _ app: App) -> String {
         app.localizer.table.text("audit-action." + raw, app.localizer.language) ?? raw
+    }
+
+    /// The summaries Komar writes itself, by their string-table key; others
+    /// (codes, file names, "old → new") are shown as written.
+    private static let summaryKeys = [
+        "unknown account": "unknown-account", "wrong password": "wrong-password", "locked": "locked",
+        "disabled": "disabled", "wrong password; locked": "wrong-password-locked", "disabled; locked": "disabled-locked",
+        "idle": "idle", "another user logged in at the lock": "handed-over",
+        "account disabled or role changed": "session-ended", "refused: role": "refused-role",
+        "refused: password must be changed": "refused-reset", "first-run setup": "first-run-setup",
+        "demo database": "demo-database",
+    ]
+
+    /// An event's record and summary in the user's language.
+    static func details(_ e: AuditEntry, _ app: App) -> String {
+        let table = app.localizer.table, language = app.localizer.language
+        let entity = e.entity.isEmpty ? "" : table.text("audit-entity." + e.entity, language) ?? e.entity
+        let summary = summaryKeys[e.summary].flatMap { table.text("audit-summary." + $0, language) } ?? e.summary
+        return [entity, summary].filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// Walks the chain and reads the seal, the alert and the count again.
@@ -73,7 +92,9 @@ final class AuditLogScreen: ListScreen {
             let t = app.localizer
             let filter = self.filter
             let session = self.session
-            app.push(ExportScreen(app: app, titleKey: "audit.export-title", what: t("audit.export-what", t.number(self.count)),
+            let count = self.count
+            app.push(ExportScreen(app: app, titleKey: "audit.export-title",
+                                  what: { [unowned app] in app.localizer("audit.export-what", app.localizer.number(count)) },
                                   fileName: ExportScreen.fileName("audit", app: app), doneKey: "audit.exported") { url, _ in
                 try app.services.audit.export(session, filter: filter, to: url) { key in
                     key.hasPrefix("audit-action.") ? AuditLogScreen.actionText(String(key.dropFirst(13)), app) : t(key)
@@ -86,12 +107,16 @@ final class AuditLogScreen: ListScreen {
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
         var row = area.row
-        if let alert {
-            canvas.put(t("audit.alert", app.dateTimeText(alert)), row: row, col: 1, style: .error, maxWidth: area.width - 2)
-            row += 1
+        var warnings: [(String, TextStyle)] = []
+        if let alert { warnings.append((t("audit.alert", app.dateTimeText(alert)), .error)) }
+        warnings.append(brokenRow.map { (t("audit.broken", t.number(Int($0))), TextStyle.error) } ?? (t("audit.intact"), .muted))
+        for (text, style) in warnings {
+            for line in wrapWords(text, width: area.width - 2).prefix(2) {
+                canvas.put(line, row: row, col: 1, style: style)
+                row += 1
+            }
         }
-        let chain = brokenRow.map { (t("audit.broken", t.number(Int($0))), TextStyle.error) } ?? (t("audit.intact"), .muted)
-        canvas.put(chain.0, row: row, col: 1, style: chain.1, maxWidth: area.width - 2)
+        row -= 1
         if let seal {
             canvas.put(t("audit.seal", seal.description), row: row + 1, col: 1, style: .heading,
                        maxWidth: area.width - 2)

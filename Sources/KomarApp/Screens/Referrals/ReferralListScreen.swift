@@ -75,7 +75,8 @@ final class ReferralListScreen: ListScreen {
     /// language.
     static func exportScreen(app: App, session: Session, filter: ReferralFilter, total: Int) -> ExportScreen {
         let t = app.localizer
-        return ExportScreen(app: app, titleKey: "export.title", what: t("export.what", t.number(total)),
+        return ExportScreen(app: app, titleKey: "export.title",
+                            what: { [unowned app] in app.localizer("export.what", app.localizer.number(total)) },
                             fileName: ExportScreen.fileName("referrals", app: app), doneKey: "export.done") { url, progress in
             try app.services.referrals.export(session, filter: filter, to: url, khmerPlaceNames: t.language == .km,
                                               label: { t($0) }, progress: progress)

@@ -18,10 +18,16 @@ final class HomeScreen: Screen {
     private var seal: AuditSeal?
     private var auditAlert: Date?
     private var backupStatus: BackupStatus?
+    /// For admins: where the audit chain is broken, checked once at login
+    /// (it reads the whole log).
+    private var brokenAuditRow: Int64?
 
     init(app: App, session: Session) {
         self.session = session
         menu.onChoose = { [unowned self, unowned app] id in self.choose(id, app) }
+        if session.may(.readAudit) {
+            do { brokenAuditRow = try app.services.audit.firstBrokenRow(session) } catch { app.report(error) }
+        }
         refresh(app)
     }
 
@@ -116,6 +122,7 @@ final class HomeScreen: Screen {
         if let caseCount { notices.append((t("home.case-count", t.number(caseCount)), .plain)) }
         if let seal { notices.append((t("audit.seal", seal.description), .muted)) }
         if let auditAlert { notices.append((t("audit.alert", app.dateTimeText(auditAlert)), .error)) }
+        if let brokenAuditRow { notices.append((t("audit.broken", t.number(Int(brokenAuditRow))), .error)) }
         if let backupStatus {
             let now = app.services.clock.now()
             if backupStatus.backupIsStale(now: now) {
@@ -125,10 +132,14 @@ final class HomeScreen: Screen {
                 notices.append((t("backups.no-external", t.number(BackupStatus.externalCopyDays)), .warning))
             }
         }
-        for (i, notice) in notices.enumerated() {
-            canvas.put(notice.0, row: area.row + 3 + i, col: 2, style: notice.1, maxWidth: area.width - 4)
+        var row = area.row + 3
+        for notice in notices {
+            for line in wrapWords(notice.0, width: area.width - 4).prefix(2) {
+                canvas.put(line, row: row, col: 2, style: notice.1)
+                row += 1
+            }
         }
-        let top = area.row + 4 + max(1, notices.count)
+        let top = max(row, area.row + 4) + 1
         menu.items = menuItems(app)
         menu.render(into: &canvas, at: Rect(row: top, col: 2, width: min(50, area.width - 4), height: menu.items.count),
                     focused: true, env: app.widgetEnvironment)
