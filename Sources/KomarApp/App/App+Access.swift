@@ -30,8 +30,10 @@ extension App {
     /// alive, and checkpoints the write-ahead log while nobody types.
     public func tick() {
         var changed = lockIfIdle()
+        // No key is waiting: the user paused, so what they typed is
+        // written now (a failed write is retried at each pause).
         if drafts.hasUnwritten {
-            sayDraftState(changed: drafts.flushIfDue())
+            sayDraftState(changed: drafts.flush())
             changed = true
         }
         drafts.heartbeat(userId: isLocked ? lockedWork?.user.id : session?.user.id)
