@@ -29,12 +29,14 @@ final class Harness {
     let app: App
     let time: ManualClock
 
+    /// `file`: a database file instead of memory (for a second connection
+    /// that holds the lock, say).
     init(size: Size = Size(width: 80, height: 24), setUp: Bool = true, language: Language = .km,
-         demoAccounts: [DemoAccount] = []) throws {
+         demoAccounts: [DemoAccount] = [], file: String? = nil) throws {
         backend = MemoryBackend(size: size)
         time = ManualClock()
-        services = KomarServices(database: try AppDatabase.inMemory(), hasher: PasswordHasher(rounds: 1_000),
-                                 clock: time.clock)
+        services = KomarServices(database: try file.map { try AppDatabase.open(path: $0) } ?? AppDatabase.inMemory(),
+                                 hasher: PasswordHasher(rounds: 1_000), clock: time.clock)
         if setUp {
             try services.accounts.setUp(SetupInput(
                 organisation: "Test NGO", provinceCode: "14", districtCode: "1404", adminUsername: "admin",

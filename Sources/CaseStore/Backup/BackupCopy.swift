@@ -1,6 +1,8 @@
 import Crypto
+import Dispatch
 import Foundation
 import GRDB
+import Synchronization
 
 /// Why a backup was refused or failed its check.
 public enum BackupError: Error, Equatable, Sendable {
@@ -70,26 +72,68 @@ enum BackupCopy {
         return result
     }
 
-    /// `integrity_check` on a copy, and its row counts against `expected`;
-    /// returns the copy's audit seal.
-    static func check(_ file: URL, expected: [String: Int]) throws -> AuditSeal {
-        var configuration = Configuration()
-        configuration.readonly = true
+    /// Checks a copy: its row counts against `expected`, and SQLite's
+    /// `quick_check` (the structure of every page); `thorough` adds a full
+    /// `integrity_check` of every table and index (each index entry against
+    /// its row), run on two connections at once. Returns the copy's audit
+    /// seal.
+    static func check(_ file: URL, expected: [String: Int], thorough: Bool) throws -> AuditSeal {
         do {
-            let queue = try DatabaseQueue(path: file.path, configuration: configuration)
+            let queue = try readOnly(file)
             defer { try? queue.close() }
-            return try queue.read { db in
-                let problems = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-                guard problems == ["ok"] else { throw BackupError.damaged(problems.prefix(3).joined(separator: "; ")) }
+            let (seal, weights) = try queue.read { db -> (AuditSeal, [String: Int]) in
                 let counts = try rowCounts(db)
                 for (table, count) in expected where counts[table] != count {
                     throw BackupError.rowCountsDiffer(table: table)
                 }
-                return try AuditService.seal(db)
+                var weights: [String: Int] = [:]
+                for (table, count) in counts {
+                    let indexes = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pragma_index_list(?)", arguments: [table]) ?? 0
+                    weights[table] = (count + 1) * (indexes + 1)
+                }
+                return (try AuditService.seal(db), weights)
             }
+            // Two workers: the heaviest tables first, each to the lighter
+            // one; the page-level quick_check goes with the second.
+            var groups: [[String]] = [[], []]
+            var loads = [0, 0]
+            if thorough {
+                for (table, weight) in weights.sorted(by: { $0.value > $1.value }) {
+                    let lighter = loads[0] <= loads[1] ? 0 : 1
+                    groups[lighter].append(table)
+                    loads[lighter] += weight
+                }
+            }
+            let work = groups
+            let problems = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 2) { worker in
+                do {
+                    let connection = try readOnly(file)
+                    defer { try? connection.close() }
+                    try connection.read { db in
+                        var pragmas = work[worker].map { "PRAGMA integrity_check(\"\($0)\")" }
+                        if worker == 1 { pragmas.append("PRAGMA quick_check") }
+                        for pragma in pragmas {
+                            let result = try String.fetchAll(db, sql: pragma)
+                            if result != ["ok"] { problems.withLock { $0 += result.prefix(3) } }
+                        }
+                    }
+                } catch {
+                    problems.withLock { $0.append("\(error)") }
+                }
+            }
+            let found = problems.withLock { $0 }
+            guard found.isEmpty else { throw BackupError.damaged(found.prefix(3).joined(separator: "; ")) }
+            return seal
         } catch let error as DatabaseError {
             throw BackupError.damaged(error.message ?? "\(error)")
         }
+    }
+
+    static func readOnly(_ file: URL) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: file.path, configuration: configuration)
     }
 
     /// sha256 of a file, read 1 MiB at a time.

@@ -33,16 +33,19 @@ public struct RestoreReport: Equatable, Sendable {
 }
 
 extension BackupService {
-    /// Checks a backup against its manifest: the file's sha256, then (with
-    /// the passphrase when encrypted) `integrity_check` and the row counts.
+    /// Checks a backup against its manifest: the file's sha256 (the same
+    /// bytes that passed the full check when it was made), then, with the
+    /// passphrase when encrypted, the row counts, the audit seal and
+    /// SQLite's `quick_check`; `thorough` repeats the full `integrity_check`
+    /// (also done when the backup was not verified when made).
     @discardableResult
-    public static func verify(_ file: URL, passphrase: String?) throws -> BackupManifest {
+    public static func verify(_ file: URL, passphrase: String?, thorough: Bool = false) throws -> BackupManifest {
         let manifest = try manifest(of: file)
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent(".komar-verify-\(getpid())-\(UUID().uuidString.prefix(8)).sqlite")
         defer { _ = unlink(scratch.path) }
         let plain = try plainCopy(of: file, manifest: manifest, passphrase: passphrase, scratch: scratch)
-        let seal = try BackupCopy.check(plain, expected: manifest.rowCounts)
+        let seal = try BackupCopy.check(plain, expected: manifest.rowCounts, thorough: thorough || !manifest.verified)
         guard seal.description == manifest.auditSeal else { throw BackupError.rowCountsDiffer(table: "audit_event") }
         return manifest
     }
@@ -84,17 +87,8 @@ extension BackupService {
         let scratch = folder.appendingPathComponent(".komar-restore-\(getpid()).sqlite")
         defer { _ = unlink(scratch.path) }
         let plain = try plainCopy(of: request.backup, manifest: manifest, passphrase: request.passphrase, scratch: scratch)
-        if plain != scratch {
-            do {
-                _ = unlink(scratch.path)
-                try FileManager.default.copyItem(at: plain, to: scratch)
-                _ = chmod(scratch.path, 0o600)
-            } catch {
-                throw BackupError.cannotWrite((error as NSError).localizedDescription)
-            }
-        }
-        _ = try BackupCopy.check(scratch, expected: manifest.rowCounts)
-        let admin = try authenticate(request, in: scratch, hasher: hasher)
+        _ = try BackupCopy.check(plain, expected: manifest.rowCounts, thorough: !manifest.verified)
+        let admin = try authenticate(request, in: plain, hasher: hasher)
 
         // The database as it is now: readable (keep a verified copy and
         // check its organisation) or not (keep the files as they are).
@@ -110,10 +104,8 @@ extension BackupService {
 
         let restored: AppDatabase
         if let current {
-            var configuration = Configuration()
-            configuration.readonly = true
-            let source = try DatabaseQueue(path: scratch.path, configuration: configuration)
             do {
+                let source = try BackupCopy.readOnly(plain)
                 try source.backup(to: current.writer)
                 try source.close()
             } catch let error as DatabaseError {
@@ -123,6 +115,15 @@ extension BackupService {
             try current.restoreAuditTriggers()
             restored = current
         } else {
+            if plain != scratch {
+                do {
+                    _ = unlink(scratch.path)
+                    try FileManager.default.copyItem(at: plain, to: scratch)
+                } catch {
+                    throw BackupError.cannotWrite((error as NSError).localizedDescription)
+                }
+            }
+            _ = chmod(scratch.path, 0o600)
             for suffix in ["-wal", "-shm", ""] { _ = unlink(request.databasePath + suffix) }
             try BackupCopy.moveReplacing(scratch, to: URL(fileURLWithPath: request.databasePath))
             restored = try AppDatabase.open(path: request.databasePath)
@@ -139,9 +140,7 @@ extension BackupService {
     /// `file`, checked with the full password hash whether or not the name
     /// exists there.
     private static func authenticate(_ request: RestoreRequest, in file: URL, hasher: PasswordHasher) throws -> UserAccount {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: file.path, configuration: configuration)
+        let queue = try BackupCopy.readOnly(file)
         defer { try? queue.close() }
         let record = try queue.read { db in
             try UserRecord.filter(sql: "username = ?", arguments: [UsernameRules.normalized(request.username)]).fetchOne(db)
@@ -163,7 +162,7 @@ extension BackupService {
         if let current {
             let organisation = try? current.read { db in try AccountService.setting(db, "organisation") }
             return try write(current, into: folder, kind: .beforeRestore, madeBy: madeBy, organisation: organisation ?? "",
-                             passphrase: nil, at: now).file
+                             passphrase: nil, at: now, thorough: false).file
         }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do { try BackupFolder.prepare(folder) } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }

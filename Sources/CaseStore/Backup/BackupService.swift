@@ -113,14 +113,16 @@ public struct BackupService: Sendable {
 
     /// Copies `database` into `folder` as a verified backup with its
     /// manifest; encrypted when a passphrase is given.
+    /// `thorough` runs the full integrity check on the copy (every backup
+    /// but the safety copy a restore keeps of the file it replaces).
     static func write(_ database: AppDatabase, into folder: URL, kind: BackupManifest.Kind, madeBy: String,
-                      organisation: String?, passphrase: String?, at now: Date) throws -> BackupEntry {
+                      organisation: String?, passphrase: String?, at now: Date, thorough: Bool = true) throws -> BackupEntry {
         do { try BackupFolder.prepare(folder) } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
         let base = BackupFolder.baseName(now, kind: kind)
         let plainPart = folder.appendingPathComponent(".\(base).sqlite.part")
         defer { _ = unlink(plainPart.path) }
         let (counts, schema) = try BackupCopy.copy(database, to: plainPart)
-        let seal = try BackupCopy.check(plainPart, expected: counts)
+        let seal = try BackupCopy.check(plainPart, expected: counts, thorough: thorough)
         let final: URL
         if let passphrase {
             final = folder.appendingPathComponent(base + ".sqlite.enc")
@@ -143,7 +145,7 @@ public struct BackupService: Sendable {
             organisation: organisation ?? "", createdAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)),
             kind: kind, schemaVersion: schema, rowCounts: counts,
             auditSeal: seal.description, sha256: try BackupCopy.sha256(final), bytes: BackupCopy.size(final),
-            encrypted: passphrase != nil, verified: true, madeBy: madeBy)
+            encrypted: passphrase != nil, verified: thorough, madeBy: madeBy)
         do {
             try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: final))
         } catch {

@@ -30,6 +30,10 @@ extension App {
     /// alive, and checkpoints the write-ahead log while nobody types.
     public func tick() {
         var changed = lockIfIdle()
+        if runningBackup != nil {
+            checkRunningBackup()
+            changed = changed || runningBackup == nil
+        }
         // No key is waiting: the user paused, so what they typed is
         // written now (a failed write is retried at each pause).
         if drafts.hasUnwritten {

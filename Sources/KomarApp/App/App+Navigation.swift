@@ -69,6 +69,8 @@ extension App {
             try? services.accounts.logOut(session)
         }
         for screen in (stack + (lockedWork?.stack ?? [])).reversed() { screen.didClose(app: self) }
+        // A backup still running finishes before the program ends.
+        runningBackup?.wait()
         drafts.end()
         isRunning = false
     }
@@ -94,19 +96,43 @@ extension App {
         offerUnsavedForms(newSession)
     }
 
-    /// The automatic backup of the day's first login, or of quitting after
-    /// changes. It says so while it works; a failure is said, and on
-    /// quitting printed after the terminal is restored.
+    /// The automatic backup of the day's first login (on another thread,
+    /// while the user works), or of quitting after changes (waited for).
+    /// A failure is said; on quitting it is printed after the terminal is
+    /// restored.
     func backUpIfDue(_ session: Session, _ kind: BackupManifest.Kind) {
+        if kind == .quit, let running = runningBackup {
+            show(localizer("backups.automatic"), style: .heading)
+            render()
+            if case .failure(let error) = running.wait() {
+                exitMessage = localizer("backups.automatic-failed", message(for: error))
+            }
+            runningBackup = nil
+        }
         do {
-            guard try services.backups.isDue(kind) else { return }
+            guard runningBackup == nil, try services.backups.isDue(kind) else { return }
+            if kind == .daily {
+                let backups = services.backups
+                runningBackup = BackgroundTask { try backups.make(session, kind: kind) }
+                show(localizer("backups.working-background"))
+                return
+            }
             show(localizer("backups.automatic"), style: .heading)
             render()
             try services.backups.make(session, kind: kind)
             status = nil
         } catch {
-            let text = localizer("backups.automatic-failed", message(for: error))
-            if isRunning && kind == .daily { showError(text) } else { exitMessage = text }
+            exitMessage = localizer("backups.automatic-failed", message(for: error))
+        }
+    }
+
+    /// Says how the automatic backup ended, once it has.
+    func checkRunningBackup() {
+        guard let running = runningBackup, let outcome = running.outcome else { return }
+        runningBackup = nil
+        switch outcome {
+        case .success(let entry): show(localizer("backups.made", entry.file.lastPathComponent))
+        case .failure(let error): showError(localizer("backups.automatic-failed", message(for: error)))
         }
     }
 

@@ -58,6 +58,8 @@ public final class App {
     let drafts: DraftKeeper
     /// When the write-ahead log was last checkpointed (while idle).
     var lastCheckpoint = Date.distantPast
+    /// An automatic backup running on another thread.
+    var runningBackup: BackgroundTask<BackupEntry>?
 
     public init(backend: any TerminalBackend, services: KomarServices, language: Language,
                 demoAccounts: [DemoAccount] = []) {

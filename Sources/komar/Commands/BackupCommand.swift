@@ -67,6 +67,8 @@ struct BackupCommand: ParsableCommand {
             abstract: "Check a backup against its manifest (checksum, integrity, row counts); exit 1 if it fails.",
             discussion: "An encrypted backup's passphrase is read from standard input.")
         @Argument(help: "The backup file (.sqlite or .sqlite.enc).") var file: String
+        @Flag(name: .long, help: "Repeat the full integrity check of every table and index (slower).")
+        var thorough = false
 
         func run() throws {
             try reportingFailures {
@@ -74,7 +76,7 @@ struct BackupCommand: ParsableCommand {
                 let url = URL(fileURLWithPath: file)
                 guard FileManager.default.fileExists(atPath: url.path) else { throw Failure("no backup at \(file)") }
                 let passphrase = file.hasSuffix(".enc") ? try readPassword(prompt: "Passphrase: ") : nil
-                let manifest = try BackupService.verify(url, passphrase: passphrase)
+                let manifest = try BackupService.verify(url, passphrase: passphrase, thorough: thorough)
                 print("verified: \(file) (\(describe(manifest)))")
             }
         }

@@ -178,6 +178,9 @@ struct Bench: ParsableCommand {
         }
         guard let entry = newest else { return }
         try timings.measure("backup_verify", runs: times) { _ = try BackupService.verify(entry.file, passphrase: nil) }
+        try timings.measure("backup_verify_full", runs: times) {
+            _ = try BackupService.verify(entry.file, passphrase: nil, thorough: true)
+        }
         try timings.measure("restore", runs: times) {
             _ = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: database,
                                                          username: "admin", password: DemoData.password),
