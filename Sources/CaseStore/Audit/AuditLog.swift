@@ -160,6 +160,14 @@ enum AuditLog {
         return true
     }
 
+    /// Whether the audit table's triggers are exactly the append-only ones.
+    static func triggersAreIntact(_ db: Database) throws -> Bool {
+        let present = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'")
+        return present.count == triggers.count && present.allSatisfy { row in
+            triggers[row["name"] as String].map { normalized($0) == normalized(row["sql"] ?? "") } ?? false
+        }
+    }
+
     /// A trigger's SQL without spacing, quoting or case, to compare.
     private static func normalized(_ sql: String) -> String {
         sql.lowercased().filter { !$0.isWhitespace && $0 != "\"" && $0 != ";" }

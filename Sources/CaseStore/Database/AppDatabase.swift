@@ -35,8 +35,14 @@ public final class AppDatabase: Sendable {
         }
         // GRDB sets synchronous=NORMAL with WAL; FULL makes "saved" survive
         // a power cut, at the cost of one fsync per save.
+        // The app checkpoints while the user is idle (`checkpoint()`), so a
+        // save never pays for moving the log into the file; the automatic
+        // checkpoint stays only as a ceiling for long batch writes.
         do {
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 20000")
+            }
         } catch let error as DatabaseError {
             throw StoreError.from(error)
         }
@@ -145,6 +151,9 @@ public final class AppDatabase: Sendable {
     /// log append-only; each start puts them back, and says so in the log
     /// and to the admins.
     func restoreAuditTriggers() throws {
+        // A read first: a write transaction (and its fsync) only when
+        // something is wrong.
+        guard try !read({ db in try AuditLog.triggersAreIntact(db) }) else { return }
         _ = try write { db in try AuditLog.restoreTriggers(db, at: Date()) }
     }
 
