@@ -53,4 +53,28 @@ import Testing
         h.logIn("dara")
         #expect(!h.screen.contains("Settings"))
     }
+
+    @Test func twoAdminsSavingSettingsKeepBothChanges() throws {
+        let h = try Harness(language: .en)
+        h.logIn("admin")
+        h.select("Settings")
+        #expect(h.app.topScreenTitleKey == "settings.title")
+        // Meanwhile another admin renames the organisation.
+        var theirs = try h.services.settings.office()
+        theirs.organisation = "Prey Veng Child Aid"
+        try h.services.settings.save(h.auditor, theirs)
+        // This admin changes the high-risk interval and saves.
+        h.press(.tab, .tab, .tab, .ctrl("u"))
+        h.type("៥")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "settings.title")
+        #expect(h.screen.contains("their changes are now in your form"))
+        #expect(h.screen.contains("Prey Veng Child Aid"))
+        #expect(try h.services.settings.office().followUpDays[.high] == 7)   // nothing saved yet
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "home.title")
+        let saved = try h.services.settings.office()
+        #expect(saved.organisation == "Prey Veng Child Aid")                     // not put back
+        #expect(saved.followUpDays[.high] == 5)
+    }
 }

@@ -4,10 +4,8 @@ import GRDB
 
 /// A row of `child_case`: a child protection case. Internal, like every
 /// record: screens see domain types only.
-struct CaseRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct CaseRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     static let databaseTableName = "child_case"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     var id: Int64?
     var code: String
@@ -42,8 +40,6 @@ struct CaseRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var riskOverrideReason: String? = nil
     var riskAnswers = ""
     var householdId: Int64? = nil
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     var background: ChildBackground {
         ChildBackground(

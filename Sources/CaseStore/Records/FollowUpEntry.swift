@@ -4,7 +4,7 @@ import GRDB
 
 /// A row of `follow_up`: a visit scheduled for a case or a household, and
 /// what happened at it.
-struct FollowUpEntry: Codable, FetchableRecord, MutablePersistableRecord {
+struct FollowUpEntry: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     static let databaseTableName = "follow_up"
 
     var id: Int64?
@@ -23,15 +23,6 @@ struct FollowUpEntry: Codable, FetchableRecord, MutablePersistableRecord {
     var updatedAt: Date
     var createdBy: Int64?
     var version: Int
-
-    enum CodingKeys: String, CodingKey {
-        case id, type, status, outcome, wellbeing, reason, version
-        case caseId = "case_id", householdId = "household_id", dueDate = "due_date", doneDate = "done_date"
-        case doneBy = "done_by", newRiskLevel = "new_risk_level"
-        case createdAt = "created_at", updatedAt = "updated_at", createdBy = "created_by"
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// A visit due on `due`, for a case or a household.
     static func scheduled(caseId: Int64? = nil, householdId: Int64? = nil, type: FollowUpType, due: LocalDate,

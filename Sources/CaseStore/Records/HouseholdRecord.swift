@@ -4,13 +4,14 @@ import GRDB
 
 /// A row of `household`. The head is also stored as the first member;
 /// `search_key` folds the head's names for the short-query fallback.
-struct HouseholdRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct HouseholdRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     static let databaseTableName = "household"
 
     var id: Int64?
     var code: String
     var headNameKm: String
     var headNameLatin: String
+    var searchKey: String
     var villageCode: String
     var addressDetail: String
     var phone: String
@@ -21,22 +22,10 @@ struct HouseholdRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var riskOverride: RiskLevel?
     var riskOverrideReason: String?
     var status: HouseholdStatus
-    var searchKey: String
     var createdAt: Date
     var updatedAt: Date
     var createdBy: Int64?
     var version: Int
-
-    enum CodingKeys: String, CodingKey {
-        case id, code, phone, status, version
-        case headNameKm = "head_name_km", headNameLatin = "head_name_latin", villageCode = "village_code"
-        case addressDetail = "address_detail", idPoor = "id_poor", vulnerabilities
-        case riskScore = "risk_score", riskLevel = "risk_level", riskOverride = "risk_override"
-        case riskOverrideReason = "risk_override_reason", searchKey = "search_key"
-        case createdAt = "created_at", updatedAt = "updated_at", createdBy = "created_by"
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The household as its registration form shows it.
     var input: HouseholdInput {
@@ -57,7 +46,7 @@ struct HouseholdRecord: Codable, FetchableRecord, MutablePersistableRecord {
 
 /// A row of `household_member`. An age given as an estimate is as of
 /// `age_as_of`, and grows older with the calendar.
-struct MemberRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct MemberRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     static let databaseTableName = "household_member"
 
     var id: Int64?
@@ -79,16 +68,6 @@ struct MemberRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var updatedAt: Date
     var createdBy: Int64?
     var version: Int
-
-    enum CodingKeys: String, CodingKey {
-        case id, sex, relationship, occupation, phone, version
-        case householdId = "household_id", nameKm = "name_km", nameLatin = "name_latin"
-        case dateOfBirth = "date_of_birth", estimatedAge = "estimated_age", ageAsOf = "age_as_of"
-        case inSchool = "in_school", migrationStatus = "migration_status", migrationCountry = "migration_country"
-        case searchKey = "search_key", createdAt = "created_at", updatedAt = "updated_at", createdBy = "created_by"
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     var birthDate: LocalDate? { dateOfBirth.flatMap(LocalDate.init(iso:)) }
 

@@ -4,7 +4,7 @@ import GRDB
 
 /// A row of `provider`: a partner people are referred to. Areas are
 /// province or district codes, comma-separated; none means everywhere.
-struct ProviderRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct ProviderRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     static let databaseTableName = "provider"
 
     var id: Int64?
@@ -23,15 +23,6 @@ struct ProviderRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var updatedAt: Date
     var createdBy: Int64?
     var version: Int
-
-    enum CodingKeys: String, CodingKey {
-        case id, kind, services, areas, phone, address, version
-        case nameKm = "name_km", nameLatin = "name_latin", contactPerson = "contact_person"
-        case seatsPerIntake = "seats_per_intake", nextIntakeDate = "next_intake_date", isActive = "is_active"
-        case createdAt = "created_at", updatedAt = "updated_at", createdBy = "created_by"
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     var provider: Provider {
         Provider(id: id ?? 0, nameKm: nameKm, nameLatin: nameLatin, kind: kind, services: services.ordered,

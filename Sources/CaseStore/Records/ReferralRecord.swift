@@ -6,7 +6,7 @@ import GRDB
 /// onto it (name, sex, age at referral, village, commune, district), so
 /// the coordinator's filters read the referral table's own indexes;
 /// `finished` is set once the status is final.
-struct ReferralRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct ReferralRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     static let databaseTableName = "referral"
 
     var id: Int64?
@@ -37,21 +37,10 @@ struct ReferralRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var updatedAt: Date
     var createdBy: Int64?
     var version: Int
-
-    enum CodingKeys: String, CodingKey {
-        case id, code, service, reason, priority, status, outcome, sex, age, finished, version
-        case caseId = "case_id", memberId = "member_id", householdId = "household_id", providerId = "provider_id"
-        case consentRecorded = "consent_recorded", statusChangedAt = "status_changed_at", exitReason = "exit_reason"
-        case outcomeNotes = "outcome_notes", personNameKm = "person_name_km", personNameLatin = "person_name_latin"
-        case villageCode = "village_code", communeCode = "commune_code", districtCode = "district_code"
-        case referredOn = "referred_on", createdAt = "created_at", updatedAt = "updated_at", createdBy = "created_by"
-    }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A row of `referral_transition`: one dated move of a referral.
-struct ReferralTransitionRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct ReferralTransitionRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     static let databaseTableName = "referral_transition"
 
     var id: Int64?
@@ -62,8 +51,4 @@ struct ReferralTransitionRecord: Codable, FetchableRecord, MutablePersistableRec
     var byUser: Int64?
     var note: String
 
-    enum CodingKeys: String, CodingKey {
-        case id, at, note
-        case referralId = "referral_id", fromStatus = "from_status", toStatus = "to_status", byUser = "by_user"
-    }
 }

@@ -3,10 +3,8 @@ import Foundation
 import GRDB
 
 /// A row of `user`: an account. The password hash never leaves the store.
-struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
     static let databaseTableName = "user"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     var id: Int64?
     var username: String
@@ -24,8 +22,6 @@ struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var version: Int
     var mustChangePassword = false
     var passwordChangedAt: Date?
-
-    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// Whether failed logins have locked the account at `now`.
     func isLocked(at now: Date) -> Bool { lockedUntil.map { $0 > now } ?? false }

@@ -33,9 +33,9 @@ public struct HouseholdService: Sendable {
         let id: Int64 = try store.write(clearing: draft, for: session) { db in
             try Self.requireVillage(db, village)
             var household = HouseholdRecord(
-                id: nil, code: "HH-new", headNameKm: "", headNameLatin: "", villageCode: village, addressDetail: "",
-                phone: "", idPoor: .none, vulnerabilities: CodeSet([]), riskScore: 0, riskLevel: nil, riskOverride: nil,
-                riskOverrideReason: nil, status: .active, searchKey: "", createdAt: now, updatedAt: now,
+                id: nil, code: "HH-new", headNameKm: "", headNameLatin: "", searchKey: "", villageCode: village,
+                addressDetail: "", phone: "", idPoor: .none, vulnerabilities: CodeSet([]), riskScore: 0, riskLevel: nil,
+                riskOverride: nil, riskOverrideReason: nil, status: .active, createdAt: now, updatedAt: now,
                 createdBy: session.user.id, version: 1)
             Self.apply(input, to: &household)
             try household.insert(db)

@@ -79,6 +79,12 @@ extension App {
                                                  c.hour!, c.minute!))
     }
 
+    /// "1 Nov 2026–30 Nov 2026", "…–30 Nov 2026"; nil when both are open.
+    func dateRangeText(_ from: LocalDate?, _ to: LocalDate?) -> String? {
+        guard from != nil || to != nil else { return nil }
+        return (from.map(dateText) ?? "…") + "–" + (to.map(dateText) ?? "…")
+    }
+
     func longDateText(_ date: LocalDate) -> String {
         localizer.longDate(year: date.year, month: date.month, day: date.day)
     }

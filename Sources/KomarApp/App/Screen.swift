@@ -52,6 +52,22 @@ extension FormScreen {
     func bindings(app: App) -> [KeyBinding] { CommonBindings.form { [unowned self] in self.save(app: app) } }
 }
 
+/// A form that chooses what a list shows: F2 applies it (and goes back).
+@MainActor
+protocol FilterScreen: FormScreen {}
+
+extension FilterScreen {
+    func bindings(app: App) -> [KeyBinding] {
+        CommonBindings.form("key.apply", help: "help.apply-filter") { [unowned self] in self.save(app: app) }
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        canvas.put(app.localizer("filter.hint"), row: area.row + 1, col: 2, style: .muted, maxWidth: area.width - 4)
+        form.render(into: &canvas, at: Rect(row: area.row + 3, col: 2, width: area.width - 4, height: area.height - 3),
+                    env: app.widgetEnvironment)
+    }
+}
+
 /// Bindings shared by several screens, declared once.
 @MainActor
 enum CommonBindings {

@@ -26,6 +26,24 @@ enum FormInput {
         }
     }
 
+    /// A range of days from the fields "from" and "to" (either may be
+    /// empty); nil, with the messages shown, when a date is malformed or
+    /// the range ends before it starts.
+    static func dateRange(_ from: DateField, _ to: DateField, in form: Form, app: App) -> (LocalDate?, LocalDate?)? {
+        var failed = false
+        let fromDate = date(from, id: "from", in: form, app: app, failed: &failed)
+        let toDate = date(to, id: "to", in: form, app: app, failed: &failed)
+        if let fromDate, let toDate, toDate < fromDate {
+            form.field("to")?.message = FieldMessage(app.localizer("error.date-order"))
+            failed = true
+        }
+        if failed {
+            show([:], in: form, app: app)
+            return nil
+        }
+        return (fromDate, toDate)
+    }
+
     /// Yes, no, or not known from a `YesNoUnknown` choice.
     static func yesNo(_ field: ChoiceField) -> Bool? {
         field.selectedId.flatMap(YesNoUnknown.init(rawValue:))?.bool

@@ -12,29 +12,26 @@ struct AuditCommand: ParsableCommand {
 
     static let refusal = "only admins may read the audit log"
 
-    struct Seal: ParsableCommand {
+    struct Seal: AuthenticatedCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the seal: the number of events and the start of the latest hash. Keep copies of it.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
 
         func run() throws {
-            try reportingFailures {
-                try requireUTF8Locale()
-                let services = try database.openExisting()
-                try actingUser.run(services, toDo: .readAudit, refusal: AuditCommand.refusal) { session in
-                    print(try services.audit.seal(session).description)
-                }
+            try authenticated(.readAudit, refusal: AuditCommand.refusal) { services, session in
+                print(try services.audit.seal(session).description)
             }
         }
     }
 
-    struct Verify: ParsableCommand {
+    struct Verify: AuthenticatedCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check every event's hash; exit 1 and name the first bad one if an event was changed, removed or reordered.",
             discussion: """
-                With --seal (a seal printed earlier, by 'komar audit seal', the audit screen, a backup's manifest or a
-                report's footer) it also catches events removed from the end and a chain computed again.
+                It also checks the log against the seal in every backup manifest in backups/ beside the database,
+                and against each --seal given (a seal printed earlier, by 'komar audit seal', the audit screen or a
+                report's footer): that catches events removed from the end and a chain computed again.
                 """)
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
@@ -53,7 +50,9 @@ struct AuditCommand: ParsableCommand {
                 let services = try database.openExisting()
                 var intact = true
                 try actingUser.run(services, toDo: .readAudit, refusal: AuditCommand.refusal) { session in
-                    let result = try services.audit.verify(session, against: seal)
+                    let manifests = services.backups.folder.map(BackupFolder.list) ?? []
+                    let seals = seal + manifests.compactMap(\.seal)
+                    let result = try services.audit.verify(session, against: seals)
                     if let since = result.triggersMissingSince {
                         print("warning: the audit log's protecting triggers were found removed and put back on "
                             + since.formatted(.iso8601) + "; events before then may have been changed")
@@ -67,7 +66,7 @@ struct AuditCommand: ParsableCommand {
                         intact = false
                     }
                     if intact {
-                        let checked = seal.isEmpty ? "" : " and matches \(seal.count) seal(s)"
+                        let checked = seals.isEmpty ? "" : " and matches \(seals.count) seal(s)"
                         print("intact: every event's hash holds\(checked); seal now \(try services.audit.seal(session))")
                     }
                 }

@@ -13,7 +13,7 @@ struct BackupCommand: ParsableCommand {
 
     static let refusal = "only admins may make or list backups"
 
-    struct Make: ParsableCommand {
+    struct Make: AuthenticatedCommand {
         static let configuration = CommandConfiguration(
             commandName: "make",
             abstract: "Copy the database now, checked, with a manifest (the default: 'komar backup').",
@@ -28,35 +28,27 @@ struct BackupCommand: ParsableCommand {
         @Flag(name: .long, help: "Encrypt the copy with a passphrase.") var encrypt = false
 
         func run() throws {
-            try reportingFailures {
-                try requireUTF8Locale()
-                let services = try database.openExisting()
-                try actingUser.run(services, toDo: .backupRestore, refusal: BackupCommand.refusal) { session in
-                    let passphrase = encrypt ? try readNewPassphrase() : nil
-                    let entry = try services.backups.make(session, kind: .manual, to: to.map { URL(fileURLWithPath: $0) },
-                                                          passphrase: passphrase)
-                    print("Backed up to \(entry.file.path) (\(describe(entry.manifest)))")
-                }
+            try authenticated(.backupRestore, refusal: BackupCommand.refusal) { services, session in
+                let passphrase = encrypt ? try readNewPassphrase() : nil
+                let entry = try services.backups.make(session, kind: .manual, to: to.map { URL(fileURLWithPath: $0) },
+                                                      passphrase: passphrase)
+                print("Backed up to \(entry.file.path) (\(describe(entry.manifest)))")
             }
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AuthenticatedCommand {
         static let configuration = CommandConfiguration(abstract: "List the backups in backups/, newest first.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
 
         func run() throws {
-            try reportingFailures {
-                try requireUTF8Locale()
-                let services = try database.openExisting()
-                try actingUser.run(services, toDo: .backupRestore, refusal: BackupCommand.refusal) { session in
-                    let entries = try services.backups.list(session)
-                    if entries.isEmpty { print("No backups in \(services.backups.folder?.path ?? "backups/") yet.") }
-                    for entry in entries {
-                        print([entry.manifest.createdAt.formatted(.iso8601), entry.manifest.kind.rawValue,
-                               entry.file.lastPathComponent, describe(entry.manifest)].joined(separator: "\t"))
-                    }
+            try authenticated(.backupRestore, refusal: BackupCommand.refusal) { services, session in
+                let entries = try services.backups.list(session)
+                if entries.isEmpty { print("No backups in \(services.backups.folder?.path ?? "backups/") yet.") }
+                for entry in entries {
+                    print([entry.manifest.createdAt.formatted(.iso8601), entry.manifest.kind.rawValue,
+                           entry.file.lastPathComponent, describe(entry.manifest)].joined(separator: "\t"))
                 }
             }
         }

@@ -13,7 +13,7 @@ struct SettingsCommand: ParsableCommand {
 
     static let refusal = "only admins may read or change settings"
 
-    struct Get: ParsableCommand {
+    struct Get: AuthenticatedCommand {
         static let configuration = CommandConfiguration(abstract: "Print one setting, or all as 'name<TAB>value'.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
@@ -21,22 +21,18 @@ struct SettingsCommand: ParsableCommand {
         var name: OfficeSettings.Key?
 
         func run() throws {
-            try reportingFailures {
-                try requireUTF8Locale()
-                let services = try database.openExisting()
-                try actingUser.run(services, toDo: .manageSettings, refusal: SettingsCommand.refusal) { _ in
-                    let settings = try services.settings.office()
-                    if let name {
-                        print(settings.value(name))
-                    } else {
-                        for key in OfficeSettings.Key.allCases { print("\(key.rawValue)\t\(settings.value(key))") }
-                    }
+            try authenticated(.manageSettings, refusal: SettingsCommand.refusal) { services, _ in
+                let settings = try services.settings.office()
+                if let name {
+                    print(settings.value(name))
+                } else {
+                    for key in OfficeSettings.Key.allCases { print("\(key.rawValue)\t\(settings.value(key))") }
                 }
             }
         }
     }
 
-    struct Set: ParsableCommand {
+    struct Set: AuthenticatedCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change one setting (audited).", discussion: "Example: komar settings set idle-lock-minutes 10 --user admin")
         @OptionGroup var database: DatabaseOptions
@@ -45,15 +41,11 @@ struct SettingsCommand: ParsableCommand {
         @Argument(help: "Its new value.") var value: String
 
         func run() throws {
-            try reportingFailures {
-                try requireUTF8Locale()
-                let services = try database.openExisting()
-                try actingUser.run(services, toDo: .manageSettings, refusal: SettingsCommand.refusal) { session in
-                    var settings = try services.settings.office()
-                    guard settings.set(name, value) else { throw Failure("\(name.rawValue) must be a whole number") }
-                    try services.settings.save(session, settings)
-                    print("\(name.rawValue) = \(settings.value(name))")
-                }
+            try authenticated(.manageSettings, refusal: SettingsCommand.refusal) { services, session in
+                var settings = try services.settings.office()
+                guard settings.set(name, value) else { throw Failure("\(name.rawValue) must be a whole number") }
+                try services.settings.save(session, settings)
+                print("\(name.rawValue) = \(settings.value(name))")
             }
         }
     }

@@ -20,16 +20,6 @@ struct UserCommand: ParsableCommand {
 
     static let refusal = "only admins may manage users"
 
-    /// Opens the database and runs `body` as the acting admin.
-    static func asAdmin(_ database: DatabaseOptions, _ actingUser: ActingUser,
-                        _ body: (KomarServices, Session) throws -> Void) throws {
-        try reportingFailures {
-            try requireUTF8Locale()
-            let services = try database.openExisting()
-            try actingUser.run(services, toDo: .manageUsers, refusal: refusal) { session in try body(services, session) }
-        }
-    }
-
     /// The account called `username`, as the admin sees it.
     static func find(_ username: String, _ services: KomarServices, _ session: Session) throws -> UserSummary {
         let name = UsernameRules.normalized(username)
@@ -39,13 +29,13 @@ struct UserCommand: ParsableCommand {
         return found
     }
 
-    struct List: ParsableCommand {
+    struct List: AuthenticatedCommand {
         static let configuration = CommandConfiguration(abstract: "List every account with its role and state.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
 
         func run() throws {
-            try UserCommand.asAdmin(database, actingUser) { services, session in
+            try authenticated(.manageUsers, refusal: UserCommand.refusal) { services, session in
                 for user in try services.accounts.users(session) {
                     var state = user.account.isActive ? "active" : "disabled"
                     if let until = user.lockedUntil { state += ", locked until \(until.formatted(.iso8601))" }
@@ -57,7 +47,7 @@ struct UserCommand: ParsableCommand {
         }
     }
 
-    struct Add: ParsableCommand {
+    struct Add: AuthenticatedCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add an account; its first password is the second line of standard input, to be changed at the first login.")
         @OptionGroup var database: DatabaseOptions
@@ -69,7 +59,7 @@ struct UserCommand: ParsableCommand {
         @Option(name: .long, help: "Language: km or en.", transform: Parse.language("language")) var language: Language = .km
 
         func run() throws {
-            try UserCommand.asAdmin(database, actingUser) { services, session in
+            try authenticated(.manageUsers, refusal: UserCommand.refusal) { services, session in
                 let password = try readNewPassword(for: username)
                 let user = try services.accounts.addUser(
                     by: session, username: username, displayName: displayName, role: role, password: password,
@@ -84,53 +74,44 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The account to change.") var username: String
     }
 
-    struct Disable: ParsableCommand {
+    struct Disable: AccountChange {
         static let configuration = CommandConfiguration(
             abstract: "Disable an account; an open session ends at its next action.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
         @OptionGroup var target: Target
 
-        func run() throws {
-            try UserCommand.asAdmin(database, actingUser) { services, session in
-                let user = try UserCommand.find(target.username, services, session)
-                try services.accounts.setActive(session, userId: user.account.id, active: false)
-                print("Disabled \(user.account.username)")
-            }
+        func change(_ user: UserSummary, _ services: KomarServices, _ session: Session) throws -> String {
+            try services.accounts.setActive(session, userId: user.account.id, active: false)
+            return "Disabled \(user.account.username)"
         }
     }
 
-    struct Enable: ParsableCommand {
+    struct Enable: AccountChange {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled account.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
         @OptionGroup var target: Target
 
-        func run() throws {
-            try UserCommand.asAdmin(database, actingUser) { services, session in
-                let user = try UserCommand.find(target.username, services, session)
-                try services.accounts.setActive(session, userId: user.account.id, active: true)
-                print("Enabled \(user.account.username)")
-            }
+        func change(_ user: UserSummary, _ services: KomarServices, _ session: Session) throws -> String {
+            try services.accounts.setActive(session, userId: user.account.id, active: true)
+            return "Enabled \(user.account.username)"
         }
     }
 
-    struct Unlock: ParsableCommand {
+    struct Unlock: AccountChange {
         static let configuration = CommandConfiguration(abstract: "Lift a lock-out after failed logins.")
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
         @OptionGroup var target: Target
 
-        func run() throws {
-            try UserCommand.asAdmin(database, actingUser) { services, session in
-                let user = try UserCommand.find(target.username, services, session)
-                try services.accounts.unlock(session, userId: user.account.id)
-                print("Unlocked \(user.account.username)")
-            }
+        func change(_ user: UserSummary, _ services: KomarServices, _ session: Session) throws -> String {
+            try services.accounts.unlock(session, userId: user.account.id)
+            return "Unlocked \(user.account.username)"
         }
     }
 
-    struct ResetPassword: ParsableCommand {
+    struct ResetPassword: AccountChange {
         static let configuration = CommandConfiguration(
             commandName: "reset-password",
             abstract: "Set a forgotten password (second line of standard input); it must be changed at the next login.")
@@ -138,17 +119,14 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var actingUser: ActingUser
         @OptionGroup var target: Target
 
-        func run() throws {
-            try UserCommand.asAdmin(database, actingUser) { services, session in
-                let user = try UserCommand.find(target.username, services, session)
-                let password = try readNewPassword(for: user.account.username)
-                try services.accounts.resetPassword(session, userId: user.account.id, newPassword: password)
-                print("Reset \(user.account.username)'s password; they must change it at their next login")
-            }
+        func change(_ user: UserSummary, _ services: KomarServices, _ session: Session) throws -> String {
+            let password = try readNewPassword(for: user.account.username)
+            try services.accounts.resetPassword(session, userId: user.account.id, newPassword: password)
+            return "Reset \(user.account.username)'s password; they must change it at their next login"
         }
     }
 
-    struct SetRole: ParsableCommand {
+    struct SetRole: AccountChange {
         static let configuration = CommandConfiguration(
             commandName: "set-role", abstract: "Give an account another role; its open session ends.")
         @OptionGroup var database: DatabaseOptions
@@ -157,12 +135,9 @@ struct UserCommand: ParsableCommand {
         @Option(name: .long, help: "volunteer, social-worker, coordinator or admin.", transform: Parse.code("role"))
         var role: Role
 
-        func run() throws {
-            try UserCommand.asAdmin(database, actingUser) { services, session in
-                let user = try UserCommand.find(target.username, services, session)
-                try services.accounts.setRole(session, userId: user.account.id, role: role)
-                print("\(user.account.username) is now \(role.rawValue)")
-            }
+        func change(_ user: UserSummary, _ services: KomarServices, _ session: Session) throws -> String {
+            try services.accounts.setRole(session, userId: user.account.id, role: role)
+            return "\(user.account.username) is now \(role.rawValue)"
         }
     }
 
@@ -185,6 +160,22 @@ struct UserCommand: ParsableCommand {
                 try services.accounts.changeOwnPassword(session, current: current, new: new)
                 print("Changed \(session.user.username)'s password")
             }
+        }
+    }
+}
+
+/// A command that changes one account named on the command line, by an
+/// admin: it finds the account, changes it, and says what it did.
+protocol AccountChange: AuthenticatedCommand {
+    var target: UserCommand.Target { get }
+    /// Changes `user`; returns the line to print.
+    func change(_ user: UserSummary, _ services: KomarServices, _ session: Session) throws -> String
+}
+
+extension AccountChange {
+    func run() throws {
+        try authenticated(.manageUsers, refusal: UserCommand.refusal) { services, session in
+            print(try change(try UserCommand.find(target.username, services, session), services, session))
         }
     }
 }

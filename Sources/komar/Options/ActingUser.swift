@@ -41,3 +41,21 @@ struct ActingUser: ParsableArguments {
         try body(session)
     }
 }
+
+/// A command that works on an existing database as a logged-in user: it
+/// opens the database, logs the user in, checks their role, runs, and logs
+/// them out, with every failure said in one line.
+protocol AuthenticatedCommand: ParsableCommand {
+    var database: DatabaseOptions { get }
+    var actingUser: ActingUser { get }
+}
+
+extension AuthenticatedCommand {
+    func authenticated(_ action: Action, refusal: String, _ body: (KomarServices, Session) throws -> Void) throws {
+        try reportingFailures {
+            try requireUTF8Locale()
+            let services = try database.openExisting()
+            try actingUser.run(services, toDo: action, refusal: refusal) { session in try body(services, session) }
+        }
+    }
+}

@@ -15,29 +15,27 @@ struct Failure: Error, CustomStringConvertible {
 func reportingFailures(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let failure as Failure {
-        FileHandle.standardError.write(Data("komar: \(failure)\n".utf8))
+    } catch {
+        guard let message = explain(error) else { throw error }
+        FileHandle.standardError.write(Data("komar: \(message)\n".utf8))
         throw ExitCode.failure
-    } catch let error as AccountError {
-        FileHandle.standardError.write(Data("komar: \(explain(error))\n".utf8))
-        throw ExitCode.failure
-    } catch is DemoRefused {
-        FileHandle.standardError.write(Data(("komar: this database holds an office's own accounts; demo data goes only into "
-            + "a new file or one that 'komar demo' made\n").utf8))
-        throw ExitCode.failure
-    } catch let denied as PermissionDenied {
-        FileHandle.standardError.write(Data("komar: a \(denied.role.rawValue) may not do this\n".utf8))
-        throw ExitCode.failure
-    } catch let rejected as OfficeSettingsRejected {
-        let lines = rejected.issues.values.map { Localizer(language: .en)($0) }.sorted()
-        FileHandle.standardError.write(Data(("komar: " + lines.joined(separator: "; ") + "\n").utf8))
-        throw ExitCode.failure
-    } catch let error as BackupError {
-        FileHandle.standardError.write(Data("komar: \(explain(error))\n".utf8))
-        throw ExitCode.failure
-    } catch let error as StoreError {
-        FileHandle.standardError.write(Data("komar: database error: \(error)\n".utf8))
-        throw ExitCode.failure
+    }
+}
+
+/// The one line a failure is said in; nil for errors the argument parser
+/// reports itself (exit codes, validation).
+func explain(_ error: any Error) -> String? {
+    switch error {
+    case let failure as Failure: failure.description
+    case let error as AccountError: explain(error)
+    case is DemoRefused:
+        "this database holds an office's own accounts; demo data goes only into a new file or one that 'komar demo' made"
+    case let denied as PermissionDenied: "a \(denied.role.rawValue) may not do this"
+    case let rejected as OfficeSettingsRejected:
+        rejected.issues.values.map { Localizer(language: .en)($0) }.sorted().joined(separator: "; ")
+    case let error as BackupError: explain(error)
+    case let error as StoreError: "database error: \(error)"
+    default: nil
     }
 }
 

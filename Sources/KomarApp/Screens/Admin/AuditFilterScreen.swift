@@ -7,7 +7,7 @@ import Terminal
 /// F5 on the audit log: who, which action, a record's code, and a range
 /// of days. F2 applies.
 @MainActor
-final class AuditFilterScreen: FormScreen {
+final class AuditFilterScreen: FilterScreen {
     let titleKey = "audit.filter-title"
     private let username = TextField(maxLength: 32)
     private let action = ChoiceField(placeholderKey: "filter.any")
@@ -38,23 +38,9 @@ final class AuditFilterScreen: FormScreen {
         if let date = current.to { to.text = FormInput.text(date) }
     }
 
-    func bindings(app: App) -> [KeyBinding] {
-        CommonBindings.form("key.apply", help: "help.apply-filter") { [unowned self, unowned app] in self.save(app: app) }
-    }
-
     func save(app: App) {
         form.clearMessages()
-        var failed = false
-        let fromDate = FormInput.date(from, id: "from", in: form, app: app, failed: &failed)
-        let toDate = FormInput.date(to, id: "to", in: form, app: app, failed: &failed)
-        if let fromDate, let toDate, toDate < fromDate {
-            form.field("to")?.message = FieldMessage(app.localizer("error.date-order"))
-            failed = true
-        }
-        guard !failed else {
-            FormInput.show([:], in: form, app: app)
-            return
-        }
+        guard let (fromDate, toDate) = FormInput.dateRange(from, to, in: form, app: app) else { return }
         let name = username.text.trimmingSpaces()
         let typedCode = code.text.trimmingSpaces()
         app.pop()
@@ -68,15 +54,7 @@ final class AuditFilterScreen: FormScreen {
         if let username = filter.username { parts.append(username) }
         if let action = filter.action { parts.append(AuditLogScreen.actionText(action.rawValue, app)) }
         if let code = filter.code { parts.append(code) }
-        if filter.from != nil || filter.to != nil {
-            parts.append((filter.from.map(app.dateText) ?? "…") + "–" + (filter.to.map(app.dateText) ?? "…"))
-        }
+        if let range = app.dateRangeText(filter.from, filter.to) { parts.append(range) }
         return parts.joined(separator: ", ")
-    }
-
-    func render(into canvas: inout Canvas, area: Rect, app: App) {
-        canvas.put(app.localizer("filter.hint"), row: area.row + 1, col: 2, style: .muted, maxWidth: area.width - 4)
-        form.render(into: &canvas, at: Rect(row: area.row + 3, col: 2, width: area.width - 4, height: area.height - 3),
-                    env: app.widgetEnvironment)
     }
 }

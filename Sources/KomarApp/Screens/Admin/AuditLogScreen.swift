@@ -16,6 +16,8 @@ final class AuditLogScreen: ListScreen {
     let list: RecordList<AuditEntry>
     private var filter = AuditFilter()
     private var brokenRow: Int64?
+    /// Backup seals the log no longer matches.
+    private var unmatchedSeals = 0
     private var seal: AuditSeal?
     private var alert: Date?
     private var count = 0
@@ -61,8 +63,12 @@ final class AuditLogScreen: ListScreen {
     /// Walks the chain and reads the seal, the alert and the count again.
     private func check(_ app: App) {
         do {
-            let verification = try app.services.audit.verify(session)
+            // The seals copied into the backups' manifests catch a log cut
+            // short or re-sealed since.
+            let seals = (app.services.backups.folder.map(BackupFolder.list) ?? []).compactMap(\.seal)
+            let verification = try app.services.audit.verify(session, against: seals)
             brokenRow = verification.firstBrokenRow
+            unmatchedSeals = verification.unmatchedSeals.count
             alert = verification.triggersMissingSince
             seal = try app.services.audit.seal(session)
             recount(app)
@@ -109,7 +115,12 @@ final class AuditLogScreen: ListScreen {
         var row = area.row
         var warnings: [(String, TextStyle)] = []
         if let alert { warnings.append((t("audit.alert", app.dateTimeText(alert)), .error)) }
-        warnings.append(brokenRow.map { (t("audit.broken", t.number(Int($0))), TextStyle.error) } ?? (t("audit.intact"), .muted))
+        if unmatchedSeals > 0 { warnings.append((t("audit.seal-mismatch", t.number(unmatchedSeals)), .error)) }
+        if let brokenRow {
+            warnings.append((t("audit.broken", t.number(Int(brokenRow))), .error))
+        } else if unmatchedSeals == 0 {
+            warnings.append((t("audit.intact"), .muted))
+        }
         for (text, style) in warnings {
             for line in wrapWords(text, width: area.width - 2).prefix(2) {
                 canvas.put(line, row: row, col: 1, style: style)

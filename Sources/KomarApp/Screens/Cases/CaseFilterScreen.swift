@@ -6,7 +6,7 @@ import Terminal
 /// the worker it is assigned to, and commune, and choose the order. An
 /// empty choice means "any"; Delete clears a choice. F2 applies.
 @MainActor
-final class CaseFilterScreen: FormScreen {
+final class CaseFilterScreen: FilterScreen {
     let titleKey = "filter.title"
     private let status = ChoiceField(filterable: false, placeholderKey: "filter.any")
     private let risk = ChoiceField(filterable: false, placeholderKey: "filter.any")
@@ -61,10 +61,6 @@ final class CaseFilterScreen: FormScreen {
         places.select(code: current.communeCode)
     }
 
-    func bindings(app: App) -> [KeyBinding] {
-        CommonBindings.form("key.apply", help: "help.apply-filter") { [unowned self, unowned app] in self.save(app: app) }
-    }
-
     func save(app: App) {
         app.pop()
         apply(filter, sort.selectedId.flatMap(CaseSort.init(rawValue:)) ?? .newest)
@@ -76,11 +72,5 @@ final class CaseFilterScreen: FormScreen {
                    overdueOnly: overdue.selectedId == YesNoUnknown.yes.rawValue,
                    assignedTo: assigned.selectedId.flatMap { Int64($0) },
                    communeCode: commune.selectedId, text: text)
-    }
-
-    func render(into canvas: inout Canvas, area: Rect, app: App) {
-        canvas.put(app.localizer("filter.hint"), row: area.row + 1, col: 2, style: .muted, maxWidth: area.width - 4)
-        form.render(into: &canvas, at: Rect(row: area.row + 3, col: 2, width: area.width - 4, height: area.height - 3),
-                    env: app.widgetEnvironment)
     }
 }

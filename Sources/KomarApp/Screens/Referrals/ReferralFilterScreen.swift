@@ -8,7 +8,7 @@ import Terminal
 /// district or commune), sex, age group, priority and a date range of
 /// when people were referred. F2 applies.
 @MainActor
-final class ReferralFilterScreen: FormScreen {
+final class ReferralFilterScreen: FilterScreen {
     let titleKey = "filter.referrals-title"
     private let status = ChoiceField(filterable: false, placeholderKey: "filter.any")
     private let provider = ChoiceField(placeholderKey: "filter.any")
@@ -62,23 +62,9 @@ final class ReferralFilterScreen: FormScreen {
         if let date = current.to { to.text = FormInput.text(date) }
     }
 
-    func bindings(app: App) -> [KeyBinding] {
-        CommonBindings.form("key.apply", help: "help.apply-filter") { [unowned self, unowned app] in self.save(app: app) }
-    }
-
     func save(app: App) {
         form.clearMessages()
-        var failed = false
-        let fromDate = FormInput.date(from, id: "from", in: form, app: app, failed: &failed)
-        let toDate = FormInput.date(to, id: "to", in: form, app: app, failed: &failed)
-        if let fromDate, let toDate, toDate < fromDate {
-            form.field("to")?.message = FieldMessage(app.localizer("error.date-order"))
-            failed = true
-        }
-        guard !failed else {
-            FormInput.show([:], in: form, app: app)
-            return
-        }
+        guard let (fromDate, toDate) = FormInput.dateRange(from, to, in: form, app: app) else { return }
         let filter = ReferralFilter(
             status: status.selectedId.flatMap(ReferralStatus.init(rawValue:)),
             providerId: provider.selectedId.flatMap { Int64($0) },
@@ -105,15 +91,7 @@ final class ReferralFilterScreen: FormScreen {
         if let sex = filter.sex { parts.append(t(sex.labelKey)) }
         if let group = filter.ageGroup { parts.append(t(group.labelKey)) }
         if let priority = filter.priority { parts.append(t(priority.labelKey)) }
-        if filter.from != nil || filter.to != nil {
-            parts.append((filter.from.map(app.dateText) ?? "…") + "–" + (filter.to.map(app.dateText) ?? "…"))
-        }
+        if let range = app.dateRangeText(filter.from, filter.to) { parts.append(range) }
         return parts.joined(separator: ", ")
-    }
-
-    func render(into canvas: inout Canvas, area: Rect, app: App) {
-        canvas.put(app.localizer("filter.hint"), row: area.row + 1, col: 2, style: .muted, maxWidth: area.width - 4)
-        form.render(into: &canvas, at: Rect(row: area.row + 3, col: 2, width: area.width - 4, height: area.height - 3),
-                    env: app.widgetEnvironment)
     }
 }
