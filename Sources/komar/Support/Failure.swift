@@ -27,13 +27,13 @@ func reportingFailures(_ body: () throws -> Void) throws {
 func explain(_ error: any Error) -> String? {
     switch error {
     case let failure as Failure: failure.description
-    case let error as AccountError: explain(error)
+    case let error as AccountError: describe(error)
     case is DemoRefused:
         "this database holds an office's own accounts; demo data goes only into a new file or one that 'komar demo' made"
     case let denied as PermissionDenied: "a \(denied.role.rawValue) may not do this"
     case let rejected as OfficeSettingsRejected:
         rejected.issues.values.map { Localizer(language: .en)($0) }.sorted().joined(separator: "; ")
-    case let error as BackupError: explain(error)
+    case let error as BackupError: describe(error)
     case let error as StoreError: "database error: \(error)"
     default: nil
     }
@@ -47,7 +47,7 @@ func requireUTF8Locale() throws {
     }
 }
 
-func explain(_ error: AccountError) -> String {
+func describe(_ error: AccountError) -> String {
     switch error {
     case .alreadySetUp: return "the database is already set up"
     case .invalidUsername: return "usernames are 3–32 characters: a–z, 0–9, dot, dash or underscore"
@@ -63,7 +63,7 @@ func explain(_ error: AccountError) -> String {
     }
 }
 
-func explain(_ error: BackupError) -> String {
+func describe(_ error: BackupError) -> String {
     switch error {
     case .noManifest(let name): return "the backup has no manifest (\(name) is missing beside it)"
     case .checksumMismatch: return "the backup does not match its manifest's checksum: it was changed or damaged"
