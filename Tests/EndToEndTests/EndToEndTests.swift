@@ -44,9 +44,11 @@ import Testing
         // Esc then a digit is an F-key: Esc 1 opens help.
         try tmux.press("Escape")
         try tmux.type("1")
-        try tmux.waitFor("ជំនួយ")
+        try tmux.waitFor("Komar — ជំនួយ")
         try tmux.press("Escape")
         try tmux.waitFor("ទទួលករណីថ្មី")
+        // A digit within half a second of Esc would be an F-key again.
+        Thread.sleep(forTimeInterval: 0.7)
         try tmux.type("1")
         try tmux.waitFor("ឈ្មោះកុមារ (ខ្មែរ)")
         try tmux.type("ស្រីពេជ្រ ប្រាក់")
