@@ -265,7 +265,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = dir.appendingPathComponent("komar.sqlite").path
         let tmux = try TmuxSession(command: komarCommand(db), width: 60, height: 20)
-        try tmux.waitFor("សូមពង្រីកផ្ទាំងបញ្ជា")
+        try tmux.waitFor("សូមពង្រីកបង្អួចកម្មវិធី")
         try tmux.call(["resize-window", "-t", "e2e", "-x", "90", "-y", "26"])
         try tmux.waitFor("ការរៀបចំដំបូង")
         try tmux.press("F10")

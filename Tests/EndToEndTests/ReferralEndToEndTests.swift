@@ -63,7 +63,7 @@ import Testing
         try tmux.type("ចង់ទៅធ្វើការនៅថៃ")
         try tmux.press("Tab", "Tab", "Enter", "Enter")       // consent: yes
         try tmux.press("F2")
-        try tmux.waitFor("បានបញ្ជូនការបញ្ជូនបន្ត RF-")
+        try tmux.waitFor("ទៅអ្នកផ្ដល់សេវាហើយ។")
         try tmux.press("F10")
         try tmux.press("F10")
         try tmux.chooseMenuItem("ចាកចេញពីគណនី")

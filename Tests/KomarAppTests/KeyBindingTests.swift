@@ -36,6 +36,27 @@ import Testing
         }
     }
 
+    /// On any one screen, two different keys never say the same thing in
+    /// either language (Log out, Quit and Back once all read ចាកចេញ).
+    @Test func theKeysOfAScreenHaveDistinctLabelsInBothLanguages() throws {
+        let h = try Harness(setUp: false, language: .en)
+        try DemoData.fill(h.services, cases: 30)
+        let table = StringTable.shipped
+        for entry in ScreenCatalog.entries {
+            let app = try open(entry, h, exports: FileManager.default.temporaryDirectory.path)
+            let top = try #require(app.stack.last)
+            let keys = Set(app.registry(for: top).all.map(\.labelKey))
+            for language in Language.allCases {
+                var seen: [String: String] = [:]
+                for key in keys.sorted() {
+                    let text = table.text(key, language) ?? key
+                    #expect(seen[text] == nil, "\(top.titleKey): \(key) and \(seen[text] ?? "") both read “\(text)”")
+                    seen[text] = key
+                }
+            }
+        }
+    }
+
     /// Presses each enabled key of each screen's bar, each on a fresh app
     /// with the screen on top of the user's home screen, and checks that
     /// something changed: the screen shown, the stack, a dialog or the

@@ -88,7 +88,7 @@ import Testing
         h.press(.enter, .enter)                       // consent (focused at the message): yes
         h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "household.title")
-        #expect(h.screen.contains("បានបញ្ជូនការបញ្ជូនបន្ត RF-2026-0001"))
+        #expect(h.screen.contains("បានបញ្ជូន RF-2026-0001 ទៅអ្នកផ្ដល់សេវាហើយ។"))
         #expect(h.screen.contains("RF-2026-0001 · សុខ ស្រីនាង · កាត់ដេរ · មជ្ឈមណ្ឌលកាត់ដេរព្រៃវែង · បានបញ្ជូន"))
 
         // The household is found by the member's name in the register.
