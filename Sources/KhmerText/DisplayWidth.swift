@@ -24,8 +24,27 @@ public enum DisplayWidth {
         return max(0, Int(komar_wcwidth(wchar_t(bitPattern: v))))
     }
 
-    /// Columns taken by a string when drawn on one row.
+    /// Columns taken by a string when drawn on one row, as the canvas
+    /// draws it: invisible format characters take none, a mark with no
+    /// base takes the dotted circle it is drawn on.
     public static func of<S: StringProtocol>(_ text: S) -> Int {
+        // Fast path: every cluster with a visible base is its scalars' sum.
+        var total = 0
+        var suspect = false
+        var first = true
+        for scalar in text.unicodeScalars {
+            let w = of(scalar)
+            if first && w == 0 { suspect = true }
+            if w == 0 && Clusters.isInvisible(scalar) { suspect = true }
+            total += w
+            first = false
+        }
+        guard suspect || total == 0 && !text.isEmpty else { return total }
+        return Clusters.split(String(text)).reduce(0) { $0 + Clusters.width(ofCluster: $1) }
+    }
+
+    /// The plain sum of the scalars' widths, mark by mark.
+    public static func ofScalars<S: StringProtocol>(_ text: S) -> Int {
         var total = 0
         for scalar in text.unicodeScalars { total += of(scalar) }
         return total

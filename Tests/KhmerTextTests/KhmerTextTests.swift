@@ -11,11 +11,11 @@ let hardNames = ["ប្រទ្បាយហ្លួងក្រោម", "ជ�
     @Test func khmerWidthsMatchGlibc() {
         #expect(DisplayWidth.of("ខ្មែរ") == 4)
         #expect(DisplayWidth.of("កម្ពុជា") == 5)
-        #expect(DisplayWidth.of("\u{17D2}") == 0)     // COENG
-        #expect(DisplayWidth.of("\u{17B6}") == 1)     // vowel AA
-        #expect(DisplayWidth.of("\u{17C6}") == 0)     // NIKAHIT
-        #expect(DisplayWidth.of("\u{17C7}") == 1)     // REAHMUK
-        #expect(DisplayWidth.of("\u{17B7}") == 0)     // vowel above
+        #expect(DisplayWidth.ofScalars("\u{17D2}") == 0)     // COENG
+        #expect(DisplayWidth.ofScalars("\u{17B6}") == 1)     // vowel AA
+        #expect(DisplayWidth.ofScalars("\u{17C6}") == 0)     // NIKAHIT
+        #expect(DisplayWidth.ofScalars("\u{17C7}") == 1)     // REAHMUK
+        #expect(DisplayWidth.ofScalars("\u{17B7}") == 0)     // vowel above
     }
 
     @Test func asciiAndWideAndControls() {
@@ -142,5 +142,30 @@ let hardNames = ["ប្រទ្បាយហ្លួងក្រោម", "ជ�
     @Test func differentNamesStayDifferent() {
         #expect(SearchKey.make("សុខា") != SearchKey.make("សុភា"))
         #expect(SearchKey.make("ស្រីពេជ្រ").contains(SearchKey.make("ពេជ្រ")))
+    }
+}
+
+/// Issue 13: invisible characters stay invisible, a stray COENG joins
+/// nothing, and what is measured is what is drawn.
+@Suite struct InvisibleCharacterTests {
+    @Test func zeroWidthFormatCharactersMeasureNothing() {
+        for invisible in ["\u{200B}", "\u{200C}", "\u{200D}", "\u{2060}", "\u{FEFF}"] {
+            #expect(DisplayWidth.of("សុខា" + invisible + "ដារ៉ា") == DisplayWidth.of("សុខាដារ៉ា"))
+            #expect(DisplayWidth.of(invisible) == 0)
+        }
+        // A mark with no base is drawn on a dotted circle: one column.
+        #expect(DisplayWidth.of("\u{17B7}") == 1)
+        #expect(DisplayWidth.of("\u{17B7}ក") == 2)
+    }
+
+    @Test func fittingCountsInvisibleCharactersAsNothing() {
+        let name = "ស្រី\u{200B}ពេជ្រ"
+        #expect(TextFit.truncate(name, to: DisplayWidth.of(name)) == name)
+    }
+
+    @Test func aStrayCoengJoinsOnlyAKhmerConsonant() {
+        #expect(Clusters.split("ក្ x").map(String.init) == ["ក្", " ", "x"])
+        #expect(Clusters.split("ក្1").map(String.init) == ["ក្", "1"])
+        #expect(Clusters.split("ស្ត្រី").map(String.init) == ["ស្ត្រី"])
     }
 }

@@ -309,3 +309,22 @@ final class CountingSource: TableDataSource {
         #expect(lines.joined() == "ជ្រោយស្នែងក្របីក្រោមព្រែកចង្ក្រានក្រោម")
     }
 }
+
+@MainActor
+@Suite struct InvisibleDrawingTests {
+    @Test func zeroWidthSpacesDrawNothingAndTakeNoColumn() {
+        var canvas = Canvas(size: Size(width: 20, height: 1))
+        let used = canvas.put("សុខា\u{200B}ដារ៉ា|", row: 0, col: 0)
+        #expect(used == DisplayWidth.of("សុខា\u{200B}ដារ៉ា|"))
+        #expect(canvas.text.hasPrefix("សុខាដារ៉ា|"))
+        #expect(!canvas.text.contains("\u{25CC}"))
+    }
+
+    @Test func ctrlUClearsAPickersFilter() {
+        let field = ChoiceField(options: [ChoiceOption(id: "kampot", labels: ["Kampot"]),
+                                          ChoiceOption(id: "takeo", labels: ["Takeo"]),
+                                          ChoiceOption(id: "kandal", labels: ["Kandal"])])
+        for key in [Key.enter] + Key.typing("ta") + [.ctrl("u")] + Key.typing("kand") + [.enter] { _ = field.handle(key) }
+        #expect(field.selectedId == "kandal")
+    }
+}

@@ -7,9 +7,10 @@ import Terminal
 /// and putting a service's validation messages under their fields.
 @MainActor
 enum FormInput {
-    /// A date as typed into a date field: day/month/year.
-    static func text(_ date: LocalDate) -> String {
-        String(format: "%02d/%02d/%04d", date.day, date.month, date.year)
+    /// A date as a date field shows it: day/month/year, in Khmer digits in
+    /// Khmer (either digits may be typed).
+    static func text(_ date: LocalDate, _ app: App) -> String {
+        app.localizer.digitsForDisplay(String(format: "%02d/%02d/%04d", date.day, date.month, date.year))
     }
 
     /// An optional date: nil when empty; a malformed or impossible date

@@ -43,11 +43,11 @@ public struct Canvas: Equatable, Sendable {
         for cluster in Clusters.split(text) {
             var piece = String(cluster)
             if piece.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r" }) { piece = " " }
-            var w = DisplayWidth.of(piece)
-            if w == 0 {
+            let w = Clusters.width(ofCluster: piece)
+            if w == 0 { continue }                       // zero-width format characters draw nothing
+            if DisplayWidth.ofScalars(piece) == 0 {
                 // A mark with no base: show it on a dotted circle, as fonts do.
                 piece = "\u{25CC}" + piece
-                w = 1
             }
             if used + w > limit { break }
             if x >= 0 { setCell(row: row, col: x, Cell(text: piece, width: w, style: style)) }

@@ -57,7 +57,7 @@ final class OptionList {
         case .pageDown: highlighted = min(max(0, visible.count - 1), highlighted + pageSize)
         case .home where filter.text.isEmpty: highlighted = 0
         case .end where filter.text.isEmpty: highlighted = max(0, visible.count - 1)
-        case .char, .backspace, .delete, .left, .right, .home, .end:
+        case .char, .backspace, .delete, .left, .right, .home, .end, .ctrl("u"):
             guard filterable, filter.handle(key) else { return false }
             refilter()
         default: return false

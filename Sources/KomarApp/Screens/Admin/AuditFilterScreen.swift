@@ -34,8 +34,8 @@ final class AuditFilterScreen: FilterScreen {
         username.text = current.username ?? ""
         action.select(current.action?.rawValue)
         code.text = current.code ?? ""
-        if let date = current.from { from.text = FormInput.text(date) }
-        if let date = current.to { to.text = FormInput.text(date) }
+        if let date = current.from { from.text = FormInput.text(date, app) }
+        if let date = current.to { to.text = FormInput.text(date, app) }
     }
 
     func save(app: App) {

@@ -53,7 +53,7 @@ extension IntakeDraft {
         childNameLatin = input.childNameLatin
         sex = input.sex?.rawValue
         switch input.birth {
-        case .dateOfBirth(let dob)?: birthDate = FormInput.text(dob)
+        case .dateOfBirth(let dob)?: birthDate = FormInput.text(dob, app)
         case .estimatedAge(let years)?: estimatedAge = app.localizer.digitsForDisplay(String(years))
         case nil: break
         }
@@ -61,14 +61,14 @@ extension IntakeDraft {
         concerns = input.concerns.map(\.rawValue).sorted()
         narrative = input.narrative
         reporter = input.reporter?.rawValue
-        reportedDate = input.reportedDate.map(FormInput.text) ?? ""
+        reportedDate = input.reportedDate.map { FormInput.text($0, app) } ?? ""
         ethnicity = input.ethnicity?.rawValue
         disability = YesNoUnknown(input.disability).rawValue
         inSchool = YesNoUnknown(input.inSchool).rawValue
         caregiverConsent = YesNoUnknown(input.caregiverConsent).rawValue
         childAssent = YesNoUnknown(input.childAssent).rawValue
         consentBy = input.consentRecordedBy
-        consentDate = input.consentDate.map(FormInput.text) ?? ""
+        consentDate = input.consentDate.map { FormInput.text($0, app) } ?? ""
         riskAnswers = input.riskAnswers.map(\.rawValue).sorted()
         householdId = input.householdId.map(String.init)
     }

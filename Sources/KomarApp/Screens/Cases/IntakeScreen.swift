@@ -111,12 +111,12 @@ final class IntakeScreen: DraftableScreen {
         form.field("riskOverride")?.isHidden = !canAssessRisk
         consentBy.text = session.user.displayName
         let now = app.services.clock.today
-        consentDate.text = FormInput.text(now)
+        consentDate.text = FormInput.text(now, app)
         riskOverride.onSelect = { [unowned self] _ in self.showRiskFields() }
         sex.setOptions(app.options(Sex.self))
         reporter.setOptions(app.options(Reporter.self))
         let today = app.services.clock.today
-        reportedDate.text = FormInput.text(today)
+        reportedDate.text = FormInput.text(today, app)
         places = PlaceCascade(app: app, levels: [province, district, commune, village])
         do {
             let accounts = app.services.accounts

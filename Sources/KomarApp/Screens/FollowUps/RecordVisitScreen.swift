@@ -46,7 +46,7 @@ final class RecordVisitScreen: DraftableScreen {
         outcome.select(FollowUpOutcomeKind.done.rawValue)
         type.select(item.type.rawValue)
         let today = app.services.clock.today
-        date.text = FormInput.text(today)
+        date.text = FormInput.text(today, app)
         form.field("risk")?.isHidden = !session.may(.assessRisk)
         outcome.onSelect = { [unowned self] _ in self.showFields() }
         showFields()

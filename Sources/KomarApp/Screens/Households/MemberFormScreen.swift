@@ -79,7 +79,7 @@ final class MemberFormScreen: DraftableScreen {
         nameLatin.text = input.nameLatin
         sex.select(input.sex?.rawValue)
         switch input.birth {
-        case .dateOfBirth(let dob)?: birthDate.text = FormInput.text(dob)
+        case .dateOfBirth(let dob)?: birthDate.text = FormInput.text(dob, app)
         case .estimatedAge(let years)?: estimatedAge.text = app.localizer.digitsForDisplay(String(years))
         case nil: break
         }

@@ -69,11 +69,11 @@ final class ProviderFormScreen: DraftableScreen {
         kind.setOptions(app.options(ProviderKind.self))
         active.setOptions(app.yesNoOptions)
         active.select(YesNoUnknown.yes.rawValue)
-        if let provider { fill(provider) }
+        if let provider { fill(provider, app: app) }
         baseline = form.snapshot()
     }
 
-    private func fill(_ p: Provider) {
+    private func fill(_ p: Provider, app: App) {
         nameKm.text = p.nameKm
         nameLatin.text = p.nameLatin
         kind.select(p.kind.rawValue)
@@ -83,7 +83,7 @@ final class ProviderFormScreen: DraftableScreen {
         phone.text = p.phone
         address.text = p.address
         seats.text = p.seatsPerIntake.map(String.init) ?? ""
-        nextIntake.text = p.nextIntake.map(FormInput.text) ?? ""
+        nextIntake.text = p.nextIntake.map { FormInput.text($0, app) } ?? ""
         active.select(p.isActive ? YesNoUnknown.yes.rawValue : YesNoUnknown.no.rawValue)
     }
 
@@ -134,7 +134,7 @@ final class ProviderFormScreen: DraftableScreen {
         do {
             let mine = form.snapshot()
             let stored = try app.services.providers.provider(session, id: providerId)
-            fill(stored)
+            fill(stored, app: app)
             let theirs = form.snapshot()
             let base = baseline
             version = stored.version

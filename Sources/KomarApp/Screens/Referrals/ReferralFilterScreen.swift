@@ -58,8 +58,8 @@ final class ReferralFilterScreen: FilterScreen {
         sex.select(current.sex?.rawValue)
         ageGroup.select(current.ageGroup?.rawValue)
         priority.select(current.priority?.rawValue)
-        if let date = current.from { from.text = FormInput.text(date) }
-        if let date = current.to { to.text = FormInput.text(date) }
+        if let date = current.from { from.text = FormInput.text(date, app) }
+        if let date = current.to { to.text = FormInput.text(date, app) }
     }
 
     func save(app: App) {
