@@ -47,10 +47,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "KhmerTextTests", dependencies: ["KhmerText"], swiftSettings: strict),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization"], swiftSettings: strict),
-        .testTarget(name: "CaseDomainTests", dependencies: ["CaseDomain"], swiftSettings: strict),
+        .testTarget(name: "CaseDomainTests", dependencies: ["CaseDomain", "KhmerText"], swiftSettings: strict),
         .testTarget(
             name: "CaseStoreTests",
-            dependencies: ["CaseStore", "CaseDomain", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CaseStore", "CaseDomain", "KhmerText", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"], swiftSettings: strict),
         .testTarget(

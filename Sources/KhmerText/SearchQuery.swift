@@ -34,5 +34,5 @@ public struct SearchQuery: Equatable, Sendable {
 
     /// Whether text already folded with `SearchKey` contains the query.
     /// An empty query matches everything.
-    public func matches(folded text: String) -> Bool { key.isEmpty || text.contains(key) }
+    public func matches(folded text: String) -> Bool { SearchKey.contains(text, key) }
 }

@@ -169,3 +169,87 @@ let hardNames = ["ប្រទ្បាយហ្លួងក្រោម", "ជ�
         #expect(Clusters.split("ស្ត្រី").map(String.init) == ["ស្ត្រី"])
     }
 }
+
+/// Issue 13: one key for every spelling of a name, and matches that start
+/// on a cluster boundary.
+@Suite struct SearchKeyV2Tests {
+    func same(_ a: String, _ b: String) -> Bool { SearchKey.make(a) == SearchKey.make(b) }
+
+    @Test func aSubscriptTypedAfterItsVowelFindsTheUsualSpelling() {
+        #expect(same("ស្រី", "សី\u{17D2}រ"))
+        #expect(same("ក្រោម", "កោ\u{17D2}រម"))
+        #expect(SearchKey.contains(SearchKey.make("ជ្រោយស្នែង"), SearchKey.make("ជោ\u{17D2}រ")))
+    }
+
+    @Test func theTwoOrdersOfASubscriptWithROAreOne() {
+        #expect(same("ចន្ទ្រា", "ចន្រ្ទា"))
+        #expect(same("ស្ត្រី", "ស្រ្តី"))
+    }
+
+    @Test func separatorsBetweenKhmerWordsFoldAway() {
+        #expect(same("ស្រីពេជ្រ ប្រាក់", "ស្រីពេជ្រប្រាក់"))
+        #expect(same("ស្រីពេជ្រ\u{200B}ប្រាក់", "ស្រីពេជ្រប្រាក់"))
+        #expect(SearchKey.make("Sok  Dara") == "sok dara")
+        #expect(same("០៩៦ ១១១", "096 111"))
+    }
+
+    @Test func aMatchNeverStartsInsideASubscript() {
+        #expect(!SearchKey.contains(SearchKey.make("ស្រីពេជ្រ"), SearchKey.make("រី")))
+        #expect(SearchKey.contains(SearchKey.make("ស្រីពេជ្រ"), SearchKey.make("ពេជ្រ")))
+        #expect(SearchKey.contains(SearchKey.make("ស៊ុន ច័ន្ទតារា"), SearchKey.make("ស")))
+        // Typing stops halfway through a cluster: the name is still found.
+        #expect(SearchKey.contains(SearchKey.make("ស្រីពេជ្រ"), SearchKey.make("ស្")))
+    }
+
+    @Test func foldsAsBeforeForDigitsCaseAndAccentsAndCoengDa() {
+        #expect(SearchKey.make("Takéo") == "takeo")
+        #expect(same("ខ្ដ", "ខ្ត"))
+    }
+
+    /// A stored name is found by every substring typed on cluster
+    /// boundaries, over every gazetteer name.
+    @Test func everyGazetteerNameIsFoundByItsClusterSubstrings() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Resources/gazetteer/cambodia-gazetteer.tsv")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        var generator = SplitMix(seed: 2026)
+        for line in text.split(separator: "\n").dropFirst() {
+            let name = String(line.split(separator: "\t")[2])
+            let clusters = Clusters.split(name).map(String.init)
+            let start = Int(generator.next() % UInt64(clusters.count))
+            let end = start + 1 + Int(generator.next() % UInt64(clusters.count - start))
+            let part = clusters[start..<end].joined()
+            #expect(SearchKey.contains(SearchKey.make(name), SearchKey.make(part)), "\(part) in \(name)")
+        }
+    }
+
+    /// SearchKeyV2 is frozen: a migration re-folded stored keys with it.
+    /// Its output over the gazetteer must never change.
+    @Test func searchKeyV2IsFrozen() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Resources/gazetteer/cambodia-gazetteer.tsv")
+        var hash: UInt64 = 0xcbf29ce484222325
+        for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            for scalar in (SearchKeyV2.make(String(fields[2])) + "|" + SearchKeyV2.make(String(fields[3]))).unicodeScalars {
+                hash = (hash ^ UInt64(scalar.value)) &* 0x100000001b3
+            }
+        }
+        #expect(hash == SearchKeyV2Tests.pinned)
+    }
+
+    static let pinned: UInt64 = 10_542_085_013_097_120_512
+}
+
+/// A small seeded generator, so the generated cases are the same each run.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}

@@ -63,8 +63,10 @@ public enum DuplicateScoring {
 
     /// Name words long enough to look up in the trigram index.
     public static func searchWords(_ input: IntakeInput) -> [String] {
-        let words = (SearchKey.make(input.childNameKm) + " " + SearchKey.make(input.childNameLatin))
-            .split(separator: " ").map(String.init)
+        // Split as typed (the key folds the space between Khmer words
+        // away), so a name given in the other order is still a candidate.
+        let words = (input.childNameKm + " " + input.childNameLatin)
+            .split(whereSeparator: { $0.isWhitespace || $0 == "\u{200B}" }).map { SearchKey.make(String($0)) }
         return Array(Set(words.filter { $0.unicodeScalars.count >= 3 })).sorted()
     }
 }

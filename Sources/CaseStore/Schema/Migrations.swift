@@ -108,6 +108,7 @@ enum Migrations {
                 INSERT OR IGNORE INTO "setting" ("key", "value") VALUES ('version', '1');
                 """)
         }
+        migrator.registerMigration("2026-11-22 search keys v2", migrate: FrozenRefold20261122.run)
         return migrator
     }
 

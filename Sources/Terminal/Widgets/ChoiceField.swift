@@ -41,7 +41,7 @@ final class OptionList {
 
     func refilter() {
         let key = SearchKey.make(filter.text)
-        visible = key.isEmpty ? options : options.filter { $0.searchKey.contains(key) }
+        visible = key.isEmpty ? options : options.filter { SearchKey.contains($0.searchKey, key) }
         highlighted = min(highlighted, max(0, visible.count - 1))
     }
 

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The second search-key folding (2026-11-22). Frozen once shipped: the
+/// migration "2026-11-22 search keys v2" re-folds every stored key with
+/// it, so changing it would change what that migration does. A later
+/// folding is a new `SearchKeyV3`, with its own migration, and `SearchKey`
+/// moves to it. `SearchKeyGoldenTests` pins its output.
+///
+/// Two spellings a person would call "the same name" give the same key:
+/// - Latin lower-cased, accents removed; runs of spaces, hyphens, dots,
+///   commas and underscores become one space;
+/// - Khmer digits become Western ones;
+/// - zero-width characters and the inherent vowels U+17B4/U+17B5 dropped;
+/// - a separator between two Khmer words (a space, a zero-width space, or
+///   none) folded away;
+/// - after each base, subscripts (COENG + consonant) first, a subscript RO
+///   after the others, then the other marks in one order, whatever order
+///   they were typed in; COENG DA folded to COENG TA; a stray COENG dropped;
+/// - split vowels composed (េ+ី → ើ, េ+ា → ោ);
+/// - each subscript becomes one private-use code point (U+F780 + the
+///   consonant's offset), so a query never matches inside a cluster: រី
+///   does not find the subscript RO of ស្រី.
+public enum SearchKeyV2 {
+    public static func make(_ text: String) -> String {
+        var scalars: [Unicode.Scalar] = []
+        var separatorPending = false
+        for s in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+            switch s.value {
+            case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x17B4, 0x17B5, 0x0300...0x036F:
+                continue
+            default:
+                break
+            }
+            if s.properties.isWhitespace || "-.,_".unicodeScalars.contains(s) {
+                separatorPending = !scalars.isEmpty
+                continue
+            }
+            let folded: [Unicode.Scalar]
+            if (0x17E0...0x17E9).contains(s.value) {
+                folded = [Unicode.Scalar(s.value - 0x17E0 + 0x30)!]
+            } else if s.value < 0x80 || (0xC0..<0x250).contains(s.value) {
+                folded = Array(String(s).lowercased().unicodeScalars)
+            } else {
+                folded = [s]
+            }
+            if separatorPending, let last = scalars.last, !(isKhmerLetter(last) && isKhmerLetter(s)) {
+                scalars.append(" ")
+            }
+            separatorPending = false
+            scalars.append(contentsOf: folded)
+        }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: composeVowels(ordered(scalars)))
+        return String(out).precomposedStringWithCanonicalMapping
+    }
+
+    private static let coeng: UInt32 = 0x17D2
+    /// Where subscripts go: U+F780 + the consonant's offset in U+1780….
+    private static let subscriptBase: UInt32 = 0xF780
+
+    private static func isKhmerLetter(_ s: Unicode.Scalar) -> Bool { (0x1780...0x17DD).contains(s.value) }
+    private static func isConsonant(_ v: UInt32) -> Bool { (0x1780...0x17A2).contains(v) }
+
+    /// Rank of a mark after a base (subscripts are 0 and 1, RO last).
+    private static func markRank(_ v: UInt32) -> Int? {
+        switch v {
+        case 0x17C9, 0x17CA: return 2                   // register shifters
+        case 0x17CC: return 3                           // robat
+        case 0x17B6...0x17C5: return 4                  // vowels
+        case 0x17C6: return 5                           // nikahit
+        case 0x17CB, 0x17CD...0x17D1, 0x17D3, 0x17DD: return 6
+        case 0x17C7, 0x17C8: return 7                   // reahmuk, yuukaleapintu
+        default: return nil
+        }
+    }
+
+    /// Each base's marks in canonical order, subscripts as one scalar.
+    private static func ordered(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(s.count)
+        var i = 0
+        while i < s.count {
+            // A run of units: subscripts, marks and stray COENGs.
+            var units: [(rank: Int, scalar: Unicode.Scalar)] = []
+            var j = i
+            while j < s.count {
+                let v = s[j].value
+                if v == coeng {
+                    if j + 1 < s.count, isConsonant(s[j + 1].value) {
+                        var consonant = s[j + 1].value
+                        if consonant == 0x178A { consonant = 0x178F }          // COENG DA → COENG TA
+                        units.append((consonant == 0x179A ? 1 : 0, Unicode.Scalar(subscriptBase + consonant - 0x1780)!))
+                        j += 2
+                    } else {
+                        j += 1                                                 // a stray COENG
+                    }
+                } else if let rank = markRank(v) {
+                    units.append((rank, s[j]))
+                    j += 1
+                } else {
+                    break
+                }
+            }
+            if j > i {
+                out += units.enumerated().sorted { a, b in
+                    a.element.rank == b.element.rank ? a.offset < b.offset : a.element.rank < b.element.rank
+                }.map(\.element.scalar)
+                i = j
+            } else {
+                out.append(s[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    /// េ + ី → ើ, េ + ា → ោ.
+    private static func composeVowels(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(s.count)
+        var i = 0
+        while i < s.count {
+            if s[i].value == 0x17C1, i + 1 < s.count {
+                if s[i + 1].value == 0x17B8 { out.append("\u{17BE}"); i += 2; continue }
+                if s[i + 1].value == 0x17B6 { out.append("\u{17C4}"); i += 2; continue }
+            }
+            out.append(s[i])
+            i += 1
+        }
+        return out
+    }
+}
