@@ -114,18 +114,22 @@ public enum SearchKeyV2 {
         return out
     }
 
+    /// What េ (U+17C1) and the vowel after it compose into.
+    private static let composedWithE: [UInt32: Unicode.Scalar] = [0x17B8: "\u{17BE}", 0x17B6: "\u{17C4}"]
+
     /// េ + ី → ើ, េ + ា → ោ.
     private static func composeVowels(_ s: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(s.count)
         var i = 0
         while i < s.count {
-            if s[i].value == 0x17C1, i + 1 < s.count {
-                if s[i + 1].value == 0x17B8 { out.append("\u{17BE}"); i += 2; continue }
-                if s[i + 1].value == 0x17B6 { out.append("\u{17C4}"); i += 2; continue }
+            if s[i].value == 0x17C1, i + 1 < s.count, let vowel = composedWithE[s[i + 1].value] {
+                out.append(vowel)
+                i += 2
+            } else {
+                out.append(s[i])
+                i += 1
             }
-            out.append(s[i])
-            i += 1
         }
         return out
     }
