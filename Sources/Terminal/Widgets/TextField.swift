@@ -95,7 +95,10 @@ public final class TextField: Widget {
                 clusters = clusters.dropFirst()
             }
             for c in clusters { piece += c }
-            canvas.put(piece, row: rect.row, col: rect.col + (skipped - scroll), style: style, maxWidth: rect.width)
+            // A wide cluster partly scrolled off leaves blank columns on the
+            // left; what follows it must still end inside the box.
+            let shift = skipped - scroll
+            canvas.put(piece, row: rect.row, col: rect.col + shift, style: style, maxWidth: rect.width - shift)
         }
         if focused {
             canvas.cursor = Position(row: rect.row, col: rect.col + min(cursorCol - scroll, rect.width - 1))

@@ -1,0 +1,30 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Terminal
+import Testing
+@testable import KomarApp
+
+/// Issue 13 through the screens: invisible characters stay invisible, and
+/// every spelling of a name or a village finds it.
+@MainActor
+@Suite struct KhmerTextFlowTests {
+    @Test func aNameWithAZeroWidthSpaceShowsNoDottedCircleAndIsFoundWithASpace() throws {
+        let h = try Harness(language: .km)
+        let dara = try h.session("dara")
+        var input = Harness.childIntake("ស្រីពេជ្រ\u{200B}ប្រាក់", "Sreypich Prak")
+        input.villageCode = "09070101"                             // សា្ពនក្ដារ, stored with its subscript after the vowel
+        _ = try h.services.cases.createIntake(dara, input)
+        h.logIn("dara")
+        h.press(.function(3))
+        h.type("ស្រីពេជ្រ ប្រាក់")                                   // typed with a space between the words
+        #expect(h.screen.contains("ស្រីពេជ្រប្រាក់"))                 // drawn without the invisible space…
+        #expect(!h.screen.contains("\u{25CC}"))                    // …and without a dotted circle
+        h.press(.ctrl("u"))
+        h.type("ស្ពានក្តារ")                                         // the usual spelling of the village
+        #expect(h.screen.contains("Sreypich Prak"))
+        h.press(.ctrl("u"))
+        h.type("រី")                                                // only inside a subscript: no match
+        #expect(!h.screen.contains("Sreypich Prak"))
+    }
+}
