@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"], swiftSettings: strict),
         .testTarget(
             name: "KomarAppTests",
-            dependencies: ["KomarApp", "Terminal", "CaseStore", "CaseDomain", "Localization"],
+            dependencies: ["KomarApp", "Terminal", "CaseStore", "CaseDomain", "Localization", "KhmerText"],
             swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["komar", "CaseStore", "CaseDomain"], swiftSettings: strict),
     ]

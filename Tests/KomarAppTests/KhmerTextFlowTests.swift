@@ -1,6 +1,7 @@
 import CaseDomain
 import CaseStore
 import Foundation
+import KhmerText
 import Terminal
 import Testing
 @testable import KomarApp
@@ -26,5 +27,28 @@ import Testing
         h.press(.ctrl("u"))
         h.type("រី")                                                // only inside a subscript: no match
         #expect(!h.screen.contains("Sreypich Prak"))
+    }
+}
+
+@MainActor
+@Suite struct KhmerFieldFlowTests {
+    @Test func dateFieldsShowKhmerDigitsInKhmer() throws {
+        let h = try Harness(language: .km)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        #expect(h.screen.contains("២១/១១/២០២៦"))                    // reported on: today, in Khmer digits
+        #expect(!h.screen.contains("21/11/2026"))
+    }
+
+    @Test func aLongKhmerQueryScrollsInsideTheSearchBox() throws {
+        let h = try Harness(language: .km)
+        h.logIn("dara")
+        h.press(.char("4"))                                        // cases
+        #expect(h.app.topScreenTitleKey == "cases.title")
+        let query = String(repeating: "ស្រីពេជ្រ", count: 12)
+        h.type(query)
+        let row = try #require(h.screen.split(separator: "\n").first { $0.contains("ស្រីពេជ្រ") })
+        #expect(DisplayWidth.of(row) <= 80)
+        #expect(row.contains("ពេជ្រស្រីពេជ្រ"))                      // the text scrolled, whole clusters shown
     }
 }
