@@ -203,6 +203,17 @@ import Testing
         #expect(DatabaseFileState.inspect(elsewhere.path) == .new)
     }
 
+    @Test func aDemoIsNeverBackedUpAutomatically() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komar-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let demo = KomarServices(database: try AppDatabase.open(path: folder.appendingPathComponent("demo.sqlite").path),
+                                 hasher: fastHasher)
+        try DemoData.fill(demo, cases: 1)
+        #expect(try !demo.backups.isDue(.daily))
+        #expect(try !demo.backups.isDue(.quit))
+    }
+
     @Test func savesAreDurable() throws {
         let office = try Office()
         defer { office.remove() }

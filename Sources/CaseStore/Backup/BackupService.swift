@@ -69,9 +69,12 @@ public struct BackupService: Sendable {
     }
 
     /// Whether an automatic backup is due: for `.daily`, none was made today;
-    /// for `.quit`, something changed since the newest backup.
+    /// for `.quit`, something changed since the newest backup. Never for a
+    /// demo database.
     public func isDue(_ kind: BackupManifest.Kind) throws -> Bool {
-        guard let folder else { return false }
+        // A demo is never backed up on its own: its copies would sit among
+        // the office's own in the same folder.
+        guard let folder, try AccountService.setting(in: store, "demo") != "1" else { return false }
         let newest = BackupFolder.list(folder).first { $0.manifest.kind != .beforeRestore }
         switch kind {
         case .daily:
