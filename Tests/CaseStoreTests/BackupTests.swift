@@ -174,7 +174,7 @@ import Testing
             let base = BackupFolder.baseName(date, kind: kind)
             let file = folder.appendingPathComponent(base + ".sqlite")
             try BackupFolder.prepare(folder)
-            FileManager.default.createFile(atPath: file.path, contents: Data())
+            _ = FileManager.default.createFile(atPath: file.path, contents: Data())
             let manifest = BackupManifest(organisation: "", createdAt: date, kind: kind, schemaVersion: "", rowCounts: [:],
                                           auditSeal: "", sha256: "", bytes: 0, encrypted: false, verified: true, madeBy: "")
             try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: file))
@@ -196,11 +196,26 @@ import Testing
         #expect(DatabaseFileState.inspect(office.path) == .present)
         let entry = try office.services.backups.make(office.admin)
         let empty = office.folder.appendingPathComponent("empty.sqlite").path
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
         #expect(DatabaseFileState.inspect(office.path + ".nowhere") == .missing(newestBackup: entry.file))
         #expect(DatabaseFileState.inspect(empty) == .empty(newestBackup: entry.file))
         let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("komar-new-\(UUID())/komar.sqlite")
         #expect(DatabaseFileState.inspect(elsewhere.path) == .new)
+    }
+
+    @Test func aDatabaseThatCannotBeOpenedForAnotherReasonThanDamageIsNeverReplaced() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let entry = try office.services.backups.make(office.admin)
+        // Not a damaged database: something that cannot be opened at all.
+        let blocked = office.folder.appendingPathComponent("blocked.sqlite")
+        try FileManager.default.createDirectory(at: blocked, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: blocked.appendingPathComponent("keep").path, contents: Data("x".utf8))
+        #expect(throws: StoreError.self) {
+            try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: blocked.path,
+                                                     username: "admin", password: testPassword), hasher: fastHasher)
+        }
+        #expect(FileManager.default.fileExists(atPath: blocked.appendingPathComponent("keep").path))
     }
 
     @Test func aDemoIsNeverBackedUpAutomatically() throws {

@@ -92,9 +92,9 @@ extension BackupService {
 
         // The database as it is now: readable (keep a verified copy and
         // check its organisation) or not (keep the files as they are).
-        let current = live ?? (try? openIfPresent(request.databasePath))
+        let current = try live ?? openIfPresent(request.databasePath)
         if let current, !request.force,
-           let organisation = try? current.read({ db in try AccountService.setting(db, "organisation") }),
+           let organisation = try current.read({ db in try AccountService.setting(db, "organisation") }),
            !organisation.isEmpty, organisation != manifest.organisation {
             throw BackupError.otherOrganisation(backup: manifest.organisation, current: organisation)
         }
@@ -150,9 +150,17 @@ extension BackupService {
         return record.account()
     }
 
+    /// The database as it is now, or nil when there is none to keep or it
+    /// is damaged (then its raw files are kept and replaced). Any other
+    /// failure (busy, no permission) stops the restore: replacing a file
+    /// that could not be opened for another reason could destroy it.
     private static func openIfPresent(_ path: String) throws -> AppDatabase? {
         guard case .present = DatabaseFileState.inspect(path) else { return nil }
-        return try AppDatabase.open(path: path)
+        do {
+            return try AppDatabase.open(path: path)
+        } catch StoreError.corrupt {
+            return nil
+        }
     }
 
     /// Keeps the file a restore replaces: a verified backup when it can be
@@ -160,7 +168,7 @@ extension BackupService {
     private static func keepSafetyCopy(of current: AppDatabase?, path: String, in folder: URL, madeBy: String,
                                        now: Date) throws -> URL? {
         if let current {
-            let organisation = try? current.read { db in try AccountService.setting(db, "organisation") }
+            let organisation = try current.read { db in try AccountService.setting(db, "organisation") }
             return try write(current, into: folder, kind: .beforeRestore, madeBy: madeBy, organisation: organisation ?? "",
                              passphrase: nil, at: now, thorough: false).file
         }
