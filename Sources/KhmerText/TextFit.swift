@@ -22,17 +22,18 @@ public enum TextFit {
         return truncate(text, to: width - 1) + "…"
     }
 
-    /// `text` cut to `width` columns, then padded with spaces to exactly
-    /// `width` columns, so that columns of Khmer and Latin text line up.
+    /// `text` cut to `width` columns ("…" marks a cut), then padded with
+    /// spaces to exactly `width` columns, so that columns of Khmer and
+    /// Latin text line up.
     public static func pad(_ text: String, to width: Int) -> String {
-        let fitted = truncate(text, to: width)
+        let fitted = truncateWithEllipsis(text, to: width)
         let missing = width - DisplayWidth.of(fitted)
         return missing > 0 ? fitted + String(repeating: " ", count: missing) : fitted
     }
 
     /// Right-aligned variant of `pad`, for numbers.
     public static func padLeft(_ text: String, to width: Int) -> String {
-        let fitted = truncate(text, to: width)
+        let fitted = truncateWithEllipsis(text, to: width)
         let missing = width - DisplayWidth.of(fitted)
         return missing > 0 ? String(repeating: " ", count: missing) + fitted : fitted
     }

@@ -226,6 +226,17 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
         #expect(CaseStatusRules.target(of: .reopen) == .open)
     }
 
+    @Test func anotherRiskLevelThanTheProposedOneNeedsAReason() {
+        let lowered = CaseChange(action: .accept, expectedVersion: 1, assignTo: 2, riskLevel: .medium)
+        #expect(lowered.validate(currentStatus: .new, currentRisk: .high) == [.note: "error.risk-reason"])
+        #expect(lowered.validate(currentStatus: .new, currentRisk: .medium).isEmpty)
+        var explained = lowered
+        explained.note = "The uncle has moved away."
+        #expect(explained.validate(currentStatus: .new, currentRisk: .high).isEmpty)
+        explained.note = "  \n "
+        #expect(explained.validate(currentStatus: .new, currentRisk: .high) == [.note: "error.risk-reason"])
+    }
+
     @Test func everyActionSaysWhatItNeeds() {
         #expect(CaseChange(action: .accept, expectedVersion: 1).validate(currentStatus: .new)
             == [.assignTo: "error.required", .riskLevel: "error.required"])

@@ -210,7 +210,7 @@ import Testing
         // Not a damaged database: something that cannot be opened at all.
         let blocked = office.folder.appendingPathComponent("blocked.sqlite")
         try FileManager.default.createDirectory(at: blocked, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: blocked.appendingPathComponent("keep").path, contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: blocked.appendingPathComponent("keep").path, contents: Data("x".utf8))
         #expect(throws: StoreError.self) {
             try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: blocked.path,
                                                      username: "admin", password: testPassword), hasher: fastHasher)

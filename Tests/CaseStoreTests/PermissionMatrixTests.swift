@@ -114,7 +114,8 @@ import Testing
             let id = o.pick(t, own: o.ownCase, other: o.otherCase)
             let version = try o.services.cases.caseDetail(o.sessions[.socialWorker]!, id: id).version
             try o.services.cases.apply(s, caseId: id, CaseChange(action: .accept, expectedVersion: version,
-                                                                 assignTo: s.user.id, riskLevel: .high))
+                                                                 assignTo: s.user.id, riskLevel: .high,
+                                                                 note: "Seen at home."))
         },
         Operation("close a case", own: staff) { o, s, t in
             let id = o.pick(t, own: o.ownCase, other: o.otherCase)

@@ -88,9 +88,15 @@ import Testing
         try tmux.press("F10")
         try tmux.waitFor("komar exited with 0")
 
-        let csv = dir.appendingPathComponent("november.csv").path
+        // This month, whatever day the test runs: the referral was sent today.
+        let calendar = Calendar(identifier: .gregorian)
+        let month = calendar.dateComponents([.year, .month], from: Date())
+        let days = calendar.range(of: .day, in: .month, for: calendar.date(from: month)!)!.count
+        let monthText = String(format: "%02d/%04d", month.month!, month.year!)
+        let csv = dir.appendingPathComponent("this-month.csv").path
         let exported = try komar(["export", "referrals", "--db", db, "--out", csv, "--user", "coordinator",
-                                  "--from", "01/11/2026", "--to", "30/11/2026"], input: DemoData.password + "\n")
+                                  "--from", "01/" + monthText, "--to", "\(days)/" + monthText],
+                                 input: DemoData.password + "\n")
         #expect(exported.status == 0, "\(exported.stderr)")
         #expect(exported.stdout.contains("Wrote 1 referrals"))
         let python = try run("/usr/bin/python3", ["-c", """

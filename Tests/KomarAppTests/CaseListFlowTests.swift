@@ -17,7 +17,8 @@ import Testing
         let accepted = try h.services.cases.createIntake(dara, Harness.childIntake("ចាន់ ធីតា", "Chan Thida"), savedDespite: ["x"])
         _ = try h.services.cases.createIntake(dara, Harness.childIntake("កែវ ពិសី", "Keo Pisey"), savedDespite: ["x"])
         try h.services.cases.apply(dara, caseId: accepted.id, CaseChange(action: .accept, expectedVersion: 1,
-                                                                         assignTo: dara.user.id, riskLevel: .critical))
+                                                                         assignTo: dara.user.id, riskLevel: .critical,
+                                                                         note: "Beaten at home last week."))
         return h
     }
 

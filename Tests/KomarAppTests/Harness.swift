@@ -179,3 +179,24 @@ final class Harness {
         try services.cases.listCases(try session("dara"), limit: 1_000)
     }
 }
+
+extension Harness {
+    /// A fresh app showing a catalogue entry's screen, as its user would
+    /// reach it (after `DemoData.fill`).
+    func open(_ entry: ScreenCatalog.Entry, exports: String, language: Language = .en,
+              size: Size = Size(width: 80, height: 24)) throws -> App {
+        let backend = MemoryBackend(size: size)
+        let app = App(backend: backend, services: services, language: language)
+        app.exportDirectory = exports
+        if let role = entry.role {
+            let session = try demoSession(role)
+            app.logIn(session)
+            app.push(try entry.make(app, session))
+        } else {
+            app.start()
+            app.setRoot(try entry.make(app, nil))
+        }
+        app.render()
+        return app
+    }
+}

@@ -43,7 +43,7 @@ import Testing
         try DemoData.fill(h.services, cases: 30)
         let table = StringTable.shipped
         for entry in ScreenCatalog.entries {
-            let app = try open(entry, h, exports: FileManager.default.temporaryDirectory.path)
+            let app = try h.open(entry, exports: FileManager.default.temporaryDirectory.path)
             let top = try #require(app.stack.last)
             let keys = Set(app.registry(for: top).all.map(\.labelKey))
             for language in Language.allCases {
@@ -69,10 +69,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: exports) }
         var pressed = 0
         for entry in ScreenCatalog.entries {
-            let probe = try open(entry, h, exports: exports.path)
+            let probe = try h.open(entry, exports: exports.path)
             let keys = probe.registry(for: try #require(probe.stack.last)).barEntries.map(\.key)
             for key in keys {
-                let app = try open(entry, h, exports: exports.path)
+                let app = try h.open(entry, exports: exports.path)
                 let title = app.topScreenTitleKey ?? ""
                 let before = State(app)
                 app.process(key)
@@ -81,23 +81,6 @@ import Testing
             }
         }
         #expect(pressed > 80)
-    }
-
-    /// A fresh app showing the entry's screen, as its user would reach it.
-    private func open(_ entry: ScreenCatalog.Entry, _ h: Harness, exports: String) throws -> App {
-        let backend = MemoryBackend()
-        let app = App(backend: backend, services: h.services, language: .en)
-        app.exportDirectory = exports
-        if let role = entry.role {
-            let session = try h.demoSession(role)
-            app.logIn(session)
-            app.push(try entry.make(app, session))
-        } else {
-            app.start()
-            app.setRoot(try entry.make(app, nil))
-        }
-        app.render()
-        return app
     }
 
     /// What a key can change.

@@ -39,7 +39,8 @@ import Testing
         let dara = try h.session("dara")
         let created = try h.services.cases.createIntake(dara, Harness.childIntake("ស្រីពេជ្រ"))
         try h.services.cases.apply(dara, caseId: created.id, CaseChange(action: .accept, expectedVersion: 1,
-                                                                        assignTo: dara.user.id, riskLevel: .high))
+                                                                        assignTo: dara.user.id, riskLevel: .high,
+                                                                        note: "The family owes a broker."))
         let today = h.services.clock.today
         #expect(try h.services.followUps.nextDue(dara, caseId: created.id) == today.adding(days: 5))
     }

@@ -17,11 +17,14 @@ import Testing
 
     @Test func clippingNeverCutsACluster() {
         var canvas = Canvas(size: Size(width: 10, height: 1))
-        // ស្ត្រី is one cluster of 3 columns: a limit of 5 fits one, not a half.
+        // ស្ត្រី is one cluster of 3 columns: a limit of 5 fits one, not a
+        // half, and "…" says the rest was cut.
         let used = canvas.put("ស្ត្រីស្ត្រី", row: 0, col: 0, maxWidth: 5)
-        #expect(used == 3)
-        #expect(canvas.rowText(0) == "ស្ត្រី" + String(repeating: " ", count: 7))
+        #expect(used == 4)
+        #expect(canvas.rowText(0) == "ស្ត្រី…" + String(repeating: " ", count: 6))
+        // No free column left: "…" takes the last cluster's place.
         #expect(canvas.put("abc", row: 0, col: 9) == 1)
+        #expect(canvas[0, 9].text == "…")
         #expect(canvas.put("x", row: 5, col: 0) == 0)
     }
 

@@ -15,10 +15,13 @@ public struct CaseSummary: Equatable, Sendable {
     public let reportedDate: LocalDate
     public let villageNameKm: String
     public let villageNameLatin: String
+    /// The intake said the child is in immediate danger.
+    public let immediateDanger: Bool
 
     public init(id: Int64, code: String, childNameKm: String, childNameLatin: String, sex: Sex, ageYears: Int,
                 ageIsEstimated: Bool, villageCode: String, status: CaseStatus, riskLevel: RiskLevel?,
-                reportedDate: LocalDate, villageNameKm: String = "", villageNameLatin: String = "") {
+                reportedDate: LocalDate, villageNameKm: String = "", villageNameLatin: String = "",
+                immediateDanger: Bool = false) {
         self.id = id
         self.code = code
         self.childNameKm = childNameKm
@@ -32,6 +35,7 @@ public struct CaseSummary: Equatable, Sendable {
         self.reportedDate = reportedDate
         self.villageNameKm = villageNameKm
         self.villageNameLatin = villageNameLatin
+        self.immediateDanger = immediateDanger
     }
 }
 

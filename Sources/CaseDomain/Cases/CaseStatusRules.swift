@@ -98,7 +98,9 @@ public struct CaseChangeRejected: Error, Equatable, Sendable {
 
 extension CaseChange {
     /// Field checks that need no database: what each action requires.
-    public func validate(currentStatus: CaseStatus) -> [CaseChangeField: String] {
+    /// Accepting at another level than `currentRisk` (the one the intake
+    /// proposed) needs a reason in the note.
+    public func validate(currentStatus: CaseStatus, currentRisk: RiskLevel? = nil) -> [CaseChangeField: String] {
         var issues: [CaseChangeField: String] = [:]
         let allowedFrom: [CaseStatus]
         switch action {
@@ -111,6 +113,10 @@ extension CaseChange {
         case .accept:
             if assignTo == nil { issues[.assignTo] = "error.required" }
             if riskLevel == nil { issues[.riskLevel] = "error.required" }
+            if let riskLevel, let currentRisk, riskLevel != currentRisk,
+               note.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                issues[.note] = "error.risk-reason"
+            }
         case .close:
             if closureReason == nil { issues[.closureReason] = "error.required" }
             if closureReason == .duplicate && (duplicateOf ?? "").trimmingCharacters(in: .whitespaces).isEmpty {

@@ -13,6 +13,9 @@ extension CodeList {
 public enum Sex: String, CodeList {
     case female, male
     public static let labelPrefix = "sex"
+    /// "F" or "M" in English (Khmer's words are short already), for
+    /// table columns.
+    public var shortLabelKey: String { labelKey + ".short" }
 }
 
 /// Risk to a child or household, lowest first.

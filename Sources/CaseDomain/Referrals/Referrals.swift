@@ -85,6 +85,10 @@ public enum ReferralRules {
 
     public static func isFinal(_ status: ReferralStatus) -> Bool { moves(from: status).isEmpty }
 
+    /// Whether the referral waits on someone (to send it, or for the
+    /// provider to accept or enrol): only then does its waiting time show.
+    public static func isWaiting(_ status: ReferralStatus) -> Bool { [.draft, .sent, .accepted].contains(status) }
+
     /// Statuses in which a referral holds one of the provider's seats for
     /// its next intake.
     public static let holdsSeat: [ReferralStatus] = [.sent, .accepted]

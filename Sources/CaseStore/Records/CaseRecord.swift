@@ -70,7 +70,7 @@ struct CaseRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCase
             villageCode: villageCode, status: CaseStatus(rawValue: status) ?? .new,
             riskLevel: riskLevel.flatMap(RiskLevel.init(rawValue:)),
             reportedDate: LocalDate(iso: reportedDate) ?? today, villageNameKm: villageNameKm,
-            villageNameLatin: villageNameLatin)
+            villageNameLatin: villageNameLatin, immediateDanger: immediateDanger)
     }
 }
 

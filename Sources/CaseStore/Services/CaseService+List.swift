@@ -10,11 +10,15 @@ public struct CaseListCursor: Equatable, Sendable {
     /// The last row's sort key where the order is not by id alone.
     let nameKm: String
     let riskRank: Int
+    let reviewRank: Int
+    let reportedDate: String
 
     public init(lastId: Int64) {
         self.lastId = lastId
         nameKm = ""
         riskRank = 0
+        reviewRank = 0
+        reportedDate = ""
     }
 
     /// After this row of a page.
@@ -22,6 +26,8 @@ public struct CaseListCursor: Equatable, Sendable {
         lastId = row.id
         nameKm = row.childNameKm
         riskRank = CaseService.riskRank(row.riskLevel)
+        reviewRank = CaseService.reviewRank(row)
+        reportedDate = row.reportedDate.iso
     }
 }
 
@@ -119,6 +125,14 @@ extension CaseService {
         case .low: 3
         case nil: 4
         }
+    }
+
+    /// The review queue's urgency: immediate danger first, then by risk
+    /// level (critical first, not assessed last).
+    static let reviewRankSQL = "(CASE WHEN child_case.immediate_danger THEN 0 ELSE 1 + \(riskRankSQL) END)"
+
+    static func reviewRank(_ row: CaseSummary) -> Int {
+        row.immediateDanger ? 0 : 1 + riskRank(row.riskLevel)
     }
 
     /// ORDER BY of a sort, and the condition for the rows after `cursor`.

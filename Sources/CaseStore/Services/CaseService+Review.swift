@@ -27,20 +27,29 @@ public struct Assignee: Equatable, Sendable {
 /// reopening. Every change checks the policy and the record's version, and
 /// lands in the case's timeline and the audit log.
 extension CaseService {
-    /// New intakes waiting for review, oldest first, a page after
-    /// `cursor`; with `text`, those whose name, code or village contains it.
+    /// New intakes waiting for review, most urgent first (immediate
+    /// danger, then by risk level), then the longest waiting (reported
+    /// date), a page after `cursor`; with `text`, those whose name, code or
+    /// village contains it. New intakes are few, so sorting them needs no
+    /// index of its own.
     public func reviewQueue(_ session: Session, matching text: String = "", after cursor: CaseListCursor? = nil,
                             limit: Int = 500) throws -> [CaseSummary] {
         try session.require(.assignCase)
         let today = store.today
         var condition = SQLCondition("child_case.status = 'new'")
         if let search = Self.matching(text) { condition = condition && search }
-        if let cursor { condition = condition && SQLCondition("child_case.id > ?", [cursor.lastId]) }
+        let rank = Self.reviewRankSQL
+        if let cursor {
+            condition = condition && SQLCondition(
+                "(\(rank) > ? OR (\(rank) = ? AND (child_case.reported_date > ?"
+                    + " OR (child_case.reported_date = ? AND child_case.id > ?))))",
+                [cursor.reviewRank, cursor.reviewRank, cursor.reportedDate, cursor.reportedDate, cursor.lastId])
+        }
         return try store.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
                 FROM child_case JOIN place ON place.code = child_case.village_code
-                WHERE \(condition.sql) ORDER BY child_case.id LIMIT ?
+                WHERE \(condition.sql) ORDER BY \(rank), child_case.reported_date, child_case.id LIMIT ?
                 """, arguments: condition.arguments + [limit]).map { row in try Self.summary(row, today: today) }
         }
     }
@@ -78,11 +87,13 @@ extension CaseService {
         let now = store.now
         let today = store.today
         try store.write(clearing: draft, for: session) { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT code, status, version FROM child_case WHERE id = ?",
-                                             arguments: [caseId]) else { throw StoreError.notFound }
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT code, status, version, risk_level FROM child_case WHERE id = ?
+                """, arguments: [caseId]) else { throw StoreError.notFound }
             guard (row["version"] as Int) == change.expectedVersion else { throw StoreError.changedElsewhere }
             let current = CaseStatus(rawValue: row["status"]) ?? .new
-            var issues = change.validate(currentStatus: current)
+            let proposedRisk = (row["risk_level"] as String?).flatMap(RiskLevel.init(rawValue:))
+            var issues = change.validate(currentStatus: current, currentRisk: proposedRisk)
             if let assignee = change.assignTo, change.action == .accept {
                 let ok = try Int.fetchOne(db, sql: """
                     SELECT 1 FROM user WHERE id = ? AND is_active AND role IN ('social-worker', 'coordinator')
@@ -142,8 +153,15 @@ extension CaseService {
                                riskLevel: accepting ? change.riskLevel : nil,
                                assignedTo: accepting ? change.assignTo : nil, reason: reasonText,
                                note: change.note.trimmingCharacters(in: .whitespacesAndNewlines))
-            try store.audit(db, session, .statusChange, entity: "case", id: caseId, summary: "\(code) \(current.rawValue) → \(target.rawValue)"
-                                    + (reasonText.map { " (\($0))" } ?? ""))
+            // A risk level other than the proposed one is said in the audit
+            // log too; its reason is on the timeline.
+            var riskText = ""
+            if accepting, let chosen = change.riskLevel, let proposedRisk, chosen != proposedRisk {
+                riskText = ", risk \(proposedRisk.rawValue) → \(chosen.rawValue)"
+            }
+            try store.audit(db, session, .statusChange, entity: "case", id: caseId,
+                            summary: "\(code) \(current.rawValue) → \(target.rawValue)"
+                                + (reasonText.map { " (\($0))" } ?? "") + riskText)
         }
     }
 

@@ -9,20 +9,46 @@ import Terminal
 enum CaseRows {
     /// Who the child is and where: the columns every case table starts with.
     static let identity = [
-        TableColumn("cases.code", width: 12),
+        codeColumn,
         TableColumn("cases.name-km", width: 12, flexible: true),
         TableColumn("cases.name-latin", width: 12, flexible: true),
         TableColumn("cases.sex", width: 4),
         TableColumn("cases.age", width: 3, alignment: .right),
-        TableColumn("cases.village", width: 8, flexible: true),
+        TableColumn("cases.village", width: 6, flexible: true),
     ]
+
+    /// A case code is what people write down and read out, so its column
+    /// holds a five-digit number whole; other columns give way first.
+    static let codeColumn = TableColumn("cases.code", width: 13)
 
     /// A case list's columns: who, where, the status and when reported.
     static let columns = identity + [TableColumn("cases.status", width: 8), TableColumn("cases.reported", width: 10)]
 
+    /// The review queue's columns: who, where, how urgent and when reported
+    /// (every row there is new, so the status column gives way to risk).
+    static let reviewColumns = identity + [riskColumn, TableColumn("cases.reported", width: 10)]
+
+    static let riskColumn = TableColumn("cases.risk", width: 10)
+
+    /// A risk level as a list shows it: "⚠" before it when the intake said
+    /// the child is in immediate danger; "–" when not assessed.
+    static func riskCell(_ level: RiskLevel?, immediateDanger: Bool = false, _ app: App) -> String {
+        let label = level.map { app.localizer($0.labelKey) } ?? "–"
+        return immediateDanger ? "⚠ " + label : label
+    }
+
     /// A list of cases in these columns.
     static func list(app: App, searchable: Bool) -> RecordList<CaseSummary> {
         RecordList(app: app, columns: columns, searchable: searchable, cells: { [unowned app] in cells($0, app) })
+    }
+
+    /// The review queue's list: the risk column instead of the status.
+    static func reviewList(app: App) -> RecordList<CaseSummary> {
+        RecordList(app: app, columns: reviewColumns, searchable: true, cells: { [unowned app] c in
+            var row = cells(c, app)
+            row[6] = riskCell(c.riskLevel, immediateDanger: c.immediateDanger, app)
+            return row
+        })
     }
 
     /// Enter on a list of cases opens the case's file.
@@ -34,7 +60,7 @@ enum CaseRows {
         let t = app.localizer
         let age = t.digitsForDisplay("\(c.ageYears)") + (c.ageIsEstimated ? "~" : "")
         let village = t.language == .km ? c.villageNameKm : c.villageNameLatin
-        return [c.code, c.childNameKm, c.childNameLatin, t(c.sex.labelKey), age, village, t(c.status.labelKey),
+        return [c.code, c.childNameKm, c.childNameLatin, t(c.sex.shortLabelKey), age, village, t(c.status.labelKey),
                 app.dateText(c.reportedDate)]
     }
 }

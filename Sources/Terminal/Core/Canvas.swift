@@ -32,7 +32,8 @@ public struct Canvas: Equatable, Sendable {
     }
 
     /// Draws `text` from (`row`, `col`), clipped to `maxWidth` columns and
-    /// the canvas edge, never cutting a cluster. Returns the columns used.
+    /// the canvas edge, never cutting a cluster; "…" marks a cut. Returns
+    /// the columns used.
     @discardableResult
     public mutating func put(_ text: String, row: Int, col: Int, style: TextStyle = .plain, maxWidth: Int? = nil) -> Int {
         guard row >= 0, row < size.height, col < size.width else { return 0 }
@@ -40,6 +41,7 @@ public struct Canvas: Equatable, Sendable {
         guard limit > 0 else { return 0 }
         var x = col
         var used = 0
+        var last: (col: Int, style: TextStyle)?
         for cluster in Clusters.split(text) {
             var piece = String(cluster)
             if piece.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r" }) { piece = " " }
@@ -49,8 +51,21 @@ public struct Canvas: Equatable, Sendable {
                 // A mark with no base: show it on a dotted circle, as fonts do.
                 piece = "\u{25CC}" + piece
             }
-            if used + w > limit { break }
-            if x >= 0 { setCell(row: row, col: x, Cell(text: piece, width: w, style: style)) }
+            if used + w > limit {
+                // "…" marks every cut: in the free column, or over the
+                // last cluster drawn when none is left.
+                if used < limit, x >= 0 {
+                    setCell(row: row, col: x, Cell(text: "…", width: 1, style: style))
+                    used += 1
+                } else if let last {
+                    setCell(row: row, col: last.col, Cell(text: "…", width: 1, style: last.style))
+                }
+                break
+            }
+            if x >= 0 {
+                setCell(row: row, col: x, Cell(text: piece, width: w, style: style))
+                last = (x, style)
+            }
             x += w
             used += w
         }

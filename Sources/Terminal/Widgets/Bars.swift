@@ -6,14 +6,28 @@ public enum FunctionKeyBar {
     public static func render(into canvas: inout Canvas, row: Int, entries: [(key: String, label: String)]) {
         canvas.fill(row: row, col: 0, width: canvas.size.width)
         var col = 0
-        for entry in entries {
-            let need = DisplayWidth.of(entry.key) + DisplayWidth.of(entry.label) + 3
-            if col + need > canvas.size.width { break }
+        for entry in fitting(entries, width: canvas.size.width) {
             col += canvas.put(entry.key, row: row, col: col, style: .keyName)
             col += 1
             col += canvas.put(entry.label, row: row, col: col, style: .plain)
             col += 2
         }
+    }
+
+    /// The keys that always stay: help and leaving the screen.
+    static let kept: Set<String> = ["F1", "F10"]
+
+    /// The entries that fit in `width`, in their order: when they do not
+    /// all fit, the last ones other than F1 and F10 are dropped first.
+    public static func fitting(_ entries: [(key: String, label: String)], width: Int) -> [(key: String, label: String)] {
+        var shown = entries
+        func need(_ list: [(key: String, label: String)]) -> Int {
+            list.reduce(0) { $0 + DisplayWidth.of($1.key) + DisplayWidth.of($1.label) + 3 } - 1
+        }
+        while need(shown) > width, let drop = shown.lastIndex(where: { !kept.contains($0.key) }) {
+            shown.remove(at: drop)
+        }
+        return shown
     }
 }
 
@@ -31,7 +45,7 @@ public enum TitleBar {
         canvas.fill(row: 0, col: 0, width: canvas.size.width, style: .title)
         let rightWidth = min(DisplayWidth.of(right), canvas.size.width / 2)
         canvas.put(title, row: 0, col: 1, style: .title, maxWidth: canvas.size.width - rightWidth - 3)
-        canvas.put(TextFit.truncate(right, to: rightWidth), row: 0, col: canvas.size.width - rightWidth - 1,
+        canvas.put(TextFit.truncateWithEllipsis(right, to: rightWidth), row: 0, col: canvas.size.width - rightWidth - 1,
                    style: .title)
     }
 }

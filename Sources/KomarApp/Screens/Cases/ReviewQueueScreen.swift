@@ -2,7 +2,8 @@ import CaseDomain
 import CaseStore
 import Terminal
 
-/// New intakes waiting for a social worker, oldest first; typing finds a
+/// New intakes waiting for a social worker, most urgent first (immediate
+/// danger, then risk level), then the longest waiting; typing finds a
 /// child's; Enter opens one (F4 there accepts or closes it).
 @MainActor
 final class ReviewQueueScreen: ListScreen {
@@ -13,7 +14,7 @@ final class ReviewQueueScreen: ListScreen {
 
     init(app: App, session: Session) {
         self.session = session
-        list = CaseRows.list(app: app, searchable: true)
+        list = CaseRows.reviewList(app: app)
         list.load { [unowned app] text, last, limit in
             try app.services.cases.reviewQueue(session, matching: text, after: last.map(CaseListCursor.init(after:)),
                                                limit: limit)

@@ -4,7 +4,7 @@ import KhmerText
 import Terminal
 
 /// The user's follow-ups: overdue first (marked), then due today, then the
-/// next seven days. Typing finds a child's; Enter records the visit.
+/// next seven days, each with the case's risk level. Typing finds a child's; Enter records the visit.
 @MainActor
 final class FollowUpQueueScreen: ListScreen {
     let titleKey = "followups.title"
@@ -15,9 +15,9 @@ final class FollowUpQueueScreen: ListScreen {
     init(app: App, session: Session) {
         self.session = session
         list = RecordList(app: app, columns: [
-            TableColumn("followups.due", width: 10),
-            TableColumn("followups.when", width: 12),
-            TableColumn("cases.code", width: 12),
+            TableColumn("followups.due", width: 12),
+            CaseRows.codeColumn,
+            CaseRows.riskColumn,
             TableColumn("cases.name-km", width: 10, flexible: true),
             TableColumn("cases.name-latin", width: 10, flexible: true),
             TableColumn("followups.type", width: 8, flexible: true),
@@ -32,12 +32,13 @@ final class FollowUpQueueScreen: ListScreen {
 
     private static func cells(_ item: FollowUpItem, _ app: App) -> [String] {
         let t = app.localizer
-        let when = switch FollowUpRules.urgency(due: item.due, today: app.services.clock.today) {
-        case .overdue: "⚠ " + t("followups.overdue")
-        case .dueToday: t("followups.today")
-        case .upcoming, .later: ""
+        // The heading counts overdue and today; each row says which it is.
+        let due = switch FollowUpRules.urgency(due: item.due, today: app.services.clock.today) {
+        case .overdue: "⚠ " + app.dateText(item.due)
+        case .dueToday: t("followups.today-row")
+        case .upcoming, .later: app.dateText(item.due)
         }
-        return [app.dateText(item.due), when, item.caseCode, item.childNameKm, item.childNameLatin, t(item.type.labelKey)]
+        return [due, item.caseCode, CaseRows.riskCell(item.riskLevel, app), item.childNameKm, item.childNameLatin, t(item.type.labelKey)]
     }
 
     func recount(_ app: App) {

@@ -21,9 +21,9 @@ final class ReferralListScreen: ListScreen {
         self.session = session
         self.filter = filter
         list = RecordList(app: app, columns: [
-            TableColumn("referrals.code", width: 12),
+            TableColumn("referrals.code", width: 13),
             TableColumn("referrals.person", width: 10, flexible: true),
-            TableColumn("cases.sex", width: 6),
+            TableColumn("cases.sex", width: 4),
             TableColumn("cases.age", width: 3, alignment: .right),
             TableColumn("referrals.service", width: 8, flexible: true),
             TableColumn("referrals.provider", width: 8, flexible: true),
@@ -31,9 +31,9 @@ final class ReferralListScreen: ListScreen {
             TableColumn("referrals.waiting", width: 7, alignment: .right),
         ], searchable: false, cells: { [unowned app] r in
             let t = app.localizer
-            let days = ReferralRules.isFinal(r.status)
+            let days = !ReferralRules.isWaiting(r.status)
                 ? "" : t("referrals.days", t.number(r.daysSinceLastMove(now: app.services.clock.now())))
-            return [r.code, app.name(km: r.personNameKm, latin: r.personNameLatin), t(r.sex.labelKey),
+            return [r.code, app.name(km: r.personNameKm, latin: r.personNameLatin), t(r.sex.shortLabelKey),
                     t.digitsForDisplay(String(r.age)), t(r.service.labelKey),
                     app.name(km: r.providerName, latin: r.providerNameLatin),
                     (r.priority == .urgent ? "! " : "") + t(r.status.labelKey), days]

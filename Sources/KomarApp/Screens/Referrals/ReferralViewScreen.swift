@@ -70,7 +70,7 @@ final class ReferralViewScreen: RecordFileScreen {
             app.field("referral.consent", t(d.consentRecorded ? "answer.yes" : "answer.no")),
             app.field("referral.referred-on", app.longDateText(s.referredOn) + " · " + d.createdByName),
         ]
-        if !ReferralRules.isFinal(s.status) {
+        if ReferralRules.isWaiting(s.status) {
             out.append(app.field("referrals.waiting",
                            t("referrals.days", t.number(s.daysSinceLastMove(now: app.services.clock.now())))))
         }

@@ -1,0 +1,89 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Testing
+@testable import KomarApp
+
+/// The daily queues and decisions of a social worker: what comes first,
+/// what each row says, and what a decision needs.
+@MainActor
+@Suite struct DailyWorkFlowTests {
+    /// Three new intakes: a low-risk one reported 3 days ago, one in
+    /// immediate danger reported today, and a medium one reported 10 days ago.
+    func threeIntakes() throws -> Harness {
+        let h = try Harness(language: .en)
+        let mom = try h.session("sreymom")
+        let today = h.services.clock.today
+        var low = Harness.childIntake("សុខ ស្រីនាង", "Sok Sreyneang")
+        low.reportedDate = today.adding(days: -3)
+        var danger = Harness.childIntake("ចាន់ ធីតា", "Chan Thida")
+        danger.reportedDate = today
+        danger.riskAnswers = [.immediateDanger]
+        var medium = Harness.childIntake("កែវ ពិសី", "Keo Pisey")
+        medium.reportedDate = today.adding(days: -10)
+        medium.riskAnswers = [.noSafeCaregiver]
+        for input in [low, danger, medium] {
+            _ = try h.services.cases.createIntake(mom, input, savedDespite: ["x"])
+        }
+        return h
+    }
+
+    func rowIndex(_ h: Harness, _ text: String) throws -> Int {
+        try #require(h.screen.split(separator: "\n").firstIndex { $0.contains(text) })
+    }
+
+    @Test func theReviewQueueListsTheMostUrgentFirstThenTheOldestWithARiskColumn() throws {
+        let h = try threeIntakes()
+        h.logIn("dara")
+        h.press(.char("2"))
+        #expect(h.screen.contains("3 waiting: most urgent first, then the oldest."))
+        #expect(h.screen.contains("Risk"))
+        let danger = try rowIndex(h, "Chan Thida"), medium = try rowIndex(h, "Keo Pisey")
+        let low = try rowIndex(h, "Sok Sreyneang")
+        #expect(danger < medium && medium < low)
+        #expect(h.screen.split(separator: "\n")[danger].contains("⚠ Critical"))
+        #expect(h.screen.split(separator: "\n")[medium].contains("Medium"))
+        // The same order page after page: one row per page.
+        let dara = try h.session("dara")
+        var seen: [String] = []
+        var cursor: CaseListCursor?
+        while let row = try h.services.cases.reviewQueue(dara, after: cursor, limit: 1).first {
+            seen.append(row.childNameLatin)
+            cursor = CaseListCursor(after: row)
+        }
+        #expect(seen == ["Chan Thida", "Keo Pisey", "Sok Sreyneang"])
+    }
+
+    @Test func acceptingAtAnotherLevelThanProposedAsksWhyAndTheTimelineKeepsIt() throws {
+        let h = try threeIntakes()
+        h.logIn("dara")
+        h.press(.char("2"), .enter)                         // the child in immediate danger: proposed critical
+        h.press(.function(4), .tab, .tab)
+        h.type("med")
+        h.press(.enter, .function(2))
+        #expect(h.app.topScreenTitleKey == "action.title")
+        #expect(h.screen.contains("✗ Say why the risk level differs from the one"))
+        h.press(.tab)
+        h.type("She moved to her aunt's; the stepfather left.")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(h.screen.contains("She moved to her aunt's; the stepfather left."))
+        let audit = try h.services.audit.recent(h.auditor, limit: 5).map(\.summary)
+        #expect(audit.contains { $0.contains("risk critical → medium") })
+    }
+
+    @Test func theFollowUpQueueShowsEachCasesRiskLevel() throws {
+        let h = try threeIntakes()
+        let dara = try h.session("dara")
+        for c in try h.services.cases.reviewQueue(dara) {
+            try h.services.cases.apply(dara, caseId: c.id, CaseChange(
+                action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: c.riskLevel, note: ""))
+        }
+        h.logIn("dara")
+        h.press(.char("3"))
+        #expect(h.screen.contains("Risk"))
+        #expect(h.screen.split(separator: "\n")[try rowIndex(h, "Chan Thida")].contains("Critical"))
+        // Lower risks are visited later, after the queue's seven days.
+        #expect(!h.screen.contains("Sok Sreyneang"))
+    }
+}

@@ -1,0 +1,55 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import KhmerText
+import Localization
+import Terminal
+import Testing
+@testable import KomarApp
+
+/// Every screen at 80×24, in Khmer and in English, on demo data: the key
+/// bar keeps help and the way out, codes are never cut, and every cut is
+/// marked.
+@MainActor
+@Suite struct LayoutTests {
+    @Test(arguments: [Language.km, .en])
+    func everyScreenAt80x24KeepsF1AndF10AndNeverCutsACode(_ language: Language) throws {
+        let h = try Harness(setUp: false, language: language)
+        try DemoData.fill(h.services, cases: 40)
+        let exports = FileManager.default.temporaryDirectory.appendingPathComponent("komar-layout-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: exports, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: exports) }
+        let cutCode = try Regex("(KC|RF)-[0-9-]*…")
+        for entry in ScreenCatalog.entries {
+            let app = try h.open(entry, exports: exports.path, language: language)
+            let frame = try #require((app.backend as? MemoryBackend)?.lastFrame)
+            let title = app.topScreenTitleKey ?? "?"
+            let bar = frame.rowText(frame.size.height - 1)
+            #expect(bar.contains("F1 ") && bar.contains("F10 "), "\(title) (\(language)): \(bar)")
+            for row in 0..<frame.size.height {
+                let text = frame.rowText(row)
+                #expect(DisplayWidth.of(text) == frame.size.width, "\(title) row \(row) is not one screen wide")
+                #expect(text.firstMatch(of: cutCode) == nil, "\(title) row \(row) cuts a code: \(text)")
+            }
+        }
+    }
+
+    @Test func aBarThatDoesNotFitDropsOtherKeysBeforeF1AndF10() {
+        let entries = ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10"].map { (key: $0, label: "Something") }
+        let shown = FunctionKeyBar.fitting(entries, width: 80).map(\.key)
+        #expect(shown.first == "F1" && shown.last == "F10")
+        #expect(shown.count < entries.count)
+        #expect(shown == Array(entries.prefix(shown.count - 1).map(\.key)) + ["F10"])
+        var canvas = Canvas(size: Size(width: 80, height: 1))
+        FunctionKeyBar.render(into: &canvas, row: 0, entries: entries)
+        #expect(canvas.rowText(0).contains("F10 Something"))
+    }
+
+    @Test func aTitleTooLongForTheBarEndsWithAnEllipsisNotHalfACluster() {
+        var canvas = Canvas(size: Size(width: 40, height: 1))
+        TitleBar.render(into: &canvas, title: "Komar — ករណីថ្មីដែលត្រូវពិនិត្យ · អង្គការកុមារ", right: "ចាន់ ដារ៉ា · Social worker")
+        let row = canvas.rowText(0)
+        #expect(row.contains("…"))
+        #expect(DisplayWidth.of(row) == 40)
+    }
+}
