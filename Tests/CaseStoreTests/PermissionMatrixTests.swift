@@ -64,6 +64,17 @@ import Testing
         }
 
         func pick(_ target: Target, own: Int64, other: Int64) -> Int64 { target == .own ? own : other }
+
+        /// Accepts a new case at its proposed level (only open cases can be
+        /// referred), as the social worker.
+        func open(_ caseId: Int64) throws {
+            let worker = sessions[.socialWorker]!
+            let detail = try services.cases.caseDetail(worker, id: caseId)
+            guard detail.summary.status == .new else { return }
+            try services.cases.apply(worker, caseId: caseId, CaseChange(
+                action: .accept, expectedVersion: detail.version, assignTo: worker.user.id,
+                riskLevel: detail.summary.riskLevel ?? .low))
+        }
     }
 
     enum Target: CaseIterable { case own, other }
@@ -176,7 +187,9 @@ import Testing
         },
         Operation("referral file", own: staff) { o, s, _ in _ = try o.services.referrals.detail(s, id: o.referral) },
         Operation("refer a child", own: staff) { o, s, t in
-            var input = ReferralInput(subject: .child(caseId: o.pick(t, own: o.ownCase, other: o.otherCase)))
+            let caseId = o.pick(t, own: o.ownCase, other: o.otherCase)
+            try o.open(caseId)
+            var input = ReferralInput(subject: .child(caseId: caseId))
             input.service = .sewing
             input.providerId = o.provider
             input.reason = "skills"

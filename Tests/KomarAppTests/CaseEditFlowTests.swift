@@ -106,5 +106,61 @@ import Testing
         }
         #expect(!CaseStatusRules.mayEdit(role: .admin, status: .open))
         #expect(CaseStatusRules.mayEdit(role: .volunteer, status: .new))
+        // Once a social worker has accepted it, the record is theirs.
+        #expect(!CaseStatusRules.mayEdit(role: .volunteer, status: .open))
+        #expect(CaseStatusRules.mayEdit(role: .socialWorker, status: .open))
+    }
+
+    @Test func aVolunteerCannotCorrectACaseASocialWorkerHasAccepted() throws {
+        let h = try Harness(language: .en)
+        let mom = try h.session("sreymom"), dara = try h.session("dara")
+        let created = try h.services.cases.createIntake(mom, Harness.childIntake("ស្រីពេជ្រ", "Sreypich"))
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
+            action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: .low))
+        let current = try h.services.cases.editableCase(dara, id: created.id)
+        #expect(throws: PermissionDenied.self) {
+            try h.services.cases.editCase(mom, id: created.id, current.input, expectedVersion: current.version)
+        }
+        h.logIn("sreymom")
+        h.select("Cases")
+        h.press(.enter)                                   // her only case, now accepted
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(!h.screen.contains("F7 "))               // no correction offered
+        h.press(.function(7))
+        #expect(h.app.topScreenTitleKey == "case.title")
+    }
+
+    @Test func referIsOfferedOnlyOnOpenCasesAndTheServiceRefusesTheOthers() throws {
+        let h = try Harness(language: .en)
+        try h.services.accounts.addUser(by: h.auditor, username: "vannak", displayName: "Vannak", role: .coordinator,
+                                        password: testPassword, languageCode: "en")
+        let dara = try h.session("dara"), vannak = try h.session("vannak")
+        var school = ProviderInput()
+        school.nameKm = "សាលាកាត់ដេរ"
+        school.kind = .trainingCentre
+        school.services = [.sewing]
+        let provider = try h.services.providers.save(vannak, id: nil, school)
+        let created = try h.services.cases.createIntake(dara, Harness.childIntake("ស្រីពេជ្រ", "Sreypich"))
+        var input = ReferralInput(subject: .child(caseId: created.id))
+        input.service = .sewing
+        input.providerId = provider.id
+        input.reason = "Wants to learn sewing."
+        input.consentRecorded = true
+        #expect(throws: ReferralRejected(issues: [.person: "error.refer-open-case"])) {
+            try h.services.referrals.create(vannak, input)
+        }
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
+            action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: .low))
+        try h.services.referrals.create(vannak, input)
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
+            action: .close, expectedVersion: 2, closureReason: .goalsMet))
+        #expect(throws: ReferralRejected(issues: [.person: "error.refer-open-case"])) {
+            try h.services.referrals.create(vannak, input)
+        }
+        h.logIn("vannak")
+        h.select("Cases")
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(!h.screen.contains("F8 "))
     }
 }

@@ -87,3 +87,40 @@ import Testing
         #expect(!h.screen.contains("Sok Sreyneang"))
     }
 }
+
+/// The provider directory and the demo's household register.
+@MainActor
+@Suite struct DirectoryFlowTests {
+    @Test func theProviderListShowsSeatsLeftInTheNextIntake() throws {
+        let h = try Harness(setUp: false, language: .en)
+        try DemoData.fill(h.services, cases: 40)
+        let coordinator = try h.demoSession(.coordinator)
+        let left = try h.services.providers.seatsLeft(coordinator)
+        let providers = try h.services.providers.list(coordinator)
+        let limited = try #require(providers.first { ($0.seatsPerIntake ?? 0) > 0 && $0.isActive })
+        let seats = try #require(limited.seatsPerIntake)
+        let taken = left[limited.id] ?? .available(seats)
+        let office = Harness(restartOf: h)
+        office.logIn("coordinator", DemoData.password)
+        if !office.screen.contains("Providers") { office.press(.function(6)) }     // her account is in Khmer
+        office.select("Providers")
+        let screen = office.screen
+        #expect(screen.contains("Seats left"))
+        let expected = switch taken {
+        case .available(let n): "\(n) / \(seats)"
+        case .full: "⚠ 0 / \(seats)"
+        case .unlimited: "—"
+        }
+        let row = try #require(screen.split(separator: "\n").first { $0.contains(limited.nameLatin.prefix(10)) })
+        #expect(row.contains(expected))
+    }
+
+    @Test func aVolunteerSeesTheHouseholdsOfHerCasesInTheDemo() throws {
+        let h = try Harness(setUp: false, language: .en)
+        try DemoData.fill(h.services, cases: 60)
+        let volunteer = try h.demoSession(.volunteer)
+        #expect(try h.services.households.count(volunteer) > 0)
+        let cases = try h.services.cases.listCases(volunteer, limit: 100)
+        #expect(!cases.isEmpty)
+    }
+}

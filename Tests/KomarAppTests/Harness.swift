@@ -104,7 +104,10 @@ final class Harness {
 
     /// Chooses the home menu's item that says `label`, by its number.
     func select(_ label: String) {
-        guard let line = screen.split(separator: "\n").first(where: { $0.contains(label) }),
+        // A menu line is its number, then its label.
+        guard let line = screen.split(separator: "\n").first(where: {
+            $0.contains(label) && ($0.trimmingCharacters(in: .whitespaces).first?.isNumber ?? false)
+        }),
               let digit = line.trimmingCharacters(in: .whitespaces).unicodeScalars.first else {
             Issue.record("no menu item \(label)")
             return

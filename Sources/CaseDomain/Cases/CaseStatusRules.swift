@@ -25,9 +25,16 @@ public enum CaseEventKind: String, CodeList {
 public enum CaseStatusRules {
     /// Whether a role may correct a case it can see: those who record
     /// intakes, until the case is closed (reopen it to correct it).
+    /// Volunteers may correct what they wrote only while the case is new:
+    /// once a social worker has accepted it, the record is theirs.
     public static func mayEdit(role: Role, status: CaseStatus) -> Bool {
-        PermissionPolicy.allows(role, .createIntake) && status != .closed
+        guard PermissionPolicy.allows(role, .createIntake), status != .closed else { return false }
+        return role != .volunteer || status == .new
     }
+
+    /// Referrals are made for open cases only: not before a social worker
+    /// has accepted the case, nor after it was closed.
+    public static func mayRefer(status: CaseStatus) -> Bool { status == .open }
 
     public static func actions(for status: CaseStatus, role: Role) -> [CaseAction] {
         var actions: [CaseAction] = []

@@ -165,7 +165,7 @@ public struct ReferralInput: Equatable, Sendable {
 
 /// The referral fields a validation message can point at.
 public enum ReferralField: String, CaseIterable, Sendable {
-    case service, provider, reason, consent
+    case person, service, provider, reason, consent
 }
 
 /// A referral refused, with a message key per field.

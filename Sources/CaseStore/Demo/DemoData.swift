@@ -71,6 +71,22 @@ public enum DemoData {
                         assignee: worker)
         try DemoReferrals.insert(services, households: max(1, cases / 2), referrals: cases, seed: seed &+ 1,
                                  worker: worker, coordinator: coordinator)
+        // Every third case belongs to a registered household of its village,
+        // where there is one (case files show their household), and the
+        // volunteer registered every tenth household: her register shows
+        // those and the households of her cases.
+        try services.database.write { db in
+            try db.execute(sql: """
+                UPDATE child_case SET household_id = (
+                  SELECT household.id FROM household WHERE household.village_code = child_case.village_code
+                  ORDER BY household.id LIMIT 1)
+                WHERE household_id IS NULL AND id % 3 = 0
+                """)
+            // Volunteers register households in their villages too.
+            if let volunteer {
+                try db.execute(sql: "UPDATE household SET created_by = ? WHERE id % 10 = 1", arguments: [volunteer])
+            }
+        }
     }
 
     static func insertCases(_ services: KomarServices, count: Int, seed: UInt64, creators: [Int64],

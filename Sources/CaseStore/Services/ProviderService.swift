@@ -83,6 +83,24 @@ public struct ProviderService: Sendable {
         return try store.read { db in try Self.seats(db, providerId: providerId) }
     }
 
+    /// Seats each provider's next intake has left, by provider id, for
+    /// the directory; providers that do not limit seats are not in it.
+    public func seatsLeft(_ session: Session) throws -> [Int64: SeatAvailability] {
+        try session.require(.readProviders)
+        let holding = ReferralRules.holdsSeat.map { "'\($0.rawValue)'" }.joined(separator: ",")
+        return try store.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT provider.id, provider.seats_per_intake,
+                  (SELECT COUNT(*) FROM referral WHERE referral.status IN (\(holding))
+                     AND referral.provider_id = provider.id) AS taken
+                FROM provider WHERE provider.seats_per_intake > 0
+                """)
+            return Dictionary(uniqueKeysWithValues: rows.map { row in
+                (row["id"] as Int64, SeatAvailability(seats: row["seats_per_intake"], taken: row["taken"]))
+            })
+        }
+    }
+
     static func seats(_ db: Database, providerId: Int64) throws -> SeatAvailability {
         let seats = try Int.fetchOne(db, sql: "SELECT seats_per_intake FROM provider WHERE id = ?", arguments: [providerId])
         let holding = ReferralRules.holdsSeat.map { "'\($0.rawValue)'" }.joined(separator: ",")

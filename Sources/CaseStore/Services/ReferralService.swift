@@ -76,6 +76,11 @@ public struct ReferralService: Sendable {
         let today = store.today
         let id: Int64 = try store.write(clearing: draft, for: session) { db in
             let person = try person(db, input.subject, today: today)
+            if let caseId = person.caseId, let status = try String.fetchOne(
+                db, sql: "SELECT status FROM child_case WHERE id = ?", arguments: [caseId]).flatMap(CaseStatus.init),
+               !CaseStatusRules.mayRefer(status: status) {
+                throw ReferralRejected(issues: [.person: "error.refer-open-case"])
+            }
             guard let provider = try ProviderRecord.fetchOne(db, key: providerId), provider.isActive else {
                 throw ReferralRejected(issues: [.provider: "error.provider-inactive"])
             }

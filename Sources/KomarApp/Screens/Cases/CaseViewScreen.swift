@@ -61,7 +61,7 @@ final class CaseViewScreen: RecordFileScreen {
             }.enabled(status.map { CaseStatusRules.mayEdit(role: session.user.role, status: $0) } ?? false),
             KeyBinding(.function(8), label: "key.refer", help: "help.refer-child") { [unowned self, unowned app] in
                 self.refer(app)
-            }.enabled(session.may(.manageReferrals) && detail != nil),
+            }.enabled(session.may(.manageReferrals) && status.map(CaseStatusRules.mayRefer) == true),
             CommonBindings.scroll,
         ]
     }

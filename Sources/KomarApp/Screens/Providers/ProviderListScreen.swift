@@ -1,6 +1,7 @@
 import CaseDomain
 import CaseStore
 import KhmerText
+import Localization
 import Terminal
 
 /// The provider directory: who offers which services where, with seats and
@@ -13,27 +14,42 @@ final class ProviderListScreen: ListScreen {
     private let service = ChoiceField(placeholderKey: "filter.any-service")
     let list: RecordList<Provider>
     private var serviceFocused = false
+    /// Seats left in each provider's next intake, read with the list.
+    private final class SeatsLeft { var byProvider: [Int64: SeatAvailability] = [:] }
+    private let seatsLeft = SeatsLeft()
 
     init(app: App, session: Session) {
         self.session = session
         service.setOptions(app.options(ServiceType.self))
         list = RecordList(app: app, columns: [
-            TableColumn("providers.name", width: 14, flexible: true),
-            TableColumn("providers.kind", width: 8),
-            TableColumn("providers.services", width: 14, flexible: true),
-            TableColumn("providers.seats", width: 5, alignment: .right),
-            TableColumn("providers.next-intake", width: 10),
-        ], searchable: false, cells: { [unowned app] p in
+            TableColumn("providers.name", width: 20, flexible: true),
+            TableColumn("providers.kind", width: 10),
+            TableColumn("providers.services", width: 10, flexible: true),
+            TableColumn("providers.seats-left", width: 10, alignment: .right),
+            TableColumn("providers.next-intake", width: 11),
+        ], searchable: false, cells: { [unowned app, seatsLeft] p in
             let t = app.localizer
             return [app.name(km: p.nameKm, latin: p.nameLatin) + (p.isActive ? "" : " ✗"), t(p.kind.labelKey),
                     p.services.map { t($0.labelKey) }.joined(separator: ", "),
-                    p.seatsPerIntake.map { t.number($0) } ?? "—", p.nextIntake.map(app.dateText) ?? "—"]
+                    Self.seatsCell(p, seatsLeft: seatsLeft.byProvider, t), p.nextIntake.map(app.dateText) ?? "—"]
         })
         list.load { [unowned self, unowned app] _, last, _ in
             guard last == nil else { return [] }
+            self.seatsLeft.byProvider = try app.services.providers.seatsLeft(session)
             return try app.services.providers.list(session, service: self.service.selectedId.flatMap(ServiceType.init(rawValue:)))
         }
         service.onSelect = { [unowned self] _ in self.list.reload(keepingSelection: false) }
+    }
+
+    /// "7 / 10": seats left of the intake's seats; "⚠ 0 / 10" when full
+    /// or over; "—" when the provider does not limit seats.
+    static func seatsCell(_ p: Provider, seatsLeft: [Int64: SeatAvailability], _ t: Localizer) -> String {
+        guard let seats = p.seatsPerIntake, seats > 0 else { return "—" }
+        switch seatsLeft[p.id] ?? .available(seats) {
+        case .unlimited: return "—"
+        case .available(let left): return t.number(left) + " / " + t.number(seats)
+        case .full: return "⚠ " + t.number(0) + " / " + t.number(seats)
+        }
     }
 
     func bindings(app: App) -> [KeyBinding] {
