@@ -1,6 +1,7 @@
 import CaseDomain
 import CaseStore
 import Foundation
+import KhmerText
 import Testing
 @testable import KomarApp
 
@@ -122,5 +123,35 @@ import Testing
         #expect(try h.services.households.count(volunteer) > 0)
         let cases = try h.services.cases.listCases(volunteer, limit: 100)
         #expect(!cases.isEmpty)
+    }
+}
+
+/// Search: every word must match, in any order.
+@MainActor
+@Suite struct SearchWordsFlowTests {
+    @Test func wordsMatchInAnyOrderInTheListF3AndTheQueues() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        _ = try h.services.cases.createIntake(dara, Harness.childIntake("ពៅ ស្រីនាង", "Pov Sreyneang"))
+        _ = try h.services.cases.createIntake(dara, Harness.childIntake("ពៅ ធីតា", "Pov Thida"), savedDespite: ["x"])
+        // Both orders, both scripts, long and short words.
+        for text in ["ស្រីនាង ពៅ", "ពៅ ស្រីនាង", "sreyneang pov", "pov sreyneang", "ពៅ\u{200B}ស្រីនាង"] {
+            #expect(try h.services.cases.search(dara, text).map(\.childNameLatin) == ["Pov Sreyneang"], "\(text)")
+            #expect(try h.services.cases.countReviewQueue(dara, matching: text) == 1, "\(text)")
+        }
+        #expect(try h.services.cases.search(dara, "ពៅ").count == 2)
+        #expect(try h.services.cases.search(dara, "ពៅ ម៉ៅ").isEmpty)
+        h.logIn("dara")
+        h.press(.function(3))
+        h.type("ស្រីនាង ពៅ")
+        #expect(h.screen.contains("Pov Sreyneang"))
+        #expect(!h.screen.contains("Pov Thida"))
+    }
+
+    @Test func aPickerFindsWordsInAnyOrder() {
+        let query = SearchQuery("ស្រី ពៅ")
+        #expect(query.words.count == 2)
+        #expect(query.matches(folded: SearchKey.make("ពៅ ស្រី")))
+        #expect(!query.matches(folded: SearchKey.make("ពៅ ធីតា")))
     }
 }

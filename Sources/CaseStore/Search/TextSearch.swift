@@ -18,25 +18,32 @@ struct TextSearch {
 
     var isEmpty: Bool { query.isEmpty }
 
-    /// The row of `table` is one the trigram index matches; nil below
-    /// three code points, where the index cannot answer.
-    func indexMatch(table: String) -> SQLCondition? {
+    /// The row of `table` is one the trigram index matches for every word
+    /// of three code points or more, and whose `foldedColumn` contains each
+    /// shorter word; nil when no word is long enough for the index.
+    func indexMatch(table: String, foldedColumn: String) -> SQLCondition? {
         guard query.usesTrigramIndex else { return nil }
-        return SQLCondition("\(table).id IN (SELECT rowid FROM \(index) WHERE \(index) MATCH ?)", [query.ftsPhrase])
+        let match = SQLCondition("\(table).id IN (SELECT rowid FROM \(index) WHERE \(index) MATCH ?)", [query.ftsQuery])
+        return Self.containsAll(query.shortWords, in: "\(table).\(foldedColumn)").map { match && $0 } ?? match
     }
 
     /// For lists that narrow rows they already select: the trigram index
-    /// from three code points, below that a substring of `foldedColumn`
+    /// from three code points, below that substrings of `foldedColumn`
     /// (a column of `table` already folded with `SearchKey`). Nil without
     /// text.
     func narrowing(table: String, foldedColumn: String) -> SQLCondition? {
-        indexMatch(table: table) ?? contains(table: table, column: foldedColumn)
+        indexMatch(table: table, foldedColumn: foldedColumn) ?? contains(table: table, column: foldedColumn)
     }
 
-    /// `<table>.<column>`, already folded, contains the query (no
-    /// wildcards).
+    /// `<table>.<column>`, already folded, contains every word of the
+    /// query (no wildcards).
     func contains(table: String, column: String) -> SQLCondition? {
-        query.isEmpty ? nil : SQLCondition("instr(\(table).\(column), ?) > 0", [query.key])
+        Self.containsAll(query.words, in: "\(table).\(column)")
+    }
+
+    /// `column` contains each of `words`; nil without words.
+    static func containsAll(_ words: [String], in column: String) -> SQLCondition? {
+        words.map { SQLCondition("instr(\(column), ?) > 0", [$0]) }.reduce(nil) { all, next in all.map { $0 && next } ?? next }
     }
 
     /// `<table>.<column>`, as typed, contains the query text (`LIKE`, with `%` and

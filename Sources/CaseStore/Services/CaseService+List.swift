@@ -174,18 +174,23 @@ extension CaseService {
         // index and run the full-text query once per case (20 s for
         // "open cases matching សុខា").
         if search.query.usesTrigramIndex {
-            return ("case_search CROSS JOIN child_case ON child_case.id = case_search.rowid",
-                    SQLCondition("case_search MATCH ?", [search.query.ftsPhrase]), "case_search.rowid")
+            var condition = SQLCondition("case_search MATCH ?", [search.query.ftsQuery])
+            if let short = TextSearch.containsAll(search.query.shortWords, in: "child_case.search_key") {
+                condition = condition && short
+            }
+            return ("case_search CROSS JOIN child_case ON child_case.id = case_search.rowid", condition,
+                    "case_search.rowid")
         }
         // Below three code points, the index's own text is read newest
         // first straight from FTS5's content table (`case_search_content`,
         // one row per case, id = the case's id): a walk of contiguous rows
         // that stops at the page's end, where looking each case's text up
         // through the virtual table cost a search per case.
+        let window = SQLCondition("case_search_content.id > (SELECT IFNULL(MAX(id), 0) FROM child_case) - ?",
+                                  [shortQueryWindow])
+        let words = TextSearch.containsAll(search.query.words, in: "case_search_content.c0")
         return ("case_search_content CROSS JOIN child_case ON child_case.id = case_search_content.id",
-                SQLCondition("case_search_content.id > (SELECT IFNULL(MAX(id), 0) FROM child_case) - ? "
-                             + "AND instr(case_search_content.c0, ?) > 0", [shortQueryWindow, search.query.key]),
-                "case_search_content.id")
+                words.map { window && $0 } ?? window, "case_search_content.id")
     }
 
     /// The SQL condition of a filter's choices (not its text) over

@@ -130,7 +130,7 @@ public struct HouseholdService: Sendable {
                      limit: Int = 50) throws -> [HouseholdSummary] {
         var condition = try Visibility.households(session)
         let search = TextSearch(query, index: "household_search")
-        if let match = search.indexMatch(table: "household") {
+        if let match = search.indexMatch(table: "household", foldedColumn: "search_key") {
             condition = condition && match
         } else if let name = search.contains(table: "household", column: "search_key"),
                   let code = search.like(table: "household", column: "code") {

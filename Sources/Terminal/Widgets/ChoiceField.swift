@@ -40,8 +40,9 @@ final class OptionList {
     }
 
     func refilter() {
-        let key = SearchKey.make(filter.text)
-        visible = key.isEmpty ? options : options.filter { SearchKey.contains($0.searchKey, key) }
+        // Every word typed must be found, in any order, as in every search.
+        let query = SearchQuery(filter.text)
+        visible = query.isEmpty ? options : options.filter { query.matches(folded: $0.searchKey) }
         highlighted = min(highlighted, max(0, visible.count - 1))
     }
 
