@@ -2,6 +2,7 @@ import CaseDomain
 import CaseStore
 import Foundation
 import KhmerText
+import Terminal
 import Testing
 @testable import KomarApp
 
@@ -153,5 +154,56 @@ import Testing
         #expect(query.words.count == 2)
         #expect(query.matches(folded: SearchKey.make("ពៅ ស្រី")))
         #expect(!query.matches(folded: SearchKey.make("ពៅ ធីតា")))
+    }
+}
+
+/// Pickers filter as you type, and a person picker says who each person is.
+@MainActor
+@Suite struct PickerFlowTests {
+    @Test func theHouseholdsPersonToReferIsChosenNotAssumedAndFilteredByTyping() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        var input = HouseholdInput()
+        input.headNameKm = "ពៅ ចាន់ថា"
+        input.headNameLatin = "Pov Chantha"
+        input.headSex = .male
+        input.headAge = 40
+        input.villageCode = "14040201"
+        input.idPoor = .level1
+        let household = try h.services.households.register(dara, input)
+        var girl = MemberInput()
+        girl.nameKm = "ពៅ ស្រីនាង"
+        girl.nameLatin = "Pov Sreyneang"
+        girl.sex = .female
+        girl.birth = .estimatedAge(17)
+        girl.relationship = .child
+        _ = try h.services.households.addMember(dara, householdId: household.id, girl)
+        h.logIn("dara")
+        h.select("Households")
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "household.title")
+        h.press(.function(5))
+        #expect(h.app.topScreenTitleKey == "referral.new-title")
+        #expect(h.screen.contains("Person *            Enter to choose"))   // nobody chosen for the user
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ Required."))
+        h.press(.enter)
+        #expect(h.screen.contains("Pov Chantha · Male, 40 years"))
+        #expect(h.screen.contains("Pov Sreyneang · Female, 17 years"))
+        h.type("sreyneang")
+        #expect(!h.screen.contains("Pov Chantha · Male"))
+        h.press(.enter)
+        #expect(h.screen.contains("Person *            ពៅ ស្រីនាង / Pov Sreyneang · Female, 17 years"))
+    }
+
+    @Test func theServiceAreaPickerFiltersItsLongList() {
+        let options = (1...235).map { ChoiceOption(id: "\($0)", labels: ["Place \($0)"]) }
+            + [ChoiceOption(id: "pv", labels: ["ព្រៃវែង", "Prey Veng"])]
+        let field = MultiChoiceField(options: options, filterable: true)
+        #expect(field.handle(.enter))
+        for c in "veng".unicodeScalars { _ = field.handle(.char(c)) }
+        _ = field.handle(.char(" "))                                   // Space ticks the one found
+        _ = field.handle(.enter)
+        #expect(field.selectedIds == ["pv"])
     }
 }

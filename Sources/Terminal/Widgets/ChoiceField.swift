@@ -213,13 +213,16 @@ public final class ChoiceField: Widget {
 public final class MultiChoiceField: Widget {
     public let options: [ChoiceOption]
     public private(set) var selectedIds: Set<String>
-    private let list = OptionList(filterable: false)
+    private let list: OptionList
     public private(set) var isExpanded = false
     public var onChange: ((Set<String>) -> Void)?
 
-    public init(options: [ChoiceOption], selected: Set<String> = []) {
+    /// `filterable`: typing narrows a long list (Space still ticks the
+    /// highlighted option, so the filter takes no spaces).
+    public init(options: [ChoiceOption], selected: Set<String> = [], filterable: Bool = false) {
         self.options = options
         selectedIds = selected
+        list = OptionList(filterable: filterable)
     }
 
     public func height(width: Int) -> Int { 1 }
@@ -238,7 +241,8 @@ public final class MultiChoiceField: Widget {
     public func handle(_ key: Key) -> Bool {
         if isExpanded {
             switch key {
-            case .char(" "), .char("x"): if let option = list.current { toggle(option.id) }
+            case .char(" "): if let option = list.current { toggle(option.id) }
+            case .char("x") where !list.filterable: if let option = list.current { toggle(option.id) }
             case .enter, .escape: isExpanded = false
             case .tab, .backTab:
                 isExpanded = false

@@ -74,8 +74,8 @@ final class HouseholdViewScreen: RecordFileScreen {
         let t = app.localizer
         app.push(ReferralFormScreen(app: app, session: session, people: detail.members.map { member in
             ReferralFormScreen.Person(subject: .member(memberId: member.id), name: member.displayName,
-                                      detail: t(member.relationship.labelKey) + ", "
-                                          + t("case.age-years", t.number(member.age)))
+                                      detail: t(member.sex.labelKey) + ", " + t("case.age-years", t.number(member.age))
+                                          + ", " + t(member.relationship.labelKey))
         }))
     }
 

@@ -52,7 +52,7 @@ final class ProviderFormScreen: DraftableScreen {
                 }
             }
         } catch { app.report(error) }
-        areas = MultiChoiceField(options: areaOptions)
+        areas = MultiChoiceField(options: areaOptions, filterable: true)
         form = Form(fields: [
             FormField(id: "nameKm", label: "field.name-km", widget: nameKm, required: true),
             FormField(id: "nameLatin", label: "field.name-latin", widget: nameLatin),

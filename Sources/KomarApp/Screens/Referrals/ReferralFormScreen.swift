@@ -20,7 +20,7 @@ final class ReferralFormScreen: DraftableScreen {
     let titleKey = "referral.new-title"
     private let session: Session
     private let people: [Person]
-    private let person = ChoiceField(filterable: false)
+    private let person = ChoiceField()
     private let service = ChoiceField()
     private let provider = ChoiceField()
     private let providerInfo = Label("", style: .muted)
@@ -66,7 +66,9 @@ final class ReferralFormScreen: DraftableScreen {
             FormField(id: "send", label: "referral.send-now", widget: send, required: true),
         ])
         person.setOptions(people.enumerated().map { i, p in ChoiceOption(id: String(i), labels: [p.name + " · " + p.detail]) })
-        person.select(people.isEmpty ? nil : "0")
+        // Among several people nobody is chosen for the user: Enter must
+        // not refer the head of the household by default.
+        person.select(people.count == 1 ? "0" : nil)
         service.setOptions(app.options(ServiceType.self))
         priority.setOptions(app.options(ReferralPriority.self))
         priority.select(ReferralPriority.routine.rawValue)
@@ -140,17 +142,19 @@ final class ReferralFormScreen: DraftableScreen {
     var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
-        guard let subject else { return }
         let t = app.localizer
         form.clearMessages()
-        var input = ReferralInput(subject: subject)
+        // Without a person chosen the other fields are still checked, so
+        // every problem shows at once.
+        var input = ReferralInput(subject: subject ?? .member(memberId: 0))
         input.service = service.selectedId.flatMap(ServiceType.init(rawValue:))
         input.providerId = provider.selectedId.flatMap { Int64($0) }
         input.reason = reason.text
         input.priority = priority.selectedId.flatMap(ReferralPriority.init(rawValue:)) ?? .routine
         input.consentRecorded = FormInput.yesNo(consent) == true
         input.send = FormInput.yesNo(send) == true
-        let issues = ReferralInputRules.validate(input)
+        var issues = ReferralInputRules.validate(input)
+        if subject == nil { issues[.person] = "error.required" }
         if consent.selectedId == nil {
             form.field("consent")?.message = FieldMessage(t("error.required"))
         }
