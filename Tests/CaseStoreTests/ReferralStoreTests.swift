@@ -299,6 +299,58 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
+    @Test func aMoveHasTheDateItHappenedNeverInTheFutureNorBeforeTheLastMove() throws {
+        let w = try world()
+        let r = try w.services.referrals.create(w.worker, referral(w))
+        let today = w.services.clock.today
+        var version = try w.services.referrals.detail(w.coordinator, id: r.id).version
+        func move(_ to: ReferralStatus, on date: LocalDate) throws {
+            var move = ReferralMove(to: to, expectedVersion: version)
+            move.effectiveOn = date
+            try w.services.referrals.move(w.coordinator, referralId: r.id, move)
+            version += 1
+        }
+        #expect(throws: ReferralMoveRejected(issues: [.date: "error.future-date"])) {
+            try move(.accepted, on: today.adding(days: 1))
+        }
+        #expect(throws: ReferralMoveRejected(issues: [.date: "error.before-previous-move"])) {
+            try move(.accepted, on: today.adding(days: -1))                 // sent today
+        }
+        try move(.accepted, on: today)
+        // Enrolment recorded today happened... today at the earliest here;
+        // a later move may carry a date between.
+        try move(.enrolled, on: today)
+        let detail = try w.services.referrals.detail(w.coordinator, id: r.id)
+        #expect(detail.history.map(\.effectiveOn) == [today, today, today, today])
+
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("komar-dates-\(getpid()).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try w.services.referrals.export(w.coordinator, filter: ReferralFilter(), to: url, khmerPlaceNames: false,
+                                        label: { $0 })
+        let lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\r\n")
+        let header = lines[0].components(separatedBy: ",")
+        let row = lines[1].components(separatedBy: ",")
+        let sent = try #require(header.firstIndex(of: "export.sent-on"))
+        #expect(row[sent] == today.iso && row[sent + 1] == today.iso && row[sent + 2] == today.iso)
+        #expect(row[sent + 3] == "" && row[sent + 4] == "")
+        #expect(row[try #require(header.firstIndex(of: "export.age-group"))] == "15-17")
+    }
+
+    @Test func aBackdatedMoveShowsItsOwnDateInTheHistory() throws {
+        let w = try world()
+        let r = try w.services.referrals.create(w.worker, referral(w))
+        // The referral was sent a week ago (as if recorded then).
+        try w.services.database.write { db in
+            try db.execute(sql: "UPDATE referral_transition SET effective_on = ? WHERE referral_id = ?",
+                           arguments: [w.services.clock.today.adding(days: -7).iso, r.id])
+        }
+        var move = ReferralMove(to: .accepted, expectedVersion: try w.services.referrals.detail(w.coordinator, id: r.id).version)
+        move.effectiveOn = w.services.clock.today.adding(days: -3)                 // last Tuesday, say
+        try w.services.referrals.move(w.coordinator, referralId: r.id, move)
+        let history = try w.services.referrals.detail(w.coordinator, id: r.id).history
+        #expect(history.last?.effectiveOn == w.services.clock.today.adding(days: -3))
+    }
+
     @Test func csvCellsAreQuotedAndFormulasDefused() {
         #expect(CSV.cell("plain") == "plain")
         #expect(CSV.cell("a,b") == "\"a,b\"")

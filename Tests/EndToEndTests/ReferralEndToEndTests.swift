@@ -80,7 +80,7 @@ import Testing
         }
         try tmux.press("F4")
         try tmux.waitFor("ស្ថានភាពថ្មី")
-        try tmux.press("Tab", "Enter", "Enter", "F2")
+        try tmux.press("Tab", "Tab", "Enter", "Enter", "F2")     // past the date (today) to the outcome
         try tmux.waitFor("ឥឡូវស្ថិតក្នុងស្ថានភាព បានបញ្ចប់")
         try tmux.press("F10")
         try tmux.waitFor("បានបញ្ចប់ ១")

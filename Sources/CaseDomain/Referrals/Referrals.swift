@@ -93,13 +93,19 @@ public enum ReferralRules {
     /// its next intake.
     public static let holdsSeat: [ReferralStatus] = [.sent, .accepted]
 
-    /// Checks one move; each issue names its field and a message key.
-    public static func validate(_ move: ReferralMove, from status: ReferralStatus,
-                                consentRecorded: Bool) -> [ReferralMoveField: String] {
+    /// Checks one move; each issue names its field and a message key. A
+    /// move's date is never after `today` nor before `previousMove` (the
+    /// date of the move before it).
+    public static func validate(_ move: ReferralMove, from status: ReferralStatus, consentRecorded: Bool,
+                                today: LocalDate? = nil, previousMove: LocalDate? = nil) -> [ReferralMoveField: String] {
         var issues: [ReferralMoveField: String] = [:]
         guard moves(from: status).contains(move.to) else {
             issues[.to] = isFinal(status) ? "error.referral-final" : "error.referral-move"
             return issues
+        }
+        if let date = move.effectiveOn {
+            if let today, date > today { issues[.date] = "error.future-date" }
+            if let previousMove, date < previousMove { issues[.date] = "error.before-previous-move" }
         }
         if move.to == .sent && !consentRecorded && !move.recordConsent { issues[.consent] = "error.consent-before-sending" }
         if move.to == .declined || move.to == .droppedOut || move.to == .cancelled,
@@ -113,7 +119,7 @@ public enum ReferralRules {
 
 /// The fields of a referral move a message can point at.
 public enum ReferralMoveField: String, CaseIterable, Sendable {
-    case to, reason, outcome, consent, note
+    case to, date, reason, outcome, consent, note
 }
 
 /// One status move of a referral, as asked for by a user.
@@ -125,6 +131,9 @@ public struct ReferralMove: Equatable, Sendable {
     public var note = ""
     /// Consent was obtained now (a draft made without it can then be sent).
     public var recordConsent = false
+    /// When it happened, if not today: a coordinator records on Friday
+    /// that the enrolment was on Tuesday.
+    public var effectiveOn: LocalDate?
 
     public init(to: ReferralStatus, expectedVersion: Int, reason: String = "", outcome: ReferralOutcome? = nil,
                 note: String = "", recordConsent: Bool = false) {
@@ -244,14 +253,20 @@ public struct ReferralSummary: Equatable, Sendable {
 public struct ReferralTransition: Equatable, Sendable {
     public let from: ReferralStatus?
     public let to: ReferralStatus
+    /// When it was recorded.
     public let at: Date
+    /// When it happened (the date the user gave; the day it was recorded
+    /// otherwise).
+    public let effectiveOn: LocalDate
     public let byName: String
     public let note: String
 
-    public init(from: ReferralStatus?, to: ReferralStatus, at: Date, byName: String, note: String) {
+    public init(from: ReferralStatus?, to: ReferralStatus, at: Date, effectiveOn: LocalDate, byName: String,
+                note: String) {
         self.from = from
         self.to = to
         self.at = at
+        self.effectiveOn = effectiveOn
         self.byName = byName
         self.note = note
     }

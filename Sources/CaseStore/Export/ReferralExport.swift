@@ -9,8 +9,24 @@ extension ReferralService {
         "export.name-km", "export.name-latin", "export.sex", "export.age", "export.age-group", "export.service",
         "export.provider", "export.priority", "export.province", "export.district", "export.commune", "export.village",
         "export.case", "export.household", "export.reason", "export.exit-reason", "export.outcome",
-        "export.outcome-notes",
+        "export.outcome-notes", "export.sent-on", "export.accepted-on", "export.enrolled-on", "export.completed-on",
+        "export.ended-on",
     ]
+
+    /// The dates of the moves the export has a column for, in order; the
+    /// last is the date it ended without completing.
+    static let movesWithDates: [[ReferralStatus]] = [[.sent], [.accepted], [.enrolled], [.completed],
+                                                     [.declined, .droppedOut, .cancelled]]
+
+    /// One column per entry of `movesWithDates`: the date (ISO) of the
+    /// referral's move to that status, if it made one.
+    static let moveDateColumns: String = movesWithDates.enumerated().map { i, statuses -> String in
+        let list = statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return """
+            (SELECT MAX(COALESCE(t.effective_on, substr(t.at, 1, 10))) FROM referral_transition AS t
+             WHERE t.referral_id = referral.id AND t.to_status IN (\(list))) AS moved_\(i)
+            """
+    }.joined(separator: ", ")
 
     /// Writes every referral matching `filter` to `url` as CSV (UTF-8 with
     /// a byte-order mark), oldest last move first. `label` turns string-table
@@ -36,7 +52,8 @@ extension ReferralService {
                     SELECT \(Self.summaryColumns), child_case.code AS case_code, household.code AS household_code,
                       referral.reason, referral.exit_reason, referral.outcome, referral.outcome_notes,
                       province.\(nameColumn) AS province, district.\(nameColumn) AS district,
-                      commune.\(nameColumn) AS commune, village.\(nameColumn) AS village
+                      commune.\(nameColumn) AS commune, village.\(nameColumn) AS village,
+                      \(Self.moveDateColumns)
                     FROM referral JOIN provider ON provider.id = referral.provider_id
                     LEFT JOIN child_case ON child_case.id = referral.case_id
                     LEFT JOIN household ON household.id = referral.household_id
@@ -59,19 +76,20 @@ extension ReferralService {
                     let r = Self.summary(row: row)
                     let group = AgeGroup.allCases.first { $0.range.contains(r.age) }
                     let provider = khmerPlaceNames && !r.providerName.isEmpty ? r.providerName : r.providerNameLatin
+                    let moveDates: [String] = Self.movesWithDates.indices.map { row["moved_\($0)"] ?? "" }
                     text += CSV.line([
                         r.code, r.referredOn.iso, label(r.status.labelKey),
                         ISO8601DateFormatter.string(from: r.statusChangedAt, timeZone: .current,
                                                     formatOptions: [.withFullDate]),
                         String(r.daysSinceLastMove(now: now)), r.personNameKm, r.personNameLatin, label(r.sex.labelKey),
-                        String(r.age), group.map { label($0.labelKey) } ?? "", label(r.service.labelKey),
+                        String(r.age), group?.rawValue ?? "", label(r.service.labelKey),
                         provider.isEmpty ? r.providerName : provider, label(r.priority.labelKey),
                         row["province"] ?? "", row["district"] ?? "", row["commune"] ?? "", row["village"] ?? "",
                         row["case_code"] ?? "", row["household_code"] ?? "", row["reason"] ?? "",
                         row["exit_reason"] ?? "",
                         (row["outcome"] as String?).flatMap(ReferralOutcome.init(rawValue:)).map { label($0.labelKey) } ?? "",
                         row["outcome_notes"] ?? "",
-                    ])
+                    ] + moveDates)
                 }
                 try handle.write(contentsOf: Data(text.utf8))
                 written += rows.count

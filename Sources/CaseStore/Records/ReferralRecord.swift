@@ -50,5 +50,7 @@ struct ReferralTransitionRecord: Codable, FetchableRecord, MutablePersistableRec
     var at: Date
     var byUser: Int64?
     var note: String
+    /// ISO date the move happened.
+    var effectiveOn: String?
 
 }

@@ -109,6 +109,14 @@ enum Migrations {
                 """)
         }
         migrator.registerMigration("2026-11-22 search keys v2", migrate: FrozenRefold20261122.run)
+        migrator.registerMigration("2026-12-04 referral moves have dates") { db in
+            // The day a move happened, which may be before the day it was
+            // recorded; earlier moves happened the day they were recorded.
+            try db.execute(sql: """
+                ALTER TABLE "referral_transition" ADD COLUMN "effective_on" TEXT;
+                UPDATE "referral_transition" SET "effective_on" = substr("at", 1, 10);
+                """)
+        }
         return migrator
     }
 

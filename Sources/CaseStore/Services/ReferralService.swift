@@ -102,8 +102,10 @@ public struct ReferralService: Sendable {
                 createdAt: now, updatedAt: now, createdBy: session.user.id, version: 1)
             try referral.insert(db)
             let id = referral.id!
-            try Self.addTransition(db, id, from: nil, to: .draft, at: now, by: session.user.id, note: "")
-            if input.send { try Self.addTransition(db, id, from: .draft, to: .sent, at: now, by: session.user.id, note: "") }
+            try Self.addTransition(db, id, from: nil, to: .draft, at: now, on: today, by: session.user.id, note: "")
+            if input.send {
+                try Self.addTransition(db, id, from: .draft, to: .sent, at: now, on: today, by: session.user.id, note: "")
+            }
             if let caseId = person.caseId {
                 try CaseEvents.add(db, caseId: caseId, at: now, by: session.user.id, kind: .referral, statusTo: nil,
                                    reason: status.rawValue, note: referral.code + " · " + service.rawValue)
@@ -121,11 +123,16 @@ public struct ReferralService: Sendable {
                 draft: DraftRef? = nil) throws {
         try session.require(.manageReferrals)
         let now = store.now
+        let today = store.today
         try store.write(clearing: draft, for: session) { db in
             guard var referral = try ReferralRecord.fetchOne(db, key: referralId) else { throw StoreError.notFound }
             guard referral.version == move.expectedVersion else { throw StoreError.changedElsewhere }
             let from = referral.status
-            let issues = ReferralRules.validate(move, from: from, consentRecorded: referral.consentRecorded)
+            let previous = try String.fetchOne(db, sql: """
+                SELECT MAX(COALESCE(effective_on, substr(at, 1, 10))) FROM referral_transition WHERE referral_id = ?
+                """, arguments: [referralId]).flatMap(LocalDate.init(iso:))
+            let issues = ReferralRules.validate(move, from: from, consentRecorded: referral.consentRecorded,
+                                                today: today, previousMove: previous)
             guard issues.isEmpty else { throw ReferralMoveRejected(issues: issues) }
             let reason = move.reason.trimmingSpaces()
             referral.status = move.to
@@ -141,7 +148,8 @@ public struct ReferralService: Sendable {
             var note = move.note.trimmingSpaces()
             if !reason.isEmpty { note = note.isEmpty ? reason : reason + " — " + note }
             if let outcome = move.outcome { note = "[\(outcome.rawValue)] " + note }
-            try Self.addTransition(db, referralId, from: from, to: move.to, at: now, by: session.user.id, note: note)
+            try Self.addTransition(db, referralId, from: from, to: move.to, at: now, on: move.effectiveOn ?? today,
+                                   by: session.user.id, note: note)
             if let caseId = referral.caseId {
                 try CaseEvents.add(db, caseId: caseId, at: now, by: session.user.id, kind: .referral, statusTo: nil,
                                    reason: move.to.rawValue, note: referral.code)
@@ -178,9 +186,12 @@ public struct ReferralService: Sendable {
             LEFT JOIN user ON user.id = referral_transition.by_user
             WHERE referral_id = ? ORDER BY referral_transition.id
             """, arguments: [id]).map { r in
-            ReferralTransition(from: (r["from_status"] as String?).flatMap(ReferralStatus.init(rawValue:)),
-                               to: ReferralStatus(rawValue: r["to_status"]) ?? .draft, at: r["at"],
-                               byName: r["by_name"] ?? "", note: r["note"])
+            let at: Date = r["at"]
+            return ReferralTransition(
+                from: (r["from_status"] as String?).flatMap(ReferralStatus.init(rawValue:)),
+                to: ReferralStatus(rawValue: r["to_status"]) ?? .draft, at: at,
+                effectiveOn: (r["effective_on"] as String?).flatMap(LocalDate.init(iso:)) ?? LocalDate.today(now: at),
+                byName: r["by_name"] ?? "", note: r["note"])
         }
         return ReferralDetail(
             summary: Self.summary(row: row), caseId: row["case_id"], caseCode: row["case_code"],
@@ -254,9 +265,9 @@ public struct ReferralService: Sendable {
     }
 
     static func addTransition(_ db: Database, _ id: Int64, from: ReferralStatus?, to: ReferralStatus, at: Date,
-                              by: Int64?, note: String) throws {
+                              on date: LocalDate, by: Int64?, note: String) throws {
         var transition = ReferralTransitionRecord(id: nil, referralId: id, fromStatus: from, toStatus: to, at: at,
-                                                  byUser: by, note: note)
+                                                  byUser: by, note: note, effectiveOn: date.iso)
         try transition.insert(db)
     }
 

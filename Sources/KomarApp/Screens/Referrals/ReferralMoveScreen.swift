@@ -14,6 +14,7 @@ final class ReferralMoveScreen: DraftableScreen {
     private let detail: ReferralDetail
     private var expectedVersion: Int
     private let to = ChoiceField(filterable: false)
+    private let date = DateField()
     private let consent = ChoiceField(filterable: false)
     private let reason = TextField(maxLength: 300)
     private let outcome = ChoiceField(filterable: false)
@@ -30,6 +31,7 @@ final class ReferralMoveScreen: DraftableScreen {
         expectedVersion = detail.version
         form = Form(fields: [
             FormField(id: "to", label: "move.to", widget: to, required: true),
+            FormField(id: "date", label: "move.date", widget: date, required: true),
             FormField(id: "consent", label: "referral.consent", widget: consent, required: true),
             FormField(id: "reason", label: "move.reason", widget: reason, required: true),
             FormField(id: "outcome", label: "referral.outcome", widget: outcome, required: true),
@@ -38,6 +40,7 @@ final class ReferralMoveScreen: DraftableScreen {
         let moves = ReferralRules.moves(from: detail.summary.status)
         to.setOptions(app.options(ReferralStatus.self).filter { option in moves.contains { $0.rawValue == option.id } })
         to.select(moves.first?.rawValue)
+        date.text = FormInput.text(app.services.clock.today, app)
         consent.setOptions(app.yesNoOptions)
         outcome.setOptions(app.options(ReferralOutcome.self))
         to.onSelect = { [unowned self] _ in self.showFields() }
@@ -60,11 +63,22 @@ final class ReferralMoveScreen: DraftableScreen {
         guard let target else { return }
         let t = app.localizer
         form.clearMessages()
-        let move = ReferralMove(to: target, expectedVersion: expectedVersion,
+        let happened: LocalDate
+        switch LocalDate.parse(userInput: date.text) {
+        case .success(let d): happened = d
+        case .failure(let failure):
+            form.field("date")?.message = FieldMessage(t(failure == .malformed ? "error.date-format" : "error.date-impossible"))
+            form.focus("date")
+            return
+        }
+        var move = ReferralMove(to: target, expectedVersion: expectedVersion,
                                 reason: form.field("reason")?.isHidden == false ? reason.text : "",
                                 outcome: target == .completed ? outcome.selectedId.flatMap(ReferralOutcome.init(rawValue:)) : nil,
                                 note: note.text, recordConsent: FormInput.yesNo(consent) == true)
-        let issues = ReferralRules.validate(move, from: detail.summary.status, consentRecorded: detail.consentRecorded)
+        move.effectiveOn = happened
+        let issues = ReferralRules.validate(move, from: detail.summary.status, consentRecorded: detail.consentRecorded,
+                                            today: app.services.clock.today,
+                                            previousMove: detail.history.last?.effectiveOn)
         guard issues.isEmpty else {
             FormInput.show(Dictionary(uniqueKeysWithValues: issues.map { ($0.key.rawValue, $0.value) }), in: form, app: app)
             return

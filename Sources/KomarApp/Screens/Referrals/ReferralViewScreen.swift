@@ -80,7 +80,11 @@ final class ReferralViewScreen: RecordFileScreen {
         }
         out += [.blank, .heading(t("referral.history"))]
         for h in d.history {
-            var text = app.dateTimeText(h.at) + " · " + h.byName + " · "
+            // The day it happened; the day it was recorded too, when later.
+            let recorded = LocalDate.today(now: h.at)
+            var text = app.dateText(h.effectiveOn)
+                + (recorded != h.effectiveOn ? " (" + t("referral.recorded-on", app.dateText(recorded)) + ")" : "")
+                + " · " + h.byName + " · "
                 + (h.from.map { t($0.labelKey) + " → " } ?? "") + t(h.to.labelKey)
             var note = h.note
             if note.hasPrefix("["), let close = note.firstIndex(of: "]"),
