@@ -207,3 +207,37 @@ import Testing
         #expect(field.selectedIds == ["pv"])
     }
 }
+
+/// A missed visit is moved to the day the worker chooses.
+@MainActor
+@Suite struct RescheduleFlowTests {
+    @Test func aMissedVisitIsRescheduledToAChosenDayWithAReason() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        var input = Harness.childIntake("ចាន់ ធីតា", "Chan Thida")
+        input.riskAnswers = [.immediateDanger]
+        let created = try h.services.cases.createIntake(dara, input)
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
+            action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: .critical))
+        let today = h.services.clock.today
+        let chosen = today.adding(days: 5)
+        h.logIn("dara")
+        h.select("Follow-ups")
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "visit.title")
+        h.press(.enter, .down, .enter)                          // outcome: Missed
+        #expect(h.screen.contains("Next visit on"))
+        h.press(.tab, .tab, .tab)
+        h.type("The family was at the rice harvest.")
+        h.press(.tab, .ctrl("u"))
+        h.type(String(format: "%02d/%02d/%04d", today.adding(days: -1).day, today.adding(days: -1).month,
+                      today.adding(days: -1).year))
+        h.press(.function(2))
+        #expect(h.screen.contains("The next visit cannot be in the past."))
+        h.press(.ctrl("u"))
+        h.type(String(format: "%02d/%02d/%04d", chosen.day, chosen.month, chosen.year))
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "followups.title")
+        #expect(try h.services.followUps.nextDue(dara, caseId: created.id) == chosen)
+    }
+}

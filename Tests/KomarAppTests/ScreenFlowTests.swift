@@ -486,8 +486,7 @@ import Testing
         #expect(!h.screen.contains("What you found"))
         h.press(.function(2))
         #expect(h.screen.contains("✗ Required."))
-        h.press(.tab, .tab, .tab)
-        h.type("Family at the rice harvest.")
+        h.type("Family at the rice harvest.")                   // focus is on the first problem: the reason
         h.press(.function(2))
         #expect(h.screen.contains("Next one due 22 Nov 2026."))
     }

@@ -60,6 +60,8 @@ public struct VisitReport: Equatable, Sendable {
     public var newRiskLevel: RiskLevel?
     /// Why a visit was missed or cancelled.
     public var reason: String
+    /// When a missed visit will be made instead (tomorrow if not given).
+    public var nextVisitOn: LocalDate?
 
     public init(outcome: FollowUpOutcomeKind, type: FollowUpType, date: LocalDate, notes: String = "",
                 wellbeing: Wellbeing? = nil, newRiskLevel: RiskLevel? = nil, reason: String = "") {
@@ -82,6 +84,10 @@ public struct VisitReport: Equatable, Sendable {
             if notes.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { issues["notes"] = "error.required" }
         case .missed, .cancelled:
             if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { issues["reason"] = "error.required" }
+        }
+        if outcome == .missed, let next = nextVisitOn {
+            if next < today { issues["nextVisit"] = "error.next-visit-past" }
+            if next > today.adding(days: 365) { issues["nextVisit"] = "error.next-visit-far" }
         }
         return issues
     }

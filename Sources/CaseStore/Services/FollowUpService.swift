@@ -186,11 +186,11 @@ public struct FollowUpService: Sendable {
         }
     }
 
-    /// When the next visit after `visit` is due: tomorrow after a missed
-    /// one (it is still owed), else by risk from the visit's day (done) or
-    /// today (cancelled).
+    /// When the next visit after `visit` is due: the day chosen for a
+    /// missed one (it is still owed; tomorrow if none was chosen), else by
+    /// risk from the visit's day (done) or today (cancelled).
     private func nextDue(_ db: Database, after visit: VisitReport, risk: RiskLevel) throws -> LocalDate {
-        if visit.outcome == .missed { return store.today.adding(days: 1) }
+        if visit.outcome == .missed { return visit.nextVisitOn ?? store.today.adding(days: 1) }
         return try Self.rules(db).nextDue(after: visit.outcome == .done ? visit.date : store.today, risk: risk)
     }
 

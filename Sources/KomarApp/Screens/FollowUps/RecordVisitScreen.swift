@@ -19,6 +19,7 @@ final class RecordVisitScreen: DraftableScreen {
     private let risk = ChoiceField()
     private let notes = TextArea(rows: 4, maxLength: 10_000)
     private let reason = TextField(maxLength: 300)
+    private let nextVisit = DateField()
     let form: Form
     /// The form as it opened: anything else is unsaved.
     private var baseline: FormSnapshot = [:]
@@ -38,6 +39,7 @@ final class RecordVisitScreen: DraftableScreen {
             FormField(id: "risk", label: "visit.new-risk", widget: risk),
             FormField(id: "notes", label: "visit.notes", widget: notes, required: true),
             FormField(id: "reason", label: "visit.reason", widget: reason, required: true),
+            FormField(id: "nextVisit", label: "visit.next-on", widget: nextVisit, required: true),
         ])
         outcome.setOptions(app.options(FollowUpOutcomeKind.self))
         type.setOptions(app.options(FollowUpType.self))
@@ -47,6 +49,7 @@ final class RecordVisitScreen: DraftableScreen {
         type.select(item.type.rawValue)
         let today = app.services.clock.today
         date.text = FormInput.text(today, app)
+        nextVisit.text = FormInput.text(today.adding(days: 1), app)
         form.field("risk")?.isHidden = !session.may(.assessRisk)
         outcome.onSelect = { [unowned self] _ in self.showFields() }
         showFields()
@@ -59,6 +62,7 @@ final class RecordVisitScreen: DraftableScreen {
         form.field("notes")?.isHidden = !done
         form.field("risk")?.isHidden = !done || !session.may(.assessRisk)
         form.field("reason")?.isHidden = done
+        form.field("nextVisit")?.isHidden = outcome.selectedId != FollowUpOutcomeKind.missed.rawValue
     }
 
     var hasUnsavedChanges: Bool { form.snapshot() != baseline }
@@ -75,12 +79,24 @@ final class RecordVisitScreen: DraftableScreen {
             return
         }
         let kind = outcome.selectedId.flatMap(FollowUpOutcomeKind.init(rawValue:)) ?? .done
-        let visit = VisitReport(
+        var nextOn: LocalDate?
+        if kind == .missed {
+            switch LocalDate.parse(userInput: nextVisit.text) {
+            case .success(let d): nextOn = d
+            case .failure(let failure):
+                form.field("nextVisit")?.message = FieldMessage(t(failure == .malformed ? "error.date-format"
+                                                                                        : "error.date-impossible"))
+                form.focus("nextVisit")
+                return
+            }
+        }
+        var visit = VisitReport(
             outcome: kind, type: type.selectedId.flatMap(FollowUpType.init(rawValue:)) ?? .homeVisit, date: parsedDate,
             notes: kind == .done ? notes.text : "",
             wellbeing: kind == .done ? wellbeing.selectedId.flatMap(Wellbeing.init(rawValue:)) : nil,
             newRiskLevel: kind == .done ? risk.selectedId.flatMap(RiskLevel.init(rawValue:)) : nil,
             reason: kind == .done ? "" : reason.text)
+        visit.nextVisitOn = nextOn
         do {
             let next = try app.services.followUps.record(session, followUpId: item.id, visit, draft: app.draftRef(self))
             app.draftSaved(self)
