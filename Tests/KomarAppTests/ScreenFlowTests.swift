@@ -690,6 +690,24 @@ import Testing
         h.press(.function(10))
         #expect(!h.app.isRunning)
     }
+
+    @Test func f10OnHomeAsksWhenFormsWaitAsDrafts() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("ស្រីពេជ្រ")
+        let later = Harness(restartOf: h)                   // the window was closed mid-intake
+        later.logIn("sreymom")
+        #expect(later.screen.contains("ស្រីពេជ្រ") || later.app.topScreenTitleKey != "home.title")
+        while later.app.topScreenTitleKey != "home.title" { later.press(.function(10)) }   // leave it for later
+        later.press(.function(10))
+        #expect(later.screen.contains("Quit Komar? 1 unsaved forms wait as drafts"))
+        #expect(later.app.isRunning)
+        later.press(.escape)
+        #expect(later.app.isRunning)
+        later.press(.function(10), .char("y"))
+        #expect(!later.app.isRunning)
+    }
 }
 
 @MainActor

@@ -366,3 +366,24 @@ final class CountingSource: TableDataSource {
         }
     }
 }
+
+@MainActor
+@Suite struct WrappingTests {
+    @Test func textWrapsAtSpacesAndZeroWidthSpacesNeverInsideAWord() {
+        #expect(wrapWords("sewing during school hours", width: 14) == ["sewing during", "school hours"])
+        let khmer = "កុមារ\u{200B}ធ្វើការ\u{200B}នៅ\u{200B}វាលស្រែ"
+        let lines = wrapWords(khmer, width: 10)
+        #expect(lines.count > 1)
+        #expect(lines.joined() == khmer)                                    // nothing lost, nothing added
+        for line in lines { #expect(DisplayWidth.of(line) <= 10) }
+        #expect(lines.allSatisfy { !$0.hasPrefix("\u{17BE}") && !$0.hasPrefix("\u{17D2}") })
+    }
+
+    @Test func aListItemWrapsUnderItsTextNotTheMargin() {
+        let view = DetailView(lines: [.item("2. ពៅ ពិសិដ្ឋ / Pov Piseth · Male · 18 years · Child · Planning to migrate")])
+        let rows = view.rows(width: 40)
+        #expect(rows.count > 1)
+        #expect(rows.dropFirst().allSatisfy { $0.col == 3 })
+        #expect(!rows.contains { $0.text.hasSuffix("Planning to mi") })
+    }
+}

@@ -33,7 +33,7 @@ extension App {
     func goBack() {
         guard let top = stack.last else { return }
         let leave = { [unowned self] in
-            if self.stack.count > 1 { self.pop() } else { self.quitNow() }
+            if self.stack.count > 1 { self.pop() } else { self.quitFromFirstScreen() }
         }
         if top.hasUnsavedChanges {
             confirm(localizer("confirm.discard")) { [unowned self] in
@@ -43,6 +43,16 @@ extension App {
         } else {
             leave()
         }
+    }
+
+    /// F10 on the first screen: when forms of this user wait as drafts,
+    /// say so before quitting (they stay for the next login either way).
+    func quitFromFirstScreen() {
+        _ = flushDrafts()
+        // A failed read loses nothing: the drafts stay in the database.
+        let waiting = session.flatMap { try? services.drafts.unsaved($0, terminal: drafts.terminal).count } ?? 0
+        guard waiting > 0, !isLocked else { return quitNow() }
+        confirm(localizer("confirm.quit-drafts-waiting", localizer.number(waiting))) { [unowned self] in self.quitNow() }
     }
 
     func requestQuit() {

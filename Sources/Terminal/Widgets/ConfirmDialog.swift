@@ -52,17 +52,42 @@ public final class ConfirmDialog {
 
 /// Splits text into lines of at most `width` columns, at spaces where it
 /// can and between clusters where it must (Khmer has no spaces).
+/// The pieces of a paragraph between which a line may break: at spaces
+/// (`spaced`: a space goes back between them on one line) and after
+/// zero-width spaces, Khmer's word breaks (kept with the piece before).
+func breakOpportunities(_ paragraph: Substring) -> [(piece: String, spaced: Bool)] {
+    var pieces: [(piece: String, spaced: Bool)] = []
+    var current = ""
+    var spaced = false
+    for character in paragraph {
+        if character == " " {
+            pieces.append((current, spaced))
+            current = ""
+            spaced = true
+        } else if character == "\u{200B}" {
+            pieces.append((current + "\u{200B}", spaced))
+            current = ""
+            spaced = false
+        } else {
+            current.append(character)
+        }
+    }
+    pieces.append((current, spaced))
+    return pieces
+}
+
 public func wrapWords(_ text: String, width: Int) -> [String] {
     guard width > 0 else { return [] }
     var lines: [String] = []
     for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
         var line = ""
         var lineWidth = 0
-        for word in paragraph.split(separator: " ", omittingEmptySubsequences: false) {
+        for (word, spaced) in breakOpportunities(paragraph) {
             let w = DisplayWidth.of(word)
-            let needed = lineWidth == 0 ? w : lineWidth + 1 + w
+            let gap = spaced && !(lineWidth == 0 && line.isEmpty) ? 1 : 0
+            let needed = lineWidth + gap + w
             if needed <= width {
-                line += (lineWidth == 0 && line.isEmpty ? "" : " ") + word
+                line += (gap == 1 ? " " : "") + word
                 lineWidth = needed
                 continue
             }

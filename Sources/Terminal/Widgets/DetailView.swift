@@ -6,6 +6,10 @@ public enum DetailLine: Sendable {
     case heading(String)
     case field(label: String, value: String, style: TextStyle = .plain)
     case text(String, style: TextStyle = .plain)
+    /// An entry of a list ("2. Pov Piseth · …", "12/11 · visit …"): its
+    /// further lines start under its text, after the marker before its first
+    /// space.
+    case item(String, style: TextStyle = .plain)
     case blank
 }
 
@@ -67,6 +71,15 @@ public final class DetailView: Widget {
                 rows += wrapWords(text, width: usable).map { Row(col: 0, text: $0, style: .heading) }
             case .text(let text, let style):
                 rows += wrapWords(text, width: usable).map { Row(col: 0, text: $0, style: style) }
+            case .item(let text, let style):
+                let marker = text.firstIndex(of: " ").map { DisplayWidth.of(text[..<$0]) + 1 } ?? 0
+                let indent = marker <= 12 && marker < usable / 2 ? marker : 0
+                let first = wrapWords(text, width: usable).first ?? ""
+                rows.append(Row(col: 0, text: first, style: style))
+                let rest = String(text.dropFirst(first.count)).trimmingCharacters(in: .whitespaces)
+                if !rest.isEmpty {
+                    rows += wrapWords(rest, width: max(1, usable - indent)).map { Row(col: indent, text: $0, style: style) }
+                }
             case .blank:
                 rows.append(Row(col: 0, text: "", style: .plain))
             case .field(let label, let value, let style):

@@ -124,7 +124,7 @@ final class CaseViewScreen: RecordFileScreen {
         guard !referrals.isEmpty else { return [] }
         let t = app.localizer
         return [.heading(t("household.referrals"))] + referrals.map { r in
-            DetailLine.text(r.code + " · " + t(r.service.labelKey) + " · "
+            DetailLine.item(r.code + " · " + t(r.service.labelKey) + " · "
                             + app.name(km: r.providerName, latin: r.providerNameLatin) + " · " + t(r.status.labelKey))
         } + [DetailLine.blank]
     }
@@ -141,7 +141,7 @@ final class CaseViewScreen: RecordFileScreen {
                 text += " · " + parts[0]
                 if parts.count == 2, let service = ServiceType(rawValue: parts[1]) { text += " · " + t(service.labelKey) }
                 if let status = e.reason.flatMap(ReferralStatus.init(rawValue:)) { text += " → " + t(status.labelKey) }
-                out.append(.text(text))
+                out.append(.item(text))
                 continue
             }
             if e.kind == .followUp, let reason = e.reason {
@@ -160,7 +160,7 @@ final class CaseViewScreen: RecordFileScreen {
                 note = String(note[note.index(after: close)...]).trimmingCharacters(in: .whitespaces)
             }
             if !note.isEmpty { text += " — " + note }
-            out.append(.text(text))
+            out.append(.item(text))
         }
         return out
     }

@@ -122,19 +122,19 @@ final class HouseholdViewScreen: RecordFileScreen {
             if m.migration != .none {
                 text += " · " + t(m.migration.labelKey) + (m.migrationCountry.map { " (\($0))" } ?? "")
             }
-            out.append(.text(text, style: m.migration == .planning ? .warning : .plain))
+            out.append(.item(text, style: m.migration == .planning ? .warning : .plain))
         }
         if !d.cases.isEmpty {
             out += [DetailLine.blank, DetailLine.heading(t("household.cases"))]
             out += d.cases.map { c in
-                .text(c.code + " · " + app.bothNames(km: c.childNameKm, latin: c.childNameLatin) + " · "
+                .item(c.code + " · " + app.bothNames(km: c.childNameKm, latin: c.childNameLatin) + " · "
                       + t(c.status.labelKey))
             }
         }
         out += [DetailLine.blank, DetailLine.heading(t("household.referrals"))]
         if d.referrals.isEmpty { out.append(.text(t("household.no-referrals"), style: .muted)) }
         out += d.referrals.map { r in
-            .text(r.code + " · " + ([r.personNameKm, r.personNameLatin].first { !$0.isEmpty } ?? "") + " · "
+            .item(r.code + " · " + ([r.personNameKm, r.personNameLatin].first { !$0.isEmpty } ?? "") + " · "
                   + t(r.service.labelKey) + " · " + app.name(km: r.providerName, latin: r.providerNameLatin) + " · "
                   + t(r.status.labelKey))
         }
@@ -144,7 +144,7 @@ final class HouseholdViewScreen: RecordFileScreen {
             if let wellbeing = f.wellbeing { text += " · " + t(wellbeing.labelKey) }
             if !f.notes.isEmpty { text += " — " + f.notes }
             let overdue = f.status == .scheduled && f.due < app.services.clock.today
-            out.append(.text(text + (overdue ? " ⚠ " + t("followups.overdue") : ""), style: overdue ? .warning : .plain))
+            out.append(.item(text + (overdue ? " ⚠ " + t("followups.overdue") : ""), style: overdue ? .warning : .plain))
         }
         return out
     }

@@ -93,7 +93,7 @@ final class ReferralViewScreen: RecordFileScreen {
                 note = String(note[note.index(after: close)...]).trimmingSpaces()
             }
             if !note.isEmpty { text += " — " + note }
-            out.append(.text(text))
+            out.append(.item(text))
         }
         return out
     }
