@@ -38,6 +38,11 @@ public struct Localizer: Sendable {
         return digitsForDisplay(text)
     }
 
+    /// "label: value", with Khmer's own colon (៖) in Khmer.
+    public func labelled(_ label: String, _ value: String) -> String {
+        label + (language == .km ? "៖ " : ": ") + value
+    }
+
     /// Western digits turned Khmer in Khmer mode.
     public func digitsForDisplay(_ text: String) -> String {
         language == .km ? Digits.toKhmer(text) : text

@@ -108,8 +108,8 @@ public enum DemoData {
                     INSERT INTO child_case (code, code_year, code_number, child_name_km, child_name_latin, sex, date_of_birth,
                       estimated_age, age_as_of, village_code, concerns, narrative, reported_by, reported_date, risk_level,
                       status, search_key, created_at, updated_at, created_by, version, assigned_to, closure_reason,
-                      closed_date)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+                      closed_date, immediate_danger)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
                     """)
                 let indexCase = try db.makeStatement(sql: "INSERT INTO case_search (rowid, text) VALUES (?, ?)")
                 let addEvent = try db.makeStatement(sql: """
@@ -142,7 +142,10 @@ public enum DemoData {
                     let nameKm = family.0 + " " + given.0
                     let nameLatin = family.1 + " " + given.1
                     let status: CaseStatus = daysAgo < 20 ? .new : (daysAgo % 5 == 0 ? .closed : .open)
-                    let risk = status == .new ? nil : RiskLevel.allCases[i % RiskLevel.allCases.count]
+                    // New intakes carry the level their risk questions proposed;
+                    // one in fifteen says the child is in immediate danger.
+                    let immediateDanger = status == .new && i % 15 == 0
+                    let risk = immediateDanger ? RiskLevel.critical : RiskLevel.allCases[i % RiskLevel.allCases.count]
                     let code = CaseCode.make(year: today.year, number: number)
                     let village = villages[Int(random.next() % UInt64(villages.count))]
                     let nameKey = keys.key(nameKm) + " " + keys.key(nameLatin)
@@ -154,9 +157,9 @@ public enum DemoData {
                         concerns.map(\.rawValue).joined(separator: ","),
                         narratives[Int(random.next() % UInt64(narratives.count))],
                         Reporter.allCases[Int(random.next() % UInt64(Reporter.allCases.count))].rawValue, reported.iso,
-                        risk?.rawValue, status.rawValue, nameKey, days.value(daysAgo: daysAgo), days.value(daysAgo: 0),
+                        risk.rawValue, status.rawValue, nameKey, days.value(daysAgo: daysAgo), days.value(daysAgo: 0),
                         creator, reviewed ? assignee : nil, status == .closed ? "goals-met" : nil,
-                        status == .closed ? today.iso : nil,
+                        status == .closed ? today.iso : nil, immediateDanger,
                     ])
                     let id = db.lastInsertedRowID
                     try indexCase.execute(arguments: [id, CaseSearchIndex.text(code: code, nameKey: nameKey,
@@ -166,7 +169,7 @@ public enum DemoData {
                     guard reviewed else { continue }
                     try addEvent.execute(arguments: [id, days.value(daysAgo: daysAgo - 1), assignee,
                                                      CaseEventKind.accepted.rawValue, CaseStatus.open.rawValue,
-                                                     risk?.rawValue, assignee])
+                                                     risk.rawValue, assignee])
                     if status == .open {
                         // Due dates spread from three weeks ago to a month ahead: some overdue, some due soon.
                         let due = today.adding(days: Int(random.next() % 52) - 21)

@@ -22,7 +22,8 @@ extension App {
 
     var widgetEnvironment: WidgetEnvironment {
         let localizer = self.localizer
-        return WidgetEnvironment(labelIndex: localizer.language.labelIndex, localize: { localizer($0) })
+        return WidgetEnvironment(labelIndex: localizer.language.labelIndex, localize: { localizer($0) },
+                                 digits: { localizer.digitsForDisplay($0) })
     }
 
     /// Both labels of a code, Khmer first, for choice widgets.

@@ -106,7 +106,7 @@ final class OptionList {
                        style: style, maxWidth: inner.width)
         }
         if visible.count > listRows {
-            canvas.put("\(highlighted + 1)/\(visible.count)", row: box.bottom - 1, col: box.col + 2, style: .muted,
+            canvas.put(env.digits("\(highlighted + 1)/\(visible.count)"), row: box.bottom - 1, col: box.col + 2, style: .muted,
                        maxWidth: box.width - 4)
         }
     }

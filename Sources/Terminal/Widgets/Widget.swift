@@ -4,10 +4,14 @@
 public struct WidgetEnvironment {
     public var labelIndex: Int
     public var localize: (String) -> String
+    /// Writes the digits of a text the user's way (Khmer digits in Khmer).
+    public var digits: (String) -> String
 
-    public init(labelIndex: Int = 0, localize: @escaping (String) -> String = { $0 }) {
+    public init(labelIndex: Int = 0, localize: @escaping (String) -> String = { $0 },
+                digits: @escaping (String) -> String = { $0 }) {
         self.labelIndex = labelIndex
         self.localize = localize
+        self.digits = digits
     }
 }
 

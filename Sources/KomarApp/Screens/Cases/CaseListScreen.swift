@@ -74,9 +74,9 @@ final class CaseListScreen: ListScreen {
         let t = app.localizer
         var parts: [String] = []
         if let status = filter.status { parts.append(t(status.labelKey)) }
-        if let risk = filter.riskLevel { parts.append(t("case.risk") + ": " + t(risk.labelKey)) }
+        if let risk = filter.riskLevel { parts.append(t.labelled(t("case.risk"), t(risk.labelKey))) }
         if filter.overdueOnly { parts.append(t("followups.overdue")) }
-        if let worker = filterWorker { parts.append(t("case.assigned-to") + ": " + worker) }
+        if let worker = filterWorker { parts.append(t.labelled(t("case.assigned-to"), worker)) }
         if let place = filterPlace { parts.append(app.placeName(place)) }
         if sort != .newest && list.text.isEmpty { parts.append(t(sort.labelKey)) }
         return parts.joined(separator: ", ")

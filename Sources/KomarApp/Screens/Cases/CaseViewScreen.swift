@@ -134,8 +134,8 @@ final class CaseViewScreen: RecordFileScreen {
         var out: [DetailLine] = [.heading(t("case.history"))]
         for e in events {
             var text = app.dateTimeText(e.at) + " · " + e.byName + " · " + t(e.kind.labelKey)
-            if let risk = e.riskLevel { text += " · " + t("case.risk") + ": " + t(risk.labelKey) }
-            if let who = e.assignedToName { text += " · " + t("case.assigned-to") + ": " + who }
+            if let risk = e.riskLevel { text += " · " + t.labelled(t("case.risk"), t(risk.labelKey)) }
+            if let who = e.assignedToName { text += " · " + t.labelled(t("case.assigned-to"), who) }
             if e.kind == .referral {
                 let parts = e.note.components(separatedBy: " · ")
                 text += " · " + parts[0]
@@ -183,8 +183,8 @@ final class CaseViewScreen: RecordFileScreen {
             app.field("field.disability", answer(b.disability)),
             app.field("field.in-school", answer(b.inSchool)),
         ]
-        var consent = t("field.caregiver-consent") + ": " + answer(b.caregiverConsent) + " · "
-            + t("field.child-assent") + ": " + answer(b.childAssent)
+        var consent = t.labelled(t("field.caregiver-consent"), answer(b.caregiverConsent)) + " · "
+            + t.labelled(t("field.child-assent"), answer(b.childAssent))
         if let by = b.consentBy { consent += " · " + by }
         if let date = b.consentDate { consent += " · " + app.longDateText(date) }
         out.append(app.field("case.consent", consent))

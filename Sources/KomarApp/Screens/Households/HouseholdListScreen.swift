@@ -27,8 +27,8 @@ final class HouseholdListScreen: ListScreen {
             TableColumn("households.head-km", width: 12, flexible: true),
             TableColumn("households.head-latin", width: 12, flexible: true),
             TableColumn("cases.village", width: 8, flexible: true),
-            TableColumn("households.members", width: 3, alignment: .right),
-            TableColumn("case.risk", width: 7),
+            TableColumn("households.members", width: 7, alignment: .right),
+            CaseRows.riskColumn,
             TableColumn("households.status", width: 7),
         ], searchable: true, cells: { [unowned app] h in
             let t = app.localizer
