@@ -27,10 +27,37 @@ import Testing
             let bar = frame.rowText(frame.size.height - 1)
             #expect(bar.contains("F1 ") && bar.contains("F10 "), "\(title) (\(language)): \(bar)")
             for row in 0..<frame.size.height {
+                for col in 0..<frame.size.width where !frame[row, col].isContinuation {
+                    // Every cell holds one whole cluster, never a mark without its base.
+                    let cell = frame[row, col].text
+                    #expect(Clusters.split(cell).count <= 1, "\(title) splits a cluster at \(row),\(col)")
+                    #expect(DisplayWidth.ofScalars(cell) > 0 || cell.isEmpty || cell == " ",
+                            "\(title) draws a bare mark at \(row),\(col)")
+                }
                 let text = frame.rowText(row)
                 #expect(DisplayWidth.of(text) == frame.size.width, "\(title) row \(row) is not one screen wide")
                 #expect(text.firstMatch(of: cutCode) == nil, "\(title) row \(row) cuts a code: \(text)")
             }
+        }
+    }
+
+    @Test(arguments: [Language.km, .en])
+    func aDialogKeepsItsTextInsideItsBorder(_ language: Language) throws {
+        let h = try Harness(language: language)
+        h.logIn("dara")
+        let seats = "39 of 5 seats taken in the next intake. ស្ថានភាព​កន្លែង​ពេញ​ហើយ​សម្រាប់​វគ្គ​បន្ទាប់​ ហើយ​អ្នក​នៅ​តែ​ចង់​បញ្ជូន​ឬ?"
+        h.app.confirm(seats + " " + seats) {}
+        h.app.render()
+        let frame = try #require((h.app.backend as? MemoryBackend)?.lastFrame)
+        let rows = (0..<frame.size.height).map { frame.rowText($0) }
+        let top = try #require(rows.firstIndex { $0.contains("┌") })
+        let bottom = try #require(rows.lastIndex { $0.contains("└") })
+        let left = try #require(rows[top].firstIndex(of: "┌"))
+        let leftCol = DisplayWidth.of(String(rows[top][..<left]))
+        let rightCol = leftCol + DisplayWidth.of(rows[top].trimmingCharacters(in: .whitespaces)) - 1
+        for r in (top + 1)..<bottom {
+            #expect(frame[r, leftCol].text == "│", "row \(r): \(rows[r])")
+            #expect(frame[r, rightCol].text == "│", "row \(r): \(rows[r])")
         }
     }
 

@@ -207,6 +207,7 @@ public struct FollowUpService: Sendable {
         entry.record(visit, by: session.user.id, now: now)
         try entry.update(db)
         var risk: RiskLevel = row["risk_level"] ?? .medium
+        let riskChange = visit.newRiskLevel.flatMap { $0 == risk ? nil : ", risk \(risk.rawValue) → \($0.rawValue)" } ?? ""
         if let newRisk = visit.newRiskLevel {
             risk = newRisk
             try db.execute(sql: """
@@ -218,8 +219,10 @@ public struct FollowUpService: Sendable {
         try CaseEvents.add(db, caseId: caseId, at: now, by: session.user.id, kind: .followUp, statusTo: nil,
                            riskLevel: visit.newRiskLevel, reason: visit.outcome.rawValue + ":" + visit.type.rawValue,
                            note: note.trimmingCharacters(in: .whitespacesAndNewlines))
+        // A new risk level is said in the audit log; its reason, the visit's
+        // notes, is on the case's timeline.
         try store.audit(db, session, .update, entity: "follow-up", id: entry.id,
-                        summary: "\(row["code"] as String) \(visit.outcome.rawValue)")
+                        summary: "\(row["code"] as String) \(visit.outcome.rawValue)" + riskChange)
         guard (row["status"] as CaseStatus?) == .open else { return nil }
         if visit.outcome == .missed {
             let due = try nextDue(db, after: visit, risk: risk)

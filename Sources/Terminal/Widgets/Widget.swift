@@ -1,3 +1,5 @@
+import KhmerText
+
 /// What widgets need from the app at render time without depending on it:
 /// which of an option's labels to show (0 = Khmer, 1 = English in Komar) and
 /// a lookup for the few generic strings widgets show ("no match", "Yes").
@@ -40,7 +42,7 @@ extension Widget {
     public func renderOverlay(into canvas: inout Canvas, anchor: Rect, bounds: Rect, env: WidgetEnvironment) {}
 }
 
-/// Static text.
+/// Static text in a form; long text wraps.
 @MainActor
 public final class Label: Widget {
     public var text: String
@@ -49,10 +51,16 @@ public final class Label: Widget {
         self.text = text
         self.style = style
     }
-    public func height(width: Int) -> Int { 1 }
+    /// A long text wraps at word breaks, up to three lines (then "…").
+    public func height(width: Int) -> Int { min(3, max(1, wrapWords(text, width: max(1, width)).count)) }
     public var isFocusable: Bool { false }
     public func render(into canvas: inout Canvas, at rect: Rect, focused: Bool, env: WidgetEnvironment) {
-        canvas.put(text, row: rect.row, col: rect.col, style: style, maxWidth: rect.width)
+        let lines = wrapWords(text, width: max(1, rect.width))
+        for (i, line) in lines.prefix(rect.height).enumerated() {
+            let last = i == rect.height - 1 && lines.count > rect.height
+            canvas.put(last ? TextFit.truncateWithEllipsis(line + " …", to: rect.width) : line,
+                       row: rect.row + i, col: rect.col, style: style, maxWidth: rect.width)
+        }
     }
     public func handle(_ key: Key) -> Bool { false }
 }
