@@ -80,3 +80,21 @@ import Testing
         #expect(DisplayWidth.of(row) == 40)
     }
 }
+
+@MainActor
+@Suite struct WideTerminalTests {
+    @Test func aWiderTerminalShowsTheCaseListsRiskColumn() throws {
+        let narrow = try Harness(language: .en)
+        let dara = try narrow.session("dara")
+        _ = try narrow.services.cases.createIntake(dara, Harness.childIntake("ស្រីពេជ្រ", "Sreypich"))
+        narrow.logIn("dara")
+        narrow.select("Cases")
+        #expect(!narrow.screen.contains("Risk"))
+        let wide = try Harness(size: Size(width: 120, height: 40), language: .en)
+        _ = try wide.services.cases.createIntake(try wide.session("dara"), Harness.childIntake("ស្រីពេជ្រ", "Sreypich"))
+        wide.logIn("dara")
+        wide.select("Cases")
+        #expect(wide.screen.contains("Risk"))
+        #expect(wide.screen.contains("Low"))
+    }
+}

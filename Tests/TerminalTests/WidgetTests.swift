@@ -208,6 +208,10 @@ final class CountingSource: TableDataSource {
         let table = Table(columns: [TableColumn("a", width: 4), TableColumn("b", width: 5, flexible: true),
                                     TableColumn("c", width: 5, flexible: true)])
         #expect(table.widths(total: 30) == [4, 12, 12])
+        // A column shown only where there is room.
+        let wide = Table(columns: [TableColumn("a", width: 10, flexible: true), TableColumn("b", width: 8).whenRoom])
+        #expect(wide.widths(total: 15) == [15, 0])
+        #expect(wide.widths(total: 30) == [21, 8])
         let source = CountingSource(total: 3)
         table.source = source
         var canvas = Canvas(size: Size(width: 30, height: 4))

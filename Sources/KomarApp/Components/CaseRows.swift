@@ -21,8 +21,10 @@ enum CaseRows {
     /// holds a five-digit number whole; other columns give way first.
     static let codeColumn = TableColumn("cases.code", width: 13)
 
-    /// A case list's columns: who, where, the status and when reported.
-    static let columns = identity + [TableColumn("cases.status", width: 8), TableColumn("cases.reported", width: 10)]
+    /// A case list's columns: who, where, the status and when reported;
+    /// the risk level too where the terminal is wide enough.
+    static let columns = identity + [TableColumn("cases.status", width: 8), TableColumn("cases.reported", width: 10),
+                                     riskColumn.whenRoom]
 
     /// The review queue's columns: who, where, how urgent and when reported
     /// (every row there is new, so the status column gives way to risk).
@@ -61,6 +63,6 @@ enum CaseRows {
         let age = t.digitsForDisplay("\(c.ageYears)") + (c.ageIsEstimated ? "~" : "")
         let village = t.language == .km ? c.villageNameKm : c.villageNameLatin
         return [c.code, c.childNameKm, c.childNameLatin, t(c.sex.shortLabelKey), age, village, t(c.status.labelKey),
-                app.dateText(c.reportedDate)]
+                app.dateText(c.reportedDate), riskCell(c.riskLevel, immediateDanger: c.immediateDanger, app)]
     }
 }

@@ -9,12 +9,22 @@ public struct TableColumn: Sendable {
     /// Flexible columns share what the fixed ones leave.
     public let flexible: Bool
     public let alignment: Alignment
+    /// Shown only when the terminal is wide enough for it after the others:
+    /// wider terminals show more columns.
+    public let optional: Bool
 
-    public init(_ titleKey: String, width: Int, flexible: Bool = false, alignment: Alignment = .left) {
+    public init(_ titleKey: String, width: Int, flexible: Bool = false, alignment: Alignment = .left,
+                optional: Bool = false) {
         self.titleKey = titleKey
         self.width = width
         self.flexible = flexible
         self.alignment = alignment
+        self.optional = optional
+    }
+
+    /// This column, shown only where there is room for it.
+    public var whenRoom: TableColumn {
+        TableColumn(titleKey, width: width, flexible: flexible, alignment: alignment, optional: true)
     }
 }
 
@@ -48,15 +58,31 @@ public final class Table: Widget {
 
     public func height(width: Int) -> Int { 10 }
 
+    /// The indices of the columns shown at `total` width: optional ones
+    /// give way, the last first, when not all fit.
+    public func shown(total: Int) -> [Int] {
+        var indices = Array(columns.indices)
+        func need(_ shown: [Int]) -> Int { shown.reduce(0) { $0 + columns[$1].width } + max(0, shown.count - 1) }
+        while need(indices) > total, let drop = indices.lastIndex(where: { columns[$0].optional }) {
+            indices.remove(at: drop)
+        }
+        return indices
+    }
+
+    /// The width of each column at `total` (0 for a column not shown).
     public func widths(total: Int) -> [Int] {
-        let gaps = max(0, columns.count - 1)
-        let fixed = columns.filter { !$0.flexible }.reduce(0) { $0 + $1.width }
-        let flexMin = columns.filter(\.flexible).reduce(0) { $0 + $1.width }
-        let flexCount = columns.filter(\.flexible).count
+        let shown = Set(self.shown(total: total))
+        let visible = columns.indices.filter { shown.contains($0) }.map { columns[$0] }
+        let gaps = max(0, visible.count - 1)
+        let fixed = visible.filter { !$0.flexible }.reduce(0) { $0 + $1.width }
+        let flexMin = visible.filter(\.flexible).reduce(0) { $0 + $1.width }
+        let flexCount = visible.filter(\.flexible).count
         let spare = max(0, total - gaps - fixed - flexMin)
         var given = 0
         var flexSeen = 0
-        return columns.map { c in
+        return columns.indices.map { i in
+            let c = columns[i]
+            guard shown.contains(i) else { return 0 }
             guard c.flexible else { return c.width }
             flexSeen += 1
             let share = flexSeen == flexCount ? spare - given : spare / max(1, flexCount)
@@ -89,7 +115,7 @@ public final class Table: Widget {
     public func render(into canvas: inout Canvas, at rect: Rect, focused: Bool, env: WidgetEnvironment) {
         let w = widths(total: rect.width)
         var col = rect.col
-        for (i, c) in columns.enumerated() {
+        for (i, c) in columns.enumerated() where w[i] > 0 {
             let title = env.localize(c.titleKey)
             let text = c.alignment == .right ? TextFit.padLeft(title, to: w[i]) : TextFit.pad(title, to: w[i])
             canvas.put(text, row: rect.row, col: col, style: .heading)
@@ -111,7 +137,7 @@ public final class Table: Widget {
             // Each cell is placed at its own absolute column, so a Khmer
             // cell never shifts the cells after it.
             var x = rect.col
-            for (i, column) in columns.enumerated() where i < cells.count {
+            for (i, column) in columns.enumerated() where i < cells.count && w[i] > 0 {
                 let text = column.alignment == .right
                     ? TextFit.padLeft(cells[i], to: w[i]) : TextFit.truncateWithEllipsis(cells[i], to: w[i])
                 canvas.put(text, row: row, col: x, style: style, maxWidth: w[i])
