@@ -27,6 +27,19 @@ enum FormInput {
         }
     }
 
+    /// A date the form needs: nil, with its message under the field and
+    /// the focus on it, when it is malformed or impossible.
+    static func requiredDate(_ field: DateField, id: String, in form: Form, app: App) -> LocalDate? {
+        switch LocalDate.parse(userInput: field.text) {
+        case .success(let date): return date
+        case .failure(let failure):
+            form.field(id)?.message = FieldMessage(app.localizer(failure == .malformed ? "error.date-format"
+                                                                                     : "error.date-impossible"))
+            form.focus(id)
+            return nil
+        }
+    }
+
     /// A range of days from the fields "from" and "to" (either may be
     /// empty); nil, with the messages shown, when a date is malformed or
     /// the range ends before it starts.

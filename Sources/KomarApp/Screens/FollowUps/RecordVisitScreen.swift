@@ -70,25 +70,12 @@ final class RecordVisitScreen: DraftableScreen {
     func save(app: App) {
         let t = app.localizer
         form.clearMessages()
-        let parsedDate: LocalDate
-        switch LocalDate.parse(userInput: date.text) {
-        case .success(let d): parsedDate = d
-        case .failure(let failure):
-            form.field("date")?.message = FieldMessage(t(failure == .malformed ? "error.date-format" : "error.date-impossible"))
-            form.focus("date")
-            return
-        }
+        guard let parsedDate = FormInput.requiredDate(date, id: "date", in: form, app: app) else { return }
         let kind = outcome.selectedId.flatMap(FollowUpOutcomeKind.init(rawValue:)) ?? .done
         var nextOn: LocalDate?
         if kind == .missed {
-            switch LocalDate.parse(userInput: nextVisit.text) {
-            case .success(let d): nextOn = d
-            case .failure(let failure):
-                form.field("nextVisit")?.message = FieldMessage(t(failure == .malformed ? "error.date-format"
-                                                                                        : "error.date-impossible"))
-                form.focus("nextVisit")
-                return
-            }
+            guard let chosen = FormInput.requiredDate(nextVisit, id: "nextVisit", in: form, app: app) else { return }
+            nextOn = chosen
         }
         var visit = VisitReport(
             outcome: kind, type: type.selectedId.flatMap(FollowUpType.init(rawValue:)) ?? .homeVisit, date: parsedDate,

@@ -63,14 +63,7 @@ final class ReferralMoveScreen: DraftableScreen {
         guard let target else { return }
         let t = app.localizer
         form.clearMessages()
-        let happened: LocalDate
-        switch LocalDate.parse(userInput: date.text) {
-        case .success(let d): happened = d
-        case .failure(let failure):
-            form.field("date")?.message = FieldMessage(t(failure == .malformed ? "error.date-format" : "error.date-impossible"))
-            form.focus("date")
-            return
-        }
+        guard let happened = FormInput.requiredDate(date, id: "date", in: form, app: app) else { return }
         var move = ReferralMove(to: target, expectedVersion: expectedVersion,
                                 reason: form.field("reason")?.isHidden == false ? reason.text : "",
                                 outcome: target == .completed ? outcome.selectedId.flatMap(ReferralOutcome.init(rawValue:)) : nil,
