@@ -347,8 +347,10 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         var move = ReferralMove(to: .accepted, expectedVersion: try w.services.referrals.detail(w.coordinator, id: r.id).version)
         move.effectiveOn = w.services.clock.today.adding(days: -3)                 // last Tuesday, say
         try w.services.referrals.move(w.coordinator, referralId: r.id, move)
-        let history = try w.services.referrals.detail(w.coordinator, id: r.id).history
-        #expect(history.last?.effectiveOn == w.services.clock.today.adding(days: -3))
+        let detail = try w.services.referrals.detail(w.coordinator, id: r.id)
+        #expect(detail.history.last?.effectiveOn == w.services.clock.today.adding(days: -3))
+        // It has waited since the day it happened, not since it was recorded.
+        #expect(detail.summary.daysSinceLastMove(now: w.services.clock.now()) == 3)
     }
 
     @Test func csvCellsAreQuotedAndFormulasDefused() {

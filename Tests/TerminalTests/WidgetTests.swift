@@ -391,3 +391,20 @@ final class CountingSource: TableDataSource {
         #expect(!rows.contains { $0.text.hasSuffix("Planning to mi") })
     }
 }
+
+@MainActor
+@Suite struct TextAreaWrapTests {
+    @Test func aTextAreaWrapsAtWordsAndTheCursorStillWalksEveryCharacter() {
+        let area = TextArea(rows: 4, maxLength: 500)
+        area.text = "Family moved child to grandmother; no current danger."
+        let lines = area.wrap(width: 21)
+        #expect(lines.map(\.text) == ["Family moved child ", "to grandmother; no ", "current danger."])
+        // The lines cover the text end to end, so cursor positions map back.
+        #expect(lines.first?.start == 0 && lines.last?.end == area.text.unicodeScalars.count)
+        for (a, b) in zip(lines, lines.dropFirst()) { #expect(a.end == b.start) }
+        let khmer = TextArea(rows: 4, maxLength: 500)
+        khmer.text = "កុមារ\u{200B}ធ្វើការ\u{200B}នៅ\u{200B}វាលស្រែ\u{200B}ជាមួយ\u{200B}ឪពុក"
+        for line in khmer.wrap(width: 12) { #expect(DisplayWidth.of(line.text) <= 11) }
+        #expect(khmer.wrap(width: 12).allSatisfy { $0.text.isEmpty || $0.text.hasSuffix("\u{200B}") || $0.end == khmer.text.unicodeScalars.count })
+    }
+}

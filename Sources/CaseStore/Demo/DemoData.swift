@@ -108,8 +108,8 @@ public enum DemoData {
                     INSERT INTO child_case (code, code_year, code_number, child_name_km, child_name_latin, sex, date_of_birth,
                       estimated_age, age_as_of, village_code, concerns, narrative, reported_by, reported_date, risk_level,
                       status, search_key, created_at, updated_at, created_by, version, assigned_to, closure_reason,
-                      closed_date, immediate_danger)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
+                      closed_date, immediate_danger, risk_answers)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
                     """)
                 let indexCase = try db.makeStatement(sql: "INSERT INTO case_search (rowid, text) VALUES (?, ?)")
                 let addEvent = try db.makeStatement(sql: """
@@ -160,6 +160,7 @@ public enum DemoData {
                         risk.rawValue, status.rawValue, nameKey, days.value(daysAgo: daysAgo), days.value(daysAgo: 0),
                         creator, reviewed ? assignee : nil, status == .closed ? "goals-met" : nil,
                         status == .closed ? today.iso : nil, immediateDanger,
+                        immediateDanger ? RiskQuestion.immediateDanger.rawValue : "",
                     ])
                     let id = db.lastInsertedRowID
                     try indexCase.execute(arguments: [id, CaseSearchIndex.text(code: code, nameKey: nameKey,

@@ -136,7 +136,13 @@ public struct ReferralService: Sendable {
             guard issues.isEmpty else { throw ReferralMoveRejected(issues: issues) }
             let reason = move.reason.trimmingSpaces()
             referral.status = move.to
-            referral.statusChangedAt = now
+            // Waiting counts from the day the move happened: a move dated
+            // last Tuesday has waited since Tuesday.
+            var daysBack = 0
+            if let effective = move.effectiveOn {
+                while effective.adding(days: daysBack) < today && daysBack < 3_660 { daysBack += 1 }
+            }
+            referral.statusChangedAt = now.addingTimeInterval(-Double(daysBack) * 86_400)
             referral.updatedAt = now
             referral.version += 1
             referral.finished = ReferralRules.isFinal(move.to)

@@ -28,35 +28,45 @@ public final class TextArea: Widget {
         let text: String
     }
 
+    /// Lines as drawn: a line breaks after a space or zero-width space
+    /// (Khmer's word break) when the next word does not fit, and inside a
+    /// word only when the word is longer than the line.
     func wrap(width: Int) -> [VisualLine] {
         let w = max(1, width - 1)
         var lines: [VisualLine] = []
         var lineStart = 0
         var offset = 0
-        var current = ""
+        // The clusters of the line being filled, and where it may break.
+        var pieces: [(text: String, count: Int, width: Int)] = []
         var used = 0
+        var lastBreak: Int?
+        func flush(upTo end: Int) {
+            let head = pieces[..<end]
+            let count = head.reduce(0) { $0 + $1.count }
+            lines.append(VisualLine(start: lineStart, end: lineStart + count, text: head.map(\.text).joined()))
+            lineStart += count
+            pieces.removeFirst(end)
+            used = pieces.reduce(0) { $0 + $1.width }
+            lastBreak = nil
+        }
         for cluster in Clusters.split(editor.text) {
             let count = cluster.unicodeScalars.count
             if cluster == "\n" {
-                lines.append(VisualLine(start: lineStart, end: offset, text: current))
+                flush(upTo: pieces.count)
                 offset += count
                 lineStart = offset
-                current = ""
-                used = 0
                 continue
             }
             let cw = DisplayWidth.of(cluster)
-            if used + cw > w {
-                lines.append(VisualLine(start: lineStart, end: offset, text: current))
-                lineStart = offset
-                current = ""
-                used = 0
+            while used + cw > w && !pieces.isEmpty {
+                if let b = lastBreak, b > 0 { flush(upTo: b) } else { flush(upTo: pieces.count) }
             }
-            current += cluster
+            pieces.append((String(cluster), count, cw))
             used += cw
             offset += count
+            if cluster == " " || cluster == "\u{200B}" { lastBreak = pieces.count }
         }
-        lines.append(VisualLine(start: lineStart, end: offset, text: current))
+        flush(upTo: pieces.count)
         return lines
     }
 

@@ -104,7 +104,9 @@ final class CaseViewScreen: RecordFileScreen {
             app.field("field.household", d.household.map { h in
                 h.code + " · " + app.bothNames(km: h.headNameKm, latin: h.headNameLatin)
             } ?? "—"),
-            app.field("case.risk", s.riskLevel.map { t($0.labelKey) } ?? t("case.risk-not-assessed")),
+            app.field("case.risk", (s.riskLevel.map { t($0.labelKey) } ?? t("case.risk-not-assessed"))
+                + (s.immediateDanger ? " · ⚠ " + t(RiskQuestion.immediateDanger.labelKey) : ""),
+                style: s.immediateDanger ? .warning : .plain),
         ]
         if let reason = d.background.riskOverrideReason, !reason.isEmpty {
             out.append(app.field("case.override-reason", reason))

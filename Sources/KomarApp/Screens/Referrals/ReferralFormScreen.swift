@@ -1,6 +1,7 @@
 import CaseDomain
 import CaseStore
 import KhmerText
+import Localization
 import Terminal
 
 /// A new referral of a child (from the case file) or a household member
@@ -102,10 +103,12 @@ final class ReferralFormScreen: DraftableScreen {
             } ?? []
             providers = all.filter { $0.serves(villageCode: villageCode) } + all.filter { !$0.serves(villageCode: villageCode) }
         } catch { app.report(error) }
-        let outside = app.localizer("referral.outside-area")
+        // Each language's label says "outside the area" in that language.
+        let outside = Language.allCases.map { app.localizer.table.text("referral.outside-area", $0) ?? "" }
         provider.setOptions(providers.map { p in
-            let labels = p.serves(villageCode: villageCode) ? [p.nameKm.isEmpty ? p.nameLatin : p.nameKm, p.nameLatin]
-                : ["⚠ " + (p.nameKm.isEmpty ? p.nameLatin : p.nameKm) + " (" + outside + ")", "⚠ " + p.nameLatin]
+            let names = [p.nameKm.isEmpty ? p.nameLatin : p.nameKm, p.nameLatin]
+            let labels = p.serves(villageCode: villageCode) ? names
+                : names.enumerated().map { i, name in "⚠ " + name + " (" + outside[i] + ")" }
             return ChoiceOption(id: String(p.id), labels: labels)
         })
         provider.select(providers.contains { String($0.id) == chosen } ? chosen : providers.first.map { String($0.id) })
@@ -131,10 +134,13 @@ final class ReferralFormScreen: DraftableScreen {
         switch seats {
         case .unlimited: break
         case .available(let n): parts.append(t("referral.seats-left", t.number(n)))
-        case .full(let seats, _): parts.append("⚠ " + t("referral.seats-full", t.number(seats)))
+        case .full(let seats, let taken): parts.append("⚠ " + t("referral.seats-full", t.number(taken), t.number(seats)))
         }
         if let next = p.nextIntake { parts.append(t("referral.next-intake", app.dateText(next))) }
-        if !p.phone.isEmpty { parts.append(t.digitsForDisplay(p.phone)) }
+        // A phone number never breaks across lines.
+        if !p.phone.isEmpty {
+            parts.append(t("referral.phone", t.digitsForDisplay(p.phone).replacingOccurrences(of: " ", with: "\u{00A0}")))
+        }
         if !p.serves(villageCode: villageCode) { parts.append("⚠ " + t("referral.outside-area")) }
         return parts.joined(separator: " · ")
     }
