@@ -70,6 +70,7 @@ import Testing
         h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "case.title")
         #expect(h.screen.contains("She moved to her aunt's; the stepfather left."))
+        #expect(h.screen.contains("Risk level: Critical → Medium"))
         let audit = try h.services.audit.recent(h.auditor, limit: 5).map(\.summary)
         #expect(audit.contains { $0.contains("risk critical → medium") })
     }

@@ -384,7 +384,7 @@ import Testing
         #expect(h.app.topScreenTitleKey == "case.title")
         #expect(h.screen.contains("Case KC-2026-0001 is now Open."))
         #expect(h.screen.contains("Assigned to             ចាន់ ដារ៉ា"))
-        #expect(h.screen.contains("ចាន់ ដារ៉ា · Accepted · Risk level: High · Assigned to:"))
+        #expect(h.screen.contains("ចាន់ ដារ៉ា · Accepted · Risk level: Low → High · Assigned"))
         #expect(h.screen.contains("ចាន់ ដារ៉ា — Home visit this week."))
         #expect(h.screen.contains("Intake recorded"))
         h.press(.function(4))

@@ -3,7 +3,11 @@ import Foundation
 import GRDB
 
 /// Writes and reads the `case_event` timeline.
-enum CaseEvents {
+public enum CaseEvents {
+    /// An accept event's reason when the level chosen is not the proposed
+    /// one: this prefix, then the proposed level.
+    public static let proposedRiskPrefix = "proposed-risk:"
+
     static func add(_ db: Database, caseId: Int64, at: Date, by: Int64?, kind: CaseEventKind, statusTo: CaseStatus?,
                     riskLevel: RiskLevel? = nil, assignedTo: Int64? = nil, reason: String? = nil, note: String = "")
         throws {
@@ -149,16 +153,19 @@ extension CaseService {
             }
             let kind: CaseEventKind = change.action == .accept ? .accepted : change.action == .close ? .closed : .reopened
             let accepting = change.action == .accept
-            try CaseEvents.add(db, caseId: caseId, at: now, by: session.user.id, kind: kind, statusTo: target,
-                               riskLevel: accepting ? change.riskLevel : nil,
-                               assignedTo: accepting ? change.assignTo : nil, reason: reasonText,
-                               note: change.note.trimmingCharacters(in: .whitespacesAndNewlines))
-            // A risk level other than the proposed one is said in the audit
-            // log too; its reason is on the timeline.
+            // A risk level other than the proposed one: the timeline keeps
+            // the proposed one beside it (with the reason), and the audit
+            // log says so too.
             var riskText = ""
+            var eventReason = reasonText
             if accepting, let chosen = change.riskLevel, let proposedRisk, chosen != proposedRisk {
                 riskText = ", risk \(proposedRisk.rawValue) → \(chosen.rawValue)"
+                eventReason = CaseEvents.proposedRiskPrefix + proposedRisk.rawValue
             }
+            try CaseEvents.add(db, caseId: caseId, at: now, by: session.user.id, kind: kind, statusTo: target,
+                               riskLevel: accepting ? change.riskLevel : nil,
+                               assignedTo: accepting ? change.assignTo : nil, reason: eventReason,
+                               note: change.note.trimmingCharacters(in: .whitespacesAndNewlines))
             try store.audit(db, session, .statusChange, entity: "case", id: caseId,
                             summary: "\(code) \(current.rawValue) → \(target.rawValue)"
                                 + (reasonText.map { " (\($0))" } ?? "") + riskText)

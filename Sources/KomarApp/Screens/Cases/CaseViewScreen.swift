@@ -136,7 +136,14 @@ final class CaseViewScreen: RecordFileScreen {
         var out: [DetailLine] = [.heading(t("case.history"))]
         for e in events {
             var text = app.dateTimeText(e.at) + " · " + e.byName + " · " + t(e.kind.labelKey)
-            if let risk = e.riskLevel { text += " · " + t.labelled(t("case.risk"), t(risk.labelKey)) }
+            if let risk = e.riskLevel {
+                // "Critical → Medium" when the level chosen was not the one proposed.
+                let proposed = e.reason.flatMap { reason in
+                    reason.hasPrefix(CaseEvents.proposedRiskPrefix)
+                        ? RiskLevel(rawValue: String(reason.dropFirst(CaseEvents.proposedRiskPrefix.count))) : nil
+                }
+                text += " · " + t.labelled(t("case.risk"), (proposed.map { t($0.labelKey) + " → " } ?? "") + t(risk.labelKey))
+            }
             if let who = e.assignedToName { text += " · " + t.labelled(t("case.assigned-to"), who) }
             if e.kind == .referral {
                 let parts = e.note.components(separatedBy: " · ")
@@ -150,7 +157,7 @@ final class CaseViewScreen: RecordFileScreen {
                 let parts = reason.split(separator: ":", maxSplits: 1).map(String.init)
                 text += " · " + (FollowUpOutcomeKind(rawValue: parts[0]).map { t($0.labelKey) } ?? parts[0])
                 if parts.count == 2, let type = FollowUpType(rawValue: parts[1]) { text += " · " + t(type.labelKey) }
-            } else if let reason = e.reason {
+            } else if let reason = e.reason, !reason.hasPrefix(CaseEvents.proposedRiskPrefix) {
                 let parts = reason.split(separator: ":", maxSplits: 1).map(String.init)
                 text += " · " + (ClosureReason(rawValue: parts[0]).map { t($0.labelKey) } ?? parts[0])
                 if parts.count == 2 { text += " " + parts[1] }
