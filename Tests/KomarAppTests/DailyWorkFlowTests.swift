@@ -186,6 +186,7 @@ import Testing
         h.press(.function(5))
         #expect(h.app.topScreenTitleKey == "referral.new-title")
         #expect(h.screen.contains("Person *            Enter to choose"))   // nobody chosen for the user
+        #expect(h.screen.contains("A member of household HH-"))              // and for which household
         h.press(.function(2))
         #expect(h.screen.contains("✗ Required."))
         h.press(.enter)

@@ -28,7 +28,7 @@ enum DraftForms {
             }
         case "referral":
             return DraftContext.decode([ReferralFormScreen.Person].self, context["people"]).map {
-                ReferralFormScreen(app: app, session: session, people: $0)
+                ReferralFormScreen(app: app, session: session, people: $0, for: context["for"] ?? "")
             }
         case "referral-move":
             guard let id else { return nil }

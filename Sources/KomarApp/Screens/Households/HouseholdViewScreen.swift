@@ -76,7 +76,8 @@ final class HouseholdViewScreen: RecordFileScreen {
             ReferralFormScreen.Person(subject: .member(memberId: member.id), name: member.displayName,
                                       detail: t(member.sex.labelKey) + ", " + t("case.age-years", t.number(member.age))
                                           + ", " + t(member.relationship.labelKey))
-        }))
+        }, for: t("referral.for-household", detail.summary.code,
+                  app.bothNames(km: detail.summary.headNameKm, latin: detail.summary.headNameLatin))))
     }
 
     private func recordVisit(_ app: App) {

@@ -21,6 +21,9 @@ final class ReferralFormScreen: DraftableScreen {
     let titleKey = "referral.new-title"
     private let session: Session
     private let people: [Person]
+    /// Whom the form is for when it offers several people ("HH-000012 ·
+    /// the household of …"), shown above the form.
+    private let forWhom: String
     private let person = ChoiceField()
     private let service = ChoiceField()
     private let provider = ChoiceField()
@@ -51,11 +54,12 @@ final class ReferralFormScreen: DraftableScreen {
         return app.localizer("draft.title-referral", people.indices.contains(index) ? people[index].name : "…")
     }
 
-    var draftContext: [String: String] { ["people": DraftContext.encode(people)] }
+    var draftContext: [String: String] { ["people": DraftContext.encode(people), "for": forWhom] }
 
-    init(app: App, session: Session, people: [Person]) {
+    init(app: App, session: Session, people: [Person], for forWhom: String = "") {
         self.session = session
         self.people = people
+        self.forWhom = forWhom
         form = Form(fields: [
             FormField(id: "person", label: "referral.person", widget: person, required: true),
             FormField(id: "service", label: "referral.service", widget: service, required: true),
@@ -200,10 +204,8 @@ final class ReferralFormScreen: DraftableScreen {
         providerInfo.text = providerText(app)
         providerInfo.style = seats.isFull ? .warning : .muted
         form.field("person")?.isHidden = people.count <= 1
-        if people.count == 1 {
-            canvas.put(people[0].name + " · " + people[0].detail, row: area.row + 1, col: 2, style: .heading,
-                       maxWidth: area.width - 4)
-        }
+        let heading = people.count == 1 ? people[0].name + " · " + people[0].detail : forWhom
+        canvas.put(heading, row: area.row + 1, col: 2, style: .heading, maxWidth: area.width - 4)
         form.render(into: &canvas, at: Rect(row: area.row + 3, col: 2, width: area.width - 4, height: area.height - 3),
                     env: app.widgetEnvironment)
     }
