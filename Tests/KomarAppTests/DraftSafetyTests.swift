@@ -82,4 +82,17 @@ import Testing
         #expect(left.payload.contains("Dara"))
         #expect(left.payload.contains("កុមារីត្រូវបានគេសន្យាការងារ"))
     }
+
+    @Test func f10OnHomeSaysSoWhenTheDraftsCannotBeCounted() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        try h.services.database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "ALTER TABLE form_draft RENAME TO form_draft_gone")
+        }
+        h.press(.function(10))
+        #expect(h.screen.contains("Komar could not check for unsaved forms"))
+        #expect(h.app.isRunning)
+        h.press(.char("y"))
+        #expect(!h.app.isRunning)
+    }
 }

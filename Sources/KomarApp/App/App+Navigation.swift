@@ -49,10 +49,16 @@ extension App {
     /// say so before quitting (they stay for the next login either way).
     func quitFromFirstScreen() {
         _ = flushDrafts()
-        // A failed read loses nothing: the drafts stay in the database.
-        let waiting = session.flatMap { try? services.drafts.unsaved($0, terminal: drafts.terminal).count } ?? 0
-        guard waiting > 0, !isLocked else { return quitNow() }
-        confirm(localizer("confirm.quit-drafts-waiting", localizer.number(waiting))) { [unowned self] in self.quitNow() }
+        guard let session, !isLocked else { return quitNow() }
+        do {
+            let waiting = try services.drafts.unsaved(session, terminal: drafts.terminal).count
+            guard waiting > 0 else { return quitNow() }
+            confirm(localizer("confirm.quit-drafts-waiting", localizer.number(waiting))) { [unowned self] in self.quitNow() }
+        } catch {
+            // The drafts stay in the database either way; say that they could
+            // not be counted rather than quitting as if there were none.
+            confirm(localizer("confirm.quit-drafts-unknown", message(for: error))) { [unowned self] in self.quitNow() }
+        }
     }
 
     func requestQuit() {
