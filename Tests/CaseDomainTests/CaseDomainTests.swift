@@ -267,6 +267,9 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
         #expect(LocalDate(year: 2026, month: 12, day: 31)!.adding(days: 1) == LocalDate(year: 2027, month: 1, day: 1))
         #expect(LocalDate(year: 2028, month: 2, day: 28)!.adding(days: 1) == LocalDate(year: 2028, month: 2, day: 29))
         #expect(today.adding(days: -21) == LocalDate(year: 2026, month: 10, day: 31))
+        #expect(LocalDate(year: 2026, month: 12, day: 31)!.days(until: LocalDate(year: 2027, month: 3, day: 1)!) == 60)
+        #expect(today.days(until: today.adding(days: -21)) == -21)
+        #expect(today.days(until: today) == 0)
     }
 
     @Test func urgency() {

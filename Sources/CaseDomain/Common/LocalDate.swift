@@ -82,18 +82,26 @@ extension LocalDate {
 }
 
 extension LocalDate {
-    /// The day `days` later (or earlier, when negative).
-    public func adding(days: Int) -> LocalDate {
-        var c = DateComponents()
-        c.year = year
-        c.month = month
-        c.day = day
-        c.hour = 12
+    private static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let date = calendar.date(from: c)!.addingTimeInterval(Double(days) * 86_400)
-        let d = calendar.dateComponents([.year, .month, .day], from: date)
+        return calendar
+    }()
+
+    /// Noon UTC of this day: a point that whole days can be added to.
+    private var noon: Date {
+        Self.utc.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
+    }
+
+    /// The day `days` later (or earlier, when negative).
+    public func adding(days: Int) -> LocalDate {
+        let d = Self.utc.dateComponents([.year, .month, .day], from: noon.addingTimeInterval(Double(days) * 86_400))
         return LocalDate(year: d.year!, month: d.month!, day: d.day!)!
+    }
+
+    /// Whole days from `self` to `date` (negative when `date` is earlier).
+    public func days(until date: LocalDate) -> Int {
+        Int((date.noon.timeIntervalSince(noon) / 86_400).rounded())
     }
 }
 

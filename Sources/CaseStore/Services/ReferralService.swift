@@ -138,10 +138,7 @@ public struct ReferralService: Sendable {
             referral.status = move.to
             // Waiting counts from the day the move happened: a move dated
             // last Tuesday has waited since Tuesday.
-            var daysBack = 0
-            if let effective = move.effectiveOn {
-                while effective.adding(days: daysBack) < today && daysBack < 3_660 { daysBack += 1 }
-            }
+            let daysBack = max(0, move.effectiveOn.map { $0.days(until: today) } ?? 0)
             referral.statusChangedAt = now.addingTimeInterval(-Double(daysBack) * 86_400)
             referral.updatedAt = now
             referral.version += 1
