@@ -118,6 +118,9 @@ import Testing
             let drafts = try Row.fetchAll(db, sql: "SELECT kind, record, terminal FROM form_draft ORDER BY kind")
                 .map { "\($0["kind"] as String)/\($0["record"] as String)/\($0["terminal"] as String)" }
             #expect(drafts == ["case-edit/2/earlier", "intake//earlier"])
+            // Earlier referral moves happened the day they were recorded.
+            let dates = try String.fetchAll(db, sql: "SELECT effective_on FROM referral_transition ORDER BY id")
+            #expect(dates == ["2026-11-05", "2026-11-05", "2026-11-06"])
         }
 
         // The services read the migrated rows, and the search indexes
