@@ -164,12 +164,7 @@ import Testing
     @Test func theHouseholdsPersonToReferIsChosenNotAssumedAndFilteredByTyping() throws {
         let h = try Harness(language: .en)
         let dara = try h.session("dara")
-        var input = HouseholdInput()
-        input.headNameKm = "ពៅ ចាន់ថា"
-        input.headNameLatin = "Pov Chantha"
-        input.headSex = .male
-        input.headAge = 40
-        input.villageCode = "14040201"
+        var input = Harness.householdInput("ពៅ ចាន់ថា", "Pov Chantha", sex: .male, age: 40)
         input.idPoor = .level1
         let household = try h.services.households.register(dara, input)
         var girl = MemberInput()

@@ -162,6 +162,18 @@ final class Harness {
         return input
     }
 
+    /// A household in Prasrae Lech (Kanhchriech) headed by `km`/`latin`,
+    /// for setting up data.
+    static func householdInput(_ km: String, _ latin: String, sex: Sex, age: Int) -> HouseholdInput {
+        var input = HouseholdInput()
+        input.headNameKm = km
+        input.headNameLatin = latin
+        input.headSex = sex
+        input.headAge = age
+        input.villageCode = "14040201"
+        return input
+    }
+
     /// The session of the demo account of `role` (after `DemoData.fill`).
     func demoSession(_ role: Role) throws -> Session {
         guard case .success(let session) = try services.accounts.logIn(username: ScreenCatalog.username(role),

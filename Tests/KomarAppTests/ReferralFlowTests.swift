@@ -239,12 +239,7 @@ import Testing
     @Test func aMembersMigrationIsUpdatedFromTheHouseholdFileAndTheHeadsNameStaysInStep() throws {
         let h = try Harness(language: .en)
         let dara = try h.session("dara")
-        var input = HouseholdInput()
-        input.headNameKm = "សុខ ចាន់ថា"
-        input.headNameLatin = "Sok Chantha"
-        input.headSex = .female
-        input.headAge = 41
-        input.villageCode = "14040201"
+        let input = Harness.householdInput("សុខ ចាន់ថា", "Sok Chantha", sex: .female, age: 41)
         let household = try h.services.households.register(dara, input)
         var youth = MemberInput()
         youth.nameKm = "សុខ ស្រីនាង"
