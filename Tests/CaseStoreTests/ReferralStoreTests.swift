@@ -351,6 +351,9 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         #expect(detail.history.last?.effectiveOn == w.services.clock.today.adding(days: -3))
         // It has waited since the day it happened, not since it was recorded.
         #expect(detail.summary.daysSinceLastMove(now: w.services.clock.now()) == 3)
+        // The audit log says the move was dated back.
+        let logged = try w.services.audit.recent(try auditor(w.services), limit: 3).map(\.summary)
+        #expect(logged.contains { $0.contains("sent → accepted (happened \(w.services.clock.today.adding(days: -3).iso))") })
     }
 
     @Test func csvCellsAreQuotedAndFormulasDefused() {

@@ -157,8 +157,10 @@ public struct ReferralService: Sendable {
                 try CaseEvents.add(db, caseId: caseId, at: now, by: session.user.id, kind: .referral, statusTo: nil,
                                    reason: move.to.rawValue, note: referral.code)
             }
+            // A move dated before the day it was recorded says so in the log.
+            let backdated = move.effectiveOn.flatMap { $0 < today ? " (happened \($0.iso))" : nil } ?? ""
             try store.audit(db, session, .statusChange, entity: "referral", id: referralId,
-                            summary: "\(referral.code) \(from.rawValue) → \(move.to.rawValue)")
+                            summary: "\(referral.code) \(from.rawValue) → \(move.to.rawValue)" + backdated)
         }
     }
 
