@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -36,13 +37,17 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Terminal", dependencies: ["CNcursesw", "KhmerText"], swiftSettings: strict),
         .target(
+            name: "ReportWriters",
+            dependencies: ["CaseDomain", "CaseStore", "Localization", "KhmerText", "ZIPFoundation"],
+            swiftSettings: strict),
+        .target(
             name: "KomarApp",
-            dependencies: ["Terminal", "Localization", "CaseDomain", "CaseStore", "KhmerText"],
+            dependencies: ["Terminal", "Localization", "CaseDomain", "CaseStore", "KhmerText", "ReportWriters"],
             swiftSettings: strict),
         .executableTarget(
             name: "komar",
             dependencies: [
-                "KomarApp", "CaseStore", "CaseDomain", "Terminal", "Localization",
+                "KomarApp", "CaseStore", "CaseDomain", "Terminal", "Localization", "ReportWriters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -12,6 +12,7 @@ public struct KomarServices: Sendable {
     public let households: HouseholdService
     public let providers: ProviderService
     public let referrals: ReferralService
+    public let reports: ReportService
     public let settings: SettingsService
     public let backups: BackupService
     public let clock: Clock
@@ -29,6 +30,7 @@ public struct KomarServices: Sendable {
         households = HouseholdService(store: store)
         providers = ProviderService(store: store)
         referrals = ReferralService(store: store)
+        reports = ReportService(store: store)
         settings = SettingsService(store: store)
         backups = BackupService(store: store)
     }

@@ -1,0 +1,106 @@
+import ArgumentParser
+import CaseDomain
+import CaseStore
+import Foundation
+import KhmerText
+import Localization
+import ReportWriters
+
+/// `komar report NAME`: a donor or government report for a period and an
+/// area, printed as text or written as CSV, XLSX or Markdown.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Make a report (cases, follow-ups, households, referrals, data-quality); the password is read from stdin.",
+        discussion: """
+            Examples:
+              komar report --list
+              komar report cases --db komar.sqlite --user vannak --period 2026-10
+              komar report referrals --db komar.sqlite --user vannak --period 2026-Q3 --province 14 --format xlsx --out q3.xlsx
+            Social workers may read reports (text on the screen); coordinators may also write them to files.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, csv, xlsx, md
+    }
+
+    @Flag(name: .long, help: "List the reports and stop.") var list = false
+    @Argument(help: "The report: \(Parse.codes(ReportKind.self)).", transform: Parse.code("report"))
+    var name: ReportKind?
+    @OptionGroup var database: DatabaseOptions
+    @Option(name: .long, help: "Your username; your password is the first line of standard input.") var user: String?
+    @Option(name: .long, help: "2026-10 (a month), 2026-Q3, 2026, or 2026-01-01..2026-06-30.") var period: String?
+    @Option(name: .long, help: "Only this province (2-digit gazetteer code).") var province: String?
+    @Option(name: .long, help: "Only this district (4-digit gazetteer code).") var district: String?
+    @Option(name: .long, help: "Only this commune (6-digit gazetteer code).") var commune: String?
+    @Option(name: .long, help: "Age bands: \(Parse.codes(AgeBandPreset.self)).", transform: Parse.code("age-bands"))
+    var ageBands: AgeBandPreset = .childProtection
+    @Option(name: .long, help: "Words in km or en.", transform: Parse.language("language")) var language: Language = .en
+    @Option(name: .long, help: "text, csv, xlsx or md.") var format: Format = .text
+    @Option(name: .long, help: "File to write (csv, xlsx and md need one; text goes to the screen without).") var out: String?
+
+    var area: ReportArea? {
+        let codes = [(province, 2), (district, 4), (commune, 6)].compactMap { code, length in code.map { ($0, length) } }
+        guard let (code, _) = codes.first else { return .office }
+        return ReportArea(code: code)
+    }
+
+    func validate() throws {
+        if list { return }
+        guard name != nil else { throw ValidationError("name a report (\(Parse.codes(ReportKind.self))), or give --list") }
+        guard user != nil else { throw ValidationError("--user is required") }
+        guard let period, ReportPeriod.parse(period) != nil else {
+            throw ValidationError("--period must be a month (2026-10), a quarter (2026-Q3), a year (2026) "
+                + "or a range of days (2026-01-01..2026-06-30)")
+        }
+        let given = [(province, 2, "province"), (district, 4, "district"), (commune, 6, "commune")].filter { $0.0 != nil }
+        if given.count > 1 { throw ValidationError("give only one of --province, --district and --commune") }
+        if let (code, length, option) = given.first, code?.count != length || ReportArea(code: code ?? "") == nil {
+            throw ValidationError("--\(option) must be a \(length)-digit gazetteer code")
+        }
+        if format != .text && out == nil { throw ValidationError("--format \(format.rawValue) needs --out FILE") }
+    }
+
+    func run() throws {
+        if list {
+            let words = Localizer(language: language)
+            for kind in ReportKind.allCases { print(kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + words(kind.labelKey)) }
+            return
+        }
+        guard let name, let user, let period = period.flatMap(ReportPeriod.parse), let area else { return }
+        try reportingFailures {
+            try requireUTF8Locale()
+            let services = try database.openExisting()
+            let writing = out != nil
+            try ActingUser.parse(["--user", user]).run(
+                services, toDo: writing ? .exportData : .readReports,
+                refusal: writing ? "only coordinators may write reports to files" : "only social workers and coordinators may read reports"
+            ) { session in
+                guard try services.reports.areaExists(area) else {
+                    throw Failure("there is no province, district or commune with the code \(area.code) in the gazetteer")
+                }
+                let report = try services.reports.make(session, ReportRequest(kind: name, period: period, area: area,
+                                                                              ageBands: ageBands))
+                let words = ReportWords(Localizer(language: language))
+                let text = TextReport(words: words, blocks: true)
+                guard let out else {
+                    print(text.lines(report).joined(separator: "\n"))
+                    return
+                }
+                let data: Data = switch format {
+                case .text: Data((text.lines(report).joined(separator: "\n") + "\n").utf8)
+                case .csv: DelimitedReport.csv(report, words)
+                case .md: DelimitedReport.markdown(report, words)
+                case .xlsx: try XLSXReport.workbook(report, words)
+                }
+                do {
+                    try services.reports.export(session, report, data: data, format: format.rawValue,
+                                                to: URL(fileURLWithPath: out))
+                } catch let failed as ExportFailed {
+                    throw Failure("cannot write \(failed.path): \(failed.detail)")
+                }
+                print("Wrote the \(name.rawValue) report for \(period) to \(out)")
+            }
+        }
+    }
+}
