@@ -35,7 +35,7 @@ public enum DelimitedReport {
             text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
         }
         var text = "# " + words.title(report) + " · " + words.period(report.request.period) + " · "
-            + words.area(report) + "\n\n" + words.localizer("report.legend") + "\n"
+            + words.area(report) + "\n\n" + words.localizer("report.legend") + " " + words.localizer("report.legend-ages") + "\n"
         for table in report.tables {
             text += "\n## " + words.text(table.title)
             if let summary = table.summary { text += " · " + words.display(.tally(summary)) }

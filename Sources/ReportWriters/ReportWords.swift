@@ -15,6 +15,7 @@ public struct ReportWords: Sendable {
         switch text {
         case .key(let key): localizer(key)
         case .literal(let literal): literal
+        case .digits(let text): localizer.digitsForDisplay(text)
         case .names(let km, let latin): localizer.language == .km && !km.isEmpty ? km : latin
         }
     }

@@ -21,7 +21,7 @@ public struct TextReport: Sendable {
 
     public func lines(_ report: Report) -> [String] {
         var lines = [words.title(report) + " · " + words.period(report.request.period) + " · " + words.area(report),
-                     words.localizer("report.legend"), ""]
+                     words.localizer("report.legend"), words.localizer("report.legend-ages"), ""]
         for table in report.tables {
             lines += self.lines(table)
             lines.append("")

@@ -30,6 +30,8 @@ public struct ReportRequest: Hashable, Sendable {
 public enum ReportText: Hashable, Sendable {
     case key(String)
     case literal(String)
+    /// Text holding numbers ("0–5"), shown with Khmer digits in Khmer.
+    case digits(String)
     /// A gazetteer or directory name: Khmer in a Khmer report, Latin otherwise.
     case names(km: String, latin: String)
 }
@@ -48,6 +50,7 @@ public enum ReportCell: Hashable, Sendable {
 
     public static func key(_ key: String) -> ReportCell { .text(.key(key)) }
     public static func literal(_ text: String) -> ReportCell { .text(.literal(text)) }
+    public static func digits(_ text: String) -> ReportCell { .text(.digits(text)) }
 }
 
 /// A table of a report: a title, column headings, rows, and an optional

@@ -107,7 +107,7 @@ enum HouseholdReport {
         let children = scope.bands.indices.filter { scope.bands[$0].lower < 18 }
         return ReportTable(title: .key("report.households.out-of-school"),
                            columns: [.key("report.column.age"), .key("report.column.children")],
-                           rows: children.map { [.literal(scope.bands[$0].description), .tally(bands[$0])] }
+                           rows: children.map { [.digits(scope.bands[$0].description), .tally(bands[$0])] }
                                + [[.key("report.row.total"), .tally(bands.sum)]], chart: true)
     }
 }

@@ -97,7 +97,7 @@ enum ReferralReport {
         return ReportTable(title: .key("report.referrals.people"),
                            columns: [.key("report.column.age"), .key("report.column.referred"),
                                      .key("report.column.enrolled")],
-                           rows: scope.bands.indices.map { [.literal(scope.bands[$0].description), .tally(referred[$0]),
+                           rows: scope.bands.indices.map { [.digits(scope.bands[$0].description), .tally(referred[$0]),
                                                            .tally(enrolled[$0])] }
                                + [[.key("report.row.total"), .tally(referred.sum), .tally(enrolled.sum)]],
                            note: .key("report.note.people-once"), chart: true)

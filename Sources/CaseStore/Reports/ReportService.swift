@@ -103,7 +103,7 @@ struct ReportScope {
 
     /// Column headings for a first column and then every band.
     func bandColumns(first: String, total: Bool = true) -> [ReportText] {
-        [.key(first)] + (total ? [.key("report.column.total")] : []) + bands.map { .literal($0.description) }
+        [.key(first)] + (total ? [.key("report.column.total")] : []) + bands.map { .digits($0.description) }
     }
 }
 

@@ -74,6 +74,12 @@ enum ScreenCatalog {
             MemberFormScreen(app: app, session: try need(s), householdId: try household(app, need(s)).id)
         },
         Entry(role: .coordinator) { app, s in ProviderListScreen(app: app, session: try need(s)) },
+        Entry(role: .coordinator) { app, s in ReportsScreen(app: app, session: try need(s)) },
+        Entry(role: .coordinator) { app, s in
+            let today = app.services.clock.today
+            guard let period = ReportPeriod.month(today.year, today.month) else { throw StoreError.notFound }
+            return ReportViewScreen(app: app, session: try need(s), request: ReportRequest(kind: .referrals, period: period))
+        },
         Entry(role: .volunteer) { app, s in
             ProviderViewScreen(app: app, provider: try provider(app, need(s)))
         },

@@ -68,6 +68,7 @@ final class HomeScreen: Screen {
         if session.may(.manageReferrals) {
             items.append(Menu.Item(id: "referrals", label: app.localizer("home.referrals")))
         }
+        if session.may(.readReports) { items.append(Menu.Item(id: "reports", label: app.localizer("home.reports"))) }
         if session.may(.manageUsers) { items.append(Menu.Item(id: "users", label: app.localizer("home.users"))) }
         if session.may(.readAudit) { items.append(Menu.Item(id: "audit", label: app.localizer("home.audit"))) }
         if session.may(.manageSettings) {
@@ -91,6 +92,7 @@ final class HomeScreen: Screen {
         case "households": app.push(HouseholdListScreen(app: app, session: session))
         case "referrals": app.push(ReferralListScreen(app: app, session: session))
         case "providers": app.push(ProviderListScreen(app: app, session: session))
+        case "reports": app.push(ReportsScreen(app: app, session: session))
         case "users": app.push(UserListScreen(app: app, session: session))
         case "audit": app.push(AuditLogScreen(app: app, session: session))
         case "password": app.push(ChangePasswordScreen(app: app, session: session, forced: false))

@@ -1,0 +1,105 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Localization
+import ReportWriters
+import Terminal
+
+/// A report on screen: its tables, notes and bar charts, and its footer,
+/// scrolled down and sideways (tables wider than the terminal keep their
+/// columns lined up). F4 and F5 step to the period before or after, F7
+/// draws the bars in plain characters, F8 writes it to a file
+/// (coordinators). The words follow the language (F6).
+@MainActor
+final class ReportViewScreen: Screen {
+    var titleKey: String { "report." + request.kind.rawValue }
+    let session: Session
+    private(set) var request: ReportRequest
+    private(set) var report: Report?
+    private let pane = TextPane()
+    private var plainBars = false
+
+    init(app: App, session: Session, request: ReportRequest) {
+        self.session = session
+        self.request = request
+        load(app: app)
+    }
+
+    /// Counts the report again for the current request.
+    private func load(app: App) {
+        do {
+            report = try app.services.reports.make(session, request)
+        } catch {
+            report = nil
+            app.report(error)
+        }
+    }
+
+    private func step(_ period: ReportPeriod, app: App) {
+        request.period = period
+        load(app: app)
+        _ = pane.handle(.home)
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        [KeyBinding(.function(4), label: "key.earlier", help: "help.report-earlier") { [unowned self, unowned app] in
+            self.step(self.request.period.previous(), app: app)
+         },
+         KeyBinding(.function(5), label: "key.later", help: "help.report-later") { [unowned self, unowned app] in
+            self.step(self.request.period.next(), app: app)
+         },
+         KeyBinding(.function(7), label: plainBars ? "key.block-bars" : "key.plain-bars", help: "help.plain-bars",
+                    inBar: false) {
+            [unowned self] in self.plainBars.toggle()
+         },
+         KeyBinding(.function(8), label: "key.export", help: "help.export-report") { [unowned self, unowned app] in
+            self.export(app: app)
+         }.enabled(session.may(.exportData) && report != nil, otherwise: session.may(.exportData) ? nil : "report.coordinators-export"),
+         KeyBinding(.right, label: "key.sideways", help: "help.sideways", inBar: false),
+         CommonBindings.scroll]
+    }
+
+    func handleInput(_ key: Key, app: App) -> Bool { pane.handle(key) }
+
+    /// F8: the file's name says which report and period; its ending picks
+    /// the format (.xlsx, .csv, .md or .txt).
+    private func export(app: App) {
+        guard let report else { return }
+        let name = "komar-report-\(report.request.kind.rawValue)-\(report.request.period).xlsx"
+        app.push(ExportScreen(
+            app: app, titleKey: "report.export-title",
+            what: { [unowned app] in
+                app.localizer("report.export-what", app.localizer(report.request.kind.labelKey),
+                              ReportWords(app.localizer).period(report.request.period))
+            },
+            fileName: name.replacingOccurrences(of: "..", with: "_"), doneKey: "report.export-done"
+        ) { [unowned self, unowned app] url, _ in
+            let words = ReportWords(app.localizer)
+            let format = url.pathExtension.lowercased()
+            let data: Data = switch format {
+            case "csv": DelimitedReport.csv(report, words)
+            case "md": DelimitedReport.markdown(report, words)
+            case "txt": Data((TextReport(words: words).lines(report).joined(separator: "\n") + "\n").utf8)
+            default: try XLSXReport.workbook(report, words)
+            }
+            try app.services.reports.export(self.session, report, data: data, format: format.isEmpty ? "xlsx" : format,
+                                            to: url)
+            return report.tables.count
+        })
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        guard let report else {
+            canvas.put(app.localizer("report.unavailable"), row: area.row + 1, col: 2, style: .error, maxWidth: area.width - 4)
+            return
+        }
+        let text = TextReport(words: ReportWords(app.localizer), blocks: !plainBars, chartWidth: area.width - 4)
+        let lines = text.lines(report)
+        let headings = Set(report.tables.map { ReportWords(app.localizer).text($0.title) })
+        pane.lines = lines.enumerated().map { i, line in
+            TextPane.Line(line, style: i == 0 || headings.contains { line.hasPrefix($0) } ? .heading : .plain)
+        }
+        pane.render(into: &canvas, at: Rect(row: area.row + 1, col: 2, width: area.width - 3, height: area.height - 1),
+                    focused: true, env: app.widgetEnvironment)
+    }
+}

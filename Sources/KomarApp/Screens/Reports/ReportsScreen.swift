@@ -1,0 +1,74 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Terminal
+
+/// Reports on the home menu: which report, for which period (a month,
+/// quarter, year or range of days) and area, counted in which age bands.
+/// F2 shows it.
+@MainActor
+final class ReportsScreen: FormScreen {
+    let titleKey = "reports.title"
+    let session: Session
+    private let kind = ChoiceField(filterable: false)
+    private let period = TextField(maxLength: 24)
+    private let province = ChoiceField(placeholderKey: "report.area.office")
+    private let district = ChoiceField(placeholderKey: "filter.any")
+    private let commune = ChoiceField(placeholderKey: "filter.any")
+    private let ageBands = ChoiceField(filterable: false)
+    private let places: PlaceCascade
+    let form: Form
+
+    init(app: App, session: Session) {
+        self.session = session
+        form = Form(fields: [
+            FormField(id: "kind", label: "reports.report", widget: kind, required: true),
+            FormField(id: "period", label: "reports.period", widget: period, required: true),
+            FormField(id: "province", label: "field.province", widget: province),
+            FormField(id: "district", label: "field.district", widget: district),
+            FormField(id: "commune", label: "field.commune", widget: commune),
+            FormField(id: "ageBands", label: "reports.age-bands", widget: ageBands, required: true),
+        ])
+        places = PlaceCascade(app: app, levels: [province, district, commune])
+        kind.setOptions(app.options(ReportKind.self))
+        kind.select(ReportKind.cases.rawValue)
+        ageBands.setOptions(app.options(AgeBandPreset.self))
+        ageBands.select(AgeBandPreset.childProtection.rawValue)
+        let today = app.services.clock.today
+        period.text = app.localizer.digitsForDisplay(ReportPeriod.month(today.year, today.month)?.description ?? "")
+        form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        CommonBindings.form("key.show", help: "help.show-report") { [unowned self, unowned app] in self.save(app: app) }
+    }
+
+    /// The request the form describes, or nil with a message under the
+    /// period when it cannot be read.
+    func request(app: App) -> ReportRequest? {
+        form.clearMessages()
+        guard let parsed = ReportPeriod.parse(Digits.toWestern(period.text)) else {
+            FormInput.show(["period": period.text.trimmingSpaces().isEmpty ? "error.required" : "error.report-period"],
+                           in: form, app: app)
+            return nil
+        }
+        let code = commune.selectedId ?? district.selectedId ?? province.selectedId
+        return ReportRequest(kind: kind.selectedId.flatMap(ReportKind.init(rawValue:)) ?? .cases, period: parsed,
+                             area: code.flatMap { ReportArea(code: $0) } ?? .office,
+                             ageBands: ageBands.selectedId.flatMap(AgeBandPreset.init(rawValue:)) ?? .childProtection)
+    }
+
+    func save(app: App) {
+        guard let request = request(app: app) else { return }
+        app.push(ReportViewScreen(app: app, session: session, request: request))
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let hint = wrapWords(app.localizer("reports.hint"), width: max(1, area.width - 4)).prefix(3)
+        for (i, line) in hint.enumerated() {
+            canvas.put(line, row: area.row + 1 + i, col: 2, style: .muted, maxWidth: area.width - 4)
+        }
+        form.render(into: &canvas, at: Rect(row: area.row + 2 + hint.count, col: 2, width: area.width - 4, height: area.height - 3),
+                    env: app.widgetEnvironment)
+    }
+}
