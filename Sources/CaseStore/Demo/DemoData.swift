@@ -108,8 +108,8 @@ public enum DemoData {
                     INSERT INTO child_case (code, code_year, code_number, child_name_km, child_name_latin, sex, date_of_birth,
                       estimated_age, age_as_of, village_code, concerns, narrative, reported_by, reported_date, risk_level,
                       status, search_key, created_at, updated_at, created_by, version, assigned_to, closure_reason,
-                      closed_date, immediate_danger, risk_answers)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+                      closed_date, immediate_danger, risk_answers, ethnicity)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
                     """)
                 let indexCase = try db.makeStatement(sql: "INSERT INTO case_search (rowid, text) VALUES (?, ?)")
                 let addEvent = try db.makeStatement(sql: """
@@ -119,6 +119,11 @@ public enum DemoData {
                 let scheduleFollowUp = try db.makeStatement(sql: """
                     INSERT INTO follow_up (case_id, type, due_date, status, created_at, updated_at, created_by)
                     VALUES (?, 'home-visit', ?, 'scheduled', ?, ?, ?)
+                    """)
+                let recordVisit = try db.makeStatement(sql: """
+                    INSERT INTO follow_up (case_id, type, due_date, status, done_date, done_by, outcome, wellbeing,
+                      reason, created_at, updated_at, created_by, version)
+                    VALUES (?, 'home-visit', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2)
                     """)
                 var keys = SearchKeyCache()
                 for i in 0..<count {
@@ -159,8 +164,11 @@ public enum DemoData {
                         Reporter.allCases[Int(random.next() % UInt64(Reporter.allCases.count))].rawValue, reported.iso,
                         risk.rawValue, status.rawValue, nameKey, days.value(daysAgo: daysAgo), days.value(daysAgo: 0),
                         creator, reviewed ? assignee : nil, status == .closed ? "goals-met" : nil,
-                        status == .closed ? today.iso : nil, immediateDanger,
+                        status == .closed ? days.date(daysAgo: daysAgo / 2).iso : nil, immediateDanger,
                         immediateDanger ? RiskQuestion.immediateDanger.rawValue : "",
+                        // Most children are Khmer; one in four is from a minority the partners serve.
+                        i % 4 == 0 ? Ethnicity.allCases[(i / 4) % Ethnicity.allCases.count].rawValue
+                            : (i % 4 == 1 ? Ethnicity.khmer.rawValue : nil),
                     ])
                     let id = db.lastInsertedRowID
                     try indexCase.execute(arguments: [id, CaseSearchIndex.text(code: code, nameKey: nameKey,
@@ -171,6 +179,22 @@ public enum DemoData {
                     try addEvent.execute(arguments: [id, days.value(daysAgo: daysAgo - 1), assignee,
                                                      CaseEventKind.accepted.rawValue, CaseStatus.open.rawValue,
                                                      risk.rawValue, assignee])
+                    // Earlier visits: most made (some late), one in seven missed.
+                    if daysAgo > 40 {
+                        let due = days.date(daysAgo: daysAgo - 14)
+                        let missed = i % 7 == 0
+                        let late = i % 5 == 0 ? 6 : 0
+                        try recordVisit.execute(arguments: [
+                            id, due.iso, missed ? "missed" : "done", missed ? nil : due.adding(days: late).iso, assignee,
+                            missed ? "" : "ជួបកុមារ និងអ្នកថែទាំនៅផ្ទះ។", missed ? nil : Wellbeing.allCases[i % Wellbeing.allCases.count].rawValue,
+                            missed ? "គ្រួសារមិននៅផ្ទះ" : nil, days.value(daysAgo: daysAgo - 1),
+                            days.value(daysAgo: daysAgo - 14 - late), assignee,
+                        ])
+                    }
+                    if status == .closed {
+                        try addEvent.execute(arguments: [id, days.value(daysAgo: daysAgo / 2), assignee,
+                                                         CaseEventKind.closed.rawValue, CaseStatus.closed.rawValue, nil, nil])
+                    }
                     if status == .open {
                         // Due dates spread from three weeks ago to a month ahead: some overdue, some due soon.
                         let due = today.adding(days: Int(random.next() % 52) - 21)

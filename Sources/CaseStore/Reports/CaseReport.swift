@@ -99,7 +99,8 @@ enum CaseReport {
     static func statusMoves(_ db: Database, _ scope: ReportScope) throws -> [StatusMove] {
         let area = scope.inArea("c.village_code")
         return try Row.fetchAll(db, sql: """
-            SELECT c.id, c.sex, c.reported_date, date(e.at, 'localtime') AS day, e.kind = 'closed' AS closed, e.reason, e.at
+            SELECT c.id, c.sex, c.reported_date, date(e.at, 'localtime') AS day, e.kind = 'closed' AS closed,
+              COALESCE(e.reason, c.closure_reason), e.at
             FROM case_event AS e JOIN child_case AS c ON c.id = e.case_id
             WHERE e.kind IN ('closed', 'reopened') AND \(area.sql)
             UNION ALL
