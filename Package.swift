@@ -63,6 +63,10 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"], swiftSettings: strict),
         .testTarget(
+            name: "ReportWritersTests",
+            dependencies: ["ReportWriters", "CaseDomain", "Localization", "ZIPFoundation"],
+            swiftSettings: strict),
+        .testTarget(
             name: "KomarAppTests",
             dependencies: ["KomarApp", "Terminal", "CaseStore", "CaseDomain", "Localization", "KhmerText"],
             swiftSettings: strict),

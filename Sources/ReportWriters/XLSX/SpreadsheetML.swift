@@ -147,23 +147,36 @@ public struct SpreadsheetML {
         return out
     }
 
-    /// Sheet names as Excel allows them: at most 31 characters, none of
-    /// : \ / ? * [ ], not empty, and no two the same.
+    /// Sheet names as Excel allows them: at most 31 UTF-16 units (cut
+    /// between characters, so a Khmer cluster is never split), none of
+    /// : \\ / ? * [ ], not empty, and no two the same.
     static func uniqueNames(_ names: [String]) -> [String] {
         var used = Set<String>()
-        return names.enumerated().map { i, raw in
-            let cleaned = String(raw.filter { !":\\/?*[]".contains($0) })
-            let base = cleaned.trimmingCharacters(in: .whitespaces).isEmpty ? "Sheet" : cleaned
-            var name = String(base.prefix(31))
+        return names.map { raw in
+            let cleaned = String(raw.filter { !":\\/?*[]".contains($0) }).trimmingCharacters(in: .whitespaces)
+            let base = cleaned.isEmpty ? "Sheet" : cleaned
+            var name = cut(base, to: 31)
             var n = 2
             while used.contains(name.lowercased()) {
                 let suffix = " \(n)"
-                name = String(base.prefix(31 - suffix.count)) + suffix
+                name = cut(base, to: 31 - suffix.utf16.count) + suffix
                 n += 1
             }
             used.insert(name.lowercased())
-            _ = i
             return name
         }
+    }
+
+    static func cut(_ text: String, to units: Int) -> String {
+        var result = ""
+        for character in text {
+            guard result.utf16.count + String(character).utf16.count <= units else { break }
+            result.append(character)
+        }
+        // A cut name ends at a word: Khmer words are not split.
+        if result.count < text.count, let space = result.lastIndex(of: " "), result.distance(from: result.startIndex, to: space) > 2 {
+            result = String(result[..<space])
+        }
+        return result
     }
 }
