@@ -1,0 +1,88 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Terminal
+import Testing
+@testable import KomarApp
+
+/// The Reports screen as its users meet it: a social worker reads a
+/// report in English and cannot export it; a coordinator in Khmer picks
+/// the referrals report for a quarter in a province, steps a period back,
+/// and writes it to a spreadsheet.
+@MainActor
+@Suite struct ReportFlowTests {
+    @Test func socialWorkerReadsAReportScrollsItAndCannotExport() throws {
+        let h = try Harness(language: .en)
+        try h.fillDemoRecords(cases: 120)
+        h.logIn("dara")
+        h.select("Reports")
+        #expect(h.app.topScreenTitleKey == "reports.title")
+        #expect(h.screen.contains("Period *     2026-11"), "this month to start with")
+        h.press(.tab, .ctrl("u"))
+        h.type("2026-13")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ Write a month (2026-10), a quarter (2026-Q3)"))
+        #expect(h.app.topScreenTitleKey == "reports.title")
+        h.press(.ctrl("u"))
+        h.type("2026")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "report.cases")
+        #expect(h.screen.contains("Cases report · 2026 · Whole office"))
+        #expect(h.screen.contains("New cases by concern and age"))
+        #expect(h.screen.contains("Figures are totals, with females in brackets"))
+        let expected = try h.allCases().filter { $0.reportedDate.year == 2026 }.count
+        #expect(h.screen.contains("All new cases"))
+        #expect(h.screen.split(separator: "\n").contains { $0.contains("All new cases") && $0.contains(" \(expected) (") })
+        #expect(!h.screen.contains("F8 Export"), "only coordinators export")
+        h.press(.function(1))
+        #expect(h.screen.contains("only coordinators may export"))
+        h.press(.function(1))
+        // Sideways: the first column's start is cut and marked.
+        h.press(.right)
+        #expect(h.screen.contains("  …"))
+        h.press(.home)
+        h.press(.function(5))
+        #expect(h.screen.contains("Cases report · 2027 · Whole office"))
+        h.press(.function(4), .function(4))
+        #expect(h.screen.contains("Cases report · 2025 · Whole office"))
+        h.press(.function(6))
+        #expect(h.screen.contains("របាយការណ៍ករណី · ២០២៥ · ការិយាល័យទាំងមូល"), "F6 says it again in Khmer")
+    }
+
+    @Test func coordinatorExportsTheQuartersReferralReportInKhmer() throws {
+        let h = try Harness(language: .km)
+        try h.services.accounts.addUser(by: Harness.admin, username: "vannak", displayName: "វណ្ណៈ", role: .coordinator,
+                                        password: testPassword, languageCode: "km")
+        try h.fillDemoRecords(cases: 120)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komar-reports-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        h.app.exportDirectory = folder.path
+        h.logIn("vannak")
+        h.select("របាយការណ៍")
+        #expect(h.screen.contains("២០២៦-១១"), "the period in Khmer digits")
+        h.press(.enter, .down, .down, .down, .enter)          // the referrals report
+        h.press(.tab, .ctrl("u"))
+        h.type("២០២៦-Q៤")
+        h.press(.tab, .enter)
+        h.type("ព្រៃវែង")
+        h.press(.enter)
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "report.referrals")
+        #expect(h.screen.contains("របាយការណ៍ការបញ្ជូនបន្ត · ត្រីមាសទី៤ ឆ្នាំ២០២៦ · ព្រៃវែង (14)"))
+        #expect(h.screen.contains("ការបញ្ជូនបន្តក្នុងរយៈពេលនេះ តាមសេវា អ្នកផ្តល់សេវា និងស្ថានភាព"))
+        h.press(.function(4))
+        #expect(h.screen.contains("ត្រីមាសទី៣ ឆ្នាំ២០២៦"))
+        h.press(.function(8))
+        #expect(h.app.topScreenTitleKey == "report.export-title")
+        #expect(h.screen.contains("komar-report-referrals-2026-Q3.xlsx"))
+        h.press(.function(2))
+        let file = folder.appendingPathComponent("komar-report-referrals-2026-Q3.xlsx")
+        #expect(FileManager.default.fileExists(atPath: file.path))
+        #expect(h.screen.contains("បានសរសេរតារាងចំនួន ៧ ទៅ"))
+        let data = try Data(contentsOf: file)
+        #expect(data.starts(with: [0x50, 0x4B, 0x03, 0x04]), "a zip (xlsx) file")
+        let audited = try h.services.audit.recent(h.auditor, limit: 3)
+        #expect(audited.contains { $0.action == "export" && $0.summary.hasPrefix("report referrals 2026-Q3 area 14 as xlsx") })
+    }
+}
