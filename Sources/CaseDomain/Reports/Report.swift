@@ -111,3 +111,21 @@ public func median(_ values: [Int]) -> Double? {
     let mid = sorted.count / 2
     return sorted.count % 2 == 1 ? Double(sorted[mid]) : Double(sorted[mid - 1] + sorted[mid]) / 2
 }
+
+/// Median of values given as value → how many times it occurs.
+public func median(counts: [Int: Int]) -> Double? {
+    let total = counts.values.reduce(0, +)
+    guard total > 0 else { return nil }
+    let sorted = counts.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+    /// The value at a zero-based position in the sorted list.
+    func value(at position: Int) -> Int {
+        var seen = 0
+        for (value, count) in sorted {
+            seen += count
+            if position < seen { return value }
+        }
+        return sorted.last?.key ?? 0
+    }
+    return total % 2 == 1 ? Double(value(at: total / 2))
+        : Double(value(at: total / 2 - 1) + value(at: total / 2)) / 2
+}

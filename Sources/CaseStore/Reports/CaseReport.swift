@@ -13,10 +13,11 @@ enum CaseReport {
 
     static func tables(_ db: Database, _ scope: ReportScope) throws -> [ReportTable] {
         let moves = try statusMoves(db, scope)
+        let new = try newCases(db, scope)
         return [
-            try newByConcern(db, scope),
-            try newByEthnicity(db, scope),
-            try caseLoad(db, scope, moves),
+            newByConcern(scope, new),
+            newByEthnicity(new),
+            try caseLoad(db, scope, moves, new: Tally(rows: new)),
             closedByReason(scope, moves),
             try timeTaken(db, scope, moves),
             try unseen(db, scope),
@@ -26,14 +27,20 @@ enum CaseReport {
     static let ageAtReport = ReportScope.age(on: "reported_date", dateOfBirth: "date_of_birth",
                                              estimated: "estimated_age", asOf: "age_as_of")
 
-    /// New cases (reported in the period) by concern: a case with two
-    /// concerns counts under each, and once in the total row.
-    static func newByConcern(_ db: Database, _ scope: ReportScope) throws -> ReportTable {
+    /// Cases reported in the period, grouped by their concerns, sex, age
+    /// on the day reported and ethnicity: one pass serves every table of
+    /// new cases.
+    static func newCases(_ db: Database, _ scope: ReportScope) throws -> [Row] {
         let condition = scope.inPeriod("reported_date") && scope.inArea("village_code")
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT concerns, sex, \(ageAtReport) AS age, COUNT(*) AS n FROM child_case
-            WHERE \(condition.sql) GROUP BY concerns, sex, age
+        return try Row.fetchAll(db, sql: """
+            SELECT concerns, sex, \(ageAtReport) AS age, ethnicity, COUNT(*) AS n FROM child_case
+            WHERE \(condition.sql) GROUP BY concerns, sex, age, ethnicity
             """, arguments: condition.arguments)
+    }
+
+    /// New cases by concern: a case with two concerns counts under each,
+    /// and once in the total row.
+    static func newByConcern(_ scope: ReportScope, _ rows: [Row]) -> ReportTable {
         var byConcern: [Concern: [Tally]] = [:]
         var all = scope.emptyBands
         for row in rows {
@@ -57,26 +64,20 @@ enum CaseReport {
     }
 
     /// New cases by ethnicity, split into girls, boys, women and men.
-    static func newByEthnicity(_ db: Database, _ scope: ReportScope) throws -> ReportTable {
-        let condition = scope.inPeriod("reported_date") && scope.inArea("village_code")
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT ethnicity, sex, \(ageAtReport) >= 18 AS adult, COUNT(*) AS n FROM child_case
-            WHERE \(condition.sql) GROUP BY ethnicity, sex, adult
-            """, arguments: condition.arguments)
+    static func newByEthnicity(_ rows: [Row]) -> ReportTable {
         func cells(_ matching: [Row]) -> [ReportCell] {
             var groups: [SexAgeGroup: Int] = [:]
             for row in matching {
-                let group = SexAgeGroup(sex: Sex(rawValue: row["sex"]) ?? .male, age: (row["adult"] as Bool) ? 18 : 0)
+                let group = SexAgeGroup(sex: Sex(rawValue: row["sex"]) ?? .male, age: row["age"] ?? 0)
                 groups[group, default: 0] += row["n"] as Int
             }
             return [.tally(Tally(rows: matching))] + SexAgeGroup.allCases.map { .count(groups[$0] ?? 0) }
         }
-        var table = Ethnicity.allCases.map { ethnicity in
-            [ReportCell.key(ethnicity.labelKey)] + cells(rows.filter { ($0["ethnicity"] as String?) == ethnicity.rawValue })
+        let ethnicity = { (row: Row) in (row["ethnicity"] as String?).flatMap(Ethnicity.init(rawValue:)) }
+        var table = Ethnicity.allCases.map { group in
+            [ReportCell.key(group.labelKey)] + cells(rows.filter { ethnicity($0) == group })
         }
-        table.append([.key("report.row.not-recorded")] + cells(rows.filter {
-            ($0["ethnicity"] as String?).flatMap(Ethnicity.init(rawValue:)) == nil
-        }))
+        table.append([.key("report.row.not-recorded")] + cells(rows.filter { ethnicity($0) == nil }))
         table.append([.key("report.row.all-new-cases")] + cells(rows))
         return ReportTable(title: .key("report.cases.new-by-ethnicity"),
                            columns: [.key("report.column.ethnicity"), .key("report.column.total")]
@@ -94,21 +95,16 @@ enum CaseReport {
         let reason: String?
     }
 
-    /// Every close and reopen of the area's cases, oldest first. A case
-    /// closed before moves were recorded counts as closed on its closed date.
+    /// Every close and reopen of the area's cases, oldest first, on the
+    /// day it happened in local time.
     static func statusMoves(_ db: Database, _ scope: ReportScope) throws -> [StatusMove] {
         let area = scope.inArea("c.village_code")
         return try Row.fetchAll(db, sql: """
             SELECT c.id, c.sex, c.reported_date, date(e.at, 'localtime') AS day, e.kind = 'closed' AS closed,
-              COALESCE(e.reason, c.closure_reason), e.at
-            FROM case_event AS e JOIN child_case AS c ON c.id = e.case_id
+              COALESCE(e.reason, c.closure_reason) FROM case_event AS e JOIN child_case AS c ON c.id = e.case_id
             WHERE e.kind IN ('closed', 'reopened') AND \(area.sql)
-            UNION ALL
-            SELECT c.id, c.sex, c.reported_date, c.closed_date, 1, c.closure_reason, c.closed_date FROM child_case AS c
-            WHERE c.status = 'closed' AND c.closed_date IS NOT NULL AND \(area.sql)
-              AND NOT EXISTS (SELECT 1 FROM case_event AS e WHERE e.case_id = c.id AND e.kind = 'closed')
-            ORDER BY 7
-            """, arguments: area.arguments + area.arguments).map { row in
+            ORDER BY e.at, e.id
+            """, arguments: area.arguments).map { row in
             StatusMove(caseId: row[0], sex: Sex(rawValue: row[1]) ?? .male, reported: row[2], day: row[3],
                        closed: row[4], reason: row[5])
         }
@@ -128,11 +124,7 @@ enum CaseReport {
         return Tally(total: reported.total - closed.total, female: reported.female - closed.female)
     }
 
-    static func caseLoad(_ db: Database, _ scope: ReportScope, _ moves: [StatusMove]) throws -> ReportTable {
-        let condition = scope.inPeriod("reported_date") && scope.inArea("village_code")
-        let new = Tally(rows: try Row.fetchAll(db, sql: """
-            SELECT sex, COUNT(*) AS n FROM child_case WHERE \(condition.sql) GROUP BY sex
-            """, arguments: condition.arguments))
+    static func caseLoad(_ db: Database, _ scope: ReportScope, _ moves: [StatusMove], new: Tally) throws -> ReportTable {
         var closed = Tally(), reopened = Tally()
         for move in moves where move.day >= scope.start && move.day <= scope.end {
             if move.closed { closed.add(move.sex) } else { reopened.add(move.sex) }
@@ -173,19 +165,14 @@ enum CaseReport {
     static func timeTaken(_ db: Database, _ scope: ReportScope, _ moves: [StatusMove]) throws -> ReportTable {
         let condition = scope.inPeriod("c.reported_date") && scope.inArea("c.village_code")
         let visits = try Row.fetchAll(db, sql: """
-            SELECT c.sex, c.reported_date, MIN(f.done_date) AS first FROM child_case AS c
-            JOIN follow_up AS f ON f.case_id = c.id AND f.status = 'done' AND f.done_date IS NOT NULL
-            WHERE \(condition.sql) GROUP BY c.id
+            SELECT sex, CAST(julianday(first) - julianday(reported_date) AS INTEGER) AS days, COUNT(*) AS n FROM (
+              SELECT c.sex, c.reported_date, (SELECT MIN(f.done_date) FROM follow_up AS f
+                                               WHERE f.case_id = c.id AND f.status = 'done') AS first
+              FROM child_case AS c WHERE \(condition.sql))
+            WHERE first IS NOT NULL GROUP BY sex, days
             """, arguments: condition.arguments)
-        var visitTally = Tally()
-        var visitDays: [Int] = []
-        for row in visits {
-            guard let reported = LocalDate(iso: row["reported_date"]), let first = LocalDate(iso: row["first"]) else {
-                continue
-            }
-            visitTally.add(Sex(rawValue: row["sex"]) ?? .male)
-            visitDays.append(max(0, reported.days(until: first)))
-        }
+        let visitTally = Tally(rows: visits)
+        let visitDays = Dictionary(visits.map { (max(0, $0["days"] as Int), $0["n"] as Int) }, uniquingKeysWith: +)
         var closeTally = Tally()
         var closeDays: [Int] = []
         for move in moves where move.closed && move.day >= scope.start && move.day <= scope.end {
@@ -197,7 +184,7 @@ enum CaseReport {
             title: .key("report.cases.time-taken"),
             columns: [.key("report.column.measure"), .key("report.column.median-days"), .key("report.column.cases")],
             rows: [
-                [.key("report.row.report-to-first-visit"), .days(median(visitDays)), .tally(visitTally)],
+                [.key("report.row.report-to-first-visit"), .days(median(counts: visitDays)), .tally(visitTally)],
                 [.key("report.row.report-to-closure"), .days(median(closeDays)), .tally(closeTally)],
             ])
     }
@@ -208,19 +195,22 @@ enum CaseReport {
     static func unseen(_ db: Database, _ scope: ReportScope) throws -> ReportTable {
         let cutoff = scope.asOf.adding(days: -unseenDays).iso
         let area = scope.inArea("c.village_code")
-        let sql = """
+        let lastContact = """
+            COALESCE((SELECT MAX(f.done_date) FROM follow_up AS f
+                      WHERE f.case_id = c.id AND f.status = 'done' AND f.done_date <= ?), c.reported_date)
+            """
+        let unseen = SQLCondition("c.status IN ('new', 'open') AND c.reported_date <= ?", [cutoff]) && area
+            && SQLCondition("\(lastContact) <= ?", [scope.asOf.iso, cutoff])
+        let tally = Tally(rows: try Row.fetchAll(db, sql: """
+            SELECT c.sex, COUNT(*) AS n FROM child_case AS c WHERE \(unseen.sql) GROUP BY c.sex
+            """, arguments: unseen.arguments))
+        let shown = try Row.fetchAll(db, sql: """
             SELECT c.code, c.sex, v.name_km, v.name_latin, COALESCE(u.display_name, '') AS worker,
-              COALESCE((SELECT MAX(f.done_date) FROM follow_up AS f
-                        WHERE f.case_id = c.id AND f.status = 'done' AND f.done_date <= ?), c.reported_date) AS last
+              \(lastContact) AS last
             FROM child_case AS c LEFT JOIN user AS u ON u.id = c.assigned_to
             LEFT JOIN place AS v ON v.code = c.village_code
-            WHERE c.status IN ('new', 'open') AND \(area.sql)
-            """
-        let all = try Row.fetchAll(db, sql: "SELECT * FROM (\(sql)) WHERE last <= ? ORDER BY last, code",
-                                   arguments: [scope.asOf.iso] + area.arguments + [cutoff])
-        var tally = Tally()
-        for row in all { tally.add(Sex(rawValue: row["sex"]) ?? .male) }
-        let shown = all.prefix(unseenListLimit).map { row -> [ReportCell] in
+            WHERE \(unseen.sql) ORDER BY last, c.code LIMIT \(unseenListLimit)
+            """, arguments: [scope.asOf.iso] + unseen.arguments).map { row -> [ReportCell] in
             let last = LocalDate(iso: row["last"])
             return [.literal(row["code"]), .key((Sex(rawValue: row["sex"]) ?? .male).shortLabelKey),
                     .text(.names(km: row["name_km"] ?? "", latin: row["name_latin"] ?? "")), .literal(row["last"]),
@@ -231,7 +221,7 @@ enum CaseReport {
             columns: [.key("report.column.case"), .key("report.column.sex"), .key("report.column.village"),
                       .key("report.column.last-contact"), .key("report.column.days"), .key("report.column.worker")],
             rows: shown,
-            note: all.count > unseenListLimit ? .key("report.note.list-cut") : nil)
+            note: tally.total > unseenListLimit ? .key("report.note.list-cut") : nil)
             .with(summary: tally)
     }
 }

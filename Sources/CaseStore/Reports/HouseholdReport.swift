@@ -7,6 +7,7 @@ import GRDB
 /// of school. A household's level and members are as they are now: the
 /// register keeps no history of them.
 enum HouseholdReport {
+    /// Households alike in everything a table counts, and how many.
     struct Household {
         let registered: String
         let active: Bool
@@ -14,6 +15,7 @@ enum HouseholdReport {
         let factors: Set<Vulnerability>
         let risk: RiskLevel?
         let headSex: Sex
+        let n: Int
     }
 
     static func tables(_ db: Database, _ scope: ReportScope) throws -> [ReportTable] {
@@ -22,20 +24,21 @@ enum HouseholdReport {
             SELECT date(h.created_at, 'localtime') AS registered, h.status = 'active' AS active, h.id_poor,
               h.vulnerabilities, COALESCE(h.risk_override, h.risk_level) AS risk,
               COALESCE((SELECT m.sex FROM household_member AS m WHERE m.household_id = h.id AND m.relationship = 'head'
-                        LIMIT 1), 'male') AS head_sex
+                        LIMIT 1), 'male') AS head_sex, COUNT(*) AS n
             FROM household AS h WHERE \(area.sql)
+            GROUP BY registered, active, h.id_poor, h.vulnerabilities, risk, head_sex
             """, arguments: area.arguments).map { row in
             Household(registered: row["registered"], active: row["active"],
                       idPoor: IDPoorStatus(rawValue: row["id_poor"]) ?? .none,
                       factors: Set((row["vulnerabilities"] as String).split(separator: ",")
                           .compactMap { Vulnerability(rawValue: String($0)) }),
                       risk: (row["risk"] as String?).flatMap(RiskLevel.init(rawValue:)),
-                      headSex: Sex(rawValue: row["head_sex"]) ?? .male)
+                      headSex: Sex(rawValue: row["head_sex"]) ?? .male, n: row["n"])
         }
         let active = households.filter(\.active)
         func tally(_ list: [Household]) -> ReportCell {
             var tally = Tally()
-            for household in list { tally.add(household.headSex) }
+            for household in list { tally.add(household.headSex, household.n) }
             return .tally(tally)
         }
         let columns: (String) -> [ReportText] = { [.key($0), .key("report.column.total")] }

@@ -139,29 +139,29 @@ enum ReferralReport {
     static func daysToEnrol(_ db: Database, _ scope: ReportScope, _ condition: SQLCondition) throws -> ReportTable {
         func moved(_ status: String) -> String {
             """
-            (SELECT MIN(COALESCE(t.effective_on, date(t.at, 'localtime'))) FROM referral_transition AS t
+            (SELECT MIN(COALESCE(t.effective_on, substr(t.at, 1, 10))) FROM referral_transition AS t
              WHERE t.referral_id = referral.id AND t.to_status = '\(status)')
             """
         }
         let rows = try Row.fetchAll(db, sql: """
-            SELECT service, sex, \(moved("sent")) AS sent, \(moved("enrolled")) AS enrolled FROM referral
-            WHERE status IN ('enrolled', 'completed', 'dropped-out') AND \(condition.sql)
+            SELECT service, sex, CAST(julianday(enrolled) - julianday(sent) AS INTEGER) AS days, COUNT(*) AS n FROM (
+              SELECT service, sex, \(moved("sent")) AS sent, \(moved("enrolled")) AS enrolled FROM referral
+              WHERE status IN ('enrolled', 'completed', 'dropped-out') AND \(condition.sql))
+            WHERE sent IS NOT NULL AND enrolled IS NOT NULL GROUP BY service, sex, days
             """, arguments: condition.arguments)
-        var days: [ServiceType?: [Int]] = [:]
+        var days: [ServiceType?: [Int: Int]] = [:]
+        var all: [Int: Int] = [:]
         var counted: [ServiceType?: Tally] = [:]
         for row in rows {
-            guard let sent = LocalDate(iso: row["sent"] ?? ""), let enrolled = LocalDate(iso: row["enrolled"] ?? "") else {
-                continue
-            }
-            let service = ServiceType(rawValue: row["service"])
-            days[service, default: []].append(max(0, sent.days(until: enrolled)))
-            counted[service, default: Tally()].add(Sex(rawValue: row["sex"]) ?? .male)
+            let service = ServiceType(rawValue: row["service"]), n: Int = row["n"], value = max(0, row["days"] as Int)
+            days[service, default: [:]][value, default: 0] += n
+            all[value, default: 0] += n
+            counted[service, default: Tally()].add(Sex(rawValue: row["sex"]) ?? .male, n)
         }
         var table = ServiceType.allCases.map { service -> [ReportCell] in
-            [.key(service.labelKey), .days(median(days[service] ?? [])), .tally(counted[service] ?? Tally())]
+            [.key(service.labelKey), .days(median(counts: days[service] ?? [:])), .tally(counted[service] ?? Tally())]
         }
-        table.append([.key("report.row.all-services"), .days(median(days.values.flatMap { $0 })),
-                      .tally(Array(counted.values).sum)])
+        table.append([.key("report.row.all-services"), .days(median(counts: all)), .tally(Array(counted.values).sum)])
         return ReportTable(title: .key("report.referrals.days-to-enrol"),
                            columns: [.key("report.column.service"), .key("report.column.median-days"),
                                      .key("report.column.referrals")], rows: table)

@@ -79,9 +79,13 @@ struct ReportScope {
                                                        [request.area.code])
     }
 
-    /// `column` (an ISO day) falls within the period.
-    func inPeriod(_ column: String) -> SQLCondition {
-        SQLCondition("\(column) BETWEEN ? AND ?", [start, end])
+    /// `column` (an ISO day) falls within the period. The condition
+    /// reads the table in order (a unary + keeps an index on the column out
+    /// of it): for a year, a lookup per row through an index is several
+    /// times slower than reading the rows. `indexed` lets a count that the
+    /// index covers use it.
+    func inPeriod(_ column: String, indexed: Bool = false) -> SQLCondition {
+        SQLCondition("\(indexed ? "" : "+")\(column) BETWEEN ? AND ?", [start, end])
     }
 
     /// SQL for a person's age in whole years on the day in `on`: from the

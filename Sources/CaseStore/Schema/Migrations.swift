@@ -117,6 +117,15 @@ enum Migrations {
                 UPDATE "referral_transition" SET "effective_on" = substr("at", 1, 10);
                 """)
         }
+        migrator.registerMigration("2026-12-04 report indexes") { db in
+            // Reports count cases by the day reported, visits made per case,
+            // and closes and reopens, without reading whole tables.
+            try db.execute(sql: """
+                CREATE INDEX "child_case_by_reported_date" ON "child_case"("reported_date", "sex");
+                CREATE INDEX "follow_up_done_by_case" ON "follow_up"("case_id", "status", "done_date");
+                CREATE INDEX "case_event_by_kind" ON "case_event"("kind", "case_id");
+                """)
+        }
         return migrator
     }
 

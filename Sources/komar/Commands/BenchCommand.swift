@@ -18,6 +18,7 @@ struct Bench: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(name: .long, help: "Runs of each operation.") var runs: Int = 200
     @Flag(name: .long, help: "Print one JSON object instead of a table.") var json = false
+    @Option(name: .long, help: "Time only the operations whose names start with this (report_, backup).") var only: String?
 
     func validate() throws {
         guard database.db != nil else { throw ValidationError("name the demo database with --db") }
@@ -45,7 +46,7 @@ struct Bench: ParsableCommand {
             func open(checkInBackground: Bool = false) throws -> AppDatabase {
                 try AppDatabase.open(path: db, checkInBackground: checkInBackground)
             }
-            var timings = BenchTimings()
+            var timings = BenchTimings(only: only)
             var startSamples: [Double] = []
             for _ in 0..<max(20, runs / 10) {
                 let start = DispatchTime.now().uptimeNanoseconds
@@ -155,6 +156,16 @@ struct Bench: ParsableCommand {
                 _ = try services.referrals.countsByStatus(coordinator, filter: filter)
                 _ = try services.referrals.list(coordinator, filter: filter, limit: 50)
             }
+            // A year's reports: this year holds every demo case of the last year but a few.
+            if let year = ReportPeriod.year(today.year) {
+                for (name, kind) in [("report_cases_year", ReportKind.cases), ("report_referrals_year", .referrals),
+                                     ("report_followups_year", .followUps), ("report_households_year", .households),
+                                     ("report_data_quality_year", .dataQuality)] {
+                    try timings.measure(name, runs: max(5, runs / 3)) {
+                        _ = try services.reports.make(coordinator, ReportRequest(kind: kind, period: year))
+                    }
+                }
+            }
             try MainActor.assumeIsolated {
                 try KeystrokeBench.run(services, runs: runs, into: &timings)
             }
@@ -168,6 +179,7 @@ struct Bench: ParsableCommand {
     /// each: each moves the whole file.
     private func measureBackups(_ services: KomarServices, database: String, folder: URL,
                                 into timings: inout BenchTimings) throws {
+        guard timings.wants("backup") || timings.wants("restore") else { return }
         guard case .success(let admin) = try services.accounts.logIn(username: "admin", password: DemoData.password) else {
             throw Failure("the demo has no admin account")
         }

@@ -2,6 +2,9 @@ import Foundation
 
 /// What a bench run measured: per operation, its samples in milliseconds.
 struct BenchTimings {
+    /// Only operations whose name starts with this are timed (all when nil).
+    var only: String?
+
     struct Operation {
         let name: String
         /// Sorted, fastest first.
@@ -14,12 +17,16 @@ struct BenchTimings {
 
     private(set) var operations: [Operation] = []
 
+    func wants(_ name: String) -> Bool { only.map { name.hasPrefix($0) } ?? true }
+
     mutating func record(_ name: String, _ samples: [Double]) {
+        guard wants(name) else { return }
         operations.append(Operation(name: name, samples: samples.sorted()))
     }
 
     /// Times `body` `runs` times.
     mutating func measure(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
+        guard wants(name) else { return }
         var samples: [Double] = []
         samples.reserveCapacity(runs)
         for _ in 0..<runs { samples.append(try Self.time(body)) }
