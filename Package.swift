@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -41,13 +42,17 @@ let package = Package(
             dependencies: ["CaseDomain", "CaseStore", "Localization", "KhmerText", "ZIPFoundation"],
             swiftSettings: strict),
         .target(
+            name: "Imports",
+            dependencies: ["CaseDomain", "CaseStore", "Localization", "KhmerText", "SwiftCSV"],
+            swiftSettings: strict),
+        .target(
             name: "KomarApp",
             dependencies: ["Terminal", "Localization", "CaseDomain", "CaseStore", "KhmerText", "ReportWriters"],
             swiftSettings: strict),
         .executableTarget(
             name: "komar",
             dependencies: [
-                "KomarApp", "CaseStore", "CaseDomain", "Terminal", "Localization", "ReportWriters",
+                "KomarApp", "CaseStore", "CaseDomain", "Terminal", "Localization", "ReportWriters", "Imports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

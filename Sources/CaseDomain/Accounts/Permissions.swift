@@ -13,6 +13,7 @@ public enum Action: String, CaseIterable, Sendable {
     case editProviders
     case readReports
     case exportData
+    case importData
     case manageUsers
     case manageSettings
     case backupRestore
@@ -29,7 +30,7 @@ public enum PermissionPolicy {
             return role == .socialWorker || role == .coordinator
         case .readProviders:
             return true
-        case .editProviders, .exportData:
+        case .editProviders, .exportData, .importData:
             return role == .coordinator
         case .readReports:
             return role == .socialWorker || role == .coordinator

@@ -80,7 +80,7 @@ extension HouseholdService {
     }
 
     /// The form's fields on a member row; `birth` nil keeps the stored one.
-    private static func apply(_ input: MemberInput, birth: BirthInfo?, today: LocalDate, to member: inout MemberRecord) {
+    static func apply(_ input: MemberInput, birth: BirthInfo?, today: LocalDate, to member: inout MemberRecord) {
         member.nameKm = input.nameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
         member.nameLatin = input.nameLatin.trimmingSpaces()
         if let sex = input.sex { member.sex = sex }

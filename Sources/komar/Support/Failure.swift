@@ -17,6 +17,7 @@ func reportingFailures(_ body: () throws -> Void) throws {
         try body()
     } catch {
         guard let message = explain(error) else { throw error }
+        fflush(nil)
         FileHandle.standardError.write(Data("komar: \(message)\n".utf8))
         throw ExitCode.failure
     }

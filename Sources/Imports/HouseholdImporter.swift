@@ -1,0 +1,301 @@
+import CaseDomain
+import CaseStore
+import KhmerText
+import Localization
+
+/// What checking an import file found: the records ready to save, and
+/// the rows that cannot be, each with its reasons.
+public struct ImportPlan<Record: Sendable>: Sendable {
+    /// The file's headings, as written.
+    public var header: [String]
+    public var records: [Record]
+    /// How many rows the good records came from.
+    public var goodRows: Int
+    /// Problems with the file as a whole (a missing column); nothing can
+    /// be imported while there are any.
+    public var fileProblems: [ImportProblem]
+    /// Rejected rows: line → the row's cells and its problems.
+    public var rejected: [(line: Int, cells: [String], problems: [ImportProblem])]
+
+    public var isClean: Bool { fileProblems.isEmpty && rejected.isEmpty }
+}
+
+/// Reads households with their members from an import table: one row per
+/// person, rows with the same value in the household column belong
+/// together, and the row whose relationship is "head" is the head. Every
+/// row is checked (village, names, sex, birth date or age, phone, ID Poor
+/// level, vulnerabilities, migration), and a household whose head has the
+/// name of a registered household's head in the same village is refused
+/// as a duplicate.
+struct HouseholdImporter {
+    let table: ImportTable
+    let places: PlaceFinder
+    let values: ValueReader
+    let today: LocalDate
+
+    typealias Cells = [String: String]
+
+    func plan(existing: ([(km: String, latin: String, village: String)]) throws -> [Int: String]) throws
+        -> ImportPlan<NewHousehold> {
+        let (columns, unknown) = ImportKind.households.match(table.header, table: values.table)
+        var fileProblems = unknown.map { ImportProblem(line: 1, "import.unknown-column", [$0]) }
+        let present = Set(columns.values)
+        for column in ImportKind.households.columns where column.required && !present.contains(column) {
+            fileProblems.append(ImportProblem(line: 1, columnKey: column.headingKey, "import.missing-column"))
+        }
+        if !present.contains(where: { $0.id == "nameKm" || $0.id == "nameLatin" }) {
+            fileProblems.append(ImportProblem(line: 1, columnKey: "import.col.name-km", "import.missing-column"))
+        }
+        if !present.contains(where: { $0.id == "dateOfBirth" || $0.id == "age" }) {
+            fileProblems.append(ImportProblem(line: 1, columnKey: "import.col.age", "import.missing-column"))
+        }
+        guard fileProblems.isEmpty else { return ImportPlan(header: table.header, records: [], goodRows: 0, fileProblems: fileProblems, rejected: []) }
+
+        // Rows by household, in the order each household first appears.
+        var order: [String] = []
+        var groups: [String: [(line: Int, cells: [String], values: Cells)]] = [:]
+        for row in table.rows {
+            var cells: Cells = [:]
+            for (i, column) in columns where i < row.cells.count { cells[column.id] = row.cells[i] }
+            let key = ValueReader.normal(cells["household"] ?? "")
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append((row.line, row.cells, cells))
+        }
+
+        var records: [NewHousehold] = []
+        var recordLines: [[Int]] = []
+        var rejected: [(line: Int, cells: [String], problems: [ImportProblem])] = []
+        var seenHeads: [String: Int] = [:]
+        for key in order {
+            let rows = groups[key] ?? []
+            var problems: [Int: [ImportProblem]] = [:]
+            if key.isEmpty {
+                for row in rows { problems[row.line, default: []].append(ImportProblem(line: row.line,
+                    columnKey: "import.col.household", "error.required")) }
+            }
+            let household = readHousehold(rows, problems: &problems)
+            var members: [(line: Int, input: MemberInput)] = []
+            for row in rows {
+                members.append((row.line, readMember(row.values, line: row.line, problems: &problems)))
+            }
+            let heads = members.filter { $0.input.relationship == .head }
+            if heads.count != 1, let first = rows.first {
+                problems[first.line, default: []].append(ImportProblem(
+                    line: first.line, columnKey: "import.col.relationship",
+                    heads.isEmpty ? "import.no-head" : "import.several-heads", [rows.first?.values["household"] ?? ""]))
+            }
+            if let head = heads.first, var input = household {
+                input.headNameKm = head.input.nameKm
+                input.headNameLatin = head.input.nameLatin
+                input.headSex = head.input.sex
+                input.headAge = head.input.birth.map { $0.age(on: today) }
+                for (field, message) in HouseholdRules.validate(input, isNew: true) where field != .headName {
+                    problems[head.line, default: []].append(ImportProblem(line: head.line, columnKey: field.columnKey,
+                                                                          message))
+                }
+                if let village = input.villageCode {
+                    for name in [input.headNameKm, input.headNameLatin] {
+                        let folded = SearchKey.make(name)
+                        guard !folded.isEmpty else { continue }
+                        if let earlier = seenHeads[folded + "|" + village] {
+                            problems[head.line, default: []].append(ImportProblem(
+                                line: head.line, columnKey: "import.col.name-km", "import.duplicate-in-file",
+                                [String(earlier)]))
+                            break
+                        }
+                    }
+                    for name in [input.headNameKm, input.headNameLatin] {
+                        let folded = SearchKey.make(name)
+                        if !folded.isEmpty { seenHeads[folded + "|" + village] = head.line }
+                    }
+                }
+                if problems.isEmpty {
+                    records.append(NewHousehold(household: input, head: head.input,
+                                                members: members.filter { $0.input.relationship != .head }.map(\.input)))
+                    recordLines.append(rows.map(\.line))
+                    continue
+                }
+            }
+            reject(rows, problems, into: &rejected)
+        }
+
+        // Households already registered: same head name in the same village.
+        let duplicates = try existing(records.map { record in
+            (record.household.headNameKm, record.household.headNameLatin, record.household.villageCode ?? "")
+        })
+        if !duplicates.isEmpty {
+            var kept: [NewHousehold] = []
+            for (i, record) in records.enumerated() {
+                guard let code = duplicates[i] else {
+                    kept.append(record)
+                    continue
+                }
+                let lines = recordLines[i]
+                let rows = lines.compactMap { line in table.rows.first { $0.line == line } }
+                let head = lines.first ?? 0
+                reject(rows.map { ($0.line, $0.cells, Cells()) },
+                       [head: [ImportProblem(line: head, columnKey: "import.col.name-km", "import.duplicate", [code])]],
+                       into: &rejected)
+            }
+            records = kept
+        }
+        rejected.sort { $0.line < $1.line }
+        let goodRows = records.reduce(0) { $0 + 1 + $1.members.count }
+        return ImportPlan(header: table.header, records: records, goodRows: goodRows, fileProblems: [], rejected: rejected)
+    }
+
+    /// Every row of a refused household goes to the rejected list; rows
+    /// without a problem of their own say another row has one.
+    private func reject(_ rows: [(line: Int, cells: [String], values: Cells)], _ problems: [Int: [ImportProblem]],
+                        into rejected: inout [(line: Int, cells: [String], problems: [ImportProblem])]) {
+        for row in rows {
+            let own = problems[row.line] ?? []
+            rejected.append((row.line, row.cells,
+                             own.isEmpty ? [ImportProblem(line: row.line, "import.household-has-problems")] : own))
+        }
+    }
+
+    /// The household's own fields, from the first row that has each.
+    private func readHousehold(_ rows: [(line: Int, cells: [String], values: Cells)],
+                               problems: inout [Int: [ImportProblem]]) -> HouseholdInput? {
+        func first(_ id: String) -> (line: Int, text: String)? {
+            rows.lazy.compactMap { row in
+                (row.values[id]).flatMap { $0.isEmpty ? nil : (row.line, $0) }
+            }.first
+        }
+        var input = HouseholdInput()
+        var ok = true
+        if let (line, text) = first("village") {
+            var within: [String] = []
+            for (id, level) in [("province", Place.Level.province), ("district", .district), ("commune", .commune)] {
+                guard let (unitLine, unit) = first(id) else { continue }
+                switch places.find(unit, level: level, within: within) {
+                case .one(let place): within = [place.code]
+                case .none:
+                    problems[unitLine, default: []].append(ImportProblem(line: unitLine, columnKey: "field.\(level.rawValue)",
+                                                                         "import.no-such-place", [unit]))
+                    ok = false
+                case .several(let n):
+                    problems[unitLine, default: []].append(ImportProblem(line: unitLine, columnKey: "field.\(level.rawValue)",
+                                                                         "import.several-places", [unit, String(n)]))
+                    ok = false
+                }
+            }
+            switch places.find(text, level: .village, within: within) {
+            case .one(let village): input.villageCode = village.code
+            case .none:
+                problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.village",
+                                                                 "import.no-such-village", [text]))
+                ok = false
+            case .several(let n):
+                problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.village",
+                                                                 "import.several-villages", [text, String(n)]))
+                ok = false
+            }
+            for other in rows where !(other.values["village"] ?? "").isEmpty && other.values["village"] != text {
+                problems[other.line, default: []].append(ImportProblem(line: other.line, columnKey: "import.col.village",
+                                                                       "import.village-differs", [text]))
+                ok = false
+            }
+        } else if let line = rows.first?.line {
+            problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.village",
+                                                             "error.village-required"))
+            ok = false
+        }
+        input.addressDetail = first("address")?.text ?? ""
+        input.phone = first("householdPhone")?.text ?? ""
+        if let (line, text) = first("idPoor") {
+            let aliases: [String: IDPoorStatus] = ["1": .level1, "2": .level2, "0": .none, "no": .none, "ទេ": .none,
+                                                   "១": .level1, "២": .level2, "០": .none]
+            if let level = values.code(text, IDPoorStatus.self, aliases: aliases) {
+                input.idPoor = level
+            } else {
+                problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.idpoor",
+                                                                 "import.not-a-choice", [text]))
+                ok = false
+            }
+        }
+        if let (line, text) = first("vulnerabilities") {
+            let (found, unknown) = values.codes(text, Vulnerability.self)
+            input.vulnerabilities = Set(found)
+            for item in unknown {
+                problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.vulnerabilities",
+                                                                 "import.not-a-choice", [item]))
+                ok = false
+            }
+        }
+        return ok ? input : nil
+    }
+
+    /// One person's row.
+    private func readMember(_ cells: Cells, line: Int, problems: inout [Int: [ImportProblem]]) -> MemberInput {
+        var input = MemberInput()
+        func problem(_ column: String, _ key: String, _ arguments: [String] = []) {
+            problems[line, default: []].append(ImportProblem(line: line, columnKey: column, key, arguments))
+        }
+        input.nameKm = cells["nameKm"] ?? ""
+        input.nameLatin = cells["nameLatin"] ?? ""
+        if let text = cells["sex"], !text.isEmpty {
+            if let sex = values.code(text, Sex.self, aliases: ["f": .female, "m": .male]) { input.sex = sex }
+            else { problem("import.col.sex", "import.not-a-choice", [text]) }
+        }
+        let dob = cells["dateOfBirth"] ?? "", age = cells["age"] ?? ""
+        if !dob.isEmpty {
+            if let date = ValueReader.date(dob) { input.birth = .dateOfBirth(date) }
+            else { problem("import.col.date-of-birth", "import.not-a-date", [dob]) }
+        } else if !age.isEmpty {
+            if let years = ValueReader.number(age) { input.birth = .estimatedAge(years) }
+            else { problem("import.col.age", "import.not-a-number", [age]) }
+        }
+        if let text = cells["relationship"], !text.isEmpty {
+            if let relationship = values.code(text, Relationship.self) { input.relationship = relationship }
+            else { problem("import.col.relationship", "import.not-a-choice", [text]) }
+        }
+        if let text = cells["inSchool"] {
+            switch values.yesNo(text) {
+            case .success(let value): input.inSchool = value
+            case .failure: problem("import.col.in-school", "import.not-yes-no", [text])
+            }
+        }
+        input.occupation = cells["occupation"] ?? ""
+        if let text = cells["migration"], !text.isEmpty {
+            if let migration = values.code(text, MigrationStatus.self) { input.migration = migration }
+            else { problem("import.col.migration", "import.not-a-choice", [text]) }
+        }
+        input.migrationCountry = cells["country"] ?? ""
+        input.phone = cells["phone"] ?? ""
+        for (field, message) in MemberRules.validate(input, today: today) {
+            // A problem already said about the cell (a date that is no date) is not said twice.
+            guard !(problems[line] ?? []).contains(where: { $0.columnKey == field.columnKey
+                || (field == .birth && ($0.columnKey == "import.col.date-of-birth" || $0.columnKey == "import.col.age")) })
+            else { continue }
+            problem(field.columnKey, message)
+        }
+        return input
+    }
+}
+
+extension MemberField {
+    var columnKey: String {
+        switch self {
+        case .name: "import.col.name-km"
+        case .sex: "import.col.sex"
+        case .birth: "import.col.age"
+        case .migrationCountry: "import.col.country"
+        case .phone: "import.col.phone"
+        }
+    }
+}
+
+extension HouseholdField {
+    var columnKey: String {
+        switch self {
+        case .headName: "import.col.name-km"
+        case .headSex: "import.col.sex"
+        case .headAge: "import.col.age"
+        case .village: "import.col.village"
+        case .phone: "import.col.household-phone"
+        case .riskOverrideReason: "import.col.household"
+        }
+    }
+}

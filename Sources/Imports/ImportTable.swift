@@ -1,0 +1,47 @@
+import Foundation
+import SwiftCSV
+
+/// The rows of an import file: CSV or TSV (the delimiter is guessed from
+/// the first line), UTF-8 with or without Excel's byte-order mark, read by
+/// SwiftCSV. Every row is padded to the header's width; blank rows are
+/// left out but keep their line numbers out of the count.
+public struct ImportTable: Sendable {
+    public let header: [String]
+    /// Each row with its line number in the file (the header is line 1).
+    public let rows: [(line: Int, cells: [String])]
+
+    public enum Failure: Error, Equatable, Sendable {
+        case notUTF8
+        case empty
+        case unreadable(String)
+    }
+
+    public static func read(_ data: Data) throws -> ImportTable {
+        guard let text = String(data: data, encoding: .utf8) else { throw Failure.notUTF8 }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}"))).isEmpty
+        else { throw Failure.empty }
+        do {
+            let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+            let csv = try EnumeratedCSV(string: body, delimiter: CSVDelimiter.guessed(string: body), loadColumns: false)
+            let header = csv.header.map(Self.trimmed)
+            var rows: [(Int, [String])] = []
+            for (i, row) in csv.rows.enumerated() {
+                let cells = row.map(Self.trimmed)
+                guard cells.contains(where: { !$0.isEmpty }) else { continue }
+                rows.append((i + 2, cells.count < header.count ? cells + Array(repeating: "", count: header.count - cells.count)
+                                                                 : cells))
+            }
+            return ImportTable(header: header, rows: rows)
+        } catch let error as CSVParseError {
+            throw Failure.unreadable("\(error)")
+        }
+    }
+
+    /// A cell without spaces at either end; most cells have none, and are
+    /// returned as they are.
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,105 @@
+import CaseDomain
+import KhmerText
+import Localization
+
+/// One thing wrong with an import file, on a line and in a column, said
+/// through the string table.
+public struct ImportProblem: Hashable, Sendable {
+    /// The file's line (the heading is line 1); nil for the whole file.
+    public let line: Int?
+    public let columnKey: String?
+    public let messageKey: String
+    public let arguments: [String]
+
+    public init(line: Int?, columnKey: String? = nil, _ messageKey: String, _ arguments: [String] = []) {
+        self.line = line
+        self.columnKey = columnKey
+        self.messageKey = messageKey
+        self.arguments = arguments
+    }
+
+    /// "line 12: Village: no village is named “Phum X”".
+    public func text(_ t: Localizer) -> String {
+        var message = t(messageKey)
+        for (i, argument) in arguments.enumerated() {
+            let shown = Int(argument).map(t.number) ?? argument
+            message = message.replacingOccurrences(of: "{\(i)}", with: shown)
+        }
+        if let columnKey { message = t.labelled(t(columnKey), message) }
+        return line.map { t("import.line", t.number($0)) + " " + message } ?? message
+    }
+}
+
+/// Reads the values people type in spreadsheets: a code-list value by its
+/// code or its label in either language, yes and no, dates as day/month/year
+/// or ISO, and whole numbers in Khmer or Western digits.
+final class ValueReader {
+    let table: StringTable
+    /// Per code list: every accepted spelling (normalised) → the code.
+    private var spellings: [ObjectIdentifier: [String: String]] = [:]
+
+    init(table: StringTable) { self.table = table }
+
+    static func normal(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter {
+            !$0.properties.isWhitespace && $0 != "-" && $0 != "_"
+        }))
+    }
+
+    /// A code-list value from its code, or its (short) label in Khmer or
+    /// English; `aliases` adds other spellings people use.
+    func code<C: CodeList>(_ text: String, _ type: C.Type, aliases: [String: C] = [:]) -> C? {
+        let key = Self.normal(text)
+        if let code = aliases[key] { return code }
+        let id = ObjectIdentifier(C.self)
+        if spellings[id] == nil {
+            var names: [String: String] = [:]
+            for code in C.allCases {
+                names[Self.normal(code.rawValue)] = code.rawValue
+                for language in Language.allCases {
+                    for suffix in ["", ".short"] {
+                        if let label = table.text(code.labelKey + suffix, language) { names[Self.normal(label)] = code.rawValue }
+                    }
+                }
+            }
+            spellings[id] = names
+        }
+        return spellings[id]?[key].flatMap(C.init(rawValue:))
+    }
+
+    /// Several code-list values separated by ";" or "," (or one per line).
+    func codes<C: CodeList>(_ text: String, _ type: C.Type) -> (found: [C], unknown: [String]) {
+        var found: [C] = []
+        var unknown: [String] = []
+        for part in text.split(whereSeparator: { ";,\n".contains($0) }) {
+            let item = part.trimmingCharacters(in: .whitespaces)
+            guard !item.isEmpty else { continue }
+            if let code = code(item, C.self) { found.append(code) } else { unknown.append(item) }
+        }
+        return (found, unknown)
+    }
+
+    /// Yes or no in either language; nil for an empty cell; .failure for
+    /// anything else.
+    func yesNo(_ text: String) -> Result<Bool?, ImportValueError> {
+        let key = Self.normal(text)
+        if key.isEmpty { return .success(nil) }
+        if ["yes", "y", "true", "1", "បាទ", "ចាស", "មាន", "បាទ/ចាស", Self.normal(table.text("import.yes", .km) ?? "")]
+            .contains(key) { return .success(true) }
+        if ["no", "n", "false", "0", "ទេ", "គ្មាន", "មិន", Self.normal(table.text("import.no", .km) ?? "")]
+            .contains(key) { return .success(false) }
+        return .failure(.notYesNo)
+    }
+
+    /// A day as 31/12/2026 (Khmer digits too) or 2026-12-31.
+    static func date(_ text: String) -> LocalDate? {
+        let western = Digits.toWestern(text).trimmingCharacters(in: .whitespaces)
+        if let iso = LocalDate(iso: western), western.count == 10, western.dropFirst(4).first == "-" { return iso }
+        if case .success(let date) = LocalDate.parse(userInput: western) { return date }
+        return nil
+    }
+
+    static func number(_ text: String) -> Int? { Digits.parseInt(text.trimmingCharacters(in: .whitespaces)) }
+}
+
+enum ImportValueError: Error { case notYesNo }
