@@ -68,6 +68,11 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"], swiftSettings: strict),
         .testTarget(
+            name: "ImportsTests",
+            dependencies: ["Imports", "CaseStore", "CaseDomain", "Localization",
+                           .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .testTarget(
             name: "ReportWritersTests",
             dependencies: ["ReportWriters", "CaseDomain", "Localization", "ZIPFoundation"],
             swiftSettings: strict),
