@@ -47,7 +47,7 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
             .readProviders: Set(Role.allCases),
             .editProviders: [.coordinator],
             .readReports: [.socialWorker, .coordinator],
-            .exportData: [.coordinator],
+            .exportData: [.coordinator], .importData: [.coordinator],
             .manageUsers: [.admin], .manageSettings: [.admin], .backupRestore: [.admin], .readAudit: [.admin],
         ]
         for action in Action.allCases {

@@ -218,7 +218,7 @@ import Testing
         let h = try harness(language: .en)
         try h.fillDemoRecords(cases: 0)
         h.logIn("dara")
-        h.type("7")
+        h.select("Providers")
         #expect(h.app.topScreenTitleKey == "providers.title")
         #expect(h.screen.contains("Prey Veng Sewing Centre"))
         h.press(.tab)

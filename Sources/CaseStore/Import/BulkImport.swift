@@ -27,17 +27,28 @@ extension HouseholdService {
         try session.require(.importData)
         return try store.read { db in
             var known: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT code, head_name_km, head_name_latin, village_code FROM household") {
+            // Only the villages imported into: one office's file touches few of the register's.
+            let villages = Array(Set(heads.map(\.village)))
+            var rows: [Row] = []
+            for start in stride(from: 0, to: villages.count, by: 500) {
+                let chunk = Array(villages[start..<min(start + 500, villages.count)])
+                rows += try Row.fetchAll(db, sql: """
+                    SELECT code, head_name_km, head_name_latin, village_code FROM household
+                    WHERE village_code IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
+                    """, arguments: StatementArguments(chunk))
+            }
+            var keys = SearchKeyCache()
+            for row in rows {
                 let village: String = row["village_code"]
                 for name in [row["head_name_km"] as String, row["head_name_latin"] as String] {
-                    let key = SearchKey.make(name)
+                    let key = keys.key(name)
                     if !key.isEmpty { known[key + "|" + village] = row["code"] }
                 }
             }
             var found: [Int: String] = [:]
             for (i, head) in heads.enumerated() {
                 for name in [head.km, head.latin] {
-                    let key = SearchKey.make(name)
+                    let key = keys.key(name)
                     if !key.isEmpty, let code = known[key + "|" + head.village] { found[i] = code }
                 }
             }
@@ -79,6 +90,8 @@ extension HouseholdService {
                 VALUES (?, 'home-visit', ?, 'scheduled', ?, ?, ?, 1)
                 """)
             var villageKeys: [String: String] = [:]
+            // Names repeat (a few family names, common given names): each is folded once.
+            var keys = SearchKeyCache()
             var members = 0
             for (number, new) in households.enumerated() {
                 guard let village = new.household.villageCode, new.head.sex != nil, new.head.birth != nil else {
@@ -94,7 +107,7 @@ extension HouseholdService {
                     addressDetail: "", phone: "", idPoor: .none, vulnerabilities: CodeSet([]), riskScore: 0,
                     riskLevel: nil, riskOverride: nil, riskOverrideReason: nil, status: .active, createdAt: now,
                     updatedAt: now, createdBy: by, version: 1)
-                Self.apply(new.household, to: &household)
+                Self.apply(new.household, to: &household) { keys.key($0) }
                 try insertHousehold.execute(arguments: [
                     household.headNameKm, household.headNameLatin, village, household.addressDetail, household.phone,
                     household.idPoor.rawValue, household.vulnerabilities.databaseValue, household.riskScore,
@@ -114,7 +127,7 @@ extension HouseholdService {
                         estimatedAge: nil, ageAsOf: today.iso, relationship: input.relationship, inSchool: nil,
                         occupation: "", migrationStatus: .none, migrationCountry: nil, phone: "", searchKey: "",
                         createdAt: now, updatedAt: now, createdBy: by, version: 1)
-                    Self.apply(input, birth: birth, today: today, to: &member)
+                    Self.apply(input, birth: birth, today: today, to: &member) { keys.key($0) }
                     try insertMember.execute(arguments: [
                         id, member.nameKm, member.nameLatin, member.sex.rawValue, member.dateOfBirth, member.estimatedAge,
                         member.ageAsOf, member.relationship.rawValue, member.inSchool, member.occupation,

@@ -80,7 +80,8 @@ extension HouseholdService {
     }
 
     /// The form's fields on a member row; `birth` nil keeps the stored one.
-    static func apply(_ input: MemberInput, birth: BirthInfo?, today: LocalDate, to member: inout MemberRecord) {
+    static func apply(_ input: MemberInput, birth: BirthInfo?, today: LocalDate, to member: inout MemberRecord,
+                      key: (String) -> String = SearchKey.make) {
         member.nameKm = input.nameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
         member.nameLatin = input.nameLatin.trimmingSpaces()
         if let sex = input.sex { member.sex = sex }
@@ -91,7 +92,7 @@ extension HouseholdService {
         member.migrationStatus = input.migration
         member.migrationCountry = input.migration == .migratedAbroad ? input.migrationCountry.trimmingSpaces() : nil
         member.phone = input.phone.trimmingSpaces()
-        member.searchKey = personKey(member.nameKm, member.nameLatin)
+        member.searchKey = key(member.nameKm) + " " + key(member.nameLatin)
     }
 
     /// A household changed through its members: a new version, and its

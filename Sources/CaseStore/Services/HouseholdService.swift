@@ -59,7 +59,8 @@ public struct HouseholdService: Sendable {
     }
 
     /// The form's fields on a household row, with its risk and search key.
-    static func apply(_ input: HouseholdInput, to household: inout HouseholdRecord) {
+    static func apply(_ input: HouseholdInput, to household: inout HouseholdRecord,
+                      key: (String) -> String = SearchKey.make) {
         household.headNameKm = input.headNameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
         household.headNameLatin = input.headNameLatin.trimmingSpaces()
         household.villageCode = input.villageCode ?? household.villageCode
@@ -73,7 +74,7 @@ public struct HouseholdService: Sendable {
         household.riskOverride = override
         household.riskOverrideReason = override.map { _ in input.riskOverrideReason.trimmingSpaces() }
         household.status = input.status
-        household.searchKey = personKey(household.headNameKm, household.headNameLatin)
+        household.searchKey = key(household.headNameKm) + " " + key(household.headNameLatin)
     }
 
     /// The folded key of a person's two names.
