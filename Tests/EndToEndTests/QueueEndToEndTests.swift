@@ -40,8 +40,8 @@ import Testing
         try tmux.press("F6")
         let home = try tmux.waitFor("Follow-ups (")
         let due = overdue + dueToday
-        #expect(home.contains("Follow-ups (\(due.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))) due)"),
-                "\(home)")
+        let english = { (n: Int) in n.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))) }
+        #expect(home.contains("Follow-ups (\(english(due)) due, \(english(overdue)) overdue)"), "\(home)")
         try tmux.chooseMenuItem("Follow-ups (")
         let list = try tmux.waitFor("Overdue: ")
         #expect(list.contains("Overdue: \(overdue) · due today: \(dueToday) · next 7 days: \(upcoming)"), "\(list)")

@@ -86,3 +86,35 @@ import Testing
         #expect(audited.contains { $0.action == "export" && $0.summary.hasPrefix("report referrals 2026-Q3 area 14 as xlsx") })
     }
 }
+
+/// The home screen's dashboard: work waiting on the menu lines that open
+/// it, and the year in bars, in both languages.
+@MainActor
+@Suite struct DashboardFlowTests {
+    @Test func coordinatorSeesTheYearInBarsAndWorkWaitingInBothLanguages() throws {
+        let h = try Harness(language: .en)
+        try h.services.accounts.addUser(by: Harness.admin, username: "vannak", displayName: "Vannak", role: .coordinator,
+                                        password: testPassword, languageCode: "en")
+        try h.fillDemoRecords(cases: 120)
+        h.logIn("vannak")
+        let session = try h.session("vannak")
+        let dashboard = try h.services.dashboard.dashboard(session)
+        let cases = dashboard.months.map(\.cases).reduce(Tally(), +)
+        #expect(cases.total > 0)
+        let share = cases.female * 100 / cases.total
+        #expect(h.screen.contains("New cases      "))
+        #expect(h.screen.contains("  \(cases.total) (\(cases.female) female, \(share)%)"))
+        #expect(h.screen.contains("Dec 2025 to Nov 2026"))
+        let counts = try h.services.followUps.queueCounts(session)
+        if counts.overdue > 0 {
+            #expect(h.screen.contains("Follow-ups (\(counts.overdue + counts.today) due, \(counts.overdue) overdue)"))
+        }
+        h.select("Follow-ups")
+        #expect(h.app.topScreenTitleKey == "followups.title")
+        h.press(.escape)
+        h.press(.function(6))
+        #expect(h.screen.contains("ករណីថ្មី"))
+        #expect(h.screen.contains("ធ្នូ ២០២៥ ដល់ វិច្ឆិកា ២០២៦"))
+        #expect(h.screen.contains("▇") || h.screen.contains("█"))
+    }
+}

@@ -76,7 +76,7 @@ public struct FollowUpService: Sendable {
     /// Which cases' follow-ups are this user's: volunteers the cases they
     /// registered or were asked to visit, social workers the cases assigned
     /// to them, coordinators all.
-    private func queueScope(_ session: Session) throws -> SQLCondition {
+    static func queueScope(_ session: Session) throws -> SQLCondition {
         try session.require(.recordFollowUp)
         switch session.user.role {
         case .coordinator: return .always
@@ -87,7 +87,7 @@ public struct FollowUpService: Sendable {
 
     /// The user's queue (narrowed by `text`) up to seven days ahead.
     private func queueCondition(_ session: Session, matching text: String) throws -> SQLCondition {
-        var condition = try queueScope(session) && SQLCondition(
+        var condition = try Self.queueScope(session) && SQLCondition(
             "follow_up.status = 'scheduled' AND follow_up.due_date <= ?",
             [store.today.adding(days: FollowUpRules.upcomingWindowDays).iso])
         if let search = CaseService.matching(text) { condition = condition && search }
@@ -147,7 +147,7 @@ public struct FollowUpService: Sendable {
 
     /// How many of the user's follow-ups are overdue or due today.
     public func countDue(_ session: Session) throws -> Int {
-        let scope = try queueScope(session)
+        let scope = try Self.queueScope(session)
         return try store.read { db in
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM follow_up JOIN child_case ON child_case.id = follow_up.case_id
@@ -198,7 +198,7 @@ public struct FollowUpService: Sendable {
                                  _ visit: VisitReport) throws -> LocalDate? {
         let now = store.now
         // Anyone who may see the case may record a visit on it.
-        let scope = try session.may(.viewAllCases) ? .always : queueScope(session)
+        let scope = try session.may(.viewAllCases) ? .always : Self.queueScope(session)
         guard let row = try Row.fetchOne(db, sql: """
             SELECT code, status, risk_level FROM child_case WHERE child_case.id = ? AND \(scope.sql)
             """, arguments: [caseId] + scope.arguments) else {

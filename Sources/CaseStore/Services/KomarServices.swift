@@ -13,6 +13,7 @@ public struct KomarServices: Sendable {
     public let providers: ProviderService
     public let referrals: ReferralService
     public let reports: ReportService
+    public let dashboard: DashboardService
     public let settings: SettingsService
     public let backups: BackupService
     public let clock: Clock
@@ -31,6 +32,7 @@ public struct KomarServices: Sendable {
         providers = ProviderService(store: store)
         referrals = ReferralService(store: store)
         reports = ReportService(store: store)
+        dashboard = DashboardService(store: store)
         settings = SettingsService(store: store)
         backups = BackupService(store: store)
     }

@@ -157,6 +157,13 @@ struct Bench: ParsableCommand {
                 _ = try services.referrals.countsByStatus(coordinator, filter: filter)
                 _ = try services.referrals.list(coordinator, filter: filter, limit: 50)
             }
+            // Everything the coordinator's home screen reads when it opens or is returned to.
+            try timings.measure("dashboard_home", runs: runs) {
+                _ = try services.cases.countCases(coordinator)
+                _ = try services.cases.countReviewQueue(coordinator)
+                _ = try services.followUps.countDue(coordinator)
+                _ = try services.dashboard.dashboard(coordinator)
+            }
             // A year's reports: this year holds every demo case of the last year but a few.
             if let year = ReportPeriod.year(today.year) {
                 for (name, kind) in [("report_cases_year", ReportKind.cases), ("report_referrals_year", .referrals),

@@ -1,6 +1,8 @@
 import CaseDomain
 import CaseStore
 import Foundation
+import KhmerText
+import Localization
 import Terminal
 
 /// Where a user lands after login: who they are, their numbers, and a menu
@@ -13,6 +15,9 @@ final class HomeScreen: Screen {
     private var caseCount: Int?
     private var waitingForReview = 0
     private var followUpsDue = 0
+    /// Work waiting, twelve months of new cases and referrals, locked
+    /// accounts: as much as the role may see.
+    private var dashboard: Dashboard?
     /// For admins: the audit log's seal, and the warning that its triggers
     /// were missing, if they were.
     private var seal: AuditSeal?
@@ -38,6 +43,7 @@ final class HomeScreen: Screen {
             if session.may(.viewOwnCases) { caseCount = try app.services.cases.countCases(session) }
             if session.may(.assignCase) { waitingForReview = try app.services.cases.countReviewQueue(session) }
             if session.may(.recordFollowUp) { followUpsDue = try app.services.followUps.countDue(session) }
+            dashboard = try app.services.dashboard.dashboard(session)
             if session.may(.readAudit) {
                 seal = try app.services.audit.seal(session)
                 auditAlert = try app.services.audit.triggersMissingSince(session)
@@ -58,15 +64,22 @@ final class HomeScreen: Screen {
                                    label: app.localizer("home.review", app.localizer.number(waitingForReview))))
         }
         if session.may(.recordFollowUp) {
-            items.append(Menu.Item(id: "followups",
-                                   label: app.localizer("home.followups", app.localizer.number(followUpsDue))))
+            let t = app.localizer
+            let overdue = dashboard?.overdueVisits ?? 0
+            items.append(Menu.Item(id: "followups", label: overdue > 0
+                ? t("home.followups-overdue", t.number(followUpsDue), t.number(overdue))
+                : t("home.followups", t.number(followUpsDue))))
         }
         if session.may(.viewOwnCases) {
             items.append(Menu.Item(id: "cases", label: app.localizer("home.cases")))
             items.append(Menu.Item(id: "households", label: app.localizer("home.households")))
         }
         if session.may(.manageReferrals) {
-            items.append(Menu.Item(id: "referrals", label: app.localizer("home.referrals")))
+            let waiting = dashboard?.referralsWaiting ?? 0
+            items.append(Menu.Item(id: "referrals", label: waiting > 0
+                ? app.localizer("home.referrals-waiting", app.localizer.number(waiting),
+                                app.localizer.number(DashboardService.waitingDays))
+                : app.localizer("home.referrals")))
         }
         if session.may(.readReports) { items.append(Menu.Item(id: "reports", label: app.localizer("home.reports"))) }
         if session.may(.manageUsers) { items.append(Menu.Item(id: "users", label: app.localizer("home.users"))) }
@@ -123,6 +136,12 @@ final class HomeScreen: Screen {
         var notices: [(String, TextStyle)] = []
         if let caseCount { notices.append((t("home.case-count", t.number(caseCount)), .plain)) }
         if let seal { notices.append((t("audit.seal", seal.description), .muted)) }
+        if let locked = dashboard?.lockedAccounts, locked > 0 {
+            notices.append((t("home.locked-accounts", t.number(locked)), .warning))
+        }
+        if let newest = backupStatus?.newestVerified {
+            notices.append((t("home.newest-backup", app.dateTimeText(newest)), .muted))
+        }
         if let auditAlert { notices.append((t("audit.alert", app.dateTimeText(auditAlert)), .error)) }
         if let brokenAuditRow { notices.append((t("audit.broken", t.number(Int(brokenAuditRow))), .error)) }
         if let backupStatus {
@@ -145,6 +164,52 @@ final class HomeScreen: Screen {
         menu.items = menuItems(app)
         menu.render(into: &canvas, at: Rect(row: top, col: 2, width: min(50, area.width - 4), height: menu.items.count),
                     focused: true, env: app.widgetEnvironment)
-        canvas.put(t("home.hint"), row: top + 1 + menu.items.count, col: 2, style: .muted, maxWidth: area.width - 4)
+        let hintRow = top + 1 + menu.items.count
+        canvas.put(t("home.hint"), row: hintRow, col: 2, style: .muted, maxWidth: area.width - 4)
+        // The year in bars: beside the menu on a wide terminal, under it
+        // when there is room, left out otherwise.
+        guard let months = dashboard?.months, !months.isEmpty else { return }
+        let lines = MonthBars.lines(months, t)
+        if area.width >= 110 {
+            for (i, line) in lines.enumerated() {
+                canvas.put(line, row: top + i, col: 56, style: i == lines.count - 1 ? .muted : .plain,
+                           maxWidth: area.width - 58)
+            }
+        } else if hintRow + 1 + lines.count < area.bottom {
+            for (i, line) in lines.enumerated() {
+                canvas.put(line, row: hintRow + 2 + i, col: 2, style: i == lines.count - 1 ? .muted : .plain,
+                           maxWidth: area.width - 4)
+            }
+        }
+    }
+}
+
+/// Twelve months of new cases and referrals as one line of bars each
+/// (▁ to █, the tallest month full height), with the year's total and its
+/// female share, and a line naming the months.
+enum MonthBars {
+    static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+    static func lines(_ months: [Dashboard.Month], _ t: Localizer) -> [String] {
+        func bars(_ values: [Int]) -> String {
+            let top = max(1, values.max() ?? 1)
+            return String(values.map { $0 == 0 ? " " : levels[min(7, ($0 * 8 - 1) / top)] })
+        }
+        func total(_ tally: Tally) -> String {
+            let share = tally.total > 0 ? tally.female * 100 / tally.total : 0
+            return t("home.chart-total", t.number(tally.total), t.number(tally.female), t.number(share))
+        }
+        let cases = months.map(\.cases), referrals = months.map(\.referrals)
+        let labels = [t("home.chart-cases"), t("home.chart-referrals")]
+        let width = labels.map { DisplayWidth.of($0) }.max() ?? 0
+        guard let first = months.first, let last = months.last else { return [] }
+        return [
+            TextFit.pad(labels[0], to: width) + "  " + bars(cases.map(\.total)) + "  " + total(cases.reduce(Tally(), +)),
+            TextFit.pad(labels[1], to: width) + "  " + bars(referrals.map(\.total)) + "  "
+                + total(referrals.reduce(Tally(), +)),
+            String(repeating: " ", count: width + 2) + t("home.chart-months",
+                t("month.\(first.month)") + " " + t.digitsForDisplay(String(first.year)),
+                t("month.\(last.month)") + " " + t.digitsForDisplay(String(last.year))),
+        ]
     }
 }
