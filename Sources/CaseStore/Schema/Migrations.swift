@@ -124,6 +124,7 @@ enum Migrations {
                 CREATE INDEX "child_case_by_reported_date" ON "child_case"("reported_date", "sex");
                 CREATE INDEX "follow_up_done_by_case" ON "follow_up"("case_id", "status", "done_date");
                 CREATE INDEX "case_event_by_kind" ON "case_event"("kind", "case_id");
+                CREATE INDEX "follow_up_due_by_case" ON "follow_up"("status", "due_date", "case_id");
                 """)
         }
         return migrator

@@ -161,7 +161,6 @@ struct Bench: ParsableCommand {
             try timings.measure("dashboard_home", runs: runs) {
                 _ = try services.cases.countCases(coordinator)
                 _ = try services.cases.countReviewQueue(coordinator)
-                _ = try services.followUps.countDue(coordinator)
                 _ = try services.dashboard.dashboard(coordinator)
             }
             // A year's reports: this year holds every demo case of the last year but a few.

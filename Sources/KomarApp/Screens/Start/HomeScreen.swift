@@ -42,8 +42,9 @@ final class HomeScreen: Screen {
         do {
             if session.may(.viewOwnCases) { caseCount = try app.services.cases.countCases(session) }
             if session.may(.assignCase) { waitingForReview = try app.services.cases.countReviewQueue(session) }
-            if session.may(.recordFollowUp) { followUpsDue = try app.services.followUps.countDue(session) }
-            dashboard = try app.services.dashboard.dashboard(session)
+            let dashboard = try app.services.dashboard.dashboard(session)
+            self.dashboard = dashboard
+            followUpsDue = (dashboard.overdueVisits ?? 0) + (dashboard.visitsDueToday ?? 0)
             if session.may(.readAudit) {
                 seal = try app.services.audit.seal(session)
                 auditAlert = try app.services.audit.triggersMissingSince(session)
