@@ -17,6 +17,7 @@ public struct ReportWords: Sendable {
         case .literal(let literal): literal
         case .digits(let text): localizer.digitsForDisplay(text)
         case .names(let km, let latin): localizer.language == .km && !km.isEmpty ? km : latin
+        case .list(let items): items.map { self.text($0) }.joined(separator: "; ")
         }
     }
 

@@ -27,13 +27,15 @@ public struct ReportRequest: Hashable, Sendable {
 
 /// Words in a report that are translated when it is written out: a
 /// string-table key, or text kept as it is (names, codes, numbers' labels).
-public enum ReportText: Hashable, Sendable {
+public indirect enum ReportText: Hashable, Sendable {
     case key(String)
     case literal(String)
     /// Text holding numbers ("0–5"), shown with Khmer digits in Khmer.
     case digits(String)
     /// A gazetteer or directory name: Khmer in a Khmer report, Latin otherwise.
     case names(km: String, latin: String)
+    /// Several, shown one after another with "; " between.
+    case list([ReportText])
 }
 
 /// One cell of a report table.

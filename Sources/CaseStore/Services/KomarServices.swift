@@ -14,6 +14,7 @@ public struct KomarServices: Sendable {
     public let referrals: ReferralService
     public let reports: ReportService
     public let dashboard: DashboardService
+    public let registers: RegisterExportService
     public let settings: SettingsService
     public let backups: BackupService
     public let clock: Clock
@@ -33,6 +34,7 @@ public struct KomarServices: Sendable {
         referrals = ReferralService(store: store)
         reports = ReportService(store: store)
         dashboard = DashboardService(store: store)
+        registers = RegisterExportService(store: store)
         settings = SettingsService(store: store)
         backups = BackupService(store: store)
     }

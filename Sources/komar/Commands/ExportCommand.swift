@@ -8,7 +8,8 @@ import Localization
 /// the TUI, to a CSV file that Excel and LibreOffice open with Khmer intact.
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Export data as CSV (UTF-8 with a byte-order mark).", subcommands: [Referrals.self])
+        abstract: "Export registers as CSV (UTF-8 with a byte-order mark) or XLSX.",
+        subcommands: [Referrals.self, Cases.self, Households.self, FollowUps.self, Providers.self])
 
     struct Referrals: ParsableCommand {
         static let configuration = CommandConfiguration(
