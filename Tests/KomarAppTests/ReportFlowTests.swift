@@ -49,6 +49,21 @@ import Testing
         #expect(h.screen.contains("របាយការណ៍ករណី · ២០២៥ · ការិយាល័យទាំងមូល"), "F6 says it again in Khmer")
     }
 
+    @Test func theOfficesAgeBandsAreTheReportsStartingChoice() throws {
+        let h = try Harness(language: .en)
+        try h.fillDemoRecords(cases: 40)
+        var settings = try h.services.settings.office()
+        settings.ageBands = .primero
+        try h.services.settings.save(h.auditor, settings)
+        h.logIn("dara")
+        h.select("Reports")
+        #expect(h.screen.contains("Primero (0–4, 5–11, 12–17, 18–59, 60+)"))
+        h.press(.function(2))
+        #expect(h.screen.split(separator: "\n").contains { $0.contains("0–4") && $0.contains("5–11") && $0.contains("60+") })
+        let audit = try h.services.audit.recent(h.auditor, limit: 10)
+        #expect(audit.contains { $0.summary == "age_bands: child-protection → primero" })
+    }
+
     @Test func coordinatorExportsTheQuartersReferralReportInKhmer() throws {
         let h = try Harness(language: .km)
         try h.services.accounts.addUser(by: Harness.admin, username: "vannak", displayName: "វណ្ណៈ", role: .coordinator,

@@ -11,17 +11,21 @@ public struct OfficeSettings: Equatable, Sendable {
     public var followUpDays: [RiskLevel: Int]
     public var idleLockMinutes: Int
     public var lockoutMinutes: Int
+    /// The age bands reports count in (issue 14: the office chooses).
+    public var ageBands: AgeBandPreset
 
     public static let defaultIdleLockMinutes = 5
     public static let defaultLockoutMinutes = 15
 
     public init(organisation: String, languageCode: String, followUpDays: [RiskLevel: Int] = FollowUpRules.defaults,
-                idleLockMinutes: Int = defaultIdleLockMinutes, lockoutMinutes: Int = defaultLockoutMinutes) {
+                idleLockMinutes: Int = defaultIdleLockMinutes, lockoutMinutes: Int = defaultLockoutMinutes,
+                ageBands: AgeBandPreset = .childProtection) {
         self.organisation = organisation
         self.languageCode = languageCode
         self.followUpDays = followUpDays
         self.idleLockMinutes = idleLockMinutes
         self.lockoutMinutes = lockoutMinutes
+        self.ageBands = ageBands
     }
 
     /// Each setting by the name `komar settings` and the log use.
@@ -33,6 +37,7 @@ public struct OfficeSettings: Equatable, Sendable {
         case followUpDaysHigh = "followup-days-high"
         case followUpDaysMedium = "followup-days-medium"
         case followUpDaysLow = "followup-days-low"
+        case ageBands = "age-bands"
 
         /// The risk level of a follow-up interval.
         public var risk: RiskLevel? {
@@ -52,6 +57,7 @@ public struct OfficeSettings: Equatable, Sendable {
             case .language: .language
             case .idleLockMinutes: .idleLockMinutes
             case .lockoutMinutes: .lockoutMinutes
+            case .ageBands: .ageBands
             default: .followUpDays(risk ?? .low)
             }
         }
@@ -64,6 +70,7 @@ public struct OfficeSettings: Equatable, Sendable {
         case .language: languageCode
         case .idleLockMinutes: String(idleLockMinutes)
         case .lockoutMinutes: String(lockoutMinutes)
+        case .ageBands: ageBands.rawValue
         default: followUpDays[key.risk ?? .low].map(String.init) ?? ""
         }
     }
@@ -82,6 +89,9 @@ public struct OfficeSettings: Equatable, Sendable {
         case .lockoutMinutes:
             guard let number else { return false }
             lockoutMinutes = number
+        case .ageBands:
+            guard let preset = AgeBandPreset(rawValue: text.trimmingCharacters(in: .whitespaces)) else { return false }
+            ageBands = preset
         default:
             guard let number, let risk = key.risk else { return false }
             followUpDays[risk] = number
@@ -97,6 +107,7 @@ public enum OfficeSettingsField: Hashable, Sendable {
     case followUpDays(RiskLevel)
     case idleLockMinutes
     case lockoutMinutes
+    case ageBands
 }
 
 /// Checks office settings before they are stored.

@@ -19,6 +19,7 @@ public struct SettingsService: Sendable {
         case .language: "language"
         case .idleLockMinutes: "idle_lock_minutes"
         case .lockoutMinutes: "lockout_minutes"
+        case .ageBands: "age_bands"
         default: "followup_days_" + (key.risk ?? .low).rawValue
         }
     }

@@ -33,8 +33,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Only this province (2-digit gazetteer code).") var province: String?
     @Option(name: .long, help: "Only this district (4-digit gazetteer code).") var district: String?
     @Option(name: .long, help: "Only this commune (6-digit gazetteer code).") var commune: String?
-    @Option(name: .long, help: "Age bands: \(Parse.codes(AgeBandPreset.self)).", transform: Parse.code("age-bands"))
-    var ageBands: AgeBandPreset = .childProtection
+    @Option(name: .long, help: "Age bands: \(Parse.codes(AgeBandPreset.self)) (default: the office's setting).",
+            transform: Parse.code("age-bands"))
+    var ageBands: AgeBandPreset?
     @Option(name: .long, help: "Words in km or en.", transform: Parse.language("language")) var language: Language = .en
     @Option(name: .long, help: "text, csv, xlsx or md.") var format: Format = .text
     @Option(name: .long, help: "File to write (csv, xlsx and md need one; text goes to the screen without).") var out: String?
@@ -79,8 +80,9 @@ struct ReportCommand: ParsableCommand {
                 guard try services.reports.areaExists(area) else {
                     throw Failure("there is no province, district or commune with the code \(area.code) in the gazetteer")
                 }
+                let bands = try ageBands ?? services.settings.office().ageBands
                 let report = try services.reports.make(session, ReportRequest(kind: name, period: period, area: area,
-                                                                              ageBands: ageBands))
+                                                                              ageBands: bands))
                 let words = ReportWords(Localizer(language: language))
                 let text = TextReport(words: words, blocks: true)
                 guard let out else {

@@ -18,6 +18,7 @@ final class SettingsScreen: DraftableScreen {
     private var days: [RiskLevel: TextField] = [:]
     private let idleLock = TextField(kind: .number, maxLength: 2)
     private let lockout = TextField(kind: .number, maxLength: 4)
+    private let ageBands = ChoiceField(filterable: false)
     let form: Form
     /// The version the form started from (moves on after a merge).
     private var version: Int?
@@ -44,9 +45,11 @@ final class SettingsScreen: DraftableScreen {
                                     widget: field, required: true))
         }
         fields += [FormField(id: "idleLock", label: "settings.idle-lock", widget: idleLock, required: true),
-                   FormField(id: "lockout", label: "settings.lockout", widget: lockout, required: true)]
+                   FormField(id: "lockout", label: "settings.lockout", widget: lockout, required: true),
+                   FormField(id: "ageBands", label: "reports.age-bands", widget: ageBands, required: true)]
         form = Form(fields: fields)
         language.setOptions(Language.allCases.map { ChoiceOption(id: $0.rawValue, labels: [$0.nativeName]) })
+        ageBands.setOptions(app.options(AgeBandPreset.self))
         do {
             let (current, version) = try app.services.settings.versioned()
             fill(current, app: app)
@@ -63,6 +66,7 @@ final class SettingsScreen: DraftableScreen {
         }
         idleLock.text = app.localizer.digitsForDisplay(String(current.idleLockMinutes))
         lockout.text = app.localizer.digitsForDisplay(String(current.lockoutMinutes))
+        ageBands.select(current.ageBands.rawValue)
     }
 
     private var entered: OfficeSettings {
@@ -73,7 +77,8 @@ final class SettingsScreen: DraftableScreen {
         func minutes(_ field: TextField) -> Int { Digits.parseInt(field.text.trimmingSpaces()) ?? 0 }
         return OfficeSettings(organisation: organisation.text, languageCode: language.selectedId ?? "km",
                               followUpDays: followUpDays, idleLockMinutes: minutes(idleLock),
-                              lockoutMinutes: minutes(lockout))
+                              lockoutMinutes: minutes(lockout),
+                              ageBands: ageBands.selectedId.flatMap(AgeBandPreset.init(rawValue:)) ?? .childProtection)
     }
 
     var hasUnsavedChanges: Bool { form.snapshot() != baseline }
@@ -97,6 +102,7 @@ final class SettingsScreen: DraftableScreen {
                 case .followUpDays(let risk): issues["days-" + risk.rawValue] = key
                 case .idleLockMinutes: issues["idleLock"] = key
                 case .lockoutMinutes: issues["lockout"] = key
+                case .ageBands: issues["ageBands"] = key
                 }
             }
             FormInput.show(issues, in: form, app: app)

@@ -34,6 +34,7 @@ final class ReportsScreen: FormScreen {
         kind.select(ReportKind.cases.rawValue)
         ageBands.setOptions(app.options(AgeBandPreset.self))
         ageBands.select(AgeBandPreset.childProtection.rawValue)
+        do { ageBands.select(try app.services.settings.office().ageBands.rawValue) } catch { app.report(error) }
         let today = app.services.clock.today
         period.text = app.localizer.digitsForDisplay(ReportPeriod.month(today.year, today.month)?.description ?? "")
         form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
