@@ -89,7 +89,13 @@ struct HouseholdImporter {
                 input.headNameLatin = head.input.nameLatin
                 input.headSex = head.input.sex
                 input.headAge = head.input.birth.map { $0.age(on: today) }
+                let said = Set((problems[head.line] ?? []).compactMap(\.columnKey))
                 for (field, message) in HouseholdRules.validate(input, isNew: true) where field != .headName {
+                    // Not again for a cell already said to be wrong (a sex that is no sex, a birth date to come).
+                    if said.contains(field.columnKey)
+                        || (field == .headAge && (said.contains("import.col.date-of-birth") || said.contains("import.col.age"))) {
+                        continue
+                    }
                     problems[head.line, default: []].append(ImportProblem(line: head.line, columnKey: field.columnKey,
                                                                           message))
                 }
@@ -265,11 +271,13 @@ struct HouseholdImporter {
         input.migrationCountry = cells["country"] ?? ""
         input.phone = cells["phone"] ?? ""
         for (field, message) in MemberRules.validate(input, today: today) {
+            // A birth problem belongs to the cell that was filled in.
+            let column = field == .birth && !dob.isEmpty ? "import.col.date-of-birth" : field.columnKey
             // A problem already said about the cell (a date that is no date) is not said twice.
-            guard !(problems[line] ?? []).contains(where: { $0.columnKey == field.columnKey
+            guard !(problems[line] ?? []).contains(where: { $0.columnKey == column
                 || (field == .birth && ($0.columnKey == "import.col.date-of-birth" || $0.columnKey == "import.col.age")) })
             else { continue }
-            problem(field.columnKey, message)
+            problem(column, message)
         }
         return input
     }

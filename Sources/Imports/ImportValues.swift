@@ -22,7 +22,9 @@ public struct ImportProblem: Hashable, Sendable {
     public func text(_ t: Localizer) -> String {
         var message = t(messageKey)
         for (i, argument) in arguments.enumerated() {
-            let shown = Int(argument).map(t.number) ?? argument
+            // A value quoted from the file stays as typed; counts and line numbers are the language's.
+            let quoted = message.contains("“{\(i)}”")
+            let shown = quoted ? argument : Int(argument).map(t.number) ?? argument
             message = message.replacingOccurrences(of: "{\(i)}", with: shown)
         }
         if let columnKey { message = t.labelled(t(columnKey), message) }

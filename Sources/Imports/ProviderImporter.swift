@@ -76,7 +76,7 @@ struct ProviderImporter {
             if names.contains(where: existing.contains) {
                 problem("import.col.name-km", "import.duplicate-provider")
             } else if let earlier = names.lazy.compactMap({ seen[$0] }).first {
-                problem("import.col.name-km", "import.duplicate-in-file", [String(earlier)])
+                problem("import.col.name-km", "import.duplicate-provider-in-file", [String(earlier)])
             }
             for name in names where seen[name] == nil { seen[name] = row.line }
             if problems.isEmpty { records.append(input) } else { rejected.append((row.line, row.cells, problems)) }

@@ -9,10 +9,10 @@ public enum DelimitedReport {
     public static func csv(_ report: Report, _ words: ReportWords) -> Data {
         var text = CSV.byteOrderMark
         func line(_ cells: [String]) { text += CSV.line(cells) }
-        line([words.title(report), words.period(report.request.period), words.area(report)])
+        line([words.title(report), words.period(report), words.area(report)])
         for table in report.tables {
             line([])
-            line([words.text(table.title)])
+            line([words.heading(table)])
             line(words.splitHeadings(table))
             for row in table.rows {
                 line(words.splitValues(table, row).map { value in
@@ -34,11 +34,10 @@ public enum DelimitedReport {
         func cell(_ text: String) -> String {
             text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
         }
-        var text = "# " + words.title(report) + " · " + words.period(report.request.period) + " · "
+        var text = "# " + words.title(report) + " · " + words.period(report) + " · "
             + words.area(report) + "\n\n" + words.localizer("report.legend") + " " + words.localizer("report.legend-ages") + "\n"
         for table in report.tables {
-            text += "\n## " + words.text(table.title)
-            if let summary = table.summary { text += " · " + words.display(.tally(summary)) }
+            text += "\n## " + words.heading(table)
             text += "\n\n| " + table.columns.map { cell(words.text($0)) }.joined(separator: " | ") + " |\n"
             text += "|" + table.columns.indices.map { i in
                 words.isTallyColumn(table, i) || (table.rows.first.map { i < $0.count && words.isFigure($0[i]) } ?? false)

@@ -1,3 +1,4 @@
+import Foundation
 import CaseDomain
 import KhmerText
 import Localization
@@ -48,6 +49,12 @@ public struct ReportWords: Sendable {
         return true
     }
 
+    /// A table's title, with the full count of a list that prints only
+    /// its first rows: "Open cases with no contact… · 634 (307)".
+    public func heading(_ table: ReportTable) -> String {
+        text(table.title) + (table.summary.map { " · " + display(.tally($0)) } ?? "")
+    }
+
     public func title(_ report: Report) -> String {
         localizer(report.request.kind.labelKey)
     }
@@ -66,6 +73,14 @@ public struct ReportWords: Sendable {
         return date(period.start) + " – " + date(period.end)
     }
 
+    /// The report's period, saying so when it has not ended yet:
+    /// "Dec 2026 (to 4 Dec 2026)".
+    public func period(_ report: Report) -> String {
+        let made = LocalDate(iso: String(report.madeAt.prefix(10)))
+        guard let made, made < report.request.period.end else { return period(report.request.period) }
+        return localizer("report.period-so-far", period(report.request.period), date(made))
+    }
+
     public func date(_ date: LocalDate) -> String {
         localizer.longDate(year: date.year, month: date.month, day: date.day)
     }
@@ -81,7 +96,7 @@ public struct ReportWords: Sendable {
     public func footer(_ report: Report) -> [(String, String)] {
         [
             (localizer("report.footer.organisation"), report.organisation),
-            (localizer("report.footer.period"), period(report.request.period)),
+            (localizer("report.footer.period"), period(report)),
             (localizer("report.footer.area"), area(report)),
             (localizer("report.footer.age-bands"), localizer(report.request.ageBands.labelKey)),
             (localizer("report.footer.made"), localizer("report.footer.made-by",
@@ -129,6 +144,33 @@ extension ReportWords {
             case .share(let part, let whole):
                 return [whole > 0 ? .number((Double(part) * 1000 / Double(whole)).rounded() / 10) : .empty]
             }
+        }
+    }
+}
+
+/// The files a report can be written as, known by their endings.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case text, csv, xlsx, md
+
+    /// The format a file name's ending asks for (.txt, .csv, .xlsx, .md);
+    /// nil for any other ending.
+    public init?(path: String) {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "txt": self = .text
+        case "csv": self = .csv
+        case "xlsx": self = .xlsx
+        case "md": self = .md
+        default: return nil
+        }
+    }
+
+    /// The report in this format.
+    public func data(_ report: Report, _ words: ReportWords) throws -> Data {
+        switch self {
+        case .text: Data((TextReport(words: words).lines(report).joined(separator: "\n") + "\n").utf8)
+        case .csv: DelimitedReport.csv(report, words)
+        case .md: DelimitedReport.markdown(report, words)
+        case .xlsx: try XLSXReport.workbook(report, words)
         }
     }
 }

@@ -20,7 +20,7 @@ public struct TextReport: Sendable {
     }
 
     public func lines(_ report: Report) -> [String] {
-        var lines = [words.title(report) + " · " + words.period(report.request.period) + " · " + words.area(report),
+        var lines = [words.title(report) + " · " + words.period(report) + " · " + words.area(report),
                      words.localizer("report.legend"), words.localizer("report.legend-ages"), ""]
         for table in report.tables {
             lines += self.lines(table)
@@ -32,10 +32,7 @@ public struct TextReport: Sendable {
     }
 
     public func lines(_ table: ReportTable) -> [String] {
-        var heading = words.text(table.title)
-        if let summary = table.summary {
-            heading += " · " + words.display(.tally(summary))
-        }
+        let heading = words.heading(table)
         let header = table.columns.map(words.text)
         let body = table.rows.map { $0.map(words.display) }
         var widths = header.map { DisplayWidth.of($0) }
@@ -79,7 +76,7 @@ public struct TextReport: Sendable {
             let female = tally.total > 0 ? Int((Double(tally.female) / Double(tally.total) * Double(length)).rounded()) : 0
             let bar = blocks
                 ? String(repeating: "▓", count: female) + String(repeating: "█", count: length - female)
-                : String(repeating: "f", count: female) + String(repeating: "#", count: length - female)
+                : String(repeating: "*", count: female) + String(repeating: "#", count: length - female)
             lines.append(TextFit.pad(TextFit.truncateWithEllipsis(label, to: labelWidth), to: labelWidth) + " "
                          + bar + " " + words.localizer.number(tally.total))
         }

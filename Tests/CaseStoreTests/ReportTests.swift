@@ -220,9 +220,11 @@ import Testing
                 "due_date LIKE '2026-%' AND status = 'missed'",
                 "due_date LIKE '2026-%' AND status = 'cancelled'",
                 "due_date LIKE '2026-%' AND status = 'scheduled' AND due_date < '\(today)'",
+                "due_date LIKE '2026-%' AND status = 'scheduled' AND due_date >= '\(today)'",
             ].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM follow_up WHERE \($0)")! }
         }
         #expect(counts[1] > 0 && counts[2] > 0 && counts[3] > 0, "the demo has visits of every kind")
+        #expect(counts[1...].reduce(0, +) == counts[0], "the columns add up to the visits due")
         for key in ["report.followups.by-worker", "report.followups.by-risk"] {
             let total = try row(table(report, key), "report.row.total")
             let figures = total[1...].map { cell -> Int in if case .tally(let t) = cell { t.total } else { -1 } }

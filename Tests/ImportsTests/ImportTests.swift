@@ -144,7 +144,20 @@ import Testing
         }
         #expect(plan.records.isEmpty)
         let khmer = plan.rejected.first?.problems.first?.text(Localizer(language: .km))
-        #expect(khmer == "ជួរទី ២៖ ភូមិ៖ គ្មានភូមិណាឈ្មោះ “Nowhere Village” ទេ (នៅទីនោះ បើមានឃុំ ឬស្រុក)។ សូមសរសេរឈ្មោះដូចក្នុងបញ្ជីឈ្មោះភូមិ ឬលេខកូដ ៨ ខ្ទង់")
+        #expect(khmer == "ជួរទី ២៖ ភូមិ៖ គ្មានភូមិណាឈ្មោះ “Nowhere Village” ទេ (ក្នុងឃុំ ឬស្រុកដែលបានសរសេរ បើមាន)។ សូមសរសេរឈ្មោះដូចក្នុងបញ្ជីឈ្មោះភូមិ ឬលេខកូដ ៨ ខ្ទង់")
+    }
+
+    @Test func eachProblemIsSaidOnceUnderTheCellThatWasFilledIn() throws {
+        let f = try fixture()
+        let text = Self.header + "\n"
+            + "1,14040315,,,5,,A Head,X,12/03/2030,,head,,,,\n"
+        let plan = try f.importer.checkHouseholds(Data(text.utf8))
+        let said = plan.rejected.flatMap(\.problems).map { $0.text(Localizer(language: .en)) }
+        #expect(said.filter { $0.contains("Sex:") } == ["Line 2: Sex: “X” is not one of the choices"])
+        #expect(said.contains { $0.hasPrefix("Line 2: Date of birth:") })
+        #expect(!said.contains { $0.contains("Age:") }, "\(said)")
+        let khmer = plan.rejected.flatMap(\.problems).map { $0.text(Localizer(language: .km)) }
+        #expect(khmer.contains { $0.contains("“5”") }, "a value is quoted as typed: \(khmer)")
     }
 
     @Test func missingOrUnknownColumnsRefuseTheWholeFile() throws {

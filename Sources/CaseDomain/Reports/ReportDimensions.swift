@@ -9,8 +9,12 @@ public struct ReportPeriod: Hashable, Sendable, CustomStringConvertible {
     /// The text it was written as, normalised; also its name in files.
     public let description: String
 
+    /// The years a report may cover: cases are recorded from 2000 on, and
+    /// stepping a period back or forward stays inside these.
+    public static let years = 2000...2099
+
     public init?(start: LocalDate, end: LocalDate) {
-        guard start <= end else { return nil }
+        guard start <= end, Self.years.contains(start.year), Self.years.contains(end.year) else { return nil }
         self.start = start
         self.end = end
         description = start.iso + ".." + end.iso
@@ -23,7 +27,7 @@ public struct ReportPeriod: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func month(_ year: Int, _ month: Int) -> ReportPeriod? {
-        guard let start = LocalDate(year: year, month: month, day: 1),
+        guard years.contains(year), let start = LocalDate(year: year, month: month, day: 1),
               let end = LocalDate(year: year, month: month, day: LocalDate.daysIn(month: month, year: year)) else {
             return nil
         }
@@ -42,30 +46,57 @@ public struct ReportPeriod: Hashable, Sendable, CustomStringConvertible {
         return ReportPeriod(start: first.start, end: last.end, description: String(format: "%04d", year))
     }
 
-    /// Parses "2026-10", "2026-Q3", "2026" or "2026-01-01..2026-06-30";
-    /// nil for anything else (month 13, a range that ends before it starts).
+    /// Why a period could not be read.
+    public enum ParseError: Error, Equatable, Sendable {
+        /// Not a month, quarter, year or range of days.
+        case malformed
+        /// A range whose end comes before its start.
+        case reversed
+        /// Before 2000 or after 2099.
+        case outOfRange
+    }
+
+    /// Parses "2026-10" (or "2026-1"), "2026-Q3", "2026", or a range of days
+    /// "2026-01-01..2026-06-30" whose days may also be written day/month/year
+    /// ("01/01/2026..30/06/2026"), with spaces around the dots or not.
     public static func parse(_ text: String) -> ReportPeriod? {
+        if case .success(let period) = read(text) { return period }
+        return nil
+    }
+
+    public static func read(_ text: String) -> Result<ReportPeriod, ParseError> {
         let text = text.trimmingCharacters(in: .whitespaces).uppercased()
         if let range = text.range(of: "..") {
-            guard let start = LocalDate(iso: String(text[..<range.lowerBound])),
-                  let end = LocalDate(iso: String(text[range.upperBound...])) else { return nil }
-            return ReportPeriod(start: start, end: end)
+            func day(_ part: Substring) -> LocalDate? {
+                let part = part.trimmingCharacters(in: .whitespaces)
+                if let iso = LocalDate(iso: part) { return iso }
+                if case .success(let date) = LocalDate.parse(userInput: part), part.contains("/") { return date }
+                return nil
+            }
+            guard let start = day(text[..<range.lowerBound]), let end = day(text[range.upperBound...]) else {
+                return .failure(.malformed)
+            }
+            guard start <= end else { return .failure(.reversed) }
+            guard years.contains(start.year), years.contains(end.year) else { return .failure(.outOfRange) }
+            return ReportPeriod(start: start, end: end).map { .success($0) } ?? .failure(.malformed)
         }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-        guard let first = parts.first, first.count == 4, let y = Int(first) else { return nil }
+        guard let first = parts.first, first.count == 4, let y = Int(first) else { return .failure(.malformed) }
+        guard years.contains(y) else { return .failure(.outOfRange) }
+        let period: ReportPeriod?
         switch parts.count {
-        case 1: return year(y)
-        case 2 where parts[1].hasPrefix("Q"):
-            return Int(parts[1].dropFirst()).flatMap { quarter(y, $0) }
-        case 2 where parts[1].count == 2:
-            return Int(parts[1]).flatMap { month(y, $0) }
-        default: return nil
+        case 1: period = year(y)
+        case 2 where parts[1].hasPrefix("Q"): period = Int(parts[1].dropFirst()).flatMap { quarter(y, $0) }
+        case 2 where (1...2).contains(parts[1].count): period = Int(parts[1]).flatMap { month(y, $0) }
+        default: period = nil
         }
+        return period.map { .success($0) } ?? .failure(.malformed)
     }
 
     /// The period of the same kind just before this one's start, for
     /// "previous month" keys; a range moves back by its own length.
     public func previous() -> ReportPeriod {
+        guard start.year > Self.years.lowerBound || start.month > 1 || start.day > 1 else { return self }
         let dayBefore = start.adding(days: -1)
         switch description.count {
         case 4: return Self.year(dayBefore.year) ?? self
@@ -78,6 +109,7 @@ public struct ReportPeriod: Hashable, Sendable, CustomStringConvertible {
 
     /// The period of the same kind just after this one.
     public func next() -> ReportPeriod {
+        guard end.year < Self.years.upperBound || end.month < 12 || end.day < 31 else { return self }
         let dayAfter = end.adding(days: 1)
         switch description.count {
         case 4: return Self.year(dayAfter.year) ?? self

@@ -35,8 +35,10 @@ enum DataQualityReport {
             ("report.row.saved-despite-duplicates", savedDespite),
             ("report.row.referrals-without-consent", withoutConsent),
         ]
+        // Referrals are not a share of cases.
         let rows = checks.map { key, tally -> [ReportCell] in
-            [.key(key), .tally(tally), .share(part: tally.total, whole: all.total)]
+            [.key(key), .tally(tally),
+             key == "report.row.referrals-without-consent" ? .literal("") : .share(part: tally.total, whole: all.total)]
         }
         return [ReportTable(title: .key("report.quality.checks"),
                             columns: [.key("report.column.check"), .key("report.column.records"),

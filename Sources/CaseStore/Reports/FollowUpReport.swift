@@ -15,7 +15,7 @@ enum FollowUpReport {
             case .missed: "report.column.missed"
             case .cancelled: "report.column.cancelled"
             case .overdue: "report.column.overdue-now"
-            case .upcoming: nil
+            case .upcoming: "report.column.not-yet-due"
             }
         }
     }

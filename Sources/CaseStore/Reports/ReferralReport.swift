@@ -194,6 +194,7 @@ enum ReferralReport {
                      .share(part: tally(enrolled).total, whole: tally(sent).total)])
         return ReportTable(title: .key("report.referrals.needs-served"),
                            columns: [.key("report.column.service"), .key("report.column.referred"),
-                                     .key("report.column.enrolled"), .key("report.column.share")], rows: rows)
+                                     .key("report.column.enrolled"), .key("report.column.share")], rows: rows,
+                           note: .key("report.note.needs-served"))
     }
 }

@@ -20,12 +20,16 @@ final class ExportScreen: FormScreen {
     private let doneKey: String
     private let path = TextField(maxLength: 300)
     private let write: Write
+    /// A string-table key saying what is wrong with a path before anything
+    /// is written (a file ending no format has), or nil.
+    private let check: (URL) -> String?
     let form: Form
 
     /// `what` describes the rows; `fileName` is suggested in the user's
     /// home folder; `doneKey` reports "{0} rows written to {1}".
     init(app: App, titleKey: String, what: @escaping () -> String, fileName: String, doneKey: String,
-         write: @escaping Write) {
+         check: @escaping (URL) -> String? = { _ in nil }, write: @escaping Write) {
+        self.check = check
         self.titleKey = titleKey
         self.what = what
         self.doneKey = doneKey
@@ -53,6 +57,10 @@ final class ExportScreen: FormScreen {
         }
         guard !target.isEmpty else {
             FormInput.show(["path": "error.required"], in: form, app: app)
+            return
+        }
+        if let problem = check(URL(fileURLWithPath: target)) {
+            FormInput.show(["path": problem], in: form, app: app)
             return
         }
         let export = { [unowned self, unowned app] in

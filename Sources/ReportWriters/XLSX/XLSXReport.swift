@@ -18,7 +18,7 @@ public enum XLSXReport {
                 })
             }
             rows.append([])
-            rows.append([.text(words.text(table.title))])
+            rows.append([.text(words.heading(table))])
             if let note = table.note { rows.append([.text(words.text(note))]) }
             rows.append([.text(words.title(report))])
             for (label, value) in words.footer(report) { rows.append([.text(label), .text(value)]) }

@@ -111,6 +111,7 @@ struct ImportCommand: ParsableCommand {
         progress.clear()
         for problem in plan.fileProblems { print(problem.text(t)) }
         guard plan.fileProblems.isEmpty else { throw Failure(t("import.nothing-imported")) }
+        if plan.goodRows + plan.rejected.count == 0 { throw Failure(t("import.no-rows")) }
         let shown = plan.rejected.prefix(50)
         for row in shown { for problem in row.problems { print(problem.text(t)) } }
         if plan.rejected.count > shown.count {

@@ -55,6 +55,9 @@ extension RegisterExportCommand {
     func export() throws {
         try authenticated(.exportData, refusal: "only coordinators may export registers") { services, session in
             let o = options
+            if let place = o.place, try services.gazetteer.place(code: place) == nil {
+                throw Failure("there is no province, district, commune or village with the code \(place) in the gazetteer")
+            }
             let table = try services.registers.table(session, Self.register, filter: o.filter,
                                                      includeNarrative: o.includeNarrative)
             let words = ReportWords(Localizer(language: o.language))

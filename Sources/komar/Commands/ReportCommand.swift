@@ -20,9 +20,6 @@ struct ReportCommand: ParsableCommand {
             Social workers may read reports (text on the screen); coordinators may also write them to files.
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, csv, xlsx, md
-    }
 
     @Flag(name: .long, help: "List the reports and stop.") var list = false
     @Argument(help: "The report: \(Parse.codes(ReportKind.self)).", transform: Parse.code("report"))
@@ -37,8 +34,16 @@ struct ReportCommand: ParsableCommand {
             transform: Parse.code("age-bands"))
     var ageBands: AgeBandPreset?
     @Option(name: .long, help: "Words in km or en.", transform: Parse.language("language")) var language: Language = .en
-    @Option(name: .long, help: "text, csv, xlsx or md.") var format: Format = .text
-    @Option(name: .long, help: "File to write (csv, xlsx and md need one; text goes to the screen without).") var out: String?
+    @Option(name: .long, help: "text, csv, xlsx or md (default: by the --out file's ending; text on the screen).",
+            transform: { value in
+                guard let format = ReportFormat(rawValue: value) else { throw ValidationError("--format must be text, csv, xlsx or md") }
+                return format
+            })
+    var format: ReportFormat?
+    @Option(name: .long, help: "File to write: its ending (.xlsx, .csv, .md, .txt) gives the format.") var out: String?
+
+    /// The format asked for, or the one the file's ending gives.
+    var chosenFormat: ReportFormat { format ?? out.flatMap { ReportFormat(path: $0) } ?? .text }
 
     var area: ReportArea? {
         let codes = [(province, 2), (district, 4), (commune, 6)].compactMap { code, length in code.map { ($0, length) } }
@@ -50,16 +55,30 @@ struct ReportCommand: ParsableCommand {
         if list { return }
         guard name != nil else { throw ValidationError("name a report (\(Parse.codes(ReportKind.self))), or give --list") }
         guard user != nil else { throw ValidationError("--user is required") }
-        guard let period, ReportPeriod.parse(period) != nil else {
+        guard let period else { throw ValidationError("--period is required") }
+        switch ReportPeriod.read(period) {
+        case .success: break
+        case .failure(.reversed): throw ValidationError("--period: the range ends before it starts")
+        case .failure(.outOfRange): throw ValidationError("--period must lie between 2000 and 2099")
+        case .failure(.malformed):
             throw ValidationError("--period must be a month (2026-10), a quarter (2026-Q3), a year (2026) "
-                + "or a range of days (2026-01-01..2026-06-30)")
+                + "or a range of days (2026-01-01..2026-06-30 or 01/01/2026..30/06/2026)")
         }
         let given = [(province, 2, "province"), (district, 4, "district"), (commune, 6, "commune")].filter { $0.0 != nil }
         if given.count > 1 { throw ValidationError("give only one of --province, --district and --commune") }
         if let (code, length, option) = given.first, code?.count != length || ReportArea(code: code ?? "") == nil {
             throw ValidationError("--\(option) must be a \(length)-digit gazetteer code")
         }
-        if format != .text && out == nil { throw ValidationError("--format \(format.rawValue) needs --out FILE") }
+        if let format, format != .text, out == nil { throw ValidationError("--format \(format.rawValue) needs --out FILE") }
+        if let out {
+            switch (format, ReportFormat(path: out)) {
+            case (nil, nil):
+                throw ValidationError("--out must end in .xlsx, .csv, .md or .txt (or give --format)")
+            case (let asked?, let ending?) where asked != ending:
+                throw ValidationError("--format \(asked.rawValue) does not match the file's ending (\(out))")
+            default: break
+            }
+        }
     }
 
     func run() throws {
@@ -84,19 +103,13 @@ struct ReportCommand: ParsableCommand {
                 let report = try services.reports.make(session, ReportRequest(kind: name, period: period, area: area,
                                                                               ageBands: bands))
                 let words = ReportWords(Localizer(language: language))
-                let text = TextReport(words: words, blocks: true)
                 guard let out else {
-                    print(text.lines(report).joined(separator: "\n"))
+                    print(TextReport(words: words, blocks: true).lines(report).joined(separator: "\n"))
                     return
                 }
-                let data: Data = switch format {
-                case .text: Data((text.lines(report).joined(separator: "\n") + "\n").utf8)
-                case .csv: DelimitedReport.csv(report, words)
-                case .md: DelimitedReport.markdown(report, words)
-                case .xlsx: try XLSXReport.workbook(report, words)
-                }
+                let data = try chosenFormat.data(report, words)
                 do {
-                    try services.reports.export(session, report, data: data, format: format.rawValue,
+                    try services.reports.export(session, report, data: data, format: chosenFormat.rawValue,
                                                 to: URL(fileURLWithPath: out))
                 } catch let failed as ExportFailed {
                     throw Failure("cannot write \(failed.path): \(failed.detail)")

@@ -47,7 +47,7 @@ final class ReportViewScreen: Screen {
          },
          KeyBinding(.function(5), label: "key.later", help: "help.report-later") { [unowned self, unowned app] in
             self.step(self.request.period.next(), app: app)
-         },
+         }.enabled(request.period.end < app.services.clock.today, otherwise: "report.no-later"),
          KeyBinding(.function(7), label: plainBars ? "key.block-bars" : "key.plain-bars", help: "help.plain-bars",
                     inBar: false) {
             [unowned self] in self.plainBars.toggle()
@@ -72,18 +72,12 @@ final class ReportViewScreen: Screen {
                 app.localizer("report.export-what", app.localizer(report.request.kind.labelKey),
                               ReportWords(app.localizer).period(report.request.period))
             },
-            fileName: name.replacingOccurrences(of: "..", with: "_"), doneKey: "report.export-done"
+            fileName: name.replacingOccurrences(of: "..", with: "_"), doneKey: "report.export-done",
+            check: { url in ReportFormat(path: url.path) == nil ? "report.export-ending" : nil }
         ) { [unowned self, unowned app] url, _ in
-            let words = ReportWords(app.localizer)
-            let format = url.pathExtension.lowercased()
-            let data: Data = switch format {
-            case "csv": DelimitedReport.csv(report, words)
-            case "md": DelimitedReport.markdown(report, words)
-            case "txt": Data((TextReport(words: words).lines(report).joined(separator: "\n") + "\n").utf8)
-            default: try XLSXReport.workbook(report, words)
-            }
-            try app.services.reports.export(self.session, report, data: data, format: format.isEmpty ? "xlsx" : format,
-                                            to: url)
+            let format = ReportFormat(path: url.path) ?? .xlsx
+            try app.services.reports.export(self.session, report, data: try format.data(report, ReportWords(app.localizer)),
+                                            format: format.rawValue, to: url)
             return report.tables.count
         })
     }

@@ -48,9 +48,17 @@ final class ReportsScreen: FormScreen {
     /// period when it cannot be read.
     func request(app: App) -> ReportRequest? {
         form.clearMessages()
-        guard let parsed = ReportPeriod.parse(Digits.toWestern(period.text)) else {
-            FormInput.show(["period": period.text.trimmingSpaces().isEmpty ? "error.required" : "error.report-period"],
-                           in: form, app: app)
+        let parsed: ReportPeriod
+        switch ReportPeriod.read(Digits.toWestern(period.text)) {
+        case .success(let period): parsed = period
+        case .failure(let error):
+            let key = switch error {
+            case _ where period.text.trimmingSpaces().isEmpty: "error.required"
+            case .reversed: "error.report-period-reversed"
+            case .outOfRange: "error.report-period-years"
+            case .malformed: "error.report-period"
+            }
+            FormInput.show(["period": key], in: form, app: app)
             return nil
         }
         let code = commune.selectedId ?? district.selectedId ?? province.selectedId
