@@ -39,6 +39,9 @@ import Testing
         #expect(h.screen.contains("Not yet kept as a draft: Another user is saving"))
         try other.inDatabase { db in try db.execute(sql: "ROLLBACK") }
         let mom = try h.session("sreymom")
+        // The app ticks every quarter second; drafts are written at most every
+        // `flushInterval`, counted from the last (failed) try, in real time.
+        Thread.sleep(forTimeInterval: Double(DraftKeeper.flushInterval) / 1e9 + 0.05)
         h.app.tick()
         #expect(h.screen.contains("Your typing is kept as a draft again."))
         let draft = try #require(try h.services.drafts.load(mom, DraftKey("intake"), terminal: h.app.drafts.terminal))
