@@ -239,18 +239,21 @@ struct SearchKeyCache {
     }
 }
 
-/// Bulk inserts without the tables' secondary indexes: they are dropped
-/// first and built once at the end from their own stored definitions,
-/// which is several times faster than updating each index per row.
+/// Bulk inserts without the tables' secondary indexes or the tally
+/// triggers: indexes are dropped first and built once at the end from
+/// their own stored definitions, which is several times faster than
+/// updating each index per row, and the tallies are worked out once.
 enum BulkLoad {
     static func withoutIndexes(_ db: Database, on tables: [String], _ body: () throws -> Void) throws {
         let indexes = try Row.fetchAll(db, sql: """
             SELECT name, sql FROM sqlite_master
             WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (\(tables.map { _ in "?" }.joined(separator: ",")))
             """, arguments: StatementArguments(tables))
-        for index in indexes { try db.execute(sql: "DROP INDEX \((index["name"] as String).quotedDatabaseIdentifier)") }
-        try body()
-        for index in indexes { try db.execute(sql: index["sql"]) }
+        try KeptTallies.suspended(db) {
+            for index in indexes { try db.execute(sql: "DROP INDEX \((index["name"] as String).quotedDatabaseIdentifier)") }
+            try body()
+            for index in indexes { try db.execute(sql: index["sql"]) }
+        }
     }
 }
 

@@ -185,10 +185,10 @@ enum DemoReferrals {
                         from = step
                     }
                 }
+                try db.execute(sql: """
+                    UPDATE referral_transition SET effective_on = substr(at, 1, 10) WHERE effective_on IS NULL
+                    """)
             }
-            try db.execute(sql: """
-                UPDATE referral_transition SET effective_on = substr(at, 1, 10) WHERE effective_on IS NULL
-                """)
             try AuditLog.append(db, at: now, userId: nil, username: "command-line", action: .demoData,
                                 summary: "\(households) demo households, \(referrals) referrals")
         }

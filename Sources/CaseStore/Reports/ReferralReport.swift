@@ -21,16 +21,14 @@ enum ReferralReport {
     }
 
     static func tables(_ db: Database, _ scope: ReportScope) throws -> [ReportTable] {
-        let condition = scope.inPeriod("referral.referred_on") && scope.inArea("referral.village_code")
-        let groups = try Row.fetchAll(db, sql: """
-            SELECT service, provider_id, status, sex, COALESCE(exit_reason, '') AS exit_reason, outcome, COUNT(*) AS n
-            FROM referral WHERE \(condition.sql)
-            GROUP BY service, provider_id, status, sex, exit_reason, outcome
-            """, arguments: condition.arguments).map { row in
-            Group(service: ServiceType(rawValue: row["service"]), providerId: row["provider_id"],
-                  status: ReferralStatus(rawValue: row["status"]) ?? .draft, sex: Sex(rawValue: row["sex"]) ?? .male,
-                  exitReason: row["exit_reason"], outcome: (row["outcome"] as String?).flatMap(ReferralOutcome.init(rawValue:)),
-                  n: row["n"])
+        let groups = try scope.tally(db, ReferralMeasure.referral).compactMap { key, n -> Group? in
+            let parts = key.key.split(separator: ReferralMeasure.separator, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 5, let providerId = Int64(parts[1]) else { return nil }
+            // An exit reason is typed, so it is whatever lies between the status and the outcome.
+            return Group(service: ServiceType(rawValue: parts[0]), providerId: providerId,
+                         status: ReferralStatus(rawValue: parts[2]) ?? .draft, sex: key.sex,
+                         exitReason: parts[3..<(parts.count - 1)].joined(separator: String(ReferralMeasure.separator)),
+                         outcome: ReferralOutcome(rawValue: parts[parts.count - 1]), n: n)
         }
         let providers = try Row.fetchAll(db, sql: "SELECT id, name_km, name_latin FROM provider").reduce(
             into: [Int64: ReportText]()) { names, row in
@@ -38,10 +36,10 @@ enum ReferralReport {
         }
         return [
             byServiceAndProvider(groups, providers),
-            try peopleReached(db, scope, condition),
+            try peopleReached(db, scope),
             endings(groups),
             exitReasons(groups),
-            try daysToEnrol(db, scope, condition),
+            try daysToEnrol(db, scope),
             outcomes(groups),
             needsAndServed(groups),
         ]
@@ -77,23 +75,16 @@ enum ReferralReport {
     }
 
     /// Distinct people with a referral sent in the period (not drafts), and
-    /// those enrolled, by their age at their first referral.
-    static func peopleReached(_ db: Database, _ scope: ReportScope, _ condition: SQLCondition) throws -> ReportTable {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT sex, age, enrolled, COUNT(*) AS n FROM (
-              SELECT MIN(sex) AS sex, MIN(age) AS age,
-                MAX(status IN ('enrolled', 'completed', 'dropped-out')) AS enrolled
-              FROM referral WHERE status != 'draft' AND \(condition.sql)
-              GROUP BY COALESCE(case_id, -member_id))
-            GROUP BY sex, age, enrolled
-            """, arguments: condition.arguments)
-        var referred = scope.emptyBands
-        var enrolled = scope.emptyBands
-        for row in rows {
-            let band = scope.band(row["age"]), sex = Sex(rawValue: row["sex"]) ?? .male, n: Int = row["n"]
-            referred[band].add(sex, n)
-            if row["enrolled"] as Bool { enrolled[band].add(sex, n) }
+    /// those enrolled, each counted once, by their age at their first
+    /// referral (or enrolment) in the period and in its area.
+    static func peopleReached(_ db: Database, _ scope: ReportScope) throws -> ReportTable {
+        func bands(_ counts: [TallyKey: Int]) -> [Tally] {
+            var bands = scope.emptyBands
+            for (key, n) in counts { bands[scope.band(AgeClass.lowerAge(key.ageClass))].add(key.sex, n) }
+            return bands
         }
+        let referred = bands(try scope.tally(db, ReferralMeasure.person))
+        let enrolled = bands(try scope.tally(db, ReferralMeasure.enrolledPerson))
         return ReportTable(title: .key("report.referrals.people"),
                            columns: [.key("report.column.age"), .key("report.column.referred"),
                                      .key("report.column.enrolled")],
@@ -136,27 +127,17 @@ enum ReferralReport {
 
     /// Median days from the day a referral was sent to the day the person
     /// enrolled (the days the moves took effect), per service.
-    static func daysToEnrol(_ db: Database, _ scope: ReportScope, _ condition: SQLCondition) throws -> ReportTable {
-        func moved(_ status: String) -> String {
-            """
-            (SELECT MIN(COALESCE(t.effective_on, substr(t.at, 1, 10))) FROM referral_transition AS t
-             WHERE t.referral_id = referral.id AND t.to_status = '\(status)')
-            """
-        }
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT service, sex, CAST(julianday(enrolled) - julianday(sent) AS INTEGER) AS days, COUNT(*) AS n FROM (
-              SELECT service, sex, \(moved("sent")) AS sent, \(moved("enrolled")) AS enrolled FROM referral
-              WHERE status IN ('enrolled', 'completed', 'dropped-out') AND \(condition.sql))
-            WHERE sent IS NOT NULL AND enrolled IS NOT NULL GROUP BY service, sex, days
-            """, arguments: condition.arguments)
+    static func daysToEnrol(_ db: Database, _ scope: ReportScope) throws -> ReportTable {
         var days: [ServiceType?: [Int: Int]] = [:]
         var all: [Int: Int] = [:]
         var counted: [ServiceType?: Tally] = [:]
-        for row in rows {
-            let service = ServiceType(rawValue: row["service"]), n: Int = row["n"], value = max(0, row["days"] as Int)
+        for (key, n) in try scope.tally(db, ReferralMeasure.enrolDays) {
+            let parts = key.key.split(separator: ReferralMeasure.separator, omittingEmptySubsequences: false)
+            let service = parts.first.flatMap { ServiceType(rawValue: String($0)) }
+            let value = max(0, parts.last.flatMap { Int($0) } ?? 0)
             days[service, default: [:]][value, default: 0] += n
             all[value, default: 0] += n
-            counted[service, default: Tally()].add(Sex(rawValue: row["sex"]) ?? .male, n)
+            counted[service, default: Tally()].add(key.sex, n)
         }
         var table = ServiceType.allCases.map { service -> [ReportCell] in
             [.key(service.labelKey), .days(median(counts: days[service] ?? [:])), .tally(counted[service] ?? Tally())]

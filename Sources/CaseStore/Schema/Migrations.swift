@@ -127,6 +127,8 @@ enum Migrations {
                 CREATE INDEX "follow_up_due_by_case" ON "follow_up"("status", "due_date", "case_id");
                 """)
         }
+        migrator.registerMigration("2026-12-04 case tallies", migrate: FrozenCaseTally20261204.run)
+        migrator.registerMigration("2026-12-04 referral tallies", migrate: FrozenReferralTally20261204.run)
         return migrator
     }
 

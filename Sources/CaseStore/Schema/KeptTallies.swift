@@ -1,0 +1,33 @@
+import GRDB
+
+/// The report tallies and kept days that triggers maintain on every write
+/// (`FrozenCaseTally20261204`, `FrozenReferralTally20261204`), and how a
+/// bulk load turns those triggers off and works everything out once at
+/// the end: per row they would cost the demo's 100,000 cases half again
+/// its time.
+enum KeptTallies {
+    /// Every trigger that keeps a tally or a kept day starts with one of these.
+    static let triggerPrefixes = ["case_tally_", "case_visits_", "referral_tally_", "referral_moved_", "referral_person_"]
+
+    /// Runs `body` with the tally triggers dropped, works the tallies out
+    /// again, then puts the triggers back from their own stored definitions
+    /// (after, so that working them out does not fire them).
+    static func suspended(_ db: Database, _ body: () throws -> Void) throws {
+        let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+            .filter { row in triggerPrefixes.contains { (row["name"] as String).hasPrefix($0) } }
+        for trigger in triggers {
+            try db.execute(sql: "DROP TRIGGER \((trigger["name"] as String).quotedDatabaseIdentifier)")
+        }
+        try body()
+        try rebuild(db)
+        for trigger in triggers { try db.execute(sql: trigger["sql"]) }
+    }
+
+    /// Works every tally and kept day out from the rows as they are, with
+    /// the triggers off. The newest migration that defines each tally
+    /// says how.
+    static func rebuild(_ db: Database) throws {
+        try FrozenCaseTally20261204.fill(db)
+        try FrozenReferralTally20261204.fill(db)
+    }
+}
