@@ -70,11 +70,9 @@ public struct DashboardService: Sendable {
     }
 
     /// New cases (by day reported) and new referrals (by day referred) in
-    /// each of the twelve months up to `today`'s, split by sex. Cases: one
-    /// range count per month on the index of day reported and sex (a count
-    /// grouped by month would sort every row of the year). Referrals have
-    /// no such index (each index slows every save and backup check), so
-    /// their months come from one pass over a covering index.
+    /// each of the twelve months up to `today`'s, split by sex: read from
+    /// the tallies the database keeps per month (`KeptTallies`), a few
+    /// hundred rows rather than a year of cases and referrals.
     static func months(_ db: Database, ending today: LocalDate) throws -> [Dashboard.Month] {
         var months: [Dashboard.Month] = []
         var year = today.year, month = today.month
@@ -82,25 +80,23 @@ public struct DashboardService: Sendable {
             months.insert(Dashboard.Month(year: year, month: month, cases: Tally(), referrals: Tally()), at: 0)
             (year, month) = month == 1 ? (year - 1, 12) : (year, month - 1)
         }
-        let cases = try db.makeStatement(sql: """
-            SELECT COUNT(*), COALESCE(SUM(sex = 'female'), 0) FROM child_case WHERE reported_date BETWEEN ? AND ?
-            """)
-        for i in months.indices {
-            let first = String(format: "%04d-%02d-01", months[i].year, months[i].month)
-            let last = String(format: "%04d-%02d-31", months[i].year, months[i].month)
-            if let row = try Row.fetchOne(cases, arguments: [first, last]) {
-                months[i].cases = Tally(total: row[0], female: row[1])
-            }
-        }
         let index = Dictionary(uniqueKeysWithValues: months.enumerated().map {
             (String(format: "%04d-%02d", $1.year, $1.month), $0)
         })
-        for row in try Row.fetchAll(db, sql: """
-            SELECT substr(referred_on, 1, 7) AS month, sex, COUNT(*) AS n FROM referral
-            WHERE referred_on BETWEEN ? AND ? GROUP BY month, sex
-            """, arguments: [String(format: "%04d-%02d-01", months[0].year, months[0].month), today.iso]) {
-            guard let i = index[row["month"]] else { continue }
-            months[i].referrals.add(Sex(rawValue: row["sex"]) ?? .male, row["n"])
+        let range = [String(format: "%04d-%02d", months[0].year, months[0].month),
+                     String(format: "%04d-%02d", today.year, today.month)]
+        let counts: [(table: String, measure: String, into: WritableKeyPath<Dashboard.Month, Tally>)] = [
+            (CaseMeasure.table, CaseMeasure.new.rawValue, \.cases),
+            (ReferralMeasure.table, ReferralMeasure.referral.rawValue, \.referrals),
+        ]
+        for count in counts {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT month, sex, SUM(n) AS n FROM \(count.table) WHERE measure = ? AND month BETWEEN ? AND ?
+                GROUP BY month, sex
+                """, arguments: StatementArguments([count.measure] + range)) {
+                guard let i = index[row["month"]] else { continue }
+                months[i][keyPath: count.into].add(Sex(rawValue: row["sex"]) ?? .male, row["n"])
+            }
         }
         return months
     }
