@@ -100,20 +100,13 @@ struct HouseholdImporter {
                                                                           message))
                 }
                 if let village = input.villageCode {
-                    for name in [input.headNameKm, input.headNameLatin] {
-                        let folded = SearchKey.make(name)
-                        guard !folded.isEmpty else { continue }
-                        if let earlier = seenHeads[folded + "|" + village] {
-                            problems[head.line, default: []].append(ImportProblem(
-                                line: head.line, columnKey: "import.col.name-km", "import.duplicate-in-file",
-                                [String(earlier)]))
-                            break
-                        }
+                    let names = [input.headNameKm, input.headNameLatin].map { SearchKey.make($0) + "|" + village }
+                        .filter { !$0.hasPrefix("|") }
+                    if let earlier = names.lazy.compactMap({ seenHeads[$0] }).first {
+                        problems[head.line, default: []].append(ImportProblem(
+                            line: head.line, columnKey: "import.col.name-km", "import.duplicate-in-file", [String(earlier)]))
                     }
-                    for name in [input.headNameKm, input.headNameLatin] {
-                        let folded = SearchKey.make(name)
-                        if !folded.isEmpty { seenHeads[folded + "|" + village] = head.line }
-                    }
+                    for name in names { seenHeads[name] = head.line }
                 }
                 if problems.isEmpty {
                     records.append(NewHousehold(household: input, head: head.input,

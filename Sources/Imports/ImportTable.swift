@@ -18,11 +18,15 @@ public struct ImportTable: Sendable {
 
     public static func read(_ data: Data) throws -> ImportTable {
         guard let text = String(data: data, encoding: .utf8) else { throw Failure.notUTF8 }
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}"))).isEmpty
+        guard text.unicodeScalars.contains(where: { !$0.properties.isWhitespace && $0 != "\u{FEFF}" })
         else { throw Failure.empty }
         do {
             let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-            let csv = try EnumeratedCSV(string: body, delimiter: CSVDelimiter.guessed(string: body), loadColumns: false)
+            // The delimiter is guessed from the heading line alone (given the whole file, the guess trims all of it first).
+            let start = body.firstIndex { !$0.isWhitespace || $0 == "\t" } ?? body.endIndex
+            let heading = body[start...].prefix { !$0.isNewline }
+            let csv = try EnumeratedCSV(string: body, delimiter: CSVDelimiter.guessed(string: String(heading)),
+                                        loadColumns: false)
             let header = csv.header.map(Self.trimmed)
             var rows: [(Int, [String])] = []
             for (i, row) in csv.rows.enumerated() {

@@ -86,22 +86,24 @@ final class ValueReader {
     func yesNo(_ text: String) -> Result<Bool?, ImportValueError> {
         let key = Self.normal(text)
         if key.isEmpty { return .success(nil) }
-        if ["yes", "y", "true", "1", "បាទ", "ចាស", "មាន", "បាទ/ចាស", Self.normal(table.text("import.yes", .km) ?? "")]
-            .contains(key) { return .success(true) }
-        if ["no", "n", "false", "0", "ទេ", "គ្មាន", "មិន", Self.normal(table.text("import.no", .km) ?? "")]
-            .contains(key) { return .success(false) }
+        if yesSpellings.contains(key) { return .success(true) }
+        if noSpellings.contains(key) { return .success(false) }
         return .failure(.notYesNo)
     }
 
+    private lazy var yesSpellings = Set(["yes", "y", "true", "1", "បាទ", "ចាស", "មាន", "បាទ/ចាស",
+                                         Self.normal(table.text("import.yes", .km) ?? "")])
+    private lazy var noSpellings = Set(["no", "n", "false", "0", "ទេ", "គ្មាន", "មិន", Self.normal(table.text("import.no", .km) ?? "")])
+
     /// A day as 31/12/2026 (Khmer digits too) or 2026-12-31.
     static func date(_ text: String) -> LocalDate? {
-        let western = Digits.toWestern(text).trimmingCharacters(in: .whitespaces)
+        let western = Digits.toWestern(text).trimmingSpaces()
         if let iso = LocalDate(iso: western), western.count == 10, western.dropFirst(4).first == "-" { return iso }
         if case .success(let date) = LocalDate.parse(userInput: western) { return date }
         return nil
     }
 
-    static func number(_ text: String) -> Int? { Digits.parseInt(text.trimmingCharacters(in: .whitespaces)) }
+    static func number(_ text: String) -> Int? { Digits.parseInt(text.trimmingSpaces()) }
 }
 
 enum ImportValueError: Error { case notYesNo }

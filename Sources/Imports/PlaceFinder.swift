@@ -39,7 +39,7 @@ final class PlaceFinder {
 
     /// Lower-cased, with runs of spaces (zero-width ones too) as one space.
     static func plain(_ name: String) -> String {
-        name.precomposedStringWithCanonicalMapping.lowercased()
+        name.canonicallyComposed.lowercased()
             .split(whereSeparator: { $0.isWhitespace || $0 == "\u{200B}" }).joined(separator: " ")
     }
 

@@ -21,40 +21,53 @@ import Foundation
 ///   consonant's offset), so a query never matches inside a cluster: រី
 ///   does not find the subscript RO of ស្រី.
 public enum SearchKeyV2 {
-    public static func make(_ text: String) -> String {
+    public static func make(_ text: String) -> String { make(text, alwaysNormalizing: false) }
+
+    /// The folding itself. Text already in every canonical form (ASCII
+    /// and Khmer, see `CanonicalForm`) skips the two normalisations: the
+    /// key is the same, several times cheaper. `alwaysNormalizing` is for
+    /// the test that checks exactly that.
+    static func make(_ text: String, alwaysNormalizing: Bool) -> String {
         var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.utf8.count)
         var separatorPending = false
-        // ASCII (most Latin names) is its own canonical form: skipping the
-        // two normalisations makes a Latin key several times cheaper.
-        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
-        for s in (ascii ? text : text.decomposedStringWithCanonicalMapping).unicodeScalars {
+        let normalized = !alwaysNormalizing && CanonicalForm.isUnchanged(text)
+        for s in (normalized ? text : text.decomposedStringWithCanonicalMapping).unicodeScalars {
             switch s.value {
             case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x17B4, 0x17B5, 0x0300...0x036F:
                 continue
             default:
                 break
             }
-            if s.properties.isWhitespace || "-.,_".unicodeScalars.contains(s) {
+            if isSeparator(s) {
                 separatorPending = !scalars.isEmpty
                 continue
-            }
-            let folded: [Unicode.Scalar]
-            if (0x17E0...0x17E9).contains(s.value) {
-                folded = [Unicode.Scalar(s.value - 0x17E0 + 0x30)!]
-            } else if s.value < 0x80 || (0xC0..<0x250).contains(s.value) {
-                folded = Array(String(s).lowercased().unicodeScalars)
-            } else {
-                folded = [s]
             }
             if separatorPending, let last = scalars.last, !(isKhmerLetter(last) && isKhmerLetter(s)) {
                 scalars.append(" ")
             }
             separatorPending = false
-            scalars.append(contentsOf: folded)
+            if (0x17E0...0x17E9).contains(s.value) {
+                scalars.append(Unicode.Scalar(s.value - 0x17E0 + 0x30)!)
+            } else if (0x41...0x5A).contains(s.value) {
+                scalars.append(Unicode.Scalar(s.value + 0x20)!)
+            } else if (0xC0..<0x250).contains(s.value) {
+                scalars.append(contentsOf: String(s).lowercased().unicodeScalars)
+            } else {
+                scalars.append(s)
+            }
         }
         var out = String.UnicodeScalarView()
         out.append(contentsOf: composeVowels(ordered(scalars)))
-        return ascii ? String(out) : String(out).precomposedStringWithCanonicalMapping
+        return normalized ? String(out) : String(out).precomposedStringWithCanonicalMapping
+    }
+
+    private static func isSeparator(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09...0x0D, 0x20, 0x2C, 0x2D, 0x2E, 0x5F: true
+        case 0..<0x80: false
+        default: s.properties.isWhitespace
+        }
     }
 
     private static let coeng: UInt32 = 0x17D2

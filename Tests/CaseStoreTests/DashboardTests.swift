@@ -41,6 +41,18 @@ import Testing
             }
             let sum = dashboard.months.map(\.cases).reduce(Tally(), +)
             #expect(sum == Tally(total: cases, female: female))
+            // New referrals are those sent, as in the referrals report: drafts are not counted.
+            let (referrals, referredFemale, drafts) = try services.database.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM referral WHERE referred_on >= ? AND status != 'draft'",
+                                  arguments: [since])!,
+                 try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM referral WHERE referred_on >= ? AND status != 'draft' AND sex = 'female'
+                    """, arguments: [since])!,
+                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM referral WHERE referred_on >= ? AND status = 'draft'",
+                                  arguments: [since])!)
+            }
+            #expect(drafts > 0, "the demo has draft referrals in the last twelve months")
+            #expect(dashboard.months.map(\.referrals).reduce(Tally(), +) == Tally(total: referrals, female: referredFemale))
             #expect(dashboard.lockedAccounts == nil, "only admins see accounts")
         }
     }

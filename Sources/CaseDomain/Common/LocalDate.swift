@@ -26,7 +26,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// ISO form for storage: 2026-11-21.
     public var iso: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        // Not String(format:): it goes through Foundation's formatter, and
+        // saves and reports turn tens of thousands of days into text.
+        func padded(_ number: Int, _ width: Int) -> String {
+            let digits = String(number)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
+        return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
     }
 
     public var description: String { iso }

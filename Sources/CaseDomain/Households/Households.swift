@@ -130,7 +130,7 @@ public enum PhoneRules {
         let trimmed = phone.trimmingSpaces()
         if trimmed.isEmpty { return true }
         let digits = normalized(trimmed)
-        guard trimmed.unicodeScalars.allSatisfy({ CharacterSet(charactersIn: "+- ()").contains($0)
+        guard trimmed.unicodeScalars.allSatisfy({ "+- ()".unicodeScalars.contains($0)
             || $0.properties.numericType != nil }) else { return false }
         if digits.hasPrefix("855") { return (11...12).contains(digits.count) }
         return (8...10).contains(digits.count) && digits.hasPrefix("0")

@@ -85,13 +85,17 @@ public struct DashboardService: Sendable {
         })
         let range = [String(format: "%04d-%02d", months[0].year, months[0].month),
                      String(format: "%04d-%02d", today.year, today.month)]
-        let counts: [(table: String, measure: String, into: WritableKeyPath<Dashboard.Month, Tally>)] = [
-            (CaseMeasure.table, CaseMeasure.new.rawValue, \.cases),
-            (ReferralMeasure.table, ReferralMeasure.referral.rawValue, \.referrals),
+        // A referral counts once it is sent, as in the referrals report: the
+        // status is the third part of the referral tally's key.
+        let sent = "instr(key, char(31) || '\(ReferralStatus.draft.rawValue)' || char(31)) = 0"
+        let counts: [(table: String, measure: String, only: String, into: WritableKeyPath<Dashboard.Month, Tally>)] = [
+            (CaseMeasure.table, CaseMeasure.new.rawValue, "1", \.cases),
+            (ReferralMeasure.table, ReferralMeasure.referral.rawValue, sent, \.referrals),
         ]
         for count in counts {
             for row in try Row.fetchAll(db, sql: """
-                SELECT month, sex, SUM(n) AS n FROM \(count.table) WHERE measure = ? AND month BETWEEN ? AND ?
+                SELECT month, sex, SUM(n) AS n FROM \(count.table)
+                WHERE measure = ? AND month BETWEEN ? AND ? AND \(count.only)
                 GROUP BY month, sex
                 """, arguments: StatementArguments([count.measure] + range)) {
                 guard let i = index[row["month"]] else { continue }

@@ -72,7 +72,7 @@ extension CaseService {
             let before = Self.input(record, today: today)
             let changed = input.differences(from: before)
             guard !changed.isEmpty else { return }
-            record.childNameKm = input.childNameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
+            record.childNameKm = input.childNameKm.trimmingSpaces().canonicallyComposed
             record.childNameLatin = input.childNameLatin.trimmingSpaces()
             record.sex = sex.rawValue
             if changed.contains(.birth) {
@@ -89,7 +89,7 @@ extension CaseService {
             record.villageCode = village
             record.householdId = input.householdId
             record.concerns = Concern.allCases.filter(input.concerns.contains).map(\.rawValue).joined(separator: ",")
-            record.narrative = input.narrative.precomposedStringWithCanonicalMapping
+            record.narrative = input.narrative.canonicallyComposed
             record.reportedBy = reporter.rawValue
             record.reportedDate = (input.reportedDate ?? today).iso
             record.ethnicity = input.ethnicity?.rawValue

@@ -41,7 +41,7 @@ public struct CaseService: Sendable {
             }
             let number = (try Int.fetchOne(db, sql: "SELECT MAX(code_number) FROM child_case WHERE code_year = ?",
                                            arguments: [today.year]) ?? 0) + 1
-            let nameKm = input.childNameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
+            let nameKm = input.childNameKm.trimmingSpaces().canonicallyComposed
             let nameLatin = input.childNameLatin.trimmingSpaces()
             var dob: String?
             var estimated: Int?
@@ -55,7 +55,7 @@ public struct CaseService: Sendable {
                 codeNumber: number, childNameKm: nameKm, childNameLatin: nameLatin, sex: sex.rawValue,
                 dateOfBirth: dob, estimatedAge: estimated, ageAsOf: reported.iso, villageCode: village,
                 concerns: Concern.allCases.filter(input.concerns.contains).map(\.rawValue).joined(separator: ","),
-                narrative: input.narrative.precomposedStringWithCanonicalMapping, reportedBy: reporter.rawValue,
+                narrative: input.narrative.canonicallyComposed, reportedBy: reporter.rawValue,
                 reportedDate: reported.iso, riskLevel: input.riskLevel.rawValue, status: CaseStatus.new.rawValue,
                 searchKey: SearchKey.make(nameKm) + " " + SearchKey.make(nameLatin),
                 createdAt: now, updatedAt: now, createdBy: session.user.id, version: 1,

@@ -82,7 +82,7 @@ extension HouseholdService {
     /// The form's fields on a member row; `birth` nil keeps the stored one.
     static func apply(_ input: MemberInput, birth: BirthInfo?, today: LocalDate, to member: inout MemberRecord,
                       key: (String) -> String = SearchKey.make) {
-        member.nameKm = input.nameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
+        member.nameKm = input.nameKm.trimmingSpaces().canonicallyComposed
         member.nameLatin = input.nameLatin.trimmingSpaces()
         if let sex = input.sex { member.sex = sex }
         if let birth { member.setBirth(birth, today: today) }

@@ -61,7 +61,7 @@ public struct HouseholdService: Sendable {
     /// The form's fields on a household row, with its risk and search key.
     static func apply(_ input: HouseholdInput, to household: inout HouseholdRecord,
                       key: (String) -> String = SearchKey.make) {
-        household.headNameKm = input.headNameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
+        household.headNameKm = input.headNameKm.trimmingSpaces().canonicallyComposed
         household.headNameLatin = input.headNameLatin.trimmingSpaces()
         household.villageCode = input.villageCode ?? household.villageCode
         household.addressDetail = input.addressDetail.trimmingSpaces()

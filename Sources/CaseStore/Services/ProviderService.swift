@@ -58,7 +58,7 @@ public struct ProviderService: Sendable {
                     phone: "", address: "", seatsPerIntake: nil, nextIntakeDate: nil, isActive: true, createdAt: now,
                     updatedAt: now, createdBy: session.user.id, version: 1)
             }
-            record.nameKm = input.nameKm.trimmingSpaces().precomposedStringWithCanonicalMapping
+            record.nameKm = input.nameKm.trimmingSpaces().canonicallyComposed
             record.nameLatin = input.nameLatin.trimmingSpaces()
             record.kind = kind
             record.services = CodeSet(input.services)
