@@ -19,19 +19,32 @@ public struct TextReport: Sendable {
         self.chartWidth = chartWidth
     }
 
-    public func lines(_ report: Report) -> [String] {
+    /// A line of the report, and how many of its first columns hold a
+    /// table's row label (0 outside tables): the screen keeps those in
+    /// place when it scrolls a wide table sideways.
+    public struct Line: Sendable, Equatable {
+        public let text: String
+        public let labelWidth: Int
+    }
+
+    public func lines(_ report: Report) -> [String] { labelledLines(report).map(\.text) }
+
+    public func labelledLines(_ report: Report) -> [Line] {
         var lines = [words.title(report) + " · " + words.period(report) + " · " + words.area(report),
                      words.localizer("report.legend"), words.localizer("report.legend-ages"), ""]
+            .map { Line(text: $0, labelWidth: 0) }
         for table in report.tables {
-            lines += self.lines(table)
-            lines.append("")
+            lines += labelledLines(table)
+            lines.append(Line(text: "", labelWidth: 0))
         }
-        lines.append(String(repeating: "─", count: 20))
-        lines += words.footer(report).map { words.localizer.labelled($0.0, $0.1) }
+        lines.append(Line(text: String(repeating: "─", count: 20), labelWidth: 0))
+        lines += words.footer(report).map { Line(text: words.localizer.labelled($0.0, $0.1), labelWidth: 0) }
         return lines
     }
 
-    public func lines(_ table: ReportTable) -> [String] {
+    public func lines(_ table: ReportTable) -> [String] { labelledLines(table).map(\.text) }
+
+    func labelledLines(_ table: ReportTable) -> [Line] {
         let heading = words.heading(table)
         let header = table.columns.map(words.text)
         let body = table.rows.map { $0.map(words.display) }
@@ -39,21 +52,23 @@ public struct TextReport: Sendable {
         for row in body {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
         }
-        func line(_ cells: [String], figures: [Bool]) -> String {
-            cells.indices.map { i in
+        let labelWidth = widths.count > 1 ? widths[0] + 2 : 0
+        func line(_ cells: [String], figures: [Bool]) -> Line {
+            Line(text: cells.indices.map { i in
                 let width = i < widths.count ? widths[i] : DisplayWidth.of(cells[i])
                 return figures[i] ? TextFit.padLeft(cells[i], to: width) : TextFit.pad(cells[i], to: width)
-            }.joined(separator: "  ").trimmingTrailingSpaces()
+            }.joined(separator: "  ").trimmingTrailingSpaces(), labelWidth: labelWidth)
         }
-        var lines = [heading]
+        func plain(_ text: String) -> Line { Line(text: text, labelWidth: 0) }
+        var lines = [plain(heading)]
         lines.append(line(header, figures: header.indices.map { i in i > 0 && table.rows.first.map { i < $0.count && words.isFigure($0[i]) } ?? false }))
-        lines.append(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
-        if table.rows.isEmpty { lines.append(words.localizer("report.empty-list")) }
+        lines.append(Line(text: widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), labelWidth: labelWidth))
+        if table.rows.isEmpty { lines.append(plain(words.localizer("report.empty-list"))) }
         for (cells, row) in zip(body, table.rows) {
             lines.append(line(cells, figures: row.map(words.isFigure)))
         }
-        if let note = table.note { lines.append(words.text(note)) }
-        if table.chart { lines += chart(table) }
+        if let note = table.note { lines.append(plain(words.text(note))) }
+        if table.chart { lines += chart(table).map(plain) }
         return lines
     }
 

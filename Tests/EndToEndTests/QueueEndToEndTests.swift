@@ -41,7 +41,7 @@ import Testing
         let home = try tmux.waitFor("Follow-ups (")
         let due = overdue + dueToday
         let english = { (n: Int) in n.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US"))) }
-        #expect(home.contains("Follow-ups (\(english(due)) due, \(english(overdue)) overdue)"), "\(home)")
+        #expect(home.contains("Follow-ups (\(english(due)) due, \(english(overdue)) of them overdue)"), "\(home)")
         try tmux.chooseMenuItem("Follow-ups (")
         let list = try tmux.waitFor("Overdue: ")
         #expect(list.contains("Overdue: \(overdue) · due today: \(dueToday) · next 7 days: \(upcoming)"), "\(list)")

@@ -32,6 +32,19 @@ import Testing
 
 @MainActor
 @Suite struct KhmerFieldFlowTests {
+    /// dara's saved language is Khmer; F6 at the login screen chooses
+    /// English, and English it stays after logging in, and next time.
+    @Test func theLanguageChosenAtTheLoginScreenIsKeptAtLogin() throws {
+        let h = try Harness(language: .km)
+        h.press(.function(6))
+        #expect(h.app.currentLanguage == .en)
+        h.logIn("dara")
+        #expect(h.app.topScreenTitleKey == "home.title")
+        #expect(h.app.currentLanguage == .en, "not put back to the saved Khmer")
+        #expect(h.screen.contains("Reports"))
+        #expect(try h.session("dara").user.languageCode == "en", "and kept for next time")
+    }
+
     @Test func dateFieldsShowKhmerDigitsInKhmer() throws {
         let h = try Harness(language: .km)
         h.logIn("sreymom")

@@ -40,6 +40,8 @@ import Testing
         // Sideways: the first column's start is cut and marked.
         h.press(.right)
         #expect(h.screen.contains("  …"))
+        #expect(h.screen.split(separator: "\n").contains { $0.contains("All new cases") && $0.contains("…") },
+                "a row keeps its label when the table is scrolled sideways")
         h.press(.home)
         #expect(h.screen.contains("Cases report · 2026 (to 21 Nov 2026) · Whole office"), "a period not yet over says so")
         h.press(.function(5))
@@ -51,6 +53,34 @@ import Testing
         h.press(.function(4))
         h.press(.function(6))
         #expect(h.screen.contains("របាយការណ៍ករណី · ២០២៥ · ការិយាល័យទាំងមូល"), "F6 says it again in Khmer")
+    }
+
+    @Test func aPeriodThatCannotBeCountedIsSaidPlainlyAndTheFormFollowsTheReport() throws {
+        let h = try Harness(language: .en)
+        try h.fillDemoRecords(cases: 40)
+        h.logIn("dara")
+        h.select("Reports")
+        h.press(.tab, .ctrl("u"))
+        h.type("2026-02-30..2026-03-31")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ That day is not in the calendar"))
+        h.press(.ctrl("u"))
+        h.type("2")
+        #expect(!h.screen.contains("That day is not in the calendar"), "the message goes once the period is changed")
+        h.press(.ctrl("u"))
+        h.type("2030")
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ This period has not started yet"))
+        #expect(h.app.topScreenTitleKey == "reports.title", "nothing counted for a period to come")
+        h.press(.ctrl("u"))
+        h.type("2026-10")
+        h.press(.function(2))
+        #expect(h.screen.contains("Cases report · Oct 2026"))
+        h.press(.function(4), .function(4))
+        #expect(h.screen.contains("Cases report · Aug 2026"))
+        h.press(.function(10))
+        #expect(h.app.topScreenTitleKey == "reports.title")
+        #expect(h.screen.contains("Period *     2026-08"), "the form shows the period the report last showed")
     }
 
     @Test func theOfficesAgeBandsAreTheReportsStartingChoice() throws {
@@ -126,7 +156,7 @@ import Testing
         #expect(h.screen.contains("Dec 2025 to Nov 2026"))
         let counts = try h.services.followUps.queueCounts(session)
         if counts.overdue > 0 {
-            #expect(h.screen.contains("Follow-ups (\(counts.overdue + counts.today) due, \(counts.overdue) overdue)"))
+            #expect(h.screen.contains("Follow-ups (\(counts.overdue + counts.today) due, \(counts.overdue) of them overdue)"))
         }
         h.select("Follow-ups")
         #expect(h.app.topScreenTitleKey == "followups.title")

@@ -54,6 +54,26 @@ public struct ReportPeriod: Hashable, Sendable, CustomStringConvertible {
         case reversed
         /// Before 2000 or after 2099.
         case outOfRange
+        /// A day that is not in the calendar (2026-02-30).
+        case noSuchDay
+        /// A period that starts after today: it has nothing to count yet.
+        case future
+
+        /// What the Reports screen and the command line say about it.
+        public var messageKey: String {
+            switch self {
+            case .reversed: "error.report-period-reversed"
+            case .outOfRange: "error.report-period-years"
+            case .malformed: "error.report-period"
+            case .noSuchDay: "error.report-period-no-day"
+            case .future: "error.report-period-future"
+            }
+        }
+    }
+
+    /// The period `text` names, refused when it starts after `today`.
+    public static func read(_ text: String, today: LocalDate) -> Result<ReportPeriod, ParseError> {
+        read(text).flatMap { $0.start > today ? .failure(.future) : .success($0) }
     }
 
     /// Parses "2026-10" (or "2026-1"), "2026-Q3", "2026", or a range of days
@@ -67,14 +87,23 @@ public struct ReportPeriod: Hashable, Sendable, CustomStringConvertible {
     public static func read(_ text: String) -> Result<ReportPeriod, ParseError> {
         let text = text.trimmingCharacters(in: .whitespaces).uppercased()
         if let range = text.range(of: "..") {
-            func day(_ part: Substring) -> LocalDate? {
+            func day(_ part: Substring) -> Result<LocalDate, ParseError> {
                 let part = part.trimmingCharacters(in: .whitespaces)
-                if let iso = LocalDate(iso: part) { return iso }
-                if case .success(let date) = LocalDate.parse(userInput: part), part.contains("/") { return date }
-                return nil
+                if let iso = LocalDate(iso: part) { return .success(iso) }
+                let numbers = part.split(separator: "-").compactMap { Int($0) }
+                if numbers.count == 3, part.count == 10, numbers[0] >= 1000 { return .failure(.noSuchDay) }
+                guard part.contains("/") else { return .failure(.malformed) }
+                switch LocalDate.parse(userInput: part) {
+                case .success(let date): return .success(date)
+                case .failure(.impossible): return .failure(.noSuchDay)
+                case .failure: return .failure(.malformed)
+                }
             }
-            guard let start = day(text[..<range.lowerBound]), let end = day(text[range.upperBound...]) else {
-                return .failure(.malformed)
+            let start: LocalDate, end: LocalDate
+            switch (day(text[..<range.lowerBound]), day(text[range.upperBound...])) {
+            case (.success(let first), .success(let last)): (start, end) = (first, last)
+            case (.failure(.noSuchDay), _), (_, .failure(.noSuchDay)): return .failure(.noSuchDay)
+            default: return .failure(.malformed)
             }
             guard start <= end else { return .failure(.reversed) }
             guard years.contains(start.year), years.contains(end.year) else { return .failure(.outOfRange) }

@@ -94,7 +94,17 @@ extension App {
     /// A user logged in (at the login screen or the lock screen). A reset
     /// password must be changed before any work; then the home screen.
     func logIn(_ newSession: Session) {
-        localizer.language = Language(code: newSession.user.languageCode)
+        // A language chosen with F6 at the login screen is the one the user
+        // wants now, and from now on; otherwise their saved one.
+        if let chosen = languageChosenAtLogin {
+            languageChosenAtLogin = nil
+            localizer.language = chosen
+            if chosen.rawValue != newSession.user.languageCode {
+                do { try services.accounts.setLanguage(newSession, languageCode: chosen.rawValue) } catch { report(error) }
+            }
+        } else {
+            localizer.language = Language(code: newSession.user.languageCode)
+        }
         let now = services.clock.now()
         lastActivity = now
         passwordConfirmedAt = now
@@ -177,6 +187,8 @@ extension App {
         localizer.language = language
         if let session {
             do { try services.accounts.setLanguage(session, languageCode: language.rawValue) } catch { report(error) }
+        } else {
+            languageChosenAtLogin = language
         }
     }
 

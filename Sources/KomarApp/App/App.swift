@@ -49,6 +49,8 @@ public final class App {
     var lockedWork: LockedWork?
     /// When the user last pressed a key, for the idle lock.
     var lastActivity = Date.distantPast
+    /// The language chosen with F6 before logging in, kept at login.
+    var languageChosenAtLogin: Language?
     /// When the user last typed their password; exports and changes to
     /// accounts ask for it again once this is `passwordGrace` old.
     var passwordConfirmedAt = Date.distantPast

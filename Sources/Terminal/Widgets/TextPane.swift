@@ -3,15 +3,19 @@ import KhmerText
 /// Lines of text wider and longer than the screen (a report's tables),
 /// scrolled both ways: ↑ ↓ PgUp PgDn Home End down the lines, ← → across
 /// them by eight columns. Lines are never wrapped, so columns stay lined
-/// up; a line cut at either edge shows "…" there.
+/// up; a line cut at either edge shows "…" there. A line's first
+/// `frozen` columns (a table's row labels) stay in place when it scrolls
+/// sideways, so a row is never read without its label.
 @MainActor
 public final class TextPane: Widget {
     public struct Line: Sendable {
         public let text: String
         public let style: TextStyle
-        public init(_ text: String, style: TextStyle = .plain) {
+        public let frozen: Int
+        public init(_ text: String, style: TextStyle = .plain, frozen: Int = 0) {
             self.text = text
             self.style = style
+            self.frozen = frozen
         }
     }
 
@@ -57,9 +61,16 @@ public final class TextPane: Widget {
         lastWidth = max(1, rect.width)
         clamp()
         for (i, line) in lines.dropFirst(top).prefix(rect.height).enumerated() {
-            var text = Self.dropColumns(line.text, left)
+            let frozen = left > 0 ? min(line.frozen, rect.width / 2) : 0
+            var head = ""
+            var rest = line.text
+            if frozen > 0 {
+                head = TextFit.pad(TextFit.truncate(line.text, to: frozen), to: frozen)
+                rest = Self.dropColumns(line.text, frozen)
+            }
+            var text = Self.dropColumns(rest, left)
             if left > 0 && !text.isEmpty { text = "…" + Self.dropColumns(text, 1) }
-            canvas.put(text, row: rect.row + i, col: rect.col, style: line.style, maxWidth: rect.width)
+            canvas.put(head + text, row: rect.row + i, col: rect.col, style: line.style, maxWidth: rect.width)
         }
     }
 

@@ -56,13 +56,8 @@ struct ReportCommand: ParsableCommand {
         guard name != nil else { throw ValidationError("name a report (\(Parse.codes(ReportKind.self))), or give --list") }
         guard user != nil else { throw ValidationError("--user is required") }
         guard let period else { throw ValidationError("--period is required") }
-        switch ReportPeriod.read(period) {
-        case .success: break
-        case .failure(.reversed): throw ValidationError("--period: the range ends before it starts")
-        case .failure(.outOfRange): throw ValidationError("--period must lie between 2000 and 2099")
-        case .failure(.malformed):
-            throw ValidationError("--period must be a month (2026-10), a quarter (2026-Q3), a year (2026) "
-                + "or a range of days (2026-01-01..2026-06-30 or 01/01/2026..30/06/2026)")
+        if case .failure(let error) = ReportPeriod.read(Digits.toWestern(period), today: LocalDate.today()) {
+            throw ValidationError("--period: " + Localizer(language: language)(error.messageKey))
         }
         let given = [(province, 2, "province"), (district, 4, "district"), (commune, 6, "commune")].filter { $0.0 != nil }
         if given.count > 1 { throw ValidationError("give only one of --province, --district and --commune") }

@@ -18,10 +18,13 @@ final class ReportViewScreen: Screen {
     private(set) var report: Report?
     private let pane = TextPane()
     private var plainBars = false
+    /// Told the period each time F4 or F5 steps to another.
+    private let onStep: (ReportPeriod) -> Void
 
-    init(app: App, session: Session, request: ReportRequest) {
+    init(app: App, session: Session, request: ReportRequest, onStep: @escaping (ReportPeriod) -> Void = { _ in }) {
         self.session = session
         self.request = request
+        self.onStep = onStep
         load(app: app)
     }
 
@@ -37,6 +40,7 @@ final class ReportViewScreen: Screen {
 
     private func step(_ period: ReportPeriod, app: App) {
         request.period = period
+        onStep(period)
         load(app: app)
         _ = pane.handle(.home)
     }
@@ -88,10 +92,11 @@ final class ReportViewScreen: Screen {
             return
         }
         let text = TextReport(words: ReportWords(app.localizer), blocks: !plainBars, chartWidth: area.width - 4)
-        let lines = text.lines(report)
+        let lines = text.labelledLines(report)
         let headings = Set(report.tables.map { ReportWords(app.localizer).text($0.title) })
         pane.lines = lines.enumerated().map { i, line in
-            TextPane.Line(line, style: i == 0 || headings.contains { line.hasPrefix($0) } ? .heading : .plain)
+            TextPane.Line(line.text, style: i == 0 || headings.contains { line.text.hasPrefix($0) } ? .heading : .plain,
+                          frozen: line.labelWidth)
         }
         pane.render(into: &canvas, at: Rect(row: area.row + 1, col: 2, width: area.width - 3, height: area.height - 1),
                     focused: true, env: app.widgetEnvironment)

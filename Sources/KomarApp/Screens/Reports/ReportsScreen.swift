@@ -38,6 +38,8 @@ final class ReportsScreen: FormScreen {
         let today = app.services.clock.today
         period.text = app.localizer.digitsForDisplay(ReportPeriod.month(today.year, today.month)?.description ?? "")
         form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
+        // A message about the period goes as soon as the period is changed.
+        period.onChange = { [unowned self] _ in self.form.field("period")?.message = nil }
     }
 
     func bindings(app: App) -> [KeyBinding] {
@@ -49,15 +51,10 @@ final class ReportsScreen: FormScreen {
     func request(app: App) -> ReportRequest? {
         form.clearMessages()
         let parsed: ReportPeriod
-        switch ReportPeriod.read(Digits.toWestern(period.text)) {
+        switch ReportPeriod.read(Digits.toWestern(period.text), today: app.services.clock.today) {
         case .success(let period): parsed = period
         case .failure(let error):
-            let key = switch error {
-            case _ where period.text.trimmingSpaces().isEmpty: "error.required"
-            case .reversed: "error.report-period-reversed"
-            case .outOfRange: "error.report-period-years"
-            case .malformed: "error.report-period"
-            }
+            let key = period.text.trimmingSpaces().isEmpty ? "error.required" : error.messageKey
             FormInput.show(["period": key], in: form, app: app)
             return nil
         }
@@ -69,7 +66,10 @@ final class ReportsScreen: FormScreen {
 
     func save(app: App) {
         guard let request = request(app: app) else { return }
-        app.push(ReportViewScreen(app: app, session: session, request: request))
+        // Back on this form, the period is the one the report last showed (F4 and F5 step through periods).
+        app.push(ReportViewScreen(app: app, session: session, request: request) { [unowned self, unowned app] shown in
+            self.period.text = app.localizer.digitsForDisplay(shown.description)
+        })
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
