@@ -114,6 +114,31 @@ import Testing
         #expect(again.plan.rejected.first?.problems.first?.messageKey == "import.duplicate")
     }
 
+    /// A registered household is found by either of its head's names,
+    /// spelled another way or written in the other column, in the same
+    /// village only; a longer name that starts with a registered one is
+    /// another person.
+    @Test func aHouseholdAlreadyRegisteredIsFoundByEitherNameInItsVillageOnly() throws {
+        let f = try fixture()
+        let first = Self.header + "\n"
+            + "1,14040315,,,,សុខ ចាន់ធី,Sok Chanthy,F,,40,head,,,,\n"
+            + "2,14040315,,,,កែវ សុភា,,F,,33,head,,,,\n"
+            + "3,14040315,,,,,Chan Dara,M,,45,head,,,,\n"
+        let saved = try f.importer.households(Data(first.utf8), mode: .allOrNothing, source: "first.csv")
+        #expect(saved.saved == 3, "\(saved.plan.rejected.map(\.problems))")
+        let second = Self.header + "\n"
+            + "1,14040315,,,,សុខ\u{200B}ចាន់ធី,,F,,40,head,,,,\n"         // Khmer, another spacing
+            + "2,14040315,,,,,SOK  chanthy,F,,40,head,,,,\n"               // Latin, another case
+            + "3,14040315,,,,Chan Dara,,M,,45,head,,,,\n"                  // Latin in the Khmer column
+            + "4,14040315,,,,,កែវ សុភា,F,,33,head,,,,\n"                   // Khmer in the Latin column
+            + "5,14040314,,,,សុខ ចាន់ធី,Sok Chanthy,F,,40,head,,,,\n"     // another village
+            + "6,14040315,,,,សុខ ចាន់ធី 2,Sok Chanthy 2,F,,20,head,,,,\n" // a longer name
+        let again = try f.importer.households(Data(second.utf8), mode: .check, source: "second.csv")
+        let duplicates = again.plan.rejected.filter { $0.problems.contains { $0.messageKey == "import.duplicate" } }
+        #expect(duplicates.map(\.line) == [2, 3, 4, 5], "\(again.plan.rejected.map(\.problems))")
+        #expect(again.plan.records.count == 2)
+    }
+
     @Test func everyRowIsCheckedAndSaidWhereItIsWrong() throws {
         let f = try fixture()
         let text = Self.header + "\n"

@@ -25,33 +25,38 @@ extension HouseholdService {
     public func existingHouseholds(_ session: Session, heads: [(km: String, latin: String, village: String)]) throws
         -> [Int: String] {
         try session.require(.importData)
+        let folded = heads.map { (km: SearchKey.make($0.km), latin: SearchKey.make($0.latin), village: $0.village) }
         return try store.read { db in
-            var known: [String: String] = [:]
             // Only the villages imported into: one office's file touches few of the register's.
-            let villages = Array(Set(heads.map(\.village)))
-            var rows: [Row] = []
+            var registered: [String: [(km: String, latin: String, code: String)]] = [:]
+            let villages = Array(Set(folded.map(\.village)))
             for start in stride(from: 0, to: villages.count, by: 500) {
                 let chunk = Array(villages[start..<min(start + 500, villages.count)])
-                rows += try Row.fetchAll(db, sql: """
-                    SELECT code, head_name_km, head_name_latin, village_code FROM household
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT code, head_name_km, head_name_latin, village_code, search_key FROM household
                     WHERE village_code IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
                     """, arguments: StatementArguments(chunk))
-            }
-            var keys = SearchKeyCache()
-            for row in rows {
-                // By position: a column looked up by name is compared case-insensitively on every row.
-                let village: String = row[3]
-                for name in [row[1] as String, row[2] as String] {
-                    let key = keys.key(name)
-                    if !key.isEmpty { known[key + "|" + village] = row[0] }
+                while let row = try rows.next() {
+                    // By position: a column looked up by name is compared case-insensitively on every row.
+                    // The stored key is the Khmer name's key, a space, the Latin name's: folding the Latin
+                    // name (cheap) gives the Khmer name's key without folding Khmer again.
+                    let latinKey = SearchKey.make(row[2] as String)
+                    let stored = Array((row[4] as String).utf8)
+                    let suffix = Array((" " + latinKey).utf8)
+                    let kmKey = stored.count >= suffix.count && stored.suffix(suffix.count).elementsEqual(suffix)
+                        ? String(decoding: stored.dropLast(suffix.count), as: UTF8.self)
+                        : SearchKey.make(row[1] as String)
+                    registered[row[3] as String, default: []].append((kmKey, latinKey, row[0]))
                 }
             }
+            // Keys are composed (NFC) already, so comparing their bytes is comparing them.
+            func same(_ a: String, _ b: String) -> Bool { !a.isEmpty && a.utf8.elementsEqual(b.utf8) }
             var found: [Int: String] = [:]
-            for (i, head) in heads.enumerated() {
-                for name in [head.km, head.latin] {
-                    let key = keys.key(name)
-                    if !key.isEmpty, let code = known[key + "|" + head.village] { found[i] = code }
-                }
+            for (i, head) in folded.enumerated() {
+                found[i] = registered[head.village]?.first { household in
+                    same(head.km, household.km) || same(head.km, household.latin)
+                        || same(head.latin, household.km) || same(head.latin, household.latin)
+                }?.code
             }
             return found
         }
