@@ -1,7 +1,9 @@
 import CaseDomain
 import CaseStore
+import Dispatch
 import KhmerText
 import Localization
+import Synchronization
 
 /// What checking an import file found: the records ready to save, and
 /// the rows that cannot be, each with its reasons.
@@ -27,17 +29,29 @@ public struct ImportPlan<Record: Sendable>: Sendable {
 /// level, vulnerabilities, migration), and a household whose head has the
 /// name of a registered household's head in the same village is refused
 /// as a duplicate.
-struct HouseholdImporter {
+struct HouseholdImporter: Sendable {
     let table: ImportTable
     let places: PlaceFinder
-    let values: ValueReader
+    let strings: StringTable
     let today: LocalDate
 
     typealias Cells = [String: String]
+    typealias Rows = [(line: Int, cells: [String], values: Cells)]
+
+    /// What checking one household's rows found: the household ready to
+    /// save, or its rows' problems; and its head's folded names in its
+    /// village, for finding a household written twice in the file.
+    struct Checked: Sendable {
+        var rows: Rows
+        var problems: [Int: [ImportProblem]]
+        var record: NewHousehold?
+        var headLine: Int?
+        var headKeys: [String] = []
+    }
 
     func plan(existing: ([(km: String, latin: String, village: String)]) throws -> [Int: String]) throws
         -> ImportPlan<NewHousehold> {
-        let (columns, unknown) = ImportKind.households.match(table.header, table: values.table)
+        let (columns, unknown) = ImportKind.households.match(table.header, table: strings)
         var fileProblems = unknown.map { ImportProblem(line: 1, "import.unknown-column", [$0]) }
         let present = Set(columns.values)
         for column in ImportKind.households.columns where column.required && !present.contains(column) {
@@ -53,7 +67,7 @@ struct HouseholdImporter {
 
         // Rows by household, in the order each household first appears.
         var order: [String] = []
-        var groups: [String: [(line: Int, cells: [String], values: Cells)]] = [:]
+        var groups: [String: Rows] = [:]
         for row in table.rows {
             var cells: Cells = [:]
             for (i, column) in columns where i < row.cells.count { cells[column.id] = row.cells[i] }
@@ -62,60 +76,37 @@ struct HouseholdImporter {
             groups[key, default: []].append((row.line, row.cells, cells))
         }
 
+        // Households are checked on both cores, each half with its own
+        // reader of values; whether a head is named twice is then seen in
+        // the file's order.
+        let halves = order.count < 64 ? [order[...]] : [order[..<(order.count / 2)], order[(order.count / 2)...]]
+        let checkedHalves = Mutex<[[Checked]]>(Array(repeating: [], count: halves.count))
+        let allGroups = groups
+        DispatchQueue.concurrentPerform(iterations: halves.count) { half in
+            let values = ValueReader(table: strings)
+            let checked = halves[half].map { key in check(key, allGroups[key] ?? [], values: values) }
+            checkedHalves.withLock { $0[half] = checked }
+        }
+
         var records: [NewHousehold] = []
         var recordLines: [[Int]] = []
         var rejected: [(line: Int, cells: [String], problems: [ImportProblem])] = []
         var seenHeads: [String: Int] = [:]
-        for key in order {
-            let rows = groups[key] ?? []
-            var problems: [Int: [ImportProblem]] = [:]
-            if key.isEmpty {
-                for row in rows { problems[row.line, default: []].append(ImportProblem(line: row.line,
-                    columnKey: "import.col.household", "error.required")) }
-            }
-            let household = readHousehold(rows, problems: &problems)
-            var members: [(line: Int, input: MemberInput)] = []
-            for row in rows {
-                members.append((row.line, readMember(row.values, line: row.line, problems: &problems)))
-            }
-            let heads = members.filter { $0.input.relationship == .head }
-            if heads.count != 1, let first = rows.first {
-                problems[first.line, default: []].append(ImportProblem(
-                    line: first.line, columnKey: "import.col.relationship",
-                    heads.isEmpty ? "import.no-head" : "import.several-heads", [rows.first?.values["household"] ?? ""]))
-            }
-            if let head = heads.first, var input = household {
-                input.headNameKm = head.input.nameKm
-                input.headNameLatin = head.input.nameLatin
-                input.headSex = head.input.sex
-                input.headAge = head.input.birth.map { $0.age(on: today) }
-                let said = Set((problems[head.line] ?? []).compactMap(\.columnKey))
-                for (field, message) in HouseholdRules.validate(input, isNew: true) where field != .headName {
-                    // Not again for a cell already said to be wrong (a sex that is no sex, a birth date to come).
-                    if said.contains(field.columnKey)
-                        || (field == .headAge && (said.contains("import.col.date-of-birth") || said.contains("import.col.age"))) {
-                        continue
-                    }
-                    problems[head.line, default: []].append(ImportProblem(line: head.line, columnKey: field.columnKey,
-                                                                          message))
+        for checked in checkedHalves.withLock({ $0 }).joined() {
+            var problems = checked.problems
+            if let headLine = checked.headLine {
+                if let earlier = checked.headKeys.lazy.compactMap({ seenHeads[$0] }).first {
+                    problems[headLine, default: []].append(ImportProblem(
+                        line: headLine, columnKey: "import.col.name-km", "import.duplicate-in-file", [String(earlier)]))
                 }
-                if let village = input.villageCode {
-                    let names = [input.headNameKm, input.headNameLatin].map { SearchKey.make($0) + "|" + village }
-                        .filter { !$0.hasPrefix("|") }
-                    if let earlier = names.lazy.compactMap({ seenHeads[$0] }).first {
-                        problems[head.line, default: []].append(ImportProblem(
-                            line: head.line, columnKey: "import.col.name-km", "import.duplicate-in-file", [String(earlier)]))
-                    }
-                    for name in names { seenHeads[name] = head.line }
-                }
-                if problems.isEmpty {
-                    records.append(NewHousehold(household: input, head: head.input,
-                                                members: members.filter { $0.input.relationship != .head }.map(\.input)))
-                    recordLines.append(rows.map(\.line))
-                    continue
-                }
+                for key in checked.headKeys { seenHeads[key] = headLine }
             }
-            reject(rows, problems, into: &rejected)
+            if problems.isEmpty, let record = checked.record {
+                records.append(record)
+                recordLines.append(checked.rows.map(\.line))
+            } else {
+                reject(checked.rows, problems, into: &rejected)
+            }
         }
 
         // Households already registered: same head name in the same village.
@@ -143,9 +134,54 @@ struct HouseholdImporter {
         return ImportPlan(header: table.header, records: records, goodRows: goodRows, fileProblems: [], rejected: rejected)
     }
 
+    /// One household's rows: its own fields, each person, one head, and
+    /// the household rules.
+    private func check(_ key: String, _ rows: Rows, values: ValueReader) -> Checked {
+        var problems: [Int: [ImportProblem]] = [:]
+        if key.isEmpty {
+            for row in rows { problems[row.line, default: []].append(ImportProblem(line: row.line,
+                columnKey: "import.col.household", "error.required")) }
+        }
+        let household = readHousehold(rows, values: values, problems: &problems)
+        var members: [(line: Int, input: MemberInput)] = []
+        for row in rows {
+            members.append((row.line, readMember(row.values, line: row.line, values: values, problems: &problems)))
+        }
+        let heads = members.filter { $0.input.relationship == .head }
+        if heads.count != 1, let first = rows.first {
+            problems[first.line, default: []].append(ImportProblem(
+                line: first.line, columnKey: "import.col.relationship",
+                heads.isEmpty ? "import.no-head" : "import.several-heads", [rows.first?.values["household"] ?? ""]))
+        }
+        var checked = Checked(rows: rows, problems: problems, record: nil)
+        guard let head = heads.first, var input = household else { return checked }
+        input.headNameKm = head.input.nameKm
+        input.headNameLatin = head.input.nameLatin
+        input.headSex = head.input.sex
+        input.headAge = head.input.birth.map { $0.age(on: today) }
+        let said = Set((checked.problems[head.line] ?? []).compactMap(\.columnKey))
+        for (field, message) in HouseholdRules.validate(input, isNew: true) where field != .headName {
+            // Not again for a cell already said to be wrong (a sex that is no sex, a birth date to come).
+            if said.contains(field.columnKey)
+                || (field == .headAge && (said.contains("import.col.date-of-birth") || said.contains("import.col.age"))) {
+                continue
+            }
+            checked.problems[head.line, default: []].append(ImportProblem(line: head.line, columnKey: field.columnKey,
+                                                                          message))
+        }
+        if let village = input.villageCode {
+            checked.headLine = head.line
+            checked.headKeys = [input.headNameKm, input.headNameLatin].map { SearchKey.make($0) }
+                .filter { !$0.isEmpty }.map { $0 + "|" + village }
+        }
+        checked.record = NewHousehold(household: input, head: head.input,
+                                      members: members.filter { $0.input.relationship != .head }.map(\.input))
+        return checked
+    }
+
     /// Every row of a refused household goes to the rejected list; rows
     /// without a problem of their own say another row has one.
-    private func reject(_ rows: [(line: Int, cells: [String], values: Cells)], _ problems: [Int: [ImportProblem]],
+    private func reject(_ rows: Rows, _ problems: [Int: [ImportProblem]],
                         into rejected: inout [(line: Int, cells: [String], problems: [ImportProblem])]) {
         for row in rows {
             let own = problems[row.line] ?? []
@@ -155,7 +191,7 @@ struct HouseholdImporter {
     }
 
     /// The household's own fields, from the first row that has each.
-    private func readHousehold(_ rows: [(line: Int, cells: [String], values: Cells)],
+    private func readHousehold(_ rows: Rows, values: ValueReader,
                                problems: inout [Int: [ImportProblem]]) -> HouseholdInput? {
         func first(_ id: String) -> (line: Int, text: String)? {
             rows.lazy.compactMap { row in
@@ -227,7 +263,8 @@ struct HouseholdImporter {
     }
 
     /// One person's row.
-    private func readMember(_ cells: Cells, line: Int, problems: inout [Int: [ImportProblem]]) -> MemberInput {
+    private func readMember(_ cells: Cells, line: Int, values: ValueReader,
+                            problems: inout [Int: [ImportProblem]]) -> MemberInput {
         var input = MemberInput()
         func problem(_ column: String, _ key: String, _ arguments: [String] = []) {
             problems[line, default: []].append(ImportProblem(line: line, columnKey: column, key, arguments))

@@ -2,6 +2,7 @@ import CaseDomain
 import CaseStore
 import Foundation
 import Localization
+import Synchronization
 
 /// Imports households (with their members) and providers from a
 /// spreadsheet saved as CSV or TSV: every row is checked first, and
@@ -19,18 +20,38 @@ public struct Importer: Sendable {
 
     public func checkHouseholds(_ data: Data) throws -> ImportPlan<NewHousehold> {
         try session.require(.importData)
-        let table = try ImportTable.read(data)
-        let importer = HouseholdImporter(table: table, places: try PlaceFinder(services.gazetteer),
-                                         values: ValueReader(table: .shipped), today: services.clock.today)
+        let (table, places) = try readWhileFindingPlaces(data)
+        let importer = HouseholdImporter(table: table, places: places, strings: .shipped, today: services.clock.today)
         return try importer.plan { heads in try services.households.existingHouseholds(session, heads: heads) }
     }
 
     public func checkProviders(_ data: Data) throws -> ImportPlan<ProviderInput> {
         try session.require(.importData)
-        let table = try ImportTable.read(data)
-        let importer = ProviderImporter(table: table, places: try PlaceFinder(services.gazetteer),
-                                        values: ValueReader(table: .shipped))
+        let (table, places) = try readWhileFindingPlaces(data)
+        let importer = ProviderImporter(table: table, places: places, values: ValueReader(table: .shipped))
         return importer.plan(existing: try services.providers.existingNames(session))
+    }
+
+    /// The file's rows, read on one core while the gazetteer's places are
+    /// indexed on the other.
+    private func readWhileFindingPlaces(_ data: Data) throws -> (ImportTable, PlaceFinder) {
+        let table = Mutex<Result<ImportTable, any Error>?>(nil)
+        let places = Mutex<Result<PlaceFinder, any Error>?>(nil)
+        let gazetteer = services.gazetteer
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            if worker == 0 {
+                let read = Result { try ImportTable.read(data) }
+                table.withLock { $0 = read }
+            } else {
+                let found = Result { try PlaceFinder(gazetteer) }
+                places.withLock { $0 = found }
+            }
+        }
+        // concurrentPerform returns once both have run, so both results are there.
+        guard let read = table.withLock({ $0 }), let found = places.withLock({ $0 }) else {
+            throw ImportTable.Failure.unreadable("the import stopped before the file was read")
+        }
+        return (try read.get(), try found.get())
     }
 
     /// What an import may do with a file that has bad rows.

@@ -6,26 +6,20 @@ import KhmerText
 /// Finds gazetteer places by code, or by name in Khmer or Latin letters
 /// (spelled as people spell them: the search key folds the differences).
 /// Many villages share a name, so a commune, district or province narrows
-/// the choice.
-final class PlaceFinder {
-    private var byCode: [String: Place] = [:]
+/// the choice. Built once per import (while the file is read) and never
+/// changed after, so both of the import's workers use it.
+final class PlaceFinder: Sendable {
+    private let byCode: [String: Place]
     /// Names as typed, lower-cased without spaces: most files spell names
-    /// as the gazetteer does, and this index costs nothing to build.
-    private var byPlainName: [Place.Level: [String: [Place]]] = [:]
-    /// Names folded by the search key (Khmer spelling variants), built the
-    /// first time a name is not found plainly.
-    private lazy var byFoldedName: [Place.Level: [String: [Place]]] = {
-        var index: [Place.Level: [String: [Place]]] = [:]
-        for place in byCode.values {
-            for name in [place.nameKm, place.nameLatin] {
-                let key = SearchKey.make(name)
-                if !key.isEmpty { index[place.level, default: [:]][key, default: []].append(place) }
-            }
-        }
-        return index
-    }()
+    /// as the gazetteer does.
+    private let byPlainName: [Place.Level: [String: [Place]]]
+    /// Names folded by the search key (Khmer spelling variants).
+    private let byFoldedName: [Place.Level: [String: [Place]]]
 
     init(_ gazetteer: GazetteerService) throws {
+        var byCode: [String: Place] = [:]
+        var byPlainName: [Place.Level: [String: [Place]]] = [:]
+        var byFoldedName: [Place.Level: [String: [Place]]] = [:]
         for level in Place.Level.allCases {
             for place in try gazetteer.all(level) {
                 byCode[place.code] = place
@@ -33,8 +27,16 @@ final class PlaceFinder {
                     let key = Self.plain(name)
                     if !key.isEmpty { byPlainName[level, default: [:]][key, default: []].append(place) }
                 }
+                let folded = NameKeys.split(stored: place.searchKey, latinName: place.nameLatin)
+                    ?? (SearchKey.make(place.nameKm), SearchKey.make(place.nameLatin))
+                for key in [folded.km, folded.latin] where !key.isEmpty {
+                    byFoldedName[level, default: [:]][key, default: []].append(place)
+                }
             }
         }
+        self.byCode = byCode
+        self.byPlainName = byPlainName
+        self.byFoldedName = byFoldedName
     }
 
     /// Lower-cased, with runs of spaces (zero-width ones too) as one space.

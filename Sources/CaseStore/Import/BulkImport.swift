@@ -38,15 +38,9 @@ extension HouseholdService {
                     """, arguments: StatementArguments(chunk))
                 while let row = try rows.next() {
                     // By position: a column looked up by name is compared case-insensitively on every row.
-                    // The stored key is the Khmer name's key, a space, the Latin name's: folding the Latin
-                    // name (cheap) gives the Khmer name's key without folding Khmer again.
-                    let latinKey = SearchKey.make(row[2] as String)
-                    let stored = Array((row[4] as String).utf8)
-                    let suffix = Array((" " + latinKey).utf8)
-                    let kmKey = stored.count >= suffix.count && stored.suffix(suffix.count).elementsEqual(suffix)
-                        ? String(decoding: stored.dropLast(suffix.count), as: UTF8.self)
-                        : SearchKey.make(row[1] as String)
-                    registered[row[3] as String, default: []].append((kmKey, latinKey, row[0]))
+                    let keys = NameKeys.split(stored: row[4], latinName: row[2])
+                        ?? (SearchKey.make(row[1] as String), SearchKey.make(row[2] as String))
+                    registered[row[3] as String, default: []].append((keys.km, keys.latin, row[0]))
                 }
             }
             // Keys are composed (NFC) already, so comparing their bytes is comparing them.

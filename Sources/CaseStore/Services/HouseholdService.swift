@@ -77,9 +77,6 @@ public struct HouseholdService: Sendable {
         household.searchKey = key(household.headNameKm) + " " + key(household.headNameLatin)
     }
 
-    /// The folded key of a person's two names.
-    static func personKey(_ km: String, _ latin: String) -> String { SearchKey.make(km) + " " + SearchKey.make(latin) }
-
     /// Changes a household's assessment, status or contact details. If
     /// someone else changed it since `expectedVersion`, nothing is saved.
     public func update(_ session: Session, id: Int64, _ input: HouseholdInput, expectedVersion: Int,
