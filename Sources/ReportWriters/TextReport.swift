@@ -52,7 +52,9 @@ public struct TextReport: Sendable {
         for row in body {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
         }
-        let labelWidth = widths.count > 1 ? widths[0] + 2 : 0
+        // The row's label is its leading columns of words (a service and its provider), up to the first figure.
+        let labels = table.rows.first.map { row in row.prefix(while: { !words.isFigure($0) }).count } ?? 1
+        let labelWidth = widths.count > 1 ? widths.prefix(max(1, min(labels, widths.count - 1))).reduce(0) { $0 + $1 + 2 } : 0
         func line(_ cells: [String], figures: [Bool]) -> Line {
             Line(text: cells.indices.map { i in
                 let width = i < widths.count ? widths[i] : DisplayWidth.of(cells[i])
@@ -68,13 +70,13 @@ public struct TextReport: Sendable {
             lines.append(line(cells, figures: row.map(words.isFigure)))
         }
         if let note = table.note { lines.append(plain(words.text(note))) }
-        if table.chart { lines += chart(table).map(plain) }
+        if table.chart { lines += chart(table) }
         return lines
     }
 
     /// Bars for the first tally column of every row but the totals: the
     /// whole bar is the total, its shaded start the female part.
-    func chart(_ table: ReportTable) -> [String] {
+    func chart(_ table: ReportTable) -> [Line] {
         let bars: [(String, Tally)] = table.rows.compactMap { row in
             guard case .text(let label)? = row.first, !Self.isTotal(label),
                   let tally = row.lazy.compactMap({ cell -> Tally? in
@@ -85,17 +87,17 @@ public struct TextReport: Sendable {
         guard let largest = bars.map(\.1.total).max(), largest > 0 else { return [] }
         let labelWidth = min(24, bars.map { DisplayWidth.of($0.0) }.max() ?? 0)
         let barWidth = max(10, chartWidth - labelWidth - 16)
-        var lines = [""]
+        var lines = [Line(text: "", labelWidth: 0)]
         for (label, tally) in bars {
             let length = Int((Double(tally.total) / Double(largest) * Double(barWidth)).rounded())
             let female = tally.total > 0 ? Int((Double(tally.female) / Double(tally.total) * Double(length)).rounded()) : 0
             let bar = blocks
                 ? String(repeating: "▓", count: female) + String(repeating: "█", count: length - female)
                 : String(repeating: "*", count: female) + String(repeating: "#", count: length - female)
-            lines.append(TextFit.pad(TextFit.truncateWithEllipsis(label, to: labelWidth), to: labelWidth) + " "
-                         + bar + " " + words.localizer.number(tally.total))
+            lines.append(Line(text: TextFit.pad(TextFit.truncateWithEllipsis(label, to: labelWidth), to: labelWidth) + " "
+                              + bar + " " + words.localizer.number(tally.total), labelWidth: labelWidth + 1))
         }
-        lines.append(words.localizer(blocks ? "report.chart-key" : "report.chart-key-plain"))
+        lines.append(Line(text: words.localizer(blocks ? "report.chart-key" : "report.chart-key-plain"), labelWidth: 0))
         return lines
     }
 

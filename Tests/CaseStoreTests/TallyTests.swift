@@ -87,6 +87,50 @@ import Testing
         }
     }
 
+    /// Someone with a sqlite3 shell drops a tally trigger, then changes
+    /// the records it watched and a tally row by hand: the repair puts the
+    /// trigger back as the migration made it and every tally right, says
+    /// so in the audit log, and only admins may run it.
+    @Test func aRepairPutsBackDroppedTriggersAndCountsEveryTallyAgain() throws {
+        let services = try demo()
+        let triggerSQL = try services.database.read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'case_tally_case_insert'")
+        }
+        try services.database.write { db in
+            try db.execute(sql: "DROP TRIGGER case_tally_case_insert")
+            let columns = try String.fetchAll(db, sql: """
+                SELECT name FROM pragma_table_info('child_case') WHERE name NOT IN ('id', 'code', 'code_number')
+                """).joined(separator: ", ")
+            try db.execute(sql: """
+                INSERT INTO child_case (code, code_number, \(columns))
+                SELECT code || '-X', code_number + 900000, \(columns) FROM child_case ORDER BY id LIMIT 3
+                """)
+            try db.execute(sql: """
+                UPDATE referral_tally SET n = n + 5
+                WHERE (measure, month, province, key, sex, age_class)
+                  = (SELECT measure, month, province, key, sex, age_class FROM referral_tally ORDER BY 1, 2, 3, 4, 5, 6 LIMIT 1)
+                """)
+        }
+        guard case .success(let coordinator) = try services.accounts.logIn(username: "coordinator", password: DemoData.password),
+              case .success(let admin) = try services.accounts.logIn(username: "admin", password: DemoData.password) else {
+            Issue.record("login")
+            return
+        }
+        #expect(throws: (any Error).self) { try services.reports.repairTallies(coordinator) }
+        let repair = try services.reports.repairTallies(admin)
+        #expect(repair.triggersRestored == ["case_tally_case_insert"])
+        #expect(repair.rowsCorrected >= 2, "the hand-edited row and the months of the three cases")
+        try services.database.read { db in
+            #expect(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'case_tally_case_insert'")
+                    == triggerSQL)
+            try expectTalliesMatchTheRows(db)
+        }
+        let again = try services.reports.repairTallies(admin)
+        #expect(again == TallyRepair(triggersRestored: [], rowsCorrected: 0), "nothing left to put right")
+        let audited = try services.audit.recent(admin, limit: 3)
+        #expect(audited.contains { $0.action == "tally-repair" && $0.summary.contains("triggers put back: case_tally_case_insert") })
+    }
+
     @Test func triggersKeepEveryTallyThroughAnyWriter() throws {
         let services = try demo()
         var random = SplitMix64(seed: 7)

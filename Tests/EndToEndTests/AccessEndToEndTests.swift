@@ -215,6 +215,36 @@ import Testing
         #expect(try fingerprint() == before)
     }
 
+    /// A report's period in Khmer digits, a period still to come said in
+    /// the report's language, and the tallies put right after a trigger
+    /// was dropped with a sqlite3 shell.
+    @Test func reportPeriodsInKhmerDigitsAndTalliesRepairedFromTheCommandLine() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("demo.sqlite").path
+        #expect(try komar(["demo", "--db", db, "--cases", "30"]).status == 0)
+        let password = "demo1234\n"
+        let khmer = try komar(["report", "cases", "--db", db, "--user", "coordinator", "--period", "២០២៦-១០",
+                               "--language", "km"], input: password)
+        #expect(khmer.status == 0, "\(khmer.stderr)")
+        #expect(khmer.stdout.contains("របាយការណ៍ករណី · តុលា ២០២៦"), "\(khmer.stdout.prefix(300))")
+        let later = try komar(["report", "cases", "--db", db, "--user", "coordinator", "--period", "2099",
+                               "--language", "km"], input: password)
+        #expect(later.status != 0)
+        #expect(later.stderr.contains("រយៈពេលនេះមិនទាន់ចាប់ផ្តើមនៅឡើយទេ"), "\(later.stderr)")
+
+        let queue = try DatabaseQueue(path: db)
+        try queue.write { db in try db.execute(sql: "DROP TRIGGER referral_tally_insert") }
+        try queue.close()
+        let refused = try komar(["repair", "tallies", "--db", db, "--user", "coordinator"], input: password)
+        #expect(refused.status != 0)
+        let repaired = try komar(["repair", "tallies", "--db", db, "--user", "admin"], input: password)
+        #expect(repaired.status == 0, "\(repaired.stderr)")
+        #expect(repaired.stdout.contains("Put back 1 trigger: referral_tally_insert"), "\(repaired.stdout)")
+        let again = try komar(["repair", "tallies", "--db", db, "--user", "admin"], input: password)
+        #expect(again.stdout.contains("The tallies matched the records; counted again, nothing changed."), "\(again.stdout)")
+    }
+
     @Test func auditVerifyNamesTheFirstBadRowAndCatchesTruncationAgainstASeal() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

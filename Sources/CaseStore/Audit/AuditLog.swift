@@ -15,6 +15,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case passwordReset = "password-reset", passwordChanged = "password-changed"
     case settingChanged = "setting-changed"
     case auditTriggersRestored = "audit-triggers-restored", auditAlertCleared = "audit-alert-cleared"
+    case tallyRepair = "tally-repair"
 }
 
 /// An audit row could not be written although the insert succeeded:

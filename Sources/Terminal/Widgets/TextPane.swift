@@ -61,7 +61,7 @@ public final class TextPane: Widget {
         lastWidth = max(1, rect.width)
         clamp()
         for (i, line) in lines.dropFirst(top).prefix(rect.height).enumerated() {
-            let frozen = left > 0 ? min(line.frozen, rect.width / 2) : 0
+            let frozen = left > 0 ? min(line.frozen, rect.width * 2 / 3) : 0
             var head = ""
             var rest = line.text
             if frozen > 0 {
@@ -70,6 +70,8 @@ public final class TextPane: Widget {
             }
             var text = Self.dropColumns(rest, left)
             if left > 0 && !text.isEmpty { text = "…" + Self.dropColumns(text, 1) }
+            // A row whose other columns are all scrolled past still says it has some.
+            if left > 0 && text.isEmpty && frozen > 0 && !rest.trimmingSpaces().isEmpty { text = "…" }
             canvas.put(head + text, row: rect.row + i, col: rect.col, style: line.style, maxWidth: rect.width)
         }
     }

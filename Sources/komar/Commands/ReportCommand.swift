@@ -82,7 +82,9 @@ struct ReportCommand: ParsableCommand {
             for kind in ReportKind.allCases { print(kind.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0) + words(kind.labelKey)) }
             return
         }
-        guard let name, let user, let period = period.flatMap(ReportPeriod.parse), let area else { return }
+        // validate() has refused anything these cannot be made from.
+        guard let name, let user, let period = period.flatMap({ ReportPeriod.parse(Digits.toWestern($0)) }), let area
+        else { throw ValidationError("give a report's name, --user and --period") }
         try reportingFailures {
             try requireUTF8Locale()
             let services = try database.openExisting()

@@ -1,6 +1,7 @@
 import CaseDomain
 import CaseStore
 import Foundation
+import KhmerText
 import Localization
 import ReportWriters
 import Terminal
@@ -94,11 +95,15 @@ final class ReportViewScreen: Screen {
         let text = TextReport(words: ReportWords(app.localizer), blocks: !plainBars, chartWidth: area.width - 4)
         let lines = text.labelledLines(report)
         let headings = Set(report.tables.map { ReportWords(app.localizer).text($0.title) })
-        pane.lines = lines.enumerated().map { i, line in
-            TextPane.Line(line.text, style: i == 0 || headings.contains { line.text.hasPrefix($0) } ? .heading : .plain,
-                          frozen: line.labelWidth)
+        let rect = Rect(row: area.row + 1, col: 2, width: area.width - 3, height: area.height - 1)
+        // Tables keep their columns and scroll sideways; titles, notes and the footer are wrapped to the screen.
+        pane.lines = lines.enumerated().flatMap { i, line in
+            let style: TextStyle = i == 0 || headings.contains { line.text.hasPrefix($0) } ? .heading : .plain
+            guard line.labelWidth == 0, DisplayWidth.of(line.text) > rect.width else {
+                return [TextPane.Line(line.text, style: style, frozen: line.labelWidth)]
+            }
+            return wrapWords(line.text, width: rect.width).map { TextPane.Line($0, style: style) }
         }
-        pane.render(into: &canvas, at: Rect(row: area.row + 1, col: 2, width: area.width - 3, height: area.height - 1),
-                    focused: true, env: app.widgetEnvironment)
+        pane.render(into: &canvas, at: rect, focused: true, env: app.widgetEnvironment)
     }
 }
