@@ -63,6 +63,18 @@ import Testing
         let coordinator = try #require(try? f.services.accounts.logIn(username: "coordinator", password: DemoData.password))
         guard case .success(let session) = coordinator else { return }
         #expect(try f.services.households.list(session, query: "Chan Dara").count == 1)
+        // The search row an import writes is the one the household would get from an edit.
+        let imported = try f.services.database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT household.code, household_search.text FROM household JOIN household_search
+                  ON household_search.rowid = household.id WHERE head_name_latin IN ('Chan Dara', 'Srey Pov')
+                """).map { ($0[0] as String, $0[1] as String) }
+        }
+        #expect(imported.count == 2)
+        for (code, text) in imported {
+            #expect(try f.services.households.list(session, query: code).count == 1, "found by its code, \(code)")
+            #expect(text.contains(" | " + code.lowercased().replacingOccurrences(of: "-", with: " ") + " | "), "\(text)")
+        }
         #expect(try count(f, """
             SELECT COUNT(*) FROM follow_up JOIN household ON household.id = follow_up.household_id
             WHERE household.head_name_latin IN ('Chan Dara', 'Srey Pov')

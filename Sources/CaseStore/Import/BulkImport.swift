@@ -2,6 +2,7 @@ import CaseDomain
 import Foundation
 import GRDB
 import KhmerText
+import Synchronization
 
 /// A household read from an import file: the household, its head (first
 /// member) and the other members, checked already by the importer.
@@ -59,26 +60,34 @@ extension HouseholdService {
     /// Registers every household of an import in one transaction, with one
     /// audit event naming the file: all of them or, on any failure, none.
     /// Each gets its first visit by risk level, as one registered by hand.
-    /// Rows are written through prepared statements (not records), with
-    /// their ids and codes known before they are inserted.
-    /// Coordinators only. `progress` is told (done, total) as it goes.
+    /// The rows are made ready on both cores first; the transaction then
+    /// only inserts them, through prepared statements, with ids and codes
+    /// known before the insert. Coordinators only. `progress` is told
+    /// (done, total) as it goes.
     @discardableResult
     public func importHouseholds(_ session: Session, _ households: [NewHousehold], source: String,
                                  progress: (Int, Int) -> Void = { _, _ in }) throws -> (households: Int, members: Int) {
         try session.require(.importData)
         let today = store.today
-        let todayISO = today.iso
         // The same moment on every row, turned into text once.
         let now = store.now
         let stamp = now.databaseValue
         let by = session.user.id
+        let villages = Set(households.compactMap(\.household.villageCode))
+        let (rules, villageKeys) = try store.read { db in
+            (try FollowUpService.rules(db),
+             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT code, search_key FROM place WHERE level = 'village'")
+                .compactMap { row -> (String, String)? in villages.contains(row[0]) ? (row[0], row[1]) : nil }))
+        }
+        let ready = try Self.prepare(households, today: today, rules: rules, villageKeys: villageKeys)
+        let total = households.count
         return try store.write { db in
             // A cache big enough for the pages the import changes, so that they are not written out to the
             // log before the commit.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -65536")
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-            let rules = try FollowUpService.rules(db)
+            for village in villages { try Self.requireVillage(db, village) }
             // AUTOINCREMENT gives the next id after both the highest id and the highest ever used.
             let firstId = try Int64.fetchOne(db, sql: """
                 SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'household'), 0),
@@ -100,74 +109,104 @@ extension HouseholdService {
                 INSERT INTO follow_up (household_id, type, due_date, status, created_at, updated_at, created_by, version)
                 VALUES (?, 'home-visit', ?, 'scheduled', ?, ?, ?, 1)
                 """)
+            let stamps: [DatabaseValue] = [stamp, stamp, by.databaseValue]
             // FTS5 writes out its pending terms before every later statement of a
             // transaction that has written to it: a search row per household among
             // the other inserts took most of the import. The search rows go in last,
             // in one statement.
             var searchTexts: [String] = []
-            searchTexts.reserveCapacity(households.count)
-            var villageKeys: [String: String] = [:]
-            // Names repeat (a few family names, common given names): each is folded once.
-            var keys = SearchKeyCache()
+            searchTexts.reserveCapacity(total)
             var members = 0
-            for (number, new) in households.enumerated() {
-                guard let village = new.household.villageCode, new.head.sex != nil, new.head.birth != nil else {
-                    throw HouseholdRejected(issues: [.village: "error.village-required"])
-                }
-                if villageKeys[village] == nil {
-                    try Self.requireVillage(db, village)
-                    villageKeys[village] = try String.fetchOne(db, sql: "SELECT search_key FROM place WHERE code = ?",
-                                                               arguments: [village]) ?? ""
-                }
+            for (number, household) in ready.enumerated() {
                 let id = firstId + Int64(number)
                 let code = HouseholdCode.make(number: Int(id))
-                var household = HouseholdRecord(
-                    id: id, code: code, headNameKm: "", headNameLatin: "", searchKey: "", villageCode: village,
-                    addressDetail: "", phone: "", idPoor: .none, vulnerabilities: CodeSet([]), riskScore: 0,
-                    riskLevel: nil, riskOverride: nil, riskOverrideReason: nil, status: .active, createdAt: now,
-                    updatedAt: now, createdBy: by, version: 1)
-                Self.apply(new.household, to: &household) { keys.key($0) }
-                try insertHousehold.execute(arguments: [
-                    id, code, household.headNameKm, household.headNameLatin, village, household.addressDetail,
-                    household.phone, household.idPoor.rawValue, household.vulnerabilities.databaseValue,
-                    household.riskScore, household.riskLevel?.rawValue, household.searchKey, stamp, stamp, by,
-                ])
-                var head = new.head
-                head.relationship = .head
-                var nameKeys = [household.searchKey]
-                var phones = [household.phone]
-                for input in [head] + new.members {
-                    guard let sex = input.sex, let birth = input.birth else { continue }
-                    var member = MemberRecord(
-                        id: nil, householdId: id, nameKm: "", nameLatin: "", sex: sex, dateOfBirth: nil,
-                        estimatedAge: nil, ageAsOf: todayISO, relationship: input.relationship, inSchool: nil,
-                        occupation: "", migrationStatus: .none, migrationCountry: nil, phone: "", searchKey: "",
-                        createdAt: now, updatedAt: now, createdBy: by, version: 1)
-                    Self.apply(input, birth: birth, today: today, to: &member) { keys.key($0) }
-                    try insertMember.execute(arguments: [
-                        id, member.nameKm, member.nameLatin, member.sex.rawValue, member.dateOfBirth, member.estimatedAge,
-                        member.ageAsOf, member.relationship.rawValue, member.inSchool, member.occupation,
-                        member.migrationStatus.rawValue, member.migrationCountry, member.phone, member.searchKey,
-                        stamp, stamp, by,
-                    ])
-                    nameKeys.append(member.searchKey)
-                    phones.append(member.phone)
-                    members += 1
+                try insertHousehold.execute(arguments: StatementArguments([id.databaseValue, code.databaseValue]
+                                                                          + household.row + stamps))
+                for member in household.members {
+                    try insertMember.execute(arguments: StatementArguments([id.databaseValue] + member + stamps))
                 }
-                searchTexts.append(HouseholdSearchIndex.text(
-                    nameKeys: nameKeys, code: code, villageKey: villageKeys[village] ?? "", phones: phones))
-                let due = rules.nextDue(after: today, risk: new.household.riskLevel)
-                try scheduleVisit.execute(arguments: [id, due.iso, stamp, stamp, by])
-                if number % 500 == 499 { progress(number + 1, households.count) }
+                members += household.members.count
+                searchTexts.append(HouseholdSearchIndex.text(household.search, code: code))
+                try scheduleVisit.execute(arguments: StatementArguments([id.databaseValue, household.due.databaseValue]
+                                                                        + stamps))
+                if number % 500 == 499 { progress(number + 1, total) }
             }
             try db.execute(sql: """
                 INSERT OR REPLACE INTO household_search (rowid, text) SELECT ? + key, value FROM json_each(?)
                 """, arguments: [firstId, String(decoding: try JSONEncoder().encode(searchTexts), as: UTF8.self)])
-            progress(households.count, households.count)
+            progress(total, total)
             try store.audit(db, session, .create, entity: "household",
-                            summary: "imported \(households.count) households with \(members) members from \(source)")
-            return (households.count, members)
+                            summary: "imported \(total) households with \(members) members from \(source)")
+            return (total, members)
         }
+    }
+
+    /// A household's rows, ready to insert but for its id and code (and
+    /// the stamps every row shares).
+    struct PreparedHousehold: Sendable {
+        var row: [DatabaseValue]
+        var members: [[DatabaseValue]]
+        var search: (beforeCode: [String], afterCode: [String])
+        var due: String
+    }
+
+    /// Every household's rows made ready, half on each core: names put in
+    /// canonical form and folded, ages worked out, search texts made.
+    static func prepare(_ households: [NewHousehold], today: LocalDate, rules: FollowUpRules,
+                        villageKeys: [String: String]) throws -> [PreparedHousehold] {
+        let halves = households.count < 64 ? [households[...]]
+            : [households[..<(households.count / 2)], households[(households.count / 2)...]]
+        let prepared = Mutex<[Result<[PreparedHousehold], any Error>]>(Array(repeating: .success([]), count: halves.count))
+        DispatchQueue.concurrentPerform(iterations: halves.count) { half in
+            let result = Result { try halves[half].map { try prepare($0, today: today, rules: rules, villageKeys: villageKeys) } }
+            prepared.withLock { $0[half] = result }
+        }
+        return try prepared.withLock { $0 }.flatMap { try $0.get() }
+    }
+
+    private static func prepare(_ new: NewHousehold, today: LocalDate, rules: FollowUpRules,
+                                villageKeys: [String: String]) throws -> PreparedHousehold {
+        guard let village = new.household.villageCode, new.head.sex != nil, new.head.birth != nil else {
+            throw HouseholdRejected(issues: [.village: "error.village-required"])
+        }
+        var household = HouseholdRecord(
+            id: nil, code: "", headNameKm: "", headNameLatin: "", searchKey: "", villageCode: village,
+            addressDetail: "", phone: "", idPoor: .none, vulnerabilities: CodeSet([]), riskScore: 0,
+            riskLevel: nil, riskOverride: nil, riskOverrideReason: nil, status: .active, createdAt: .distantPast,
+            updatedAt: .distantPast, createdBy: nil, version: 1)
+        apply(new.household, to: &household)
+        let row: [DatabaseValue] = [
+            household.headNameKm.databaseValue, household.headNameLatin.databaseValue, village.databaseValue,
+            household.addressDetail.databaseValue, household.phone.databaseValue, household.idPoor.rawValue.databaseValue,
+            household.vulnerabilities.databaseValue, household.riskScore.databaseValue,
+            household.riskLevel?.rawValue.databaseValue ?? .null, household.searchKey.databaseValue,
+        ]
+        var head = new.head
+        head.relationship = .head
+        var members: [[DatabaseValue]] = []
+        var nameKeys = [household.searchKey]
+        var phones = [household.phone]
+        for input in [head] + new.members {
+            guard let sex = input.sex, let birth = input.birth else { continue }
+            var member = MemberRecord(
+                id: nil, householdId: 0, nameKm: "", nameLatin: "", sex: sex, dateOfBirth: nil,
+                estimatedAge: nil, ageAsOf: today.iso, relationship: input.relationship, inSchool: nil,
+                occupation: "", migrationStatus: .none, migrationCountry: nil, phone: "", searchKey: "",
+                createdAt: .distantPast, updatedAt: .distantPast, createdBy: nil, version: 1)
+            apply(input, birth: birth, today: today, to: &member)
+            let values: [(any DatabaseValueConvertible)?] = [
+                member.nameKm, member.nameLatin, member.sex.rawValue, member.dateOfBirth, member.estimatedAge,
+                member.ageAsOf, member.relationship.rawValue, member.inSchool, member.occupation,
+                member.migrationStatus.rawValue, member.migrationCountry, member.phone, member.searchKey,
+            ]
+            members.append(values.map { $0?.databaseValue ?? .null })
+            nameKeys.append(member.searchKey)
+            phones.append(member.phone)
+        }
+        return PreparedHousehold(
+            row: row, members: members,
+            search: HouseholdSearchIndex.parts(nameKeys: nameKeys, villageKey: villageKeys[village] ?? "", phones: phones),
+            due: rules.nextDue(after: today, risk: new.household.riskLevel).iso)
     }
 }
 

@@ -24,11 +24,21 @@ enum CaseSearchIndex {
 /// alone, so "012345" finds "012 345 678").
 enum HouseholdSearchIndex {
     static func text(nameKeys: [String], code: String, villageKey: String, phones: [String]) -> String {
+        text(parts(nameKeys: nameKeys, villageKey: villageKey, phones: phones), code: code)
+    }
+
+    /// The text but for the code, in the two pieces that go either side
+    /// of it: an import makes them before its households have codes.
+    static func parts(nameKeys: [String], villageKey: String, phones: [String]) -> (beforeCode: [String], afterCode: [String]) {
         let phoneKeys = phones.filter { !$0.isEmpty }.flatMap { phone -> [String] in
             let key = SearchKey.make(phone)
             return [key, String(key.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))]
         }
-        return (nameKeys + [SearchKey.make(code), villageKey] + phoneKeys).joined(separator: " | ")
+        return (nameKeys, [villageKey] + phoneKeys)
+    }
+
+    static func text(_ parts: (beforeCode: [String], afterCode: [String]), code: String) -> String {
+        (parts.beforeCode + [SearchKey.make(code)] + parts.afterCode).joined(separator: " | ")
     }
 
     static func reindex(_ db: Database, householdId: Int64) throws {
