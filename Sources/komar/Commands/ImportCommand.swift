@@ -56,9 +56,9 @@ struct ImportCommand: ParsableCommand {
                 return
             }
             do { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
-                throw Failure("cannot write \(out): \(error.localizedDescription)")
+                throw Failure(t("import.cannot-write", out, error.localizedDescription))
             }
-            print("Wrote the \(template.rawValue) template to \(out)")
+            print(t("import.template-written", out))
             return
         }
         guard let kind, let file, let user else { return }
@@ -67,7 +67,7 @@ struct ImportCommand: ParsableCommand {
             let services = try database.openExisting()
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-                throw Failure("cannot read \(file): \(error.localizedDescription)")
+                throw Failure(t("import.cannot-read", file, error.localizedDescription))
             }
             try ActingUser.parse(["--user", user]).run(services, toDo: .importData,
                                                       refusal: "only coordinators may import") { session in
@@ -128,7 +128,7 @@ struct ImportCommand: ParsableCommand {
             do {
                 try Importer.rejectedRows(plan, t).write(to: URL(fileURLWithPath: skipBad), options: .atomic)
             } catch {
-                throw Failure("cannot write \(skipBad): \(error.localizedDescription)")
+                throw Failure(t("import.cannot-write", skipBad, error.localizedDescription))
             }
             print(t("import.rejected-written", t.number(plan.rejected.count), skipBad))
         }
