@@ -86,6 +86,7 @@ extension HouseholdService {
             // log before the commit.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Should putting it back fail, the connection keeps the larger cache: more memory, nothing wrong.
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             for village in villages { try Self.requireVillage(db, village) }
             // AUTOINCREMENT gives the next id after both the highest id and the highest ever used.
