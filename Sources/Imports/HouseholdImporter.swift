@@ -245,8 +245,8 @@ struct HouseholdImporter: Sendable {
             if let level = values.code(text, IDPoorStatus.self, aliases: aliases) {
                 input.idPoor = level
             } else {
-                problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.idpoor",
-                                                                 "import.not-a-choice", [text]))
+                problems[line, default: []].append(.notAChoice(line: line, columnKey: "import.col.idpoor", text,
+                                                               IDPoorStatus.self))
                 ok = false
             }
         }
@@ -254,8 +254,8 @@ struct HouseholdImporter: Sendable {
             let (found, unknown) = values.codes(text, Vulnerability.self)
             input.vulnerabilities = Set(found)
             for item in unknown {
-                problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.vulnerabilities",
-                                                                 "import.not-a-choice", [item]))
+                problems[line, default: []].append(.notAChoice(line: line, columnKey: "import.col.vulnerabilities", item,
+                                                               Vulnerability.self))
                 ok = false
             }
         }
@@ -273,7 +273,7 @@ struct HouseholdImporter: Sendable {
         input.nameLatin = cells["nameLatin"] ?? ""
         if let text = cells["sex"], !text.isEmpty {
             if let sex = values.code(text, Sex.self, aliases: ["f": .female, "m": .male]) { input.sex = sex }
-            else { problem("import.col.sex", "import.not-a-choice", [text]) }
+            else { problems[line, default: []].append(.notAChoice(line: line, columnKey: "import.col.sex", text, Sex.self)) }
         }
         let dob = cells["dateOfBirth"] ?? "", age = cells["age"] ?? ""
         if !dob.isEmpty {
@@ -285,7 +285,10 @@ struct HouseholdImporter: Sendable {
         }
         if let text = cells["relationship"], !text.isEmpty {
             if let relationship = values.code(text, Relationship.self) { input.relationship = relationship }
-            else { problem("import.col.relationship", "import.not-a-choice", [text]) }
+            else {
+                problems[line, default: []].append(.notAChoice(line: line, columnKey: "import.col.relationship", text,
+                                                               Relationship.self))
+            }
         }
         if let text = cells["inSchool"] {
             switch values.yesNo(text) {
@@ -296,7 +299,10 @@ struct HouseholdImporter: Sendable {
         input.occupation = cells["occupation"] ?? ""
         if let text = cells["migration"], !text.isEmpty {
             if let migration = values.code(text, MigrationStatus.self) { input.migration = migration }
-            else { problem("import.col.migration", "import.not-a-choice", [text]) }
+            else {
+                problems[line, default: []].append(.notAChoice(line: line, columnKey: "import.col.migration", text,
+                                                               MigrationStatus.self))
+            }
         }
         input.migrationCountry = cells["country"] ?? ""
         input.phone = cells["phone"] ?? ""

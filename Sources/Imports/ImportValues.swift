@@ -10,12 +10,22 @@ public struct ImportProblem: Hashable, Sendable {
     public let columnKey: String?
     public let messageKey: String
     public let arguments: [String]
+    /// String-table keys of the values the cell may hold, said after the
+    /// message when a value is not one of them.
+    public let choices: [String]
 
-    public init(line: Int?, columnKey: String? = nil, _ messageKey: String, _ arguments: [String] = []) {
+    public init(line: Int?, columnKey: String? = nil, _ messageKey: String, _ arguments: [String] = [],
+                choices: [String] = []) {
         self.line = line
         self.columnKey = columnKey
         self.messageKey = messageKey
         self.arguments = arguments
+        self.choices = choices
+    }
+
+    /// A value that is none of a code list's, with the list's values.
+    static func notAChoice<C: CodeList>(line: Int, columnKey: String, _ text: String, _ type: C.Type) -> ImportProblem {
+        ImportProblem(line: line, columnKey: columnKey, "import.not-a-choice", [text], choices: C.allCases.map(\.labelKey))
     }
 
     /// "line 12: Village: no village is named “Phum X”".
@@ -27,6 +37,7 @@ public struct ImportProblem: Hashable, Sendable {
             let shown = quoted ? argument : Int(argument).map(t.number) ?? argument
             message = message.replacingOccurrences(of: "{\(i)}", with: shown)
         }
+        if !choices.isEmpty { message += " " + t("import.choices", choices.map { t($0) }.joined(separator: ", ")) }
         if let columnKey { message = t.labelled(t(columnKey), message) }
         return line.map { t("import.line", t.number($0)) + " " + message } ?? message
     }

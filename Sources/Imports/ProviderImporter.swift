@@ -34,11 +34,13 @@ struct ProviderImporter {
             input.nameLatin = cells["nameLatin"] ?? ""
             if let text = cells["kind"], !text.isEmpty {
                 if let kind = values.code(text, ProviderKind.self) { input.kind = kind }
-                else { problem("import.col.provider-kind", "import.not-a-choice", [text]) }
+                else { problems.append(.notAChoice(line: row.line, columnKey: "import.col.provider-kind", text, ProviderKind.self)) }
             }
             let (services, unknownServices) = values.codes(cells["services"] ?? "", ServiceType.self)
             input.services = Set(services)
-            for item in unknownServices { problem("import.col.services", "import.not-a-choice", [item]) }
+            for item in unknownServices {
+                problems.append(.notAChoice(line: row.line, columnKey: "import.col.services", item, ServiceType.self))
+            }
             for area in (cells["areas"] ?? "").split(whereSeparator: { ";,\n".contains($0) }) {
                 let text = area.trimmingCharacters(in: .whitespaces)
                 guard !text.isEmpty else { continue }

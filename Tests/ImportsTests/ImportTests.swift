@@ -109,7 +109,7 @@ import Testing
         #expect(try count(f, "SELECT COUNT(*) FROM household") == before)
         #expect(refused.plan.rejected.map(\.line) == [5_000, 5_001], "the whole household, by file line")
         let problems = refused.plan.rejected.flatMap(\.problems).map { $0.text(Localizer(language: .en)) }
-        #expect(Set(problems) == ["Line 5,001: Sex: “X” is not one of the choices",
+        #expect(Set(problems) == ["Line 5,001: Sex: “X” is not one of the choices (the choices: Female, Male)",
                                   "Line 5,000: another row of this household has a problem"])
         let checked = try f.importer.households(data, mode: .check, source: "big.csv")
         #expect(checked.saved == 0 && checked.plan.records.count == 4_999)
@@ -118,7 +118,7 @@ import Testing
         #expect(try count(f, "SELECT COUNT(*) FROM household") == before + 4_999)
         let rejected = String(decoding: Importer.rejectedRows(skipped.plan, Localizer(language: .en)), as: UTF8.self)
         #expect(rejected.hasPrefix("\u{FEFF}" + Self.header + ",Problems\r\n"))
-        #expect(rejected.contains("2500,,,,,,Child 2500,X,,10,child,,,,,\"Line 5,001: Sex: “X” is not one of the choices\"\r\n"))
+        #expect(rejected.contains("2500,,,,,,Child 2500,X,,10,child,,,,,\"Line 5,001: Sex: “X” is not one of the choices (the choices: Female, Male)\"\r\n"))
         // The same file again: every household is now a duplicate.
         let again = try f.importer.households(Data(Self.bigFile(badAt: nil).utf8), mode: .allOrNothing, source: "again")
         #expect(again.saved == 0)
@@ -168,7 +168,7 @@ import Testing
         for expected in [
             "Line 2: Village: no village is named “Nowhere Village”",
             "Line 3: Village: 3 villages are named “Prey Sva”; add the commune or district",
-            "Line 4: ID Poor: “9” is not one of the choices",
+            "Line 4: ID Poor: “9” is not one of the choices (the choices: Not ID Poor, ID Poor level 1, ID Poor level 2)",
             "Line 4: Date of birth: “31/02/2010” is not a date",
             "Line 4: In school: “maybe” is neither yes nor no",
             "Line 4: Phone:",
@@ -190,7 +190,7 @@ import Testing
             + "1,14040315,,,5,,A Head,X,12/03/2030,,head,,,,\n"
         let plan = try f.importer.checkHouseholds(Data(text.utf8))
         let said = plan.rejected.flatMap(\.problems).map { $0.text(Localizer(language: .en)) }
-        #expect(said.filter { $0.contains("Sex:") } == ["Line 2: Sex: “X” is not one of the choices"])
+        #expect(said.filter { $0.contains("Sex:") } == ["Line 2: Sex: “X” is not one of the choices (the choices: Female, Male)"])
         #expect(said.contains { $0.hasPrefix("Line 2: Date of birth:") })
         #expect(!said.contains { $0.contains("Age:") }, "\(said)")
         let khmer = plan.rejected.flatMap(\.problems).map { $0.text(Localizer(language: .km)) }
