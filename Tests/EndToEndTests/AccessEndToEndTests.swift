@@ -231,7 +231,7 @@ import Testing
         let later = try komar(["report", "cases", "--db", db, "--user", "coordinator", "--period", "2099",
                                "--language", "km"], input: password)
         #expect(later.status != 0)
-        #expect(later.stderr.contains("រយៈពេលនេះមិនទាន់ចាប់ផ្តើមនៅឡើយទេ"), "\(later.stderr)")
+        #expect(later.stderr.contains("រយៈពេលនេះមិនទាន់ចាប់ផ្ដើមនៅឡើយទេ"), "\(later.stderr)")
 
         let queue = try DatabaseQueue(path: db)
         try queue.write { db in try db.execute(sql: "DROP TRIGGER referral_tally_insert") }

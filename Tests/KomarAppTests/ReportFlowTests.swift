@@ -118,14 +118,14 @@ import Testing
         h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "report.referrals")
         #expect(h.screen.contains("របាយការណ៍ការបញ្ជូនបន្ត · ត្រីមាសទី៤ ឆ្នាំ២០២៦ (ដល់ ២១ វិច្ឆិកា ២០២៦) · ព្រៃវែង (14)"))
-        #expect(h.screen.contains("ការបញ្ជូនបន្តក្នុងរយៈពេលនេះ តាមសេវា អ្នកផ្តល់សេវា និងស្ថានភាព"))
+        #expect(h.screen.contains("ការបញ្ជូនបន្តក្នុងរយៈពេលនេះ តាមសេវា អ្នកផ្ដល់សេវា និងស្ថានភាព"))
         h.press(.function(4))
         #expect(h.screen.contains("ត្រីមាសទី៣ ឆ្នាំ២០២៦"))
         // The first table is wider than the screen: sideways, each row keeps its service and provider.
         h.press(.down, .down, .down, .down)
-        let before = h.screen.split(separator: "\n").first { $0.contains("សេវា") && $0.contains("អ្នកផ្តល់សេវា") }
+        let before = h.screen.split(separator: "\n").first { $0.contains("សេវា") && $0.contains("អ្នកផ្ដល់សេវា") }
         h.press(.right, .right, .right)
-        let after = h.screen.split(separator: "\n").first { $0.contains("សេវា") && $0.contains("អ្នកផ្តល់សេវា") }
+        let after = h.screen.split(separator: "\n").first { $0.contains("សេវា") && $0.contains("អ្នកផ្ដល់សេវា") }
         #expect(before != nil && after != nil, "the heading row keeps its service and provider")
         #expect(after?.contains("…") ?? false, "and marks the columns scrolled past")
         #expect(before != after)
