@@ -101,8 +101,14 @@ public enum DemoData {
                 ORDER BY code
                 """).map { (code: $0["code"] as String, key: $0["search_key"] as String) }
             guard !villages.isEmpty else { return }
-            var number = (try Int.fetchOne(db, sql: "SELECT MAX(code_number) FROM child_case WHERE code_year = ?",
-                                           arguments: [today.year]) ?? 0)
+            // Each case's code carries the year it was reported in, numbered on within that year.
+            var numbers: [Int: Int] = [:]
+            func nextNumber(_ year: Int) throws -> Int {
+                let number = try numbers[year] ?? Int.fetchOne(db, sql: "SELECT MAX(code_number) FROM child_case WHERE code_year = ?",
+                                                                arguments: [year]) ?? 0
+                numbers[year] = number + 1
+                return number + 1
+            }
             try BulkLoad.withoutIndexes(db, on: ["child_case", "case_event", "follow_up"]) {
                 let insertCase = try db.makeStatement(sql: """
                     INSERT INTO child_case (code, code_year, code_number, child_name_km, child_name_latin, sex, date_of_birth,
@@ -127,7 +133,6 @@ public enum DemoData {
                     """)
                 var keys = SearchKeyCache()
                 for i in 0..<count {
-                    number += 1
                     let female = random.next() % 2 == 0
                     let family = familyNames[Int(random.next() % UInt64(familyNames.count))]
                     let givenList = female ? girlNames : boyNames
@@ -151,13 +156,14 @@ public enum DemoData {
                     // one in fifteen says the child is in immediate danger.
                     let immediateDanger = status == .new && i % 15 == 0
                     let risk = immediateDanger ? RiskLevel.critical : RiskLevel.allCases[i % RiskLevel.allCases.count]
-                    let code = CaseCode.make(year: today.year, number: number)
+                    let number = try nextNumber(reported.year)
+                    let code = CaseCode.make(year: reported.year, number: number)
                     let village = villages[Int(random.next() % UInt64(villages.count))]
                     let nameKey = keys.key(nameKm) + " " + keys.key(nameLatin)
                     let creator = creators[i % creators.count]
                     let reviewed = status != .new
                     try insertCase.execute(arguments: [
-                        code, today.year, number, nameKm, nameLatin, female ? Sex.female.rawValue : Sex.male.rawValue,
+                        code, reported.year, number, nameKm, nameLatin, female ? Sex.female.rawValue : Sex.male.rawValue,
                         useDOB ? dob?.iso : nil, useDOB ? nil : age, reported.iso, village.code,
                         concerns.map(\.rawValue).joined(separator: ","),
                         narratives[Int(random.next() % UInt64(narratives.count))],
