@@ -89,7 +89,7 @@ struct HouseholdImporter: Sendable {
         }
 
         var records: [NewHousehold] = []
-        var recordLines: [[Int]] = []
+        var recordRows: [(rows: Rows, headLine: Int)] = []
         var rejected: [(line: Int, cells: [String], problems: [ImportProblem])] = []
         var seenHeads: [String: Int] = [:]
         for checked in checkedHalves.withLock({ $0 }).joined() {
@@ -97,13 +97,14 @@ struct HouseholdImporter: Sendable {
             if let headLine = checked.headLine {
                 if let earlier = checked.headKeys.lazy.compactMap({ seenHeads[$0] }).first {
                     problems[headLine, default: []].append(ImportProblem(
-                        line: headLine, columnKey: "import.col.name-km", "import.duplicate-in-file", [String(earlier)]))
+                        line: headLine, columnKey: checked.record.map(Self.nameColumn) ?? "import.col.name-km",
+                        "import.duplicate-in-file", [String(earlier)]))
                 }
                 for key in checked.headKeys { seenHeads[key] = headLine }
             }
             if problems.isEmpty, let record = checked.record {
                 records.append(record)
-                recordLines.append(checked.rows.map(\.line))
+                recordRows.append((checked.rows, checked.headLine ?? checked.rows.first?.line ?? 0))
             } else {
                 reject(checked.rows, problems, into: &rejected)
             }
@@ -120,11 +121,8 @@ struct HouseholdImporter: Sendable {
                     kept.append(record)
                     continue
                 }
-                let lines = recordLines[i]
-                let rows = lines.compactMap { line in table.rows.first { $0.line == line } }
-                let head = lines.first ?? 0
-                reject(rows.map { ($0.line, $0.cells, Cells()) },
-                       [head: [ImportProblem(line: head, columnKey: "import.col.name-km", "import.duplicate", [code])]],
+                let (rows, head) = recordRows[i]
+                reject(rows, [head: [ImportProblem(line: head, columnKey: Self.nameColumn(record), "import.duplicate", [code])]],
                        into: &rejected)
             }
             records = kept
@@ -132,6 +130,11 @@ struct HouseholdImporter: Sendable {
         rejected.sort { $0.line < $1.line }
         let goodRows = records.reduce(0) { $0 + 1 + $1.members.count }
         return ImportPlan(header: table.header, records: records, goodRows: goodRows, fileProblems: [], rejected: rejected)
+    }
+
+    /// The column a head's name was written in, to say a duplicate there.
+    static func nameColumn(_ record: NewHousehold) -> String {
+        record.household.headNameKm.trimmingSpaces().isEmpty ? "import.col.name-latin" : "import.col.name-km"
     }
 
     /// One household's rows: its own fields, each person, one head, and

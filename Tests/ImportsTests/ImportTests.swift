@@ -175,7 +175,7 @@ import Testing
             "Line 5: Relationship: household “4” has no row whose relationship is head",
             "Line 6: Relationship: household “5” has more than one head",
             "Line 8: Country:",
-            "Line 9: Name in Khmer: the same head and village as line 8",
+            "Line 9: Name in Latin letters: the same head and village as line 8",
         ] {
             #expect(said.contains { $0.hasPrefix(expected) }, "\(expected) in \(said)")
         }
