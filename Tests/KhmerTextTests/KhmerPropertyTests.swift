@@ -1,3 +1,4 @@
+import Foundation
 @testable import KhmerText
 import PropertyBased
 import Terminal
@@ -51,6 +52,17 @@ import Testing
         let text = Gen<String?>.element(of: pieces).array(of: 0...24).map { $0.compactMap { $0 }.joined() }
         await propertyCheck(count: 500, input: text) { text in
             #expect(SearchKeyV2.make(text) == SearchKeyV2.make(text, alwaysNormalizing: true))
+        }
+    }
+
+    /// Names are stored composed (NFC); text left as it is because it is
+    /// ASCII or Khmer must be exactly what Foundation's normaliser makes.
+    @Test func canonicallyComposedTextIsFoundationsComposedForm() async {
+        let pieces = Self.pieces + ["\u{17DD}", "é", "e\u{0301}", "Ö", "\u{00A0}", "\u{17D2}\u{17DD}", "A\u{030A}"]
+        let text = Gen<String?>.element(of: pieces).array(of: 0...24).map { $0.compactMap { $0 }.joined() }
+        await propertyCheck(count: 500, input: text) { text in
+            #expect(Array(text.canonicallyComposed.unicodeScalars)
+                    == Array(text.precomposedStringWithCanonicalMapping.unicodeScalars))
         }
     }
 }
