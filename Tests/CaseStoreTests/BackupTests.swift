@@ -67,6 +67,73 @@ import Testing
         #expect(throws: BackupError.checksumMismatch) { try BackupService.verify(entry.file, passphrase: nil) }
     }
 
+    /// An index whose entries no longer match its rows (the structure of
+    /// every page intact): only the full check finds it, read mapped or not.
+    @Test func theFullCheckFindsAnIndexThatDoesNotMatchItsRows() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let entry = try office.services.backups.make(office.admin, verify: false)
+        #expect(!entry.manifest.verified)
+        let copy = office.folder.appendingPathComponent("copy.sqlite")
+        try FileManager.default.copyItem(at: entry.file, to: copy)
+        let queue = try DatabaseQueue(path: copy.path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: """
+                PRAGMA writable_schema = ON;
+                UPDATE sqlite_master SET sql = replace(sql, '("created_by", "id")', '("status", "id")')
+                 WHERE name = 'child_case_by_creator';
+                PRAGMA writable_schema = OFF;
+                """)
+        }
+        try queue.close()
+        for mapped in [false, true] {
+            let counts = entry.manifest.rowCounts
+            #expect(throws: Never.self) { try BackupCopy.check(copy, expected: counts, depth: .pages, mapped: mapped) }
+            #expect {
+                try BackupCopy.check(copy, expected: counts, depth: .full, mapped: mapped)
+            } throws: { error in
+                guard case BackupError.damaged(let words) = error else { return false }
+                return words.contains("child_case_by_creator")
+            }
+        }
+        // The unchanged copy passes in full, and its check comes out as the
+        // seal the copy was made with.
+        let seal = try BackupCopy.check(entry.file, expected: entry.manifest.rowCounts, depth: .full, mapped: true)
+        #expect(seal.description == entry.manifest.auditSeal)
+        #expect(try BackupService.verify(entry.file, passphrase: nil, besideDatabase: office.path) == entry.manifest)
+    }
+
+    /// A backup left unchecked is listed as not verified, and a restore
+    /// checks it in full first.
+    @Test func anUncheckedBackupIsCheckedInFullBeforeItIsRestored() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let entry = try office.services.backups.make(office.admin, verify: false)
+        let queue = try DatabaseQueue(path: entry.file.path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: """
+                PRAGMA writable_schema = ON;
+                UPDATE sqlite_master SET sql = replace(sql, '("created_by", "id")', '("status", "id")')
+                 WHERE name = 'child_case_by_creator';
+                PRAGMA writable_schema = OFF;
+                """)
+        }
+        try queue.close()
+        var manifest = entry.manifest
+        manifest.sha256 = try BackupCopy.sha256(entry.file)
+        try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: entry.file))
+        #expect(try office.services.backups.list(office.admin).first.map { !$0.manifest.verified } == true)
+        #expect {
+            try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: office.path,
+                                                     username: "admin", password: testPassword),
+                                      live: office.services.database, hasher: fastHasher)
+        } throws: { error in
+            if case BackupError.damaged = error { return true }
+            return false
+        }
+        #expect(try office.counts()["child_case"] == 4)
+    }
+
     @Test func aDamagedDatabaseIsRestoredFromABackupAndTheRowsAreEqual() throws {
         let office = try Office()
         defer { office.remove() }

@@ -48,17 +48,19 @@ enum BackupCopy {
 
     /// Copies `source` as one consistent snapshot into a new file at
     /// `target` (0600, rollback journal so the copy is one file), and
-    /// returns the row counts of that snapshot.
-    static func copy(_ source: AppDatabase, to target: URL) throws -> (counts: [String: Int], schema: String) {
+    /// returns the row counts, schema version and audit seal of that
+    /// snapshot.
+    static func copy(_ source: AppDatabase, to target: URL) throws
+        -> (counts: [String: Int], schema: String, seal: AuditSeal) {
         _ = unlink(target.path)
         guard FileManager.default.createFile(atPath: target.path, contents: nil, attributes: [.posixPermissions: 0o600])
         else { throw BackupError.cannotWrite(String(cString: strerror(errno))) }
-        var result: ([String: Int], String) = ([:], "")
+        var result: ([String: Int], String, AuditSeal)?
         do {
             let destination = try DatabaseQueue(path: target.path)
             try destination.writeWithoutTransaction { dest in
                 try source.writer.read { src in
-                    result = (try rowCounts(src), try schemaVersion(src))
+                    result = (try rowCounts(src), try schemaVersion(src), try AuditService.seal(src))
                     try src.backup(to: dest)
                 }
                 try dest.execute(sql: "PRAGMA journal_mode = DELETE")
@@ -69,71 +71,153 @@ enum BackupCopy {
             throw error.resultCode == .SQLITE_FULL ? BackupError.cannotWrite("disk full")
                 : BackupError.cannotWrite(error.message ?? "\(error)")
         }
+        guard let result else { throw BackupError.cannotWrite("the database could not be read") }
         return result
     }
 
-    /// Checks a copy: its row counts against `expected`, and SQLite's
-    /// `quick_check` (the structure of every page); `thorough` adds a full
-    /// `integrity_check` of every table and index (each index entry against
-    /// its row), run on two connections at once. Returns the copy's audit
-    /// seal.
-    static func check(_ file: URL, expected: [String: Int], thorough: Bool) throws -> AuditSeal {
-        do {
-            let queue = try readOnly(file)
-            defer { try? queue.close() }
-            let (seal, weights) = try queue.read { db -> (AuditSeal, [String: Int]) in
-                let counts = try rowCounts(db)
-                for (table, count) in expected where counts[table] != count {
-                    throw BackupError.rowCountsDiffer(table: table)
-                }
-                var weights: [String: Int] = [:]
-                for (table, count) in counts {
-                    let indexes = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pragma_index_list(?)", arguments: [table]) ?? 0
-                    weights[table] = (count + 1) * (indexes + 1)
-                }
-                return (try AuditService.seal(db), weights)
+    /// How much of a copy `check` reads.
+    enum CheckDepth: Sendable {
+        /// The row counts, the audit seal and SQLite's `quick_check` (the
+        /// structure of every page).
+        case pages
+        /// Besides, a full `integrity_check` of every table and index (each
+        /// index entry against its row).
+        case full
+    }
+
+    /// One piece of a check, run by whichever of the two workers is free.
+    private enum CheckTask {
+        case counts
+        case pragma(String)
+        case alongside
+
+        /// Rough cost, to start the longest pieces first.
+        func weight(_ costs: [String: Int]) -> Int {
+            switch self {
+            case .counts: 0
+            case .alongside: costs[""] ?? 0
+            case .pragma(let sql): costs[sql] ?? 0
             }
-            // Two workers: the heaviest tables first, each to the lighter
-            // one; the page-level quick_check goes with the second.
-            var groups: [[String]] = [[], []]
-            var loads = [0, 0]
-            if thorough {
-                for (table, weight) in weights.sorted(by: { $0.value > $1.value }) {
-                    let lighter = loads[0] <= loads[1] ? 0 : 1
-                    groups[lighter].append(table)
-                    loads[lighter] += weight
-                }
-            }
-            let work = groups
-            let problems = Mutex<[String]>([])
-            DispatchQueue.concurrentPerform(iterations: 2) { worker in
-                do {
-                    let connection = try readOnly(file)
-                    defer { try? connection.close() }
-                    try connection.read { db in
-                        var pragmas = work[worker].map { "PRAGMA integrity_check(\"\($0)\")" }
-                        if worker == 1 { pragmas.append("PRAGMA quick_check") }
-                        for pragma in pragmas {
-                            let result = try String.fetchAll(db, sql: pragma)
-                            if result != ["ok"] { problems.withLock { $0 += result.prefix(3) } }
-                        }
-                    }
-                } catch {
-                    problems.withLock { $0.append("\(error)") }
-                }
-            }
-            let found = problems.withLock { $0 }
-            guard found.isEmpty else { throw BackupError.damaged(found.prefix(3).joined(separator: "; ")) }
-            return seal
-        } catch let error as DatabaseError {
-            throw BackupError.damaged(error.message ?? "\(error)")
         }
     }
 
-    static func readOnly(_ file: URL) throws -> DatabaseQueue {
+    /// Checks a copy at `depth` and returns its audit seal. The pieces
+    /// (row counts against `expected`, `quick_check`, `integrity_check` of
+    /// each table, and `alongside`, such as the file's checksum) run on two
+    /// connections at once, longest first. `mapped` reads the file through
+    /// memory mapping, about twice as fast; only for a file on the
+    /// database's own disk, since a read error in a mapped file (a failing
+    /// USB stick) ends the process instead of failing the check.
+    static func check(_ file: URL, expected: [String: Int], depth: CheckDepth, mapped: Bool,
+                      alongside: (@Sendable () throws -> Void)? = nil) throws -> AuditSeal {
+        let costs: [String: Int]
+        do {
+            let queue = try readOnly(file)
+            defer { try? queue.close() }
+            costs = try queue.read { db in try checkCosts(db, depth: depth) }
+        } catch let error as DatabaseError {
+            throw BackupError.damaged(error.message ?? "\(error)")
+        }
+        var tasks: [CheckTask] = [.counts, .pragma("PRAGMA quick_check")]
+        if depth == .full {
+            tasks += costs.keys.filter { $0.hasPrefix("PRAGMA integrity_check") }.sorted().map(CheckTask.pragma)
+        }
+        if alongside != nil { tasks.append(.alongside) }
+        let ordered = tasks.sorted { $0.weight(costs) > $1.weight(costs) }
+        let next = Atomic<Int>(0)
+        let seal = Mutex<AuditSeal?>(nil)
+        let problems = Mutex<[String]>([])
+        let failures = Mutex<[Error]>([])
+        // What `alongside` throws (a changed checksum) explains the rest.
+        let firstly = Mutex<Error?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            var connection: DatabaseQueue?
+            defer { try? connection?.close() }
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < ordered.count else { return }
+                do {
+                    if case .alongside = ordered[index] {
+                        do { try alongside?() } catch { firstly.withLock { $0 = error } }
+                        continue
+                    }
+                    if connection == nil { connection = try readOnly(file, mapped: mapped) }
+                    try connection?.read { db in
+                        switch ordered[index] {
+                        case .counts:
+                            let counts = try rowCounts(db)
+                            if let table = expected.keys.sorted().first(where: { counts[$0] != expected[$0] }) {
+                                throw BackupError.rowCountsDiffer(table: table)
+                            }
+                            let found = try AuditService.seal(db)
+                            seal.withLock { $0 = found }
+                        case .pragma(let sql):
+                            let result = try String.fetchAll(db, sql: sql)
+                            if result != ["ok"] { problems.withLock { $0 += result.prefix(3) } }
+                        case .alongside:
+                            break
+                        }
+                    }
+                } catch let error as DatabaseError {
+                    problems.withLock { $0.append(error.message ?? "\(error)") }
+                } catch {
+                    failures.withLock { $0.append(error) }
+                }
+            }
+        }
+        if let failure = firstly.withLock({ $0 }) ?? failures.withLock({ $0.first }) { throw failure }
+        let found = problems.withLock { $0 }
+        guard found.isEmpty, let result = seal.withLock({ $0 }) else {
+            throw BackupError.damaged(found.prefix(3).joined(separator: "; "))
+        }
+        return result
+    }
+
+    /// Each check statement's rough cost: an `integrity_check` looks up
+    /// every row in every index, so it costs rows times the index columns;
+    /// `quick_check` and the checksum (key "") read every page once.
+    private static func checkCosts(_ db: Database, depth: CheckDepth) throws -> [String: Int] {
+        let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        var costs = ["PRAGMA quick_check": pages * 40, "": pages * 20]
+        guard depth == .full else { return costs }
+        let tables = try Row.fetchAll(db, sql: """
+            SELECT name, sql LIKE '%WITHOUT ROWID%' AS keyed FROM sqlite_master
+             WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%'
+            """)
+        for row in tables {
+            let table: String = row["name"]
+            // The highest rowid stands in for the row count, which would
+            // take a scan; tables without rowids here are small tallies.
+            let rows = row["keyed"] ? 10_000 : try Int.fetchOne(db, sql: "SELECT max(rowid) FROM \"\(table)\"") ?? 0
+            let keyColumns = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM pragma_index_list(?) AS list, pragma_index_info(list.name)
+                """, arguments: [table]) ?? 0
+            costs["PRAGMA integrity_check(\"\(table)\")"] = rows * (2 + keyColumns)
+        }
+        return costs
+    }
+
+    /// A read-only connection to `file`; `mapped` reads it through memory
+    /// mapping (see `check`).
+    static func readOnly(_ file: URL, mapped: Bool = false) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.readonly = true
+        if mapped {
+            let bytes = size(file)
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = \(bytes)") }
+        }
         return try DatabaseQueue(path: file.path, configuration: configuration)
+    }
+
+    /// Whether `file` is on the same disk as the database at `databasePath`,
+    /// so that it may be read mapped.
+    static func isOnDisk(of databasePath: String?, _ file: URL) -> Bool {
+        guard let databasePath else { return false }
+        var fileStatus = stat()
+        var databaseStatus = stat()
+        let folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().path
+        return stat(file.path, &fileStatus) == 0 && stat(folder, &databaseStatus) == 0
+            && fileStatus.st_dev == databaseStatus.st_dev
     }
 
     /// sha256 of a file, read 1 MiB at a time.

@@ -1,6 +1,7 @@
 import CaseDomain
 import Foundation
 import GRDB
+import Synchronization
 
 /// How recent the office's backups are, for the admin's reminders.
 public struct BackupStatus: Equatable, Sendable {
@@ -46,14 +47,17 @@ public struct BackupService: Sendable {
     /// Makes a backup now. Into `backups/` unless `directory` is given (a USB
     /// stick); encrypted when a passphrase is given. Admins only, except the
     /// automatic kinds, which any logged-in user's session makes.
+    /// `verify: false` leaves the copy unchecked, listed as not verified
+    /// (a restore then checks it in full); `komar bench` times the copy and
+    /// its check apart that way.
     @discardableResult
     public func make(_ session: Session, kind: BackupManifest.Kind = .manual, to directory: URL? = nil,
-                     passphrase: String? = nil) throws -> BackupEntry {
+                     passphrase: String? = nil, verify: Bool = true) throws -> BackupEntry {
         if kind == .manual || kind == .beforeRestore { try session.require(.backupRestore) }
         guard let target = directory ?? folder else { throw BackupError.cannotWrite("the database is in memory") }
         let entry = try Self.write(store.database, into: target, kind: kind, madeBy: session.user.username,
                                    organisation: try AccountService.setting(in: store, "organisation"), passphrase: passphrase,
-                                   at: store.now)
+                                   at: store.now, check: verify ? .full : nil)
         let external = directory != nil && directory?.standardizedFileURL != folder?.standardizedFileURL
         try store.write { db in
             try store.audit(db, session, .backup, entity: "backup",
@@ -114,18 +118,31 @@ public struct BackupService: Sendable {
                             lastExternalCopy: external.map(Date.init(timeIntervalSince1970:)))
     }
 
-    /// Copies `database` into `folder` as a verified backup with its
-    /// manifest; encrypted when a passphrase is given.
-    /// `thorough` runs the full integrity check on the copy (every backup
-    /// but the safety copy a restore keeps of the file it replaces).
+    /// Copies `database` into `folder` as a backup with its manifest;
+    /// encrypted when a passphrase is given. The copy is checked at `check`
+    /// before it takes its name; only a full check makes it verified (every
+    /// backup but the safety copy a restore keeps of the file it replaces).
     static func write(_ database: AppDatabase, into folder: URL, kind: BackupManifest.Kind, madeBy: String,
-                      organisation: String?, passphrase: String?, at now: Date, thorough: Bool = true) throws -> BackupEntry {
+                      organisation: String?, passphrase: String?, at now: Date,
+                      check: BackupCopy.CheckDepth? = .full) throws -> BackupEntry {
         do { try BackupFolder.prepare(folder) } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
         let base = BackupFolder.baseName(now, kind: kind)
         let plainPart = folder.appendingPathComponent(".\(base).sqlite.part")
         defer { _ = unlink(plainPart.path) }
-        let (counts, schema) = try BackupCopy.copy(database, to: plainPart)
-        let seal = try BackupCopy.check(plainPart, expected: counts, thorough: thorough)
+        let (counts, schema, sourceSeal) = try BackupCopy.copy(database, to: plainPart)
+        // A plain copy keeps these bytes: their checksum is taken while the
+        // copy is checked.
+        let checksum = Mutex<String?>(nil)
+        var seal = sourceSeal
+        if let check {
+            seal = try BackupCopy.check(plainPart, expected: counts, depth: check,
+                                        mapped: BackupCopy.isOnDisk(of: database.path, folder)) {
+                if passphrase == nil {
+                    let sum = try BackupCopy.sha256(plainPart)
+                    checksum.withLock { $0 = sum }
+                }
+            }
+        }
         let final: URL
         if let passphrase {
             final = folder.appendingPathComponent(base + ".sqlite.enc")
@@ -147,8 +164,8 @@ public struct BackupService: Sendable {
         let manifest = BackupManifest(
             organisation: organisation ?? "", createdAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)),
             kind: kind, schemaVersion: schema, rowCounts: counts,
-            auditSeal: seal.description, sha256: try BackupCopy.sha256(final), bytes: BackupCopy.size(final),
-            encrypted: passphrase != nil, verified: thorough, madeBy: madeBy)
+            auditSeal: seal.description, sha256: try checksum.withLock({ $0 }) ?? BackupCopy.sha256(final),
+            bytes: BackupCopy.size(final), encrypted: passphrase != nil, verified: check == .full, madeBy: madeBy)
         do {
             try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: final))
         } catch {
