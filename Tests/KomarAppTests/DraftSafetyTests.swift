@@ -55,8 +55,10 @@ import Testing
         h.press(.char("1"))
         h.type("Dara")
         h.app.tick()
-        // The disk fills: no page can be added.
+        // The disk fills: no page can be added, and none is free (pages a
+        // migration freed would be used first).
         try h.services.database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "VACUUM")
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
             try db.execute(sql: "PRAGMA max_page_count = \(pages)")
         }
