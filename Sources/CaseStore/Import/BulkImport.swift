@@ -61,8 +61,8 @@ extension HouseholdService {
     /// audit event naming the file: all of them or, on any failure, none.
     /// Each gets its first visit by risk level, as one registered by hand.
     /// The rows are made ready on both cores first; the transaction then
-    /// only inserts them, through prepared statements, with ids and codes
-    /// known before the insert. Coordinators only. `progress` is told
+    /// only inserts them, through prepared statements bound directly
+    /// (`BulkInsert`), with ids and codes known before the insert. Coordinators only. `progress` is told
     /// (done, total) as it goes.
     @discardableResult
     public func importHouseholds(_ session: Session, _ households: [NewHousehold], source: String,
@@ -94,19 +94,19 @@ extension HouseholdService {
                 SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'household'), 0),
                            COALESCE((SELECT MAX(id) FROM household), 0)) + 1
                 """) ?? 1
-            let insertHousehold = try db.makeStatement(sql: """
+            let insertHousehold = try BulkInsert(db, sql: """
                 INSERT INTO household (id, code, head_name_km, head_name_latin, village_code, address_detail, phone, id_poor,
                   vulnerabilities, risk_score, risk_level, risk_override, risk_override_reason, status, search_key,
                   created_at, updated_at, created_by, version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, 'active', ?, ?, ?, ?, 1)
                 """)
-            let insertMember = try db.makeStatement(sql: """
+            let insertMember = try BulkInsert(db, sql: """
                 INSERT INTO household_member (household_id, name_km, name_latin, sex, date_of_birth, estimated_age,
                   age_as_of, relationship, in_school, occupation, migration_status, migration_country, phone, search_key,
                   created_at, updated_at, created_by, version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                 """)
-            let scheduleVisit = try db.makeStatement(sql: """
+            let scheduleVisit = try BulkInsert(db, sql: """
                 INSERT INTO follow_up (household_id, type, due_date, status, created_at, updated_at, created_by, version)
                 VALUES (?, 'home-visit', ?, 'scheduled', ?, ?, ?, 1)
                 """)
@@ -121,15 +121,13 @@ extension HouseholdService {
             for (number, household) in ready.enumerated() {
                 let id = firstId + Int64(number)
                 let code = HouseholdCode.make(number: Int(id))
-                try insertHousehold.execute(arguments: StatementArguments([id.databaseValue, code.databaseValue]
-                                                                          + household.row + stamps))
+                try insertHousehold.run([id.databaseValue, code.databaseValue], household.row, stamps)
                 for member in household.members {
-                    try insertMember.execute(arguments: StatementArguments([id.databaseValue] + member + stamps))
+                    try insertMember.run([id.databaseValue], member, stamps)
                 }
                 members += household.members.count
                 searchTexts.append(HouseholdSearchIndex.text(household.search, code: code))
-                try scheduleVisit.execute(arguments: StatementArguments([id.databaseValue, household.due.databaseValue]
-                                                                        + stamps))
+                try scheduleVisit.run([id.databaseValue, household.due.databaseValue], stamps)
                 if number % 500 == 499 { progress(number + 1, total) }
             }
             try db.execute(sql: """
