@@ -131,12 +131,15 @@ enum Migrations {
         migrator.registerMigration("2026-12-04 referral tallies", migrate: FrozenReferralTally20261204.run)
         migrator.registerMigration("2026-12-05 no indexes that others begin with") { db in
             // Each is the leading part of a wider index that serves the same
-            // lookups (the queue's index on status and due date stays: it
-            // gives the queue its order); every save updated them and every
-            // full backup check looked up every row in them.
+            // lookups, or the same index (one on the household alone ends
+            // with the member's id, as `household_member_by_household` does).
+            // Every save updated them and every full backup check looked up
+            // every row in them. The queue's index on status and due date
+            // stays: it gives the queue its order.
             try db.execute(sql: """
                 DROP INDEX "referral_on_provider_id";
                 DROP INDEX "follow_up_on_case_id";
+                DROP INDEX "household_member_on_household_id";
                 """)
         }
         return migrator
