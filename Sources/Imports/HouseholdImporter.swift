@@ -35,8 +35,7 @@ struct HouseholdImporter: Sendable {
     let strings: StringTable
     let today: LocalDate
 
-    typealias Cells = [String: String]
-    typealias Rows = [(line: Int, cells: [String], values: Cells)]
+    typealias Rows = [(line: Int, cells: [String], values: RowCells)]
 
     /// What checking one household's rows found: the household ready to
     /// save, or its rows' problems; and its head's folded names in its
@@ -68,9 +67,9 @@ struct HouseholdImporter: Sendable {
         // Rows by household, in the order each household first appears.
         var order: [String] = []
         var groups: [String: Rows] = [:]
+        let positions = ColumnPositions(columns)
         for row in table.rows {
-            var cells: Cells = [:]
-            for (i, column) in columns where i < row.cells.count { cells[column.id] = row.cells[i] }
+            let cells = positions.cells(row.cells)
             let key = ValueReader.normal(cells["household"] ?? "")
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append((row.line, row.cells, cells))
@@ -266,7 +265,7 @@ struct HouseholdImporter: Sendable {
     }
 
     /// One person's row.
-    private func readMember(_ cells: Cells, line: Int, values: ValueReader,
+    private func readMember(_ cells: RowCells, line: Int, values: ValueReader,
                             problems: inout [Int: [ImportProblem]]) -> MemberInput {
         var input = MemberInput()
         func problem(_ column: String, _ key: String, _ arguments: [String] = []) {

@@ -22,9 +22,9 @@ struct ProviderImporter {
         var records: [ProviderInput] = []
         var rejected: [(line: Int, cells: [String], problems: [ImportProblem])] = []
         var seen: [String: Int] = [:]
+        let positions = ColumnPositions(columns)
         for row in table.rows {
-            var cells: [String: String] = [:]
-            for (i, column) in columns where i < row.cells.count { cells[column.id] = row.cells[i] }
+            let cells = positions.cells(row.cells)
             var problems: [ImportProblem] = []
             func problem(_ column: String, _ key: String, _ arguments: [String] = []) {
                 problems.append(ImportProblem(line: row.line, columnKey: column, key, arguments))
