@@ -67,16 +67,10 @@ import Testing
         #expect(throws: BackupError.checksumMismatch) { try BackupService.verify(entry.file, passphrase: nil) }
     }
 
-    /// An index whose entries no longer match its rows (the structure of
-    /// every page intact): only the full check finds it, read mapped or not.
-    @Test func theFullCheckFindsAnIndexThatDoesNotMatchItsRows() throws {
-        let office = try Office()
-        defer { office.remove() }
-        let entry = try office.services.backups.make(office.admin, verify: false)
-        #expect(!entry.manifest.verified)
-        let copy = office.folder.appendingPathComponent("copy.sqlite")
-        try FileManager.default.copyItem(at: entry.file, to: copy)
-        let queue = try DatabaseQueue(path: copy.path)
+    /// Declares an index over other columns than its entries hold: every
+    /// page stays sound, the entries no longer match their rows.
+    static func mismatchAnIndex(in file: URL) throws {
+        let queue = try DatabaseQueue(path: file.path)
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: """
                 PRAGMA writable_schema = ON;
@@ -86,6 +80,18 @@ import Testing
                 """)
         }
         try queue.close()
+    }
+
+    /// An index whose entries no longer match its rows (the structure of
+    /// every page intact): only the full check finds it, read mapped or not.
+    @Test func theFullCheckFindsAnIndexThatDoesNotMatchItsRows() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let entry = try office.services.backups.make(office.admin, verify: false)
+        #expect(!entry.manifest.verified)
+        let copy = office.folder.appendingPathComponent("copy.sqlite")
+        try FileManager.default.copyItem(at: entry.file, to: copy)
+        try Self.mismatchAnIndex(in: copy)
         for mapped in [false, true] {
             let counts = entry.manifest.rowCounts
             #expect(throws: Never.self) { try BackupCopy.check(copy, expected: counts, depth: .pages, mapped: mapped) }
@@ -109,16 +115,7 @@ import Testing
         let office = try Office()
         defer { office.remove() }
         let entry = try office.services.backups.make(office.admin, verify: false)
-        let queue = try DatabaseQueue(path: entry.file.path)
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: """
-                PRAGMA writable_schema = ON;
-                UPDATE sqlite_master SET sql = replace(sql, '("created_by", "id")', '("status", "id")')
-                 WHERE name = 'child_case_by_creator';
-                PRAGMA writable_schema = OFF;
-                """)
-        }
-        try queue.close()
+        try Self.mismatchAnIndex(in: entry.file)
         var manifest = entry.manifest
         manifest.sha256 = try BackupCopy.sha256(entry.file)
         try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: entry.file))
