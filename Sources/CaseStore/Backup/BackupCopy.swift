@@ -132,6 +132,7 @@ enum BackupCopy {
         let firstly = Mutex<Error?>(nil)
         DispatchQueue.concurrentPerform(iterations: 2) { _ in
             var connection: DatabaseQueue?
+            // A read-only connection: closing it can lose nothing, and what it read is already judged.
             defer { try? connection?.close() }
             while true {
                 let index = next.add(1, ordering: .relaxed).oldValue

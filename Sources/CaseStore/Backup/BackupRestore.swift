@@ -71,6 +71,7 @@ extension BackupService {
             guard try BackupCopy.sha256(file) == manifest.sha256 else { throw BackupError.checksumMismatch }
             guard let passphrase else { throw BackupError.passphraseNeeded }
             let handle = try BackupCopy.create(scratch)
+            // FileHandle writes go straight to the file; the check that follows reads what is there.
             defer { try? handle.close() }
             do {
                 try BackupCipher.decrypt(file, to: handle, passphrase: passphrase)
