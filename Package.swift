@@ -19,6 +19,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .systemLibrary(name: "CSQLiteSession", path: "Sources/CSQLiteSession"),
         .target(name: "KhmerText", dependencies: ["CNcursesw"], swiftSettings: strict),
         .target(
             name: "Localization",
@@ -29,7 +30,7 @@ let package = Package(
         .target(
             name: "CaseStore",
             dependencies: [
-                "CaseDomain", "KhmerText",
+                "CaseDomain", "KhmerText", "CSQLiteSession",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),

@@ -14,6 +14,6 @@ struct Komar: ParsableCommand {
         version: "0.1.0",
         subcommands: [Open.self, Init.self, UserCommand.self, SettingsCommand.self, AuditCommand.self, BackupCommand.self,
                       RestoreCommand.self, Demo.self, Export.self, ReportCommand.self, ImportCommand.self,
-                      RepairCommand.self, Bench.self, Keys.self],
+                      RepairCommand.self, OfficeCommand.self, SyncCommand.self, Bench.self, Keys.self],
         defaultSubcommand: Open.self)
 }

@@ -89,10 +89,11 @@ public struct HouseholdLink: Equatable, Sendable {
 }
 
 /// A case code such as KC-2026-0001: year of registration and a number
-/// counted per year.
+/// counted per year; KC-PV1-2026-0001 in an office that joined head office
+/// as PV1.
 public enum CaseCode {
-    public static func make(year: Int, number: Int) -> String {
-        String(format: "KC-%04d-%04d", year, number)
+    public static func make(year: Int, number: Int, office: String? = nil) -> String {
+        OfficeCode.prefix("KC", office: office) + String(format: "%04d-%04d", year, number)
     }
 }
 

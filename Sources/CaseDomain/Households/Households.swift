@@ -70,12 +70,13 @@ public enum HouseholdRisk {
     }
 }
 
-/// A household code such as HH-000123.
+/// A household code such as HH-000123, or HH-PV1-000123 in an office
+/// that joined head office as PV1.
 public enum HouseholdCode {
-    public static func make(number: Int) -> String {
+    public static func make(number: Int, office: String? = nil) -> String {
         // Not String(format:): an import makes ten thousand codes at a time.
         let digits = String(number)
-        return "HH-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+        return OfficeCode.prefix("HH", office: office) + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 }
 

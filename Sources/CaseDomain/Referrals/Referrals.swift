@@ -64,9 +64,17 @@ public enum AgeGroup: String, CodeList {
     }
 }
 
-/// A referral code such as RF-2026-0001.
+/// A referral code such as RF-2026-0001, or RF-PV1-2026-0001 in an office
+/// that joined head office as PV1.
 public enum ReferralCode {
-    public static func make(year: Int, number: Int) -> String { String(format: "RF-%04d-%04d", year, number) }
+    public static func make(year: Int, number: Int, office: String? = nil) -> String {
+        prefix(year: year, office: office) + String(format: "%04d", number)
+    }
+
+    /// The part before the number: "RF-2026-" or "RF-PV1-2026-".
+    public static func prefix(year: Int, office: String?) -> String {
+        OfficeCode.prefix("RF", office: office) + String(format: "%04d-", year)
+    }
 }
 
 /// The referral status machine (DESIGN §2): draft → sent → accepted →

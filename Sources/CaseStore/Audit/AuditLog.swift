@@ -16,6 +16,8 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case settingChanged = "setting-changed"
     case auditTriggersRestored = "audit-triggers-restored", auditAlertCleared = "audit-alert-cleared"
     case tallyRepair = "tally-repair"
+    case officeAdded = "office-added", officeJoined = "office-joined", syncExport = "sync-export"
+    case syncImport = "sync-import", conflictResolved = "conflict-resolved"
 }
 
 /// An audit row could not be written although the insert succeeded:
@@ -43,6 +45,11 @@ public struct AuditEntry: Equatable, Sendable {
 /// Rows carry the version of the hash that sealed them (`chain`): rows
 /// written before 2026-11-22 are version 1, which did not cover the
 /// user's id or the row's own id; every later row is version 2.
+///
+/// Each office keeps its own chain in its own key range (`OfficeKeys`);
+/// head office holds every office's chain beside its own. Ids enter the
+/// hash as their place within the office's range, so joining head office,
+/// which moves every key into the office's range, keeps the chain whole.
 enum AuditLog {
     static let genesis = String(repeating: "0", count: 64)
     static let currentChain = 2
@@ -68,9 +75,11 @@ enum AuditLog {
 
     static func append(_ db: Database, at: Date, userId: Int64?, username: String, action: AuditAction,
                        entity: String = "", entityId: Int64? = nil, summary: String = "") throws {
-        let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1")
+        let range = OfficeKeys.range(try ownOffice(db))
+        let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_event WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT 1",
+                                    arguments: [range.lowerBound, range.upperBound])
         let prev: String = last?["hash"] ?? genesis
-        let fields = Fields(id: (last?["id"] ?? 0) + 1, stamp: String(format: "%.3f", at.timeIntervalSince1970),
+        let fields = Fields(id: (last?["id"] ?? max(0, range.lowerBound)) + 1, stamp: String(format: "%.3f", at.timeIntervalSince1970),
                             userId: userId, username: username, action: action.rawValue, entity: entity,
                             entityId: entityId, summary: summary, chain: currentChain)
         let insert = """
@@ -96,24 +105,43 @@ enum AuditLog {
 
     /// The hash of a row, by the version of the chain it was written with.
     static func hash(prev: String, _ f: Fields) -> String {
+        let local = { (id: Int64) in String(OfficeKeys.local(id)) }
         let material = f.chain == 1
-            ? [prev, f.stamp, f.username, f.action, f.entity, f.entityId.map(String.init) ?? "", f.summary]
-            : [prev, "2", String(f.id), f.stamp, f.userId.map(String.init) ?? "", f.username, f.action, f.entity,
-               f.entityId.map(String.init) ?? "", f.summary]
+            ? [prev, f.stamp, f.username, f.action, f.entity, f.entityId.map(local) ?? "", f.summary]
+            : [prev, "2", local(f.id), f.stamp, f.userId.map(local) ?? "", f.username, f.action, f.entity,
+               f.entityId.map(local) ?? "", f.summary]
         return SHA256.hash(data: Array(material.joined(separator: "\u{1F}").utf8)).map { String(format: "%02x", $0) }
             .joined()
     }
 
+    /// This database's office number: 0 for a lone office.
+    static func ownOffice(_ db: Database) throws -> Int64 {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'office_number'").flatMap { Int64($0) } ?? 0
+    }
+
     /// The id of the first row whose hash or link does not match, or nil
-    /// when the whole chain is intact.
-    static func firstBrokenRow(_ db: Database) throws -> Int64? {
+    /// when every chain is intact: this office's, and at head office each
+    /// office's. Elsewhere a row in another office's range is itself a break.
+    /// With `office`, only that office's chain.
+    static func firstBrokenRow(_ db: Database, office: Int64? = nil) throws -> Int64? {
+        let own = try ownOffice(db)
+        let holdsOthers = own == OfficeKeys.headOffice
         var prev = genesis
         var newestChain = 1
+        var chainOffice: Int64 = -1
+        let range = office.map(OfficeKeys.range) ?? Int64.min..<Int64.max
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain
-            FROM audit_event ORDER BY id
-            """)
+            FROM audit_event WHERE id >= ? AND id < ? ORDER BY id
+            """, arguments: [range.lowerBound, range.upperBound])
         while let row = try rows.next() {
+            let rowOffice = OfficeKeys.office(of: row["id"])
+            if rowOffice != chainOffice {
+                if !holdsOthers && rowOffice != own && office == nil { return row["id"] }
+                chainOffice = rowOffice
+                prev = genesis
+                newestChain = 1
+            }
             let at: Date = row["at"]
             let fields = Fields(id: row["id"], stamp: String(format: "%.3f", at.timeIntervalSince1970),
                                 userId: row["user_id"], username: row["username"], action: row["action"],

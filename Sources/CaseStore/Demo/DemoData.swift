@@ -103,6 +103,7 @@ public enum DemoData {
             guard !villages.isEmpty else { return }
             // Each case's code carries the year it was reported in, numbered on within that year.
             var numbers: [Int: Int] = [:]
+            let office = try OfficeIdentity.codeForNewRecords(db)
             func nextNumber(_ year: Int) throws -> Int {
                 let number = try numbers[year] ?? Int.fetchOne(db, sql: "SELECT MAX(code_number) FROM child_case WHERE code_year = ?",
                                                                 arguments: [year]) ?? 0
@@ -157,7 +158,7 @@ public enum DemoData {
                     let immediateDanger = status == .new && i % 15 == 0
                     let risk = immediateDanger ? RiskLevel.critical : RiskLevel.allCases[i % RiskLevel.allCases.count]
                     let number = try nextNumber(reported.year)
-                    let code = CaseCode.make(year: reported.year, number: number)
+                    let code = CaseCode.make(year: reported.year, number: number, office: office)
                     let village = villages[Int(random.next() % UInt64(villages.count))]
                     let nameKey = keys.key(nameKm) + " " + keys.key(nameLatin)
                     let creator = creators[i % creators.count]

@@ -47,6 +47,7 @@ enum DemoReferrals {
         let now = days.now
         let today = services.clock.today
         try services.database.write { db in
+            let office = try OfficeIdentity.codeForNewRecords(db)
             let villages = try Row.fetchAll(db, sql: """
                 SELECT code, search_key FROM place WHERE level = 'village' AND substr(code, 1, 2) IN (\(DemoData.provinces.map { "'\($0)'" }.joined(separator: ",")))
                 ORDER BY code
@@ -102,7 +103,7 @@ enum DemoReferrals {
                     let headKey = keys.key(headKm) + " " + keys.key(headLatin)
                     let created = days.value(daysAgo: Int(random.next() % 360))
                     try insertHousehold.execute(arguments: [
-                        id, HouseholdCode.make(number: Int(id)), headKm, headLatin, village.code, "", idPoor.rawValue,
+                        id, HouseholdCode.make(number: Int(OfficeKeys.local(id)), office: office), headKm, headLatin, village.code, "", idPoor.rawValue,
                         Vulnerability.allCases.filter(factors.contains).map(\.rawValue).joined(separator: ","), score,
                         HouseholdRisk.level(score: score).rawValue, headKey, created, created, worker,
                     ])
@@ -128,15 +129,16 @@ enum DemoReferrals {
                         youths.append((db.lastInsertedRowID, id, km, latin, female ? "female" : "male", age, village.code))
                     }
                     try indexHousehold.execute(arguments: [id, HouseholdSearchIndex.text(
-                        nameKeys: memberKeys, code: HouseholdCode.make(number: Int(id)), villageKey: village.key,
+                        nameKeys: memberKeys, code: HouseholdCode.make(number: Int(OfficeKeys.local(id)), office: office), villageKey: village.key,
                         phones: [])])
                     try insertFollowUp.execute(arguments: [id, today.adding(days: Int(random.next() % 52) - 21).iso, now, now,
                                                            worker])
                 }
                 let year = today.year
+                let prefix = ReferralCode.prefix(year: year, office: office)
                 var number = (try Int.fetchOne(db, sql: """
-                    SELECT MAX(CAST(substr(code, 9) AS INTEGER)) FROM referral WHERE code LIKE ?
-                    """, arguments: ["RF-\(year)-%"]) ?? 0)
+                    SELECT MAX(CAST(substr(code, ?) AS INTEGER)) FROM referral WHERE code LIKE ?
+                    """, arguments: [prefix.count + 1, prefix + "%"]) ?? 0)
                 let insertReferral = try db.makeStatement(sql: """
                     INSERT INTO referral (code, member_id, household_id, provider_id, service, reason, priority, consent_recorded,
                       status, status_changed_at, exit_reason, outcome, person_name_km, person_name_latin, sex, age, village_code,
@@ -171,7 +173,7 @@ enum DemoReferrals {
                         ? [ReferralOutcome.workingInSkill, .startedBusiness, .stillStudying, .migratedSafely][Int(random.next() % 4)].rawValue
                         : nil
                     try insertReferral.execute(arguments: [
-                        ReferralCode.make(year: year, number: number), y.0, y.1, provider.id, service.rawValue,
+                        ReferralCode.make(year: year, number: number, office: office), y.0, y.1, provider.id, service.rawValue,
                         reasons[Int(random.next() % UInt64(reasons.count))], random.next() % 5 == 0 ? "urgent" : "routine",
                         status.rawValue, times.last!, exit, outcome, y.2, y.3, y.4, y.5, y.6, String(y.6.prefix(6)),
                         String(y.6.prefix(4)), days.date(daysAgo: daysAgo).iso, times[0], times.last!, worker,

@@ -94,6 +94,7 @@ extension HouseholdService {
                 SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'household'), 0),
                            COALESCE((SELECT MAX(id) FROM household), 0)) + 1
                 """) ?? 1
+            let office = try OfficeIdentity.codeForNewRecords(db)
             let insertHousehold = try BulkInsert(db, sql: """
                 INSERT INTO household (id, code, head_name_km, head_name_latin, village_code, address_detail, phone, id_poor,
                   vulnerabilities, risk_score, risk_level, risk_override, risk_override_reason, status, search_key,
@@ -120,7 +121,7 @@ extension HouseholdService {
             var members = 0
             for (number, household) in ready.enumerated() {
                 let id = firstId + Int64(number)
-                let code = HouseholdCode.make(number: Int(id))
+                let code = HouseholdCode.make(number: Int(OfficeKeys.local(id)), office: office)
                 try insertHousehold.run([id.databaseValue, code.databaseValue], household.row, stamps)
                 for member in household.members {
                     try insertMember.run([id.databaseValue], member, stamps)

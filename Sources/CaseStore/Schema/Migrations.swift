@@ -142,6 +142,59 @@ enum Migrations {
                 DROP INDEX "household_member_on_household_id";
                 """)
         }
+        migrator.registerMigration("2026-12-05 offices") { db in
+            // Several offices and a head office. `office` holds, at head
+            // office, every office that joined (its key for the files it
+            // sends, and how far its files have come); at an office, the
+            // office itself. `sync_file` lists the files written or applied,
+            // `sync_conflict` the changes that did not apply cleanly, with
+            // both versions, until a person decides. None of them travel.
+            try db.execute(sql: """
+                CREATE TABLE "office" (
+                  "number" INTEGER PRIMARY KEY,
+                  "code" TEXT NOT NULL UNIQUE,
+                  "name" TEXT NOT NULL,
+                  "sync_key" BLOB NOT NULL,
+                  "added_at" DATETIME NOT NULL,
+                  "last_sequence" INTEGER NOT NULL DEFAULT 0,
+                  "last_file_at" DATETIME,
+                  "last_import_at" DATETIME,
+                  "last_seal" TEXT NOT NULL DEFAULT '',
+                  "audit_alert" TEXT NOT NULL DEFAULT ''
+                );
+                CREATE TABLE "sync_file" (
+                  "direction" TEXT NOT NULL,
+                  "office_number" INTEGER NOT NULL,
+                  "sequence" INTEGER NOT NULL,
+                  "file_name" TEXT NOT NULL,
+                  "written_at" DATETIME NOT NULL,
+                  "applied_at" DATETIME,
+                  "by_user" INTEGER,
+                  "changes" INTEGER NOT NULL,
+                  "conflicts" INTEGER NOT NULL DEFAULT 0,
+                  "seal" TEXT NOT NULL,
+                  "sha256" TEXT NOT NULL,
+                  PRIMARY KEY ("direction", "office_number", "sequence")
+                );
+                CREATE TABLE "sync_conflict" (
+                  "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+                  "office_number" INTEGER NOT NULL,
+                  "sequence" INTEGER NOT NULL,
+                  "table_name" TEXT NOT NULL,
+                  "row_key" TEXT NOT NULL,
+                  "kind" TEXT NOT NULL,
+                  "changed" TEXT NOT NULL DEFAULT '',
+                  "theirs" TEXT,
+                  "ours" TEXT,
+                  "found_at" DATETIME NOT NULL,
+                  "resolved_at" DATETIME,
+                  "resolved_by" INTEGER,
+                  "resolution" TEXT
+                );
+                CREATE INDEX "sync_conflict_open" ON "sync_conflict"("resolved_at", "id");
+                """)
+        }
+        migrator.registerMigration("2026-12-05 case numbers counted per office", migrate: FrozenCaseNumbers20261205.run)
         return migrator
     }
 

@@ -55,9 +55,15 @@ public struct AuditService: Sendable {
         return try store.read { db in try Self.seal(db) }
     }
 
-    static func seal(_ db: Database) throws -> AuditSeal {
-        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_event") ?? 0
-        let hash = try String.fetchOne(db, sql: "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1") ?? AuditLog.genesis
+    /// The seal of this office's own chain (at head office, of head
+    /// office's own events), or of `office`'s chain.
+    static func seal(_ db: Database, office: Int64? = nil) throws -> AuditSeal {
+        let range = OfficeKeys.range(try office ?? AuditLog.ownOffice(db))
+        let arguments: StatementArguments = [range.lowerBound, range.upperBound]
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_event WHERE id >= ? AND id < ?",
+                                     arguments: arguments) ?? 0
+        let hash = try String.fetchOne(db, sql: "SELECT hash FROM audit_event WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT 1",
+                                       arguments: arguments) ?? AuditLog.genesis
         return AuditSeal(count: count, hashPrefix: String(hash.prefix(12)))
     }
 
@@ -66,10 +72,12 @@ public struct AuditService: Sendable {
     public func verify(_ session: Session, against seals: [AuditSeal] = []) throws -> AuditVerification {
         try session.require(.readAudit)
         return try store.read { db in
+            let range = OfficeKeys.range(try AuditLog.ownOffice(db))
             let unmatched = try seals.filter { seal in
                 guard seal.count > 0 else { return false }
-                let hash = try String.fetchOne(db, sql: "SELECT hash FROM audit_event ORDER BY id LIMIT 1 OFFSET ?",
-                                               arguments: [seal.count - 1])
+                let hash = try String.fetchOne(db, sql: """
+                    SELECT hash FROM audit_event WHERE id >= ? AND id < ? ORDER BY id LIMIT 1 OFFSET ?
+                    """, arguments: [range.lowerBound, range.upperBound, seal.count - 1])
                 return hash.map { !$0.hasPrefix(seal.hashPrefix) } ?? true
             }
             let alert = try AccountService.setting(db, "audit_alert").flatMap(Double.init)

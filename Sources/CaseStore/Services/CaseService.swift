@@ -39,6 +39,7 @@ public struct CaseService: Sendable {
                     throw IntakeRejected(issues: [FieldIssue(.household, "error.household-missing")])
                 }
             }
+            let office = try OfficeIdentity.codeForNewRecords(db)
             let number = (try Int.fetchOne(db, sql: "SELECT MAX(code_number) FROM child_case WHERE code_year = ?",
                                            arguments: [today.year]) ?? 0) + 1
             let nameKm = input.childNameKm.trimmingSpaces().canonicallyComposed
@@ -51,7 +52,7 @@ public struct CaseService: Sendable {
             }
             let reported = input.reportedDate ?? today
             var record = CaseRecord(
-                id: nil, code: CaseCode.make(year: today.year, number: number), codeYear: today.year,
+                id: nil, code: CaseCode.make(year: today.year, number: number, office: office), codeYear: today.year,
                 codeNumber: number, childNameKm: nameKm, childNameLatin: nameLatin, sex: sex.rawValue,
                 dateOfBirth: dob, estimatedAge: estimated, ageAsOf: reported.iso, villageCode: village,
                 concerns: Concern.allCases.filter(input.concerns.contains).map(\.rawValue).joined(separator: ","),

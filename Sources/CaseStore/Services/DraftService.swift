@@ -168,9 +168,18 @@ public struct DraftService: Sendable {
     /// The ids of the user's other terminals that are still running: on this
     /// machine, their process is alive; elsewhere, they were seen lately.
     static func liveTerminals(_ db: Database, userId: Int64, now: Date, except: String) throws -> Set<String> {
+        try liveTerminals(db, now: now, among: Row.fetchAll(db, sql: """
+            SELECT id, pid, host, seen_at FROM terminal_session WHERE user_id = ? AND id != ?
+            """, arguments: [userId, except]))
+    }
+
+    /// Every terminal that is still running, whoever is logged in there.
+    static func liveTerminals(_ db: Database, now: Date) throws -> Set<String> {
+        try liveTerminals(db, now: now, among: Row.fetchAll(db, sql: "SELECT id, pid, host, seen_at FROM terminal_session"))
+    }
+
+    private static func liveTerminals(_ db: Database, now: Date, among rows: [Row]) throws -> Set<String> {
         let host = ProcessInfo.processInfo.hostName
-        let rows = try Row.fetchAll(db, sql: "SELECT id, pid, host, seen_at FROM terminal_session WHERE user_id = ? AND id != ?",
-                                    arguments: [userId, except])
         return Set(rows.compactMap { row -> String? in
             let alive: Bool
             if (row["host"] as String) == host {

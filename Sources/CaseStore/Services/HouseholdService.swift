@@ -40,7 +40,7 @@ public struct HouseholdService: Sendable {
             Self.apply(input, to: &household)
             try household.insert(db)
             let id = household.id!
-            household.code = HouseholdCode.make(number: Int(id))
+            household.code = HouseholdCode.make(number: Int(OfficeKeys.local(id)), office: try OfficeIdentity.codeForNewRecords(db))
             try household.update(db, columns: ["code"])
             var head = MemberRecord(
                 id: nil, householdId: id, nameKm: household.headNameKm, nameLatin: household.headNameLatin, sex: sex,

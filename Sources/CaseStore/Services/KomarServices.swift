@@ -17,6 +17,8 @@ public struct KomarServices: Sendable {
     public let registers: RegisterExportService
     public let settings: SettingsService
     public let backups: BackupService
+    public let offices: OfficeService
+    public let sync: SyncService
     public let clock: Clock
 
     public init(database: AppDatabase, hasher: PasswordHasher = PasswordHasher(), clock: Clock = .system) {
@@ -37,5 +39,7 @@ public struct KomarServices: Sendable {
         registers = RegisterExportService(store: store)
         settings = SettingsService(store: store)
         backups = BackupService(store: store)
+        offices = OfficeService(store: store)
+        sync = SyncService(store: store)
     }
 }

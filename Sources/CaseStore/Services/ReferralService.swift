@@ -87,12 +87,14 @@ public struct ReferralService: Sendable {
             guard provider.services.codes.contains(service) else {
                 throw ReferralRejected(issues: [.provider: "error.provider-service"])
             }
+            let office = try OfficeIdentity.codeForNewRecords(db)
+            let prefix = ReferralCode.prefix(year: today.year, office: office)
             let number = (try Int.fetchOne(db, sql: """
-                SELECT MAX(CAST(substr(code, 9) AS INTEGER)) FROM referral WHERE code LIKE ?
-                """, arguments: ["RF-\(today.year)-%"]) ?? 0) + 1
+                SELECT MAX(CAST(substr(code, ?) AS INTEGER)) FROM referral WHERE code LIKE ?
+                """, arguments: [prefix.count + 1, prefix + "%"]) ?? 0) + 1
             let status: ReferralStatus = input.send ? .sent : .draft
             var referral = ReferralRecord(
-                id: nil, code: ReferralCode.make(year: today.year, number: number), caseId: person.caseId,
+                id: nil, code: ReferralCode.make(year: today.year, number: number, office: office), caseId: person.caseId,
                 memberId: person.memberId, householdId: person.householdId, providerId: providerId, service: service,
                 reason: input.reason.trimmingSpaces(), priority: input.priority, consentRecorded: input.consentRecorded,
                 status: status, statusChangedAt: now, exitReason: nil, outcome: nil, outcomeNotes: "",

@@ -16,6 +16,8 @@ struct Init: ParsableCommand {
     @Option(name: .long, help: "Admin's display name (default: the username).") var displayName: String?
     @Option(name: .long, help: "Default language: km or en.", transform: Parse.language("language"))
     var language: Language = .km
+    @Option(name: .customLong("head-office"), help: "Make this database head office, with this code (e.g. HQ).")
+    var headOffice: String?
 
     func run() throws {
         try reportingFailures {
@@ -24,6 +26,7 @@ struct Init: ParsableCommand {
             // Everything is checked before a file is made.
             guard UsernameRules.isValid(admin) else { throw AccountError.invalidUsername }
             guard !org.trimmingCharacters(in: .whitespaces).isEmpty else { throw AccountError.organisationRequired }
+            if let headOffice, !OfficeCode.isValid(headOffice) { throw OfficeError.invalidCode }
             let password = try readPassword(prompt: "Password for \(admin): ")
             if let problem = AccountService.passwordProblem(password, username: admin) {
                 throw AccountError.weakPassword(problem)
@@ -41,12 +44,14 @@ struct Init: ParsableCommand {
                 try services.accounts.setUp(SetupInput(
                     organisation: org, provinceCode: nil, districtCode: nil, adminUsername: admin,
                     adminDisplayName: displayName ?? admin, adminPassword: password, languageCode: language.rawValue))
+                if let headOffice { try services.offices.makeHeadOffice(code: headOffice) }
             } catch {
                 // A file made for this setup is not left behind half made.
                 if isNew { for suffix in ["", "-wal", "-shm"] { _ = unlink(path + suffix) } }
                 throw error
             }
-            print("Created \(database.path) for \(org); admin: \(UsernameRules.normalized(admin))")
+            print("Created \(database.path) for \(org)" + (headOffice.map { " as head office \($0)" } ?? "")
+                + "; admin: \(UsernameRules.normalized(admin))")
         }
     }
 }

@@ -36,6 +36,10 @@ func explain(_ error: any Error) -> String? {
         rejected.issues.values.map { Localizer(language: .en)($0) }.sorted().joined(separator: "; ")
     case let error as BackupError: describe(error)
     case let error as StoreError: "database error: \(error)"
+    case let error as OfficeError: describe(error)
+    case let error as SyncError: describe(error)
+    case SyncFileError.damaged: "not a Komar office file, or cut short"
+    case SyncFileError.notAuthentic: "the file was changed after it was written, or is not from the office it names; nothing was applied"
     default: nil
     }
 }
@@ -76,5 +80,48 @@ func describe(_ error: BackupError) -> String {
         return "the backup is from \(backup), not \(current); add --force to restore it anyway"
     case .notAnAdminInTheBackup: return "wrong username or password for an admin in this backup"
     case .cannotWrite(let detail): return "cannot write the backup: \(detail)"
+    }
+}
+
+func describe(_ error: OfficeError) -> String {
+    switch error {
+    case .invalidCode: "an office code is 2 to 6 capital letters or digits, starting with a letter (e.g. PV1)"
+    case .codeTaken: "that office code is taken"
+    case .nameRequired: "the office needs a name"
+    case .notHeadOffice: "this database is not a head office (create one with 'komar init --head-office CODE')"
+    case .alreadyJoined(let code): "this database already joined head office as \(code)"
+    case .isHeadOffice: "this database is a head office"
+    case .notEmpty: "only a new database can become head office"
+    case .unsavedForms(let count):
+        "\(count) unsaved forms would point at the wrong records; open Komar, save or discard them, then join"
+    case .otherTerminalsOpen(let count): "Komar is open in \(count) other terminals; close it there first"
+    case .noOffices: "no offices have been added"
+    case .unknownOffice(let code): "head office knows no office \(code)"
+    }
+}
+
+func describe(_ error: SyncError) -> String {
+    switch error {
+    case .notAnOffice: "this database has not joined a head office (use 'komar office join FILE')"
+    case .notHeadOffice: "this database is not a head office"
+    case .inMemory: "sync needs a database file"
+    case .snapshotMissing(let path):
+        "the copy of the last export (\(path)) is missing, so the changes since cannot be found; nothing was written"
+    case .snapshotDamaged(let detail): "the copy of the last export is damaged (\(detail)); nothing was applied to it"
+    case .unknownOffice(let code): "the file is from office \(code), which head office does not know; nothing was applied"
+    case .otherHeadOffice(let code): "the file is from office \(code) of another head office; nothing was applied"
+    case .schemaDiffers(let file, let here):
+        "the file was written by another version of Komar (schema \(file), here \(here)); update both to the same version"
+    case .sequenceReused(let code, let sequence):
+        "file \(sequence) of \(code) was applied already, and this one is different; nothing was applied"
+    case .missingFiles(let code, let from, let to):
+        from == to ? "file \(from) of \(code) is missing; import it first" : "files \(from) to \(to) of \(code) are missing; import them first"
+    case .rowsOfAnotherOffice(let code, let table):
+        "the file from \(code) holds records that are not \(code)'s (\(table)); nothing was applied"
+    case .brokenReferences(let detail): "the file's records refer to records head office does not have (\(detail)); nothing was applied"
+    case .conflictResolved(let id): "conflict \(id) is already settled"
+    case .noSuchConflict(let id): "there is no conflict \(id)"
+    case .auditEventsStay: "an audit event head office received is never rewritten; keep head office's (--keep ours)"
+    case .cannotWrite(let path, let detail): "\(path): \(detail)"
     }
 }

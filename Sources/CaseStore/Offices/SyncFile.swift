@@ -1,0 +1,168 @@
+import Crypto
+import Foundation
+
+/// What a sync file says of itself, readable without the key but
+/// authenticated by it: which office wrote it, its number in that office's
+/// sequence, the schema it was written with, and what the office held when
+/// it wrote it, so head office can check its copy after applying.
+public struct SyncManifest: Codable, Equatable, Sendable {
+    public var format = 1
+    public var office: String
+    public var officeNumber: Int64
+    public var headOfficeId: String
+    public var sequence: Int
+    public var schemaVersion: Int
+    public var writtenAt: Date
+    /// Rows per shared table at the office when the file was written.
+    public var rowCounts: [String: Int]
+    public var changes: Int
+    public var auditSeal: String
+    /// SHA-256 of the sealed content, in hex.
+    public var sha256: String
+}
+
+/// One person of an office, as head office gets them: never a password.
+struct SyncUser: Codable, Equatable, Sendable {
+    var id: Int64
+    var username: String
+    var displayName: String
+    var role: String
+    var isActive: Bool
+}
+
+/// What a sync file carries under encryption: the office's people and the
+/// changeset.
+struct SyncContent: Sendable {
+    var users: [SyncUser]
+    var changeset: Data
+
+    func encoded() throws -> Data {
+        let people = try JSONEncoder().encode(users)
+        var data = SyncFile.bigEndian(UInt32(people.count))
+        data.append(people)
+        data.append(changeset)
+        return data
+    }
+
+    init(users: [SyncUser], changeset: Data) {
+        self.users = users
+        self.changeset = changeset
+    }
+
+    init(decoding data: Data) throws {
+        guard data.count >= 4 else { throw SyncFileError.damaged }
+        let length = Int(SyncFile.readUInt32(data, at: 0))
+        guard data.count >= 4 + length else { throw SyncFileError.damaged }
+        let start = data.startIndex
+        users = try JSONDecoder().decode([SyncUser].self, from: data.subdata(in: (start + 4)..<(start + 4 + length)))
+        changeset = data.subdata(in: (start + 4 + length)..<data.endIndex)
+    }
+}
+
+/// Why a sync file or an enrolment file could not be read.
+public enum SyncFileError: Error, Equatable, Sendable {
+    /// Not a Komar sync file, or cut short.
+    case damaged
+    /// The key does not open it: it was changed, or is not from that office.
+    case notAuthentic
+}
+
+/// A sync file: "KOMAR-SYNC 1\n", the manifest's length (4 bytes) and the
+/// manifest as JSON, then the content sealed with AES-256-GCM under the
+/// office's key, the manifest as associated data (so neither can be
+/// changed, or moved to another file, unseen).
+enum SyncFile {
+    static let magic = Data("KOMAR-SYNC 1\n".utf8)
+    static let fileExtension = "komarsync"
+
+    static func encode(_ manifest: SyncManifest, _ content: Data, key: SymmetricKey) throws -> Data {
+        let head = try manifestData(manifest)
+        var data = magic
+        data.append(bigEndian(UInt32(head.count)))
+        data.append(head)
+        guard let sealed = try AES.GCM.seal(content, using: key, authenticating: head).combined else {
+            throw SyncFileError.damaged
+        }
+        data.append(sealed)
+        return data
+    }
+
+    /// The manifest alone, before the key is known.
+    static func manifest(_ data: Data) throws -> SyncManifest {
+        try JSONDecoder.sync.decode(SyncManifest.self, from: parts(data).head)
+    }
+
+    /// The manifest and the content, checked against `key` and the
+    /// manifest's checksum.
+    static func open(_ data: Data, key: SymmetricKey) throws -> (SyncManifest, Data) {
+        let (head, sealed) = try parts(data)
+        let manifest = try JSONDecoder.sync.decode(SyncManifest.self, from: head)
+        let content: Data
+        do {
+            content = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: head)
+        } catch {
+            throw SyncFileError.notAuthentic
+        }
+        guard sha256(content) == manifest.sha256 else { throw SyncFileError.notAuthentic }
+        return (manifest, content)
+    }
+
+    static func name(office: String, sequence: Int, date: String) -> String {
+        String(format: "%@-%06d-%@.%@", office, sequence, date, fileExtension)
+    }
+
+    static func sha256(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+
+    private static func parts(_ data: Data) throws -> (head: Data, sealed: Data) {
+        let start = data.startIndex
+        guard data.count > magic.count + 4, data.prefix(magic.count) == magic else { throw SyncFileError.damaged }
+        let length = Int(readUInt32(data, at: magic.count))
+        let headStart = start + magic.count + 4
+        guard data.count >= magic.count + 4 + length + 28 else { throw SyncFileError.damaged }
+        return (data.subdata(in: headStart..<(headStart + length)), data.subdata(in: (headStart + length)..<data.endIndex))
+    }
+
+    private static func manifestData(_ manifest: SyncManifest) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(manifest)
+    }
+
+    static func bigEndian(_ value: UInt32) -> Data { withUnsafeBytes(of: value.bigEndian) { Data($0) } }
+
+    static func readUInt32(_ data: Data, at offset: Int) -> UInt32 {
+        data.subdata(in: (data.startIndex + offset)..<(data.startIndex + offset + 4)).reduce(0) { $0 << 8 | UInt32($1) }
+    }
+}
+
+/// Head office's invitation to one office: its code and number, head
+/// office's id, and the key the office's sync files are sealed with.
+/// Whoever holds it can write files head office accepts as that office's:
+/// carry it like a key.
+public struct OfficeEnrolment: Codable, Equatable, Sendable {
+    public var komar = "office-enrolment"
+    public var format = 1
+    public var code: String
+    public var number: Int64
+    public var name: String
+    public var headOfficeId: String
+    public var headOffice: String
+    public var key: Data
+
+    static func read(_ url: URL) throws -> OfficeEnrolment {
+        guard let enrolment = try? JSONDecoder().decode(OfficeEnrolment.self, from: Data(contentsOf: url)),
+              enrolment.komar == "office-enrolment", enrolment.format == 1, enrolment.key.count == 32 else {
+            throw SyncFileError.damaged
+        }
+        return enrolment
+    }
+}
+
+extension JSONDecoder {
+    static var sync: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

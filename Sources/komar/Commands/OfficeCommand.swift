@@ -1,0 +1,94 @@
+import ArgumentParser
+import CaseDomain
+import CaseStore
+import Foundation
+
+/// `komar office`: head office adds offices; each office joins once with
+/// the enrolment file head office gave it.
+struct OfficeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "office", abstract: "Add offices at head office, join one, list them (admin).",
+        subcommands: [Add.self, Join.self, List.self])
+
+    static let refusal = "only admins may add, join or list offices"
+
+    struct Add: AuthenticatedCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "At head office: reserve an office's number and keys, and write its enrolment file.",
+            discussion: """
+                The enrolment file holds the key the office's sync files are sealed with: carry it to the office
+                like a key (a USB stick handed over, not e-mail), and delete it once the office has joined.
+                """)
+        @Argument(help: "The office's code: 2 to 6 capital letters or digits, e.g. PV1.") var code: String
+        @Option(name: .long, help: "The office's name.") var name: String
+        @Option(name: .long, help: "Where to write the enrolment file.") var out: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+
+        func run() throws {
+            try authenticated(.manageSettings, refusal: OfficeCommand.refusal) { services, session in
+                let url = URL(fileURLWithPath: out)
+                guard !FileManager.default.fileExists(atPath: url.path) else { throw Failure("\(out) already exists") }
+                let enrolment = try services.offices.add(session, code: code, name: name)
+                try OfficeService.write(enrolment, to: url)
+                print("Added office \(enrolment.code) (number \(enrolment.number)); its enrolment file is \(url.path)")
+            }
+        }
+    }
+
+    struct Join: AuthenticatedCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "At an office: join head office with the enrolment file it gave.",
+            discussion: """
+                Records already in the database move into the office's keys and their codes gain the office
+                code (KC-2026-0001 becomes KC-PV1-2026-0001); the first 'komar sync export' sends them all.
+                Close Komar everywhere and save or discard unsaved forms first.
+                """)
+        @Argument(help: "The enrolment file from 'komar office add'.") var file: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+
+        func run() throws {
+            try reportingFailures {
+                try requireUTF8Locale()
+                let enrolment = try OfficeService.readEnrolment(URL(fileURLWithPath: file))
+                let services = try database.openExisting()
+                let session = try actingUser.logIn(services, toDo: .manageSettings, refusal: OfficeCommand.refusal)
+                let moved: Session
+                do {
+                    moved = try services.offices.join(session, enrolment)
+                } catch {
+                    try? services.accounts.logOut(session)
+                    throw error
+                }
+                // Whether the logout is recorded changes nothing of the join.
+                try? services.accounts.logOut(moved)
+                print("Joined \(enrolment.headOffice) as office \(enrolment.code) (number \(enrolment.number)); "
+                    + "send your records with: komar sync export --db \(quoted(database.path)) --user \(actingUser.user)")
+            }
+        }
+    }
+
+    struct List: AuthenticatedCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "At head office: every office, its last file, and days since the last import.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+
+        func run() throws {
+            try authenticated(.manageSettings, refusal: OfficeCommand.refusal) { services, session in
+                let offices = try services.offices.offices(session)
+                if offices.isEmpty { print("No offices yet: add one with 'komar office add CODE --name NAME --out FILE'.") }
+                let now = services.clock.now()
+                for office in offices {
+                    let days = office.lastImportAt.map { "\(Int(now.timeIntervalSince($0) / 86_400)) days since the last import" }
+                        ?? "nothing imported yet"
+                    var line = "\(office.code)\t\(office.name)\tfile \(office.lastSequence)\t\(days)"
+                    if office.openConflicts > 0 { line += "\t\(office.openConflicts) conflicts" }
+                    if !office.auditAlert.isEmpty { line += "\tAUDIT: \(office.auditAlert)" }
+                    print(line)
+                }
+            }
+        }
+    }
+}

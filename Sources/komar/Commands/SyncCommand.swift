@@ -1,0 +1,105 @@
+import ArgumentParser
+import CaseDomain
+import CaseStore
+import Foundation
+
+/// `komar sync`: an office writes its changes as a file; head office
+/// applies the files it receives, and settles what did not apply cleanly.
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Send an office's changes to head office, and apply them there (admin).",
+        subcommands: [ExportChanges.self, ImportChanges.self, Conflicts.self, Resolve.self])
+
+    static let refusal = "only admins may send or apply office files"
+
+    struct ExportChanges: AuthenticatedCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export",
+            abstract: "At an office: write the changes since the last export as one sealed file.",
+            discussion: "The file is kept in sync/out/ beside the database, and with --to also copied there.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+        @Option(name: .long, help: "Also write the file here (a shared folder or a USB stick).") var to: String?
+
+        func run() throws {
+            try authenticated(.manageSettings, refusal: SyncCommand.refusal) { services, session in
+                let report = try services.sync.export(session, to: to.map { URL(fileURLWithPath: $0) })
+                if let earlier = report.completedEarlier {
+                    print("File \(earlier), written before an interruption, is complete; send it too if head office lacks it.")
+                }
+                print("Wrote file \(report.manifest.sequence) of \(report.manifest.office): \(report.manifest.changes) changes")
+                for file in report.files { print("  \(file.path)") }
+            }
+        }
+    }
+
+    struct ImportChanges: AuthenticatedCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "At head office: apply office files, each in one transaction, in order.",
+            discussion: "A file applied before is skipped; a missing number, an unknown office or a changed file is refused.")
+        @Argument(help: "The files from the offices.") var files: [String]
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+
+        func run() throws {
+            try authenticated(.manageSettings, refusal: SyncCommand.refusal) { services, session in
+                let reports = try services.sync.importFiles(session, files.map { URL(fileURLWithPath: $0) })
+                for report in reports {
+                    let name = report.file.lastPathComponent
+                    switch report.outcome {
+                    case .alreadyApplied: print("\(name): already applied")
+                    case .applied:
+                        print("\(name): \(report.changes) changes applied, \(report.conflicts) conflicts")
+                    }
+                    for warning in report.warnings { print("  WARNING: \(warning)") }
+                }
+            }
+        }
+    }
+
+    struct Conflicts: AuthenticatedCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "At head office: the changes that did not apply cleanly, both versions side by side.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+        @Flag(name: .long, help: "Include conflicts already settled.") var all = false
+
+        func run() throws {
+            try authenticated(.manageSettings, refusal: SyncCommand.refusal) { services, session in
+                let conflicts = try services.sync.conflicts(session, all: all)
+                if conflicts.isEmpty { print("No conflicts.") }
+                for conflict in conflicts {
+                    print("#\(conflict.id) \(conflict.office) file \(conflict.sequence): \(conflict.table) \(conflict.rowKey) "
+                        + "(\(conflict.kind))" + (conflict.resolution.map { ", kept \($0)" } ?? ""))
+                    let columns = conflict.changed.isEmpty ? Array((conflict.theirs ?? conflict.ours ?? [:]).keys).sorted()
+                        : conflict.changed
+                    for column in columns {
+                        print("  \(column): office \(conflict.theirs?[column] ?? "(deleted)") | head office "
+                            + (conflict.ours?[column] ?? "(not here)"))
+                    }
+                }
+            }
+        }
+    }
+
+    struct Resolve: AuthenticatedCommand {
+        static let configuration = CommandConfiguration(abstract: "At head office: settle a conflict.")
+        @Argument(help: "The conflict's number, from 'komar sync conflicts'.") var id: Int64
+        @Option(name: .long, help: "theirs (the office's version) or ours (head office's).") var keep: String
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+
+        func validate() throws {
+            guard ConflictChoice(rawValue: keep) != nil else { throw ValidationError("--keep is theirs or ours") }
+        }
+
+        func run() throws {
+            try authenticated(.manageSettings, refusal: SyncCommand.refusal) { services, session in
+                guard let choice = ConflictChoice(rawValue: keep) else { return }
+                try services.sync.resolve(session, conflict: id, keep: choice)
+                print("Conflict \(id): kept " + (choice == .theirs ? "the office's version" : "head office's version"))
+            }
+        }
+    }
+}

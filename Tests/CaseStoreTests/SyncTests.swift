@@ -1,0 +1,237 @@
+import CaseDomain
+import Foundation
+import GRDB
+import KhmerText
+import Testing
+@testable import CaseStore
+
+/// Several offices and a head office, each a database file in one folder.
+@Suite struct SyncTests {
+    final class Network {
+        let folder: URL
+        let headOffice: KomarServices
+        var offices: [String: KomarServices] = [:]
+
+        init() throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("komar-sync-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("hq"), withIntermediateDirectories: true)
+            headOffice = try Self.open(folder.appendingPathComponent("hq/komar.sqlite"))
+            try setUp(headOffice)
+            try headOffice.offices.makeHeadOffice(code: "HQ")
+        }
+
+        static func open(_ url: URL) throws -> KomarServices {
+            KomarServices(database: try AppDatabase.open(path: url.path), hasher: fastHasher)
+        }
+
+        /// A demo office with `cases` cases, added at head office and joined.
+        @discardableResult
+        func addOffice(_ code: String, cases: Int, seed: UInt64 = 7) throws -> KomarServices {
+            let enrolment = try headOffice.offices.add(try auditor(headOffice), code: code, name: "Office \(code)")
+            let place = folder.appendingPathComponent(code)
+            try FileManager.default.createDirectory(at: place, withIntermediateDirectories: true)
+            let office = try Self.open(place.appendingPathComponent("komar.sqlite"))
+            try DemoData.fill(office, cases: cases, seed: seed)
+            _ = try office.offices.join(try auditor(office), enrolment)
+            offices[code] = office
+            return office
+        }
+
+        func export(_ code: String) throws -> URL {
+            let office = try #require(offices[code])
+            return try office.sync.export(try auditor(office), to: folder.appendingPathComponent("usb")).files[1]
+        }
+
+        func importFiles(_ files: [URL]) throws -> [SyncImportReport] {
+            try headOffice.sync.importFiles(try auditor(headOffice), files)
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    static func count(_ services: KomarServices, _ table: String) throws -> Int {
+        try services.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+    }
+
+    @Test func threeOfficesAddUpAtHeadOffice() throws {
+        let network = try Network()
+        defer { network.remove() }
+        for (code, cases) in [("PV1", 30), ("MK2", 20), ("RT3", 10)] { try network.addOffice(code, cases: cases) }
+        let files = try ["PV1", "MK2", "RT3"].map(network.export)
+        let reports = try network.importFiles(files)
+        #expect(reports.allSatisfy { $0.outcome == .applied && $0.conflicts == 0 && $0.warnings.isEmpty })
+        for table in ["child_case", "household", "household_member", "referral", "follow_up", "case_event"] {
+            let sum = try network.offices.values.reduce(0) { $0 + (try Self.count($1, table)) }
+            #expect(try Self.count(network.headOffice, table) == sum, "\(table)")
+        }
+        let period = try #require(ReportPeriod(start: LocalDate(year: 2024, month: 1, day: 1)!,
+                                               end: LocalDate(year: 2026, month: 12, day: 31)!))
+        func counts(_ services: KomarServices, _ name: String) throws -> [Int] {
+            let report = try services.reports.make(try session(services, name, .coordinator),
+                                                   ReportRequest(kind: .cases, period: period))
+            return report.tables[0].rows.flatMap { row in
+                row.compactMap { cell -> Int? in
+                    switch cell {
+                    case .tally(let tally): tally.total * 1000 + tally.female
+                    case .count(let count): count
+                    default: nil
+                    }
+                }
+            }
+        }
+        let atHeadOffice = try counts(network.headOffice, "hqcoordinator")
+        var summed = Array(repeating: 0, count: atHeadOffice.count)
+        for (code, office) in network.offices {
+            for (index, value) in try counts(office, "coordinator\(code.lowercased())").enumerated() { summed[index] += value }
+        }
+        #expect(atHeadOffice == summed)
+        #expect(atHeadOffice.contains { $0 > 0 })
+        // Every office's audit chain arrived whole, beside head office's own.
+        #expect(try network.headOffice.database.read { db in try AuditLog.firstBrokenRow(db) } == nil)
+        // Searching at head office finds an office's case by its new code.
+        let code = try network.offices["MK2"]!.database.read { db in try String.fetchOne(db, sql: "SELECT code FROM child_case LIMIT 1") }
+        #expect(code?.hasPrefix("KC-MK2-") == true)
+        let found = try network.headOffice.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_search WHERE case_search MATCH ?",
+                             arguments: ["\"\(SearchKey.make(code ?? ""))\""])
+        }
+        #expect(found == 1)
+    }
+
+    @Test func aFileAppliesOnceAGapIsRefusedAndAChangedFileIsRefused() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 5)
+        let first = try network.export("PV1")
+        try DemoData.fill(office, cases: 3, seed: 9)
+        let second = try network.export("PV1")
+        let third = try network.export("PV1")
+        #expect(throws: SyncError.missingFiles(code: "PV1", from: 1, to: 1)) { try network.importFiles([second]) }
+        #expect(try network.importFiles([first]).map(\.outcome) == [.applied])
+        #expect(try network.importFiles([first]).map(\.outcome) == [.alreadyApplied])
+        var changed = try Data(contentsOf: second)
+        changed[changed.count - 40] ^= 1
+        let tampered = network.folder.appendingPathComponent("tampered.komarsync")
+        try changed.write(to: tampered)
+        #expect(throws: SyncFileError.notAuthentic) { try network.importFiles([tampered]) }
+        #expect(try network.importFiles([third, second]).map(\.outcome) == [.applied, .applied])
+        #expect(try Self.count(network.headOffice, "child_case") == Self.count(office, "child_case"))
+    }
+
+    @Test func aFileFromAnUnknownOfficeIsRefused() throws {
+        let network = try Network()
+        defer { network.remove() }
+        try network.addOffice("PV1", cases: 2)
+        let file = try network.export("PV1")
+        let other = try Network()
+        defer { other.remove() }
+        #expect(throws: SyncError.unknownOffice(code: "PV1")) { try other.importFiles([file]) }
+    }
+
+    @Test func aRowChangedAtBothEndsBecomesAConflictUntilAPersonDecides() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 4)
+        _ = try network.importFiles([try network.export("PV1")])
+        let id = try office.database.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(id) FROM child_case") }!
+        try network.headOffice.database.write { db in
+            try db.execute(sql: "UPDATE child_case SET narrative = 'changed at head office' WHERE id = ?", arguments: [id])
+        }
+        try office.database.write { db in
+            try db.execute(sql: "UPDATE child_case SET narrative = 'changed at the office' WHERE id = ?", arguments: [id])
+        }
+        let report = try network.importFiles([try network.export("PV1")])
+        #expect(report.first?.conflicts == 1)
+        let hq = try auditor(network.headOffice)
+        let conflicts = try network.headOffice.sync.conflicts(hq)
+        let conflict = try #require(conflicts.first)
+        #expect(conflict.theirs?["narrative"] == "changed at the office")
+        #expect(conflict.ours?["narrative"] == "changed at head office")
+        func narrative() throws -> String? {
+            try network.headOffice.database.read { db in
+                try String.fetchOne(db, sql: "SELECT narrative FROM child_case WHERE id = ?", arguments: [id])
+            }
+        }
+        #expect(try narrative() == "changed at head office")
+        try network.headOffice.sync.resolve(hq, conflict: conflict.id, keep: .theirs)
+        #expect(try narrative() == "changed at the office")
+        #expect(try network.headOffice.sync.conflicts(hq).isEmpty)
+        #expect(throws: SyncError.conflictResolved(id: conflict.id)) {
+            try network.headOffice.sync.resolve(hq, conflict: conflict.id, keep: .ours)
+        }
+        let audited = try network.headOffice.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_event WHERE action = 'conflict-resolved'")
+        }
+        #expect(audited == 1)
+    }
+
+    @Test func anAuditLogRewrittenAfterAnExportIsFlaggedAtTheNextImport() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 2)
+        _ = try network.importFiles([try network.export("PV1")])
+        try office.database.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_event_no_update")
+            try db.execute(sql: "UPDATE audit_event SET summary = 'nothing happened' WHERE id = (SELECT MIN(id) FROM audit_event)")
+        }
+        let report = try network.importFiles([try network.export("PV1")])
+        #expect(report.first?.warnings.isEmpty == false)
+        let status = try network.headOffice.offices.offices(try auditor(network.headOffice))
+        #expect(status.first?.auditAlert.contains("rewritten") == true)
+        // The event head office holds is the one the office first sent.
+        let summary = try network.headOffice.database.read { db in
+            try String.fetchOne(db, sql: "SELECT summary FROM audit_event WHERE id = ?",
+                                arguments: [OfficeKeys.base(1) + 1])
+        }
+        #expect(summary != "nothing happened")
+    }
+
+    @Test func joiningMovesKeysAndCodesAndKeepsEveryReference() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let services = try Network.open(network.folder.appendingPathComponent("lone.sqlite"))
+        try DemoData.fill(services, cases: 25)
+        func records() throws -> [String: Int] {
+            try services.database.read { db in try BackupCopy.rowCounts(db) }.filter { SyncTables.shared.contains($0.key) && $0.key != "audit_event" }
+        }
+        let before = try records()
+        let caseCode = try services.database.read { db in try String.fetchOne(db, sql: "SELECT code FROM child_case ORDER BY id") }
+        let enrolment = try network.headOffice.offices.add(try auditor(network.headOffice), code: "KT4", name: "Kratie")
+        let moved = try services.offices.join(try auditor(services), enrolment)
+        #expect(OfficeKeys.office(of: moved.user.id) == enrolment.number)
+        #expect(try records() == before)
+        try services.database.read { db in
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+            for table in OfficeKeyShift.keyedTables {
+                let outside = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE id < ? OR id >= ?",
+                                               arguments: [OfficeKeys.base(enrolment.number), OfficeKeys.base(enrolment.number + 1)])
+                #expect(outside == 0, "\(table)")
+            }
+            let first = try String.fetchOne(db, sql: "SELECT code FROM child_case ORDER BY id")
+            #expect(first == caseCode.map { "KC-KT4-" + $0.dropFirst(3) })
+            #expect(try AuditLog.firstBrokenRow(db) == nil)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_search") == before["child_case"])
+        }
+        // A case made after joining gets the office's key and code.
+        let worker = try session(services, "newworker", .socialWorker)
+        let created = try services.cases.createIntake(worker, intake())
+        #expect(OfficeKeys.office(of: created.id) == enrolment.number)
+        #expect(created.code.hasPrefix("KC-KT4-"))
+        #expect(throws: OfficeError.alreadyJoined(code: "KT4")) { try services.offices.join(try auditor(services), enrolment) }
+    }
+
+    @Test func anExportCutOffAfterWritingIsCompletedByTheNext() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 3)
+        let first = try network.export("PV1")
+        // As if the snapshot had not moved on: put back the one from before.
+        let snapshot = SyncFolder(databasePath: office.database.path!).snapshot
+        try FileManager.default.removeItem(at: snapshot)
+        try office.database.write { db in try db.execute(sql: "DELETE FROM sync_file") }
+        let report = try office.sync.export(try auditor(office))
+        #expect(report.completedEarlier == 1)
+        #expect(report.manifest.sequence == 2)
+        #expect(try network.importFiles([first, report.files[0]]).allSatisfy { $0.outcome == .applied && $0.warnings.isEmpty })
+    }
+}
