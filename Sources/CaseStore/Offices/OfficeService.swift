@@ -47,7 +47,7 @@ public struct OfficeService: Sendable {
     /// office: its own keys move to the top range, above every office's.
     public func makeHeadOffice(code: String) throws {
         guard OfficeCode.isValid(code) else { throw OfficeError.invalidCode }
-        try store.write { db in
+        try OfficeKeyShift.withoutForeignKeys(store.database) { db in
             guard try OfficeIdentity.read(db) == nil else { throw OfficeError.isHeadOffice }
             for table in ["child_case", "household", "provider", "referral"] {
                 guard try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))")! else { throw OfficeError.notEmpty }
@@ -101,19 +101,19 @@ public struct OfficeService: Sendable {
     /// the office code (KC-2026-0001 becomes KC-PV1-2026-0001); the next
     /// export sends them all to head office. Returns the session with the
     /// user's new key.
-    public func join(_ session: Session, _ enrolment: OfficeEnrolment, terminal: String? = nil) throws -> Session {
+    public func join(_ session: Session, _ enrolment: OfficeEnrolment) throws -> Session {
         try session.require(.manageSettings)
         guard OfficeCode.isValid(enrolment.code), OfficeKeys.officeNumbers.contains(enrolment.number) else {
             throw SyncFileError.damaged
         }
         let moved = Session(user: session.user.movedTo(enrolment.number))
-        try store.write { db in
+        try OfficeKeyShift.withoutForeignKeys(store.database) { db in
             if let identity = try OfficeIdentity.read(db) {
                 throw identity.kind == .headOffice ? OfficeError.isHeadOffice : OfficeError.alreadyJoined(code: identity.code)
             }
             let drafts = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM form_draft") ?? 0
             guard drafts == 0 else { throw OfficeError.unsavedForms(count: drafts) }
-            let others = try DraftService.liveTerminals(db, now: store.now).subtracting([terminal].compactMap { $0 })
+            let others = try DraftService.otherProcessesTerminals(db, now: store.now)
             guard others.isEmpty else { throw OfficeError.otherTerminalsOpen(count: others.count) }
             try OfficeKeyShift.run(db, office: enrolment.number, code: enrolment.code)
             try OfficeIdentity(kind: .office, number: enrolment.number, code: enrolment.code,

@@ -173,9 +173,11 @@ public struct DraftService: Sendable {
             """, arguments: [userId, except]))
     }
 
-    /// Every terminal that is still running, whoever is logged in there.
-    static func liveTerminals(_ db: Database, now: Date) throws -> Set<String> {
-        try liveTerminals(db, now: now, among: Row.fetchAll(db, sql: "SELECT id, pid, host, seen_at FROM terminal_session"))
+    /// Every terminal still running in another process, whoever is logged in there.
+    static func otherProcessesTerminals(_ db: Database, now: Date) throws -> Set<String> {
+        try liveTerminals(db, now: now, among: Row.fetchAll(db, sql: """
+            SELECT id, pid, host, seen_at FROM terminal_session WHERE NOT (pid = ? AND host = ?)
+            """, arguments: [getpid(), ProcessInfo.processInfo.hostName]))
     }
 
     private static func liveTerminals(_ db: Database, now: Date, among rows: [Row]) throws -> Set<String> {

@@ -193,6 +193,7 @@ struct Bench: ParsableCommand {
             let sampler = PrivateMemorySampler()
             try measureBackups(services, database: db, folder: scratch.appendingPathComponent("backups"), into: &timings)
             let backupPrivatePeak = sampler.stop()
+            try measureSync(services, folder: scratch, into: &timings)
             report(timings, cases: total, peak: peakBeforeBackups,
                    backupPrivatePeak: timings.wants("backup") || timings.wants("restore") ? backupPrivatePeak : nil)
         }
@@ -253,6 +254,55 @@ struct Bench: ParsableCommand {
             _ = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: database,
                                                          username: "admin", password: DemoData.password),
                                           live: services.database)
+        }
+    }
+
+    /// The office joins head office (its 100,000 cases move into its key
+    /// range), then, a few times each, writes a day's work as a file
+    /// (300 new records, 500 changed, 5 deleted) and head office applies a
+    /// file of 10,000 changes. Last: joining changes the keys of everything.
+    private func measureSync(_ services: KomarServices, folder: URL, into timings: inout BenchTimings) throws {
+        guard timings.wants("sync") || timings.wants("office") else { return }
+        let headOffice = KomarServices(database: try AppDatabase.open(path: folder.appendingPathComponent("hq.sqlite").path))
+        try headOffice.accounts.setUp(SetupInput(
+            organisation: "Bench head office", provinceCode: nil, districtCode: nil, adminUsername: "boss",
+            adminDisplayName: "Boss", adminPassword: DemoData.password + "-hq", languageCode: "en"))
+        try headOffice.offices.makeHeadOffice(code: "HQ")
+        guard case .success(let boss) = try headOffice.accounts.logIn(username: "boss", password: DemoData.password + "-hq"),
+              case .success(let admin) = try services.accounts.logIn(username: "admin", password: DemoData.password) else {
+            throw Failure("the bench cannot log in")
+        }
+        let enrolment = try headOffice.offices.add(boss, code: "PV1", name: "Bench office")
+        var officeAdmin = admin
+        let join = try BenchTimings.time { officeAdmin = try services.offices.join(admin, enrolment) }
+        if timings.wants("office_join_100k") { timings.record("office_join_100k", [join]) }
+        try SyncBench.markEverythingSent(services)
+        let received = try SyncBench.headOffice(holding: services, at: folder.appendingPathComponent("hq-copy.sqlite").path)
+        guard case .success(let receiver) = try received.accounts.logIn(username: "admin", password: DemoData.password) else {
+            throw Failure("the bench's head office cannot log in")
+        }
+        let times = min(runs, 5)
+        // Only the export is timed; head office applies each day's file so the next ones follow on.
+        var days: [Double] = []
+        for _ in 0..<times {
+            try SyncBench.work(services, added: 300, changed: 500, deleted: 5)
+            var file: URL?
+            days.append(try BenchTimings.time { file = try services.sync.export(officeAdmin).files[0] })
+            if let file { _ = try received.sync.importFiles(receiver, [file]) }
+        }
+        if timings.wants("sync_export_day") { timings.record("sync_export_day", days) }
+        var files: [URL] = []
+        for _ in 0..<times {
+            try SyncBench.work(services, added: 5_000, changed: 4_995, deleted: 5)
+            files.append(try services.sync.export(officeAdmin).files[0])
+        }
+        var next = 0
+        try timings.measure("sync_import_10k", runs: times) {
+            defer { next += 1 }
+            let report = try received.sync.importFiles(receiver, [files[next]])
+            guard report.first?.conflicts == 0, report.first?.warnings.isEmpty == true else {
+                throw Failure("the bench's import did not apply cleanly: \(report)")
+            }
         }
     }
 
