@@ -11,6 +11,7 @@ public enum SyncBench {
     public static func markEverythingSent(_ services: KomarServices) throws {
         guard let path = services.database.path else { throw SyncError.inMemory }
         let places = SyncFolder(databasePath: path)
+        // One left by an earlier run, if any: the copy below replaces it either way.
         try? FileManager.default.removeItem(at: places.snapshot)
         try FileManager.default.createDirectory(at: places.outbox, withIntermediateDirectories: true)
         try services.database.writer.writeWithoutTransaction { db in

@@ -204,6 +204,7 @@ public struct SyncService: Sendable {
     static func pendingFile(_ places: SyncFolder, _ identity: OfficeIdentity, sequence: Int,
                             key: SymmetricKey) throws -> SyncContent? {
         let prefix = String(format: "%@-%06d-", identity.code, sequence)
+        // A file that is missing, unreadable or not authentic was never finished: nothing to complete.
         let names = (try? FileManager.default.contentsOfDirectory(atPath: places.outbox.path)) ?? []
         guard let name = names.first(where: { $0.hasPrefix(prefix) && $0.hasSuffix("." + SyncFile.fileExtension) }),
               let data = try? Data(contentsOf: places.outbox.appendingPathComponent(name)),

@@ -151,6 +151,7 @@ public struct OfficeEnrolment: Codable, Equatable, Sendable {
     public var key: Data
 
     static func read(_ url: URL) throws -> OfficeEnrolment {
+        // Unreadable, not JSON or not an enrolment: all are "not an enrolment file".
         guard let enrolment = try? JSONDecoder().decode(OfficeEnrolment.self, from: Data(contentsOf: url)),
               enrolment.komar == "office-enrolment", enrolment.format == 1, enrolment.key.count == 32 else {
             throw SyncFileError.damaged

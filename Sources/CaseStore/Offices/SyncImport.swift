@@ -226,6 +226,7 @@ extension SyncService {
             case .blob(let blob): return ["base64": blob.base64EncodedString()]
             }
         }
+        // Every value here is a string, a number, null or a dictionary of those, which always serialise.
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
@@ -243,6 +244,7 @@ extension SyncService {
 
     private static func conflict(_ row: Row) -> SyncConflict {
         func values(_ text: String?) -> [String: String]? {
+            // Written by `json` above; a row that is not (edited by hand) shows as absent.
             guard let text, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
                 return nil
             }

@@ -58,6 +58,7 @@ struct OfficeCommand: ParsableCommand {
                 do {
                     moved = try services.offices.join(session, enrolment)
                 } catch {
+                    // The join's own failure is the one to report.
                     try? services.accounts.logOut(session)
                     throw error
                 }
