@@ -234,4 +234,25 @@ import Testing
         #expect(report.manifest.sequence == 2)
         #expect(try network.importFiles([first, report.files[0]]).allSatisfy { $0.outcome == .applied && $0.warnings.isEmpty })
     }
+
+    @Test func headOfficeNeverChangesAnOfficesRecords() throws {
+        let network = try Network()
+        defer { network.remove() }
+        try network.addOffice("PV1", cases: 3)
+        _ = try network.importFiles([try network.export("PV1")])
+        let hq = try auditor(network.headOffice)
+        let officeAdmin = try network.headOffice.database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM user WHERE username = 'admin@PV1'")
+        }
+        #expect(throws: PermissionDenied.self) {
+            try network.headOffice.accounts.setActive(hq, userId: try #require(officeAdmin), active: true)
+        }
+        let worker = try session(network.headOffice, "hqworker", .socialWorker)
+        let caseId = try network.headOffice.database.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(id) FROM child_case") }
+        let id = try #require(caseId)
+        let (input, version, _) = try network.headOffice.cases.editableCase(worker, id: id)
+        #expect(throws: PermissionDenied.self) {
+            try network.headOffice.cases.editCase(worker, id: id, input, expectedVersion: version)
+        }
+    }
 }

@@ -27,6 +27,10 @@ struct StoreContext: Sendable {
     /// transaction. A session whose user an admin has since disabled, or
     /// given another role, may no longer write: every write is audited, so
     /// this check guards them all.
+    /// The actions that change the record they name.
+    static let changes: Set<AuditAction> = [.create, .update, .statusChange, .userDisabled, .userEnabled, .userUnlocked,
+                                            .roleChanged, .passwordReset, .passwordChanged]
+
     func audit(_ db: Database, _ session: Session, _ action: AuditAction, entity: String = "", id: Int64? = nil,
                summary: String = "") throws {
         if action != .logout && action != .lock {
@@ -34,6 +38,12 @@ struct StoreContext: Sendable {
             guard let row, row["is_active"] as Bool, (row["role"] as Role) == session.user.role else {
                 throw PermissionDenied(role: session.user.role, action: .viewOwnCases)
             }
+        }
+        // Every write names its record here, so this one check keeps an
+        // office's records read-only at head office: they change only at
+        // their office, and arrive in its files.
+        if let id, Self.changes.contains(action), try !OfficeIdentity.owns(db, id) {
+            throw PermissionDenied(role: session.user.role, action: .manageSettings)
         }
         try AuditLog.append(db, at: now, userId: session.user.id, username: session.user.username, action: action,
                             entity: entity, entityId: id, summary: summary)
