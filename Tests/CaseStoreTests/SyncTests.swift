@@ -255,4 +255,32 @@ import Testing
             try network.headOffice.cases.editCase(worker, id: id, input, expectedVersion: version)
         }
     }
+
+    @Test func keepingAnOfficesVersionOfAMemberWritesItAndItsHouseholdsSearchRow() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 4)
+        _ = try network.importFiles([try network.export("PV1")])
+        let member = try office.database.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, household_id FROM household_member ORDER BY id LIMIT 1")
+        }
+        let id: Int64 = try #require(member)["id"]
+        let household: Int64 = try #require(member)["household_id"]
+        try network.headOffice.database.write { db in
+            try db.execute(sql: "UPDATE household_member SET phone = '011 111 111' WHERE id = ?", arguments: [id])
+        }
+        try office.database.write { db in
+            try db.execute(sql: "UPDATE household_member SET phone = '099 888 777' WHERE id = ?", arguments: [id])
+        }
+        #expect(try network.importFiles([try network.export("PV1")]).first?.conflicts == 1)
+        let hq = try auditor(network.headOffice)
+        let conflict = try #require(try network.headOffice.sync.conflicts(hq).first)
+        try network.headOffice.sync.resolve(hq, conflict: conflict.id, keep: .theirs)
+        try network.headOffice.database.read { db in
+            #expect(try String.fetchOne(db, sql: "SELECT phone FROM household_member WHERE id = ?", arguments: [id])
+                == "099 888 777")
+            let text = try String.fetchOne(db, sql: "SELECT text FROM household_search WHERE rowid = ?", arguments: [household])
+            #expect(text?.contains("099888777") == true)
+        }
+    }
 }

@@ -88,15 +88,19 @@ enum OfficeKeyShift {
         do {
             return try database.writer.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
-                // Should turning them on fail, the next statement that needs them fails too, so the error is not lost.
-                defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
-                var result: T?
-                try db.inTransaction {
-                    result = try body(db)
-                    return .commit
+                let outcome = Result { () throws -> T in
+                    var result: T?
+                    try db.inTransaction {
+                        result = try body(db)
+                        return .commit
+                    }
+                    guard let result else { throw ChangesetError("nothing was changed") }
+                    return result
                 }
-                guard let result else { throw ChangesetError("nothing was changed") }
-                return result
+                // Turned on again whatever happened: a connection left without
+                // them would let later writes break references unseen.
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+                return try outcome.get()
             }
         } catch let error as DatabaseError {
             throw StoreError.from(error)

@@ -160,7 +160,8 @@ public struct SyncService: Sendable {
                 result = diff
                 return .commit
             }
-            return result!
+            guard let result else { throw ChangesetError("the changes could not be read") }
+            return result
         }
     }
 

@@ -50,16 +50,17 @@ extension SyncService {
     /// file refused, after applying those before it.
     public func importFiles(_ session: Session, _ files: [URL]) throws -> [SyncImportReport] {
         try session.require(.manageSettings)
-        var opened: [(URL, Data, SyncManifest)] = []
-        for file in files {
-            let data: Data
-            do { data = try Data(contentsOf: file) } catch {
-                throw SyncError.cannotWrite(path: file.path, detail: "cannot read it: \(error.localizedDescription)")
-            }
-            opened.append((file, data, try SyncFile.manifest(data)))
+        // Only the manifests are kept while sorting: a first file can be hundreds of megabytes.
+        var ordered: [(URL, SyncManifest)] = []
+        for file in files { ordered.append((file, try SyncFile.manifest(Self.read(file)))) }
+        ordered.sort { ($0.1.office, $0.1.sequence) < ($1.1.office, $1.1.sequence) }
+        return try ordered.map { file, _ in try importFile(session, file, Self.read(file)) }
+    }
+
+    private static func read(_ file: URL) throws -> Data {
+        do { return try Data(contentsOf: file) } catch {
+            throw SyncError.cannotWrite(path: file.path, detail: "cannot read it: \(error.localizedDescription)")
         }
-        opened.sort { ($0.2.office, $0.2.sequence) < ($1.2.office, $1.2.sequence) }
-        return try opened.map { file, data, _ in try importFile(session, file, data) }
     }
 
     private func importFile(_ session: Session, _ file: URL, _ data: Data) throws -> SyncImportReport {
@@ -162,7 +163,8 @@ extension SyncService {
             case "household": households.insert(key)
             case "household_member":
                 let values = change.kind == .insert ? change.new : change.old
-                if let index = memberHousehold, let id = values[index].flatMap({ Int64.fromDatabaseValue($0) }) {
+                if let index = memberHousehold, index < values.count,
+                   let id = values[index].flatMap({ Int64.fromDatabaseValue($0) }) {
                     households.insert(id)
                 } else if let id = try Int64.fetchOne(db, sql: "SELECT household_id FROM household_member WHERE id = ?",
                                                       arguments: [key]) {
