@@ -165,6 +165,42 @@ import Testing
         #expect(audited == 1)
     }
 
+    @Test func anExportComparesTheMarkedRowsAndTheWholeFileWhenAMarkCannotBeTrusted() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 6)
+        _ = try network.importFiles([try network.export("PV1")])
+        let ids = try office.database.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM child_case ORDER BY id LIMIT 2") }
+        func narrative(_ id: Int64) throws -> String? {
+            try network.headOffice.database.read { db in
+                try String.fetchOne(db, sql: "SELECT narrative FROM child_case WHERE id = ?", arguments: [id])
+            }
+        }
+        func marks(_ services: KomarServices) throws -> [String] {
+            try services.database.read { db in try String.fetchAll(db, sql: "SELECT table_name FROM sync_change ORDER BY id") }
+        }
+        try office.database.write { db in
+            try db.execute(sql: "UPDATE child_case SET narrative = 'seen by its mark' WHERE id = ?", arguments: [ids[0]])
+        }
+        #expect(try marks(office) == ["audit_event", "child_case"])
+        let marked = try network.importFiles([try network.export("PV1")])
+        // The case, and the event of the export before, written after its file.
+        #expect(marked.first?.changes == 2)
+        #expect(try narrative(ids[0]) == "seen by its mark")
+        #expect(try marks(office) == ["audit_event"])
+        // Head office marks nothing, though it just applied changes.
+        #expect(try marks(network.headOffice).isEmpty)
+        // A change made with its marking trigger dropped still travels: the
+        // export sees the trigger gone and compares the whole files.
+        try office.database.write { db in
+            try db.execute(sql: "DROP TRIGGER sync_change_child_case_update")
+            try db.execute(sql: "UPDATE child_case SET narrative = 'changed unmarked' WHERE id = ?", arguments: [ids[1]])
+        }
+        #expect(try marks(office) == ["audit_event"])
+        _ = try network.importFiles([try network.export("PV1")])
+        #expect(try narrative(ids[1]) == "changed unmarked")
+    }
+
     @Test func anAuditLogRewrittenAfterAnExportIsFlaggedAtTheNextImport() throws {
         let network = try Network()
         defer { network.remove() }

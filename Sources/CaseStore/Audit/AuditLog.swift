@@ -60,6 +60,11 @@ enum AuditLog {
             + "BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END",
     ]
 
+    /// Every trigger the audit table should have: the two that keep it
+    /// append-only, and the three that mark its rows for the next export
+    /// to head office (`FrozenSyncChanges20261206`).
+    static let expectedTriggers = triggers.merging(FrozenSyncChanges20261206.triggers(table: "audit_event", key: "id")) { $1 }
+
     /// The fields of a row that its hash covers.
     struct Fields {
         var id: Int64
@@ -122,14 +127,23 @@ enum AuditLog {
     /// The id of the first row whose hash or link does not match, or nil
     /// when every chain is intact: this office's, and at head office each
     /// office's. Elsewhere a row in another office's range is itself a break.
-    /// With `office`, only that office's chain.
-    static func firstBrokenRow(_ db: Database, office: Int64? = nil) throws -> Int64? {
+    /// With `office`, only that office's chain; with `after` too, only the
+    /// rows after that one, which was checked before (head office checks
+    /// what each file adds, not an office's whole history every time).
+    static func firstBrokenRow(_ db: Database, office: Int64? = nil, after checked: Int64? = nil) throws -> Int64? {
         let own = try ownOffice(db)
         let holdsOthers = own == OfficeKeys.headOffice
         var prev = genesis
         var newestChain = 1
         var chainOffice: Int64 = -1
-        let range = office.map(OfficeKeys.range) ?? Int64.min..<Int64.max
+        var range = office.map(OfficeKeys.range) ?? Int64.min..<Int64.max
+        if let checked, let office, let last = try Row.fetchOne(db, sql: "SELECT hash, chain FROM audit_event WHERE id = ?",
+                                                                arguments: [checked]) {
+            prev = last["hash"]
+            newestChain = last["chain"]
+            chainOffice = office
+            range = checked + 1..<range.upperBound
+        }
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain
             FROM audit_event WHERE id >= ? AND id < ? ORDER BY id
@@ -159,8 +173,9 @@ enum AuditLog {
         return nil
     }
 
-    /// Makes the audit table's triggers exactly the two that keep it
-    /// append-only: puts them back if someone dropped or changed them, and
+    /// Makes the audit table's triggers exactly the expected ones (the two
+    /// that keep it append-only, the three that mark rows for head office):
+    /// puts them back if someone dropped or changed them, and
     /// drops any other trigger on it (one that silently ignores inserts
     /// would hide events without breaking the chain). Records what it
     /// found in the log and raises an alert for the admins. Returns whether
@@ -172,13 +187,13 @@ enum AuditLog {
         for row in present {
             let name: String = row["name"]
             let sql: String = row["sql"] ?? ""
-            if let expected = triggers[name], normalized(expected) == normalized(sql) { continue }
+            if let expected = expectedTriggers[name], normalized(expected) == normalized(sql) { continue }
             try db.execute(sql: "DROP TRIGGER \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
-            problems.append(triggers[name] == nil ? "foreign \(name)" : "changed \(name)")
+            problems.append(expectedTriggers[name] == nil ? "foreign \(name)" : "changed \(name)")
         }
         let kept = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"))
-        for name in triggers.keys.sorted() where !kept.contains(name) {
-            try db.execute(sql: triggers[name]!)
+        for name in expectedTriggers.keys.sorted() where !kept.contains(name) {
+            try db.execute(sql: expectedTriggers[name]!)
             if !problems.contains("changed \(name)") { problems.append("missing \(name)") }
         }
         guard !problems.isEmpty else { return false }
@@ -189,11 +204,11 @@ enum AuditLog {
         return true
     }
 
-    /// Whether the audit table's triggers are exactly the append-only ones.
+    /// Whether the audit table's triggers are exactly the expected ones.
     static func triggersAreIntact(_ db: Database) throws -> Bool {
         let present = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'")
-        return present.count == triggers.count && present.allSatisfy { row in
-            triggers[row["name"] as String].map { normalized($0) == normalized(row["sql"] ?? "") } ?? false
+        return present.count == expectedTriggers.count && present.allSatisfy { row in
+            expectedTriggers[row["name"] as String].map { normalized($0) == normalized(row["sql"] ?? "") } ?? false
         }
     }
 

@@ -44,6 +44,9 @@ struct SyncFolder {
 enum SyncTables {
     static let shared = ["provider", "household", "household_member", "child_case", "case_event", "case_visitor",
                          "follow_up", "referral", "referral_transition", "audit_event"]
+    /// Each shared table with the column its rows are marked by in
+    /// `sync_change`, as the migration that added the marks set them.
+    static let marked = FrozenSyncChanges20261206.tables
 }
 
 /// What an export wrote.
@@ -87,7 +90,11 @@ public struct SyncService: Sendable {
         }
         let today = store.today.iso
         let now = store.now
-        let diff = try Self.diff(snapshot, livePath: path, office: identity.number)
+        // The marks hold every change since the snapshot only when the
+        // live file sent exactly the files the snapshot holds: not before
+        // the first file, nor in a file put back from an older copy.
+        let marked = sequence > 1 && (sent ?? 0) == sequence - 1
+        let diff = try Self.diff(snapshot, livePath: path, office: identity.number, marked: marked)
         let content = try SyncContent(users: diff.users, changeset: diff.changeset).encoded()
         let manifest = SyncManifest(
             office: identity.code, officeNumber: identity.number, headOfficeId: identity.headOfficeId,
@@ -113,6 +120,9 @@ public struct SyncService: Sendable {
                 """, arguments: [identity.number, sequence, name, now, session.user.id, diff.changes, manifest.auditSeal,
                                  manifest.sha256])
             try store.audit(db, session, .syncExport, summary: "\(name): \(diff.changes) changes")
+            // The file holds these rows' changes: should the snapshot not
+            // move on below, the next export finishes this file first.
+            try db.execute(sql: "DELETE FROM sync_change WHERE id <= ?", arguments: [diff.marks])
         }
         try Self.advance(snapshot, with: SyncContent(users: diff.users, changeset: diff.changeset), sequence: sequence)
         return SyncExportReport(files: files, manifest: manifest, completedEarlier: completed)
@@ -125,15 +135,24 @@ public struct SyncService: Sendable {
         var counts: [String: Int]
         var seal: AuditSeal
         var schemaVersion: Int
+        /// The newest mark the diff saw: marks up to it are sent.
+        var marks: Int64
     }
 
     /// The difference between the live database and the snapshot, with
     /// what the office holds, all read in one transaction of the live file.
-    static func diff(_ snapshot: DatabaseQueue, livePath: String, office: Int64) throws -> Diff {
+    /// With `marked`, only the rows `sync_change` marks are compared (a
+    /// day's work in milliseconds); otherwise, or when a marking trigger is
+    /// missing, every row of both files.
+    static func diff(_ snapshot: DatabaseQueue, livePath: String, office: Int64, marked: Bool) throws -> Diff {
         try snapshot.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS live", arguments: [livePath])
+            try db.execute(sql: "ATTACH DATABASE ':memory:' AS now_rows")
+            try db.execute(sql: "ATTACH DATABASE ':memory:' AS sent_rows")
             // Should detaching fail, the connection closes with this function's caller.
-            defer { try? db.execute(sql: "DETACH DATABASE live") }
+            defer {
+                for name in ["sent_rows", "now_rows", "live"] { try? db.execute(sql: "DETACH DATABASE \(name)") }
+            }
             var result: Diff?
             try db.inTransaction(.deferred) {
                 let range = OfficeKeys.range(office)
@@ -153,10 +172,13 @@ public struct SyncService: Sendable {
                     SELECT hash FROM live.audit_event WHERE id >= ? AND id < ? ORDER BY id DESC LIMIT 1
                     """, arguments: [range.lowerBound, range.upperBound]) ?? AuditLog.genesis
                 let version = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM live.grdb_migrations") ?? 0
-                let changeset = try diffLive(db)
+                let marks = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM live.sync_change") ?? 0
+                let changeset = try marked && markingIsWhole(db)
+                    ? diffMarked(db, upTo: marks)
+                    : Changeset.diff(db, session: "live", from: "main", tables: SyncTables.shared)
                 let diff = Diff(changeset: changeset, changes: try Changeset.changes(changeset).count, users: users,
                                 counts: counts, seal: AuditSeal(count: auditCount, hashPrefix: String(hash.prefix(12))),
-                                schemaVersion: version)
+                                schemaVersion: version, marks: marks)
                 result = diff
                 return .commit
             }
@@ -165,9 +187,44 @@ public struct SyncService: Sendable {
         }
     }
 
-    /// The changeset from the snapshot (main) to the live file (attached).
-    private static func diffLive(_ db: Database) throws -> Data {
-        try Changeset.diff(db, session: "live", from: "main", tables: SyncTables.shared)
+    /// Whether every marking trigger is in the live file: one dropped by
+    /// hand would hide its table's changes from the marks.
+    private static func markingIsWhole(_ db: Database) throws -> Bool {
+        let names = try String.fetchSet(db, sql: "SELECT name FROM live.sqlite_master WHERE type = 'trigger'")
+        return SyncTables.marked.allSatisfy { table, _ in
+            ["insert", "update", "delete"].allSatisfy { names.contains("sync_change_\(table)_\($0)") }
+        }
+    }
+
+    /// The changeset of the marked rows alone: each table's marked rows are
+    /// copied, as they are now (`now_rows`) and as they were sent
+    /// (`sent_rows`), into two scratch databases in memory, which SQLite
+    /// then compares as it would the whole files.
+    private static func diffMarked(_ db: Database, upTo marks: Int64) throws -> Data {
+        for (table, key) in SyncTables.marked {
+            let chosen = "\"\(key)\" IN (SELECT row_key FROM live.sync_change WHERE table_name = ? AND id <= ?)"
+            try copyRows(db, table: table, from: "live", into: "now_rows", where: chosen, arguments: [table, marks])
+            try copyRows(db, table: table, from: "main", into: "sent_rows", where: chosen, arguments: [table, marks])
+        }
+        return try Changeset.diff(db, session: "now_rows", from: "sent_rows", tables: SyncTables.shared)
+    }
+
+    /// Copies the rows of `table` in schema `source` that `condition`
+    /// chooses into a table of the same columns and key in the scratch
+    /// schema `scratch`, made first. SQLite's diff compares tables by their
+    /// columns and key alone, so the scratch tables need no other rule.
+    static func copyRows(_ db: Database, table: String, from source: String, into scratch: String,
+                         where condition: String, arguments: StatementArguments = []) throws {
+        let columns = try Row.fetchAll(db, sql: "SELECT name, pk FROM pragma_table_info(?, ?) ORDER BY cid",
+                                       arguments: [table, source])
+        let names = columns.map { "\"\($0["name"] as String)\"" }
+        let keys = columns.filter { ($0["pk"] as Int) > 0 }.sorted { ($0["pk"] as Int) < ($1["pk"] as Int) }
+            .map { "\"\($0["name"] as String)\"" }
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS \(scratch)."\(table)" (\(names.joined(separator: ", ")), PRIMARY KEY (\(keys.joined(separator: ", "))))
+            """)
+        try db.execute(sql: "INSERT INTO \(scratch).\"\(table)\" SELECT * FROM \(source).\"\(table)\" WHERE \(condition)",
+                       arguments: arguments)
     }
 
     /// Opens the snapshot of the last export, migrated to today's schema
@@ -225,6 +282,8 @@ public struct SyncService: Sendable {
                 }
                 try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('sync_sequence', ?)",
                                arguments: [String(sequence)])
+                // A snapshot copied from an office marks what it applies; nobody reads those marks.
+                try db.execute(sql: "DELETE FROM sync_change")
             }
         } catch let error as DatabaseError {
             throw SyncError.snapshotDamaged(detail: error.message ?? "\(error)")

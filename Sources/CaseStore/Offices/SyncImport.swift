@@ -103,6 +103,8 @@ extension SyncService {
             if let user = decoded.users.first(where: { !range.contains($0.id) }) {
                 throw SyncError.rowsOfAnotherOffice(code: manifest.office, table: "user \(user.username)")
             }
+            let checkedAudit = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM audit_event WHERE id >= ? AND id < ?",
+                                                  arguments: [range.lowerBound, range.upperBound])
             try Self.mergeUsers(db, decoded.users, office: manifest.office, at: now)
             let conflicts: [ApplyConflict]
             do {
@@ -119,7 +121,7 @@ extension SyncService {
                                      Self.json(conflict.ours), now])
             }
             try Self.reindex(db, after: changes)
-            let warnings = try Self.check(db, manifest, changes: changes)
+            let warnings = try Self.check(db, manifest, changes: changes, auditCheckedUpTo: checkedAudit)
             try db.execute(sql: """
                 UPDATE office SET last_sequence = ?, last_file_at = ?, last_import_at = ?, last_seal = ?,
                   audit_alert = CASE WHEN ? = '' THEN audit_alert ELSE ? END
@@ -151,20 +153,31 @@ extension SyncService {
         }
     }
 
-    /// Search rows for the cases and households the changes touched.
+    /// Search rows for the cases and households whose search text the
+    /// changes may have changed: a case's or household's own row added,
+    /// removed, or changed in a column its text is made from, and any
+    /// member added, removed or renamed.
     static func reindex(_ db: Database, after changes: [RowChange]) throws {
         var cases = Set<Int64>()
         var households = Set<Int64>()
-        let memberHousehold = try db.columns(in: "household_member").firstIndex { $0.name == "household_id" }
+        var columns: [String: [String]] = [:]
+        for table in ["child_case", "household", "household_member"] { columns[table] = try db.columns(in: table).map(\.name) }
+        func touches(_ change: RowChange, _ searched: Set<String>) -> Bool {
+            guard change.kind == .update, let names = columns[change.table] else { return true }
+            return zip(names, change.new).contains { name, value in value != nil && searched.contains(name) }
+        }
+        func value(_ values: [DatabaseValue?], _ column: String) -> Int64? {
+            guard let index = columns["household_member"]?.firstIndex(of: column), index < values.count else { return nil }
+            return values[index].flatMap { Int64.fromDatabaseValue($0) }
+        }
         for change in changes {
             guard let key = change.leadingKey else { continue }
             switch change.table {
-            case "child_case": cases.insert(key)
-            case "household": households.insert(key)
-            case "household_member":
-                let values = change.kind == .insert ? change.new : change.old
-                if let index = memberHousehold, index < values.count,
-                   let id = values[index].flatMap({ Int64.fromDatabaseValue($0) }) {
+            case "child_case" where touches(change, ["code", "search_key", "village_code"]): cases.insert(key)
+            case "household" where touches(change, ["code", "search_key", "village_code", "phone"]): households.insert(key)
+            case "household_member" where touches(change, ["search_key", "phone", "household_id"]):
+                if let moved = value(change.new, "household_id") { households.insert(moved) }
+                if let id = value(change.kind == .insert ? change.new : change.old, "household_id") {
                     households.insert(id)
                 } else if let id = try Int64.fetchOne(db, sql: "SELECT household_id FROM household_member WHERE id = ?",
                                                       arguments: [key]) {
@@ -192,13 +205,16 @@ extension SyncService {
     /// What head office now holds of the office, against what the office
     /// said it held: its audit chain continues unbroken and ends at the
     /// office's seal, and every table has the office's number of rows.
-    static func check(_ db: Database, _ manifest: SyncManifest, changes: [RowChange]) throws -> [String] {
+    /// The chain is walked from `auditCheckedUpTo`, the office's last event
+    /// before this file: rows received earlier never change here.
+    static func check(_ db: Database, _ manifest: SyncManifest, changes: [RowChange],
+                      auditCheckedUpTo: Int64?) throws -> [String] {
         var warnings: [String] = []
         let number = manifest.officeNumber
         if changes.contains(where: { $0.table == "audit_event" && $0.kind != .insert }) {
             warnings.append("the office's audit log was rewritten: the file changes or removes events already received")
         }
-        if let broken = try AuditLog.firstBrokenRow(db, office: number) {
+        if let broken = try AuditLog.firstBrokenRow(db, office: number, after: auditCheckedUpTo) {
             warnings.append("the office's audit chain is broken at event \(OfficeKeys.local(broken))")
         }
         let seal = try AuditService.seal(db, office: number).description
@@ -285,8 +301,8 @@ extension SyncService {
 
     private func reindexAfterResolving(_ db: Database, table: String, key: String) throws {
         guard let id = Int64(key) else { return }
-        let kind: RowChange.Kind = .update
-        try Self.reindex(db, after: [RowChange(table: table, kind: kind, old: [id.databaseValue], new: [nil],
+        // Given as a removal, which writes again (or removes) everything indexed from the row.
+        try Self.reindex(db, after: [RowChange(table: table, kind: .delete, old: [id.databaseValue], new: [],
                                                isKey: [true])])
     }
 
