@@ -201,6 +201,109 @@ import Testing
         #expect(try narrative(ids[1]) == "changed unmarked")
     }
 
+    /// Rows of each shared table in office `number`'s range.
+    static func officeRows(_ services: KomarServices, _ number: Int64) throws -> [String: Int] {
+        try services.database.read { db in
+            var counts: [String: Int] = [:]
+            let range = OfficeKeys.range(number)
+            for (table, key) in SyncTables.marked {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(key) >= ? AND \(key) < ?",
+                                                 arguments: [range.lowerBound, range.upperBound])
+            }
+            return counts
+        }
+    }
+
+    @Test func aLostOfficeIsRebuiltFromHeadOfficeAndWhatItMakesNextFollowsOn() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 8)
+        _ = try network.importFiles([try network.export("PV1")])
+        try DemoData.fill(office, cases: 3, seed: 9)
+        _ = try network.importFiles([try network.export("PV1")])
+        let admin = try auditor(office).user.username
+        let hq = try auditor(network.headOffice)
+        let rebuild = try network.headOffice.sync.exportRebuild(hq, office: "PV1", to: network.folder.appendingPathComponent("rebuild"))
+        #expect(rebuild.manifest.sequence == 2)
+        // Head office never applies its own rebuild file.
+        #expect(throws: SyncError.rebuildFile) { try network.importFiles([rebuild.file]) }
+
+        let place = network.folder.appendingPathComponent("PV1-new")
+        try FileManager.default.createDirectory(at: place, withIntermediateDirectories: true)
+        let rebuilt = try Network.open(place.appendingPathComponent("komar.sqlite"))
+        let enrolment = try OfficeService.readEnrolment(rebuild.enrolment)
+        #expect(throws: SyncError.noSuchAdmin(username: "nobody")) {
+            try rebuilt.offices.rebuild(from: rebuild.file, enrolment: enrolment, admin: "nobody", password: "new-office-2026",
+                                        hasher: fastHasher)
+        }
+        let report = try rebuilt.offices.rebuild(from: rebuild.file, enrolment: enrolment, admin: admin,
+                                                 password: "new-office-2026", hasher: fastHasher)
+        #expect(report.sequence == 2)
+        #expect(try Self.officeRows(rebuilt, 1).filter { $0.key != "audit_event" }
+            == Self.officeRows(network.headOffice, 1).filter { $0.key != "audit_event" })
+        // The admin logs in with the new password; the others wait for one.
+        guard case .success(let session) = try rebuilt.accounts.logIn(username: admin, password: "new-office-2026") else {
+            Issue.record("the rebuilt office's admin cannot log in")
+            return
+        }
+        let others = try rebuilt.database.read { db in
+            try String.fetchAll(db, sql: "SELECT password_hash FROM user WHERE username != ?", arguments: [admin])
+        }
+        #expect(!others.isEmpty && others.allSatisfy { $0 == "!" })
+        // New work gets keys above everything head office holds, and its
+        // next file follows on at head office with nothing out of place.
+        try rebuilt.database.write { db in
+            try db.execute(sql: """
+                INSERT INTO case_event (case_id, at, by_user, kind, note)
+                SELECT MIN(id), CURRENT_TIMESTAMP, ?, 'note', 'after the rebuild' FROM child_case
+                """, arguments: [session.user.id])
+        }
+        let newest = try rebuilt.database.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM case_event") }!
+        let highestHeld = try network.headOffice.database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM case_event WHERE id < ?", arguments: [OfficeKeys.base(2)])
+        }!
+        #expect(newest > highestHeld && OfficeKeys.office(of: newest) == 1)
+        network.offices["PV1"] = rebuilt
+        let next = try network.importFiles([try network.export("PV1")])
+        #expect(next.first?.sequence == 3 && next.first?.conflicts == 0)
+        #expect(next.first?.warnings == [])
+        #expect(try Self.officeRows(network.headOffice, 1).filter { $0.key != "audit_event" }
+            == Self.officeRows(rebuilt, 1).filter { $0.key != "audit_event" })
+    }
+
+    @Test func anOfficePutBackFromAnOlderCopyTakesBackWhatHeadOfficeHoldsAndMakesNoKeyTwice() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 6)
+        _ = try network.importFiles([try network.export("PV1")])
+        let older = network.folder.appendingPathComponent("older.sqlite")
+        try office.database.writer.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [older.path]) }
+        try DemoData.fill(office, cases: 3, seed: 9)
+        _ = try network.importFiles([try network.export("PV1")])
+        let sentCases = try Self.count(office, "child_case")
+        // The office's disk is put back from the copy made before file 2.
+        let copy = try DatabaseQueue(path: older.path)
+        try copy.backup(to: office.database.writer)
+        try copy.close()
+        #expect(try Self.count(office, "child_case") < sentCases)
+        let next = try network.importFiles([try network.export("PV1")])
+        #expect(try Self.count(office, "child_case") == sentCases)
+        #expect(next.first?.conflicts == 0)
+        #expect(next.first?.warnings == [])
+        #expect(try Self.count(network.headOffice, "child_case") == sentCases)
+        let caughtUp = try office.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_event WHERE action = 'sync-caught-up'")
+        }
+        #expect(caughtUp == 1)
+        let highestHeld = try network.headOffice.database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM child_case WHERE id < ?", arguments: [OfficeKeys.base(2)])
+        }!
+        try DemoData.fill(office, cases: 1, seed: 11)
+        let newest = try office.database.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM child_case") }!
+        #expect(newest > highestHeld)
+        #expect(try network.importFiles([try network.export("PV1")]).first?.conflicts == 0)
+    }
+
     @Test func anAuditLogRewrittenAfterAnExportIsFlaggedAtTheNextImport() throws {
         let network = try Network()
         defer { network.remove() }

@@ -18,6 +18,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case tallyRepair = "tally-repair"
     case officeAdded = "office-added", officeJoined = "office-joined", syncExport = "sync-export"
     case syncImport = "sync-import", conflictResolved = "conflict-resolved"
+    case officeRestored = "office-restored", syncCaughtUp = "sync-caught-up"
 }
 
 /// An audit row could not be written although the insert succeeded:

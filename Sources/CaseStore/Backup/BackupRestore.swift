@@ -148,6 +148,9 @@ extension BackupService {
             try BackupCopy.moveReplacing(scratch, to: URL(fileURLWithPath: request.databasePath))
             restored = try AppDatabase.open(path: request.databasePath)
         }
+        // An office's copy older than its last export takes back, from the
+        // snapshot of that export, what head office already holds.
+        _ = try SyncService.catchUp(restored, userId: admin.id, username: admin.username, now: now)
         try restored.write { db in
             try AuditLog.append(db, at: now, userId: admin.id, username: admin.username, action: .restore,
                                 entity: "backup", summary: "\(request.backup.lastPathComponent) seal \(manifest.auditSeal)"

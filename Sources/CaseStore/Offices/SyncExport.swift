@@ -25,6 +25,12 @@ public enum SyncError: Error, Equatable, Sendable {
     /// Head office never rewrites an audit event it received.
     case auditEventsStay
     case cannotWrite(path: String, detail: String)
+    /// A file head office wrote to rebuild an office: it is never applied at head office.
+    case rebuildFile
+    /// Rebuilding an office takes head office's rebuild file, not an office's file.
+    case notARebuildFile
+    /// No active admin of that name among the office's people.
+    case noSuchAdmin(username: String)
 }
 
 /// Where an office keeps what sync needs beside its database: `sync/` with
@@ -76,6 +82,8 @@ public struct SyncService: Sendable {
                                               arguments: [identity.number]) else { throw SyncError.notAnOffice }
             return (identity, SymmetricKey(data: key))
         }
+        // A database put back from an older copy first takes back what head office holds.
+        _ = try Self.catchUp(store.database, userId: session.user.id, username: session.user.username, now: store.now)
         let places = SyncFolder(databasePath: path)
         let sent = try store.read { db in try Int.fetchOne(db, sql: "SELECT MAX(sequence) FROM sync_file WHERE direction = 'out'") }
         let snapshot = try Self.openSnapshot(places, alreadySent: sent ?? 0)

@@ -19,6 +19,12 @@ public struct SyncManifest: Codable, Equatable, Sendable {
     public var auditSeal: String
     /// SHA-256 of the sealed content, in hex.
     public var sha256: String
+    /// Set in a file head office writes to rebuild a lost office: all it
+    /// holds of the office. Such a file is never applied at head office.
+    public var rebuild: Bool? = nil
+    /// In a rebuild file: per table, the highest key of the office's that
+    /// head office has seen; the rebuilt office's new keys start above.
+    public var keyFloors: [String: Int64]? = nil
 }
 
 /// One person of an office, as head office gets them: never a password.

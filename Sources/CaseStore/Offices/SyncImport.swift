@@ -74,6 +74,7 @@ extension SyncService {
             }
             guard claimed.headOfficeId == identity.headOfficeId else { throw SyncError.otherHeadOffice(code: claimed.office) }
             let (manifest, content) = try SyncFile.open(data, key: SymmetricKey(data: office["sync_key"] as Data))
+            guard manifest.rebuild != true else { throw SyncError.rebuildFile }
             let number = manifest.officeNumber
             let last: Int = office["last_sequence"]
             if manifest.sequence <= last {

@@ -8,7 +8,7 @@ import Foundation
 struct OfficeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "office", abstract: "Add offices at head office, join one, list them (admin).",
-        subcommands: [Add.self, Join.self, List.self])
+        subcommands: [Add.self, Join.self, List.self, Restore.self])
 
     static let refusal = "only admins may add, join or list offices"
 
@@ -89,6 +89,46 @@ struct OfficeCommand: ParsableCommand {
                     if !office.auditAlert.isEmpty { line += "\tAUDIT: \(office.auditAlert)" }
                     print(line)
                 }
+            }
+        }
+    }
+
+    struct Restore: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild a lost office in a new database from head office's rebuild file.",
+            discussion: """
+                At head office: komar sync export --for CODE --full --to DIR writes the rebuild file and the
+                office's enrolment. Here the new database takes every record head office holds of the office,
+                and its people: the admin named by --user sets a password now (read from stdin), then sets the
+                others' in user management. File numbers and keys continue after what head office holds.
+                """)
+        @Argument(help: "The rebuild file from head office.") var file: String
+        @Option(name: .long, help: "The office's enrolment file, written beside the rebuild file.") var enrolment: String
+        @Option(name: .long, help: "The office's admin, who sets a new password.") var user: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() throws {
+            try reportingFailures {
+                try requireUTF8Locale()
+                let path = database.path
+                let enrolled = try OfficeService.readEnrolment(URL(fileURLWithPath: enrolment))
+                if case .empty(nil) = DatabaseFileState.inspect(path) { _ = unlink(path) }
+                guard !FileManager.default.fileExists(atPath: path) else {
+                    throw Failure("\(path) already exists; an office is rebuilt only in a new database")
+                }
+                let password = try readPassword(prompt: "New password for \(user): ")
+                let services = KomarServices(database: try database.open())
+                let report: OfficeRebuildReport
+                do {
+                    report = try services.offices.rebuild(from: URL(fileURLWithPath: file), enrolment: enrolled, admin: user,
+                                                          password: password, hasher: PasswordHasher())
+                } catch {
+                    // The file made for this rebuild is not left behind half made.
+                    for suffix in ["", "-wal", "-shm"] { _ = unlink(path + suffix) }
+                    throw error
+                }
+                print("Rebuilt office \(report.office) in \(path): \(report.changes) records and \(report.users) people; "
+                    + "the next file is \(report.sequence + 1). Set the other people's passwords in user management.")
             }
         }
     }

@@ -20,9 +20,24 @@ struct SyncCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
         @Option(name: .long, help: "Also write the file here (a shared folder or a USB stick).") var to: String?
+        @Option(name: .customLong("for"), help: "At head office, with --full: the office to rebuild.") var office: String?
+        @Flag(name: .long, help: "With --for: everything head office holds of the office, to rebuild it.") var full = false
+
+        func validate() throws {
+            guard (office == nil) == !full else { throw ValidationError("--for CODE and --full go together") }
+            guard office == nil || to != nil else { throw ValidationError("--for CODE --full needs --to DIR") }
+        }
 
         func run() throws {
             try authenticated(.manageSettings, refusal: SyncCommand.refusal) { services, session in
+                if let office, let to {
+                    let rebuild = try services.sync.exportRebuild(session, office: office, to: URL(fileURLWithPath: to))
+                    print("Wrote all head office holds of \(office) (\(rebuild.manifest.changes) records, up to file "
+                        + "\(rebuild.manifest.sequence)). Rebuild the office with:")
+                    print("  komar office restore \(quoted(rebuild.file.path)) --enrolment \(quoted(rebuild.enrolment.path)) "
+                        + "--db NEW.sqlite --user ADMIN")
+                    return
+                }
                 let report = try services.sync.export(session, to: to.map { URL(fileURLWithPath: $0) })
                 if let earlier = report.completedEarlier {
                     print("File \(earlier), written before an interruption, is complete; send it too if head office lacks it.")

@@ -123,5 +123,8 @@ func describe(_ error: SyncError) -> String {
     case .noSuchConflict(let id): "there is no conflict \(id)"
     case .auditEventsStay: "an audit event head office received is never rewritten; keep head office's (--keep ours)"
     case .cannotWrite(let path, let detail): "\(path): \(detail)"
+    case .rebuildFile: "this file is head office's copy of an office, to rebuild it with 'komar office restore'; nothing was applied"
+    case .notARebuildFile: "this is an office's file, not head office's rebuild file ('komar sync export --for CODE --full')"
+    case .noSuchAdmin(let username): "the office has no active admin named \(username); nothing was written"
     }
 }
