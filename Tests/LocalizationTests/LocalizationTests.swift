@@ -41,7 +41,7 @@ import Testing
         let prefixes = ["action", "review", "followups", "visit", "filter", "app", "audit", "case", "cases", "confirm", "dialog", "draft", "duplicates", "error", "field", "form", "help", "home",
                         "intake", "key", "login", "search", "setup", "warning", "widget", "households", "household",
                         "member", "referral", "referrals", "move", "export", "providers", "provider", "lock", "password", "password-check", "user", "users",
-                        "settings", "audit-action", "backups", "backup-error", "restore", "unsaved", "merge", "draft-kind", "audit-entity", "audit-summary", "export-error"]
+                        "settings", "audit-action", "backups", "backup-error", "restore", "unsaved", "merge", "draft-kind", "audit-entity", "audit-summary", "export-error", "offices", "conflicts", "conflict", "conflict-kind", "conflict-table"]
         let pattern = try NSRegularExpression(pattern: "\"((?:\(prefixes.joined(separator: "|")))\\.[a-z0-9.-]+)\"")
         var used = Set<String>()
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!

@@ -189,7 +189,10 @@ enum BackupCopy {
             let table: String = row["name"]
             // The highest rowid stands in for the row count, which would
             // take a scan; tables without rowids here are small tallies.
-            let rows = row["keyed"] ? 10_000 : try Int.fetchOne(db, sql: "SELECT max(rowid) FROM \"\(table)\"") ?? 0
+            // Keys of offices start far above 1 (2^40 per office), so no
+            // more rows than the file's pages could hold are counted.
+            let highest = row["keyed"] ? 10_000 : try Int.fetchOne(db, sql: "SELECT max(rowid) FROM \"\(table)\"") ?? 0
+            let rows = min(max(0, highest), pages * 200)
             let keyColumns = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM pragma_index_list(?) AS list, pragma_index_info(list.name)
                 """, arguments: [table]) ?? 0

@@ -28,10 +28,23 @@ public struct OfficeStatus: Equatable, Sendable {
     public let lastSequence: Int
     public let lastFileAt: Date?
     public let lastImportAt: Date?
+    public let addedAt: Date?
     public let lastSeal: String
     /// Set when an import found the office's audit log rewritten or short.
     public let auditAlert: String
     public let openConflicts: Int
+
+    /// Days without a file from an office before head office is warned.
+    public static let lateAfterDays = 7
+
+    /// Whole days since head office last applied a file of the office, or
+    /// since it was added when none came yet; nil when neither is known.
+    public func daysSinceImport(now: Date) -> Int? {
+        (lastImportAt ?? addedAt).map { max(0, Int(now.timeIntervalSince($0) / 86_400)) }
+    }
+
+    /// Whether the office's files are late.
+    public func isLate(now: Date) -> Bool { (daysSinceImport(now: now) ?? 0) > Self.lateAfterDays }
 }
 
 /// Offices and head office: head office adds offices (`add`), each office
@@ -138,7 +151,7 @@ public struct OfficeService: Sendable {
                 """).map { row in
                 OfficeStatus(number: row["number"], code: row["code"], name: row["name"],
                              lastSequence: row["last_sequence"], lastFileAt: row["last_file_at"],
-                             lastImportAt: row["last_import_at"], lastSeal: row["last_seal"],
+                             lastImportAt: row["last_import_at"], addedAt: row["added_at"], lastSeal: row["last_seal"],
                              auditAlert: row["audit_alert"], openConflicts: row["open_conflicts"])
             }
         }

@@ -34,6 +34,20 @@ public struct SyncConflict: Equatable, Sendable {
     public let theirs: [String: String]?
     public let ours: [String: String]?
     public let resolution: String?
+
+    public init(id: Int64, office: String, sequence: Int, table: String, rowKey: String, kind: String, changed: [String],
+                theirs: [String: String]?, ours: [String: String]?, resolution: String?) {
+        self.id = id
+        self.office = office
+        self.sequence = sequence
+        self.table = table
+        self.rowKey = rowKey
+        self.kind = kind
+        self.changed = changed
+        self.theirs = theirs
+        self.ours = ours
+        self.resolution = resolution
+    }
 }
 
 /// How a person settled a conflict.

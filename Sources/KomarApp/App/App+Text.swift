@@ -16,6 +16,9 @@ extension App {
         case let e as BackupError:
             let (key, detail) = BackupText.key(e)
             return localizer(key, detail)
+        case SyncError.conflictResolved, SyncError.noSuchConflict: return localizer("error.conflict-settled")
+        case SyncError.auditEventsStay: return localizer("error.audit-events-stay")
+        case is SyncError: return localizer("error.sync", "\(error)")
         default: return localizer("error.unexpected", "\(error)")
         }
     }

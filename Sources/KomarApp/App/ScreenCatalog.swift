@@ -123,6 +123,14 @@ enum ScreenCatalog {
         Entry(role: .admin) { app, _ in AuditFilterScreen(app: app, current: AuditFilter()) { _ in } },
         Entry(role: .admin) { app, s in SettingsScreen(app: app, session: try need(s)) },
         Entry(role: .admin) { app, s in BackupListScreen(app: app, session: try need(s)) },
+        Entry(role: .admin) { app, s in OfficesScreen(app: app, session: try need(s)) },
+        Entry(role: .admin) { app, s in ConflictsScreen(app: app, session: try need(s), office: nil) },
+        Entry(role: .admin) { app, s in
+            ConflictScreen(app: app, session: try need(s), conflict: SyncConflict(
+                id: 1, office: "PV1", sequence: 2, table: "child_case", rowKey: String(OfficeKeys.base(1) + 7),
+                kind: "changed-here", changed: ["narrative"], theirs: ["narrative": "changed at the office"],
+                ours: ["narrative": "changed at head office"], resolution: nil))
+        },
         Entry(role: .admin) { app, s in
             let manifest = BackupManifest(organisation: "", createdAt: app.services.clock.now(), kind: .daily,
                                           schemaVersion: "", rowCounts: [:], auditSeal: "", sha256: "", bytes: 0,

@@ -20,7 +20,8 @@ struct SyncCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
         @Option(name: .long, help: "Also write the file here (a shared folder or a USB stick).") var to: String?
-        @Option(name: .customLong("for"), help: "At head office, with --full: the office to rebuild.") var office: String?
+        @Option(name: .customLong("for"), help: ArgumentHelp("At head office, with --full: the office to rebuild.", valueName: "CODE"))
+        var office: String?
         @Flag(name: .long, help: "With --for: everything head office holds of the office, to rebuild it.") var full = false
 
         func validate() throws {

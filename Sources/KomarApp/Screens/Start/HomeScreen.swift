@@ -26,6 +26,8 @@ final class HomeScreen: Screen {
     /// For admins: where the audit chain is broken, checked once at login
     /// (it reads the whole log).
     private var brokenAuditRow: Int64?
+    /// Head office's admins also get the Offices screen.
+    private var isHeadOffice = false
 
     init(app: App, session: Session) {
         self.session = session
@@ -49,6 +51,7 @@ final class HomeScreen: Screen {
                 seal = try app.services.audit.seal(session)
                 auditAlert = try app.services.audit.triggersMissingSince(session)
             }
+            if session.may(.manageSettings) { isHeadOffice = try app.services.offices.identity()?.kind == .headOffice }
             if session.may(.backupRestore), app.services.backups.folder != nil {
                 backupStatus = try app.services.backups.status(session)
             }
@@ -89,6 +92,9 @@ final class HomeScreen: Screen {
             items.append(Menu.Item(id: "settings", label: app.localizer("home.settings")))
         }
         if session.may(.backupRestore) { items.append(Menu.Item(id: "backups", label: app.localizer("home.backups"))) }
+        if session.may(.manageSettings), isHeadOffice {
+            items.append(Menu.Item(id: "offices", label: app.localizer("home.offices")))
+        }
         if session.may(.readProviders) {
             items.append(Menu.Item(id: "providers", label: app.localizer("home.providers")))
         }
@@ -112,6 +118,7 @@ final class HomeScreen: Screen {
         case "password": app.push(ChangePasswordScreen(app: app, session: session, forced: false))
         case "backups": app.push(BackupListScreen(app: app, session: session))
         case "settings": app.push(SettingsScreen(app: app, session: session))
+        case "offices": app.push(OfficesScreen(app: app, session: session))
         case "logout": app.logOut()
         default: break
         }

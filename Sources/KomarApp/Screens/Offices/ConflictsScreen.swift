@@ -1,0 +1,118 @@
+import CaseDomain
+import CaseStore
+import Foundation
+import Terminal
+
+/// For head office's admins: the changes from offices that did not apply
+/// cleanly and wait for a person, oldest first, of one office or all.
+/// Enter shows both versions to decide.
+@MainActor
+final class ConflictsScreen: ListScreen {
+    let titleKey = "conflicts.title"
+    private let session: Session
+    private let office: String?
+    let list: RecordList<SyncConflict>
+    private var count = 0
+
+    init(app: App, session: Session, office: String?) {
+        self.session = session
+        self.office = office
+        list = RecordList(app: app, columns: [
+            TableColumn("conflicts.number", width: 5, alignment: .right), TableColumn("conflicts.office", width: 6),
+            TableColumn("conflicts.record", width: 20), TableColumn("conflicts.kind", width: 16),
+            TableColumn("conflicts.changed", width: 10, flexible: true),
+        ], searchable: false, cells: { [unowned app] conflict in
+            let t = app.localizer
+            return [t.number(Int(conflict.id)), conflict.office, ConflictScreen.record(conflict, app),
+                    t("conflict-kind." + conflict.kind), conflict.changed.joined(separator: ", ")]
+        })
+        list.load { [unowned self, unowned app] _, last, _ in
+            guard last == nil else { return [] }
+            let open = try app.services.sync.conflicts(session).filter { office == nil || $0.office == office }
+            self.count = open.count
+            return open
+        }
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        [list.openBinding(label: "key.open", help: "help.open-conflict") { [unowned self, unowned app] conflict in
+            app.push(ConflictScreen(app: app, session: self.session, conflict: conflict))
+         },
+         CommonBindings.scroll]
+    }
+
+    func render(into canvas: inout Canvas, area: Rect, app: App) {
+        let t = app.localizer
+        let heading = office.map { t("conflicts.count-office", t.number(count), $0) } ?? t("conflicts.count", t.number(count))
+        list.render(into: &canvas, area: area, app: app, heading: (heading, .muted), empty: t("conflicts.empty"))
+    }
+}
+
+/// One conflict: what kind, and for each column the office changed, the
+/// office's value beside head office's. F2 keeps the office's version,
+/// F4 head office's; either is audited, and the list is shown again.
+@MainActor
+final class ConflictScreen: RecordFileScreen {
+    let titleKey = "conflict.title"
+    let file = DetailView(labelWidth: 22)
+    private let session: Session
+    private let conflict: SyncConflict
+
+    init(app: App, session: Session, conflict: SyncConflict) {
+        self.session = session
+        self.conflict = conflict
+    }
+
+    /// The record a conflict is about: its kind and its code, or its number within the office.
+    static func record(_ conflict: SyncConflict, _ app: App) -> String {
+        let kind = app.localizer("conflict-table." + conflict.table)
+        if let code = conflict.ours?["code"] ?? conflict.theirs?["code"], !code.isEmpty { return kind + " " + code }
+        guard let key = Int64(conflict.rowKey) else { return kind + " " + conflict.rowKey }
+        return kind + " " + app.localizer.number(Int(OfficeKeys.local(key)))
+    }
+
+    func bindings(app: App) -> [KeyBinding] {
+        [KeyBinding(.function(2), label: "key.keep-theirs", help: "help.keep-theirs") { [unowned self, unowned app] in
+            self.settle(.theirs, app)
+         }.enabled(conflict.table != "audit_event", otherwise: "error.audit-events-stay"),
+         KeyBinding(.function(4), label: "key.keep-ours", help: "help.keep-ours") { [unowned self, unowned app] in
+            self.settle(.ours, app)
+         },
+         CommonBindings.scroll]
+    }
+
+    private func settle(_ choice: ConflictChoice, _ app: App) {
+        do {
+            try app.services.sync.resolve(session, conflict: conflict.id, keep: choice)
+            app.pop()
+            app.show(app.localizer(choice == .theirs ? "conflict.kept-theirs" : "conflict.kept-ours",
+                                   app.localizer.number(Int(conflict.id))), style: .heading)
+        } catch {
+            app.report(error)
+        }
+    }
+
+    func fileLines(app: App) -> [DetailLine]? {
+        let t = app.localizer
+        let c = conflict
+        var lines: [DetailLine] = [
+            .heading(t("conflict.heading", t.number(Int(c.id)), c.office, t.number(c.sequence))),
+            .blank,
+            app.field("conflict.record", Self.record(c, app)),
+            app.field("conflict.kind", t("conflict-kind." + c.kind)),
+            .blank,
+            .heading(t("conflict.changed-section")),
+        ]
+        let columns = c.changed.isEmpty ? Array(Set((c.theirs ?? [:]).keys).union((c.ours ?? [:]).keys)).sorted() : c.changed
+        for column in columns {
+            let theirs = c.theirs.map { $0[column].map(Self.shown) ?? "—" } ?? t("conflict.removed")
+            let ours = c.ours.map { $0[column].map(Self.shown) ?? "—" } ?? t("conflict.absent")
+            lines.append(.item(column))
+            lines.append(.field(label: "  " + t("conflict.theirs"), value: theirs, style: theirs == ours ? .plain : .heading))
+            lines.append(.field(label: "  " + t("conflict.ours"), value: ours))
+        }
+        return lines
+    }
+
+    private static func shown(_ value: String) -> String { value.isEmpty ? "—" : value }
+}
