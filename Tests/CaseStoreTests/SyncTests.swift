@@ -304,6 +304,19 @@ import Testing
         #expect(try network.importFiles([try network.export("PV1")]).first?.conflicts == 0)
     }
 
+    @Test func headOfficeBacksUpAndChecksItsFileThoughOfficeKeysAreHuge() throws {
+        let network = try Network()
+        defer { network.remove() }
+        try network.addOffice("PV1", cases: 3)
+        _ = try network.importFiles([try network.export("PV1")])
+        let hq = try auditor(network.headOffice)
+        let entry = try network.headOffice.backups.make(hq, verify: false)
+        // The thorough check weighs each table by its highest key: near 2^62 at head office.
+        let manifest = try BackupService.verify(entry.file, passphrase: nil, thorough: true,
+                                                besideDatabase: network.headOffice.database.path)
+        #expect(manifest.rowCounts["child_case"] == 3)
+    }
+
     @Test func anAuditLogRewrittenAfterAnExportIsFlaggedAtTheNextImport() throws {
         let network = try Network()
         defer { network.remove() }
