@@ -24,12 +24,16 @@ struct BenchTimings {
         operations.append(Operation(name: name, samples: samples.sorted()))
     }
 
-    /// Times `body` `runs` times.
-    mutating func measure(_ name: String, runs: Int, _ body: () throws -> Void) rethrows {
+    /// Times `body` `runs` times; `prepare`, run before each, is not timed.
+    mutating func measure(_ name: String, runs: Int, prepare: () throws -> Void = {},
+                          _ body: () throws -> Void) rethrows {
         guard wants(name) else { return }
         var samples: [Double] = []
         samples.reserveCapacity(runs)
-        for _ in 0..<runs { samples.append(try Self.time(body)) }
+        for _ in 0..<runs {
+            try prepare()
+            samples.append(try Self.time(body))
+        }
         record(name, samples)
     }
 
