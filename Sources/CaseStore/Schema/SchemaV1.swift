@@ -3,6 +3,48 @@ import GRDB
 /// The schema Komar first shipped with (2026-11-21), as the SQL it ran.
 /// Frozen: never edit; change the schema with a new migration.
 enum SchemaV1 {
+    /// `child_case`'s columns up to "version", as this schema created them; the
+    /// 2026-12-05 migration that rebuilt the table without its UNIQUE
+    /// (code_year, code_number) begins with the same columns.
+    static let childCaseColumns = """
+          "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+          "code" TEXT NOT NULL UNIQUE,
+          "code_year" INTEGER NOT NULL,
+          "code_number" INTEGER NOT NULL,
+          "child_name_km" TEXT NOT NULL DEFAULT '',
+          "child_name_latin" TEXT NOT NULL DEFAULT '',
+          "sex" TEXT NOT NULL,
+          "date_of_birth" TEXT,
+          "estimated_age" INTEGER,
+          "age_as_of" TEXT NOT NULL,
+          "ethnicity" TEXT,
+          "disability" BOOLEAN,
+          "in_school" BOOLEAN,
+          "household_id" INTEGER REFERENCES "household"("id") ON DELETE SET NULL,
+          "member_id" INTEGER REFERENCES "household_member"("id") ON DELETE SET NULL,
+          "village_code" TEXT NOT NULL REFERENCES "place"("code"),
+          "concerns" TEXT NOT NULL,
+          "narrative" TEXT NOT NULL,
+          "reported_by" TEXT NOT NULL,
+          "reported_date" TEXT NOT NULL,
+          "risk_level" TEXT,
+          "risk_override_reason" TEXT,
+          "immediate_danger" BOOLEAN NOT NULL DEFAULT 0,
+          "caregiver_consent" BOOLEAN,
+          "child_assent" BOOLEAN,
+          "consent_by" TEXT,
+          "consent_date" TEXT,
+          "assigned_to" INTEGER REFERENCES "user"("id") ON DELETE SET NULL,
+          "status" TEXT NOT NULL DEFAULT 'new',
+          "closure_reason" TEXT,
+          "closed_date" TEXT,
+          "search_key" TEXT NOT NULL DEFAULT '',
+          "created_at" DATETIME NOT NULL,
+          "updated_at" DATETIME NOT NULL,
+          "created_by" INTEGER REFERENCES "user"("id") ON DELETE RESTRICT,
+          "version" INTEGER NOT NULL DEFAULT 1,
+        """
+
     static let sql = """
         CREATE TABLE "setting" (
           "key" TEXT PRIMARY KEY NOT NULL,
@@ -81,42 +123,7 @@ enum SchemaV1 {
         );
         CREATE INDEX "household_member_on_household_id" ON "household_member"("household_id");
         CREATE TABLE "child_case" (
-          "id" INTEGER PRIMARY KEY AUTOINCREMENT,
-          "code" TEXT NOT NULL UNIQUE,
-          "code_year" INTEGER NOT NULL,
-          "code_number" INTEGER NOT NULL,
-          "child_name_km" TEXT NOT NULL DEFAULT '',
-          "child_name_latin" TEXT NOT NULL DEFAULT '',
-          "sex" TEXT NOT NULL,
-          "date_of_birth" TEXT,
-          "estimated_age" INTEGER,
-          "age_as_of" TEXT NOT NULL,
-          "ethnicity" TEXT,
-          "disability" BOOLEAN,
-          "in_school" BOOLEAN,
-          "household_id" INTEGER REFERENCES "household"("id") ON DELETE SET NULL,
-          "member_id" INTEGER REFERENCES "household_member"("id") ON DELETE SET NULL,
-          "village_code" TEXT NOT NULL REFERENCES "place"("code"),
-          "concerns" TEXT NOT NULL,
-          "narrative" TEXT NOT NULL,
-          "reported_by" TEXT NOT NULL,
-          "reported_date" TEXT NOT NULL,
-          "risk_level" TEXT,
-          "risk_override_reason" TEXT,
-          "immediate_danger" BOOLEAN NOT NULL DEFAULT 0,
-          "caregiver_consent" BOOLEAN,
-          "child_assent" BOOLEAN,
-          "consent_by" TEXT,
-          "consent_date" TEXT,
-          "assigned_to" INTEGER REFERENCES "user"("id") ON DELETE SET NULL,
-          "status" TEXT NOT NULL DEFAULT 'new',
-          "closure_reason" TEXT,
-          "closed_date" TEXT,
-          "search_key" TEXT NOT NULL DEFAULT '',
-          "created_at" DATETIME NOT NULL,
-          "updated_at" DATETIME NOT NULL,
-          "created_by" INTEGER REFERENCES "user"("id") ON DELETE RESTRICT,
-          "version" INTEGER NOT NULL DEFAULT 1,
+        \(childCaseColumns)
           UNIQUE ("code_year", "code_number")
         );
         CREATE INDEX "child_case_on_household_id" ON "child_case"("household_id");

@@ -20,22 +20,31 @@ import GRDB
 /// every change that matters, so the tallies see every writer (imports,
 /// the sqlite3 shell). Frozen: never edit; a change is a new migration.
 enum FrozenCaseTally20261204 {
+    /// A tally table as this day's migrations made them (the referral
+    /// tallies' too): counts per measure, month, province, key, sex and age
+    /// class.
+    static func tallyTable(_ name: String) -> String {
+        """
+        CREATE TABLE "\(name)" (
+          "measure" TEXT NOT NULL,
+          "month" TEXT NOT NULL,
+          "province" TEXT NOT NULL,
+          "key" TEXT NOT NULL,
+          "sex" TEXT NOT NULL,
+          "age_class" INTEGER NOT NULL,
+          "n" INTEGER NOT NULL,
+          PRIMARY KEY ("measure", "month", "province", "key", "sex", "age_class")
+        ) WITHOUT ROWID;
+        """
+    }
+
     static func run(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE "child_case" ADD COLUMN "first_visit_on" TEXT;
             ALTER TABLE "child_case" ADD COLUMN "last_visit_on" TEXT;
             CREATE INDEX "child_case_by_last_contact" ON "child_case"("status", COALESCE("last_visit_on", "reported_date"),
               "reported_date", "sex", "village_code", "code");
-            CREATE TABLE "case_tally" (
-              "measure" TEXT NOT NULL,
-              "month" TEXT NOT NULL,
-              "province" TEXT NOT NULL,
-              "key" TEXT NOT NULL,
-              "sex" TEXT NOT NULL,
-              "age_class" INTEGER NOT NULL,
-              "n" INTEGER NOT NULL,
-              PRIMARY KEY ("measure", "month", "province", "key", "sex", "age_class")
-            ) WITHOUT ROWID;
+            \(tallyTable("case_tally"))
             """)
         try fill(db)
         try db.execute(sql: """

@@ -27,16 +27,7 @@ enum FrozenReferralTally20261204 {
             ALTER TABLE "referral" ADD COLUMN "enrolled_on" TEXT;
             ALTER TABLE "referral" ADD COLUMN "previous_on" TEXT;
             ALTER TABLE "referral" ADD COLUMN "previous_enrolled_on" TEXT;
-            CREATE TABLE "referral_tally" (
-              "measure" TEXT NOT NULL,
-              "month" TEXT NOT NULL,
-              "province" TEXT NOT NULL,
-              "key" TEXT NOT NULL,
-              "sex" TEXT NOT NULL,
-              "age_class" INTEGER NOT NULL,
-              "n" INTEGER NOT NULL,
-              PRIMARY KEY ("measure", "month", "province", "key", "sex", "age_class")
-            ) WITHOUT ROWID;
+            \(FrozenCaseTally20261204.tallyTable("referral_tally"))
             """)
         try fill(db)
         try db.execute(sql: """
