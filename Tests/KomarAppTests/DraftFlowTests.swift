@@ -1,0 +1,128 @@
+import CaseDomain
+import CaseStore
+import Localization
+import Terminal
+import Testing
+@testable import KomarApp
+
+@MainActor
+@Suite struct DraftFlowTests {
+    @Test func aCrashLosesNothingTypedAndTheNextLoginOffersTheDraft() throws {
+        let first = try Harness(language: .en)
+        first.logIn("sreymom")
+        first.press(.char("1"))
+        first.fillIntake()
+        // The first app is gone without saving or quitting: a crash.
+        let second = Harness(restartOf: first)
+        second.logIn("sreymom")
+        #expect(second.app.topScreenTitleKey == "unsaved.title")
+        #expect(second.screen.contains("1 forms you did not save."))
+        #expect(second.screen.contains("New intake: ស្រីពេជ្រ ប្រាក់"))
+        second.press(.enter)
+        #expect(second.app.topScreenTitleKey == "intake.title")
+        #expect(second.screen.contains("What you typed earlier on this form is back."))
+        #expect(second.screen.contains("ស្រីពេជ្រ ប្រាក់"))
+        #expect(second.screen.contains("Prey Veng"))
+        #expect(second.screen.contains("Kanhchriech"))
+        #expect(second.screen.contains("Physical abuse, Child labour"))
+        #expect(second.screen.contains("កុមារីត្រូវបានគេសន្យាការងារនៅប្រទេសថៃ។"))
+        #expect(second.screen.contains("CPC member"))
+        second.press(.function(2))
+        #expect(second.app.topScreenTitleKey == "case.title")
+        #expect(try second.allCases().count == 1)
+        // Saved, and its draft deleted in the same transaction: nothing is
+        // offered any more.
+        let third = Harness(restartOf: second)
+        third.logIn("sreymom")
+        #expect(third.app.topScreenTitleKey == "home.title")
+    }
+
+    @Test func leavingTheListKeepsTheDraftsForLater() throws {
+        let first = try Harness(language: .en)
+        first.logIn("sreymom")
+        first.press(.char("1"))
+        first.type("Dara")
+        let second = Harness(restartOf: first)
+        second.logIn("sreymom")
+        second.press(.function(10))
+        #expect(second.app.topScreenTitleKey == "home.title")
+        second.press(.char("1"))
+        #expect(second.screen.contains("What you typed earlier on this form is back."))
+        #expect(second.screen.contains("Dara"))
+    }
+
+    @Test func discardingOnPurposeDropsTheDraftAndQuittingKeepsIt() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("Dara")
+        h.press(.escape, .char("y"))
+        let after = Harness(restartOf: h)
+        after.logIn("sreymom")
+        #expect(after.app.topScreenTitleKey == "home.title")
+        after.press(.char("1"))
+        after.type("Sokha")
+        after.press(.ctrl("c"))
+        #expect(after.screen.contains("What you typed is kept as a draft"))
+        after.press(.char("y"))
+        #expect(!after.app.isRunning)
+        let next = Harness(restartOf: after)
+        next.logIn("sreymom")
+        #expect(next.screen.contains("New intake: Sokha"))
+        next.press(.delete)
+        #expect(next.screen.contains("Discard “New intake: Sokha” for good?"))
+        next.press(.char("y"))
+        #expect(next.app.topScreenTitleKey == "home.title")
+        let last = Harness(restartOf: next)
+        last.logIn("sreymom")
+        #expect(last.app.topScreenTitleKey == "home.title")
+    }
+
+    @Test func anUnreadableDraftIsNotRestored() throws {
+        let first = try Harness(language: .en)
+        let mom = try first.session("sreymom")
+        try first.services.drafts.write(mom, terminal: TerminalSession(id: "gone", pid: 0),
+                                        [DraftKey("intake"): .save(title: "", payload: "not json")])
+        first.logIn("sreymom")
+        #expect(first.app.topScreenTitleKey == "unsaved.title")
+        first.press(.enter)
+        #expect(first.app.topScreenTitleKey == "intake.title")
+        #expect(!first.screen.contains("is back"))
+    }
+
+    @Test func draftsAreEachUsersOwn() throws {
+        let first = try Harness(language: .en)
+        first.logIn("sreymom")
+        first.press(.char("1"))
+        first.type("Dara")
+        let second = Harness(restartOf: first)
+        second.logIn("pov")
+        #expect(second.app.topScreenTitleKey == "home.title")
+        second.press(.char("1"))
+        #expect(!second.screen.contains("Dara"))
+    }
+
+    @Test func twoTerminalsOfOneAccountNeverShareADraft() throws {
+        let left = try Harness(language: .en)
+        left.logIn("sreymom")
+        left.press(.char("1"))
+        left.type("Dara")
+        left.app.drafts.flush()
+        let right = Harness(alongside: left)
+        right.logIn("sreymom")
+        #expect(right.app.topScreenTitleKey == "home.title")      // the left terminal still holds its draft
+        right.press(.char("1"))
+        #expect(!right.screen.contains("Dara"))
+        right.type("Sokha")
+        right.app.drafts.flush()
+        left.type(" Prak")
+        left.app.drafts.flush()
+        // Each terminal's draft is its own: the left one's crash leaves
+        // "Dara Prak", and the right one keeps "Sokha".
+        let after = Harness(restartOf: left)
+        after.logIn("sreymom")
+        #expect(after.screen.contains("New intake: Dara Prak"))
+        #expect(!after.screen.contains("Sokha"))
+        #expect(right.screen.contains("Sokha"))
+    }
+}

@@ -1,0 +1,146 @@
+import CaseDomain
+@testable import CaseStore
+import Foundation
+import Terminal
+import Testing
+@testable import KomarApp
+
+/// Head office's admin at the Offices screen: an office's files applied,
+/// a case changed at both ends waiting as a conflict, and the admin
+/// choosing a version from the conflict's screen.
+@MainActor
+@Suite struct OfficeFlowTests {
+    /// Head office on the harness (a file, since offices exchange files),
+    /// and one office of four demo cases that has sent one file.
+    @MainActor
+    final class TwoOffices {
+        let folder: URL
+        let headOffice: Harness
+        let office: KomarServices
+        let officeAdmin: Session
+        /// Head office's admin (making head office moves the keys, the admin's too).
+        let admin: Session
+
+        init() throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("komar-office-flow-\(UUID().uuidString)")
+            for place in ["hq", "pv1"] {
+                try FileManager.default.createDirectory(at: folder.appendingPathComponent(place),
+                                                        withIntermediateDirectories: true)
+            }
+            headOffice = try Harness(language: .en, file: folder.appendingPathComponent("hq/komar.sqlite").path)
+            try headOffice.services.offices.makeHeadOffice(code: "HQ")
+            guard case .success(let admin) = try headOffice.services.accounts.logIn(username: "admin", password: testPassword)
+            else { throw Failure("head office has no admin") }
+            self.admin = admin
+            let enrolment = try headOffice.services.offices.add(admin, code: "PV1", name: "Prey Veng")
+            office = KomarServices(database: try AppDatabase.open(path: folder.appendingPathComponent("pv1/komar.sqlite").path),
+                                   hasher: PasswordHasher(rounds: 1_000))
+            try DemoData.fill(office, cases: 4, seed: 7)
+            guard case .success(let demoAdmin) = try office.accounts.logIn(username: "admin", password: DemoData.password) else {
+                throw Failure("the demo office has no admin")
+            }
+            // Joining moves the office's keys into its range: the admin's too.
+            officeAdmin = try office.offices.join(demoAdmin, enrolment)
+            try send()
+        }
+
+        /// The office exports its changes and head office applies them.
+        @discardableResult
+        func send() throws -> [SyncImportReport] {
+            let file = try office.sync.export(officeAdmin, to: folder.appendingPathComponent("usb")).files[1]
+            return try headOffice.services.sync.importFiles(admin, [file])
+        }
+
+        /// The office's first case changed at both ends, then sent: one conflict.
+        func conflictOverTheFirstCase() throws -> Int64 {
+            let id = try #require(try office.database.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(id) FROM child_case") })
+            try headOffice.services.database.write { db in
+                try db.execute(sql: "UPDATE child_case SET narrative = 'seen at head office' WHERE id = ?", arguments: [id])
+            }
+            try office.database.write { db in
+                try db.execute(sql: "UPDATE child_case SET narrative = 'seen at the office' WHERE id = ?", arguments: [id])
+            }
+            #expect(try send().first?.conflicts == 1)
+            return id
+        }
+
+        func narrativeAtHeadOffice(_ id: Int64) throws -> String? {
+            try headOffice.services.database.read { db in
+                try String.fetchOne(db, sql: "SELECT narrative FROM child_case WHERE id = ?", arguments: [id])
+            }
+        }
+
+        deinit { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    struct Failure: Error { let text: String; init(_ text: String) { self.text = text } }
+
+    /// Presses the home menu's number for `label`.
+    func choose(_ label: String, on h: Harness) throws {
+        let line = try #require(h.screen.split(separator: "\n").first { $0.contains("  \(label)") })
+        let number = try #require(line.unicodeScalars.first { ("1"..."9").contains($0) })
+        h.press(.char(number))
+    }
+
+    @Test func headOfficeSeesItsOfficesAndKeepsTheOfficesVersionOfAConflict() throws {
+        let offices = try TwoOffices()
+        let id = try offices.conflictOverTheFirstCase()
+        let h = offices.headOffice
+        h.logIn("admin")
+        try choose("Offices", on: h)
+        #expect(h.app.topScreenTitleKey == "offices.title")
+        #expect(h.screen.contains("1 offices; 1 conflicts wait for a decision"))
+        #expect(h.screen.contains("PV1"))
+        #expect(h.screen.contains("Prey Veng"))
+
+        h.press(.enter)                                  // the office's conflicts
+        #expect(h.app.topScreenTitleKey == "conflicts.title")
+        #expect(h.screen.contains("1 conflicts of PV1 wait for a decision"))
+        #expect(h.screen.contains("narrative"))
+
+        h.press(.enter)                                  // the conflict itself
+        #expect(h.app.topScreenTitleKey == "conflict.title")
+        #expect(h.screen.contains("seen at the office"))
+        #expect(h.screen.contains("seen at head office"))
+        #expect(h.screen.contains("Office's"))           // F2 in the key bar
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "conflicts.title")
+        #expect(h.screen.contains("the office's version is kept"))
+        #expect(h.screen.contains("No conflicts wait"))
+        #expect(try offices.narrativeAtHeadOffice(id) == "seen at the office")
+
+        h.press(.function(10))                           // back to the offices: nothing waits now
+        #expect(h.app.topScreenTitleKey == "offices.title")
+        #expect(h.screen.contains("1 offices; 0 conflicts wait for a decision"))
+    }
+
+    @Test func headOfficesVersionCanBeKeptFromTheListOfEveryOfficesConflicts() throws {
+        let offices = try TwoOffices()
+        let id = try offices.conflictOverTheFirstCase()
+        let h = offices.headOffice
+        h.logIn("admin")
+        try choose("Offices", on: h)
+        h.press(.function(4))                            // every office's conflicts
+        #expect(h.screen.contains("1 conflicts wait for a decision"))
+        h.press(.enter)
+        h.press(.function(4))                            // keep head office's
+        #expect(h.screen.contains("head office's version is kept"))
+        #expect(try offices.narrativeAtHeadOffice(id) == "seen at head office")
+        #expect(try h.services.sync.conflicts(offices.admin).isEmpty)
+    }
+
+    @Test func anOfficeLateWithItsFilesIsNamedInRedAboveTheList() throws {
+        let offices = try TwoOffices()
+        let h = offices.headOffice
+        h.time.advance(minutes: Double(OfficeStatus.lateAfterDays + 2) * 24 * 60)
+        h.logIn("admin")
+        try choose("Offices", on: h)
+        #expect(h.screen.contains("PV1: no file applied for \(OfficeStatus.lateAfterDays + 2) days"))
+    }
+
+    @Test func onlyHeadOfficeOffersTheOfficesScreen() throws {
+        let h = try Harness(language: .en)
+        h.logIn("admin")
+        #expect(!h.screen.contains("  Offices"))
+    }
+}
