@@ -118,6 +118,60 @@ import Testing
         #expect(try Self.count(network.headOffice, "child_case") == Self.count(office, "child_case"))
     }
 
+    @Test func aDamagedFileIsRefusedWithoutChangingHeadOfficeAndTheGoodCopyStillApplies() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 3)
+        let good = try Data(contentsOf: try network.export("PV1"))
+        let headStart = SyncFile.magic.count + 4
+        var manifestByte = good
+        manifestByte[headStart + 1] ^= 0x80                   // the manifest's JSON is no longer JSON
+        var manifestValue = good
+        let manifestText = String(decoding: good[headStart..<(headStart + Int(SyncFile.readUInt32(good, at: SyncFile.magic.count)))],
+                                  as: UTF8.self)
+        let sequence = try #require(manifestText.range(of: "\"sequence\":1"))
+        let at = headStart + manifestText.utf8.distance(from: manifestText.startIndex, to: sequence.upperBound) - 1
+        manifestValue[at] = UInt8(ascii: "2")                 // still JSON, but not what was sealed
+        let cases: [(String, Data, SyncFileError)] = [
+            ("empty", Data(), .damaged),
+            ("not a sync file", Data("Household,Village\n1,Prey Veng\n".utf8), .damaged),
+            ("cut after the manifest", good.prefix(headStart + 40), .damaged),
+            ("cut in half", good.prefix(good.count / 2), .notAuthentic),
+            ("a byte of the manifest", manifestByte, .damaged),
+            ("a value of the manifest", manifestValue, .notAuthentic),
+        ]
+        let before = try Self.officeRows(network.headOffice, 1)
+        for (name, data, error) in cases {
+            let file = network.folder.appendingPathComponent("bad-\(name).komarsync")
+            try data.write(to: file)
+            #expect(throws: error, "\(name)") { try network.importFiles([file]) }
+        }
+        #expect(try Self.officeRows(network.headOffice, 1) == before)
+        let copy = network.folder.appendingPathComponent("good.komarsync")
+        try good.write(to: copy)
+        #expect(try network.importFiles([copy]).map(\.outcome) == [.applied])
+        #expect(try Self.count(network.headOffice, "child_case") == Self.count(office, "child_case"))
+    }
+
+    @Test func aDamagedEnrolmentFileIsRefusedAndJoinsNothing() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let enrolment = try network.headOffice.offices.add(try auditor(network.headOffice), code: "PV1", name: "Prey Veng")
+        let file = network.folder.appendingPathComponent("PV1-enrolment.json")
+        try OfficeService.write(enrolment, to: file)
+        #expect(try OfficeService.readEnrolment(file) == enrolment)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        for (name, damaged) in [("cut short", String(text.prefix(text.count / 2))), ("empty", ""),
+                                ("another kind of file", #"{"komar": "backup", "format": 1}"#)] {
+            try damaged.write(to: file, atomically: true, encoding: .utf8)
+            #expect(throws: SyncFileError.damaged, "\(name)") { try OfficeService.readEnrolment(file) }
+        }
+        var shortKey = enrolment
+        shortKey.key = shortKey.key.prefix(31)
+        try OfficeService.write(shortKey, to: file)
+        #expect(throws: SyncFileError.damaged) { try OfficeService.readEnrolment(file) }
+    }
+
     @Test func aFileFromAnUnknownOfficeIsRefused() throws {
         let network = try Network()
         defer { network.remove() }

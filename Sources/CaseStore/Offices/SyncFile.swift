@@ -95,14 +95,19 @@ enum SyncFile {
 
     /// The manifest alone, before the key is known.
     static func manifest(_ data: Data) throws -> SyncManifest {
-        try JSONDecoder.sync.decode(SyncManifest.self, from: parts(data).head)
+        try decodeManifest(parts(data).head)
+    }
+
+    /// A manifest that is not one (bytes changed in it, say) makes the file damaged.
+    private static func decodeManifest(_ head: Data) throws -> SyncManifest {
+        do { return try JSONDecoder.sync.decode(SyncManifest.self, from: head) } catch { throw SyncFileError.damaged }
     }
 
     /// The manifest and the content, checked against `key` and the
     /// manifest's checksum.
     static func open(_ data: Data, key: SymmetricKey) throws -> (SyncManifest, Data) {
         let (head, sealed) = try parts(data)
-        let manifest = try JSONDecoder.sync.decode(SyncManifest.self, from: head)
+        let manifest = try decodeManifest(head)
         let content: Data
         do {
             content = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: head)
