@@ -172,6 +172,33 @@ import Testing
         #expect(throws: SyncFileError.damaged) { try OfficeService.readEnrolment(file) }
     }
 
+    @Test func theDaysChangesGoToTheSharedFolderOnceADayAtAnyonesLogin() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 3)
+        guard case .success(let volunteer) = try office.accounts.logIn(username: "volunteer", password: DemoData.password) else {
+            Issue.record("the demo office has no volunteer")
+            return
+        }
+        #expect(try office.sync.exportIfDue(volunteer) == nil)             // no folder set
+        #expect(throws: PermissionDenied.self) { try office.sync.setSharedFolder(volunteer, "/tmp") }
+        #expect(throws: SyncError.self) { try office.sync.setSharedFolder(try auditor(office), "relative/folder") }
+        let shared = network.folder.appendingPathComponent("shared")
+        try office.sync.setSharedFolder(try auditor(office), shared.path)
+        #expect(try office.sync.sharedFolder()?.path == shared.path)
+        #expect(throws: SyncError.sharedFolderMissing(path: shared.path)) { try office.sync.exportIfDue(volunteer) }
+        #expect(!FileManager.default.fileExists(atPath: shared.path))     // a missing drive is not made on the local disk
+        try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
+        let report = try #require(try office.sync.exportIfDue(volunteer))
+        #expect(report.files.last?.deletingLastPathComponent().path == shared.path)
+        #expect(try office.sync.exportIfDue(volunteer) == nil)             // once a day
+        #expect(try network.importFiles([try #require(report.files.last)]).map(\.outcome) == [.applied])
+        #expect(try Self.count(network.headOffice, "child_case") == Self.count(office, "child_case"))
+        try office.sync.setSharedFolder(try auditor(office), nil)
+        #expect(try office.sync.sharedFolder() == nil)
+        #expect(try network.headOffice.sync.exportIfDue(try auditor(network.headOffice)) == nil)
+    }
+
     @Test func aFileFromAnUnknownOfficeIsRefused() throws {
         let network = try Network()
         defer { network.remove() }

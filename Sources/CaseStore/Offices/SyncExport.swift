@@ -31,6 +31,9 @@ public enum SyncError: Error, Equatable, Sendable {
     case notARebuildFile
     /// No active admin of that name among the office's people.
     case noSuchAdmin(username: String)
+    /// The shared folder the daily export goes to is not there (a network
+    /// drive or USB stick not connected); the file waits in `sync/out/`.
+    case sharedFolderMissing(path: String)
 }
 
 /// Where an office keeps what sync needs beside its database: `sync/` with
@@ -75,6 +78,12 @@ public struct SyncService: Sendable {
     /// file is written and read back.
     public func export(_ session: Session, to folder: URL? = nil) throws -> SyncExportReport {
         try session.require(.manageSettings)
+        return try write(session, to: folder)
+    }
+
+    /// The export itself, for whoever may start it: an admin by hand, or
+    /// anyone's first login of the day when an admin set a shared folder.
+    func write(_ session: Session, to folder: URL?) throws -> SyncExportReport {
         guard let path = store.database.path else { throw SyncError.inMemory }
         let (identity, key) = try store.read { db -> (OfficeIdentity, SymmetricKey) in
             guard let identity = try OfficeIdentity.read(db), identity.kind == .office,

@@ -138,8 +138,10 @@ extension App {
         do {
             guard runningBackup == nil, try services.backups.isDue(kind) else { return }
             if kind == .daily {
-                let backups = services.backups
-                runningBackup = BackgroundTask { try backups.make(session, kind: kind) }
+                let (backups, sync) = (services.backups, services.sync)
+                runningBackup = BackgroundTask {
+                    DailyCopies(backup: try backups.make(session, kind: kind), changes: Result { try sync.exportIfDue(session) })
+                }
                 show(localizer("backups.working-background"))
                 return
             }
@@ -157,7 +159,14 @@ extension App {
         guard let running = runningBackup, let outcome = running.outcome else { return }
         runningBackup = nil
         switch outcome {
-        case .success(let entry): show(localizer("backups.made", entry.file.lastPathComponent))
+        case .success(let copies):
+            switch copies.changes {
+            case .success(nil): show(localizer("backups.made", copies.backup.file.lastPathComponent))
+            case .success(let report?):
+                show(localizer("backups.made-and-sent", copies.backup.file.lastPathComponent,
+                               report.files.last?.path ?? ""))
+            case .failure(let error): showError(localizer("sync.daily-failed", message(for: error)))
+            }
         case .failure(let error): showError(localizer("backups.automatic-failed", message(for: error)))
         }
     }

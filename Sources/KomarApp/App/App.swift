@@ -60,8 +60,8 @@ public final class App {
     let drafts: DraftKeeper
     /// When the write-ahead log was last checkpointed (while idle).
     var lastCheckpoint = Date.distantPast
-    /// An automatic backup running on another thread.
-    var runningBackup: BackgroundTask<BackupEntry>?
+    /// The day's automatic backup (and office export) running on another thread.
+    var runningBackup: BackgroundTask<DailyCopies>?
 
     public init(backend: any TerminalBackend, services: KomarServices, language: Language,
                 demoAccounts: [DemoAccount] = []) {

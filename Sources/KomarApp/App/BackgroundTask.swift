@@ -1,3 +1,4 @@
+import CaseStore
 import Dispatch
 import Synchronization
 
@@ -26,4 +27,11 @@ final class BackgroundTask<Value: Sendable>: Sendable {
         done.wait()
         return result.withLock { $0! }
     }
+}
+
+/// What the day's first login copies: the backup and, at an office with a
+/// shared folder, the changes for head office (nil when none were due).
+struct DailyCopies: Sendable {
+    let backup: BackupEntry
+    let changes: Result<SyncExportReport?, any Error>
 }

@@ -8,7 +8,7 @@ import Foundation
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "Send an office's changes to head office, and apply them there (admin).",
-        subcommands: [ExportChanges.self, ImportChanges.self, Conflicts.self, Resolve.self])
+        subcommands: [ExportChanges.self, ImportChanges.self, Conflicts.self, Resolve.self, SharedFolder.self])
 
     static let refusal = "only admins may send or apply office files"
 
@@ -115,6 +115,43 @@ struct SyncCommand: ParsableCommand {
                 guard let choice = ConflictChoice(rawValue: keep) else { return }
                 try services.sync.resolve(session, conflict: id, keep: choice)
                 print("Conflict \(id): kept " + (choice == .theirs ? "the office's version" : "head office's version"))
+            }
+        }
+    }
+
+    struct SharedFolder: AuthenticatedCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "folder",
+            abstract: "At an office: show or set the shared folder the day's changes also go to.",
+            discussion: """
+                With a folder set, the first login of each day writes the day's file there as well as into \
+                sync/out/, with the daily backup; a folder that is not there then (a USB stick not plugged in) \
+                is said, and the changes go with the next export.
+                Example: komar sync folder /mnt/head-office/komar --user admin
+                """)
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actingUser: ActingUser
+        @Argument(help: "The folder's full path (left out: show the folder set).") var folder: String?
+        @Flag(name: .long, help: "Stop writing the day's changes to a shared folder.") var clear = false
+
+        func validate() throws {
+            if clear && folder != nil { throw ValidationError("give a folder or --clear, not both") }
+        }
+
+        func run() throws {
+            try authenticated(.manageSettings, refusal: SyncCommand.refusal) { services, session in
+                if clear || folder != nil {
+                    let path = folder.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+                    try services.sync.setSharedFolder(session, path)
+                    guard let path else { return print("The day's changes go only to sync/out/ now.") }
+                    print("The day's changes will also be written to \(path).")
+                    var isFolder: ObjCBool = false
+                    if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) || !isFolder.boolValue {
+                        print("It is not there now: connect the drive or make the folder before the next login.")
+                    }
+                    return
+                }
+                print(try services.sync.sharedFolder()?.path ?? "No shared folder is set.")
             }
         }
     }
