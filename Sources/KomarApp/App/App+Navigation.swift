@@ -163,8 +163,7 @@ extension App {
             switch copies.changes {
             case .success(nil): show(localizer("backups.made", copies.backup.file.lastPathComponent))
             case .success(let report?):
-                show(localizer("backups.made-and-sent", copies.backup.file.lastPathComponent,
-                               report.files.last?.path ?? ""))
+                show(localizer("backups.made-and-sent", report.files.last?.lastPathComponent ?? ""))
             case .failure(let error): showError(localizer("sync.daily-failed", message(for: error)))
             }
         case .failure(let error): showError(localizer("backups.automatic-failed", message(for: error)))
