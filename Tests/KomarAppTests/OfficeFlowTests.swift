@@ -96,10 +96,11 @@ import Testing
         h.press(.enter)                                  // the office's conflicts
         #expect(h.app.topScreenTitleKey == "conflicts.title")
         #expect(h.screen.contains("1 conflicts of PV1 wait for a decision"))
-        #expect(h.screen.contains("narrative"))
+        #expect(h.screen.contains("What happened"))     // the column the office changed, as the form names it
 
         h.press(.enter)                                  // the conflict itself
         #expect(h.app.topScreenTitleKey == "conflict.title")
+        #expect(h.screen.contains("What happened (narrative)"))
         #expect(h.screen.contains("seen at the office"))
         #expect(h.screen.contains("seen at head office"))
         #expect(h.screen.contains("Office's"))           // F2 in the key bar

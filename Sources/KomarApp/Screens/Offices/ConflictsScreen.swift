@@ -24,7 +24,8 @@ final class ConflictsScreen: ListScreen {
         ], searchable: false, cells: { [unowned app] conflict in
             let t = app.localizer
             return [t.number(Int(conflict.id)), conflict.office, ConflictScreen.record(conflict, app),
-                    t("conflict-kind." + conflict.kind), conflict.changed.joined(separator: ", ")]
+                    t("conflict-kind." + conflict.kind),
+                    conflict.changed.map { ConflictScreen.columnLabel($0, app) }.joined(separator: ", ")]
         })
         list.load { [unowned self, unowned app] _, last, _ in
             guard last == nil else { return [] }
@@ -107,7 +108,8 @@ final class ConflictScreen: RecordFileScreen {
         for column in columns {
             let theirs = c.theirs.map { $0[column].map(Self.shown) ?? "—" } ?? t("conflict.removed")
             let ours = c.ours.map { $0[column].map(Self.shown) ?? "—" } ?? t("conflict.absent")
-            lines.append(.item(column))
+            let label = Self.columnLabel(column, app)
+            lines.append(.item(label == column ? column : "\(label) (\(column))"))
             lines.append(.field(label: "  " + t("conflict.theirs"), value: theirs, style: theirs == ours ? .plain : .heading))
             lines.append(.field(label: "  " + t("conflict.ours"), value: ours))
         }
@@ -115,4 +117,15 @@ final class ConflictScreen: RecordFileScreen {
     }
 
     private static func shown(_ value: String) -> String { value.isEmpty ? "—" : value }
+
+    /// A column's label as the forms show it (`village_code` is the
+    /// Village field), or its name where no form shows it.
+    static func columnLabel(_ column: String, _ app: App) -> String {
+        let field = column.replacingOccurrences(of: "_", with: "-")
+        for suffix in ["", "-code", "-id"] where suffix.isEmpty || field.hasSuffix(suffix) {
+            let key = "field." + String(field.dropLast(suffix.count))
+            if let label = app.localizer.table.text(key, app.currentLanguage) { return label }
+        }
+        return column
+    }
 }
