@@ -25,15 +25,19 @@ public struct ImportTable: Sendable {
             // The delimiter is guessed from the heading line alone (given the whole file, the guess trims all of it first).
             let start = body.firstIndex { !$0.isWhitespace || $0 == "\t" } ?? body.endIndex
             let heading = body[start...].prefix { !$0.isNewline }
+            // The header is read on opening; the rows are taken one at a time as they are parsed, so the
+            // file's cells are held once, here, and not also in SwiftCSV's own list of rows.
             let csv = try EnumeratedCSV(string: body, delimiter: CSVDelimiter.guessed(string: String(heading)),
-                                        loadColumns: false)
+                                        loadColumns: false, rowLimit: 1)
             let header = csv.header.map(Self.trimmed)
             var rows: [(Int, [String])] = []
-            for (i, row) in csv.rows.enumerated() {
+            var line = 1
+            try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { row in
+                line += 1
                 let cells = row.map(Self.trimmed)
-                guard cells.contains(where: { !$0.isEmpty }) else { continue }
-                rows.append((i + 2, cells.count < header.count ? cells + Array(repeating: "", count: header.count - cells.count)
-                                                                 : cells))
+                guard cells.contains(where: { !$0.isEmpty }) else { return }
+                rows.append((line, cells.count < header.count ? cells + Array(repeating: "", count: header.count - cells.count)
+                                                               : cells))
             }
             return ImportTable(header: header, rows: rows)
         } catch let error as CSVParseError {
