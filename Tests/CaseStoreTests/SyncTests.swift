@@ -98,6 +98,48 @@ import Testing
         #expect(found == 1)
     }
 
+    /// Twenty offices of 200 cases each send a first file and a second
+    /// one after more work; head office takes each round in one command
+    /// and holds exactly the sum of the offices, with every audit chain
+    /// whole and no conflict.
+    @Test func twentyOfficesSendTwoRoundsOfFilesAndHeadOfficeHoldsTheirSum() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let codes = (1...20).map { String(format: "OF%02d", $0) }
+        for (index, code) in codes.enumerated() { try network.addOffice(code, cases: 200, seed: UInt64(100 + index)) }
+        let tables = ["child_case", "case_event", "household", "household_member", "follow_up", "referral",
+                      "referral_transition", "provider"]
+        func expectSums(_ round: String) throws {
+            for table in tables {
+                let sum = try network.offices.values.reduce(0) { $0 + (try Self.count($1, table)) }
+                #expect(try Self.count(network.headOffice, table) == sum, "\(round): \(table)")
+            }
+            for (code, office) in network.offices {
+                let number = try #require(try office.database.read { db in try OfficeIdentity.read(db)?.number })
+                #expect(try Self.officeRows(network.headOffice, number).filter { $0.key != "audit_event" }
+                            == Self.officeRows(office, number).filter { $0.key != "audit_event" }, "\(round): \(code)")
+            }
+            #expect(try network.headOffice.database.read { db in try AuditLog.firstBrokenRow(db) } == nil, "\(round)")
+        }
+        let first = try network.importFiles(try codes.map(network.export))
+        #expect(first.count == 20 && first.allSatisfy { $0.outcome == .applied && $0.conflicts == 0 && $0.warnings.isEmpty })
+        try expectSums("first files")
+
+        // A day's work at half the offices: new cases, and some closed.
+        for (index, code) in codes.enumerated() where index % 2 == 0 {
+            let office = try #require(network.offices[code])
+            try DemoData.fill(office, cases: 20, seed: UInt64(500 + index))
+            try office.database.write { db in
+                try db.execute(sql: "UPDATE child_case SET narrative = narrative || ' (seen again)' WHERE id IN (SELECT id FROM child_case ORDER BY id LIMIT 5)")
+            }
+        }
+        let second = try network.importFiles(try codes.map(network.export).reversed())
+        #expect(second.map(\.sequence) == Array(repeating: 2, count: 20))
+        #expect(second.allSatisfy { $0.outcome == .applied && $0.conflicts == 0 && $0.warnings.isEmpty })
+        #expect(second.filter { $0.changes > 0 }.count >= 10)
+        try expectSums("second files")
+    }
+
     @Test func aFileAppliesOnceAGapIsRefusedAndAChangedFileIsRefused() throws {
         let network = try Network()
         defer { network.remove() }
