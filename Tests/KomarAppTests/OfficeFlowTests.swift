@@ -64,6 +64,25 @@ import Testing
             return id
         }
 
+        /// The office's first case's narrative and Latin name changed at both ends.
+        func conflictOverTwoColumns() throws -> Int64 {
+            let id = try #require(try office.database.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(id) FROM child_case") })
+            for (services, side) in [(headOffice.services, "head office"), (office, "the office")] {
+                try services.database.write { db in
+                    try db.execute(sql: "UPDATE child_case SET narrative = ?, child_name_latin = ? WHERE id = ?",
+                                   arguments: ["seen at \(side)", "named at \(side)", id])
+                }
+            }
+            #expect(try send().first?.conflicts == 1)
+            return id
+        }
+
+        func atHeadOffice(_ column: String, _ id: Int64) throws -> String? {
+            try headOffice.services.database.read { db in
+                try String.fetchOne(db, sql: "SELECT \(column) FROM child_case WHERE id = ?", arguments: [id])
+            }
+        }
+
         func narrativeAtHeadOffice(_ id: Int64) throws -> String? {
             try headOffice.services.database.read { db in
                 try String.fetchOne(db, sql: "SELECT narrative FROM child_case WHERE id = ?", arguments: [id])
@@ -128,6 +147,35 @@ import Testing
         #expect(h.screen.contains("head office's version is kept"))
         #expect(try offices.narrativeAtHeadOffice(id) == "seen at head office")
         #expect(try h.services.sync.conflicts(offices.admin).isEmpty)
+    }
+
+    @Test func columnsAreChosenOneByOneTheOfficesForSomeHeadOfficesForTheRest() throws {
+        let offices = try TwoOffices()
+        let id = try offices.conflictOverTwoColumns()
+        let changed = try #require(try offices.headOffice.services.sync.conflicts(offices.admin).first?.changed)
+        #expect(Set(changed).isSuperset(of: ["narrative", "child_name_latin"]))
+        let h = offices.headOffice
+        h.logIn("admin")
+        try choose("Offices", on: h)
+        h.press(.enter, .enter)                          // the office's conflicts, then the conflict
+        #expect(h.screen.contains("F5 Columns"))
+        h.press(.function(5))
+        #expect(h.app.topScreenTitleKey == "conflict-columns.title")
+        #expect(h.screen.contains("Take from the office"))
+        h.press(.enter)                                  // the list of the columns the office changed
+        let first = try #require(changed.first)
+        h.press(.char(" "), .enter)                      // the first one marked
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "conflicts.title")
+        #expect(h.screen.contains("Conflict 1: took the office's"))
+        #expect(h.screen.contains("No conflicts wait"))
+        let side = ["narrative": "seen at", "child_name_latin": "named at"]
+        #expect(try offices.atHeadOffice(first, id) == (side[first] ?? "") + " the office")
+        for other in ["narrative", "child_name_latin"] where other != first {
+            #expect(try offices.atHeadOffice(other, id) == (side[other] ?? "") + " head office")
+        }
+        let audited = try h.services.audit.recent(offices.admin, limit: 3).map(\.summary)
+        #expect(audited.contains { $0.contains("kept the office's \(first), head office's for the rest") })
     }
 
     @Test func anOfficeLateWithItsFilesIsNamedInRedAboveTheList() throws {

@@ -34,6 +34,8 @@ public enum SyncError: Error, Equatable, Sendable {
     /// The shared folder the daily export goes to is not there (a network
     /// drive or USB stick not connected); the file waits in `sync/out/`.
     case sharedFolderMissing(path: String)
+    /// Columns can be chosen one by one only where both sides have the row.
+    case wholeRowsOnly
 }
 
 /// Where an office keeps what sync needs beside its database: `sync/` with

@@ -314,6 +314,41 @@ extension SyncService {
         }
     }
 
+    /// Settles a conflict column by column: the office's value of each of
+    /// `columns`, head office's of every other. Only for a row both sides
+    /// still have (a removal is kept or not as a whole), and never for an
+    /// audit event; audited with the columns taken.
+    public func resolve(_ session: Session, conflict id: Int64, keepTheirsOf columns: Set<String>) throws {
+        try session.require(.manageSettings)
+        try store.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sync_conflict WHERE id = ?", arguments: [id]) else {
+                throw SyncError.noSuchConflict(id: id)
+            }
+            guard (row["resolved_at"] as DatabaseValue).isNull else { throw SyncError.conflictResolved(id: id) }
+            let table: String = row["table_name"]
+            guard table != "audit_event" else { throw SyncError.auditEventsStay }
+            let key: String = row["row_key"]
+            guard let theirs = (row["theirs"] as String?).flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) })
+                    as? [String: Any],
+                  SyncTables.shared.contains(table) else { throw SyncError.wholeRowsOnly }
+            let keyColumns = try db.primaryKey(table).columns
+            let taken = try db.columns(in: table).map(\.name).filter { columns.contains($0) && !keyColumns.contains($0) }
+            let keyValues = key.split(separator: ",", omittingEmptySubsequences: false).map { String($0).databaseValue }
+            if !taken.isEmpty {
+                try db.execute(sql: """
+                    UPDATE "\(table)" SET \(taken.map { "\"\($0)\" = ?" }.joined(separator: ", "))
+                    WHERE \(keyColumns.map { "\"\($0)\" = ?" }.joined(separator: " AND "))
+                    """, arguments: StatementArguments(taken.map { Self.databaseValue(theirs[$0]) } + keyValues))
+                guard db.changesCount == 1 else { throw SyncError.wholeRowsOnly }
+                try reindexAfterResolving(db, table: table, key: key)
+            }
+            try db.execute(sql: "UPDATE sync_conflict SET resolved_at = ?, resolved_by = ?, resolution = ? WHERE id = ?",
+                           arguments: [store.now, session.user.id, "columns: " + taken.joined(separator: ", "), id])
+            try store.audit(db, session, .conflictResolved, summary: "conflict \(id) (\(table) \(key)): kept the office's "
+                + (taken.isEmpty ? "nothing" : taken.joined(separator: ", ")) + ", head office's for the rest")
+        }
+    }
+
     private func reindexAfterResolving(_ db: Database, table: String, key: String) throws {
         guard let id = Int64(key) else { return }
         // Given as a removal, which writes again (or removes) everything indexed from the row.
@@ -333,16 +368,7 @@ extension SyncService {
             return
         }
         let columns = try db.columns(in: table).map(\.name).filter { object[$0] != nil }
-        let values: [DatabaseValue] = columns.map { column in
-            switch object[column] {
-            case let string as String: return string.databaseValue
-            case let number as NSNumber: return number.int64Value.databaseValue
-            case let tagged as [String: Any]:
-                if let real = tagged["real"] as? NSNumber { return real.doubleValue.databaseValue }
-                return ((tagged["base64"] as? String).flatMap { Data(base64Encoded: $0) }).databaseValue
-            default: return .null
-            }
-        }
+        let values = columns.map { databaseValue(object[$0]) }
         // An upsert, not a replace: replacing deletes the row first, and
         // with it, by cascade, everything that belongs to it.
         let names = columns.map { "\"\($0)\"" }
@@ -351,5 +377,18 @@ extension SyncService {
             INSERT INTO "\(table)" (\(names.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
             ON CONFLICT (\(keyColumns.map { "\"\($0)\"" }.joined(separator: ", "))) DO \(updates.isEmpty ? "NOTHING" : "UPDATE SET " + updates.joined(separator: ", "))
             """, arguments: StatementArguments(values))
+    }
+
+    /// A value as a conflict keeps it in JSON: text, a whole number, a real
+    /// or bytes (tagged), or null.
+    static func databaseValue(_ value: Any?) -> DatabaseValue {
+        switch value {
+        case let string as String: return string.databaseValue
+        case let number as NSNumber: return number.int64Value.databaseValue
+        case let tagged as [String: Any]:
+            if let real = tagged["real"] as? NSNumber { return real.doubleValue.databaseValue }
+            return ((tagged["base64"] as? String).flatMap { Data(base64Encoded: $0) }).databaseValue
+        default: return .null
+        }
     }
 }

@@ -132,6 +132,13 @@ enum ScreenCatalog {
                 ours: ["narrative": "changed at head office"], resolution: nil))
         },
         Entry(role: .admin) { app, s in
+            ConflictColumnsScreen(app: app, session: try need(s), conflict: SyncConflict(
+                id: 1, office: "PV1", sequence: 2, table: "child_case", rowKey: String(OfficeKeys.base(1) + 7),
+                kind: "changed-here", changed: ["narrative", "village_code"],
+                theirs: ["narrative": "changed at the office", "village_code": "14040101"],
+                ours: ["narrative": "changed at head office", "village_code": "14040102"], resolution: nil))
+        },
+        Entry(role: .admin) { app, s in
             let manifest = BackupManifest(organisation: "", createdAt: app.services.clock.now(), kind: .daily,
                                           schemaVersion: "", rowCounts: [:], auditSeal: "", sha256: "", bytes: 0,
                                           encrypted: true, verified: true, madeBy: "")
