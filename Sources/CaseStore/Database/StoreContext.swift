@@ -12,6 +12,9 @@ struct StoreContext: Sendable {
 
     func read<T>(_ block: (Database) throws -> T) throws -> T { try database.read(block) }
     func write<T>(_ block: (Database) throws -> T) throws -> T { try database.write(block) }
+    func writeWithJournalsInMemory<T>(_ block: (Database) throws -> T) throws -> T {
+        try database.writeWithJournalsInMemory(block)
+    }
 
     /// Writes, and deletes the draft the write saves, in one transaction: a
     /// crash between the two can never offer a form that is already saved.

@@ -81,7 +81,7 @@ extension HouseholdService {
         }
         let ready = try Self.prepare(households, today: today, rules: rules, villageKeys: villageKeys)
         let total = households.count
-        return try store.write { db in
+        return try store.writeWithJournalsInMemory { db in
             // A larger cache keeps most pages the import changes (about 20 MB for 10,000 households) from being
             // written out to the log before the commit; 64 MB was no faster than 16 MB and held 12 MB more.
             let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
