@@ -96,9 +96,12 @@ import Testing
 
     /// Presses the home menu's number for `label`.
     func choose(_ label: String, on h: Harness) throws {
-        let line = try #require(h.screen.split(separator: "\n").first { $0.contains("  \(label)") })
-        let number = try #require(line.unicodeScalars.first { ("1"..."9").contains($0) })
-        h.press(.char(number))
+        // A menu line: " 3  Cases".
+        let item = try #require(h.screen.split(separator: "\n").lazy.map { $0.drop { $0 == " " } }.first { line in
+            guard let first = line.unicodeScalars.first, ("1"..."9").contains(first) else { return false }
+            return line.dropFirst().hasPrefix("  " + label)
+        })
+        h.press(.char(try #require(item.unicodeScalars.first)))
     }
 
     @Test func headOfficeSeesItsOfficesAndKeepsTheOfficesVersionOfAConflict() throws {
@@ -185,6 +188,30 @@ import Testing
         h.logIn("admin")
         try choose("Offices", on: h)
         #expect(h.screen.contains("PV1: no file applied for \(OfficeStatus.lateAfterDays + 2) days"))
+    }
+
+    @Test func headOfficesCaseListIsFilteredByOffice() throws {
+        let offices = try TwoOffices()
+        let h = offices.headOffice
+        let dara = try h.session("dara")
+        _ = try h.services.cases.createIntake(dara, Harness.childIntake("ស្រីពេជ្រ"))   // head office's own case
+        let number = try #require(try offices.office.database.read { db in try OfficeIdentity.read(db)?.number })
+        let all = try h.services.cases.listCases(dara, limit: 100)
+        let fromOffice = try h.services.cases.listCases(dara, limit: 100, filter: CaseFilter(office: number))
+        #expect(all.count == 5)
+        #expect(fromOffice.count == 4 && fromOffice.allSatisfy { $0.code.hasPrefix("KC-PV1-") })
+        #expect(try h.services.cases.countCases(dara, filter: CaseFilter(office: number)) == 4)
+
+        h.logIn("dara")
+        try choose("Cases", on: h)
+        h.press(.function(5))
+        #expect(h.app.topScreenTitleKey == "filter.title")
+        #expect(h.screen.contains("Office"))
+        let lone = try Harness(language: .en)
+        lone.logIn("dara")
+        try choose("Cases", on: lone)
+        lone.press(.function(5))
+        #expect(!lone.screen.contains("Office"))             // a lone office has no offices to choose
     }
 
     @Test func onlyHeadOfficeOffersTheOfficesScreen() throws {

@@ -157,13 +157,17 @@ public struct CaseFilter: Equatable, Sendable {
     public var assignedTo: Int64?
     /// Only cases in this commune (6-digit gazetteer code).
     public var communeCode: String?
+    /// At head office: only cases of this office (by its number; its
+    /// records' keys are in its range).
+    public var office: Int64?
     /// Only cases whose name, code or village contains this (the list's
     /// search box).
     public var text = ""
 
     public init(status: CaseStatus? = nil, riskLevel: RiskLevel? = nil, overdueOnly: Bool = false,
-                assignedTo: Int64? = nil, communeCode: String? = nil, text: String = "") {
+                assignedTo: Int64? = nil, communeCode: String? = nil, office: Int64? = nil, text: String = "") {
         self.text = text
+        self.office = office
         self.status = status
         self.riskLevel = riskLevel
         self.overdueOnly = overdueOnly

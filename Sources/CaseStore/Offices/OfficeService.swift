@@ -141,6 +141,17 @@ public struct OfficeService: Sendable {
     }
 
     /// At head office: every office, in the order they were added.
+    /// The offices head office knows, by number, for choosing one in a
+    /// list's filter: anyone who sees every case may.
+    public func officeNames(_ session: Session) throws -> [(number: Int64, code: String, name: String)] {
+        try session.require(.viewAllCases)
+        return try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT number, code, name FROM office ORDER BY code").map { row in
+                (row["number"], row["code"], row["name"])
+            }
+        }
+    }
+
     public func offices(_ session: Session) throws -> [OfficeStatus] {
         try session.require(.manageSettings)
         return try store.read { db in

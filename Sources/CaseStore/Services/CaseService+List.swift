@@ -209,6 +209,10 @@ extension CaseService {
         if let commune = filter.communeCode {
             condition = condition && SQLCondition("substr(child_case.village_code, 1, 6) = ?", [commune])
         }
+        if let office = filter.office {
+            let keys = OfficeKeys.range(office)
+            condition = condition && SQLCondition("child_case.id >= ? AND child_case.id < ?", [keys.lowerBound, keys.upperBound])
+        }
         if filter.overdueOnly {
             condition = condition && SQLCondition("""
                 EXISTS (SELECT 1 FROM follow_up WHERE follow_up.case_id = child_case.id

@@ -3,7 +3,8 @@ import CaseStore
 import Terminal
 
 /// F5 on the case list: narrow it by status, risk level, overdue visits,
-/// the worker it is assigned to, and commune, and choose the order. An
+/// the worker it is assigned to, commune and (at head office) office, and
+/// choose the order. An
 /// empty choice means "any"; Delete clears a choice. F2 applies.
 @MainActor
 final class CaseFilterScreen: FilterScreen {
@@ -16,6 +17,7 @@ final class CaseFilterScreen: FilterScreen {
     private let province = ChoiceField(placeholderKey: "filter.any")
     private let district = ChoiceField(placeholderKey: "filter.any")
     private let commune = ChoiceField(placeholderKey: "filter.any")
+    private let office = ChoiceField(filterable: false, placeholderKey: "filter.any")
     let form: Form
     private let apply: (CaseFilter, CaseSort) -> Void
     private let text: String
@@ -33,6 +35,7 @@ final class CaseFilterScreen: FilterScreen {
             FormField(id: "province", label: "field.province", widget: province),
             FormField(id: "district", label: "field.district", widget: district),
             FormField(id: "commune", label: "field.commune", widget: commune),
+            FormField(id: "office", label: "filter.office", widget: office),
             FormField(id: "sort", label: "filter.sort", widget: sort),
         ])
         status.setOptions(app.options(CaseStatus.self))
@@ -53,6 +56,17 @@ final class CaseFilterScreen: FilterScreen {
             } catch { app.report(error) }
         }
         form.field("assigned")?.isHidden = assigned.options.isEmpty
+        // At head office, every office's cases are here: one may be chosen.
+        if session.may(.viewAllCases) {
+            do {
+                office.setOptions(try app.services.offices.officeNames(session).map { office in
+                    let label = office.code + " · " + office.name
+                    return ChoiceOption(id: String(office.number), labels: [label, label])
+                })
+            } catch { app.report(error) }
+        }
+        form.field("office")?.isHidden = office.options.isEmpty
+        office.select(current.office.map(String.init))
         places = PlaceCascade(app: app, levels: [province, district, commune])
         status.select(current.status?.rawValue)
         risk.select(current.riskLevel?.rawValue)
@@ -71,6 +85,6 @@ final class CaseFilterScreen: FilterScreen {
                    riskLevel: risk.selectedId.flatMap(RiskLevel.init(rawValue:)),
                    overdueOnly: overdue.selectedId == YesNoUnknown.yes.rawValue,
                    assignedTo: assigned.selectedId.flatMap { Int64($0) },
-                   communeCode: commune.selectedId, text: text)
+                   communeCode: commune.selectedId, office: office.selectedId.flatMap { Int64($0) }, text: text)
     }
 }

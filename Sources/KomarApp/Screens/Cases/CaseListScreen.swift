@@ -14,9 +14,10 @@ final class CaseListScreen: ListScreen {
     private var count = ListCount.exact(0)
     private var filter = CaseFilter()
     private var sort = CaseSort.newest
-    /// The filter's commune and worker, read once when the filter is applied.
+    /// The filter's commune, worker and office, read once when the filter is applied.
     private var filterPlace: Place?
     private var filterWorker: String?
+    private var filterOffice: String?
 
     init(app: App, session: Session) {
         self.session = session
@@ -58,7 +59,11 @@ final class CaseListScreen: ListScreen {
             self.sort = newSort
             self.filterPlace = nil
             self.filterWorker = nil
+            self.filterOffice = nil
             do {
+                if let number = newFilter.office {
+                    self.filterOffice = try app.services.offices.officeNames(self.session).first { $0.number == number }?.code
+                }
                 if let code = newFilter.communeCode { self.filterPlace = try app.services.gazetteer.place(code: code) }
                 if let worker = newFilter.assignedTo {
                     self.filterWorker = try app.services.cases.assignees(self.session).first { $0.id == worker }?.displayName
@@ -78,6 +83,7 @@ final class CaseListScreen: ListScreen {
         if filter.overdueOnly { parts.append(t("followups.overdue")) }
         if let worker = filterWorker { parts.append(t.labelled(t("case.assigned-to"), worker)) }
         if let place = filterPlace { parts.append(app.placeName(place)) }
+        if let office = filterOffice { parts.append(t.labelled(t("filter.office"), office)) }
         if sort != .newest && list.text.isEmpty { parts.append(t(sort.labelKey)) }
         return parts.joined(separator: ", ")
     }
