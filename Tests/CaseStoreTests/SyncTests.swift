@@ -140,6 +140,27 @@ import Testing
         try expectSums("second files")
     }
 
+    @Test func headOfficeExportsOneOfficesRegisters() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let pv1 = try network.addOffice("PV1", cases: 6)
+        let mk2 = try network.addOffice("MK2", cases: 4, seed: 9)
+        _ = try network.importFiles(try ["PV1", "MK2"].map(network.export))
+        let coordinator = try session(network.headOffice, "hqcoordinator", .coordinator)
+        let names = try network.headOffice.offices.officeNames(coordinator)
+        #expect(names.map(\.code) == ["MK2", "PV1"])
+        func rows(_ register: Register, _ code: String?) throws -> Int {
+            let office = code.flatMap { code in names.first { $0.code == code }?.number }
+            return try network.headOffice.registers.table(coordinator, register, filter: RegisterFilter(office: office)).rows.count
+        }
+        for register in [Register.cases, .households, .followUps, .providers] {
+            #expect(try rows(register, "PV1") + rows(register, "MK2") == rows(register, nil), "\(register)")
+            #expect(try rows(register, "PV1") > 0, "\(register)")
+        }
+        #expect(try rows(.cases, "PV1") == Self.count(pv1, "child_case"))
+        #expect(try rows(.cases, "MK2") == Self.count(mk2, "child_case"))
+    }
+
     @Test func aFileAppliesOnceAGapIsRefusedAndAChangedFileIsRefused() throws {
         let network = try Network()
         defer { network.remove() }

@@ -21,9 +21,12 @@ public struct RegisterFilter: Equatable, Sendable {
     public var from: LocalDate?
     public var to: LocalDate?
     public var service: ServiceType?
+    /// At head office: only the records of this office (by its number).
+    public var office: Int64?
 
     public init(status: String? = nil, riskLevel: RiskLevel? = nil, placeCode: String? = nil, from: LocalDate? = nil,
-                to: LocalDate? = nil, service: ServiceType? = nil) {
+                to: LocalDate? = nil, service: ServiceType? = nil, office: Int64? = nil) {
+        self.office = office
         self.status = status
         self.riskLevel = riskLevel
         self.placeCode = placeCode
@@ -72,6 +75,13 @@ public struct RegisterExportService: Sendable {
         return SQLCondition("substr(\(column), 1, ?) = ?", [code.count, code])
     }
 
+    /// The filter's office: the records whose keys are in its range.
+    static func officeCondition(_ key: String, _ filter: RegisterFilter) -> SQLCondition {
+        guard let office = filter.office else { return .always }
+        let keys = OfficeKeys.range(office)
+        return SQLCondition("\(key) >= ? AND \(key) < ?", [keys.lowerBound, keys.upperBound])
+    }
+
     static func dateCondition(_ column: String, _ filter: RegisterFilter) -> SQLCondition {
         var condition = SQLCondition.always
         if let from = filter.from { condition = condition && SQLCondition("\(column) >= ?", [from.iso]) }
@@ -116,6 +126,7 @@ public struct RegisterExportService: Sendable {
 
     static func cases(_ db: Database, _ filter: RegisterFilter, _ narrative: Bool) throws -> ReportTable {
         var condition = placeCondition("c.village_code", filter.placeCode) && dateCondition("c.reported_date", filter)
+            && officeCondition("c.id", filter)
         if let status = filter.status { condition = condition && SQLCondition("c.status = ?", [status]) }
         if let risk = filter.riskLevel { condition = condition && SQLCondition("c.risk_level = ?", [risk.rawValue]) }
         let rows = try Row.fetchAll(db, sql: """
@@ -163,7 +174,7 @@ public struct RegisterExportService: Sendable {
 
     /// One row per member, with their household's columns on each.
     static func households(_ db: Database, _ filter: RegisterFilter) throws -> ReportTable {
-        var condition = placeCondition("h.village_code", filter.placeCode)
+        var condition = placeCondition("h.village_code", filter.placeCode) && officeCondition("h.id", filter)
         if let status = filter.status { condition = condition && SQLCondition("h.status = ?", [status]) }
         if let risk = filter.riskLevel {
             condition = condition && SQLCondition("COALESCE(h.risk_override, h.risk_level) = ?", [risk.rawValue])
@@ -201,7 +212,7 @@ public struct RegisterExportService: Sendable {
 
     static func followUps(_ db: Database, _ filter: RegisterFilter, _ narrative: Bool) throws -> ReportTable {
         var condition = placeCondition("COALESCE(c.village_code, h.village_code)", filter.placeCode)
-            && dateCondition("f.due_date", filter)
+            && dateCondition("f.due_date", filter) && officeCondition("f.id", filter)
         if let status = filter.status { condition = condition && SQLCondition("f.status = ?", [status]) }
         if let risk = filter.riskLevel {
             condition = condition && SQLCondition("COALESCE(c.risk_level, h.risk_override, h.risk_level) = ?", [risk.rawValue])
@@ -233,7 +244,7 @@ public struct RegisterExportService: Sendable {
     }
 
     static func providers(_ db: Database, _ filter: RegisterFilter) throws -> ReportTable {
-        var condition = SQLCondition.always
+        var condition = officeCondition("id", filter)
         if let service = filter.service {
             condition = condition && SQLCondition("(',' || services || ',') LIKE ?", ["%,\(service.rawValue),%"])
         }

@@ -23,6 +23,8 @@ struct RegisterExportOptions: ParsableArguments {
     var from: LocalDate?
     @Option(name: .long, help: "On or before this day (day/month/year).", transform: Parse.date("to")) var to: LocalDate?
     @Option(name: .long, help: "Only providers of this service.", transform: Parse.code("service")) var service: ServiceType?
+    @Option(name: .long, help: ArgumentHelp("At head office: only this office's records.", valueName: "CODE"))
+    var office: String?
     @Flag(name: .long, help: "Also export narrative text (a case's story, a visit's notes); the audit log records it.")
     var includeNarrative = false
 
@@ -58,12 +60,19 @@ extension RegisterExportCommand {
             if let place = o.place, try services.gazetteer.place(code: place) == nil {
                 throw Failure("there is no province, district, commune or village with the code \(place) in the gazetteer")
             }
-            let table = try services.registers.table(session, Self.register, filter: o.filter,
+            var filter = o.filter
+            if let code = o.office {
+                guard let office = try services.offices.officeNames(session).first(where: { $0.code == code }) else {
+                    throw Failure("head office knows no office \(code) ('komar office list' names them)")
+                }
+                filter.office = office.number
+            }
+            let table = try services.registers.table(session, Self.register, filter: filter,
                                                      includeNarrative: o.includeNarrative)
             let words = ReportWords(Localizer(language: o.language))
             let data = o.format == .csv ? RegisterWriter.csv(table, words) : try RegisterWriter.xlsx(table, words)
             do {
-                try services.registers.write(session, Self.register, data: data, rows: table.rows.count, filter: o.filter,
+                try services.registers.write(session, Self.register, data: data, rows: table.rows.count, filter: filter,
                                              includeNarrative: o.includeNarrative, format: o.format.rawValue,
                                              to: URL(fileURLWithPath: o.out))
             } catch let failed as ExportFailed {
