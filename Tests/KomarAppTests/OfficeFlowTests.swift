@@ -104,12 +104,18 @@ import Testing
         h.press(.char(try #require(item.unicodeScalars.first)))
     }
 
-    @Test func headOfficeSeesItsOfficesAndKeepsTheOfficesVersionOfAConflict() throws {
-        let offices = try TwoOffices()
-        let id = try offices.conflictOverTheFirstCase()
+    /// Head office's admin logged in, at the Offices screen.
+    func adminAtOffices(_ offices: TwoOffices) throws -> Harness {
         let h = offices.headOffice
         h.logIn("admin")
         try choose("Offices", on: h)
+        return h
+    }
+
+    @Test func headOfficeSeesItsOfficesAndKeepsTheOfficesVersionOfAConflict() throws {
+        let offices = try TwoOffices()
+        let id = try offices.conflictOverTheFirstCase()
+        let h = try adminAtOffices(offices)
         #expect(h.app.topScreenTitleKey == "offices.title")
         #expect(h.screen.contains("1 offices; 1 conflicts wait for a decision"))
         #expect(h.screen.contains("PV1"))
@@ -140,9 +146,7 @@ import Testing
     @Test func headOfficesVersionCanBeKeptFromTheListOfEveryOfficesConflicts() throws {
         let offices = try TwoOffices()
         let id = try offices.conflictOverTheFirstCase()
-        let h = offices.headOffice
-        h.logIn("admin")
-        try choose("Offices", on: h)
+        let h = try adminAtOffices(offices)
         h.press(.function(4))                            // every office's conflicts
         #expect(h.screen.contains("1 conflicts wait for a decision"))
         h.press(.enter)
@@ -157,9 +161,7 @@ import Testing
         let id = try offices.conflictOverTwoColumns()
         let changed = try #require(try offices.headOffice.services.sync.conflicts(offices.admin).first?.changed)
         #expect(Set(changed).isSuperset(of: ["narrative", "child_name_latin"]))
-        let h = offices.headOffice
-        h.logIn("admin")
-        try choose("Offices", on: h)
+        let h = try adminAtOffices(offices)
         h.press(.enter, .enter)                          // the office's conflicts, then the conflict
         #expect(h.screen.contains("F5 Columns"))
         h.press(.function(5))
@@ -212,6 +214,63 @@ import Testing
         try choose("Cases", on: lone)
         lone.press(.function(5))
         #expect(!lone.screen.contains("Office"))             // a lone office has no offices to choose
+    }
+
+    /// The office's own terminal (not a demo, so the day's backup runs),
+    /// with its shared folder at `folder`; its clock is the harness's day,
+    /// on which no file has gone out yet.
+    func officeTerminal(_ offices: TwoOffices, sharedFolder folder: URL) throws -> Harness {
+        try offices.office.database.write { db in try db.execute(sql: "DELETE FROM setting WHERE key = 'demo'") }
+        try offices.office.sync.setSharedFolder(offices.officeAdmin, folder.path)
+        let h = try Harness(setUp: false, language: .en, file: offices.folder.appendingPathComponent("pv1/komar.sqlite").path)
+        h.logIn("admin", DemoData.password)
+        h.app.runningBackup?.wait()
+        h.app.tick()
+        return h
+    }
+
+    @Test func theFirstLoginOfTheDayBacksUpAndSendsTheDaysFileToTheSharedFolder() throws {
+        let offices = try TwoOffices()
+        let shared = offices.folder.appendingPathComponent("shared")
+        try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
+        let h = try officeTerminal(offices, sharedFolder: shared)
+        // The demo admin works in Khmer.
+        #expect(h.screen.contains("បានបម្រុងទុករួច ហើយបានផ្ញើការផ្លាស់ប្ដូរទៅថតចែករំលែក៖ PV1-000002-2026-11-21.komarsync"))
+        let sent = try FileManager.default.contentsOfDirectory(atPath: shared.path)
+        #expect(sent == ["PV1-000002-2026-11-21.komarsync"])
+        #expect(try offices.headOffice.services.sync.importFiles(offices.admin, [shared.appendingPathComponent(sent[0])])
+                    .map(\.outcome) == [.applied])
+    }
+
+    @Test func aSharedFolderThatIsNotThereIsSaidAndTheBackupStillCounts() throws {
+        let offices = try TwoOffices()
+        let missing = offices.folder.appendingPathComponent("usb-stick-not-plugged-in")
+        let h = try officeTerminal(offices, sharedFolder: missing)
+        #expect(h.screen.contains("បានបម្រុងទុករួច ប៉ុន្តែការផ្លាស់ប្ដូរសម្រាប់ការិយាល័យកណ្តាលមិនត្រូវបានសរសេរទេ"))
+        #expect(!FileManager.default.fileExists(atPath: missing.path))
+        let backups = try FileManager.default.contentsOfDirectory(atPath: offices.folder.appendingPathComponent("pv1/backups").path)
+        #expect(backups.contains { $0.hasSuffix("-daily.sqlite") })
+    }
+
+    @Test func aConflictWithoutTheOfficesRowCannotBeSplitIntoColumns() throws {
+        let offices = try TwoOffices()
+        _ = try offices.conflictOverTheFirstCase()
+        let sync = offices.headOffice.services.sync
+        let conflict = try #require(try sync.conflicts(offices.admin).first)
+        try offices.headOffice.services.database.write { db in
+            try db.execute(sql: "UPDATE sync_conflict SET theirs = 'not a row' WHERE id = ?", arguments: [conflict.id])
+        }
+        #expect(throws: SyncError.conflictDamaged(id: conflict.id)) {
+            try sync.resolve(offices.admin, conflict: conflict.id, keepTheirsOf: ["narrative"])
+        }
+        try offices.headOffice.services.database.write { db in
+            try db.execute(sql: "UPDATE sync_conflict SET theirs = NULL WHERE id = ?", arguments: [conflict.id])
+        }
+        #expect(throws: SyncError.wholeRowsOnly) {
+            try sync.resolve(offices.admin, conflict: conflict.id, keepTheirsOf: ["narrative"])
+        }
+        try sync.resolve(offices.admin, conflict: conflict.id, keep: .ours)   // the whole row is still a choice
+        #expect(try sync.conflicts(offices.admin).isEmpty)
     }
 
     @Test func onlyHeadOfficeOffersTheOfficesScreen() throws {

@@ -142,11 +142,13 @@ public struct OfficeService: Sendable {
 
     /// At head office: every office, in the order they were added.
     /// The offices head office knows, by number, for choosing one in a
-    /// list's filter: anyone who sees every case may.
+    /// list's filter: anyone who sees every case may. None elsewhere (an
+    /// office holds only its own row, and a lone office none).
     public func officeNames(_ session: Session) throws -> [(number: Int64, code: String, name: String)] {
         try session.require(.viewAllCases)
         return try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT number, code, name FROM office ORDER BY code").map { row in
+            guard try OfficeIdentity.read(db)?.kind == .headOffice else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT number, code, name FROM office ORDER BY code").map { row in
                 (row["number"], row["code"], row["name"])
             }
         }

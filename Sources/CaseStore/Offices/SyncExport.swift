@@ -36,6 +36,8 @@ public enum SyncError: Error, Equatable, Sendable {
     case sharedFolderMissing(path: String)
     /// Columns can be chosen one by one only where both sides have the row.
     case wholeRowsOnly
+    /// A conflict whose office version is not a row (changed by hand).
+    case conflictDamaged(id: Int64)
 }
 
 /// Where an office keeps what sync needs beside its database: `sync/` with

@@ -328,9 +328,10 @@ extension SyncService {
             let table: String = row["table_name"]
             guard table != "audit_event" else { throw SyncError.auditEventsStay }
             let key: String = row["row_key"]
-            guard let theirs = (row["theirs"] as String?).flatMap({ try? JSONSerialization.jsonObject(with: Data($0.utf8)) })
-                    as? [String: Any],
-                  SyncTables.shared.contains(table) else { throw SyncError.wholeRowsOnly }
+            // No office version: the office removed the row, which is kept or not as a whole.
+            guard let text = row["theirs"] as String?, SyncTables.shared.contains(table) else { throw SyncError.wholeRowsOnly }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)), let theirs = object as? [String: Any]
+            else { throw SyncError.conflictDamaged(id: id) }
             let keyColumns = try db.primaryKey(table).columns
             let taken = try db.columns(in: table).map(\.name).filter { columns.contains($0) && !keyColumns.contains($0) }
             let keyValues = key.split(separator: ",", omittingEmptySubsequences: false).map { String($0).databaseValue }

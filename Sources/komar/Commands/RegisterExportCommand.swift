@@ -63,7 +63,7 @@ extension RegisterExportCommand {
             var filter = o.filter
             if let code = o.office {
                 guard let office = try services.offices.officeNames(session).first(where: { $0.code == code }) else {
-                    throw Failure("head office knows no office \(code) ('komar office list' names them)")
+                    throw Failure("no office \(code) here: --office works at head office ('komar office list' names its offices)")
                 }
                 filter.office = office.number
             }

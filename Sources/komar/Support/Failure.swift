@@ -126,6 +126,7 @@ func describe(_ error: SyncError) -> String {
     case .rebuildFile: "this file is head office's copy of an office, to rebuild it with 'komar office restore'; nothing was applied"
     case .notARebuildFile: "this is an office's file, not head office's rebuild file ('komar sync export --for CODE --full')"
     case .noSuchAdmin(let username): "the office has no active admin named \(username); nothing was written"
+    case .conflictDamaged(let id): "conflict \(id) no longer holds the office's row as it came; keep head office's (--keep ours)"
     case .wholeRowsOnly: "this conflict is about a row one side removed: keep the office's or head office's whole"
     case .sharedFolderMissing(let path):
         "the shared folder \(path) is not there (is the network drive or USB stick connected?); nothing was written"
