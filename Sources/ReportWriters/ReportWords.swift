@@ -85,10 +85,13 @@ public struct ReportWords: Sendable {
         localizer.longDate(year: date.year, month: date.month, day: date.day)
     }
 
+    /// The area counted: the whole office, a place, or at head office one
+    /// office (and a place within it).
     public func area(_ report: Report) -> String {
-        guard !report.request.area.isOffice else { return localizer("report.area.office") }
         let name = localizer.language == .km && !report.areaNameKm.isEmpty ? report.areaNameKm : report.areaNameLatin
-        return name + " (" + report.request.area.code + ")"
+        let place = report.request.area.isOffice ? nil : name + " (" + report.request.area.code + ")"
+        guard !report.officeName.isEmpty else { return place ?? localizer("report.area.office") }
+        return ([localizer("report.area.one-office", report.officeName)] + [place].compactMap { $0 }).joined(separator: "; ")
     }
 
     /// The footer's lines: organisation, period, area, age bands, who made

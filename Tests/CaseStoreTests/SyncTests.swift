@@ -86,6 +86,21 @@ import Testing
         }
         #expect(atHeadOffice == summed)
         #expect(atHeadOffice.contains { $0 > 0 })
+        // Each report for one office, made at head office from its records, says what the office's own says.
+        let hq = try session(network.headOffice, "hqreader", .coordinator)
+        let numbers = Dictionary(uniqueKeysWithValues: try network.headOffice.offices.officeNames(hq).map { ($0.code, $0.number) })
+        for (code, office) in network.offices {
+            let own = try session(office, "reader\(code.lowercased())", .coordinator)
+            for kind in ReportKind.allCases {
+                let there = try office.reports.make(own, ReportRequest(kind: kind, period: period))
+                let here = try network.headOffice.reports.make(hq, ReportRequest(kind: kind, period: period, office: numbers[code]))
+                #expect(here.officeName == "\(code) · Office \(code)")
+                #expect(here.tables.map(\.figures) == there.tables.map(\.figures), "\(code) \(kind)")
+            }
+        }
+        // Three demo offices have workers of the same names: head office tells them apart.
+        let byWorker = try network.headOffice.reports.make(hq, ReportRequest(kind: .followUps, period: period)).tables[0].rows
+        #expect(Set(byWorker.map(\.first)).count == byWorker.count)
         // Every office's audit chain arrived whole, beside head office's own.
         #expect(try network.headOffice.database.read { db in try AuditLog.firstBrokenRow(db) } == nil)
         // Searching at head office finds an office's case by its new code.
@@ -577,6 +592,24 @@ import Testing
                 == "099 888 777")
             let text = try String.fetchOne(db, sql: "SELECT text FROM household_search WHERE rowid = ?", arguments: [household])
             #expect(text?.contains("099888777") == true)
+        }
+    }
+}
+
+extension ReportTable {
+    /// Every number in the table, row by row: what two reports that count
+    /// the same records agree on, whoever made them.
+    var figures: [[String]] {
+        rows.map { row in
+            row.compactMap { cell -> String? in
+                switch cell {
+                case .tally(let tally): "\(tally.total)/\(tally.female)"
+                case .count(let count): "\(count)"
+                case .days(let days): days.map { "\($0)" } ?? "-"
+                case .share(let part, let whole): "\(part)/\(whole)"
+                case .text: nil
+                }
+            }
         }
     }
 }

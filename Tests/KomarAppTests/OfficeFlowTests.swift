@@ -216,6 +216,32 @@ import Testing
         #expect(!lone.screen.contains("Office"))             // a lone office has no offices to choose
     }
 
+    @Test func headOfficeReportsOnOneOfficeOrOnEvery() throws {
+        let offices = try TwoOffices()
+        let h = offices.headOffice
+        _ = try h.services.cases.createIntake(try h.session("dara"), Harness.childIntake("ស្រីពេជ្រ"))   // head office's own
+        let year = h.services.clock.today.year
+        let officeCases = try offices.office.database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child_case WHERE reported_date LIKE ?", arguments: ["\(year)-%"])
+        } ?? 0
+        h.logIn("dara")
+        h.select("Reports")
+        #expect(h.screen.contains("Office       Every office"))
+        h.press(.tab, .ctrl("u"))
+        h.type("\(year)")
+        h.press(.tab, .char(" "), .enter)
+        #expect(h.screen.contains("Office       PV1 · Prey Veng"))
+        h.press(.function(2))
+        #expect(h.screen.contains("Cases report · \(year) (to "))
+        #expect(h.screen.contains("Office PV1 · Prey Veng"))
+        #expect(h.screen.split(separator: "\n").contains { $0.contains("All new cases") && $0.contains(" \(officeCases) (") })
+        h.press(.function(10))
+        h.press(.backspace)                                    // every office again
+        h.press(.function(2))
+        #expect(h.screen.contains("Whole office"))
+        #expect(h.screen.split(separator: "\n").contains { $0.contains("All new cases") && $0.contains(" \(officeCases + 1) (") })
+    }
+
     /// The office's own terminal (not a demo, so the day's backup runs),
     /// with its shared folder at `folder`; its clock is the harness's day,
     /// on which no file has gone out yet.

@@ -15,13 +15,17 @@ public struct ReportRequest: Hashable, Sendable {
     public var period: ReportPeriod
     public var area: ReportArea
     public var ageBands: AgeBandPreset
+    /// At head office, the number of the one office whose records are
+    /// counted (its key range); nil counts every office.
+    public var office: Int64?
 
     public init(kind: ReportKind, period: ReportPeriod, area: ReportArea = .office,
-                ageBands: AgeBandPreset = .childProtection) {
+                ageBands: AgeBandPreset = .childProtection, office: Int64? = nil) {
         self.kind = kind
         self.period = period
         self.area = area
         self.ageBands = ageBands
+        self.office = office
     }
 }
 
@@ -91,9 +95,11 @@ public struct Report: Equatable, Sendable {
     public var madeBy: String
     /// The audit log's seal when the report was made ("count:hash").
     public var auditSeal: String
+    /// "PV1 · Pursat office" when the report counts one office; else empty.
+    public var officeName: String
 
     public init(request: ReportRequest, tables: [ReportTable], organisation: String, areaNameKm: String,
-                areaNameLatin: String, madeAt: String, madeBy: String, auditSeal: String) {
+                areaNameLatin: String, madeAt: String, madeBy: String, auditSeal: String, officeName: String = "") {
         self.request = request
         self.tables = tables
         self.organisation = organisation
@@ -102,6 +108,7 @@ public struct Report: Equatable, Sendable {
         self.madeAt = madeAt
         self.madeBy = madeBy
         self.auditSeal = auditSeal
+        self.officeName = officeName
     }
 }
 

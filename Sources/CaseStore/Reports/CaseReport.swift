@@ -131,7 +131,7 @@ enum CaseReport {
     /// unseen first.
     static func unseen(_ db: Database, _ scope: ReportScope) throws -> ReportTable {
         let cutoff = scope.asOf.adding(days: -unseenDays).iso
-        let area = scope.inArea("c.village_code")
+        let area = scope.inArea("c.village_code", key: "c.id")
         // Until today, the last visit is the one the case keeps (and indexes); before, visits since do not count.
         let lastContact = scope.asOf >= scope.today ? SQLCondition("COALESCE(c.last_visit_on, c.reported_date)") : SQLCondition("""
             COALESCE((SELECT MAX(f.done_date) FROM follow_up AS f

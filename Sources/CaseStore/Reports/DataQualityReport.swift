@@ -6,20 +6,20 @@ import GRDB
 /// duplicates; and referrals sent without consent (which should be none).
 enum DataQualityReport {
     static func tables(_ db: Database, _ scope: ReportScope) throws -> [ReportTable] {
-        let cases = scope.inPeriod("c.reported_date") && scope.inArea("c.village_code")
+        let cases = scope.inPeriod("c.reported_date") && scope.inArea("c.village_code", key: "c.id")
         func count(_ extra: String) throws -> Tally {
             Tally(rows: try Row.fetchAll(db, sql: """
                 SELECT c.sex, COUNT(*) AS n FROM child_case AS c WHERE \(cases.sql) AND \(extra) GROUP BY c.sex
                 """, arguments: cases.arguments))
         }
-        let duplicates = scope.inArea("c.village_code")
+        let duplicates = scope.inArea("c.village_code", key: "c.id")
         let savedDespite = Tally(rows: try Row.fetchAll(db, sql: """
             SELECT c.sex, COUNT(*) AS n FROM audit_event AS a JOIN child_case AS c ON c.id = a.entity_id
             WHERE a.action = 'create' AND a.entity = 'case' AND a.summary LIKE '%saved despite possible duplicates%'
               AND date(a.at, 'localtime') BETWEEN ? AND ? AND \(duplicates.sql)
             GROUP BY c.sex
             """, arguments: [scope.start, scope.end] + duplicates.arguments))
-        let referrals = scope.inPeriod("referred_on") && scope.inArea("village_code")
+        let referrals = scope.inPeriod("referred_on") && scope.inArea("village_code", key: "id")
         let withoutConsent = Tally(rows: try Row.fetchAll(db, sql: """
             SELECT sex, COUNT(*) AS n FROM referral
             WHERE status != 'draft' AND NOT consent_recorded AND \(referrals.sql) GROUP BY sex

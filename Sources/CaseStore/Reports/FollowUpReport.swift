@@ -1,4 +1,5 @@
 import CaseDomain
+import Foundation
 import GRDB
 
 /// The follow-ups report: visits due in the period, done on time, done
@@ -21,7 +22,8 @@ enum FollowUpReport {
     }
 
     struct Counted {
-        let worker: String
+        /// The worker's user id; nil when no one is known.
+        let worker: Int64?
         let risk: RiskLevel?
         let fate: Fate
         let sex: Sex?
@@ -30,12 +32,8 @@ enum FollowUpReport {
 
     static func tables(_ db: Database, _ scope: ReportScope) throws -> [ReportTable] {
         let counted = try count(db, scope)
-        let workers = try String.fetchAll(db, sql: """
-            SELECT display_name FROM user WHERE is_active AND role = 'social-worker' ORDER BY display_name
-            """)
-        let names = workers + Set(counted.map(\.worker)).subtracting(workers).sorted()
-        let byWorker = names.map { name in
-            [ReportCell.literal(name.isEmpty ? "—" : name)] + cells(counted.filter { $0.worker == name })
+        let byWorker = try workers(db, scope, counted: counted).map { id, name in
+            [ReportCell.literal(name)] + cells(counted.filter { $0.worker == id })
         }
         var byRisk = RiskLevel.allCases.reversed().map { risk in
             [ReportCell.key(risk.labelKey)] + cells(counted.filter { $0.risk == risk })
@@ -48,6 +46,26 @@ enum FollowUpReport {
             ReportTable(title: .key("report.followups.by-risk"), columns: columns("report.column.risk"),
                         rows: byRisk + [total], chart: false),
         ]
+    }
+
+    /// Every active social worker (of the office counted, at head office)
+    /// and anyone else who has visits here, by name; a name two people
+    /// share (offices may each have a Sokha) is told apart by username.
+    /// Visits with no known worker come last, as "—".
+    static func workers(_ db: Database, _ scope: ReportScope, counted: [Counted]) throws -> [(Int64?, String)] {
+        let listed = scope.inOffice("id")
+        let others = Array(Set(counted.compactMap(\.worker)))
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT id, display_name, username FROM user
+            WHERE (is_active AND role = 'social-worker' AND \(listed.sql)) OR id IN (SELECT value FROM json_each(?))
+            ORDER BY display_name, username
+            """, arguments: listed.arguments + [String(decoding: try JSONEncoder().encode(others), as: UTF8.self)])
+        let shared = Dictionary(grouping: rows, by: { $0["display_name"] as String }).filter { $0.value.count > 1 }
+        let named = rows.map { row -> (Int64?, String) in
+            let name: String = row["display_name"]
+            return (row["id"], shared[name] == nil ? name : "\(name) (\(row["username"] as String))")
+        }
+        return named + (counted.contains { $0.worker == nil } ? [(nil, "—")] : [])
     }
 
     static func columns(_ first: String) -> [ReportText] {
@@ -72,10 +90,10 @@ enum FollowUpReport {
     /// case's worker, else who scheduled it), risk level, fate and the
     /// child's sex (none for household visits).
     static func count(_ db: Database, _ scope: ReportScope) throws -> [Counted] {
-        let condition = scope.inPeriod("f.due_date") && scope.inArea("COALESCE(c.village_code, h.village_code)")
+        let condition = scope.inPeriod("f.due_date") && scope.inArea("COALESCE(c.village_code, h.village_code)", key: "f.id")
         let today = scope.today.iso
         return try Row.fetchAll(db, sql: """
-            SELECT COALESCE(w.display_name, '') AS worker, COALESCE(c.risk_level, h.risk_override, h.risk_level) AS risk,
+            SELECT w.id AS worker, COALESCE(c.risk_level, h.risk_override, h.risk_level) AS risk,
               CASE f.status
                 WHEN 'done' THEN CASE WHEN f.done_date <= f.due_date THEN 0 ELSE 1 END
                 WHEN 'missed' THEN 2

@@ -19,7 +19,7 @@ enum HouseholdReport {
     }
 
     static func tables(_ db: Database, _ scope: ReportScope) throws -> [ReportTable] {
-        let area = scope.inArea("h.village_code")
+        let area = scope.inArea("h.village_code", key: "h.id")
         let households = try Row.fetchAll(db, sql: """
             SELECT date(h.created_at, 'localtime') AS registered, h.status = 'active' AS active, h.id_poor,
               h.vulnerabilities, COALESCE(h.risk_override, h.risk_level) AS risk,
@@ -70,7 +70,7 @@ enum HouseholdReport {
     /// Members of active households planning to migrate or gone, by
     /// destination (the country, for those abroad).
     static func migration(_ db: Database, _ scope: ReportScope) throws -> ReportTable {
-        let area = scope.inArea("h.village_code")
+        let area = scope.inArea("h.village_code", key: "h.id")
         let rows = try Row.fetchAll(db, sql: """
             SELECT m.migration_status AS status, COALESCE(NULLIF(TRIM(m.migration_country), ''), '') AS destination,
               m.sex, COUNT(*) AS n
@@ -96,7 +96,7 @@ enum HouseholdReport {
     /// Children (under 18 on the period's end, or today) of active
     /// households recorded as not in school, by age band.
     static func outOfSchool(_ db: Database, _ scope: ReportScope) throws -> ReportTable {
-        let area = scope.inArea("h.village_code")
+        let area = scope.inArea("h.village_code", key: "h.id")
         let age = ReportScope.age(on: "?", dateOfBirth: "m.date_of_birth", estimated: "m.estimated_age", asOf: "m.age_as_of")
         let day = scope.asOf.iso
         let rows = try Row.fetchAll(db, sql: """

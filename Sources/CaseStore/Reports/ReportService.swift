@@ -14,6 +14,12 @@ public struct ReportService: Sendable {
     public func make(_ session: Session, _ request: ReportRequest) throws -> Report {
         try session.require(.readReports)
         return try store.read { db in
+            var officeName = ""
+            if let number = request.office {
+                guard let office = try Row.fetchOne(db, sql: "SELECT code, name FROM office WHERE number = ?", arguments: [number])
+                else { throw SyncError.unknownOffice(code: "#\(number)") }
+                officeName = (office["code"] as String) + " · " + (office["name"] as String)
+            }
             let scope = ReportScope(request: request, today: store.today)
             let tables: [ReportTable] = switch request.kind {
             case .cases: try CaseReport.tables(db, scope)
@@ -29,7 +35,7 @@ public struct ReportService: Sendable {
             return Report(request: request, tables: tables, organisation: organisation,
                           areaNameKm: place?["name_km"] ?? "", areaNameLatin: place?["name_latin"] ?? "",
                           madeAt: Self.timestamp(store.now), madeBy: session.user.username,
-                          auditSeal: seal.description)
+                          auditSeal: seal.description, officeName: officeName)
         }
     }
 
@@ -73,10 +79,20 @@ struct ReportScope {
     /// when the period has not ended yet.
     var asOf: LocalDate { min(request.period.end, today) }
 
-    /// Rows whose village `column` lies in the area.
-    func inArea(_ column: String) -> SQLCondition {
-        request.area.isOffice ? .always : SQLCondition("substr(\(column), 1, \(request.area.code.count)) = ?",
-                                                       [request.area.code])
+    /// Rows whose village `column` lies in the area and, when the report
+    /// counts one office, whose key `key` lies in that office's range.
+    func inArea(_ column: String, key: String) -> SQLCondition {
+        let area = request.area.isOffice ? SQLCondition.always
+            : SQLCondition("substr(\(column), 1, \(request.area.code.count)) = ?", [request.area.code])
+        return area && inOffice(key)
+    }
+
+    /// Rows whose key `key` lies in the range of the one office the report
+    /// counts; every row when it counts them all.
+    func inOffice(_ key: String) -> SQLCondition {
+        guard let office = request.office else { return .always }
+        let keys = OfficeKeys.range(office)
+        return SQLCondition("\(key) BETWEEN ? AND ?", [keys.lowerBound, keys.upperBound - 1])
     }
 
     /// `column` (an ISO day) falls within the period. The condition

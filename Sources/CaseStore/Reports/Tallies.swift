@@ -70,7 +70,7 @@ enum CaseMeasure: String, KeptCount, CaseIterable {
                                              estimated: "c.estimated_age", asOf: "c.age_as_of")
 
     func counted(_ scope: ReportScope, indexed: Bool) -> SQLCondition {
-        let area = scope.inArea("c.village_code")
+        let area = scope.inArea("c.village_code", key: "c.id")
         let plus = indexed ? "" : "+"
         let ageClass = AgeClass.sql(age: Self.ageAtReport)
         let reported = "\(plus)c.reported_date BETWEEN ? AND ?"
@@ -166,7 +166,7 @@ enum ReferralMeasure: String, KeptCount, CaseIterable {
                   AND (r.previous_enrolled_on IS NULL OR r.previous_enrolled_on < ?)
                 """, [scope.start])
         }
-        let area = scope.inArea("r.village_code")
+        let area = scope.inArea("r.village_code", key: "r.id")
         return SQLCondition("\(condition.sql) AND \(area.sql) GROUP BY 1, 2, 3", condition.arguments + area.arguments)
     }
 }
@@ -214,9 +214,11 @@ extension ReportScope {
                                    to: LocalDate? = nil) throws -> [TallyKey: Int] {
         let from = from ?? request.period.start, to = to ?? request.period.end
         var split = PeriodSplit(start: from, end: to)
-        // Tallies are kept per province: a district or commune is counted from its records. People
-        // counted once need the period to start on a month's first day, as their tally is by month.
-        if from <= to && (request.area.code.count > 2 || (measure.countsPeopleOnce && split.days.first?.lowerBound == from.iso)) {
+        // Tallies are kept per province, for every office together: a district, a commune or one office
+        // is counted from its records. People counted once need the period to start on a month's first
+        // day, as their tally is by month.
+        if from <= to && (request.area.code.count > 2 || request.office != nil
+                          || (measure.countsPeopleOnce && split.days.first?.lowerBound == from.iso)) {
             split.months = nil
             split.days = [from.iso...to.iso]
         }

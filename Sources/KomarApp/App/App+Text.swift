@@ -43,6 +43,22 @@ extension App {
     /// Yes and no, for choices that have no "not known".
     var yesNoOptions: [ChoiceOption] { options(YesNoUnknown.self).filter { $0.id != YesNoUnknown.unknown.rawValue } }
 
+    /// At head office, one choice per office ("PV1 · Pursat office", its
+    /// number as the id) for those who see every case; elsewhere none, and
+    /// the field that offers them is hidden.
+    func officeOptions(_ session: Session) -> [ChoiceOption] {
+        guard session.may(.viewAllCases) else { return [] }
+        do {
+            return try services.offices.officeNames(session).map { office in
+                let label = office.code + " · " + office.name
+                return ChoiceOption(id: String(office.number), labels: [label, label])
+            }
+        } catch {
+            report(error)
+            return []
+        }
+    }
+
     func placeOptions(_ places: [Place]) -> [ChoiceOption] {
         places.map { ChoiceOption(id: $0.code, labels: [$0.nameKm, $0.nameLatin]) }
     }

@@ -61,12 +61,7 @@ extension RegisterExportCommand {
                 throw Failure("there is no province, district, commune or village with the code \(place) in the gazetteer")
             }
             var filter = o.filter
-            if let code = o.office {
-                guard let office = try services.offices.officeNames(session).first(where: { $0.code == code }) else {
-                    throw Failure("no office \(code) here: --office works at head office ('komar office list' names its offices)")
-                }
-                filter.office = office.number
-            }
+            if let code = o.office { filter.office = try OfficeOption.number(of: code, services, session) }
             let table = try services.registers.table(session, Self.register, filter: filter,
                                                      includeNarrative: o.includeNarrative)
             let words = ReportWords(Localizer(language: o.language))

@@ -17,6 +17,7 @@ struct ReportCommand: ParsableCommand {
               komar report --list
               komar report cases --db komar.sqlite --user vannak --period 2026-10
               komar report referrals --db komar.sqlite --user vannak --period 2026-Q3 --province 14 --format xlsx --out q3.xlsx
+              komar report cases --db head-office.sqlite --user vannak --period 2026 --office PV1
             Social workers may read reports (text on the screen); coordinators may also write them to files.
             """)
 
@@ -30,6 +31,8 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Only this province (2-digit gazetteer code).") var province: String?
     @Option(name: .long, help: "Only this district (4-digit gazetteer code).") var district: String?
     @Option(name: .long, help: "Only this commune (6-digit gazetteer code).") var commune: String?
+    @Option(name: .long, help: ArgumentHelp("At head office: only this office's records.", valueName: "CODE"))
+    var office: String?
     @Option(name: .long, help: "Age bands: \(Parse.codes(AgeBandPreset.self)) (default: the office's setting).",
             transform: Parse.code("age-bands"))
     var ageBands: AgeBandPreset?
@@ -97,8 +100,9 @@ struct ReportCommand: ParsableCommand {
                     throw Failure("there is no province, district or commune with the code \(area.code) in the gazetteer")
                 }
                 let bands = try ageBands ?? services.settings.office().ageBands
-                let report = try services.reports.make(session, ReportRequest(kind: name, period: period, area: area,
-                                                                              ageBands: bands))
+                let report = try services.reports.make(session, ReportRequest(
+                    kind: name, period: period, area: area, ageBands: bands,
+                    office: try office.map { try OfficeOption.number(of: $0, services, session) }))
                 let words = ReportWords(Localizer(language: language))
                 guard let out else {
                     print(TextReport(words: words, blocks: true).lines(report).joined(separator: "\n"))

@@ -57,14 +57,7 @@ final class CaseFilterScreen: FilterScreen {
         }
         form.field("assigned")?.isHidden = assigned.options.isEmpty
         // At head office, every office's cases are here: one may be chosen.
-        if session.may(.viewAllCases) {
-            do {
-                office.setOptions(try app.services.offices.officeNames(session).map { office in
-                    let label = office.code + " · " + office.name
-                    return ChoiceOption(id: String(office.number), labels: [label, label])
-                })
-            } catch { app.report(error) }
-        }
+        office.setOptions(app.officeOptions(session))
         form.field("office")?.isHidden = office.options.isEmpty
         office.select(current.office.map(String.init))
         places = PlaceCascade(app: app, levels: [province, district, commune])

@@ -4,7 +4,8 @@ import KhmerText
 import Terminal
 
 /// Reports on the home menu: which report, for which period (a month,
-/// quarter, year or range of days) and area, counted in which age bands.
+/// quarter, year or range of days) and area, counted in which age bands;
+/// at head office, for every office or one.
 /// F2 shows it.
 @MainActor
 final class ReportsScreen: FormScreen {
@@ -16,6 +17,7 @@ final class ReportsScreen: FormScreen {
     private let district = ChoiceField(placeholderKey: "filter.any")
     private let commune = ChoiceField(placeholderKey: "filter.any")
     private let ageBands = ChoiceField(filterable: false)
+    private let office = ChoiceField(filterable: false, placeholderKey: "reports.every-office")
     private let places: PlaceCascade
     let form: Form
 
@@ -24,6 +26,7 @@ final class ReportsScreen: FormScreen {
         form = Form(fields: [
             FormField(id: "kind", label: "reports.report", widget: kind, required: true),
             FormField(id: "period", label: "reports.period", widget: period, required: true),
+            FormField(id: "office", label: "filter.office", widget: office),
             FormField(id: "province", label: "field.province", widget: province),
             FormField(id: "district", label: "field.district", widget: district),
             FormField(id: "commune", label: "field.commune", widget: commune),
@@ -32,6 +35,9 @@ final class ReportsScreen: FormScreen {
         places = PlaceCascade(app: app, levels: [province, district, commune])
         kind.setOptions(app.options(ReportKind.self))
         kind.select(ReportKind.cases.rawValue)
+        // At head office, a report may count one office's records.
+        office.setOptions(app.officeOptions(session))
+        form.field("office")?.isHidden = office.options.isEmpty
         ageBands.setOptions(app.options(AgeBandPreset.self))
         ageBands.select(AgeBandPreset.childProtection.rawValue)
         do { ageBands.select(try app.services.settings.office().ageBands.rawValue) } catch { app.report(error) }
@@ -61,7 +67,8 @@ final class ReportsScreen: FormScreen {
         let code = commune.selectedId ?? district.selectedId ?? province.selectedId
         return ReportRequest(kind: kind.selectedId.flatMap(ReportKind.init(rawValue:)) ?? .cases, period: parsed,
                              area: code.flatMap { ReportArea(code: $0) } ?? .office,
-                             ageBands: ageBands.selectedId.flatMap(AgeBandPreset.init(rawValue:)) ?? .childProtection)
+                             ageBands: ageBands.selectedId.flatMap(AgeBandPreset.init(rawValue:)) ?? .childProtection,
+                             office: office.selectedId.flatMap { Int64($0) })
     }
 
     func save(app: App) {
