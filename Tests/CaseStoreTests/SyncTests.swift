@@ -312,9 +312,15 @@ import Testing
             }
         }
         #expect(try narrative() == "changed at head office")
+        // Until a person decides, head office holds no one version of the row to rebuild the office with.
+        let rebuild = network.folder.appendingPathComponent("rebuild")
+        #expect(throws: SyncError.conflictsWaiting(code: "PV1", count: 1)) {
+            try network.headOffice.sync.exportRebuild(hq, office: "PV1", to: rebuild)
+        }
         try network.headOffice.sync.resolve(hq, conflict: conflict.id, keep: .theirs)
         #expect(try narrative() == "changed at the office")
         #expect(try network.headOffice.sync.conflicts(hq).isEmpty)
+        #expect(try network.headOffice.sync.exportRebuild(hq, office: "PV1", to: rebuild).manifest.office == "PV1")
         #expect(throws: SyncError.conflictResolved(id: conflict.id)) {
             try network.headOffice.sync.resolve(hq, conflict: conflict.id, keep: .ours)
         }

@@ -140,7 +140,10 @@ final class TmuxSession {
 
     /// Presses the number of the menu item that says `label`.
     func chooseMenuItem(_ label: String) throws {
-        let line = try waitFor(label).split(separator: "\n").first { $0.contains(label) } ?? ""
+        // A menu line is its number and its label; other lines may hold the label too.
+        let line = try waitFor(label).split(separator: "\n").first {
+            $0.contains(label) && ($0.split(separator: " ").first?.allSatisfy(\.isNumber) ?? false)
+        } ?? ""
         guard let number = line.split(separator: " ").first else { throw TmuxError(message: "no menu item \(label)") }
         try type(String(number))
     }

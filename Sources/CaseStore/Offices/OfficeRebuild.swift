@@ -36,6 +36,10 @@ extension SyncService {
             guard let office = try Row.fetchOne(db, sql: "SELECT * FROM office WHERE code = ?", arguments: [code]) else {
                 throw SyncError.unknownOffice(code: code)
             }
+            let waiting = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM sync_conflict WHERE office_number = ? AND resolved_at IS NULL
+                """, arguments: [office["number"]]) ?? 0
+            guard waiting == 0 else { throw SyncError.conflictsWaiting(code: code, count: waiting) }
             return (identity, office, try AccountService.setting(db, "organisation") ?? "")
         }
         let number: Int64 = office["number"]

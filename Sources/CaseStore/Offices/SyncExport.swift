@@ -38,6 +38,9 @@ public enum SyncError: Error, Equatable, Sendable {
     case wholeRowsOnly
     /// A conflict whose office version is not a row (changed by hand).
     case conflictDamaged(id: Int64)
+    /// An office is rebuilt only once its conflicts are settled: until
+    /// then head office holds no one version of those rows to give it.
+    case conflictsWaiting(code: String, count: Int)
 }
 
 /// Where an office keeps what sync needs beside its database: `sync/` with

@@ -158,6 +158,8 @@ extension App {
     func checkRunningBackup() {
         guard let running = runningBackup, let outcome = running.outcome else { return }
         runningBackup = nil
+        // The home screen's backup notices were read before this copy was made.
+        if let home = stack.last as? HomeScreen { home.didReturn(app: self) }
         switch outcome {
         case .success(let copies):
             switch copies.changes {

@@ -19,6 +19,8 @@ extension App {
         case SyncError.conflictResolved, SyncError.noSuchConflict: return localizer("error.conflict-settled")
         case SyncError.auditEventsStay: return localizer("error.audit-events-stay")
         case SyncError.wholeRowsOnly: return localizer("error.whole-rows-only")
+        case SyncError.conflictsWaiting(let code, let count):
+            return localizer("error.conflicts-waiting", localizer.number(count), code)
         case SyncError.sharedFolderMissing(let path): return localizer("error.shared-folder-missing", path)
         case is SyncError: return localizer("error.sync", "\(error)")
         default: return localizer("error.unexpected", "\(error)")

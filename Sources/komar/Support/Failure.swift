@@ -128,6 +128,8 @@ func describe(_ error: SyncError) -> String {
     case .noSuchAdmin(let username): "the office has no active admin named \(username); nothing was written"
     case .conflictDamaged(let id): "conflict \(id) no longer holds the office's row as it came; keep head office's (--keep ours)"
     case .wholeRowsOnly: "this conflict is about a row one side removed: keep the office's or head office's whole"
+    case .conflictsWaiting(let code, let count):
+        "\(count) conflicts of \(code) wait for a decision ('komar sync conflicts'); settle them first, so the rebuilt office gets the version head office keeps; nothing was written"
     case .sharedFolderMissing(let path):
         "the shared folder \(path) is not there (is the network drive or USB stick connected?); nothing was written"
     }
