@@ -216,6 +216,26 @@ import Testing
         #expect(!lone.screen.contains("Office"))             // a lone office has no offices to choose
     }
 
+    @Test func headOfficesReferralListIsFilteredByOfficeAndSearchFindsAnOfficesCases() throws {
+        let offices = try TwoOffices()
+        let h = offices.headOffice
+        let number = try #require(try offices.office.database.read { db in try OfficeIdentity.read(db)?.number })
+        let officeReferrals = try offices.office.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM referral") }
+        try h.services.accounts.addUser(by: offices.admin, username: "vannak", displayName: "Vannak", role: .coordinator,
+                                        password: testPassword, languageCode: "en")
+        let vannak = try h.session("vannak")
+        let listed = try h.services.referrals.list(vannak, filter: ReferralFilter(office: number), limit: 500)
+        #expect(listed.count == officeReferrals && !listed.isEmpty)
+        #expect(try h.services.referrals.list(vannak, filter: ReferralFilter(office: number + 1), limit: 500).isEmpty)
+        #expect(try h.services.cases.search(try h.session("dara"), "PV1").count == 4)
+
+        h.logIn("vannak")
+        h.select("Referrals")
+        h.press(.function(5))
+        #expect(h.app.topScreenTitleKey == "filter.referrals-title")
+        #expect(h.screen.contains("Office"))
+    }
+
     @Test func headOfficeReportsOnOneOfficeOrOnEvery() throws {
         let offices = try TwoOffices()
         let h = offices.headOffice

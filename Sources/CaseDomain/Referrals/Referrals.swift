@@ -332,10 +332,13 @@ public struct ReferralFilter: Equatable, Sendable {
     public var from: LocalDate?
     /// Referred on or before this date.
     public var to: LocalDate?
+    /// At head office: only referrals of this office (by its number; its
+    /// key range).
+    public var office: Int64?
 
     public init(status: ReferralStatus? = nil, providerId: Int64? = nil, service: ServiceType? = nil,
                 placeCode: String? = nil, sex: Sex? = nil, ageGroup: AgeGroup? = nil,
-                priority: ReferralPriority? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+                priority: ReferralPriority? = nil, from: LocalDate? = nil, to: LocalDate? = nil, office: Int64? = nil) {
         self.status = status
         self.providerId = providerId
         self.service = service
@@ -345,6 +348,7 @@ public struct ReferralFilter: Equatable, Sendable {
         self.priority = priority
         self.from = from
         self.to = to
+        self.office = office
     }
 
     public var isEmpty: Bool { self == ReferralFilter() }

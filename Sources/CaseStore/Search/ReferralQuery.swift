@@ -12,7 +12,7 @@ struct ReferralQuery {
     /// One condition of a filter.
     struct Condition {
         enum Column: Equatable {
-            case status, provider, service, province, district, commune, village, sex, age, priority, referredOn
+            case status, provider, service, province, district, commune, village, sex, age, priority, referredOn, office
         }
         let column: Column
         /// SQL with `%` where the `+` goes when the condition does not lead.
@@ -76,6 +76,10 @@ struct ReferralQuery {
             add(.age, "%referral.age BETWEEN ? AND ?", [group.range.lowerBound, group.range.upperBound])
         }
         if let priority = filter.priority { add(.priority, "%referral.priority = ?", [priority.rawValue]) }
+        if let office = filter.office {
+            let keys = OfficeKeys.range(office)
+            add(.office, "%referral.id BETWEEN ? AND ?", [keys.lowerBound, keys.upperBound - 1])
+        }
         if filter.from != nil || filter.to != nil {
             add(.referredOn, "%referral.referred_on BETWEEN ? AND ?",
                 [filter.from?.iso ?? "0000-00-00", filter.to?.iso ?? "9999-99-99"])

@@ -38,6 +38,8 @@ struct Export: ParsableCommand {
         var from: LocalDate?
         @Option(name: .long, help: "Referred on or before this day (day/month/year).", transform: Parse.date("to"))
         var to: LocalDate?
+        @Option(name: .long, help: ArgumentHelp("At head office: only this office's referrals.", valueName: "CODE"))
+        var office: String?
 
         func validate() throws {
             if let place, !(place.count == 2 || place.count == 4 || place.count == 6) || !place.allSatisfy(\.isNumber) {
@@ -58,6 +60,8 @@ struct Export: ParsableCommand {
                                                   refusal: "only coordinators may export referrals")
                 defer { try? services.accounts.logOut(session) }
                 let localizer = Localizer(language: language)
+                var filter = filter
+                if let office { filter.office = try OfficeOption.number(of: office, services, session) }
                 let interactive = isatty(2) != 0
                 do {
                     let written = try services.referrals.export(

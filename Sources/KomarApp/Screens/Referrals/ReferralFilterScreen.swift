@@ -5,8 +5,8 @@ import KhmerText
 import Terminal
 
 /// F5 on the referral list: status, provider, service, place (province,
-/// district or commune), sex, age group, priority and a date range of
-/// when people were referred. F2 applies.
+/// district or commune), sex, age group, priority, a date range of when
+/// people were referred and (at head office) office. F2 applies.
 @MainActor
 final class ReferralFilterScreen: FilterScreen {
     let titleKey = "filter.referrals-title"
@@ -21,6 +21,7 @@ final class ReferralFilterScreen: FilterScreen {
     private let priority = ChoiceField(filterable: false, placeholderKey: "filter.any")
     private let from = DateField()
     private let to = DateField()
+    private let office = ChoiceField(filterable: false, placeholderKey: "filter.any")
     let form: Form
     private let apply: (ReferralFilter) -> Void
     private var places: PlaceCascade!
@@ -39,6 +40,7 @@ final class ReferralFilterScreen: FilterScreen {
             FormField(id: "priority", label: "referral.priority", widget: priority),
             FormField(id: "from", label: "filter.from", widget: from),
             FormField(id: "to", label: "filter.to", widget: to),
+            FormField(id: "office", label: "filter.office", widget: office),
         ])
         status.setOptions(app.options(ReferralStatus.self))
         service.setOptions(app.options(ServiceType.self))
@@ -50,6 +52,10 @@ final class ReferralFilterScreen: FilterScreen {
                 ChoiceOption(id: String($0.id), labels: [$0.nameKm.isEmpty ? $0.nameLatin : $0.nameKm, $0.nameLatin])
             })
         } catch { app.report(error) }
+        // At head office, every office's referrals are here: one may be chosen.
+        office.setOptions(app.officeOptions(session))
+        form.field("office")?.isHidden = office.options.isEmpty
+        office.select(current.office.map(String.init))
         places = PlaceCascade(app: app, levels: [province, district, commune])
         status.select(current.status?.rawValue)
         provider.select(current.providerId.map { String($0) })
@@ -71,7 +77,8 @@ final class ReferralFilterScreen: FilterScreen {
             service: service.selectedId.flatMap(ServiceType.init(rawValue:)),
             placeCode: commune.selectedId ?? district.selectedId ?? province.selectedId,
             sex: sex.selectedId.flatMap(Sex.init(rawValue:)), ageGroup: ageGroup.selectedId.flatMap(AgeGroup.init(rawValue:)),
-            priority: priority.selectedId.flatMap(ReferralPriority.init(rawValue:)), from: fromDate, to: toDate)
+            priority: priority.selectedId.flatMap(ReferralPriority.init(rawValue:)), from: fromDate, to: toDate,
+            office: office.selectedId.flatMap { Int64($0) })
         app.pop()
         apply(filter)
     }
@@ -92,6 +99,9 @@ final class ReferralFilterScreen: FilterScreen {
         if let group = filter.ageGroup { parts.append(t(group.labelKey)) }
         if let priority = filter.priority { parts.append(t(priority.labelKey)) }
         if let range = app.dateRangeText(filter.from, filter.to) { parts.append(range) }
+        if let number = filter.office, let office = app.officeOptions(session).first(where: { $0.id == String(number) }) {
+            parts.append(t.labelled(t("filter.office"), office.label(0)))
+        }
         return parts.joined(separator: ", ")
     }
 }
