@@ -428,6 +428,10 @@ import Testing
             try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM case_event WHERE id < ?", arguments: [OfficeKeys.base(2)])
         }!
         #expect(newest > highestHeld && OfficeKeys.office(of: newest) == 1)
+        // As if killed after the rebuild's commit, before its snapshot moved into place: the export takes it.
+        let sync = place.appendingPathComponent("sync")
+        try FileManager.default.moveItem(at: sync.appendingPathComponent("snapshot.sqlite"),
+                                         to: sync.appendingPathComponent("snapshot-rebuilt.sqlite"))
         network.offices["PV1"] = rebuilt
         let next = try network.importFiles([try network.export("PV1")])
         #expect(next.first?.sequence == 3 && next.first?.conflicts == 0)

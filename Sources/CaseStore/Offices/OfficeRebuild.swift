@@ -256,45 +256,62 @@ extension OfficeService {
             throw SyncError.rowsOfAnotherOffice(code: manifest.office, table: change.table)
         }
         let now = store.now
-        try store.write { db in
-            guard try OfficeIdentity.read(db) == nil, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") == 0 else {
-                throw OfficeError.notEmpty
-            }
-            let here = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") ?? 0
-            guard manifest.schemaVersion == here else {
-                throw SyncError.schemaDiffers(file: String(manifest.schemaVersion), here: String(here))
-            }
-            try SyncService.insertPeople(db, content.users, at: now, passwords: [person.id: hash])
-            let conflicts = try Changeset.apply(db, content.changeset, tables: SyncTables.shared)
-            guard conflicts.isEmpty else { throw SyncError.brokenReferences(detail: "\(conflicts.count) rows did not apply") }
-            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('organisation', ?)",
-                           arguments: [enrolment.headOffice])
-            try OfficeIdentity(kind: .office, number: enrolment.number, code: enrolment.code,
-                               headOfficeId: enrolment.headOfficeId).write(db)
-            try db.execute(sql: """
-                INSERT INTO office (number, code, name, sync_key, added_at, last_sequence) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [enrolment.number, enrolment.code, enrolment.name, enrolment.key, now, manifest.sequence])
-            try SyncService.moveKeyCounters(db, past: manifest.keyFloors ?? [:], office: enrolment.number)
-            try OfficeKeyShift.reindexSearch(db)
-            if manifest.sequence > 0 {
-                try db.execute(sql: """
-                    INSERT INTO sync_file (direction, office_number, sequence, file_name, written_at, by_user, changes, seal, sha256)
-                    VALUES ('out', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [enrolment.number, manifest.sequence, file.lastPathComponent, manifest.writtenAt,
-                                     person.id, changes.count, manifest.auditSeal, manifest.sha256])
-            }
-            try AuditLog.append(db, at: now, userId: person.id, username: person.username, action: .officeRestored,
-                                summary: "rebuilt from \(file.lastPathComponent): \(changes.count) rows, "
-                                    + "\(content.users.count) people, after file \(manifest.sequence)")
-        }
-        // The snapshot is what head office holds: the file's content, as
-        // an export would have left it.
+        // The snapshot is what head office holds: the file's content, as an export would have left it. It is
+        // made first, beside its place, and moved there once the rows are in: a kill between leaves it for
+        // the next export to take (`takeStagedSnapshot`), never an office that cannot send.
         let places = SyncFolder(databasePath: path)
-        for suffix in ["", "-wal", "-shm"] { _ = unlink(places.snapshot.path + suffix) }
-        let snapshot = try SyncService.openSnapshot(places, alreadySent: 0)
-        try SyncService.advance(snapshot, with: content, sequence: manifest.sequence)
-        try snapshot.close()
+        for suffix in ["", "-journal"] { _ = unlink(places.stagedSnapshot.path + suffix) }
+        let staged = try SyncService.openSnapshot(places, alreadySent: 0, at: places.stagedSnapshot)
+        try SyncService.advance(staged, with: content, sequence: manifest.sequence)
+        try staged.close()
+        do {
+            try store.write { db in try Self.build(db, enrolment: enrolment, manifest: manifest, content: content, file: file,
+                                                   person: person, hash: hash, changes: changes.count, now: now) }
+        } catch {
+            _ = unlink(places.stagedSnapshot.path)
+            throw error
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] { _ = unlink(places.snapshot.path + suffix) }
+        guard rename(places.stagedSnapshot.path, places.snapshot.path) == 0 else {
+            throw SyncError.cannotWrite(path: places.snapshot.path, detail: String(cString: strerror(errno)))
+        }
         return OfficeRebuildReport(office: enrolment.code, sequence: manifest.sequence, changes: changes.count,
                                    users: content.users.count)
+    }
+
+    /// The rebuild's one transaction: the office's people and rows, its
+    /// identity, key counters past what head office holds, and the file
+    /// numbers it continues from.
+    private static func build(_ db: Database, enrolment: OfficeEnrolment, manifest: SyncManifest, content: SyncContent,
+                              file: URL, person: SyncUser, hash: String, changes: Int, now: Date) throws {
+        guard try OfficeIdentity.read(db) == nil, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user") == 0 else {
+            throw OfficeError.notEmpty
+        }
+        let here = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") ?? 0
+        guard manifest.schemaVersion == here else {
+            throw SyncError.schemaDiffers(file: String(manifest.schemaVersion), here: String(here))
+        }
+        try SyncService.insertPeople(db, content.users, at: now, passwords: [person.id: hash])
+        let conflicts = try Changeset.apply(db, content.changeset, tables: SyncTables.shared)
+        guard conflicts.isEmpty else { throw SyncError.brokenReferences(detail: "\(conflicts.count) rows did not apply") }
+        try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('organisation', ?)",
+                       arguments: [enrolment.headOffice])
+        try OfficeIdentity(kind: .office, number: enrolment.number, code: enrolment.code,
+                           headOfficeId: enrolment.headOfficeId).write(db)
+        try db.execute(sql: """
+            INSERT INTO office (number, code, name, sync_key, added_at, last_sequence) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [enrolment.number, enrolment.code, enrolment.name, enrolment.key, now, manifest.sequence])
+        try SyncService.moveKeyCounters(db, past: manifest.keyFloors ?? [:], office: enrolment.number)
+        try OfficeKeyShift.reindexSearch(db)
+        if manifest.sequence > 0 {
+            try db.execute(sql: """
+                INSERT INTO sync_file (direction, office_number, sequence, file_name, written_at, by_user, changes, seal, sha256)
+                VALUES ('out', ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [enrolment.number, manifest.sequence, file.lastPathComponent, manifest.writtenAt,
+                                 person.id, changes, manifest.auditSeal, manifest.sha256])
+        }
+        try AuditLog.append(db, at: now, userId: person.id, username: person.username, action: .officeRestored,
+                            summary: "rebuilt from \(file.lastPathComponent): \(changes) rows, "
+                                + "\(content.users.count) people, after file \(manifest.sequence)")
     }
 }

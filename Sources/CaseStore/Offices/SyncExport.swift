@@ -51,6 +51,9 @@ struct SyncFolder {
         folder = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("sync")
     }
     var snapshot: URL { folder.appendingPathComponent("snapshot.sqlite") }
+    /// A rebuild's snapshot, made before the rebuild commits and moved to
+    /// `snapshot` after: one found here means the rebuild stopped between.
+    var stagedSnapshot: URL { folder.appendingPathComponent("snapshot-rebuilt.sqlite") }
     var outbox: URL { folder.appendingPathComponent("out") }
 }
 
@@ -254,16 +257,18 @@ public struct SyncService: Sendable {
     /// Opens the snapshot of the last export, migrated to today's schema
     /// as the live file was. Before the first export it is made empty, so
     /// the first file carries every record.
-    static func openSnapshot(_ places: SyncFolder, alreadySent: Int) throws -> DatabaseQueue {
-        let exists = FileManager.default.fileExists(atPath: places.snapshot.path)
-        if !exists && alreadySent > 0 { throw SyncError.snapshotMissing(path: places.snapshot.path) }
+    static func openSnapshot(_ places: SyncFolder, alreadySent: Int, at url: URL? = nil) throws -> DatabaseQueue {
+        let path = (url ?? places.snapshot).path
+        if url == nil && alreadySent > 0 { try takeStagedSnapshot(places, sent: alreadySent) }
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && alreadySent > 0 { throw SyncError.snapshotMissing(path: path) }
         do {
             try FileManager.default.createDirectory(at: places.outbox, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
-            let queue = try DatabaseQueue(path: places.snapshot.path, configuration: configuration)
-            if !exists { _ = chmod(places.snapshot.path, 0o600) }
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            if !exists { _ = chmod(path, 0o600) }
             try Migrations.migrator.migrate(queue)
             // A copy, not the log: it must follow whatever the office's log
             // did, even a rewrite, which head office then catches.
@@ -273,6 +278,28 @@ public struct SyncService: Sendable {
             return queue
         } catch let error as DatabaseError {
             throw SyncError.snapshotDamaged(detail: error.message ?? "\(error)")
+        }
+    }
+
+    /// Moves a rebuild's staged snapshot into place when the snapshot is
+    /// missing and the staged one holds the files the database sent: the
+    /// rebuild committed, then stopped (a kill, a power cut) before it
+    /// moved the snapshot. Anything else is left for `snapshotMissing`.
+    static func takeStagedSnapshot(_ places: SyncFolder, sent: Int) throws {
+        let files = FileManager.default
+        guard !files.fileExists(atPath: places.snapshot.path), files.fileExists(atPath: places.stagedSnapshot.path) else { return }
+        let staged: Int
+        do {
+            let queue = try DatabaseQueue(path: places.stagedSnapshot.path)
+            staged = try sequence(queue)
+            try queue.close()
+        } catch let error as DatabaseError {
+            throw SyncError.snapshotDamaged(detail: error.message ?? "\(error)")
+        }
+        guard staged == sent else { return }
+        for suffix in ["-wal", "-shm", "-journal"] { _ = unlink(places.snapshot.path + suffix) }
+        guard rename(places.stagedSnapshot.path, places.snapshot.path) == 0 else {
+            throw SyncError.cannotWrite(path: places.snapshot.path, detail: String(cString: strerror(errno)))
         }
     }
 
