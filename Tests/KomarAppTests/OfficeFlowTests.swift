@@ -228,6 +228,9 @@ import Testing
         #expect(listed.count == officeReferrals && !listed.isEmpty)
         #expect(try h.services.referrals.list(vannak, filter: ReferralFilter(office: number + 1), limit: 500).isEmpty)
         #expect(try h.services.cases.search(try h.session("dara"), "PV1").count == 4)
+        let officeHouseholds = try offices.office.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM household") }
+        let households = try h.services.households.list(try h.session("dara"), query: "PV1", limit: 500)
+        #expect(households.count == officeHouseholds && households.allSatisfy { $0.code.contains("-PV1-") })
 
         h.logIn("vannak")
         h.select("Referrals")
