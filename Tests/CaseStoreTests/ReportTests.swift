@@ -246,6 +246,22 @@ import Testing
         }
     }
 
+    @Test func householdsRegisteredInThePeriodAndByItsEndMatchPlainCounts() throws {
+        let f = try fixture()
+        let report = try f.services.reports.make(f.coordinator, ReportRequest(kind: .households, period: Self.october))
+        let table = try table(report, "report.households.register")
+        let (start, end) = (Self.october.start.iso, Self.october.end.iso)
+        for (key, condition) in [("report.row.registered-in-period", "date(created_at, 'localtime') BETWEEN ?1 AND ?2"),
+                                 ("report.row.registered-by-end", "date(created_at, 'localtime') <= ?2"),
+                                 ("report.row.active-now", "status = 'active' AND ?1 = ?1 AND ?2 = ?2")] {
+            let count = try f.services.database.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM household WHERE \(condition)", arguments: [start, end])!
+            }
+            guard case .tally(let tally) = try row(table, key)[1] else { Issue.record("no tally"); continue }
+            #expect(tally.total == count, "\(key)")
+        }
+    }
+
     @Test func onlySocialWorkersAndCoordinatorsReadReportsAndOnlyCoordinatorsExport() throws {
         let f = try fixture()
         let request = ReportRequest(kind: .cases, period: Self.october)

@@ -9,7 +9,10 @@ import GRDB
 enum HouseholdReport {
     /// Households alike in everything a table counts, and how many.
     struct Household {
-        let registered: String
+        /// Registered within the period.
+        let inPeriod: Bool
+        /// Registered by the period's end.
+        let byEnd: Bool
         let active: Bool
         let idPoor: IDPoorStatus
         let factors: Set<Vulnerability>
@@ -21,14 +24,16 @@ enum HouseholdReport {
     static func tables(_ db: Database, _ scope: ReportScope) throws -> [ReportTable] {
         let area = scope.inArea("h.village_code", key: "h.id")
         let households = try Row.fetchAll(db, sql: """
+            SELECT registered BETWEEN ? AND ? AS in_period, registered <= ? AS by_end, active, id_poor, vulnerabilities, risk,
+              head_sex, COUNT(*) AS n FROM (
             SELECT date(h.created_at, 'localtime') AS registered, h.status = 'active' AS active, h.id_poor,
               h.vulnerabilities, COALESCE(h.risk_override, h.risk_level) AS risk,
               COALESCE((SELECT m.sex FROM household_member AS m WHERE m.household_id = h.id AND m.relationship = 'head'
-                        LIMIT 1), 'male') AS head_sex, COUNT(*) AS n
-            FROM household AS h WHERE \(area.sql)
-            GROUP BY registered, active, h.id_poor, h.vulnerabilities, risk, head_sex
-            """, arguments: area.arguments).map { row in
-            Household(registered: row["registered"], active: row["active"],
+                        LIMIT 1), 'male') AS head_sex
+            FROM household AS h WHERE \(area.sql))
+            GROUP BY in_period, by_end, active, id_poor, vulnerabilities, risk, head_sex
+            """, arguments: [scope.start, scope.end, scope.end] + area.arguments).map { row in
+            Household(inPeriod: row["in_period"], byEnd: row["by_end"], active: row["active"],
                       idPoor: IDPoorStatus(rawValue: row["id_poor"]) ?? .none,
                       factors: Set((row["vulnerabilities"] as String).split(separator: ",")
                           .compactMap { Vulnerability(rawValue: String($0)) }),
@@ -45,8 +50,8 @@ enum HouseholdReport {
         return [
             ReportTable(title: .key("report.households.register"), columns: columns("report.column.households-count"), rows: [
                 [.key("report.row.registered-in-period"),
-                 tally(households.filter { $0.registered >= scope.start && $0.registered <= scope.end })],
-                [.key("report.row.registered-by-end"), tally(households.filter { $0.registered <= scope.end })],
+                 tally(households.filter(\.inPeriod))],
+                [.key("report.row.registered-by-end"), tally(households.filter(\.byEnd))],
                 [.key("report.row.active-now"), tally(active)],
             ], note: .key("report.note.head-sex")),
             ReportTable(title: .key("report.households.by-idpoor"), columns: columns("report.column.idpoor"),
