@@ -533,6 +533,16 @@ import Testing
             #expect(try AuditLog.firstBrokenRow(db) == nil)
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_search") == before["child_case"])
         }
+        // The referrals report names providers by their moved keys: its tallies were worked out again.
+        let period = try #require(ReportPeriod(start: LocalDate(year: 2000, month: 1, day: 1)!,
+                                               end: LocalDate(year: 2026, month: 12, day: 31)!))
+        let referrals = try services.reports.make(try session(services, "reader", .coordinator),
+                                                  ReportRequest(kind: .referrals, period: period))
+        let providers = referrals.tables[0].rows.compactMap { row -> String? in
+            guard row.count > 1, case .text(let text) = row[1] else { return nil }
+            return "\(text)"
+        }
+        #expect(!providers.isEmpty && !providers.contains { $0.contains("#") }, "\(providers)")
         // A case made after joining gets the office's key and code.
         let worker = try session(services, "newworker", .socialWorker)
         let created = try services.cases.createIntake(worker, intake())

@@ -21,9 +21,10 @@ enum OfficeKeyShift {
 
     static func run(_ db: Database, office: Int64, code: String?) throws {
         let offset = OfficeKeys.base(office)
-        // The triggers keep counts that do not depend on keys, and the
-        // audit log's refuse every change: set aside while keys move, then
-        // put back exactly as they were.
+        // The triggers keep counts, and the audit log's refuse every
+        // change: set aside while keys move, then put back exactly as they
+        // were. The referral tallies' keys hold provider keys: they are
+        // worked out again once the keys have moved.
         let triggers = try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
         for trigger in triggers { try db.execute(sql: "DROP TRIGGER \"\(trigger["name"] as String)\"") }
         for table in keyedTables {
@@ -58,6 +59,7 @@ enum OfficeKeyShift {
             }
         }
         try reindexSearch(db)
+        try KeptTallies.rebuild(db)
         for trigger in triggers { try db.execute(sql: trigger["sql"] as String) }
         if try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") != nil {
             throw ChangesetError("a reference would be lost; nothing was changed")

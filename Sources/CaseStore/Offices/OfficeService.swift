@@ -56,6 +56,12 @@ public struct OfficeService: Sendable {
     /// This database's place among offices: nil for a lone office.
     public func identity() throws -> OfficeIdentity? { try store.read(OfficeIdentity.read) }
 
+    /// The length of the longest office code this database knows (its own
+    /// at an office, every office's at head office); nil when alone.
+    public func longestCode() throws -> Int? {
+        try store.read { db in try Int.fetchOne(db, sql: "SELECT MAX(length(code)) FROM office") }
+    }
+
     /// Makes a database that was just set up, and holds nothing else, head
     /// office: its own keys move to the top range, above every office's.
     public func makeHeadOffice(code: String) throws {

@@ -109,6 +109,8 @@ extension App {
         lastActivity = now
         passwordConfirmedAt = now
         reloadIdleLock()
+        // Read at each login: the database may have joined head office, or head office added an office.
+        do { officeCodeColumns = try services.offices.longestCode().map { $0 + 1 } ?? 0 } catch { report(error) }
         if newSession.user.mustChangePassword {
             session = nil
             setRoot(ChangePasswordScreen(app: self, session: newSession, forced: true))

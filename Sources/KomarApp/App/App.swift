@@ -62,6 +62,9 @@ public final class App {
     var lastCheckpoint = Date.distantPast
     /// The day's automatic backup (and office export) running on another thread.
     var runningBackup: BackgroundTask<DailyCopies>?
+    /// How much wider code columns are here: the longest office code and
+    /// its dash, in an office or head office (KC-PV1-2026-0001); 0 alone.
+    var officeCodeColumns = 0
 
     public init(backend: any TerminalBackend, services: KomarServices, language: Language,
                 demoAccounts: [DemoAccount] = []) {

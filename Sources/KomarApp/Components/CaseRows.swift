@@ -8,27 +8,29 @@ import Terminal
 @MainActor
 enum CaseRows {
     /// Who the child is and where: the columns every case table starts with.
-    static let identity = [
-        codeColumn,
+    static func identity(_ app: App) -> [TableColumn] { [
+        codeColumn(app),
         TableColumn("cases.name-km", width: 12, flexible: true),
         TableColumn("cases.name-latin", width: 12, flexible: true),
         TableColumn("cases.sex", width: 4),
         TableColumn("cases.age", width: 3, alignment: .right),
         TableColumn("cases.village", width: 6, flexible: true),
-    ]
+    ] }
 
     /// A case code is what people write down and read out, so its column
-    /// holds a five-digit number whole; other columns give way first.
-    static let codeColumn = TableColumn("cases.code", width: 13)
+    /// holds a five-digit number whole, and the office's code in the codes
+    /// of an office's records; other columns give way first.
+    static func codeColumn(_ app: App) -> TableColumn { TableColumn("cases.code", width: 13 + app.officeCodeColumns) }
 
     /// A case list's columns: who, where, the status and when reported;
     /// the risk level too where the terminal is wide enough.
-    static let columns = identity + [TableColumn("cases.status", width: 8), TableColumn("cases.reported", width: 10),
-                                     riskColumn.whenRoom]
+    static func columns(_ app: App) -> [TableColumn] {
+        identity(app) + [TableColumn("cases.status", width: 8), TableColumn("cases.reported", width: 10), riskColumn.whenRoom]
+    }
 
     /// The review queue's columns: who, where, how urgent and when reported
     /// (every row there is new, so the status column gives way to risk).
-    static let reviewColumns = identity + [riskColumn, TableColumn("cases.reported", width: 10)]
+    static func reviewColumns(_ app: App) -> [TableColumn] { identity(app) + [riskColumn, TableColumn("cases.reported", width: 10)] }
 
     static let riskColumn = TableColumn("cases.risk", width: 10)
 
@@ -41,12 +43,12 @@ enum CaseRows {
 
     /// A list of cases in these columns.
     static func list(app: App, searchable: Bool) -> RecordList<CaseSummary> {
-        RecordList(app: app, columns: columns, searchable: searchable, cells: { [unowned app] in cells($0, app) })
+        RecordList(app: app, columns: columns(app), searchable: searchable, cells: { [unowned app] in cells($0, app) })
     }
 
     /// The review queue's list: the risk column instead of the status.
     static func reviewList(app: App) -> RecordList<CaseSummary> {
-        RecordList(app: app, columns: reviewColumns, searchable: true, cells: { [unowned app] c in
+        RecordList(app: app, columns: reviewColumns(app), searchable: true, cells: { [unowned app] c in
             var row = cells(c, app)
             row[6] = riskCell(c.riskLevel, immediateDanger: c.immediateDanger, app)
             return row

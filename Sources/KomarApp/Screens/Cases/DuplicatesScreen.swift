@@ -17,11 +17,11 @@ final class DuplicatesScreen: Screen {
         self.session = session
         self.candidates = candidates
         self.saveAnyway = saveAnyway
-        list = RecordList(app: app, columns: CaseRows.identity + [TableColumn("duplicates.match", width: 5, alignment: .right)],
+        list = RecordList(app: app, columns: CaseRows.identity(app) + [TableColumn("duplicates.match", width: 5, alignment: .right)],
                           searchable: false, cells: { [unowned app] c in
             let t = app.localizer
             let cells = c.visible ? CaseRows.cells(c.summary, app) : [c.summary.code, t("duplicates.hidden"), "", "", "", ""]
-            return Array(cells.prefix(CaseRows.identity.count)) + [t.digitsForDisplay("\(c.score)%")]
+            return Array(cells.prefix(CaseRows.identity(app).count)) + [t.digitsForDisplay("\(c.score)%")]
         })
         list.load { _, last, _ in last == nil ? candidates : [] }
     }

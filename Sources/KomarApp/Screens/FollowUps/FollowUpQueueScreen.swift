@@ -16,7 +16,7 @@ final class FollowUpQueueScreen: ListScreen {
         self.session = session
         list = RecordList(app: app, columns: [
             TableColumn("followups.due", width: 12),
-            CaseRows.codeColumn,
+            CaseRows.codeColumn(app),
             CaseRows.riskColumn,
             TableColumn("cases.name-km", width: 10, flexible: true),
             TableColumn("cases.name-latin", width: 10, flexible: true),

@@ -23,7 +23,7 @@ final class HouseholdListScreen: ListScreen {
         self.onPick = onPick
         self.villageCode = villageCode
         list = RecordList(app: app, columns: [
-            TableColumn("households.code", width: 9),
+            TableColumn("households.code", width: 9 + app.officeCodeColumns),
             TableColumn("households.head-km", width: 12, flexible: true),
             TableColumn("households.head-latin", width: 12, flexible: true),
             TableColumn("cases.village", width: 8, flexible: true),

@@ -18,8 +18,8 @@ final class ConflictsScreen: ListScreen {
         self.session = session
         self.office = office
         list = RecordList(app: app, columns: [
-            TableColumn("conflicts.number", width: 5, alignment: .right), TableColumn("conflicts.office", width: 6),
-            TableColumn("conflicts.record", width: 20), TableColumn("conflicts.kind", width: 16),
+            TableColumn("conflicts.number", width: 5, alignment: .right), TableColumn("conflicts.office", width: 8),
+            TableColumn("conflicts.record", width: 19 + app.officeCodeColumns), TableColumn("conflicts.kind", width: 16),
             TableColumn("conflicts.changed", width: 10, flexible: true),
         ], searchable: false, cells: { [unowned app] conflict in
             let t = app.localizer

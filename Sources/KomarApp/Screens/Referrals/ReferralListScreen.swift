@@ -21,7 +21,7 @@ final class ReferralListScreen: ListScreen {
         self.session = session
         self.filter = filter
         list = RecordList(app: app, columns: [
-            TableColumn("referrals.code", width: 13),
+            TableColumn("referrals.code", width: 13 + app.officeCodeColumns),
             TableColumn("referrals.person", width: 10, flexible: true),
             TableColumn("cases.sex", width: 4),
             TableColumn("cases.age", width: 3, alignment: .right),
