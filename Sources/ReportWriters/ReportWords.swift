@@ -90,7 +90,9 @@ public struct ReportWords: Sendable {
     public func area(_ report: Report) -> String {
         let name = localizer.language == .km && !report.areaNameKm.isEmpty ? report.areaNameKm : report.areaNameLatin
         let place = report.request.area.isOffice ? nil : name + " (" + report.request.area.code + ")"
-        guard !report.officeName.isEmpty else { return place ?? localizer("report.area.office") }
+        guard !report.officeName.isEmpty else {
+            return place ?? localizer(report.everyOffice ? "reports.every-office" : "report.area.office")
+        }
         return ([localizer("report.area.one-office", report.officeName)] + [place].compactMap { $0 }).joined(separator: "; ")
     }
 

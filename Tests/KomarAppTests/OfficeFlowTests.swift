@@ -167,6 +167,10 @@ import Testing
         h.press(.function(5))
         #expect(h.app.topScreenTitleKey == "conflict-columns.title")
         #expect(h.screen.contains("Take from the office"))
+        h.press(.function(2))                            // nothing marked: nothing settled
+        #expect(h.app.topScreenTitleKey == "conflict-columns.title")
+        #expect(h.screen.contains("Mark at least one column with Space"))
+        #expect(try offices.headOffice.services.sync.conflicts(offices.admin).count == 1)
         h.press(.enter)                                  // the list of the columns the office changed
         let first = try #require(changed.first)
         h.press(.char(" "), .enter)                      // the first one marked
@@ -239,6 +243,11 @@ import Testing
         h.press(.function(5))
         #expect(h.app.topScreenTitleKey == "filter.referrals-title")
         #expect(h.screen.contains("Office"))
+        for _ in 0..<11 { h.press(.tab) }                      // to the Office choice, the last
+        h.press(.char(" "), .enter, .function(2))
+        #expect(h.screen.contains("Filter: Office: PV1"))
+        h.press(.function(6))
+        #expect(h.screen.contains("ការិយាល័យ៖ PV1"), "the filter's words follow the language")
     }
 
     @Test func headOfficeReportsOnOneOfficeOrOnEvery() throws {
@@ -263,7 +272,7 @@ import Testing
         h.press(.function(10))
         h.press(.backspace)                                    // every office again
         h.press(.function(2))
-        #expect(h.screen.contains("Whole office"))
+        #expect(h.screen.contains("Cases report · \(year) (to ") && h.screen.contains(" · Every office"))
         #expect(h.screen.split(separator: "\n").contains { $0.contains("All new cases") && $0.contains(" \(officeCases + 1) (") })
     }
 

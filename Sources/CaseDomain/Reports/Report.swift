@@ -97,9 +97,14 @@ public struct Report: Equatable, Sendable {
     public var auditSeal: String
     /// "PV1 · Pursat office" when the report counts one office; else empty.
     public var officeName: String
+    /// That office's code ("PV1"); else empty.
+    public var officeCode: String
+    /// Made at head office over every office's records.
+    public var everyOffice: Bool
 
     public init(request: ReportRequest, tables: [ReportTable], organisation: String, areaNameKm: String,
-                areaNameLatin: String, madeAt: String, madeBy: String, auditSeal: String, officeName: String = "") {
+                areaNameLatin: String, madeAt: String, madeBy: String, auditSeal: String, officeName: String = "",
+                officeCode: String = "", everyOffice: Bool = false) {
         self.request = request
         self.tables = tables
         self.organisation = organisation
@@ -109,6 +114,8 @@ public struct Report: Equatable, Sendable {
         self.madeBy = madeBy
         self.auditSeal = auditSeal
         self.officeName = officeName
+        self.officeCode = officeCode
+        self.everyOffice = everyOffice
     }
 }
 

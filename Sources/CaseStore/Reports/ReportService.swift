@@ -14,11 +14,12 @@ public struct ReportService: Sendable {
     public func make(_ session: Session, _ request: ReportRequest) throws -> Report {
         try session.require(.readReports)
         return try store.read { db in
-            var officeName = ""
+            var (officeName, officeCode) = ("", "")
             if let number = request.office {
                 guard let office = try Row.fetchOne(db, sql: "SELECT code, name FROM office WHERE number = ?", arguments: [number])
                 else { throw SyncError.unknownOffice(code: "#\(number)") }
-                officeName = (office["code"] as String) + " · " + (office["name"] as String)
+                officeCode = office["code"]
+                officeName = officeCode + " · " + (office["name"] as String)
             }
             let scope = ReportScope(request: request, today: store.today)
             let tables: [ReportTable] = switch request.kind {
@@ -32,10 +33,12 @@ public struct ReportService: Sendable {
             let place = request.area.isOffice ? nil : try Row.fetchOne(
                 db, sql: "SELECT name_km, name_latin FROM place WHERE code = ?", arguments: [request.area.code])
             let seal = try AuditService.seal(db)
+            let everyOffice = try request.office == nil && OfficeIdentity.read(db)?.kind == .headOffice
             return Report(request: request, tables: tables, organisation: organisation,
                           areaNameKm: place?["name_km"] ?? "", areaNameLatin: place?["name_latin"] ?? "",
                           madeAt: Self.timestamp(store.now), madeBy: session.user.username,
-                          auditSeal: seal.description, officeName: officeName)
+                          auditSeal: seal.description, officeName: officeName, officeCode: officeCode,
+                          everyOffice: everyOffice)
         }
     }
 

@@ -31,13 +31,18 @@ final class ConflictColumnsScreen: FormScreen {
 
     func save(app: App) {
         let chosen = columns.selectedIds
+        // Taking none of the office's columns is keeping head office's version: F4 on the conflict says so.
+        guard !chosen.isEmpty else {
+            FormInput.show(["columns": "error.mark-a-column"], in: form, app: app)
+            return
+        }
         do {
             try app.services.sync.resolve(session, conflict: conflict.id, keepTheirsOf: chosen)
             app.pop()
             app.pop()
             let names = conflict.changed.filter(chosen.contains).map { ConflictScreen.columnLabel($0, app) }
             app.show(app.localizer("conflict.kept-columns", app.localizer.number(Int(conflict.id)),
-                                   names.isEmpty ? app.localizer("conflict.no-columns") : names.joined(separator: ", ")),
+                                   names.joined(separator: ", ")),
                      style: .heading)
         } catch {
             app.report(error)

@@ -1,6 +1,7 @@
 import CaseDomain
 import CaseStore
 import Foundation
+import Localization
 import KhmerText
 import Terminal
 
@@ -15,7 +16,8 @@ final class ReferralListScreen: ListScreen {
     let list: RecordList<ReferralSummary>
     private var counts: [ReferralStatus: Int] = [:]
     private var filter: ReferralFilter
-    private var filterWords = ""
+    /// The filter in words, and the language they are in (made again after F6).
+    private var filterWords: (language: Language, text: String)?
 
     init(app: App, session: Session, filter: ReferralFilter = ReferralFilter()) {
         self.session = session
@@ -47,7 +49,7 @@ final class ReferralListScreen: ListScreen {
 
     func recount(_ app: App) {
         do { counts = try app.services.referrals.countsByStatus(session, filter: filter) } catch { app.report(error) }
-        filterWords = ReferralFilterScreen.describe(filter, session: session, app: app)
+        filterWords = nil
     }
 
     private var total: Int { filter.status.map { counts[$0] ?? 0 } ?? counts.values.reduce(0, +) }
@@ -100,7 +102,13 @@ final class ReferralListScreen: ListScreen {
             col += width + 2
         }
         var heading = t("referrals.count", t.number(total))
-        if !filter.isEmpty { heading += " · " + t("filter.active", filterWords) }
+        if !filter.isEmpty {
+            if filterWords?.language != t.language {
+                filterWords = (t.language, ReferralFilterScreen.describe(filter, session: session, app: app))
+            }
+            // What narrows the list comes first: the words about the order are the ones cut at 80 columns.
+            heading = t("filter.active", filterWords?.text ?? "") + " · " + heading
+        }
         list.render(into: &canvas, area: Rect(row: line + 1, col: area.col, width: area.width,
                                               height: area.bottom - line - 1),
                     app: app, heading: (heading, filter.isEmpty ? .plain : .warning),

@@ -70,7 +70,8 @@ final class ReportViewScreen: Screen {
     /// the format (.xlsx, .csv, .md or .txt).
     private func export(app: App) {
         guard let report else { return }
-        let name = "komar-report-\(report.request.kind.rawValue)-\(report.request.period).xlsx"
+        let office = report.officeCode.isEmpty ? "" : "-" + report.officeCode
+        let name = "komar-report-\(report.request.kind.rawValue)\(office)-\(report.request.period).xlsx"
         app.push(ExportScreen(
             app: app, titleKey: "report.export-title",
             what: { [unowned app] in

@@ -38,6 +38,8 @@ final class ReportsScreen: FormScreen {
         // At head office, a report may count one office's records.
         office.setOptions(app.officeOptions(session))
         form.field("office")?.isHidden = office.options.isEmpty
+        // Beside the Office choice, no province means any of them, not "the whole office".
+        if !office.options.isEmpty { province.placeholderKey = "filter.any" }
         ageBands.setOptions(app.options(AgeBandPreset.self))
         ageBands.select(AgeBandPreset.childProtection.rawValue)
         do { ageBands.select(try app.services.settings.office().ageBands.rawValue) } catch { app.report(error) }
