@@ -297,6 +297,7 @@ import Testing
         // The demo admin works in Khmer.
         #expect(h.screen.contains("បានបម្រុងទុករួច ហើយបានផ្ញើការផ្លាស់ប្ដូរទៅថតចែករំលែក៖ PV1-000002-2026-11-21.komarsync"))
         #expect(!h.screen.contains("មានអាយុលើសពី"), "the home screen's notices are read again once the copy is made")
+        #expect(h.screen.contains("មិនទាន់មានការចម្លងទៅថាសផ្សេងនៅឡើយទេ"), "never copied, not '30 days'")
         let sent = try FileManager.default.contentsOfDirectory(atPath: shared.path)
         #expect(sent == ["PV1-000002-2026-11-21.komarsync"])
         #expect(try offices.headOffice.services.sync.importFiles(offices.admin, [shared.appendingPathComponent(sent[0])])

@@ -42,6 +42,13 @@ extension App {
         }
     }
 
+    /// No copy on another disk for too long, or never (a new database
+    /// has had no 30 days to miss).
+    func externalCopyWarning(_ status: BackupStatus) -> String {
+        status.lastExternalCopy == nil ? localizer("backups.never-external")
+            : localizer("backups.no-external", localizer.number(BackupStatus.externalCopyDays))
+    }
+
     /// Yes and no, for choices that have no "not known".
     var yesNoOptions: [ChoiceOption] { options(YesNoUnknown.self).filter { $0.id != YesNoUnknown.unknown.rawValue } }
 

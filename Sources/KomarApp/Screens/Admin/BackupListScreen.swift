@@ -72,7 +72,7 @@ final class BackupListScreen: ListScreen {
         if let status {
             if status.backupIsStale(now: now) { warnings.append(t("backups.stale", t.number(BackupStatus.maximumAgeDays))) }
             if status.externalCopyIsStale(now: now) {
-                warnings.append(t("backups.no-external", t.number(BackupStatus.externalCopyDays)))
+                warnings.append(app.externalCopyWarning(status))
             }
         }
         for (i, warning) in warnings.enumerated() {

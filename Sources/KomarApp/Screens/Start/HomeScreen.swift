@@ -158,7 +158,7 @@ final class HomeScreen: Screen {
                 notices.append((t("backups.stale", t.number(BackupStatus.maximumAgeDays)), .warning))
             }
             if backupStatus.externalCopyIsStale(now: now) {
-                notices.append((t("backups.no-external", t.number(BackupStatus.externalCopyDays)), .warning))
+                notices.append((app.externalCopyWarning(backupStatus), .warning))
             }
         }
         var row = area.row + 3
