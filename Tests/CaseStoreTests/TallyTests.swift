@@ -57,6 +57,14 @@ import Testing
                 let scope = ReportScope(request: ReportRequest(kind: .cases, period: period, area: area), today: period.end)
                 for measure in CaseMeasure.allCases { try check(measure, scope) }
                 for measure in ReferralMeasure.allCases { try check(measure, scope) }
+                try check(FollowUpMeasure.due, scope)
+                // Open visits due from "today" on, for days before, in and after the period.
+                for today in [period.start.adding(days: -3), period.start.adding(days: 9), period.end] {
+                    let on = ReportScope(request: scope.request, today: today)
+                    #expect(try FollowUpMeasure.upcoming(db, on) == FollowUpMeasure.upcoming(db, on, fromRecords: true),
+                            "open visits from \(today.iso) in \(scope.start)…\(scope.end), area \(scope.request.area.code)",
+                            sourceLocation: sourceLocation)
+                }
             }
         }
     }
@@ -67,6 +75,7 @@ import Testing
         try [
             "SELECT measure, month, province, key, sex, age_class, n FROM case_tally WHERE n != 0 ORDER BY 1, 2, 3, 4, 5, 6",
             "SELECT measure, month, province, key, sex, age_class, n FROM referral_tally WHERE n != 0 ORDER BY 1, 2, 3, 4, 5, 6",
+            "SELECT measure, month, province, key, sex, age_class, n FROM follow_up_tally WHERE n != 0 ORDER BY 1, 2, 3, 4, 5, 6",
             "SELECT id, first_visit_on, last_visit_on FROM child_case ORDER BY id",
             "SELECT id, sent_on, enrolled_on, previous_on, previous_enrolled_on FROM referral ORDER BY id",
         ].flatMap { sql in try Row.fetchAll(db, sql: sql).map(\.description) }
@@ -145,7 +154,36 @@ import Testing
             for step in 0..<600 {
                 let someCase = "SELECT id FROM child_case ORDER BY (id * \(step + 7919)) % 1009 LIMIT 1"
                 let someReferral = "SELECT id FROM referral ORDER BY (id * \(step + 7919)) % 1009 LIMIT 1"
-                switch random.next() % 14 {
+                let someUser = "SELECT id FROM user ORDER BY (id * \(step + 5)) % 7 LIMIT 1"
+                let someHousehold = "SELECT id FROM household ORDER BY (id * \(step + 7919)) % 1009 LIMIT 1"
+                let risks: [String?] = ["low", "medium", "high", "critical", nil]
+                switch random.next() % 19 {
+                case 14:
+                    try db.execute(sql: """
+                        UPDATE child_case SET assigned_to = CASE WHEN ? THEN (\(someUser)) END, risk_level = COALESCE(?, 'low')
+                        WHERE id = (\(someCase))
+                        """, arguments: [random.next() % 3 != 0, risks[Int(random.next() % 5)]])
+                case 15:
+                    try db.execute(sql: "UPDATE household SET risk_override = ?, village_code = ? WHERE id = (\(someHousehold))",
+                                   arguments: [risks[Int(random.next() % 5)], village()])
+                case 16:
+                    try db.execute(sql: """
+                        INSERT INTO follow_up (household_id, case_id, type, due_date, status, outcome, created_at, updated_at,
+                          created_by, version)
+                        VALUES (CASE WHEN ? THEN (\(someHousehold)) END, CASE WHEN ? THEN NULL ELSE (\(someCase)) END,
+                          'home-visit', ?, ?, '', ?, ?, (\(someUser)), 1)
+                        """, arguments: [step % 2 == 0, step % 2 == 0, day(), ["scheduled", "missed", "cancelled"][Int(random.next() % 3)],
+                                         fixedNow, fixedNow])
+                case 17:
+                    try db.execute(sql: """
+                        UPDATE follow_up SET status = 'done', done_date = ?, done_by = (\(someUser))
+                        WHERE id = (SELECT id FROM follow_up WHERE status = 'scheduled' ORDER BY (id * \(step + 3)) % 991 LIMIT 1)
+                        """, arguments: [day()])
+                case 18:
+                    // A case deleted with its visits still on it: the foreign key takes them.
+                    let id = try pick(db, "SELECT id FROM child_case WHERE id NOT IN (SELECT case_id FROM referral WHERE case_id IS NOT NULL) AND id IN (SELECT case_id FROM follow_up) ORDER BY (id * \(step + 17)) % 983 LIMIT 1")
+                    try db.execute(sql: "DELETE FROM case_event WHERE case_id = ?", arguments: [id])
+                    try db.execute(sql: "DELETE FROM child_case WHERE id = ?", arguments: [id])
                 case 0:
                     try db.execute(sql: "UPDATE child_case SET village_code = ? WHERE id = (\(someCase))", arguments: [village()])
                 case 1:

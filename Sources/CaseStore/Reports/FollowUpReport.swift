@@ -26,7 +26,8 @@ enum FollowUpReport {
         let worker: Int64?
         let risk: RiskLevel?
         let fate: Fate
-        let sex: Sex?
+        /// A girl's or woman's visit (never a household's).
+        let female: Bool
         let n: Int
     }
 
@@ -77,7 +78,7 @@ enum FollowUpReport {
             var tally = Tally()
             for row in rows {
                 tally.total += row.n
-                if row.sex == .female { tally.female += row.n }
+                if row.female { tally.female += row.n }
             }
             return tally
         }
@@ -88,29 +89,24 @@ enum FollowUpReport {
 
     /// Visits due in the period, grouped by worker (who made it, else the
     /// case's worker, else who scheduled it), risk level, fate and the
-    /// child's sex (none for household visits).
+    /// child's sex (none for household visits). The tallies count a visit
+    /// not yet done as open; those due from today on are not yet due, the
+    /// rest overdue.
     static func count(_ db: Database, _ scope: ReportScope) throws -> [Counted] {
-        let condition = scope.inPeriod("f.due_date") && scope.inArea("COALESCE(c.village_code, h.village_code)", key: "f.id")
-        let today = scope.today.iso
-        return try Row.fetchAll(db, sql: """
-            SELECT w.id AS worker, COALESCE(c.risk_level, h.risk_override, h.risk_level) AS risk,
-              CASE f.status
-                WHEN 'done' THEN CASE WHEN f.done_date <= f.due_date THEN 0 ELSE 1 END
-                WHEN 'missed' THEN 2
-                WHEN 'cancelled' THEN 3
-                ELSE CASE WHEN f.due_date < ? THEN 4 ELSE 5 END
-              END AS fate,
-              c.sex, COUNT(*) AS n
-            FROM follow_up AS f
-            LEFT JOIN child_case AS c ON c.id = f.case_id
-            LEFT JOIN household AS h ON h.id = f.household_id
-            LEFT JOIN user AS w ON w.id = COALESCE(f.done_by, c.assigned_to, f.created_by)
-            WHERE \(condition.sql)
-            GROUP BY worker, risk, fate, c.sex
-            """, arguments: [today] + condition.arguments).map { row in
-            Counted(worker: row["worker"], risk: (row["risk"] as String?).flatMap(RiskLevel.init(rawValue:)),
-                    fate: Fate.allCases[row["fate"] as Int], sex: (row["sex"] as String?).flatMap(Sex.init(rawValue:)),
-                    n: row["n"])
+        var counts = try scope.tally(db, FollowUpMeasure.due)
+        let open = Fate.allCases.firstIndex(of: .overdue) ?? 0, notYetDue = Fate.allCases.firstIndex(of: .upcoming) ?? 0
+        for (key, n) in try FollowUpMeasure.upcoming(db, scope) {
+            func with(_ fate: Int) -> TallyKey {
+                TallyKey(key: key.key + String(FollowUpMeasure.separator) + String(fate), sex: key.sex, ageClass: 0)
+            }
+            counts[with(open), default: 0] -= n
+            counts[with(notYetDue), default: 0] += n
+        }
+        return counts.compactMap { key, n in
+            let parts = key.key.split(separator: FollowUpMeasure.separator, omittingEmptySubsequences: false)
+            guard n != 0, parts.count == 3, let fate = Int(parts[2]), Fate.allCases.indices.contains(fate) else { return nil }
+            return Counted(worker: Int64(parts[0]), risk: RiskLevel(rawValue: String(parts[1])), fate: Fate.allCases[fate],
+                           female: key.sex == .female, n: n)
         }
     }
 }

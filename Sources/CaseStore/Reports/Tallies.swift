@@ -171,6 +171,69 @@ enum ReferralMeasure: String, KeptCount, CaseIterable {
     }
 }
 
+/// The count the follow-ups report reads, kept in `follow_up_tally` (see
+/// `FrozenFollowUpTally20261206`): visits by the day due (key: the worker,
+/// the risk level and the fate, joined by `separator`). A visit not yet
+/// done counts as open (fate 4); `upcoming` says which of them are not
+/// yet due.
+enum FollowUpMeasure: String, KeptCount {
+    case due
+
+    static let table = "follow_up_tally"
+    static let separator: Character = "\u{1F}"
+
+    /// The worker and risk level part of a key, in SQL over `f`, `c`, `h`.
+    static let workerAndRisk = """
+        COALESCE(CAST(COALESCE(f.done_by, c.assigned_to, f.created_by) AS TEXT), '') || char(31)
+          || COALESCE(c.risk_level, h.risk_override, h.risk_level, '')
+        """
+
+    /// Visits with their case or household, in the scope's area.
+    static func visits(_ scope: ReportScope, where condition: String) -> SQLCondition {
+        let area = scope.inArea("COALESCE(c.village_code, h.village_code)", key: "f.id")
+        return SQLCondition("""
+            FROM follow_up AS f LEFT JOIN child_case AS c ON c.id = f.case_id LEFT JOIN household AS h ON h.id = f.household_id
+            WHERE \(condition) AND (f.case_id IS NULL OR c.id IS NOT NULL)
+              AND (f.household_id IS NULL OR h.id IS NOT NULL) AND \(area.sql)
+            """, area.arguments)
+    }
+
+    func counted(_ scope: ReportScope, indexed: Bool) -> SQLCondition {
+        let visits = Self.visits(scope, where: "f.due_date BETWEEN ? AND ?")
+        return SQLCondition("""
+            SELECT \(Self.workerAndRisk) || char(31)
+                || CASE f.status WHEN 'done' THEN CASE WHEN f.done_date <= f.due_date THEN 0 ELSE 1 END
+                     WHEN 'missed' THEN 2 WHEN 'cancelled' THEN 3 ELSE 4 END AS key,
+              COALESCE(c.sex, ''), 0, COUNT(*)
+            \(visits.sql) GROUP BY 1, 2, 3
+            """, visits.arguments)
+    }
+
+    /// Visits still open and due from today to the period's end (key: the
+    /// worker and risk level). The tally keeps open visits by the day, so
+    /// this reads the live queue (a few thousand rows); a district, a
+    /// commune or one office is counted from the records.
+    static func upcoming(_ db: Database, _ scope: ReportScope, fromRecords: Bool = false) throws -> [TallyKey: Int] {
+        let from = max(scope.request.period.start, scope.today).iso, to = scope.end
+        guard from <= to else { return [:] }
+        let query: SQLCondition
+        if fromRecords || scope.request.area.code.count > 2 || scope.request.office != nil {
+            let visits = visits(scope, where: "f.status NOT IN ('done', 'missed', 'cancelled') AND f.due_date BETWEEN ? AND ?")
+            query = SQLCondition("SELECT \(workerAndRisk), COALESCE(c.sex, ''), COUNT(*) \(visits.sql) GROUP BY 1, 2",
+                                 [from, to] + visits.arguments)
+        } else {
+            var condition = SQLCondition("measure = 'open' AND month BETWEEN ? AND ?", [from, to])
+            if !scope.request.area.isOffice { condition = condition && SQLCondition("province = ?", [scope.request.area.code]) }
+            query = SQLCondition("SELECT key, sex, SUM(n) FROM \(table) WHERE \(condition.sql) GROUP BY 1, 2", condition.arguments)
+        }
+        var counts: [TallyKey: Int] = [:]
+        for row in try Row.fetchAll(db, sql: query.sql, arguments: query.arguments) {
+            counts[TallyKey(key: row[0], sex: Sex(rawValue: row[1]) ?? .male, ageClass: 0), default: 0] += row[2] as Int
+        }
+        return counts.filter { $0.value != 0 }
+    }
+}
+
 /// A period cut where the tallies can answer: the whole months in it,
 /// and the days before and after them, which are counted from the records.
 struct PeriodSplit: Equatable {

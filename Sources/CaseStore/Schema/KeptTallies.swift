@@ -1,13 +1,15 @@
 import GRDB
 
 /// The report tallies and kept days that triggers maintain on every write
-/// (`FrozenCaseTally20261204`, `FrozenReferralTally20261204`), and how a
+/// (`FrozenCaseTally20261204`, `FrozenReferralTally20261204`,
+/// `FrozenFollowUpTally20261206`), and how a
 /// bulk load turns those triggers off and works everything out once at
 /// the end: per row they would cost the demo's 100,000 cases half again
 /// its time.
 enum KeptTallies {
     /// Every trigger that keeps a tally or a kept day starts with one of these.
-    static let triggerPrefixes = ["case_tally_", "case_visits_", "referral_tally_", "referral_moved_", "referral_person_"]
+    static let triggerPrefixes = ["case_tally_", "case_visits_", "referral_tally_", "referral_moved_", "referral_person_",
+                                  "follow_up_tally_"]
 
     /// Runs `body` with the tally triggers dropped, works the tallies out
     /// again, then puts the triggers back from their own stored definitions
@@ -29,5 +31,6 @@ enum KeptTallies {
     static func rebuild(_ db: Database) throws {
         try FrozenCaseTally20261204.fill(db)
         try FrozenReferralTally20261204.fill(db)
+        try FrozenFollowUpTally20261206.fill(db)
     }
 }

@@ -196,6 +196,7 @@ enum Migrations {
         }
         migrator.registerMigration("2026-12-05 case numbers counted per office", migrate: FrozenCaseNumbers20261205.run)
         migrator.registerMigration("2026-12-06 rows changed since the last export", migrate: FrozenSyncChanges20261206.run)
+        migrator.registerMigration("2026-12-06 follow-up tallies", migrate: FrozenFollowUpTally20261206.run)
         return migrator
     }
 
