@@ -41,6 +41,7 @@ import Testing
         #expect(h.screen.contains("(493)."), "the legend wrapped, not cut")
         h.press(.right)
         #expect(!h.screen.contains("…"))
+        #expect(!h.screen.contains("← →"), "no sideways hint when every table fits")
         h.press(.home)
         #expect(h.screen.contains("Cases report · 2026 (to 21 Nov 2026) · Whole office"), "a period not yet over says so")
         h.press(.function(5))
@@ -109,6 +110,10 @@ import Testing
         h.logIn("vannak")
         h.select("របាយការណ៍")
         #expect(h.screen.contains("២០២៦-១១"), "the period in Khmer digits")
+        h.press(.function(6))
+        #expect(h.screen.contains("Period *     2026-11"), "F6 writes the period in the other language's digits")
+        h.press(.function(6))
+        #expect(h.screen.contains("២០២៦-១១") && !h.screen.contains("2026-11"))
         h.press(.enter, .down, .down, .down, .enter)          // the referrals report
         h.press(.tab, .ctrl("u"))
         h.type("២០២៦-Q៤")
@@ -119,13 +124,20 @@ import Testing
         #expect(h.app.topScreenTitleKey == "report.referrals")
         #expect(h.screen.contains("របាយការណ៍ការបញ្ជូនបន្ត · ត្រីមាសទី៤ ឆ្នាំ២០២៦ (ដល់ ២១ វិច្ឆិកា ២០២៦) · ព្រៃវែង (14)"))
         #expect(h.screen.contains("ការបញ្ជូនបន្តក្នុងរយៈពេលនេះ តាមសេវា អ្នកផ្ដល់សេវា និងស្ថានភាព"))
+        #expect(h.screen.contains("តារាងធំជាងអេក្រង់៖ ចុច ← → ដើម្បីរំកិលទៅឆ្វេង ឬស្តាំ"), "wide tables say they scroll")
         h.press(.function(4))
         #expect(h.screen.contains("ត្រីមាសទី៣ ឆ្នាំ២០២៦"))
         // The first table is wider than the screen: sideways, each row keeps its service and provider.
         h.press(.down, .down, .down, .down)
-        let before = h.screen.split(separator: "\n").first { $0.contains("សេវា") && $0.contains("អ្នកផ្ដល់សេវា") }
+        func headingRow() -> Substring? {
+            h.screen.split(separator: "\n").first { $0.contains("សេវា") && $0.contains("អ្នកផ្ដល់សេវា") && !$0.contains("តាមសេវា") }
+        }
+        let title = h.screen.split(separator: "\n").first { $0.contains("តាមសេវា") }
+        let before = headingRow()
         h.press(.right, .right, .right)
-        let after = h.screen.split(separator: "\n").first { $0.contains("សេវា") && $0.contains("អ្នកផ្ដល់សេវា") }
+        let after = headingRow()
+        #expect(title != nil && h.screen.split(separator: "\n").first { $0.contains("តាមសេវា") } == title,
+                "the table's title stays where it is")
         #expect(before != nil && after != nil, "the heading row keeps its service and provider")
         #expect(after?.contains("…") ?? false, "and marks the columns scrolled past")
         #expect(before != after)

@@ -27,6 +27,9 @@ protocol Screen: AnyObject {
     /// over at the lock, quitting): say what should be said, such as how
     /// many results a search found.
     func didClose(app: App)
+    /// F6 switched the language: redo what the screen wrote in the old
+    /// one, such as digits it filled into a field.
+    func languageDidChange(app: App)
     func render(into canvas: inout Canvas, area: Rect, app: App)
 }
 
@@ -37,6 +40,7 @@ extension Screen {
     func discardChanges(app: App) {}
     func didReturn(app: App) {}
     func didClose(app: App) {}
+    func languageDidChange(app: App) {}
 }
 
 /// A screen that is one form: its fields take the keys, F2 saves, Tab and

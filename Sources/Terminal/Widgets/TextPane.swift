@@ -5,17 +5,22 @@ import KhmerText
 /// them by eight columns. Lines are never wrapped, so columns stay lined
 /// up; a line cut at either edge shows "…" there. A line's first
 /// `frozen` columns (a table's row labels) stay in place when it scrolls
-/// sideways, so a row is never read without its label.
+/// sideways, so a row is never read without its label; lines that do not
+/// scroll (wrapped text) stay in place.
 @MainActor
 public final class TextPane: Widget {
     public struct Line: Sendable {
         public let text: String
         public let style: TextStyle
         public let frozen: Int
-        public init(_ text: String, style: TextStyle = .plain, frozen: Int = 0) {
+        /// False for text wrapped to the screen (a title, a note): it stays
+        /// where it is while the tables scroll sideways.
+        public let scrolls: Bool
+        public init(_ text: String, style: TextStyle = .plain, frozen: Int = 0, scrolls: Bool = true) {
             self.text = text
             self.style = style
             self.frozen = frozen
+            self.scrolls = scrolls
         }
     }
 
@@ -61,6 +66,10 @@ public final class TextPane: Widget {
         lastWidth = max(1, rect.width)
         clamp()
         for (i, line) in lines.dropFirst(top).prefix(rect.height).enumerated() {
+            guard line.scrolls else {
+                canvas.put(line.text, row: rect.row + i, col: rect.col, style: line.style, maxWidth: rect.width)
+                continue
+            }
             let frozen = left > 0 ? min(line.frozen, rect.width * 2 / 3) : 0
             var head = ""
             var rest = line.text

@@ -100,11 +100,15 @@ final class ReportViewScreen: Screen {
         // Tables keep their columns and scroll sideways; titles, notes and the footer are wrapped to the screen.
         pane.lines = lines.enumerated().flatMap { i, line in
             let style: TextStyle = i == 0 || headings.contains { line.text.hasPrefix($0) } ? .heading : .plain
-            guard line.labelWidth == 0, DisplayWidth.of(line.text) > rect.width else {
-                return [TextPane.Line(line.text, style: style, frozen: line.labelWidth)]
-            }
-            return wrapWords(line.text, width: rect.width).map { TextPane.Line($0, style: style) }
+            guard line.labelWidth == 0 else { return [TextPane.Line(line.text, style: style, frozen: line.labelWidth)] }
+            return wrapWords(line.text, width: rect.width).map { TextPane.Line($0, style: style, scrolls: false) }
         }
         pane.render(into: &canvas, at: rect, focused: true, env: app.widgetEnvironment)
+        // A table wider than the screen says so above the report, where the eye starts.
+        if pane.contentWidth > rect.width {
+            let hint = app.localizer("report.more-columns")
+            canvas.put(hint, row: area.row, col: max(2, area.col + area.width - 2 - DisplayWidth.of(hint)),
+                       style: .muted, maxWidth: area.width - 4)
+        }
     }
 }

@@ -81,6 +81,13 @@ final class ReportsScreen: FormScreen {
         })
     }
 
+    /// The period is written in the language's digits, like the one filled in.
+    func languageDidChange(app: App) {
+        let message = form.field("period")?.message
+        period.text = app.localizer.digitsForDisplay(Digits.toWestern(period.text))
+        form.field("period")?.message = message
+    }
+
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let hint = wrapWords(app.localizer("reports.hint"), width: max(1, area.width - 4)).prefix(3)
         for (i, line) in hint.enumerated() {
