@@ -207,6 +207,42 @@ import Testing
         #expect(note == .key("report.note.referrals-without-consent"))
     }
 
+    /// Each check on the cases, for the office and for one province,
+    /// equals a plain count of the cases reported in the year; a case
+    /// whose village is a district's code has no village.
+    @Test func dataQualityChecksMatchPlainCounts() throws {
+        let f = try fixture()
+        let year = try #require(ReportPeriod.parse("2026"))
+        let province = try f.services.database.write { db -> String in
+            try db.execute(sql: """
+                UPDATE child_case SET village_code = substr(village_code, 1, 4) WHERE id IN (
+                  SELECT id FROM child_case WHERE reported_date LIKE '2026-%' ORDER BY id LIMIT 3)
+                """)
+            return try #require(try String.fetchOne(db, sql: "SELECT substr(village_code, 1, 2) FROM child_case ORDER BY id LIMIT 1"))
+        }
+        for area in [ReportArea.office, try #require(ReportArea(code: province))] {
+            let report = try f.services.reports.make(f.coordinator, ReportRequest(kind: .dataQuality, period: year, area: area))
+            let checks = try table(report, "report.quality.checks")
+            let expected: [(String, String)] = [
+                ("report.row.cases-reported", "1"),
+                ("report.row.no-birth-date", "date_of_birth IS NULL"),
+                ("report.row.no-village", "length(village_code) != 8"),
+                ("report.row.consent-not-recorded", "caregiver_consent IS NULL"),
+                ("report.row.consent-refused", "caregiver_consent = 0"),
+            ]
+            for (key, condition) in expected {
+                let plain = try f.services.database.read { db in
+                    Tally(rows: try Row.fetchAll(db, sql: """
+                        SELECT sex, COUNT(*) AS n FROM child_case
+                        WHERE reported_date LIKE '2026-%' AND substr(village_code, 1, ?) = ? AND \(condition) GROUP BY sex
+                        """, arguments: [area.isOffice ? 0 : 2, area.isOffice ? "" : area.code]))
+                }
+                #expect(try row(checks, key)[1] == .tally(plain), "\(key) in \(area.code)")
+                if key != "report.row.cases-reported" { #expect(plain.total > 0, "the demo has cases failing \(key)") }
+            }
+        }
+    }
+
     @Test func followUpFatesMatchPlainCounts() throws {
         let f = try fixture()
         let year = try #require(ReportPeriod.parse("2026"))

@@ -115,8 +115,8 @@ public enum DemoData {
                     INSERT INTO child_case (code, code_year, code_number, child_name_km, child_name_latin, sex, date_of_birth,
                       estimated_age, age_as_of, village_code, concerns, narrative, reported_by, reported_date, risk_level,
                       status, search_key, created_at, updated_at, created_by, version, assigned_to, closure_reason,
-                      closed_date, immediate_danger, risk_answers, ethnicity)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)
+                      closed_date, immediate_danger, risk_answers, ethnicity, caregiver_consent, consent_date)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let indexCase = try db.makeStatement(sql: "INSERT INTO case_search (rowid, text) VALUES (?, ?)")
                 let addEvent = try db.makeStatement(sql: """
@@ -176,6 +176,8 @@ public enum DemoData {
                         // Most children are Khmer; one in four is from a minority the partners serve.
                         i % 4 == 0 ? Ethnicity.allCases[(i / 4) % Ethnicity.allCases.count].rawValue
                             : (i % 4 == 1 ? Ethnicity.khmer.rawValue : nil),
+                        // A caregiver's consent is mostly recorded; one case in 25 lacks it, one in 40 was refused.
+                        i % 25 == 3 ? nil : i % 40 != 7, i % 25 == 3 ? nil : reported.iso,
                     ])
                     let id = db.lastInsertedRowID
                     try indexCase.execute(arguments: [id, CaseSearchIndex.text(code: code, nameKey: nameKey,

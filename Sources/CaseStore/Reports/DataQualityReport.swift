@@ -6,11 +6,18 @@ import GRDB
 /// duplicates; and referrals sent without consent (which should be none).
 enum DataQualityReport {
     static func tables(_ db: Database, _ scope: ReportScope) throws -> [ReportTable] {
-        let cases = scope.inPeriod("c.reported_date") && scope.inArea("c.village_code", key: "c.id")
-        func count(_ extra: String) throws -> Tally {
-            Tally(rows: try Row.fetchAll(db, sql: """
-                SELECT c.sex, COUNT(*) AS n FROM child_case AS c WHERE \(cases.sql) AND \(extra) GROUP BY c.sex
-                """, arguments: cases.arguments))
+        // One pass over the period's cases, through an index that holds every column checked.
+        let cases = scope.inPeriod("c.reported_date", indexed: true) && scope.inArea("c.village_code", key: "c.id")
+        let checked = try Row.fetchAll(db, sql: """
+            SELECT c.sex, COUNT(*), SUM(c.date_of_birth IS NULL),
+              SUM(c.village_code IS NULL OR c.village_code NOT IN (SELECT code FROM place WHERE level = 'village')),
+              SUM(c.caregiver_consent IS NULL), SUM(c.caregiver_consent = 0)
+            FROM child_case AS c WHERE \(cases.sql) GROUP BY c.sex
+            """, arguments: cases.arguments)
+        func count(_ column: Int) -> Tally {
+            var tally = Tally()
+            for row in checked { tally.add(Sex(rawValue: row[0]) ?? .male, row[column] as Int? ?? 0) }
+            return tally
         }
         let duplicates = scope.inArea("c.village_code", key: "c.id")
         let savedDespite = Tally(rows: try Row.fetchAll(db, sql: """
@@ -24,14 +31,13 @@ enum DataQualityReport {
             SELECT sex, COUNT(*) AS n FROM referral
             WHERE status != 'draft' AND NOT consent_recorded AND \(referrals.sql) GROUP BY sex
             """, arguments: referrals.arguments))
-        let all = try count("1")
+        let all = count(1)
         let checks: [(String, Tally)] = [
             ("report.row.cases-reported", all),
-            ("report.row.no-birth-date", try count("c.date_of_birth IS NULL")),
-            ("report.row.no-village",
-             try count("NOT EXISTS (SELECT 1 FROM place AS p WHERE p.code = c.village_code AND p.level = 'village')")),
-            ("report.row.consent-not-recorded", try count("c.caregiver_consent IS NULL")),
-            ("report.row.consent-refused", try count("c.caregiver_consent = 0")),
+            ("report.row.no-birth-date", count(2)),
+            ("report.row.no-village", count(3)),
+            ("report.row.consent-not-recorded", count(4)),
+            ("report.row.consent-refused", count(5)),
             ("report.row.saved-despite-duplicates", savedDespite),
             ("report.row.referrals-without-consent", withoutConsent),
         ]

@@ -197,6 +197,17 @@ enum Migrations {
         migrator.registerMigration("2026-12-05 case numbers counted per office", migrate: FrozenCaseNumbers20261205.run)
         migrator.registerMigration("2026-12-06 rows changed since the last export", migrate: FrozenSyncChanges20261206.run)
         migrator.registerMigration("2026-12-06 follow-up tallies", migrate: FrozenFollowUpTally20261206.run)
+        migrator.registerMigration("2026-12-06 data-quality index") { db in
+            // The data-quality report reads every case reported in the
+            // period; this index holds all it checks, so the cases' rows
+            // (with their narratives) stay unread. It begins with the
+            // columns of the index it replaces.
+            try db.execute(sql: """
+                DROP INDEX "child_case_by_reported_date";
+                CREATE INDEX "child_case_by_reported_date_checks" ON "child_case"("reported_date", "sex", "village_code",
+                  "caregiver_consent", "date_of_birth");
+                """)
+        }
         return migrator
     }
 
