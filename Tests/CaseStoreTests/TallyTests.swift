@@ -58,6 +58,7 @@ import Testing
                 for measure in CaseMeasure.allCases { try check(measure, scope) }
                 for measure in ReferralMeasure.allCases { try check(measure, scope) }
                 try check(FollowUpMeasure.due, scope)
+                for measure in HouseholdMeasure.allCases { try check(measure, scope) }
                 // Open visits due from "today" on, for days before, in and after the period.
                 for today in [period.start.adding(days: -3), period.start.adding(days: 9), period.end] {
                     let on = ReportScope(request: scope.request, today: today)
@@ -76,6 +77,7 @@ import Testing
             "SELECT measure, month, province, key, sex, age_class, n FROM case_tally WHERE n != 0 ORDER BY 1, 2, 3, 4, 5, 6",
             "SELECT measure, month, province, key, sex, age_class, n FROM referral_tally WHERE n != 0 ORDER BY 1, 2, 3, 4, 5, 6",
             "SELECT measure, month, province, key, sex, age_class, n FROM follow_up_tally WHERE n != 0 ORDER BY 1, 2, 3, 4, 5, 6",
+            "SELECT measure, month, province, key, sex, age_class, n FROM household_tally WHERE n != 0 ORDER BY 1, 2, 3, 4, 5, 6",
             "SELECT id, first_visit_on, last_visit_on FROM child_case ORDER BY id",
             "SELECT id, sent_on, enrolled_on, previous_on, previous_enrolled_on FROM referral ORDER BY id",
         ].flatMap { sql in try Row.fetchAll(db, sql: sql).map(\.description) }
@@ -157,7 +159,52 @@ import Testing
                 let someUser = "SELECT id FROM user ORDER BY (id * \(step + 5)) % 7 LIMIT 1"
                 let someHousehold = "SELECT id FROM household ORDER BY (id * \(step + 7919)) % 1009 LIMIT 1"
                 let risks: [String?] = ["low", "medium", "high", "critical", nil]
-                switch random.next() % 19 {
+                let someMember = "SELECT id FROM household_member ORDER BY (id * \(step + 7919)) % 1013 LIMIT 1"
+                switch random.next() % 25 {
+                case 19:
+                    try db.execute(sql: """
+                        UPDATE household SET status = ?, id_poor = ?, vulnerabilities = ?, risk_level = ? WHERE id = (\(someHousehold))
+                        """, arguments: [["active", "graduated", "active", "moved"][Int(random.next() % 4)],
+                                         ["none", "level-1", "level-2", "bogus"][Int(random.next() % 4)],
+                                         ["", "landless", "disability,female-headed", "landless,,debt"][Int(random.next() % 4)],
+                                         risks[Int(random.next() % 5)]])
+                case 20:
+                    try db.execute(sql: """
+                        UPDATE household_member SET relationship = CASE relationship WHEN 'head' THEN 'child' ELSE 'head' END,
+                          sex = CASE sex WHEN 'male' THEN 'female' ELSE 'male' END WHERE id = (\(someMember))
+                        """)
+                case 21:
+                    try db.execute(sql: """
+                        UPDATE household_member SET migration_status = ?, migration_country = ?, household_id = (\(someHousehold))
+                        WHERE id = (\(someMember))
+                        """, arguments: [["none", "planning", "migrated-abroad"][Int(random.next() % 3)],
+                                         ["Thailand", " ", nil, "Malaysia"][Int(random.next() % 4)]])
+                case 22:
+                    try db.execute(sql: """
+                        INSERT INTO household_member (household_id, name_km, sex, relationship, migration_status, migration_country,
+                          created_at, updated_at)
+                        VALUES ((\(someHousehold)), 'សុខា', ?, ?, ?, 'Thailand', ?, ?)
+                        """, arguments: [random.next() % 2 == 0 ? "female" : "male", random.next() % 2 == 0 ? "head" : "child",
+                                         random.next() % 2 == 0 ? "planning" : "none", fixedNow, fixedNow])
+                case 23:
+                    try db.execute(sql: """
+                        DELETE FROM household_member WHERE id = (SELECT id FROM household_member
+                          WHERE id NOT IN (SELECT member_id FROM referral WHERE member_id IS NOT NULL)
+                          ORDER BY (id * \(step + 7919)) % 1013 LIMIT 1)
+                        """)
+                case 24:
+                    // A household deleted with its members and visits: the foreign keys take them.
+                    let id = try pick(db, """
+                        SELECT id FROM household WHERE id NOT IN (SELECT household_id FROM referral WHERE household_id IS NOT NULL)
+                          AND id NOT IN (SELECT household_id FROM child_case WHERE household_id IS NOT NULL)
+                          AND id NOT IN (SELECT m.household_id FROM household_member AS m JOIN referral AS r ON r.member_id = m.id)
+                          AND id NOT IN (SELECT m.household_id FROM household_member AS m JOIN child_case AS c ON c.member_id = m.id)
+                        ORDER BY (id * \(step + 29)) % 977 LIMIT 1
+                        """)
+                    try db.execute(sql: "DELETE FROM household WHERE id = ?", arguments: [id])
+                    try db.execute(sql: """
+                        UPDATE household SET created_at = ? WHERE id = (\(someHousehold))
+                        """, arguments: ["\(day()) 23:30:00.000"])
                 case 14:
                     try db.execute(sql: """
                         UPDATE child_case SET assigned_to = CASE WHEN ? THEN (\(someUser)) END, risk_level = COALESCE(?, 'low')

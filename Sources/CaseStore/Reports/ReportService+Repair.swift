@@ -59,7 +59,7 @@ extension ReportService {
     /// Every tally count by its row's key, to see how many a repair changed.
     private static func tallyRows(_ db: Database) throws -> [String: Int64] {
         var rows: [String: Int64] = [:]
-        for table in [CaseMeasure.table, ReferralMeasure.table, FollowUpMeasure.table] {
+        for table in [CaseMeasure.table, ReferralMeasure.table, FollowUpMeasure.table, HouseholdMeasure.table] {
             for row in try Row.fetchAll(db, sql: """
                 SELECT measure, month, province, key, sex, age_class, n FROM \(table) WHERE n <> 0
                 """) {

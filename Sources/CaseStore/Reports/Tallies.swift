@@ -234,6 +234,59 @@ enum FollowUpMeasure: String, KeptCount {
     }
 }
 
+/// The counts the households report reads, kept in `household_tally` (see
+/// `FrozenHouseholdTally20261206`), by the day a household was registered
+/// (local time); sex is the head's, or the member's for `migration`.
+enum HouseholdMeasure: String, KeptCount, CaseIterable {
+    /// Households (key: status).
+    case register
+    /// Active households (key: ID Poor level).
+    case idPoor = "id-poor"
+    /// Active households (key: risk level, '' when not assessed).
+    case risk
+    /// Active households, once per vulnerability factor (key: the factor).
+    case vulnerability
+    /// Members of active households planning to migrate or gone (key: the
+    /// status and destination, joined by `separator`).
+    case migration
+
+    static let table = "household_tally"
+    static let separator: Character = "\u{1F}"
+
+    func counted(_ scope: ReportScope, indexed: Bool) -> SQLCondition {
+        let area = scope.inArea("h.village_code", key: "h.id")
+        let registered = "date(h.created_at, 'localtime') BETWEEN ? AND ?"
+        let head = """
+            COALESCE((SELECT m.sex FROM household_member AS m WHERE m.household_id = h.id AND m.relationship = 'head'
+              ORDER BY m.id LIMIT 1), 'male')
+            """
+        let active = "\(registered) AND h.status = 'active'"
+        let factors = "'[\"' || replace(h.vulnerabilities, ',', '\",\"') || '\"]'"
+        let sql: String
+        switch self {
+        case .register:
+            sql = "SELECT h.status, \(head), 0, COUNT(*) FROM household AS h WHERE \(registered)"
+        case .idPoor:
+            sql = "SELECT h.id_poor, \(head), 0, COUNT(*) FROM household AS h WHERE \(active)"
+        case .risk:
+            sql = "SELECT COALESCE(h.risk_override, h.risk_level, ''), \(head), 0, COUNT(*) FROM household AS h WHERE \(active)"
+        case .vulnerability:
+            sql = """
+                SELECT j.value, \(head), 0, COUNT(*) FROM household AS h,
+                  json_each(CASE WHEN json_valid(\(factors)) THEN \(factors) ELSE '[]' END) AS j
+                WHERE \(active) AND j.value != ''
+                """
+        case .migration:
+            sql = """
+                SELECT m.migration_status || char(31) || COALESCE(NULLIF(TRIM(m.migration_country), ''), ''), m.sex, 0, COUNT(*)
+                FROM household AS h JOIN household_member AS m ON m.household_id = h.id
+                WHERE \(active) AND m.migration_status != 'none'
+                """
+        }
+        return SQLCondition("\(sql) AND \(area.sql) GROUP BY 1, 2, 3", area.arguments)
+    }
+}
+
 /// A period cut where the tallies can answer: the whole months in it,
 /// and the days before and after them, which are counted from the records.
 struct PeriodSplit: Equatable {
@@ -269,6 +322,8 @@ struct PeriodSplit: Equatable {
 extension ReportScope {
     /// The earliest day a tally over "everything up to a day" starts from.
     static let beginning = LocalDate(year: 1900, month: 1, day: 1)!
+    /// The last day a tally over "everything, whenever" reaches.
+    static let farFuture = LocalDate(year: 2200, month: 12, day: 31)!
 
     /// `measure` over the days `from` to `to` (the period, unless given)
     /// in the scope's area: whole months from the tally (when the area is

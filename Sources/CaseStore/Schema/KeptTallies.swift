@@ -2,14 +2,14 @@ import GRDB
 
 /// The report tallies and kept days that triggers maintain on every write
 /// (`FrozenCaseTally20261204`, `FrozenReferralTally20261204`,
-/// `FrozenFollowUpTally20261206`), and how a
+/// `FrozenFollowUpTally20261206`, `FrozenHouseholdTally20261206`), and how a
 /// bulk load turns those triggers off and works everything out once at
 /// the end: per row they would cost the demo's 100,000 cases half again
 /// its time.
 enum KeptTallies {
     /// Every trigger that keeps a tally or a kept day starts with one of these.
     static let triggerPrefixes = ["case_tally_", "case_visits_", "referral_tally_", "referral_moved_", "referral_person_",
-                                  "follow_up_tally_"]
+                                  "follow_up_tally_", "household_tally_"]
 
     /// Runs `body` with the tally triggers dropped, works the tallies out
     /// again, then puts the triggers back from their own stored definitions
@@ -32,5 +32,6 @@ enum KeptTallies {
         try FrozenCaseTally20261204.fill(db)
         try FrozenReferralTally20261204.fill(db)
         try FrozenFollowUpTally20261206.fill(db)
+        try FrozenHouseholdTally20261206.fill(db)
     }
 }

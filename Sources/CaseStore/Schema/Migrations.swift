@@ -197,6 +197,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-05 case numbers counted per office", migrate: FrozenCaseNumbers20261205.run)
         migrator.registerMigration("2026-12-06 rows changed since the last export", migrate: FrozenSyncChanges20261206.run)
         migrator.registerMigration("2026-12-06 follow-up tallies", migrate: FrozenFollowUpTally20261206.run)
+        migrator.registerMigration("2026-12-06 household tallies", migrate: FrozenHouseholdTally20261206.run)
         migrator.registerMigration("2026-12-06 data-quality index") { db in
             // The data-quality report reads every case reported in the
             // period; this index holds all it checks, so the cases' rows
