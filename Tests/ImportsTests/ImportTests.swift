@@ -116,6 +116,18 @@ import Testing
         let skipped = try f.importer.households(data, mode: .skipBad, source: "big.csv")
         #expect(skipped.saved == 4_999 && skipped.members == 9_998)
         #expect(try count(f, "SELECT COUNT(*) FROM household") == before + 4_999)
+        // The tallies count the imported households and their first visits, as a rebuild would, and
+        // their triggers are back.
+        try f.services.database.write { db in
+            let tallies = "SELECT measure, month, province, key, sex, n FROM household_tally WHERE n != 0 UNION ALL "
+                + "SELECT measure, month, province, key, sex, n FROM follow_up_tally WHERE n != 0 ORDER BY 1, 2, 3, 4, 5, 6"
+            let kept = try Row.fetchAll(db, sql: tallies).map(\.description)
+            try KeptTallies.rebuild(db)
+            #expect(kept == (try Row.fetchAll(db, sql: tallies).map(\.description)))
+            #expect(try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'household_tally_%' OR name LIKE 'follow_up_tally_%')
+                """) == 16)
+        }
         let rejected = String(decoding: Importer.rejectedRows(skipped.plan, Localizer(language: .en)), as: UTF8.self)
         #expect(rejected.hasPrefix("\u{FEFF}" + Self.header + ",Problems\r\n"))
         #expect(rejected.contains("2500,,,,,,Child 2500,X,,10,child,,,,,\"Line 5,001: Sex: “X” is not one of the choices (the choices: Female, Male)\"\r\n"))

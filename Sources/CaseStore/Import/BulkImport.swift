@@ -112,32 +112,34 @@ extension HouseholdService {
                 VALUES (?, 'home-visit', ?, 'scheduled', ?, ?, ?, 1)
                 """)
             let stamps: [DatabaseValue] = [stamp, stamp, by.databaseValue]
-            // FTS5 writes out its pending terms before every later statement of a
-            // transaction that has written to it: a search row per household among
-            // the other inserts took most of the import. The search rows go in last,
-            // in one statement.
-            var searchTexts: [String] = []
-            searchTexts.reserveCapacity(total)
-            var members = 0
-            for (number, household) in ready.enumerated() {
-                let id = firstId + Int64(number)
-                let code = HouseholdCode.make(number: Int(OfficeKeys.local(id)), office: office)
-                try insertHousehold.run([id.databaseValue, code.databaseValue], household.row, stamps)
-                for member in household.members {
-                    try insertMember.run([id.databaseValue], member, stamps)
+            return try KeptTallies.addingHouseholds(db) {
+                // FTS5 writes out its pending terms before every later statement of a
+                // transaction that has written to it: a search row per household among
+                // the other inserts took most of the import. The search rows go in last,
+                // in one statement.
+                var searchTexts: [String] = []
+                searchTexts.reserveCapacity(total)
+                var members = 0
+                for (number, household) in ready.enumerated() {
+                    let id = firstId + Int64(number)
+                    let code = HouseholdCode.make(number: Int(OfficeKeys.local(id)), office: office)
+                    try insertHousehold.run([id.databaseValue, code.databaseValue], household.row, stamps)
+                    for member in household.members {
+                        try insertMember.run([id.databaseValue], member, stamps)
+                    }
+                    members += household.members.count
+                    searchTexts.append(HouseholdSearchIndex.text(household.search, code: code))
+                    try scheduleVisit.run([id.databaseValue, household.due.databaseValue], stamps)
+                    if number % 500 == 499 { progress(number + 1, total) }
                 }
-                members += household.members.count
-                searchTexts.append(HouseholdSearchIndex.text(household.search, code: code))
-                try scheduleVisit.run([id.databaseValue, household.due.databaseValue], stamps)
-                if number % 500 == 499 { progress(number + 1, total) }
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO household_search (rowid, text) SELECT ? + key, value FROM json_each(?)
+                    """, arguments: [firstId, String(decoding: try JSONEncoder().encode(searchTexts), as: UTF8.self)])
+                progress(total, total)
+                try store.audit(db, session, .create, entity: "household",
+                                summary: "imported \(total) households with \(members) members from \(source)")
+                return ((total, members), total == 0 ? nil : firstId...(firstId + Int64(total) - 1))
             }
-            try db.execute(sql: """
-                INSERT OR REPLACE INTO household_search (rowid, text) SELECT ? + key, value FROM json_each(?)
-                """, arguments: [firstId, String(decoding: try JSONEncoder().encode(searchTexts), as: UTF8.self)])
-            progress(total, total)
-            try store.audit(db, session, .create, entity: "household",
-                            summary: "imported \(total) households with \(members) members from \(source)")
-            return (total, members)
         }
     }
 
