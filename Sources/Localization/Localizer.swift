@@ -19,7 +19,20 @@ public struct Localizer: Sendable {
 
     /// The text of `key` with `{0}`, `{1}`… replaced by `arguments`.
     public func callAsFunction(_ key: String, _ arguments: String...) -> String {
-        var text = self(key)
+        Self.fill(self(key), arguments)
+    }
+
+    /// The text of `key` for `count` things, the count (in the language's
+    /// digits) as `{0}` and `more` from `{1}` on. One thing takes
+    /// `key.one` where the table has it ("1 conflict waits"); Khmer nouns do
+    /// not change with the number, so its `.one` texts say the same.
+    public func count(_ key: String, _ count: Int, _ more: String...) -> String {
+        let one = key + ".one"
+        return Self.fill(self(count == 1 && table.text(one, language) != nil ? one : key), [number(count)] + more)
+    }
+
+    private static func fill(_ text: String, _ arguments: [String]) -> String {
+        var text = text
         for (i, argument) in arguments.enumerated() {
             text = text.replacingOccurrences(of: "{\(i)}", with: argument)
         }

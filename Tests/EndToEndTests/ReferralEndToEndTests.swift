@@ -98,7 +98,7 @@ import Testing
                                   "--from", "01/" + monthText, "--to", "\(days)/" + monthText],
                                  input: DemoData.password + "\n")
         #expect(exported.status == 0, "\(exported.stderr)")
-        #expect(exported.stdout.contains("Wrote 1 referrals"))
+        #expect(exported.stdout.contains("Wrote 1 referral to"))
         let python = try run("/usr/bin/python3", ["-c", """
             import csv, sys
             rows = list(csv.reader(open(sys.argv[1], encoding='utf-8-sig', newline='')))

@@ -94,7 +94,7 @@ import Testing
         h.time.advance(minutes: 1)
         h.app.tick()
         #expect(h.app.topScreenTitleKey == "lock.title")
-        #expect(h.screen.contains("Locked after 1 minutes without a key."))
+        #expect(h.screen.contains("Locked after 1 minute without a key."))
     }
 }
 

@@ -30,7 +30,7 @@ import Testing
         #expect(h.screen.contains("Find:"))
         #expect(h.screen.contains("3 cases"))
         h.type("ធីតា")
-        #expect(h.screen.contains("1 cases"))
+        #expect(h.screen.contains("1 case"))
         #expect(h.screen.contains("Chan Thida"))
         #expect(!h.screen.contains("Keo Pisey"))
         h.press(.ctrl("u"))
@@ -54,7 +54,7 @@ import Testing
         h.press(.tab, .tab, .tab, .enter)                // status, risk, overdue, then "Assigned to"
         #expect(h.screen.contains("ចាន់ ដារ៉ា (me)"))
         h.press(.enter, .function(2))
-        #expect(h.screen.contains("1 cases · Filter: Assigned to: ចាន់ ដារ៉ា (F5 to change)"))
+        #expect(h.screen.contains("1 case · Filter: Assigned to: ចាន់ ដារ៉ា (F5 to change)"))
         #expect(h.screen.contains("Chan Thida"))
         #expect(!h.screen.contains("Sok Sreyneang"))
         h.press(.function(5), .tab, .tab, .tab, .delete)  // anyone

@@ -16,7 +16,7 @@ import Testing
         let second = Harness(restartOf: first)
         second.logIn("sreymom")
         #expect(second.app.topScreenTitleKey == "unsaved.title")
-        #expect(second.screen.contains("1 forms you did not save."))
+        #expect(second.screen.contains("1 form you did not save."))
         #expect(second.screen.contains("New intake: ស្រីពេជ្រ ប្រាក់"))
         second.press(.enter)
         #expect(second.app.topScreenTitleKey == "intake.title")

@@ -117,13 +117,13 @@ import Testing
         let id = try offices.conflictOverTheFirstCase()
         let h = try adminAtOffices(offices)
         #expect(h.app.topScreenTitleKey == "offices.title")
-        #expect(h.screen.contains("1 offices; 1 conflicts wait for a decision"))
+        #expect(h.screen.contains("1 office; 1 conflict waits for a decision"))
         #expect(h.screen.contains("PV1"))
         #expect(h.screen.contains("Prey Veng"))
 
         h.press(.enter)                                  // the office's conflicts
         #expect(h.app.topScreenTitleKey == "conflicts.title")
-        #expect(h.screen.contains("1 conflicts of PV1 wait for a decision"))
+        #expect(h.screen.contains("1 conflict of PV1 waits for a decision"))
         #expect(h.screen.contains("What happened"))     // the column the office changed, as the form names it
 
         h.press(.enter)                                  // the conflict itself
@@ -140,7 +140,7 @@ import Testing
 
         h.press(.function(10))                           // back to the offices: nothing waits now
         #expect(h.app.topScreenTitleKey == "offices.title")
-        #expect(h.screen.contains("1 offices; 0 conflicts wait for a decision"))
+        #expect(h.screen.contains("1 office; 0 conflicts wait for a decision"))
     }
 
     @Test func headOfficesVersionCanBeKeptFromTheListOfEveryOfficesConflicts() throws {
@@ -148,7 +148,7 @@ import Testing
         let id = try offices.conflictOverTheFirstCase()
         let h = try adminAtOffices(offices)
         h.press(.function(4))                            // every office's conflicts
-        #expect(h.screen.contains("1 conflicts wait for a decision"))
+        #expect(h.screen.contains("1 conflict waits for a decision"))
         h.press(.enter)
         h.press(.function(4))                            // keep head office's
         #expect(h.screen.contains("head office's version is kept"))

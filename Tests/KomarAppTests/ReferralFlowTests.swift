@@ -146,7 +146,7 @@ import Testing
         h.press(.function(5))
         h.press(.enter, .down, .enter)                // status: sent
         h.press(.function(2))
-        #expect(h.screen.contains("1 referrals: open ones first"))
+        #expect(h.screen.contains("1 referral: open ones first"))
         #expect(h.screen.contains("Filter: Sent") || h.screen.contains("Sent"))
         #expect(!h.screen.contains("RF-2026-0002"))
         h.press(.enter)

@@ -23,7 +23,7 @@ import Testing
         h.logOut()
         h.logIn("dara")
         h.press(.char("4"))
-        #expect(h.screen.contains("1 cases"))
+        #expect(h.screen.contains("1 case"))
         #expect(h.screen.contains("Sreypich Prak"))
     }
 
@@ -41,7 +41,7 @@ import Testing
         h.press(.function(5))
         #expect(h.app.topScreenTitleKey == "filter.title")
         h.press(.enter, .down, .enter, .function(2))          // status: Open
-        #expect(h.screen.contains("1 cases · Filter: Open (F5 to change)"))
+        #expect(h.screen.contains("1 case · Filter: Open (F5 to change)"))
         #expect(h.screen.contains("Sreypich Prak"))
         #expect(!h.screen.contains("Dara "))
         h.press(.function(5), .delete, .tab, .enter, .end, .enter, .function(2))   // any status, risk Critical

@@ -129,7 +129,7 @@ import Testing
         h.fillIntake()
         h.press(.function(2), .escape)
         #expect(h.app.topScreenTitleKey == "cases.title")
-        #expect(h.screen.contains("1 cases"))
+        #expect(h.screen.contains("1 case"))
         #expect(h.screen.contains("KC-2026-0001"))
         h.press(.escape)
         #expect(h.screen.contains("Cases you can see: 1"))

@@ -87,4 +87,22 @@ import Testing
         #expect(Language(code: "fr") == .km)
         #expect(Language.km.toggled == .en)
     }
+
+    /// One thing is said in the singular in English; Khmer says the number
+    /// the same way whatever it is, in Khmer digits.
+    @Test func countsSayOneThingInTheSingular() {
+        let en = Localizer(language: .en), km = Localizer(language: .km)
+        #expect(en.count("conflicts.count", 1) == "1 conflict waits for a decision")
+        #expect(en.count("conflicts.count", 2) == "2 conflicts wait for a decision")
+        #expect(en.count("conflicts.count", 0) == "0 conflicts wait for a decision")
+        #expect(en.count("conflicts.count-office", 1, "PV1") == "1 conflict of PV1 waits for a decision")
+        #expect(en.count("cases.count", 1_468) == "1,468 cases")
+        #expect(en.count("report.legend", 1) == en("report.legend"), "a key without a singular form is used as it is")
+        #expect(km.count("conflicts.count", 1) == "ភាពខុសគ្នា ១ កំពុងរង់ចាំការសម្រេច")
+        #expect(km.count("cases.count", 1_468) == "ករណីចំនួន ១,៤៦៨")
+        // Every singular form has its plural beside it, with the same placeholders.
+        for key in Localizer(language: .en).table.entries.keys where key.hasSuffix(".one") {
+            #expect(en.table.entries[String(key.dropLast(4))] != nil, "\(key) has no plural")
+        }
+    }
 }

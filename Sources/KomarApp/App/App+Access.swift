@@ -55,7 +55,7 @@ extension App {
         guard session != nil, !isLocked,
               services.clock.now().timeIntervalSince(lastActivity) >= Double(idleLockMinutes) * 60 else { return false }
         lock(idle: true)
-        show(localizer("lock.idle", localizer.number(idleLockMinutes)))
+        show(localizer.count("lock.idle", idleLockMinutes))
         return true
     }
 

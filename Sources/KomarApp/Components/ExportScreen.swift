@@ -94,7 +94,7 @@ final class ExportScreen: FormScreen {
                 app.render()
             }
             app.pop()
-            app.show(t(doneKey, t.number(written), target), style: .heading)
+            app.show(t.count(doneKey, written, target), style: .heading)
         } catch let failed as ExportFailed {
             let message = t("error.export-failed", Self.reason(failed, app))
             form.field("path")?.message = FieldMessage(message)

@@ -71,7 +71,7 @@ struct Export: ParsableCommand {
                             if interactive { FileHandle.standardError.write(Data("\r\(done) / \(total)".utf8)) }
                         })
                     if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-                    print("Wrote \(written) referrals to \(out)")
+                    print("Wrote \(counted(written, "referral")) to \(out)")
                 } catch let failed as ExportFailed {
                     throw Failure("cannot write \(failed.path): \(failed.detail)")
                 }

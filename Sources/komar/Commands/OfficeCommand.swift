@@ -85,7 +85,7 @@ struct OfficeCommand: ParsableCommand {
                     let days = office.lastImportAt.map { "\(Int(now.timeIntervalSince($0) / 86_400)) days since the last import" }
                         ?? "nothing imported yet"
                     var line = "\(office.code)\t\(office.name)\tfile \(office.lastSequence)\t\(days)"
-                    if office.openConflicts > 0 { line += "\t\(office.openConflicts) conflicts" }
+                    if office.openConflicts > 0 { line += "\t" + counted(office.openConflicts, "conflict") }
                     if !office.auditAlert.isEmpty { line += "\tAUDIT: \(office.auditAlert)" }
                     print(line)
                 }
@@ -127,7 +127,7 @@ struct OfficeCommand: ParsableCommand {
                     for suffix in ["", "-wal", "-shm"] { _ = unlink(path + suffix) }
                     throw error
                 }
-                print("Rebuilt office \(report.office) in \(path): \(report.changes) records and \(report.users) people; "
+                print("Rebuilt office \(report.office) in \(path): \(counted(report.changes, "record")) and \(counted(report.users, "person", plural: "people")); "
                     + "the next file is \(report.sequence + 1). Set the other people's passwords in user management.")
             }
         }

@@ -73,7 +73,7 @@ extension RegisterExportCommand {
             } catch let failed as ExportFailed {
                 throw Failure("cannot write \(failed.path): \(failed.detail)")
             }
-            print("Wrote \(table.rows.count) rows of \(Self.register.rawValue) to \(o.out)")
+            print("Wrote \(counted(table.rows.count, "row")) of \(Self.register.rawValue) to \(o.out)")
         }
     }
 }

@@ -30,7 +30,7 @@ struct RepairCommand: ParsableCommand {
                 }
                 print(repair.rowsCorrected == 0
                       ? "The tallies matched the records; counted again, nothing changed."
-                      : "Counted the tallies again from the records: \(repair.rowsCorrected) rows were wrong and are now right.")
+                      : "Counted the tallies again from the records: \(repair.rowsCorrected == 1 ? "1 row was" : "\(repair.rowsCorrected) rows were") wrong and \(repair.rowsCorrected == 1 ? "is" : "are") now right.")
             }
         }
     }

@@ -33,7 +33,7 @@ struct SyncCommand: ParsableCommand {
             try authenticated(.manageSettings, refusal: SyncCommand.refusal) { services, session in
                 if let office, let to {
                     let rebuild = try services.sync.exportRebuild(session, office: office, to: URL(fileURLWithPath: to))
-                    print("Wrote all head office holds of \(office) (\(rebuild.manifest.changes) records, up to file "
+                    print("Wrote all head office holds of \(office) (\(counted(rebuild.manifest.changes, "record")), up to file "
                         + "\(rebuild.manifest.sequence)). Rebuild the office with:")
                     print("  komar office restore \(quoted(rebuild.file.path)) --enrolment \(quoted(rebuild.enrolment.path)) "
                         + "--db NEW.sqlite --user ADMIN")
@@ -43,7 +43,7 @@ struct SyncCommand: ParsableCommand {
                 if let earlier = report.completedEarlier {
                     print("File \(earlier), written before an interruption, is complete; send it too if head office lacks it.")
                 }
-                print("Wrote file \(report.manifest.sequence) of \(report.manifest.office): \(report.manifest.changes) changes")
+                print("Wrote file \(report.manifest.sequence) of \(report.manifest.office): \(counted(report.manifest.changes, "change"))")
                 for file in report.files { print("  \(file.path)") }
             }
         }
@@ -66,7 +66,7 @@ struct SyncCommand: ParsableCommand {
                     switch report.outcome {
                     case .alreadyApplied: print("\(name): already applied")
                     case .applied:
-                        print("\(name): \(report.changes) changes applied, \(report.conflicts) conflicts")
+                        print("\(name): \(counted(report.changes, "change")) applied, \(counted(report.conflicts, "conflict"))")
                     }
                     for warning in report.warnings { print("  WARNING: \(warning)") }
                 }

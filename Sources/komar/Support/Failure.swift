@@ -129,7 +129,7 @@ func describe(_ error: SyncError) -> String {
     case .conflictDamaged(let id): "conflict \(id) no longer holds the office's row as it came; keep head office's (--keep ours)"
     case .wholeRowsOnly: "this conflict is about a row one side removed: keep the office's or head office's whole"
     case .conflictsWaiting(let code, let count):
-        "\(count) conflicts of \(code) wait for a decision ('komar sync conflicts'); settle them first, so the rebuilt office gets the version head office keeps; nothing was written"
+        "\(counted(count, "conflict")) of \(code) \(count == 1 ? "waits" : "wait") for a decision ('komar sync conflicts'); settle them first, so the rebuilt office gets the version head office keeps; nothing was written"
     case .sharedFolderMissing(let path):
         "the shared folder \(path) is not there (is the network drive or USB stick connected?); nothing was written"
     }

@@ -133,8 +133,8 @@ final class AuditLogScreen: ListScreen {
                        maxWidth: area.width - 2)
         }
         let described = AuditFilterScreen.describe(filter, app: app)
-        let heading = described.isEmpty ? t("audit.count", t.number(count))
-                                        : t("audit.count-filtered", t.number(count), described)
+        let heading = described.isEmpty ? t.count("audit.count", count)
+                                        : t.count("audit.count-filtered", count, described)
         list.render(into: &canvas, area: Rect(row: row + 2, col: area.col, width: area.width, height: area.bottom - row - 2),
                     app: app, heading: (heading, .muted), empty: t("audit.empty"))
     }

@@ -93,7 +93,7 @@ final class CaseListScreen: ListScreen {
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
         var heading = switch count {
-        case .exact(let n): t("cases.count", t.number(n))
+        case .exact(let n): t.count("cases.count", n)
         case .moreThan(let cap): t("cases.count-over", t.number(cap))
         }
         if isFiltered { heading += " · " + t("filter.active", filterSummary(app)) }

@@ -71,7 +71,7 @@ final class CaseViewScreen: RecordFileScreen {
         let t = app.localizer
         app.push(ReferralFormScreen(app: app, session: session, people: [ReferralFormScreen.Person(
             subject: .child(caseId: caseId), name: s.code + " · " + app.bothNames(km: s.childNameKm, latin: s.childNameLatin),
-            detail: t(s.sex.labelKey) + ", " + t("case.age-years", t.number(s.ageYears)))]))
+            detail: t(s.sex.labelKey) + ", " + t.count("case.age-years", s.ageYears))]))
     }
 
     func fileLines(app: App) -> [DetailLine]? {
@@ -88,7 +88,7 @@ final class CaseViewScreen: RecordFileScreen {
     private func summaryLines(_ app: App, _ d: CaseDetail) -> [DetailLine] {
         let t = app.localizer
         let s = d.summary
-        var ageText = t("case.age-years", t.number(s.ageYears))
+        var ageText = t.count("case.age-years", s.ageYears)
         switch d.birth {
         case .dateOfBirth(let dob): ageText += " (" + t("case.born", app.longDateText(dob)) + ")"
         case .estimatedAge: ageText += " (" + t("case.estimated") + ")"

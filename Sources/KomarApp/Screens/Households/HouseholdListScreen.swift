@@ -81,7 +81,7 @@ final class HouseholdListScreen: ListScreen {
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
-        list.render(into: &canvas, area: area, app: app, heading: (t("households.count", t.number(total)), .muted),
+        list.render(into: &canvas, area: area, app: app, heading: (t.count("households.count", total), .muted),
                     empty: t(list.text.isEmpty ? "households.empty" : "search.none"))
     }
 }

@@ -74,7 +74,7 @@ final class HouseholdViewScreen: RecordFileScreen {
         let t = app.localizer
         app.push(ReferralFormScreen(app: app, session: session, people: detail.members.map { member in
             ReferralFormScreen.Person(subject: .member(memberId: member.id), name: member.displayName,
-                                      detail: t(member.sex.labelKey) + ", " + t("case.age-years", t.number(member.age))
+                                      detail: t(member.sex.labelKey) + ", " + t.count("case.age-years", member.age)
                                           + ", " + t(member.relationship.labelKey))
         }, for: t("referral.for-household", detail.summary.code,
                   app.bothNames(km: detail.summary.headNameKm, latin: detail.summary.headNameLatin))))
@@ -117,7 +117,7 @@ final class HouseholdViewScreen: RecordFileScreen {
         ]
         for (i, m) in d.members.enumerated() {
             var text = t.number(i + 1) + ". " + m.displayName + " · " + t(m.sex.labelKey) + " · "
-                + t("case.age-years", t.number(m.age)) + (m.ageIsEstimated ? "~" : "") + " · " + t(m.relationship.labelKey)
+                + t.count("case.age-years", m.age) + (m.ageIsEstimated ? "~" : "") + " · " + t(m.relationship.labelKey)
             if let school = m.inSchool { text += " · " + t(school ? "member.in-school" : "member.not-in-school") }
             if !m.occupation.isEmpty { text += " · " + m.occupation }
             if m.migration != .none {

@@ -44,7 +44,7 @@ final class ConflictsScreen: ListScreen {
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
-        let heading = office.map { t("conflicts.count-office", t.number(count), $0) } ?? t("conflicts.count", t.number(count))
+        let heading = office.map { t.count("conflicts.count-office", count, $0) } ?? t.count("conflicts.count", count)
         list.render(into: &canvas, area: area, app: app, heading: (heading, .muted), empty: t("conflicts.empty"))
     }
 }

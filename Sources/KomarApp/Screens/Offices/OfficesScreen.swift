@@ -63,7 +63,7 @@ final class OfficesScreen: ListScreen {
         }
         let conflicts = offices.reduce(0) { $0 + $1.openConflicts }
         list.render(into: &canvas, area: Rect(row: row, col: area.col, width: area.width, height: area.bottom - row),
-                    app: app, heading: (t("offices.count", t.number(offices.count), t.number(conflicts)), .muted),
+                    app: app, heading: (t.count("offices.count", offices.count) + "; " + t.count("conflicts.count", conflicts), .muted),
                     empty: t("offices.empty"))
     }
 }

@@ -101,7 +101,7 @@ final class ReferralListScreen: ListScreen {
             canvas.put(text, row: line, col: col, style: filter.status == status ? .heading : .muted)
             col += width + 2
         }
-        var heading = t("referrals.count", t.number(total))
+        var heading = t.count("referrals.count", total)
         if !filter.isEmpty {
             if filterWords?.language != t.language {
                 filterWords = (t.language, ReferralFilterScreen.describe(filter, session: session, app: app))

@@ -51,7 +51,7 @@ final class ReferralViewScreen: RecordFileScreen {
             .heading(s.code + "  ·  " + t(s.status.labelKey) + (s.priority == .urgent ? "  ·  " + t(s.priority.labelKey) : "")),
             .blank,
             app.field("referral.person", [s.personNameKm, s.personNameLatin].filter { !$0.isEmpty }.joined(separator: " / ")
-                + " · " + t(s.sex.labelKey) + " · " + t("case.age-years", t.number(s.age))),
+                + " · " + t(s.sex.labelKey) + " · " + t.count("case.age-years", s.age)),
             app.field("case.place", places.map(app.placeName).joined(separator: " › ")),
         ]
         if let code = d.caseCode { out.append(app.field("referral.case", code)) }

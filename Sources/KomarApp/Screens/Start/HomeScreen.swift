@@ -145,7 +145,7 @@ final class HomeScreen: Screen {
         if let caseCount { notices.append((t("home.case-count", t.number(caseCount)), .plain)) }
         if let seal { notices.append((t("audit.seal", seal.description), .muted)) }
         if let locked = dashboard?.lockedAccounts, locked > 0 {
-            notices.append((t("home.locked-accounts", t.number(locked)), .warning))
+            notices.append((t.count("home.locked-accounts", locked), .warning))
         }
         if let newest = backupStatus?.newestVerified {
             notices.append((t("home.newest-backup", app.dateTimeText(newest)), .muted))

@@ -30,8 +30,8 @@ final class UnsavedFormsScreen: ListScreen {
     static func age(_ date: Date, _ app: App) -> String {
         let t = app.localizer
         let minutes = max(0, Int(app.services.clock.now().timeIntervalSince(date) / 60))
-        if minutes < 60 { return t("unsaved.minutes-ago", t.number(minutes)) }
-        if minutes < 24 * 60 { return t("unsaved.hours-ago", t.number(minutes / 60)) }
+        if minutes < 60 { return t.count("unsaved.minutes-ago", minutes) }
+        if minutes < 24 * 60 { return t.count("unsaved.hours-ago", minutes / 60) }
         return app.dateTimeText(date)
     }
 
@@ -77,7 +77,7 @@ final class UnsavedFormsScreen: ListScreen {
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
-        list.render(into: &canvas, area: area, app: app, heading: (t("unsaved.heading", t.number(drafts.count)), .warning),
+        list.render(into: &canvas, area: area, app: app, heading: (t.count("unsaved.heading", drafts.count), .warning),
                     empty: "")
     }
 }
