@@ -218,8 +218,18 @@ import Testing
                 UPDATE child_case SET village_code = substr(village_code, 1, 4) WHERE id IN (
                   SELECT id FROM child_case WHERE reported_date LIKE '2026-%' ORDER BY id LIMIT 3)
                 """)
+            // An intake saved although it looked like another, as the audit log records it.
+            try db.execute(sql: """
+                INSERT INTO audit_event (at, user_id, username, action, entity, entity_id, summary, prev_hash, hash)
+                SELECT reported_date || ' 10:00:00.000', NULL, 'sokha', 'create', 'case', id,
+                  'intake ' || code || '; saved despite possible duplicates KC-2026-0001', '', ''
+                FROM child_case WHERE reported_date LIKE '2026-%' AND sex = 'female' ORDER BY id LIMIT 1
+                """)
             return try #require(try String.fetchOne(db, sql: "SELECT substr(village_code, 1, 2) FROM child_case ORDER BY id LIMIT 1"))
         }
+        let despite = try f.services.reports.make(f.coordinator, ReportRequest(kind: .dataQuality, period: year))
+        #expect(try row(table(despite, "report.quality.checks"), "report.row.saved-despite-duplicates")[1]
+                == .tally(Tally(total: 1, female: 1)))
         for area in [ReportArea.office, try #require(ReportArea(code: province))] {
             let report = try f.services.reports.make(f.coordinator, ReportRequest(kind: .dataQuality, period: year, area: area))
             let checks = try table(report, "report.quality.checks")

@@ -22,6 +22,7 @@ enum DataQualityReport {
             return tally
         }
         let duplicates = scope.inArea("c.village_code", key: "c.id")
+        // The first three terms are those of the partial index that holds just these events.
         let savedDespite = Tally(rows: try Row.fetchAll(db, sql: """
             SELECT c.sex, COUNT(*) AS n FROM audit_event AS a JOIN child_case AS c ON c.id = a.entity_id
             WHERE a.action = 'create' AND a.entity = 'case' AND a.summary LIKE '%saved despite possible duplicates%'
