@@ -24,14 +24,14 @@ enum FrozenHouseholdTally20261206 {
     static func run(_ db: Database) throws {
         try db.execute(sql: FrozenCaseTally20261204.tallyTable("household_tally"))
         try fill(db)
-        let changedMember = memberColumns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+        let changedMember = FrozenFollowUpTally20261206.changed(memberColumns)
         let bothHouseholds = "h.id IN (OLD.household_id, NEW.household_id)"
         try db.execute(sql: """
             CREATE TRIGGER "household_tally_insert" AFTER INSERT ON "household" BEGIN
               \(contribution(households: row("NEW"), sign: "1"))
             END;
             CREATE TRIGGER "household_tally_update" AFTER UPDATE ON "household"
-              WHEN \(householdColumns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")) BEGIN
+              WHEN \(FrozenFollowUpTally20261206.changed(householdColumns)) BEGIN
               \(contribution(households: row("OLD"), sign: "-1"))
               \(contribution(households: row("NEW"), sign: "1"))
             END;
@@ -75,9 +75,7 @@ enum FrozenHouseholdTally20261206 {
     static let memberColumns = ["household_id", "relationship", "sex", "migration_status", "migration_country"]
 
     /// A household row's own values (`OLD` or `NEW`) as a one-row table.
-    static func row(_ name: String) -> String {
-        "(SELECT " + householdColumns.map { "\(name).\($0) AS \($0)" }.joined(separator: ", ") + ")"
-    }
+    static func row(_ name: String) -> String { FrozenFollowUpTally20261206.row(name, householdColumns) }
 
     /// The tally rows of the households in `households` (those matching
     /// `only`), added with `sign`.
