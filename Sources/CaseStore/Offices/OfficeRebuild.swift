@@ -85,7 +85,7 @@ extension SyncService {
         let manifest = SyncManifest(
             office: code, officeNumber: number, headOfficeId: identity.headOfficeId, sequence: sequence,
             schemaVersion: held.schemaVersion, writtenAt: store.now, rowCounts: held.counts,
-            changes: try Changeset.changes(held.changeset).count, auditSeal: held.seal.description,
+            changes: try Changeset.count(held.changeset), auditSeal: held.seal.description,
             sha256: SyncFile.sha256(content), rebuild: true, keyFloors: held.floors)
         let key = SymmetricKey(data: office["sync_key"] as Data)
         let data = try SyncFile.encode(manifest, content, key: key)
@@ -184,20 +184,25 @@ extension SyncService {
             return Gathered(changeset: try Changeset.diff(db, session: "now_rows", from: "sent_rows", tables: SyncTables.shared),
                             users: users, floors: floors)
         }
-        let changes = try Changeset.changes(missing.changeset)
-        try database.write { db in
+        return try database.write { db in
+            var changes = 0
+            var reindex = try SearchReindex(db)
+            try Changeset.forEach(missing.changeset) { change in
+                changes += 1
+                reindex.note(change)
+            }
             try insertPeople(db, missing.users, at: now)
             let conflicts = try Changeset.apply(db, missing.changeset, tables: SyncTables.shared)
             guard conflicts.isEmpty else {
                 throw SyncError.snapshotDamaged(detail: "\(conflicts.count) rows of the last export did not fit this database")
             }
             try moveKeyCounters(db, past: missing.floors, office: identity.number)
-            try reindex(db, after: changes)
+            try reindex.write(db)
             try AuditLog.append(db, at: now, userId: userId, username: username, action: .syncCaughtUp,
-                                summary: "this database was older than file \(held); \(changes.count) rows and "
+                                summary: "this database was older than file \(held); \(changes) rows and "
                                     + "\(missing.users.count) people head office holds were brought back")
+            return changes
         }
-        return changes.count
     }
 
     /// Adds people without a password: an admin sets one before they log in.
@@ -250,10 +255,13 @@ extension OfficeService {
             throw AccountError.weakPassword(problem)
         }
         let hash = try hasher.hash(password)
-        let changes = try Changeset.changes(content.changeset)
         let range = OfficeKeys.range(enrolment.number)
-        for change in changes where !(change.leadingKey.map(range.contains) ?? false) {
-            throw SyncError.rowsOfAnotherOffice(code: manifest.office, table: change.table)
+        var changes = 0
+        try Changeset.forEach(content.changeset) { change in
+            guard change.leadingKey.map(range.contains) ?? false else {
+                throw SyncError.rowsOfAnotherOffice(code: manifest.office, table: change.table)
+            }
+            changes += 1
         }
         let now = store.now
         // The snapshot is what head office holds: the file's content, as an export would have left it. It is
@@ -266,7 +274,7 @@ extension OfficeService {
         try staged.close()
         do {
             try store.write { db in try Self.build(db, enrolment: enrolment, manifest: manifest, content: content, file: file,
-                                                   person: person, hash: hash, changes: changes.count, now: now) }
+                                                   person: person, hash: hash, changes: changes, now: now) }
         } catch {
             _ = unlink(places.stagedSnapshot.path)
             throw error
@@ -275,7 +283,7 @@ extension OfficeService {
         guard rename(places.stagedSnapshot.path, places.snapshot.path) == 0 else {
             throw SyncError.cannotWrite(path: places.snapshot.path, detail: String(cString: strerror(errno)))
         }
-        return OfficeRebuildReport(office: enrolment.code, sequence: manifest.sequence, changes: changes.count,
+        return OfficeRebuildReport(office: enrolment.code, sequence: manifest.sequence, changes: changes,
                                    users: content.users.count)
     }
 

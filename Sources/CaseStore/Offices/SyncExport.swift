@@ -203,7 +203,7 @@ public struct SyncService: Sendable {
                 let changeset = try marked && markingIsWhole(db)
                     ? diffMarked(db, upTo: marks)
                     : Changeset.diff(db, session: "live", from: "main", tables: SyncTables.shared)
-                let diff = Diff(changeset: changeset, changes: try Changeset.changes(changeset).count, users: users,
+                let diff = Diff(changeset: changeset, changes: try Changeset.count(changeset), users: users,
                                 counts: counts, seal: AuditSeal(count: auditCount, hashPrefix: String(hash.prefix(12))),
                                 schemaVersion: version, marks: marks)
                 result = diff

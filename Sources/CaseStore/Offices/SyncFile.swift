@@ -61,7 +61,8 @@ struct SyncContent: Sendable {
         guard data.count >= 4 + length else { throw SyncFileError.damaged }
         let start = data.startIndex
         users = try JSONDecoder().decode([SyncUser].self, from: data.subdata(in: (start + 4)..<(start + 4 + length)))
-        changeset = data.subdata(in: (start + 4 + length)..<data.endIndex)
+        // A slice, not a copy: a first file's changes are a hundred megabytes.
+        changeset = data[(start + 4 + length)...]
     }
 }
 
@@ -130,7 +131,7 @@ enum SyncFile {
         let length = Int(readUInt32(data, at: magic.count))
         let headStart = start + magic.count + 4
         guard data.count >= magic.count + 4 + length + 28 else { throw SyncFileError.damaged }
-        return (data.subdata(in: headStart..<(headStart + length)), data.subdata(in: (headStart + length)..<data.endIndex))
+        return (data.subdata(in: headStart..<(headStart + length)), data[(headStart + length)...])
     }
 
     private static func manifestData(_ manifest: SyncManifest) throws -> Data {

@@ -68,7 +68,7 @@ extension SyncService {
         var ordered: [(URL, SyncManifest)] = []
         for file in files { ordered.append((file, try SyncFile.manifest(Self.read(file)))) }
         ordered.sort { ($0.1.office, $0.1.sequence) < ($1.1.office, $1.1.sequence) }
-        return try ordered.map { file, _ in try importFile(session, file, Self.read(file)) }
+        return try ordered.map { file, _ in try importFile(session, file) }
     }
 
     private static func read(_ file: URL) throws -> Data {
@@ -77,17 +77,22 @@ extension SyncService {
         }
     }
 
-    private func importFile(_ session: Session, _ file: URL, _ data: Data) throws -> SyncImportReport {
+    private func importFile(_ session: Session, _ file: URL) throws -> SyncImportReport {
         let now = store.now
         return try store.write { db in
             guard let identity = try OfficeIdentity.read(db), identity.kind == .headOffice else { throw SyncError.notHeadOffice }
-            let claimed = try SyncFile.manifest(data)
-            guard let office = try Row.fetchOne(db, sql: "SELECT * FROM office WHERE code = ?", arguments: [claimed.office]),
-                  (office["number"] as Int64) == claimed.officeNumber else {
-                throw SyncError.unknownOffice(code: claimed.office)
-            }
-            guard claimed.headOfficeId == identity.headOfficeId else { throw SyncError.otherHeadOffice(code: claimed.office) }
-            let (manifest, content) = try SyncFile.open(data, key: SymmetricKey(data: office["sync_key"] as Data))
+            // The file's bytes are let go once opened: only what they hold is kept while it applies.
+            let (office, manifest, content) = try { () throws -> (Row, SyncManifest, Data) in
+                let data = try Self.read(file)
+                let claimed = try SyncFile.manifest(data)
+                guard let office = try Row.fetchOne(db, sql: "SELECT * FROM office WHERE code = ?", arguments: [claimed.office]),
+                      (office["number"] as Int64) == claimed.officeNumber else {
+                    throw SyncError.unknownOffice(code: claimed.office)
+                }
+                guard claimed.headOfficeId == identity.headOfficeId else { throw SyncError.otherHeadOffice(code: claimed.office) }
+                let (manifest, content) = try SyncFile.open(data, key: SymmetricKey(data: office["sync_key"] as Data))
+                return (office, manifest, content)
+            }()
             guard manifest.rebuild != true else { throw SyncError.rebuildFile }
             let number = manifest.officeNumber
             let last: Int = office["last_sequence"]
@@ -109,11 +114,17 @@ extension SyncService {
                 throw SyncError.schemaDiffers(file: String(manifest.schemaVersion), here: String(here))
             }
             let decoded = try SyncContent(decoding: content)
-            let changes = try Changeset.changes(decoded.changeset)
             let range = OfficeKeys.range(number)
-            for change in changes where !SyncTables.shared.contains(change.table)
-                || !(change.leadingKey.map(range.contains) ?? false) {
-                throw SyncError.rowsOfAnotherOffice(code: manifest.office, table: change.table)
+            var changes = 0
+            var rewritesAudit = false
+            var reindex = try SearchReindex(db)
+            try Changeset.forEach(decoded.changeset) { change in
+                guard SyncTables.shared.contains(change.table), change.leadingKey.map(range.contains) ?? false else {
+                    throw SyncError.rowsOfAnotherOffice(code: manifest.office, table: change.table)
+                }
+                changes += 1
+                if change.table == "audit_event" && change.kind != .insert { rewritesAudit = true }
+                reindex.note(change)
             }
             if let user = decoded.users.first(where: { !range.contains($0.id) }) {
                 throw SyncError.rowsOfAnotherOffice(code: manifest.office, table: "user \(user.username)")
@@ -135,8 +146,8 @@ extension SyncService {
                                      conflict.changed.joined(separator: ","), Self.json(conflict.theirs),
                                      Self.json(conflict.ours), now])
             }
-            try Self.reindex(db, after: changes)
-            let warnings = try Self.check(db, manifest, changes: changes, auditCheckedUpTo: checkedAudit)
+            try reindex.write(db)
+            let warnings = try Self.check(db, manifest, rewritesAudit: rewritesAudit, auditCheckedUpTo: checkedAudit)
             try db.execute(sql: """
                 UPDATE office SET last_sequence = ?, last_file_at = ?, last_import_at = ?, last_seal = ?,
                   audit_alert = CASE WHEN ? = '' THEN audit_alert ELSE ? END
@@ -147,11 +158,11 @@ extension SyncService {
                 INSERT INTO sync_file (direction, office_number, sequence, file_name, written_at, applied_at, by_user,
                   changes, conflicts, seal, sha256) VALUES ('in', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [number, manifest.sequence, file.lastPathComponent, manifest.writtenAt, now, session.user.id,
-                                 changes.count, conflicts.count, manifest.auditSeal, manifest.sha256])
-            try store.audit(db, session, .syncImport, summary: "\(file.lastPathComponent): \(changes.count) changes, "
+                                 changes, conflicts.count, manifest.auditSeal, manifest.sha256])
+            try store.audit(db, session, .syncImport, summary: "\(file.lastPathComponent): \(changes) changes, "
                 + "\(conflicts.count) conflicts" + (warnings.isEmpty ? "" : "; " + warnings.joined(separator: "; ")))
             return SyncImportReport(file: file, office: manifest.office, sequence: manifest.sequence, outcome: .applied,
-                                    changes: changes.count, conflicts: conflicts.count, warnings: warnings)
+                                    changes: changes, conflicts: conflicts.count, warnings: warnings)
         }
     }
 
@@ -171,22 +182,23 @@ extension SyncService {
     /// Search rows for the cases and households whose search text the
     /// changes may have changed: a case's or household's own row added,
     /// removed, or changed in a column its text is made from, and any
-    /// member added, removed or renamed.
-    static func reindex(_ db: Database, after changes: [RowChange]) throws {
-        var cases = Set<Int64>()
-        var households = Set<Int64>()
-        var columns: [String: [String]] = [:]
-        for table in ["child_case", "household", "household_member"] { columns[table] = try db.columns(in: table).map(\.name) }
-        func touches(_ change: RowChange, _ searched: Set<String>) -> Bool {
-            guard change.kind == .update, let names = columns[change.table] else { return true }
-            return zip(names, change.new).contains { name, value in value != nil && searched.contains(name) }
+    /// member added, removed or renamed. Told of each change as the file is
+    /// read (`note`), it writes them once the changes are in (`write`).
+    struct SearchReindex {
+        private var cases = Set<Int64>()
+        private var households = Set<Int64>()
+        /// Members changed without their household in the change: looked up once the changes are in.
+        private var members = Set<Int64>()
+        private let columns: [String: [String]]
+
+        init(_ db: Database) throws {
+            var columns: [String: [String]] = [:]
+            for table in ["child_case", "household", "household_member"] { columns[table] = try db.columns(in: table).map(\.name) }
+            self.columns = columns
         }
-        func value(_ values: [DatabaseValue?], _ column: String) -> Int64? {
-            guard let index = columns["household_member"]?.firstIndex(of: column), index < values.count else { return nil }
-            return values[index].flatMap { Int64.fromDatabaseValue($0) }
-        }
-        for change in changes {
-            guard let key = change.leadingKey else { continue }
+
+        mutating func note(_ change: RowChange) {
+            guard let key = change.leadingKey else { return }
             switch change.table {
             case "child_case" where touches(change, ["code", "search_key", "village_code"]): cases.insert(key)
             case "household" where touches(change, ["code", "search_key", "village_code", "phone"]): households.insert(key)
@@ -194,25 +206,44 @@ extension SyncService {
                 if let moved = value(change.new, "household_id") { households.insert(moved) }
                 if let id = value(change.kind == .insert ? change.new : change.old, "household_id") {
                     households.insert(id)
-                } else if let id = try Int64.fetchOne(db, sql: "SELECT household_id FROM household_member WHERE id = ?",
-                                                      arguments: [key]) {
-                    households.insert(id)
+                } else {
+                    members.insert(key)
                 }
             default: break
             }
         }
-        for id in cases {
-            if let record = try CaseRecord.fetchOne(db, key: id) {
-                try CaseSearchIndex.index(db, record)
-            } else {
-                try db.execute(sql: "DELETE FROM case_search WHERE rowid = ?", arguments: [id])
-            }
+
+        private func touches(_ change: RowChange, _ searched: Set<String>) -> Bool {
+            guard change.kind == .update, let names = columns[change.table] else { return true }
+            return zip(names, change.new).contains { name, value in value != nil && searched.contains(name) }
         }
-        for id in households {
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM household WHERE id = ?)", arguments: [id]) == true {
-                try HouseholdSearchIndex.reindex(db, householdId: id)
-            } else {
-                try db.execute(sql: "DELETE FROM household_search WHERE rowid = ?", arguments: [id])
+
+        private func value(_ values: [DatabaseValue?], _ column: String) -> Int64? {
+            guard let index = columns["household_member"]?.firstIndex(of: column), index < values.count else { return nil }
+            return values[index].flatMap { Int64.fromDatabaseValue($0) }
+        }
+
+        func write(_ db: Database) throws {
+            var households = households
+            for id in members {
+                if let household = try Int64.fetchOne(db, sql: "SELECT household_id FROM household_member WHERE id = ?",
+                                                      arguments: [id]) {
+                    households.insert(household)
+                }
+            }
+            for id in cases {
+                if let record = try CaseRecord.fetchOne(db, key: id) {
+                    try CaseSearchIndex.index(db, record)
+                } else {
+                    try db.execute(sql: "DELETE FROM case_search WHERE rowid = ?", arguments: [id])
+                }
+            }
+            for id in households {
+                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM household WHERE id = ?)", arguments: [id]) == true {
+                    try HouseholdSearchIndex.reindex(db, householdId: id)
+                } else {
+                    try db.execute(sql: "DELETE FROM household_search WHERE rowid = ?", arguments: [id])
+                }
             }
         }
     }
@@ -222,11 +253,11 @@ extension SyncService {
     /// office's seal, and every table has the office's number of rows.
     /// The chain is walked from `auditCheckedUpTo`, the office's last event
     /// before this file: rows received earlier never change here.
-    static func check(_ db: Database, _ manifest: SyncManifest, changes: [RowChange],
+    static func check(_ db: Database, _ manifest: SyncManifest, rewritesAudit: Bool,
                       auditCheckedUpTo: Int64?) throws -> [String] {
         var warnings: [String] = []
         let number = manifest.officeNumber
-        if changes.contains(where: { $0.table == "audit_event" && $0.kind != .insert }) {
+        if rewritesAudit {
             warnings.append("the office's audit log was rewritten: the file changes or removes events already received")
         }
         if let broken = try AuditLog.firstBrokenRow(db, office: number, after: auditCheckedUpTo) {
@@ -353,8 +384,9 @@ extension SyncService {
     private func reindexAfterResolving(_ db: Database, table: String, key: String) throws {
         guard let id = Int64(key) else { return }
         // Given as a removal, which writes again (or removes) everything indexed from the row.
-        try Self.reindex(db, after: [RowChange(table: table, kind: .delete, old: [id.databaseValue], new: [],
-                                               isKey: [true])])
+        var reindex = try SearchReindex(db)
+        reindex.note(RowChange(table: table, kind: .delete, old: [id.databaseValue], new: [], isKey: [true]))
+        try reindex.write(db)
     }
 
     /// Writes the office's version of a row, or deletes it when the office
