@@ -193,6 +193,25 @@ import Testing
         #expect(h.screen.contains("Person *            ពៅ ស្រីនាង / Pov Sreyneang · Female, 17 years"))
     }
 
+    /// The household list's heading counts what the search finds, not
+    /// the whole register.
+    @Test func theHouseholdListSaysHowManyItsSearchFinds() throws {
+        let h = try Harness(language: .en)
+        try h.fillDemoRecords(cases: 60)
+        let households = try h.services.households.list(try h.session("dara"), limit: 500)
+        let code = try #require(households.last?.code)
+        h.logIn("dara")
+        h.select("Households")
+        #expect(h.screen.contains("\(households.count) households. Type to search"))
+        h.type(code)
+        #expect(h.screen.contains("1 household found."))
+        h.press(.ctrl("u"))
+        h.type("HH-")
+        #expect(h.screen.contains("\(households.count) households found (newest first)."))
+        h.press(.function(6))
+        #expect(h.screen.contains("រកឃើញគ្រួសារចំនួន \(Digits.toKhmer(String(households.count))) (គ្រួសារថ្មីៗមុន)។"))
+    }
+
     @Test func theServiceAreaPickerFiltersItsLongList() {
         let options = (1...235).map { ChoiceOption(id: "\($0)", labels: ["Place \($0)"]) }
             + [ChoiceOption(id: "pv", labels: ["ព្រៃវែង", "Prey Veng"])]

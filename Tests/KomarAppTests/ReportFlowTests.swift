@@ -141,6 +141,13 @@ import Testing
         #expect(before != nil && after != nil, "the heading row keeps its service and provider")
         #expect(after?.contains("…") ?? false, "and marks the columns scrolled past")
         #expect(before != after)
+        // Tables and charts that fit the screen stay where they are: the people reached, by age band.
+        var adults: Substring?
+        for _ in 0..<12 where adults == nil {
+            h.press(.pageDown)
+            adults = h.screen.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("១៨+") }
+        }
+        #expect(adults != nil && !(adults?.contains("…") ?? true), "a table that fits is not scrolled: \(adults ?? "")")
         h.press(.home)
         h.press(.function(8))
         #expect(h.app.topScreenTitleKey == "report.export-title")

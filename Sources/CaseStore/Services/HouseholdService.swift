@@ -126,14 +126,7 @@ public struct HouseholdService: Sendable {
     /// whose head's or a member's name, code, village or phone contains it.
     public func list(_ session: Session, query: String = "", after cursor: HouseholdCursor? = nil,
                      limit: Int = 50) throws -> [HouseholdSummary] {
-        var condition = try Visibility.households(session)
-        let search = TextSearch(query, index: "household_search")
-        if let match = search.indexMatch(table: "household", foldedColumn: "search_key") {
-            condition = condition && match
-        } else if let name = search.contains(table: "household", column: "search_key"),
-                  let code = search.like(table: "household", column: "code") {
-            condition = condition && (name || code)
-        }
+        var condition = try Self.matching(session, query)
         if let cursor { condition = condition && SQLCondition("household.id < ?", [cursor.lastId]) }
         return try store.read { db in
             try Row.fetchAll(db, sql: Self.summarySelect + " WHERE \(condition.sql) ORDER BY household.id DESC LIMIT ?",
@@ -147,6 +140,31 @@ public struct HouseholdService: Sendable {
         return try store.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM household WHERE \(scope.sql)", arguments: scope.arguments) ?? 0
         }
+    }
+
+    /// How many households the user may see match `query` (as `list`
+    /// finds them), counted up to `cap`.
+    public func count(_ session: Session, matching query: String, cap: Int = 1_000) throws -> ListCount {
+        let condition = try Self.matching(session, query)
+        let found = try store.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM household WHERE \(condition.sql) LIMIT ?)",
+                             arguments: condition.arguments + [cap + 1]) ?? 0
+        }
+        return ListCount(capped: found, cap: cap)
+    }
+
+    /// The households the session may see whose head's or a member's
+    /// name, code, village or phone contains `query` (all, when empty).
+    private static func matching(_ session: Session, _ query: String) throws -> SQLCondition {
+        var condition = try Visibility.households(session)
+        let search = TextSearch(query, index: "household_search")
+        if let match = search.indexMatch(table: "household", foldedColumn: "search_key") {
+            condition = condition && match
+        } else if let name = search.contains(table: "household", column: "search_key"),
+                  let code = search.like(table: "household", column: "code") {
+            condition = condition && (name || code)
+        }
+        return condition
     }
 
     public func summary(_ session: Session, id: Int64) throws -> HouseholdSummary {

@@ -17,6 +17,8 @@ final class HouseholdListScreen: ListScreen {
     private let villageCode: String?
     let list: RecordList<HouseholdSummary>
     private var total = 0
+    /// How many match what is typed in the search box.
+    private var found = ListCount.exact(0)
 
     init(app: App, session: Session, villageCode: String? = nil, onPick: ((PickerField.Value) -> Void)? = nil) {
         self.session = session
@@ -39,11 +41,18 @@ final class HouseholdListScreen: ListScreen {
             try app.services.households.list(session, query: text, after: last.map { HouseholdCursor(lastId: $0.id) },
                                              limit: limit)
         }
+        list.onSearch = { [unowned self, unowned app] in self.recount(app) }
         recount(app)
     }
 
     func recount(_ app: App) {
-        do { total = try app.services.households.count(session) } catch { app.report(error) }
+        do {
+            if list.text.trimmingSpaces().isEmpty {
+                total = try app.services.households.count(session)
+            } else {
+                found = try app.services.households.count(session, matching: list.text)
+            }
+        } catch { app.report(error) }
     }
 
     /// How a chosen household reads in the intake's field.
@@ -81,7 +90,15 @@ final class HouseholdListScreen: ListScreen {
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
-        list.render(into: &canvas, area: area, app: app, heading: (t.count("households.count", total), .muted),
+        let heading = if list.text.trimmingSpaces().isEmpty {
+            t.count("households.count", total)
+        } else {
+            switch found {
+            case .exact(let n): t.count("households.found", n)
+            case .moreThan(let cap): t("households.found-over", t.number(cap))
+            }
+        }
+        list.render(into: &canvas, area: area, app: app, heading: (heading, .muted),
                     empty: t(list.text.isEmpty ? "households.empty" : "search.none"))
     }
 }

@@ -97,10 +97,24 @@ final class ReportViewScreen: Screen {
         let lines = text.labelledLines(report)
         let headings = Set(report.tables.map { ReportWords(app.localizer).text($0.title) })
         let rect = Rect(row: area.row + 1, col: 2, width: area.width - 3, height: area.height - 1)
-        // Tables keep their columns and scroll sideways; titles, notes and the footer are wrapped to the screen.
+        // A table or chart (a run of lines with row labels) wider than the screen scrolls sideways, keeping its
+        // labels; one that fits stays put, as do titles, notes and the footer, which are wrapped to the screen.
+        var fits = Array(repeating: true, count: lines.count)
+        var start = 0
+        while start < lines.count {
+            var end = start
+            while end < lines.count && lines[end].labelWidth > 0 { end += 1 }
+            if end > start {
+                let wide = lines[start..<end].contains { DisplayWidth.of($0.text) > rect.width }
+                for i in start..<end { fits[i] = !wide }
+            }
+            start = end + 1
+        }
         pane.lines = lines.enumerated().flatMap { i, line in
             let style: TextStyle = i == 0 || headings.contains { line.text.hasPrefix($0) } ? .heading : .plain
-            guard line.labelWidth == 0 else { return [TextPane.Line(line.text, style: style, frozen: line.labelWidth)] }
+            guard line.labelWidth == 0 else {
+                return [TextPane.Line(line.text, style: style, frozen: line.labelWidth, scrolls: !fits[i])]
+            }
             return wrapWords(line.text, width: rect.width).map { TextPane.Line($0, style: style, scrolls: false) }
         }
         pane.render(into: &canvas, at: rect, focused: true, env: app.widgetEnvironment)
