@@ -80,10 +80,10 @@ public final class Form {
             return true
         }
         guard let field = focused else { return false }
-        if field.widget.isExpanded { 
-            let used = field.widget.handle(key)
-            if used { return true }
-        } else if field.widget.handle(key) {
+        let before = (field.widget as? any ValueWidget)?.fieldValue
+        if field.widget.handle(key) {
+            // A message about the value goes once the value changes: the next save says it again if it still holds.
+            if field.message != nil, (field.widget as? any ValueWidget)?.fieldValue != before { field.message = nil }
             return true
         }
         switch key {
