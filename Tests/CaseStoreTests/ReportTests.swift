@@ -347,6 +347,11 @@ import Testing
         #expect(ReportPeriod.parse("2026-01")?.previous().description == "2025-12")
         #expect(ReportPeriod.parse("2026-Q4")?.next().description == "2027-Q1")
         #expect(ReportPeriod.parse("2026-01-01..2026-01-10")?.next().description == "2026-01-11..2026-01-20")
+        // Whole months typed as days step by months: November back to October, not 2–31 October.
+        #expect(ReportPeriod.parse("2026-11-01..2026-11-30")?.previous().description == "2026-10-01..2026-10-31")
+        #expect(ReportPeriod.parse("2026-11-01..2026-11-30")?.next().description == "2026-12-01..2026-12-31")
+        #expect(ReportPeriod.parse("2026-01-01..2026-02-28")?.previous().description == "2025-11-01..2025-12-31")
+        #expect(ReportPeriod.parse("2025-12-01..2026-01-31")?.next().description == "2026-02-01..2026-03-31")
         #expect(AgeBandPreset.childProtection.band(of: 5) == 0 && AgeBandPreset.childProtection.band(of: 6) == 1)
         #expect(AgeBandPreset.primero.bands.map(\.description) == ["0–4", "5–11", "12–17", "18–59", "60+"])
         #expect(AgeBandPreset.cpims.bands.map(\.description) == ["0–5", "6–10", "11–15", "16–17", "18+"])

@@ -132,6 +132,9 @@ public struct ReportPeriod: Hashable, Sendable, CustomStringConvertible {
         case 7 where description.contains("Q"): return Self.quarter(dayBefore.year, (dayBefore.month + 2) / 3) ?? self
         case 7: return Self.month(dayBefore.year, dayBefore.month) ?? self
         default:
+            if let months = wholeMonths, let first = Self.firstOfMonth(start, plus: -months) {
+                return ReportPeriod(start: first, end: dayBefore) ?? self
+            }
             return ReportPeriod(start: start.adding(days: -(start.days(until: end) + 1)), end: dayBefore) ?? self
         }
     }
@@ -145,8 +148,25 @@ public struct ReportPeriod: Hashable, Sendable, CustomStringConvertible {
         case 7 where description.contains("Q"): return Self.quarter(dayAfter.year, (dayAfter.month + 2) / 3) ?? self
         case 7: return Self.month(dayAfter.year, dayAfter.month) ?? self
         default:
+            if let months = wholeMonths, let first = Self.firstOfMonth(dayAfter, plus: months) {
+                return ReportPeriod(start: dayAfter, end: first.adding(days: -1)) ?? self
+            }
             return ReportPeriod(start: dayAfter, end: dayAfter.adding(days: start.days(until: end))) ?? self
         }
+    }
+
+    /// How many months a range of days covers when it runs from a month's
+    /// first day to a month's last (1 Nov – 31 Dec: 2), so it steps by
+    /// months rather than by its number of days.
+    private var wholeMonths: Int? {
+        guard start.day == 1, end.day == LocalDate.daysIn(month: end.month, year: end.year) else { return nil }
+        return (end.year * 12 + end.month) - (start.year * 12 + start.month) + 1
+    }
+
+    /// The first day of the month `months` after `day`'s (before, when negative).
+    private static func firstOfMonth(_ day: LocalDate, plus months: Int) -> LocalDate? {
+        let index = day.year * 12 + (day.month - 1) + months
+        return LocalDate(year: index / 12, month: index % 12 + 1, day: 1)
     }
 }
 
