@@ -11,7 +11,7 @@ struct RepairCommand: ParsableCommand {
 
     struct Tallies: AuthenticatedCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Put back the report tallies' triggers and count every tally again from the cases and referrals.",
+            abstract: "Put back the report tallies' triggers and count every tally again from the cases, visits, households and referrals.",
             discussion: """
                 Reports count from tallies that the database keeps as records change. If a report disagrees with
                 the registers (someone edited the tallies or dropped their triggers with a sqlite3 shell), this
