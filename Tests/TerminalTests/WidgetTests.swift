@@ -266,6 +266,21 @@ final class CountingSource: TableDataSource {
         #expect(!submitted)
     }
 
+    /// A message under a field goes when its value changes, not when the
+    /// cursor merely moves in it.
+    @Test func aFieldsMessageGoesOnceItsValueChanges() {
+        let a = TextField("20"), b = TextField()
+        let form = Form(fields: [FormField(id: "a", label: "A", widget: a), FormField(id: "b", label: "B", widget: b)])
+        form.field("a")?.message = FieldMessage("Write a month.")
+        form.field("b")?.message = FieldMessage("Required.")
+        _ = form.handle(.left)
+        _ = form.handle(.home)
+        #expect(form.field("a")?.message == FieldMessage("Write a month."), "moving the cursor changes nothing")
+        for key in Key.typing("x") { _ = form.handle(key) }
+        #expect(form.field("a")?.message == nil)
+        #expect(form.field("b")?.message == FieldMessage("Required."), "another field's message stays")
+    }
+
     @Test func f2SavesUnlessAListIsOpen() {
         let choice = ChoiceField(options: [ChoiceOption(id: "x", labels: ["X"])])
         let form = Form(fields: [FormField(id: "c", label: "C", widget: choice)])
@@ -406,5 +421,27 @@ final class CountingSource: TableDataSource {
         khmer.text = "កុមារ\u{200B}ធ្វើការ\u{200B}នៅ\u{200B}វាលស្រែ\u{200B}ជាមួយ\u{200B}ឪពុក"
         for line in khmer.wrap(width: 12) { #expect(DisplayWidth.of(line.text) <= 11) }
         #expect(khmer.wrap(width: 12).allSatisfy { $0.text.isEmpty || $0.text.hasSuffix("\u{200B}") || $0.end == khmer.text.unicodeScalars.count })
+    }
+}
+
+@MainActor
+@Suite struct TextPaneTests {
+    /// A wide table scrolls sideways; text that does not scroll stays put,
+    /// and scrolling goes only as far as the widest line that scrolls.
+    @Test func onlyLinesThatScrollMoveSideways() {
+        let wide = "Label  " + String(repeating: "9", count: 60)
+        let pane = TextPane(lines: [TextPane.Line("A title that stays", scrolls: false),
+                                    TextPane.Line(wide, frozen: 7),
+                                    TextPane.Line("Small  12", frozen: 7, scrolls: false)])
+        #expect(pane.contentWidth == 67)
+        var canvas = Canvas(size: Size(width: 30, height: 3))
+        pane.render(into: &canvas, at: Rect(row: 0, col: 0, width: 30, height: 3), focused: true, env: WidgetEnvironment())
+        _ = pane.handle(.right)
+        pane.render(into: &canvas, at: Rect(row: 0, col: 0, width: 30, height: 3), focused: true, env: WidgetEnvironment())
+        #expect(canvas.rowText(0).hasPrefix("A title that stays"))
+        #expect(canvas.rowText(1).hasPrefix("Label  …"), "the wide row keeps its label and marks what it scrolled past")
+        #expect(canvas.rowText(2).hasPrefix("Small  12"))
+        let narrow = TextPane(lines: [TextPane.Line(String(repeating: "x", count: 80), scrolls: false)])
+        #expect(narrow.contentWidth == 0, "a line that does not scroll gives ← → nothing to do")
     }
 }

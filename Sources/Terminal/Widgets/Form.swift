@@ -80,9 +80,10 @@ public final class Form {
             return true
         }
         guard let field = focused else { return false }
-        let before = (field.widget as? any ValueWidget)?.fieldValue
+        // A message about the value goes once the value changes: the next save says it again if it still holds.
+        // Only a field showing one is compared, so plain typing pays nothing.
+        let before = field.message == nil ? nil : (field.widget as? any ValueWidget)?.fieldValue
         if field.widget.handle(key) {
-            // A message about the value goes once the value changes: the next save says it again if it still holds.
             if field.message != nil, (field.widget as? any ValueWidget)?.fieldValue != before { field.message = nil }
             return true
         }

@@ -37,8 +37,8 @@ public final class TextPane: Widget {
 
     public func height(width: Int) -> Int { lines.count }
 
-    /// The widest line, in columns.
-    public var contentWidth: Int { lines.map { DisplayWidth.of($0.text) }.max() ?? 0 }
+    /// The widest line that scrolls sideways, in columns: how far ← → go.
+    public var contentWidth: Int { lines.filter(\.scrolls).map { DisplayWidth.of($0.text) }.max() ?? 0 }
 
     public func handle(_ key: Key) -> Bool {
         switch key {

@@ -46,8 +46,6 @@ final class ReportsScreen: FormScreen {
         let today = app.services.clock.today
         period.text = app.localizer.digitsForDisplay(ReportPeriod.month(today.year, today.month)?.description ?? "")
         form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
-        // A message about the period goes as soon as the period is changed.
-        period.onChange = { [unowned self] _ in self.form.field("period")?.message = nil }
     }
 
     func bindings(app: App) -> [KeyBinding] {
@@ -83,9 +81,7 @@ final class ReportsScreen: FormScreen {
 
     /// The period is written in the language's digits, like the one filled in.
     func languageDidChange(app: App) {
-        let message = form.field("period")?.message
         period.text = app.localizer.digitsForDisplay(Digits.toWestern(period.text))
-        form.field("period")?.message = message
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
