@@ -278,6 +278,28 @@ import Testing
         }
     }
 
+    /// A visit whose worker is no longer a user (written through a sqlite3
+    /// shell with foreign keys off) counts under "—", so the workers still
+    /// add up to the total.
+    @Test func visitsOfAWorkerNoLongerThereCountUnderNoOne() throws {
+        let f = try fixture()
+        try f.services.database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.execute(sql: """
+                UPDATE follow_up SET done_by = 999999 WHERE id = (
+                  SELECT id FROM follow_up WHERE status = 'done' AND due_date LIKE '2026-%' ORDER BY id LIMIT 1)
+                """)
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        let year = try #require(ReportPeriod.parse("2026"))
+        let report = try f.services.reports.make(f.coordinator, ReportRequest(kind: .followUps, period: year))
+        let byWorker = try table(report, "report.followups.by-worker")
+        func due(_ row: [ReportCell]) -> Int { if case .tally(let t) = row[1] { t.total } else { -1 } }
+        let workers = byWorker.rows.filter { $0.first != .key("report.row.total") }
+        #expect(workers.map(due).reduce(0, +) == due(try row(byWorker, "report.row.total")))
+        #expect(workers.contains { $0.first == .literal("—") && due($0) >= 1 })
+    }
+
     @Test func householdsByIDPoorMatchPlainCounts() throws {
         let f = try fixture()
         let report = try f.services.reports.make(f.coordinator, ReportRequest(kind: .households, period: Self.october))

@@ -121,6 +121,13 @@ import Testing
                 WHERE (measure, month, province, key, sex, age_class)
                   = (SELECT measure, month, province, key, sex, age_class FROM referral_tally ORDER BY 1, 2, 3, 4, 5, 6 LIMIT 1)
                 """)
+            // The visits' and households' tallies too: a trigger dropped, a count changed.
+            try db.execute(sql: "DROP TRIGGER household_tally_member_after_insert")
+            try db.execute(sql: """
+                UPDATE follow_up_tally SET n = n + 3
+                WHERE (measure, month, province, key, sex)
+                  = (SELECT measure, month, province, key, sex FROM follow_up_tally ORDER BY 1, 2, 3, 4, 5 LIMIT 1)
+                """)
         }
         guard case .success(let coordinator) = try services.accounts.logIn(username: "coordinator", password: DemoData.password),
               case .success(let admin) = try services.accounts.logIn(username: "admin", password: DemoData.password) else {
@@ -129,8 +136,8 @@ import Testing
         }
         #expect(throws: (any Error).self) { try services.reports.repairTallies(coordinator) }
         let repair = try services.reports.repairTallies(admin)
-        #expect(repair.triggersRestored == ["case_tally_case_insert"])
-        #expect(repair.rowsCorrected >= 2, "the hand-edited row and the months of the three cases")
+        #expect(repair.triggersRestored == ["case_tally_case_insert", "household_tally_member_after_insert"])
+        #expect(repair.rowsCorrected >= 3, "the two hand-edited rows and the months of the three cases")
         try services.database.read { db in
             #expect(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'case_tally_case_insert'")
                     == triggerSQL)

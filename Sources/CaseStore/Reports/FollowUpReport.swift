@@ -32,7 +32,15 @@ enum FollowUpReport {
     }
 
     static func tables(_ db: Database, _ scope: ReportScope) throws -> [ReportTable] {
-        let counted = try count(db, scope)
+        var counted = try count(db, scope)
+        // The tally keeps a worker's id; one no longer in the user table counts as no one known.
+        let known = try Set(Int64.fetchAll(db, sql: "SELECT id FROM user WHERE id IN (SELECT value FROM json_each(?))",
+                                           arguments: [String(decoding: try JSONEncoder().encode(counted.compactMap(\.worker)),
+                                                              as: UTF8.self)]))
+        counted = counted.map { row in
+            row.worker.map(known.contains) ?? true ? row
+                : Counted(worker: nil, risk: row.risk, fate: row.fate, female: row.female, n: row.n)
+        }
         let byWorker = try workers(db, scope, counted: counted).map { id, name in
             [ReportCell.literal(name)] + cells(counted.filter { $0.worker == id })
         }
