@@ -77,22 +77,26 @@ extension SyncService {
         }
     }
 
+    /// The file's office, manifest and content, once its seal is checked
+    /// with the office's key. The file's bytes are let go on return: only
+    /// what they hold is kept while it applies.
+    private static func open(_ file: URL, _ db: Database, headOfficeId: String) throws -> (Row, SyncManifest, Data) {
+        let data = try read(file)
+        let claimed = try SyncFile.manifest(data)
+        guard let office = try Row.fetchOne(db, sql: "SELECT * FROM office WHERE code = ?", arguments: [claimed.office]),
+              (office["number"] as Int64) == claimed.officeNumber else {
+            throw SyncError.unknownOffice(code: claimed.office)
+        }
+        guard claimed.headOfficeId == headOfficeId else { throw SyncError.otherHeadOffice(code: claimed.office) }
+        let (manifest, content) = try SyncFile.open(data, key: SymmetricKey(data: office["sync_key"] as Data))
+        return (office, manifest, content)
+    }
+
     private func importFile(_ session: Session, _ file: URL) throws -> SyncImportReport {
         let now = store.now
         return try store.write { db in
             guard let identity = try OfficeIdentity.read(db), identity.kind == .headOffice else { throw SyncError.notHeadOffice }
-            // The file's bytes are let go once opened: only what they hold is kept while it applies.
-            let (office, manifest, content) = try { () throws -> (Row, SyncManifest, Data) in
-                let data = try Self.read(file)
-                let claimed = try SyncFile.manifest(data)
-                guard let office = try Row.fetchOne(db, sql: "SELECT * FROM office WHERE code = ?", arguments: [claimed.office]),
-                      (office["number"] as Int64) == claimed.officeNumber else {
-                    throw SyncError.unknownOffice(code: claimed.office)
-                }
-                guard claimed.headOfficeId == identity.headOfficeId else { throw SyncError.otherHeadOffice(code: claimed.office) }
-                let (manifest, content) = try SyncFile.open(data, key: SymmetricKey(data: office["sync_key"] as Data))
-                return (office, manifest, content)
-            }()
+            let (office, manifest, content) = try Self.open(file, db, headOfficeId: identity.headOfficeId)
             guard manifest.rebuild != true else { throw SyncError.rebuildFile }
             let number = manifest.officeNumber
             let last: Int = office["last_sequence"]
