@@ -355,6 +355,32 @@ import Testing
         #expect(try marks(office) == ["audit_event"])
         // Head office marks nothing, though it just applied changes.
         #expect(try marks(network.headOffice).isEmpty)
+        // Marks deleted or changed by hand (with sqlite3) are counted as
+        // lost: the next export compares the whole files, and forgives them.
+        func lost() throws -> Int? {
+            try office.database.read { db in try Int.fetchOne(db, sql: "SELECT lost FROM sync_change_guard") }
+        }
+        #expect(try lost() == 0)
+        for (text, forget) in [("mark deleted", "DELETE FROM sync_change"),
+                               ("mark changed", "UPDATE sync_change SET row_key = -1 WHERE table_name = 'child_case'")] {
+            try office.database.write { db in
+                try db.execute(sql: "UPDATE child_case SET narrative = ? WHERE id = ?", arguments: [text, ids[0]])
+                try db.execute(sql: forget)
+            }
+            #expect(try lost() ?? 0 > 0, "\(text)")
+            _ = try network.importFiles([try network.export("PV1")])
+            #expect(try narrative(ids[0]) == text)
+            #expect(try lost() == 0, "\(text)")
+        }
+        // The guard itself deleted: the marks are not trusted until an export puts it back.
+        try office.database.write { db in
+            try db.execute(sql: "DELETE FROM sync_change_guard")
+            try db.execute(sql: "UPDATE child_case SET narrative = 'guard deleted' WHERE id = ?", arguments: [ids[0]])
+            try db.execute(sql: "DELETE FROM sync_change")
+        }
+        _ = try network.importFiles([try network.export("PV1")])
+        #expect(try narrative(ids[0]) == "guard deleted")
+        #expect(try lost() == 0)
         // A change made with its marking trigger dropped still travels: the
         // export sees the trigger gone and compares the whole files.
         try office.database.write { db in

@@ -23,6 +23,9 @@ public enum SyncBench {
         }
         try services.database.write { db in
             let number = try AuditLog.ownOffice(db)
+            try db.execute(sql: """
+                UPDATE sync_change_guard SET sent = coalesce((SELECT MAX(id) FROM sync_change), 0), lost = 0
+                """)
             try db.execute(sql: "DELETE FROM sync_change")
             try db.execute(sql: """
                 INSERT OR REPLACE INTO sync_file (direction, office_number, sequence, file_name, written_at, changes, seal, sha256)

@@ -149,7 +149,7 @@ public struct SyncService: Sendable {
             try store.audit(db, session, .syncExport, summary: "\(name): \(diff.changes) changes")
             // The file holds these rows' changes: should the snapshot not
             // move on below, the next export finishes this file first.
-            try db.execute(sql: "DELETE FROM sync_change WHERE id <= ?", arguments: [diff.marks])
+            try Self.forgetSentMarks(db, diff)
         }
         try Self.advance(snapshot, with: SyncContent(users: diff.users, changeset: diff.changeset), sequence: sequence)
         return SyncExportReport(files: files, manifest: manifest, completedEarlier: completed)
@@ -164,6 +164,9 @@ public struct SyncService: Sendable {
         var schemaVersion: Int
         /// The newest mark the diff saw: marks up to it are sent.
         var marks: Int64
+        /// Marks lost by hand as the diff saw them: a whole compare covers them.
+        var lostMarks: Int
+        var comparedWhole: Bool
     }
 
     /// The difference between the live database and the snapshot, with
@@ -200,12 +203,14 @@ public struct SyncService: Sendable {
                     """, arguments: [range.lowerBound, range.upperBound]) ?? AuditLog.genesis
                 let version = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM live.grdb_migrations") ?? 0
                 let marks = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM live.sync_change") ?? 0
-                let changeset = try marked && markingIsWhole(db)
+                let lost = try Int.fetchOne(db, sql: "SELECT lost FROM live.sync_change_guard WHERE id = 1")
+                let trusted = try marked && lost == 0 && markingIsWhole(db)
+                let changeset = try trusted
                     ? diffMarked(db, upTo: marks)
                     : Changeset.diff(db, session: "live", from: "main", tables: SyncTables.shared)
                 let diff = Diff(changeset: changeset, changes: try Changeset.count(changeset), users: users,
                                 counts: counts, seal: AuditSeal(count: auditCount, hashPrefix: String(hash.prefix(12))),
-                                schemaVersion: version, marks: marks)
+                                schemaVersion: version, marks: marks, lostMarks: lost ?? 0, comparedWhole: !trusted)
                 result = diff
                 return .commit
             }
@@ -214,13 +219,25 @@ public struct SyncService: Sendable {
         }
     }
 
-    /// Whether every marking trigger is in the live file: one dropped by
-    /// hand would hide its table's changes from the marks.
+    /// Whether every marking trigger, and both triggers that count marks
+    /// lost, are in the live file: one dropped by hand would hide changes
+    /// from the marks.
     private static func markingIsWhole(_ db: Database) throws -> Bool {
         let names = try String.fetchSet(db, sql: "SELECT name FROM live.sqlite_master WHERE type = 'trigger'")
-        return SyncTables.marked.allSatisfy { table, _ in
-            ["insert", "update", "delete"].allSatisfy { names.contains("sync_change_\(table)_\($0)") }
-        }
+        return names.isSuperset(of: ["sync_change_guard_deleted", "sync_change_guard_updated"])
+            && SyncTables.marked.allSatisfy { table, _ in
+                ["insert", "update", "delete"].allSatisfy { names.contains("sync_change_\(table)_\($0)") }
+            }
+    }
+
+    /// Records that the marks up to `diff.marks` are sent, then deletes
+    /// them; a whole compare also forgives the marks it saw lost (any lost
+    /// since still count).
+    static func forgetSentMarks(_ db: Database, _ diff: Diff) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO sync_change_guard (id) VALUES (1)")
+        try db.execute(sql: "UPDATE sync_change_guard SET sent = max(sent, ?), lost = max(0, lost - ?) WHERE id = 1",
+                       arguments: [diff.marks, diff.comparedWhole ? diff.lostMarks : 0])
+        try db.execute(sql: "DELETE FROM sync_change WHERE id <= ?", arguments: [diff.marks])
     }
 
     /// The changeset of the marked rows alone: each table's marked rows are
