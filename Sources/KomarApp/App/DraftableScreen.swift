@@ -43,7 +43,7 @@ extension DraftableScreen {
 
     func restoreDraft(_ payload: String, app: App) -> Bool {
         guard let draft = DraftPayload.decode(payload) else { return false }
-        form.restore(draft.fields)
+        form.restore(draft.fields) { app.localizer.digitsForDisplay($0) }
         return true
     }
 

@@ -53,6 +53,8 @@ protocol FormScreen: Screen {
 
 extension FormScreen {
     func handleInput(_ key: Key, app: App) -> Bool { form.handle(key) }
+    /// Numbers and dates take the new language's digits.
+    func languageDidChange(app: App) { form.rewriteDigits { app.localizer.digitsForDisplay($0) } }
     func bindings(app: App) -> [KeyBinding] { CommonBindings.form { [unowned self] in self.save(app: app) } }
 }
 

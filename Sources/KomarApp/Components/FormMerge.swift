@@ -11,7 +11,7 @@ enum FormMerge {
     static func merge(form: Form, base: FormSnapshot, mine: FormSnapshot, theirs: FormSnapshot, changedBy: String,
                       app: App) {
         let (merged, conflicts) = ThreeWayMerge.merge(base: base, mine: mine, theirs: theirs)
-        form.restore(merged)
+        form.restore(merged) { app.localizer.digitsForDisplay($0) }
         let who = changedBy.isEmpty ? app.localizer("merge.someone") : changedBy
         let ordered = form.fields.filter { conflicts.contains($0.id) && !$0.isHidden }
         if ordered.isEmpty {
@@ -74,6 +74,7 @@ final class MergeScreen: FormScreen {
         for (field, choice) in choices where choice.selectedId == "theirs" {
             if let value = theirs[field.id], let widget = field.widget as? any ValueWidget { widget.restore(value) }
         }
+        target.rewriteDigits { app.localizer.digitsForDisplay($0) }
         app.pop()
         app.show(app.localizer("merge.chosen"), style: .warning)
     }

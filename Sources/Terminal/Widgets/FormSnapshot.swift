@@ -1,3 +1,5 @@
+import KhmerText
+
 /// What one field holds, as a draft keeps it: the raw text typed, the ids
 /// chosen, or a value picked on another screen.
 public enum FieldValue: Codable, Equatable, Sendable {
@@ -32,13 +34,21 @@ extension ValueWidget {
     }
 }
 
+// Numbers and dates are kept in Western digits, so that the same value
+// written in Khmer digits (after F6) is not a change.
 extension TextField: ValueWidget {
-    public var fieldValue: FieldValue? { kind == .secret ? nil : .text(text) }
+    public var fieldValue: FieldValue? {
+        switch kind {
+        case .secret: nil
+        case .number, .date: .text(Digits.toWestern(text))
+        case .text, .phone: .text(text)
+        }
+    }
     public func restore(_ value: FieldValue) { if case .text(let t) = value, kind != .secret { text = t } }
 }
 
 extension DateField: ValueWidget {
-    public var fieldValue: FieldValue? { .text(text) }
+    public var fieldValue: FieldValue? { .text(Digits.toWestern(text)) }
     public func restore(_ value: FieldValue) { if case .text(let t) = value { text = t } }
 }
 
@@ -90,10 +100,27 @@ extension Form {
     }
 
     /// Puts values back in field order, so a choice that fills the next
-    /// field's list (province → district) comes first.
-    public func restore(_ snapshot: FormSnapshot) {
+    /// field's list (province → district) comes first. Numbers and dates
+    /// are written with `digits` (the language's own).
+    public func restore(_ snapshot: FormSnapshot, digits: (String) -> String) {
         for field in fields {
             if let value = snapshot[field.id], let widget = field.widget as? any ValueWidget { widget.restore(value) }
+        }
+        rewriteDigits(digits)
+    }
+
+    /// Writes the numbers and dates of every field again with `digits`
+    /// (from Western ones), as when F6 switches the language.
+    public func rewriteDigits(_ digits: (String) -> String) {
+        for field in fields {
+            switch field.widget {
+            case let number as TextField where number.kind == .number || number.kind == .date:
+                number.text = digits(Digits.toWestern(number.text))
+            case let date as DateField:
+                date.text = digits(Digits.toWestern(date.text))
+            default:
+                break
+            }
         }
     }
 }

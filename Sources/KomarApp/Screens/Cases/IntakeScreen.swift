@@ -61,7 +61,7 @@ final class IntakeScreen: DraftableScreen {
     /// own fields; those are read too.
     func restoreDraft(_ payload: String, app: App) -> Bool {
         if let draft = DraftPayload.decode(payload) {
-            form.restore(draft.fields)
+            form.restore(draft.fields) { app.localizer.digitsForDisplay($0) }
         } else if let legacy = IntakeDraft.decode(payload) {
             restore(legacy)
         } else {
