@@ -1,5 +1,5 @@
 import CaseDomain
-import CaseStore
+@testable import CaseStore
 import Foundation
 import KhmerText
 import Terminal
@@ -255,5 +255,71 @@ import Testing
         h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "followups.title")
         #expect(try h.services.followUps.nextDue(dara, caseId: created.id) == chosen)
+    }
+}
+
+/// A household's visits are in the worker's follow-up queue beside the
+/// children's, counted on the home screen as in the follow-ups report.
+@MainActor
+@Suite struct HouseholdVisitFlowTests {
+    @Test func aHouseholdVisitDueIsInTheQueueAndIsRecordedFromIt() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        var input = HouseholdInput()
+        input.headNameKm = "សុខ ចាន់ធី"
+        input.headNameLatin = "Sok Chanthy"
+        input.headSex = .female
+        input.headAge = 38
+        input.villageCode = "14040201"
+        input.vulnerabilities = [.femaleHeaded, .debt]
+        let household = try h.services.households.register(dara, input)
+        try h.services.database.writer.write { db in
+            try db.execute(sql: "UPDATE follow_up SET due_date = ? WHERE household_id = ?",
+                           arguments: [h.services.clock.today.iso, household.id])
+        }
+        #expect(try h.services.dashboard.dashboard(dara).visitsDueToday == 1)
+        #expect(try h.services.followUps.countDue(dara) == 1)
+        // Another social worker's queue does not hold it.
+        #expect(try h.services.followUps.queue(try h.session("sreymom")).isEmpty)
+        h.logIn("dara")
+        h.select("Follow-ups")
+        #expect(h.screen.contains(household.code))
+        #expect(h.screen.contains("Sok Chanthy"))
+        h.type("Chanthy")
+        #expect(h.screen.contains(household.code), "the queue finds a household by its head's name")
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "visit.title")
+        h.press(.tab, .tab, .tab)
+        h.press(.enter, .enter)                                          // wellbeing: the first choice
+        h.press(.tab, .tab)
+        h.type("The family repaid part of the debt.")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "followups.title")
+        let visits = try h.services.households.detail(dara, id: household.id).followUps
+        #expect(visits.contains { $0.status == .done })
+        #expect(visits.contains { $0.status == .scheduled })
+    }
+
+    /// F6 writes the dates a form filled in with the new language's digits,
+    /// and that is not a change to keep.
+    @Test func f6WritesAFormsDatesInTheNewLanguagesDigits() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        var input = Harness.childIntake("ចាន់ ធីតា", "Chan Thida")
+        input.riskAnswers = [.immediateDanger]
+        let created = try h.services.cases.createIntake(dara, input)
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
+            action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: .critical))
+        let today = h.services.clock.today
+        let western = String(format: "%02d/%02d/%04d", today.day, today.month, today.year)
+        h.logIn("dara")
+        h.select("Follow-ups")
+        h.press(.enter)
+        #expect(h.screen.contains(western))
+        h.press(.function(6))
+        #expect(h.screen.contains(Digits.toKhmer(western)))
+        #expect(!h.screen.contains(western))
+        h.press(.escape)
+        #expect(h.app.topScreenTitleKey == "followups.title", "nothing to ask about: the date is the same")
     }
 }

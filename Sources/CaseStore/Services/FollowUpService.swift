@@ -73,31 +73,57 @@ public struct FollowUpService: Sendable {
             """, arguments: [now, caseId])
     }
 
-    /// Which cases' follow-ups are this user's: volunteers the cases they
-    /// registered or were asked to visit, social workers the cases assigned
-    /// to them, coordinators all.
+    /// The visits of the queue with the case or the household each is for.
+    static let queueFrom = """
+        follow_up LEFT JOIN child_case ON child_case.id = follow_up.case_id
+        LEFT JOIN household ON household.id = follow_up.household_id
+        """
+
+    /// Which visits are this user's, of cases and of households (read
+    /// from `queueFrom`). Cases: volunteers the cases they registered or
+    /// were asked to visit, social workers the cases assigned to them,
+    /// coordinators all. Households have no assigned worker: social
+    /// workers have those they registered or whose next visit they
+    /// scheduled (by recording the last), volunteers those they may see,
+    /// coordinators all.
     static func queueScope(_ session: Session) throws -> SQLCondition {
+        let (cases, households) = try queueScopes(session)
+        let either = cases || households
+        // Whole in brackets: callers write it after an AND.
+        return SQLCondition("(\(either.sql))", either.arguments)
+    }
+
+    private static func queueScopes(_ session: Session) throws -> (cases: SQLCondition, households: SQLCondition) {
         try session.require(.recordFollowUp)
+        let isCase = SQLCondition("child_case.id IS NOT NULL")
+        let isHousehold = SQLCondition("household.id IS NOT NULL")
+        let me = session.user.id
         switch session.user.role {
-        case .coordinator: return .always
-        case .socialWorker: return SQLCondition("child_case.assigned_to = ?", [session.user.id])
-        default: return try Visibility.cases(session)
+        case .coordinator:
+            return (isCase, isHousehold)
+        case .socialWorker:
+            return (isCase && SQLCondition("child_case.assigned_to = ?", [me]),
+                    isHousehold && SQLCondition("(follow_up.created_by = ? OR household.created_by = ?)", [me, me]))
+        default:
+            return (isCase && (try Visibility.cases(session)), isHousehold && (try Visibility.households(session)))
         }
     }
 
-    /// The user's queue (narrowed by `text`) up to seven days ahead.
+    /// The user's queue (narrowed by `text`: a child's or a household's
+    /// name, code or village) up to seven days ahead.
     private func queueCondition(_ session: Session, matching text: String) throws -> SQLCondition {
-        var condition = try Self.queueScope(session) && SQLCondition(
-            "follow_up.status = 'scheduled' AND follow_up.due_date <= ?",
-            [store.today.adding(days: FollowUpRules.upcomingWindowDays).iso])
-        if let search = CaseService.matching(text) { condition = condition && search }
-        return condition
+        var (cases, households) = try Self.queueScopes(session)
+        if let search = CaseService.matching(text) { cases = cases && search }
+        if let search = HouseholdService.matching(text) { households = households && search }
+        return SQLCondition("follow_up.status = 'scheduled' AND follow_up.due_date <= ?",
+                            [store.today.adding(days: FollowUpRules.upcomingWindowDays).iso]) && (cases || households)
     }
 
     /// Scheduled follow-ups due up to seven days from today, a page after
     /// `cursor`: overdue first, then due today, then upcoming (the order of
-    /// the due date); with `text`, those of cases whose name, code or
-    /// village contains it.
+    /// the due date); with `text`, those whose child's or household's name,
+    /// code or village contains it. A household's visit has case id 0 and
+    /// the head's name.
     public func queue(_ session: Session, matching text: String = "", after cursor: FollowUpCursor? = nil,
                       limit: Int = 200) throws -> [FollowUpItem] {
         var condition = try queueCondition(session, matching: text)
@@ -109,18 +135,20 @@ public struct FollowUpService: Sendable {
         let today = store.today
         return try store.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT follow_up.id, follow_up.case_id, follow_up.type, follow_up.due_date, child_case.code,
-                       child_case.child_name_km, child_case.child_name_latin, child_case.risk_level,
+                SELECT follow_up.id, COALESCE(follow_up.case_id, 0) AS case_id, follow_up.type, follow_up.due_date,
+                       COALESCE(child_case.code, household.code) AS code,
+                       COALESCE(child_case.child_name_km, household.head_name_km) AS name_km,
+                       COALESCE(child_case.child_name_latin, household.head_name_latin) AS name_latin,
+                       COALESCE(child_case.risk_level, household.risk_override, household.risk_level) AS risk_level,
                        place.name_km AS village_km, place.name_latin AS village_latin
-                FROM follow_up
-                JOIN child_case ON child_case.id = follow_up.case_id
-                JOIN place ON place.code = child_case.village_code
+                FROM \(Self.queueFrom)
+                JOIN place ON place.code = COALESCE(child_case.village_code, household.village_code)
                 WHERE \(condition.sql)
                 ORDER BY follow_up.due_date, follow_up.id LIMIT ?
                 """, arguments: condition.arguments + [limit]).map { row in
                 FollowUpItem(
-                    id: row["id"], caseId: row["case_id"], caseCode: row["code"], childNameKm: row["child_name_km"],
-                    childNameLatin: row["child_name_latin"], villageNameKm: row["village_km"],
+                    id: row["id"], caseId: row["case_id"], caseCode: row["code"], childNameKm: row["name_km"],
+                    childNameLatin: row["name_latin"], villageNameKm: row["village_km"],
                     villageNameLatin: row["village_latin"], type: row["type"],
                     due: LocalDate(iso: row["due_date"]) ?? today, riskLevel: row["risk_level"])
             }
@@ -137,7 +165,7 @@ public struct FollowUpService: Sendable {
                 SELECT COUNT(CASE WHEN follow_up.due_date < ? THEN 1 END) AS overdue,
                        COUNT(CASE WHEN follow_up.due_date = ? THEN 1 END) AS today,
                        COUNT(CASE WHEN follow_up.due_date > ? THEN 1 END) AS upcoming
-                FROM follow_up JOIN child_case ON child_case.id = follow_up.case_id
+                FROM \(Self.queueFrom)
                 WHERE \(condition.sql)
                 """, arguments: [today, today, today] + condition.arguments)
             return FollowUpCounts(overdue: row?["overdue"] ?? 0, today: row?["today"] ?? 0,
@@ -150,7 +178,7 @@ public struct FollowUpService: Sendable {
         let scope = try Self.queueScope(session)
         return try store.read { db in
             try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM follow_up JOIN child_case ON child_case.id = follow_up.case_id
+                SELECT COUNT(*) FROM \(Self.queueFrom)
                 WHERE follow_up.status = 'scheduled' AND follow_up.due_date <= ? AND \(scope.sql)
                 """, arguments: [store.today.iso] + scope.arguments) ?? 0
         }

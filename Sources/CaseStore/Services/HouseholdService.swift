@@ -156,15 +156,20 @@ public struct HouseholdService: Sendable {
     /// The households the session may see whose head's or a member's
     /// name, code, village or phone contains `query` (all, when empty).
     private static func matching(_ session: Session, _ query: String) throws -> SQLCondition {
-        var condition = try Visibility.households(session)
+        let condition = try Visibility.households(session)
+        return matching(query).map { condition && $0 } ?? condition
+    }
+
+    /// How `query` narrows households by the head's or a member's name,
+    /// code, village or phone; nil when it does not.
+    static func matching(_ query: String) -> SQLCondition? {
         let search = TextSearch(query, index: "household_search")
-        if let match = search.indexMatch(table: "household", foldedColumn: "search_key") {
-            condition = condition && match
-        } else if let name = search.contains(table: "household", column: "search_key"),
-                  let code = search.like(table: "household", column: "code") {
-            condition = condition && (name || code)
+        if let match = search.indexMatch(table: "household", foldedColumn: "search_key") { return match }
+        if let name = search.contains(table: "household", column: "search_key"),
+           let code = search.like(table: "household", column: "code") {
+            return name || code
         }
-        return condition
+        return nil
     }
 
     public func summary(_ session: Session, id: Int64) throws -> HouseholdSummary {
