@@ -22,6 +22,20 @@ import Testing
         return h
     }
 
+    /// End reads a few pages at a time: when the list goes on, the status
+    /// line says so, and End again goes further.
+    @Test func endSaysWhenTheListGoesOnBeyondWhatItRead() throws {
+        let h = try Harness(language: .en)
+        try h.fillDemoRecords(cases: 320)
+        h.logIn("dara")
+        h.press(.char("4"))
+        #expect(h.app.topScreenTitleKey == "cases.title")
+        h.press(.end)
+        #expect(h.screen.contains("rows are shown: End again shows more."))
+        h.press(.end)
+        #expect(!h.screen.contains("End again shows more."), "the second End reaches the last case")
+    }
+
     @Test func typingInTheListSearchesKhmerOrLatinAsYouType() throws {
         let h = try world()
         h.logIn("dara")

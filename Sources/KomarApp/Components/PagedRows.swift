@@ -24,6 +24,8 @@ final class PagedRows<Row>: TableDataSource {
     }
 
     var rowCount: Int { rows.count }
+    /// Whether every row has been read.
+    var isComplete: Bool { exhausted }
 
     func prepare(through index: Int) {
         var pages = 0

@@ -17,6 +17,8 @@ final class RecordList<Row> {
     private var fetch: Fetch = { _, _, _ in [] }
     private let cells: (Row) -> [String]
     private let report: (any Error) -> Void
+    /// Says on the status line that End stopped before the list's end.
+    private let sayMoreBelow: (Int) -> Void
     /// Called after the search text changed and the list was read again.
     var onSearch: (() -> Void)?
 
@@ -26,6 +28,9 @@ final class RecordList<Row> {
         table = Table(columns: columns)
         self.cells = cells
         report = { [unowned app] error in app.report(error) }
+        sayMoreBelow = { [unowned app] shown in
+            app.show(app.localizer("list.more-below", app.localizer.number(shown)), style: .muted)
+        }
         rows = PagedRows(fetch: { _, _ in [] }, cells: cells, report: report)
         searchBox = searchable ? ListSearchBox { _ in } : nil
         searchBox?.field.onChange = { [unowned self] _ in
@@ -66,7 +71,12 @@ final class RecordList<Row> {
     /// Backspace, ← →, Ctrl-U) goes to the search box.
     func handleInput(_ key: Key) -> Bool {
         switch key {
-        case .up, .down, .pageUp, .pageDown, .home, .end: return table.handle(key)
+        case .end:
+            // End reads a few pages at a time (PagedRows): the user is told when there are more.
+            let handled = table.handle(key)
+            if !rows.isComplete { sayMoreBelow(rows.rowCount) }
+            return handled
+        case .up, .down, .pageUp, .pageDown, .home: return table.handle(key)
         case .enter: return false
         default: return searchBox?.field.handle(key) ?? false
         }
