@@ -306,7 +306,11 @@ struct HouseholdImporter: Sendable {
                                                                MigrationStatus.self))
             }
         }
-        input.migrationCountry = cells["country"] ?? ""
+        // A usual destination by its name in either language (with or
+        // without "ប្រទេស", country), else the country as written.
+        let country = (cells["country"] ?? "").trimmingSpaces()
+        let named = country.hasPrefix("ប្រទេស") ? String(country.dropFirst("ប្រទេស".count)) : country
+        input.migrationCountry = values.code(named, Destination.self, aliases: Self.destinationAliases)?.rawValue ?? country
         input.phone = cells["phone"] ?? ""
         for (field, message) in MemberRules.validate(input, today: today) {
             // A birth problem belongs to the cell that was filled in.
@@ -333,6 +337,14 @@ extension MemberField {
     }
 }
 
+extension HouseholdImporter {
+    /// Other names people write for a destination, as `ImportValues`
+    /// compares them (lower case, without spaces or dashes).
+    static let destinationAliases: [String: Destination] = [
+        "thai": .thailand, "korea": .southKorea, "s.korea": .southKorea, "កូរ៉េ": .southKorea, "saudi": .saudiArabia,
+    ]
+}
+
 extension HouseholdField {
     var columnKey: String {
         switch self {
@@ -341,6 +353,7 @@ extension HouseholdField {
         case .headAge: "import.col.age"
         case .village: "import.col.village"
         case .phone: "import.col.household-phone"
+        case .vulnerabilities: "import.col.vulnerabilities"
         case .riskOverrideReason: "import.col.household"
         }
     }

@@ -112,6 +112,24 @@ import Testing
         #expect(HouseholdRules.validate(input, isNew: true) == [.riskOverrideReason: "error.override-reason"])
     }
 
+    @Test func theFactorsThatDescribeTheHeadAgreeWithTheHead() {
+        var input = HouseholdInput()
+        input.headNameKm = "សុខ"
+        input.headSex = .male
+        input.headAge = 45
+        input.villageCode = "14040201"
+        input.vulnerabilities = [.debt, .femaleHeaded]
+        #expect(HouseholdRules.validate(input, isNew: true) == [.vulnerabilities: "error.female-headed-male-head"])
+        input.headSex = .female
+        #expect(HouseholdRules.validate(input, isNew: true).isEmpty)
+        input.vulnerabilities = [.elderlyHeaded]
+        #expect(HouseholdRules.validate(input, isNew: true) == [.vulnerabilities: "error.elderly-headed-young-head"])
+        input.headAge = HouseholdRules.elderlyAge
+        #expect(HouseholdRules.validate(input, isNew: true).isEmpty)
+        input.headAge = nil                                            // an age not known is not contradicted
+        #expect(HouseholdRules.validate(input, isNew: false).isEmpty)
+    }
+
     @Test func phoneNumbers() {
         for ok in ["", "012345678", "097 123 4567", "+855 12 345 678", "០៩៧ ១២៣ ៤៥៦៧"] { #expect(PhoneRules.isValid(ok), "\(ok)") }
         for bad in ["12345", "abc12345678", "0123456789012", "12345678"] { #expect(!PhoneRules.isValid(bad), "\(bad)") }

@@ -75,6 +75,49 @@ import Testing
     static let tables = ["setting", "user", "household", "household_member", "child_case", "case_visitor", "follow_up",
                          "provider", "referral", "referral_transition"]
 
+    /// Countries typed before members chose from a list become the list's
+    /// codes where they name one; the kept tally follows.
+    @Test func countriesTypedBeforeTheListBecomeItsCodes() throws {
+        var config = Configuration()
+        config.foreignKeysEnabled = false                   // members without their people: only the countries matter
+        let queue = try DatabaseQueue(configuration: config)
+        let migrator = Migrations.migrator
+        try migrator.migrate(queue, upTo: "2026-12-06 sync marks guarded")
+        let typed = ["Thailand", " ថៃ ", "ប្រទេសថៃ", "KOREA", "Qatar", "thailand", "ម៉ាឡេស៊ី"]
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO household (id, code, head_name_km, head_name_latin, village_code, phone, id_poor, vulnerabilities,
+                  risk_score, risk_level, status, search_key, created_at, updated_at, created_by)
+                  VALUES (1, 'HH-000001', 'ប្រាក់ សុភា', 'Prak Sophea', '14040201', '', 'none', '', 0, 'low', 'active',
+                          'prak sophea', '2026-11-02 08:00:00.000', '2026-11-02 08:00:00.000', 1)
+                """)
+            for (i, country) in typed.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO household_member (household_id, name_km, name_latin, sex, estimated_age, age_as_of,
+                      relationship, occupation, migration_status, migration_country, phone, search_key, created_at,
+                      updated_at, created_by, version)
+                    VALUES (1, 'ប្រាក់', 'Prak', ?, 20, '2026-11-02', 'child', '', 'migrated-abroad', ?, '', 'prak',
+                            '2026-11-02 08:00:00.000', '2026-11-02 08:00:00.000', 1, 3)
+                    """, arguments: [i % 2 == 0 ? "female" : "male", country])
+            }
+        }
+        try migrator.migrate(queue)
+        try queue.read { db in
+            #expect(try String.fetchAll(db, sql: "SELECT migration_country FROM household_member ORDER BY id")
+                        == ["thailand", "thailand", "thailand", "south-korea", "Qatar", "thailand", "malaysia"])
+            #expect(try Int.fetchAll(db, sql: "SELECT DISTINCT version FROM household_member") == [3])
+            let kept = try Row.fetchAll(db, sql: """
+                SELECT key, sex, SUM(n) AS n FROM household_tally WHERE measure = 'migration' GROUP BY key, sex HAVING SUM(n) != 0
+                ORDER BY key, sex
+                """).map { "\($0["key"] as String)/\($0["sex"] as String)=\($0["n"] as Int)" }
+            let counted = try Row.fetchAll(db, sql: """
+                SELECT migration_status || char(31) || migration_country AS key, sex, COUNT(*) AS n FROM household_member
+                GROUP BY 1, 2 ORDER BY 1, 2
+                """).map { "\($0["key"] as String)/\($0["sex"] as String)=\($0["n"] as Int)" }
+            #expect(kept == counted)
+        }
+    }
+
     @Test func aFirstReleaseDatabaseWithRowsInEveryTableMigratesIntact() throws {
         var config = Configuration()
         config.foreignKeysEnabled = true

@@ -53,7 +53,7 @@ import Testing
         #expect(try count(f, "SELECT COUNT(*) FROM household WHERE village_code = '14040315'") == 3)
         #expect(try count(f, """
             SELECT COUNT(*) FROM household_member WHERE name_km = 'ពៅ ស្រីនាង' AND date_of_birth = '2010-03-12'
-              AND in_school = 1 AND migration_status = 'migrated-abroad' AND migration_country = 'ថៃ'
+              AND in_school = 1 AND migration_status = 'migrated-abroad' AND migration_country = 'thailand'
             """) == 1)
         #expect(try count(f, """
             SELECT COUNT(*) FROM household JOIN household_member AS m ON m.household_id = household.id

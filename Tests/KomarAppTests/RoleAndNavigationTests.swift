@@ -132,7 +132,8 @@ import Testing
         add(FollowUpType.self); add(FollowUpStatus.self); add(ReferralStatus.self)
         add(CaseAction.self); add(CaseEventKind.self); add(Wellbeing.self); add(FollowUpOutcomeKind.self)
         add(RiskQuestion.self); add(Ethnicity.self); add(YesNoUnknown.self)
-        add(Vulnerability.self); add(MigrationStatus.self); add(Relationship.self); add(ServiceType.self)
+        add(Vulnerability.self); add(MigrationStatus.self); add(Destination.self); add(Relationship.self)
+        add(ServiceType.self)
         add(ProviderKind.self); add(ReferralPriority.self); add(ReferralOutcome.self); add(AgeGroup.self)
         for key in keys {
             for language in Language.allCases {

@@ -25,6 +25,25 @@ public enum MigrationStatus: String, CodeList {
     public static let labelPrefix = "migration"
 }
 
+/// The countries Cambodians most often migrate to for work. A member
+/// abroad records one of these by its code, so that the households report
+/// counts "Thailand" and "ថៃ" as one destination; a country not listed is
+/// kept as the text typed.
+public enum Destination: String, CodeList {
+    case thailand, malaysia
+    case southKorea = "south-korea"
+    case japan, vietnam, china, laos, singapore, taiwan
+    case hongKong = "hong-kong"
+    case saudiArabia = "saudi-arabia"
+    public static let labelPrefix = "destination"
+
+    /// The string-table key naming a stored country: a destination's
+    /// label, or nil for a country kept as typed.
+    public static func labelKey(of stored: String) -> String? {
+        Destination(rawValue: stored)?.labelKey
+    }
+}
+
 /// A member's relationship to the head of the household.
 public enum Relationship: String, CodeList {
     case head, spouse, child, grandchild, parent, sibling
@@ -105,11 +124,15 @@ public struct HouseholdInput: Equatable, Sendable {
 
 /// The household fields a validation message can point at.
 public enum HouseholdField: String, CaseIterable, Sendable {
-    case headName, headSex, headAge, village, phone, riskOverrideReason
+    case headName, headSex, headAge, village, phone, vulnerabilities, riskOverrideReason
 }
 
 /// Checks a household registration; each issue names its field.
 public enum HouseholdRules {
+    /// The age from which a head counts as elderly (Cambodia's National
+    /// Ageing Policy).
+    public static let elderlyAge = 60
+
     public static func validate(_ input: HouseholdInput, isNew: Bool) -> [HouseholdField: String] {
         var issues: [HouseholdField: String] = [:]
         if input.headNameKm.trimmingSpaces().isEmpty && input.headNameLatin.trimmingSpaces().isEmpty {
@@ -119,6 +142,12 @@ public enum HouseholdRules {
         if let age = input.headAge, !(14...110).contains(age) { issues[.headAge] = "error.adult-age" }
         if input.villageCode == nil { issues[.village] = "error.village-required" }
         if !PhoneRules.isValid(input.phone) { issues[.phone] = "error.phone" }
+        // The two factors that describe the head must agree with the head.
+        if input.vulnerabilities.contains(.femaleHeaded) && input.headSex == .male {
+            issues[.vulnerabilities] = "error.female-headed-male-head"
+        } else if input.vulnerabilities.contains(.elderlyHeaded), let age = input.headAge, age < elderlyAge {
+            issues[.vulnerabilities] = "error.elderly-headed-young-head"
+        }
         if input.riskOverride != nil && input.riskOverride != input.proposedRisk
             && input.riskOverrideReason.trimmingSpaces().isEmpty {
             issues[.riskOverrideReason] = "error.override-reason"
@@ -161,6 +190,7 @@ public struct MemberInput: Equatable, Sendable {
     public var inSchool: Bool?
     public var occupation = ""
     public var migration: MigrationStatus = .none
+    /// A `Destination` code, or the name of a country not listed.
     public var migrationCountry = ""
     public var phone = ""
 

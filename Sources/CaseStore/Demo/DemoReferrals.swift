@@ -95,8 +95,12 @@ enum DemoReferrals {
                     let village = villages[Int(random.next() % UInt64(villages.count))]
                     let idPoor = IDPoorStatus.allCases[Int(random.next() % 3)]
                     var factors = Set<Vulnerability>()
-                    for factor in Vulnerability.allCases where random.next() % 4 == 0 { factors.insert(factor) }
+                    for factor in Vulnerability.allCases where random.next() % 4 == 0 && factor != .femaleHeaded {
+                        factors.insert(factor)
+                    }
+                    // The two factors that describe the head agree with the head.
                     if headFemale { factors.insert(.femaleHeaded) }
+                    let headAge = (factors.contains(.elderlyHeaded) ? 60 : 30) + Int(random.next() % 30)
                     let score = HouseholdRisk.score(idPoor: idPoor, factors: factors)
                     let headKm = family.0 + " " + headGiven.0
                     let headLatin = family.1 + " " + headGiven.1
@@ -108,7 +112,7 @@ enum DemoReferrals {
                         HouseholdRisk.level(score: score).rawValue, headKey, created, created, worker,
                     ])
                     try insertMember.execute(arguments: [id, headKm, headLatin, headFemale ? "female" : "male",
-                                                         30 + Int(random.next() % 30), today.iso, "head", nil, "កសិករ",
+                                                         headAge, today.iso, "head", nil, "កសិករ",
                                                          "none", nil, headKey, created, created, worker])
                     var memberKeys = [headKey]
                     for _ in 0..<(1 + Int(random.next() % 3)) {
@@ -122,7 +126,7 @@ enum DemoReferrals {
                         try insertMember.execute(arguments: [
                             id, km, latin, female ? "female" : "male", age, today.iso, "child", age < 18 ? random.next() % 2 == 0 : nil,
                             occupations[Int(random.next() % UInt64(occupations.count))], migration.rawValue,
-                            migration == .migratedAbroad ? (random.next() % 2 == 0 ? "ថៃ" : "Malaysia") : nil, key, created,
+                            migration == .migratedAbroad ? (random.next() % 2 == 0 ? Destination.thailand : .malaysia).rawValue : nil, key, created,
                             created, worker,
                         ])
                         memberKeys.append(key)

@@ -204,10 +204,16 @@ public struct RegisterExportService: Sendable {
                 + [.literal(row["address_detail"]), .literal(row["name_km"]), .literal(row["name_latin"]),
                    code(row, "sex", Sex.self), .count(age), .literal(row["date_of_birth"] ?? ""),
                    code(row, "relationship", Relationship.self), yesNo(row, "in_school"), .literal(row["occupation"]),
-                   code(row, "migration_status", MigrationStatus.self), .literal(row["migration_country"] ?? ""),
+                   code(row, "migration_status", MigrationStatus.self), country(row["migration_country"] ?? ""),
                    .literal(row["phone"])]
         }
         return ReportTable(title: .key("register.households"), columns: columns, rows: table)
+    }
+
+    /// A member's country: a destination's name in the export's language,
+    /// or the country as typed.
+    private static func country(_ stored: String) -> ReportCell {
+        Destination.labelKey(of: stored).map { .key($0) } ?? .literal(stored)
     }
 
     static func followUps(_ db: Database, _ filter: RegisterFilter, _ narrative: Bool) throws -> ReportTable {

@@ -62,7 +62,8 @@ enum HouseholdReport {
             let matching = rows.filter { $0.status == status.rawValue }
             let destinations = Set(matching.map(\.destination)).sorted()
             for destination in destinations.isEmpty ? [""] : destinations {
-                table.append([.key(status.labelKey), destination.isEmpty ? .key("report.row.not-recorded") : .literal(destination),
+                table.append([.key(status.labelKey), destination.isEmpty ? .key("report.row.not-recorded")
+                                  : Destination.labelKey(of: destination).map { .key($0) } ?? .literal(destination),
                               tally(matching.filter { $0.destination == destination })])
             }
         }

@@ -213,6 +213,53 @@ enum Migrations {
                   WHERE action = 'create' AND entity = 'case' AND summary LIKE '%saved despite possible duplicates%';
                 """)
         }
+        migrator.registerMigration("2026-12-06 sync marks guarded") { db in
+            // Marks deleted or changed by hand would hide rows from the
+            // next export. `sent` is the newest mark an export has sent
+            // (the export deletes those itself); any other mark that goes,
+            // or any mark that changes, counts in `lost`, and an export
+            // that finds marks lost compares the whole files instead.
+            try db.execute(sql: """
+                CREATE TABLE "sync_change_guard" (
+                  "id" INTEGER PRIMARY KEY CHECK ("id" = 1),
+                  "sent" INTEGER NOT NULL DEFAULT 0,
+                  "lost" INTEGER NOT NULL DEFAULT 0
+                );
+                INSERT INTO "sync_change_guard" ("id") VALUES (1);
+                CREATE TRIGGER "sync_change_guard_deleted" AFTER DELETE ON "sync_change"
+                  WHEN OLD."id" > coalesce((SELECT "sent" FROM "sync_change_guard"), -1)
+                  BEGIN UPDATE "sync_change_guard" SET "lost" = "lost" + 1; END;
+                CREATE TRIGGER "sync_change_guard_updated" AFTER UPDATE ON "sync_change"
+                  BEGIN UPDATE "sync_change_guard" SET "lost" = "lost" + 1; END;
+                """)
+        }
+        migrator.registerMigration("2026-12-06 destinations by code") { db in
+            // A member abroad names a country from a list (`Destination`);
+            // the countries typed before are written as its codes where
+            // they name one, so the report counts "Thailand" and "ថៃ" once.
+            // Versions stay: nobody changed what the member's country is.
+            try db.execute(sql: """
+                WITH names(name, code) AS (VALUES
+                  ('thailand', 'thailand'), ('thai', 'thailand'), ('ថៃ', 'thailand'), ('ប្រទេសថៃ', 'thailand'),
+                  ('malaysia', 'malaysia'), ('ម៉ាឡេស៊ី', 'malaysia'), ('ប្រទេសម៉ាឡេស៊ី', 'malaysia'),
+                  ('south korea', 'south-korea'), ('korea', 'south-korea'), ('s. korea', 'south-korea'),
+                  ('កូរ៉េ', 'south-korea'), ('កូរ៉េខាងត្បូង', 'south-korea'), ('ប្រទេសកូរ៉េ', 'south-korea'),
+                  ('ប្រទេសកូរ៉េខាងត្បូង', 'south-korea'),
+                  ('japan', 'japan'), ('ជប៉ុន', 'japan'), ('ប្រទេសជប៉ុន', 'japan'),
+                  ('vietnam', 'vietnam'), ('viet nam', 'vietnam'), ('វៀតណាម', 'vietnam'), ('ប្រទេសវៀតណាម', 'vietnam'),
+                  ('china', 'china'), ('ចិន', 'china'), ('ប្រទេសចិន', 'china'),
+                  ('laos', 'laos'), ('lao', 'laos'), ('ឡាវ', 'laos'), ('ប្រទេសឡាវ', 'laos'),
+                  ('singapore', 'singapore'), ('សិង្ហបុរី', 'singapore'), ('ប្រទេសសិង្ហបុរី', 'singapore'),
+                  ('taiwan', 'taiwan'), ('តៃវ៉ាន់', 'taiwan'), ('ប្រទេសតៃវ៉ាន់', 'taiwan'),
+                  ('hong kong', 'hong-kong'), ('hongkong', 'hong-kong'), ('ហុងកុង', 'hong-kong'),
+                  ('saudi arabia', 'saudi-arabia'), ('saudi', 'saudi-arabia'), ('អារ៉ាប៊ីសាអូឌីត', 'saudi-arabia'),
+                  ('ប្រទេសអារ៉ាប៊ីសាអូឌីត', 'saudi-arabia'))
+                UPDATE household_member
+                SET migration_country = (SELECT code FROM names WHERE name = lower(trim(household_member.migration_country)))
+                WHERE lower(trim(migration_country)) IN (SELECT name FROM names)
+                  AND migration_country NOT IN (SELECT code FROM names)
+                """)
+        }
         return migrator
     }
 

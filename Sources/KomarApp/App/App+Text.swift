@@ -35,11 +35,12 @@ extension App {
 
     /// Both labels of a code, Khmer first, for choice widgets.
     func options<C: CodeList>(_ type: C.Type) -> [ChoiceOption] {
-        C.allCases.map { code in
-            ChoiceOption(id: code.rawValue, labels: Language.allCases.map {
-                localizer.table.text(code.labelKey, $0) ?? code.rawValue
-            })
-        }
+        C.allCases.map { code in option(code.rawValue, labelKey: code.labelKey) }
+    }
+
+    /// A choice labelled in both languages, so typing either finds it.
+    func option(_ id: String, labelKey: String) -> ChoiceOption {
+        ChoiceOption(id: id, labels: Language.allCases.map { localizer.table.text(labelKey, $0) ?? id })
     }
 
     /// No copy on another disk for too long, or never (a new database

@@ -121,7 +121,7 @@ final class HouseholdViewScreen: RecordFileScreen {
             if let school = m.inSchool { text += " · " + t(school ? "member.in-school" : "member.not-in-school") }
             if !m.occupation.isEmpty { text += " · " + m.occupation }
             if m.migration != .none {
-                text += " · " + t(m.migration.labelKey) + (m.migrationCountry.map { " (\($0))" } ?? "")
+                text += " · " + t(m.migration.labelKey) + (m.migrationCountry.map { " (" + (Destination.labelKey(of: $0).map { t($0) } ?? $0) + ")" } ?? "")
             }
             out.append(.item(text, style: m.migration == .planning ? .warning : .plain))
         }

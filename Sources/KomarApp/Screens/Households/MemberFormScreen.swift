@@ -4,7 +4,8 @@ import KhmerText
 import Terminal
 
 /// Adds a member to a household, or changes one (`memberId`): who they
-/// are, schooling, work and migration (with the country when abroad).
+/// are, schooling, work and migration (with the country when abroad:
+/// one of the usual destinations, or another typed in).
 @MainActor
 final class MemberFormScreen: DraftableScreen {
     var titleKey: String { memberId == nil ? "member.title" : "member.edit-title" }
@@ -19,7 +20,8 @@ final class MemberFormScreen: DraftableScreen {
     private let inSchool = ChoiceField(filterable: false)
     private let occupation = TextField(maxLength: 100)
     private let migration = ChoiceField(filterable: false)
-    private let country = TextField(maxLength: 60)
+    private let destination = ChoiceField()
+    private let otherCountry = TextField(maxLength: 60)
     private let phone = TextField(kind: .phone, maxLength: 20)
     let form: Form
     private let memberId: Int64?
@@ -51,7 +53,9 @@ final class MemberFormScreen: DraftableScreen {
             FormField(id: "inSchool", label: "field.in-school", widget: inSchool),
             FormField(id: "occupation", label: "field.occupation", widget: occupation),
             FormField(id: "migration", label: "field.migration", widget: migration, required: true),
-            FormField(id: "migrationCountry", label: "field.migration-country", widget: country, required: true),
+            FormField(id: "destination", label: "field.migration-country", widget: destination, required: true),
+            // The id of the country field before there was a list: older drafts put their text here.
+            FormField(id: "migrationCountry", label: "field.other-country", widget: otherCountry, required: true),
             FormField(id: "phone", label: "field.phone", widget: phone),
         ])
         sex.setOptions(app.options(Sex.self))
@@ -61,6 +65,8 @@ final class MemberFormScreen: DraftableScreen {
         migration.setOptions(app.options(MigrationStatus.self))
         migration.select(MigrationStatus.none.rawValue)
         migration.onSelect = { [unowned self] _ in self.showFields() }
+        destination.setOptions(app.options(Destination.self) + [app.option(Self.otherCountry, labelKey: "destination.other")])
+        destination.onSelect = { [unowned self] _ in self.showFields() }
         if let memberId {
             do {
                 let stored = try app.services.households.member(session, id: memberId)
@@ -87,7 +93,13 @@ final class MemberFormScreen: DraftableScreen {
         inSchool.select(YesNoUnknown(input.inSchool).rawValue)
         occupation.text = input.occupation
         migration.select(input.migration.rawValue)
-        country.text = input.migrationCountry
+        if Destination(rawValue: input.migrationCountry) != nil {
+            destination.select(input.migrationCountry)
+            otherCountry.text = ""
+        } else {
+            destination.select(input.migrationCountry.isEmpty ? nil : Self.otherCountry)
+            otherCountry.text = input.migrationCountry
+        }
         phone.text = input.phone
     }
 
@@ -108,13 +120,46 @@ final class MemberFormScreen: DraftableScreen {
         input.inSchool = FormInput.yesNo(inSchool)
         input.occupation = occupation.text
         input.migration = migration.selectedId.flatMap(MigrationStatus.init(rawValue:)) ?? .none
-        input.migrationCountry = country.text
+        input.migrationCountry = switch destination.selectedId {
+        case nil: ""
+        case .some(Self.otherCountry): recognised(otherCountry.text) ?? otherCountry.text
+        case .some(let code): code
+        }
         input.phone = phone.text
         return input
     }
 
+    /// The choice that asks for a country's name.
+    private static let otherCountry = "other"
+
+    /// A usual destination typed as another country ("Thailand", "ថៃ",
+    /// "ប្រទេសថៃ"): its code, so the report counts it with the others.
+    private func recognised(_ typed: String) -> String? {
+        func folded(_ name: String) -> String {
+            var name = name.trimmingSpaces().lowercased()
+            if name.hasPrefix("ប្រទេស") { name = String(name.dropFirst("ប្រទេស".count)).trimmingSpaces() }
+            return name
+        }
+        let name = folded(typed)
+        guard !name.isEmpty else { return nil }
+        return destination.options.first { $0.id != Self.otherCountry && $0.labels.contains { folded($0) == name } }?.id
+    }
+
     private func showFields() {
-        form.field("migrationCountry")?.isHidden = migration.selectedId != MigrationStatus.migratedAbroad.rawValue
+        let abroad = migration.selectedId == MigrationStatus.migratedAbroad.rawValue
+        form.field("destination")?.isHidden = !abroad
+        form.field("migrationCountry")?.isHidden = !abroad || destination.selectedId != Self.otherCountry
+    }
+
+    /// A draft from before the list of countries held the text alone.
+    func restoreDraft(_ payload: String, app: App) -> Bool {
+        guard let draft = DraftPayload.decode(payload) else { return false }
+        form.restore(draft.fields) { app.localizer.digitsForDisplay($0) }
+        if destination.selectedId == nil && !otherCountry.text.trimmingSpaces().isEmpty {
+            destination.select(Self.otherCountry)
+        }
+        showFields()
+        return true
     }
 
     var hasUnsavedChanges: Bool { form.snapshot() != baseline }
@@ -136,6 +181,9 @@ final class MemberFormScreen: DraftableScreen {
             .map { ($0.key.rawValue, $0.value) })
         if issues["name"] != nil { issues["nameKm"] = issues.removeValue(forKey: "name") }
         if issues["birth"] != nil { issues["birthDate"] = issues.removeValue(forKey: "birth") }
+        if issues["migrationCountry"] != nil && destination.selectedId != Self.otherCountry {
+            issues["destination"] = issues.removeValue(forKey: "migrationCountry")
+        }
         if failed { issues = issues.filter { $0.key != "birthDate" } }
         guard issues.isEmpty && !failed else {
             FormInput.show(issues, in: form, app: app)
