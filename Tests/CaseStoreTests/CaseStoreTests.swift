@@ -107,6 +107,54 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         }
     }
 
+    /// A large file (here, any size) a command opens is read whole once a
+    /// day: damage is found at the first opening of the next day.
+    @Test func aLargeFileIsCheckedWholeOnceADay() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("komar-daily-\(UUID()).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let services = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher,
+                                         clock: testClock)
+            try DemoData.fill(services, cases: 300)
+            try services.database.writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        }
+        _ = try AppDatabase.open(path: path, checkedDailyFrom: 0)
+        // Scribble over the first page of an index that opening never reads.
+        let raw = try DatabaseQueue(path: path)
+        let offset = try raw.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            let page = try Int64.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'follow_up_by_case'")!
+            return (page - 1) * (try Int64.fetchOne(db, sql: "PRAGMA page_size")!)
+        }
+        try raw.close()
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seek(toOffset: UInt64(offset))
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 4_096))
+        try handle.close()
+        func opened(dailyFrom: Int64) -> Bool {
+            do {
+                _ = try AppDatabase.open(path: path, checkedDailyFrom: dailyFrom)
+                return true
+            } catch StoreError.corrupt {
+                return false
+            } catch {
+                Issue.record("\(error)")
+                return false
+            }
+        }
+        #expect(opened(dailyFrom: 0), "checked whole today already")
+        #expect(!opened(dailyFrom: AppDatabase.checkedDailyFrom), "a small file is checked every time")
+        let again = try DatabaseQueue(path: path)
+        try again.write { db in
+            try db.execute(sql: "UPDATE setting SET value = '2000-01-01' WHERE key = ?",
+                           arguments: [AppDatabase.checkedOnSetting])
+        }
+        try again.close()
+        #expect(!opened(dailyFrom: 0), "the next day, the whole file is read again")
+    }
+
     @Test func damageFoundInTheBackgroundBlocksLogin() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("komar-dmg-\(UUID()).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }

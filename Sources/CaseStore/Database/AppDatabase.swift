@@ -1,4 +1,5 @@
 import Dispatch
+import CaseDomain
 import Foundation
 import GRDB
 import Synchronization
@@ -18,11 +19,21 @@ public final class AppDatabase: Sendable {
     private let integrity = Mutex<StoreError??>(nil)
     private let integrityDone = DispatchGroup()
 
+    /// From this size, a file a command opens is read whole by
+    /// `quick_check` at most once a day: a head office's file of several
+    /// gigabytes takes seconds to read, on every command. The pages a
+    /// command reads are still checked by SQLite as it reads them, and the
+    /// daily backup checks a whole copy.
+    public static let checkedDailyFrom: Int64 = 1 << 30
+
     /// Opens (creating if needed) the database file at `path`. With
     /// `checkInBackground`, `quick_check` (which reads the whole file: about
     /// 0.2 s at 100,000 cases) runs while the login screen is shown, and
-    /// `requireIntact()` waits for it; otherwise it runs before returning.
-    public static func open(path: String, checkInBackground: Bool = false) throws -> AppDatabase {
+    /// `requireIntact()` waits for it; otherwise it runs before returning,
+    /// unless the file is `checkedDailyFrom` bytes or more and passed a
+    /// check today.
+    public static func open(path: String, checkInBackground: Bool = false,
+                            checkedDailyFrom: Int64 = checkedDailyFrom) throws -> AppDatabase {
         try DatabaseLocation.prepareFile(at: path)
         let pool: DatabasePool
         do {
@@ -51,9 +62,12 @@ public final class AppDatabase: Sendable {
         // included (1–2 s at 100,000 cases): a file that needs migrating
         // is checked first, then migrated, before anything else reads it.
         if checkInBackground, try db.isMigrated() {
-            db.startIntegrityCheck()
+            db.startIntegrityCheck(notingFrom: checkedDailyFrom)
         } else {
-            try db.checkIntegrity()
+            if try !db.passedCheckToday(ifLargerThan: checkedDailyFrom) {
+                try db.checkIntegrity()
+                db.notePassedCheck(ifLargerThan: checkedDailyFrom)
+            }
             try db.migrate()
         }
         try db.restoreAuditTriggers()
@@ -109,11 +123,12 @@ public final class AppDatabase: Sendable {
         return config
     }
 
-    private func startIntegrityCheck() {
+    private func startIntegrityCheck(notingFrom size: Int64) {
         integrityDone.enter()
         DispatchQueue.global(qos: .userInitiated).async { [self] in
             do {
                 try checkIntegrity()
+                notePassedCheck(ifLargerThan: size)
                 integrity.withLock { $0 = .some(nil) }
             } catch let error as StoreError {
                 integrity.withLock { $0 = .some(error) }
@@ -133,6 +148,46 @@ public final class AppDatabase: Sendable {
     public func requireIntact() throws {
         integrityDone.wait()
         if let problem = integrityProblem { throw problem }
+    }
+
+    /// The setting holding the day the whole file last passed `quick_check`.
+    static let checkedOnSetting = "integrity_checked_on"
+
+    /// Whether the file is at least `size` bytes; a size that cannot be
+    /// read counts as small (the file is checked every time).
+    private func isLarge(_ size: Int64) -> Bool {
+        guard let path, let bytes = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int64 else {
+            return false
+        }
+        return bytes >= size
+    }
+
+    /// Whether the file is at least `size` bytes and passed a whole check
+    /// today (local day).
+    private func passedCheckToday(ifLargerThan size: Int64) throws -> Bool {
+        guard isLarge(size) else { return false }
+        // A file not yet migrated has no settings: it is checked.
+        let day = try? writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [Self.checkedOnSetting])
+        }
+        return day == LocalDate.today().iso
+    }
+
+    /// Notes that the whole file, of `size` bytes or more, passed today
+    /// (a smaller one is checked every time and needs no note). Should the
+    /// note not be written (a read-only or full disk), the next command
+    /// checks again.
+    private func notePassedCheck(ifLargerThan size: Int64) {
+        guard isLarge(size) else { return }
+        do {
+            try writer.write { db in
+                guard try db.tableExists("setting") else { return }
+                try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                               arguments: [Self.checkedOnSetting, LocalDate.today().iso])
+            }
+        } catch {
+            return
+        }
     }
 
     /// Runs SQLite's `quick_check`; a damaged file is reported, not used.
