@@ -227,14 +227,21 @@ import Testing
 /// A missed visit is moved to the day the worker chooses.
 @MainActor
 @Suite struct RescheduleFlowTests {
-    @Test func aMissedVisitIsRescheduledToAChosenDayWithAReason() throws {
-        let h = try Harness(language: .en)
+    /// A case accepted by Dara at critical risk: its first visit is in her queue.
+    static func caseInDarasQueue(_ h: Harness) throws -> CaseSummary {
         let dara = try h.session("dara")
         var input = Harness.childIntake("ចាន់ ធីតា", "Chan Thida")
         input.riskAnswers = [.immediateDanger]
         let created = try h.services.cases.createIntake(dara, input)
         try h.services.cases.apply(dara, caseId: created.id, CaseChange(
             action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: .critical))
+        return created
+    }
+
+    @Test func aMissedVisitIsRescheduledToAChosenDayWithAReason() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        let created = try Self.caseInDarasQueue(h)
         let today = h.services.clock.today
         let chosen = today.adding(days: 5)
         h.logIn("dara")
@@ -304,12 +311,7 @@ import Testing
     /// and that is not a change to keep.
     @Test func f6WritesAFormsDatesInTheNewLanguagesDigits() throws {
         let h = try Harness(language: .en)
-        let dara = try h.session("dara")
-        var input = Harness.childIntake("ចាន់ ធីតា", "Chan Thida")
-        input.riskAnswers = [.immediateDanger]
-        let created = try h.services.cases.createIntake(dara, input)
-        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
-            action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: .critical))
+        _ = try RescheduleFlowTests.caseInDarasQueue(h)
         let today = h.services.clock.today
         let western = String(format: "%02d/%02d/%04d", today.day, today.month, today.year)
         h.logIn("dara")
@@ -321,5 +323,23 @@ import Testing
         #expect(!h.screen.contains(western))
         h.press(.escape)
         #expect(h.app.topScreenTitleKey == "followups.title", "nothing to ask about: the date is the same")
+    }
+
+    /// A message under a field is said again in the language F6 chose.
+    @Test func f6SaysAFieldsMessageInTheNewLanguage() throws {
+        let h = try Harness(language: .en)
+        _ = try RescheduleFlowTests.caseInDarasQueue(h)
+        h.logIn("dara")
+        h.select("Follow-ups")
+        h.press(.enter)
+        h.press(.tab, .tab, .ctrl("u"))                // the visit's date
+        h.type("31/02/2026")
+        h.press(.function(2))
+        #expect(h.screen.contains("This date does not exist."))
+        h.press(.function(6))
+        #expect(h.screen.contains("កាលបរិច្ឆេទនេះមិនមានទេ។"))
+        #expect(!h.screen.contains("This date does not exist."))
+        h.press(.function(6))
+        #expect(h.screen.contains("This date does not exist."))
     }
 }

@@ -121,10 +121,14 @@ enum DemoReferrals {
                         let km = family.0 + " " + given.0
                         let latin = family.1 + " " + given.1
                         let age = 12 + Int(random.next() % 14)
-                        let migration = [MigrationStatus.none, .none, .planning, .migratedAbroad][Int(random.next() % 4)]
+                        let drawn = [MigrationStatus.none, .none, .planning, .migratedAbroad][Int(random.next() % 4)]
+                        // Children under 15 do not go abroad for work; those who went are not at school here.
+                        let migration = drawn == .migratedAbroad && age < 15 ? .planning : drawn
+                        let schooling: Bool? = age < 18 ? random.next() % 2 == 0 : nil
+                        let inSchool = migration == .migratedAbroad ? schooling.map { _ in false } : schooling
                         let key = keys.key(km) + " " + keys.key(latin)
                         try insertMember.execute(arguments: [
-                            id, km, latin, female ? "female" : "male", age, today.iso, "child", age < 18 ? random.next() % 2 == 0 : nil,
+                            id, km, latin, female ? "female" : "male", age, today.iso, "child", inSchool,
                             occupations[Int(random.next() % UInt64(occupations.count))], migration.rawValue,
                             migration == .migratedAbroad ? (random.next() % 2 == 0 ? Destination.thailand : .malaysia).rawValue : nil, key, created,
                             created, worker,

@@ -38,6 +38,17 @@ extension App {
         C.allCases.map { code in option(code.rawValue, labelKey: code.labelKey) }
     }
 
+    /// A field's message, written by `text` in every language so that F6
+    /// says it again in the new one.
+    func fieldMessage(isWarning: Bool = false, _ text: (Localizer) -> String) -> FieldMessage {
+        let translations = Language.allCases.sorted { $0.labelIndex < $1.labelIndex }
+            .map { text(Localizer(language: $0, table: localizer.table)) }
+        return FieldMessage(text(localizer), isWarning: isWarning, translations: translations)
+    }
+
+    /// A field's message from the string table, in every language.
+    func fieldMessage(_ key: String) -> FieldMessage { fieldMessage { $0(key) } }
+
     /// A choice labelled in both languages, so typing either finds it.
     func option(_ id: String, labelKey: String) -> ChoiceOption {
         ChoiceOption(id: id, labels: Language.allCases.map { localizer.table.text(labelKey, $0) ?? id })

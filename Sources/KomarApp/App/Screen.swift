@@ -53,8 +53,9 @@ protocol FormScreen: Screen {
 
 extension FormScreen {
     func handleInput(_ key: Key, app: App) -> Bool { form.handle(key) }
-    /// Numbers and dates take the new language's digits.
-    func languageDidChange(app: App) { form.rewriteDigits { app.localizer.digitsForDisplay($0) } }
+    /// Numbers and dates take the new language's digits, and messages
+    /// under fields are said again in the new language.
+    func languageDidChange(app: App) { FormInput.languageDidChange(form, app: app) }
     func bindings(app: App) -> [KeyBinding] { CommonBindings.form { [unowned self] in self.save(app: app) } }
 }
 

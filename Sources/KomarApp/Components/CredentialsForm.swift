@@ -27,7 +27,7 @@ final class CredentialsForm {
 
     func handleInput(_ key: Key, app: App) -> Bool {
         if key == .enter && username.text.trimmingSpaces().isEmpty {
-            form.field("username")?.message = FieldMessage(app.localizer("login.username-required"))
+            form.field("username")?.message = app.fieldMessage("login.username-required")
             form.focus("username")
             return true
         }
@@ -37,7 +37,7 @@ final class CredentialsForm {
     func refused(_ app: App) {
         password.text = ""
         form.focus("password")
-        form.field("password")?.message = FieldMessage(app.localizer("login.failed"))
+        form.field("password")?.message = app.fieldMessage("login.failed")
         app.showError(app.localizer("login.failed"))
     }
 

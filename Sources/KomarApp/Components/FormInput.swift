@@ -13,6 +13,13 @@ enum FormInput {
         app.localizer.digitsForDisplay(String(format: "%02d/%02d/%04d", date.day, date.month, date.year))
     }
 
+    /// F6 switched the language: the form's numbers and dates take its
+    /// digits, and the messages under fields are said again in it.
+    static func languageDidChange(_ form: Form, app: App) {
+        form.rewriteDigits { app.localizer.digitsForDisplay($0) }
+        form.translateMessages(to: app.localizer.language.labelIndex)
+    }
+
     /// An optional date: nil when empty; a malformed or impossible date
     /// puts its message under the field and sets `failed`.
     static func date(_ field: DateField, id: String, in form: Form, app: App, failed: inout Bool) -> LocalDate? {
@@ -20,8 +27,7 @@ enum FormInput {
         switch LocalDate.parse(userInput: field.text) {
         case .success(let date): return date
         case .failure(let failure):
-            form.field(id)?.message = FieldMessage(app.localizer(failure == .malformed ? "error.date-format"
-                                                                                     : "error.date-impossible"))
+            form.field(id)?.message = app.fieldMessage(failure == .malformed ? "error.date-format" : "error.date-impossible")
             failed = true
             return nil
         }
@@ -33,8 +39,7 @@ enum FormInput {
         switch LocalDate.parse(userInput: field.text) {
         case .success(let date): return date
         case .failure(let failure):
-            form.field(id)?.message = FieldMessage(app.localizer(failure == .malformed ? "error.date-format"
-                                                                                     : "error.date-impossible"))
+            form.field(id)?.message = app.fieldMessage(failure == .malformed ? "error.date-format" : "error.date-impossible")
             form.focus(id)
             return nil
         }
@@ -48,7 +53,7 @@ enum FormInput {
         let fromDate = date(from, id: "from", in: form, app: app, failed: &failed)
         let toDate = date(to, id: "to", in: form, app: app, failed: &failed)
         if let fromDate, let toDate, toDate < fromDate {
-            form.field("to")?.message = FieldMessage(app.localizer("error.date-order"))
+            form.field("to")?.message = app.fieldMessage("error.date-order")
             failed = true
         }
         if failed {
@@ -68,7 +73,7 @@ enum FormInput {
     /// fields need attention (including ones marked before, e.g. bad dates).
     static func show(_ issues: [String: String], in form: Form, app: App) {
         let t = app.localizer
-        for (id, key) in issues { form.field(id)?.message = FieldMessage(t(key)) }
+        for (id, key) in issues { form.field(id)?.message = app.fieldMessage(key) }
         let marked = form.fields.filter { $0.message != nil && !$0.isHidden }
         if let first = marked.first { form.focus(first.id) }
         app.showError(t("form.fix-errors-count", t.number(marked.count)))
@@ -77,8 +82,9 @@ enum FormInput {
     /// Password-policy messages (whose `{0}` is the minimum length) under
     /// their fields.
     static func showPasswordIssues(_ issues: [String: String], in form: Form, app: App) {
-        let t = app.localizer
-        for (id, key) in issues { form.field(id)?.message = FieldMessage(t(key, t.number(PasswordRules.minimumLength))) }
+        for (id, key) in issues {
+            form.field(id)?.message = app.fieldMessage { $0(key, $0.number(PasswordRules.minimumLength)) }
+        }
         show([:], in: form, app: app)
     }
 

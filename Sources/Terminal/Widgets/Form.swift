@@ -4,9 +4,21 @@ import KhmerText
 public struct FieldMessage: Equatable, Sendable {
     public let text: String
     public let isWarning: Bool
-    public init(_ text: String, isWarning: Bool = false) {
+    /// The message in every language, by `WidgetEnvironment.labelIndex`,
+    /// so that F6 says it again in the new one; empty when only `text` is
+    /// known.
+    public let translations: [String]
+
+    public init(_ text: String, isWarning: Bool = false, translations: [String] = []) {
         self.text = text
         self.isWarning = isWarning
+        self.translations = translations
+    }
+
+    /// The message in the language of `labelIndex`, where it is known.
+    public func inLanguage(_ labelIndex: Int) -> FieldMessage {
+        guard translations.indices.contains(labelIndex) else { return self }
+        return FieldMessage(translations[labelIndex], isWarning: isWarning, translations: translations)
     }
 }
 
@@ -54,6 +66,11 @@ public final class Form {
     public var focused: FormField? { fields.indices.contains(focusIndex) ? fields[focusIndex] : nil }
 
     public func field(_ id: String) -> FormField? { fields.first { $0.id == id } }
+
+    /// Says every message again in the language of `labelIndex` (F6).
+    public func translateMessages(to labelIndex: Int) {
+        for field in fields { field.message = field.message?.inLanguage(labelIndex) }
+    }
 
     public func focus(_ id: String) {
         if let i = fields.firstIndex(where: { $0.id == id && !$0.isHidden }) { focusIndex = i }

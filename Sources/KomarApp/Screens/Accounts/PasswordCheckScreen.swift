@@ -31,7 +31,7 @@ final class PasswordCheckScreen: FormScreen {
         do {
             guard try app.services.accounts.confirmPassword(session, password.text) else {
                 password.text = ""
-                form.field("password")?.message = FieldMessage(app.localizer("error.password-wrong"))
+                form.field("password")?.message = app.fieldMessage("error.password-wrong")
                 app.showError(app.localizer("error.password-wrong"))
                 return
             }

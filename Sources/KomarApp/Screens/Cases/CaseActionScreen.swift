@@ -75,7 +75,7 @@ final class CaseActionScreen: DraftableScreen {
 
     func save(app: App) {
         guard let chosen = action.selectedId.flatMap(CaseAction.init(rawValue:)) else {
-            form.field("action")?.message = FieldMessage(app.localizer("error.required"))
+            form.field("action")?.message = app.fieldMessage("error.required")
             return
         }
         form.clearMessages()
@@ -98,7 +98,7 @@ final class CaseActionScreen: DraftableScreen {
             app.show(t("action.done", code, t(CaseStatusRules.target(of: chosen).labelKey)), style: .heading)
         } catch let rejected as CaseChangeRejected {
             for (field, key) in rejected.issues {
-                form.field(field.rawValue)?.message = FieldMessage(t(key))
+                form.field(field.rawValue)?.message = app.fieldMessage(key)
             }
             app.showError(t("form.fix-errors"))
         } catch StoreError.changedElsewhere {

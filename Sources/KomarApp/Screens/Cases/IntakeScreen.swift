@@ -357,7 +357,7 @@ final class IntakeScreen: DraftableScreen {
     private func show(_ rejected: IntakeRejected, _ app: App) {
         let t = app.localizer
         for issue in rejected.issues {
-            form.field(Self.fieldIds[issue.field] ?? "childNameKm")?.message = FieldMessage(t(issue.messageKey))
+            form.field(Self.fieldIds[issue.field] ?? "childNameKm")?.message = app.fieldMessage(issue.messageKey)
         }
         app.showError(t("form.fix-errors-count", t.number(rejected.issues.count)))
     }

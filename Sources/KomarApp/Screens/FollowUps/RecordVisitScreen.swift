@@ -35,7 +35,9 @@ final class RecordVisitScreen: DraftableScreen {
             FormField(id: "outcome", label: "visit.outcome", widget: outcome, required: true),
             FormField(id: "type", label: "visit.type", widget: type, required: true),
             FormField(id: "date", label: "visit.date", widget: date, required: true),
-            FormField(id: "wellbeing", label: "visit.wellbeing", widget: wellbeing, required: true),
+            // A household's visit (case id 0) asks how the family is doing.
+            FormField(id: "wellbeing", label: item.caseId == 0 ? "visit.wellbeing-household" : "visit.wellbeing",
+                      widget: wellbeing, required: true),
             FormField(id: "risk", label: "visit.new-risk", widget: risk),
             FormField(id: "notes", label: "visit.notes", widget: notes, required: true),
             FormField(id: "reason", label: "visit.reason", widget: reason, required: true),
@@ -94,7 +96,7 @@ final class RecordVisitScreen: DraftableScreen {
                 app.show(t("visit.saved", item.caseCode), style: .heading)
             }
         } catch let rejected as FollowUpRejected {
-            for (field, key) in rejected.issues { form.field(field)?.message = FieldMessage(t(key)) }
+            for (field, key) in rejected.issues { form.field(field)?.message = app.fieldMessage(key) }
             if let first = form.fields.first(where: { rejected.issues[$0.id] != nil }) { form.focus(first.id) }
             app.showError(t("form.fix-errors"))
         } catch {

@@ -173,7 +173,7 @@ final class MemberFormScreen: DraftableScreen {
         let dob = FormInput.date(birthDate, id: "birthDate", in: form, app: app, failed: &failed)
         let ageText = estimatedAge.text.trimmingSpaces()
         if dob != nil && !ageText.isEmpty {
-            form.field("estimatedAge")?.message = FieldMessage(t("error.birth-or-age"))
+            form.field("estimatedAge")?.message = app.fieldMessage("error.birth-or-age")
             failed = true
         }
         input.birth = dob.map { .dateOfBirth($0) } ?? Digits.parseInt(ageText).map { .estimatedAge($0) }

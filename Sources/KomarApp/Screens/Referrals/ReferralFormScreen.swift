@@ -166,7 +166,7 @@ final class ReferralFormScreen: DraftableScreen {
         var issues = ReferralInputRules.validate(input)
         if subject == nil { issues[.person] = "error.required" }
         if consent.selectedId == nil {
-            form.field("consent")?.message = FieldMessage(t("error.required"))
+            form.field("consent")?.message = app.fieldMessage("error.required")
         }
         guard issues.isEmpty && consent.selectedId != nil else {
             FormInput.show(Dictionary(uniqueKeysWithValues: issues.map { ($0.key.rawValue, $0.value) }), in: form, app: app)

@@ -81,7 +81,7 @@ final class ReportsScreen: FormScreen {
 
     /// The period is written in the language's digits, like the one filled in.
     func languageDidChange(app: App) {
-        form.rewriteDigits { app.localizer.digitsForDisplay($0) }
+        FormInput.languageDidChange(form, app: app)
         period.text = app.localizer.digitsForDisplay(Digits.toWestern(period.text))
     }
 
