@@ -271,6 +271,14 @@ import Testing
         #expect(try o.services.households.list(volunteer).map(\.id) == [o.ownHousehold])
         #expect(try o.services.households.count(volunteer) == 1)
         #expect(try o.services.followUps.queue(volunteer).allSatisfy { $0.id != o.otherVisit })
+        // Her own household's visit is in her queue and in its counts.
+        try o.services.database.write { db in
+            try db.execute(sql: "UPDATE follow_up SET due_date = ? WHERE id = ?", arguments: [o.services.clock.today.iso, o.ownVisit])
+        }
+        #expect(try o.services.followUps.queue(volunteer).contains { $0.id == o.ownVisit && $0.caseId == 0 })
+        #expect(try o.services.followUps.queueCounts(volunteer).today >= 1)
+        #expect(try o.services.followUps.countDue(volunteer) == o.services.dashboard.dashboard(volunteer).visitsDueToday
+                    .map { $0 + (try o.services.dashboard.dashboard(volunteer).overdueVisits ?? 0) })
         let file = try o.services.households.detail(volunteer, id: o.ownHousehold)
         #expect(file.cases.map(\.id) == [o.ownCase])
         #expect(file.referrals.isEmpty)

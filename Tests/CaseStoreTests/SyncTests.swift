@@ -544,8 +544,14 @@ import Testing
         let before = try records()
         let caseCode = try services.database.read { db in try String.fetchOne(db, sql: "SELECT code FROM child_case ORDER BY id") }
         let enrolment = try network.headOffice.offices.add(try auditor(network.headOffice), code: "KT4", name: "Kratie")
+        let settingsBefore = try services.settings.versioned()
+        #expect(settingsBefore.settings.organisation != "Test NGO")
         let moved = try services.offices.join(try auditor(services), enrolment)
         #expect(OfficeKeys.office(of: moved.user.id) == enrolment.number)
+        // The office now works for head office's organisation; a settings form open before sees the change.
+        let settingsAfter = try services.settings.versioned()
+        #expect(settingsAfter.settings.organisation == "Test NGO")
+        #expect(settingsAfter.version == settingsBefore.version + 1)
         #expect(try records() == before)
         try services.database.read { db in
             #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)

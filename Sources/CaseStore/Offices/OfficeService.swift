@@ -140,6 +140,14 @@ public struct OfficeService: Sendable {
             try db.execute(sql: """
                 INSERT INTO office (number, code, name, sync_key, added_at) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [enrolment.number, enrolment.code, enrolment.name, enrolment.key, store.now])
+            // The office works for head office's organisation: the title bar
+            // and every report's footer name it, as at a rebuilt office.
+            if !enrolment.headOffice.trimmingSpaces().isEmpty {
+                try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('organisation', ?)",
+                               arguments: [enrolment.headOffice])
+                try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('version', ?)",
+                               arguments: [String(try SettingsService.version(db) + 1)])
+            }
             try store.audit(db, moved, .officeJoined,
                             summary: "\(enrolment.code) (\(enrolment.number)) of \(enrolment.headOffice)")
         }

@@ -36,19 +36,21 @@ public struct DashboardService: Sendable {
         var dashboard = Dashboard()
         try store.read { db in
             if session.may(.recordFollowUp) {
-                // Everyone's visits (a coordinator's queue), of cases and
-                // households, are counted from one index, without joining
-                // the cases: a visit goes with its case or household.
-                let scope = try FollowUpService.queueScope(session)
-                let everyone = session.user.role == .coordinator
-                let row = try Row.fetchOne(db, sql: """
-                    SELECT COALESCE(SUM(follow_up.due_date < ?), 0) AS overdue, COALESCE(SUM(follow_up.due_date = ?), 0) AS today
-                    FROM \(everyone ? "follow_up" : FollowUpService.queueFrom)
-                    WHERE follow_up.status = 'scheduled' AND follow_up.due_date <= ?
-                      AND \(everyone ? "1" : scope.sql)
-                    """, arguments: [today.iso, today.iso, today.iso] + (everyone ? [] : scope.arguments))
-                dashboard.overdueVisits = row?["overdue"] ?? 0
-                dashboard.visitsDueToday = row?["today"] ?? 0
+                // Everyone's visits (a coordinator's queue) are counted from
+                // one index, without the cases or households.
+                if session.user.role == .coordinator {
+                    let row = try Row.fetchOne(db, sql: """
+                        SELECT COALESCE(SUM(follow_up.due_date < ?), 0) AS overdue, COALESCE(SUM(follow_up.due_date = ?), 0) AS today
+                        FROM follow_up WHERE follow_up.status = 'scheduled' AND follow_up.due_date <= ?
+                        """, arguments: [today.iso, today.iso, today.iso])
+                    dashboard.overdueVisits = row?["overdue"] ?? 0
+                    dashboard.visitsDueToday = row?["today"] ?? 0
+                } else {
+                    let counts = try FollowUpService.countQueue(db, try FollowUpService.queueScopes(session),
+                                                                today: today, upTo: today)
+                    dashboard.overdueVisits = counts.overdue
+                    dashboard.visitsDueToday = counts.today
+                }
             }
             if session.may(.manageReferrals) {
                 let mine = session.user.role == .coordinator ? SQLCondition.always

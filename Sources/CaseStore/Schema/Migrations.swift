@@ -260,6 +260,14 @@ enum Migrations {
                   AND migration_country NOT IN (SELECT code FROM names)
                 """)
         }
+        migrator.registerMigration("2026-12-06 household visits in the queue") { db in
+            // The follow-up queue holds households' visits too; counting a
+            // worker's reads them from this index alone.
+            try db.execute(sql: """
+                CREATE INDEX "follow_up_due_by_household" ON "follow_up"("status", "due_date", "household_id", "created_by")
+                  WHERE "household_id" IS NOT NULL
+                """)
+        }
         return migrator
     }
 

@@ -79,44 +79,85 @@ public struct FollowUpService: Sendable {
         LEFT JOIN household ON household.id = follow_up.household_id
         """
 
-    /// Which visits are this user's, of cases and of households (read
-    /// from `queueFrom`). Cases: volunteers the cases they registered or
-    /// were asked to visit, social workers the cases assigned to them,
-    /// coordinators all. Households have no assigned worker: social
-    /// workers have those they registered or whose next visit they
-    /// scheduled (by recording the last), volunteers those they may see,
-    /// coordinators all.
-    static func queueScope(_ session: Session) throws -> SQLCondition {
-        let (cases, households) = try queueScopes(session)
-        let either = cases || households
-        // Whole in brackets: callers write it after an AND.
-        return SQLCondition("(\(either.sql))", either.arguments)
-    }
-
-    private static func queueScopes(_ session: Session) throws -> (cases: SQLCondition, households: SQLCondition) {
+    /// Which visits are this user's, as two conditions: on a case's visit
+    /// (with `child_case` joined) and on a household's (on `follow_up`
+    /// alone, so that counting them needs no join: the partial index
+    /// `follow_up_due_by_household` holds all it reads). Cases: volunteers
+    /// the cases they registered or were asked to visit, social workers the
+    /// cases assigned to them, coordinators all. Households have no
+    /// assigned worker: social workers have those they registered or whose
+    /// next visit they scheduled (by recording the last), volunteers those
+    /// they may see, coordinators all. `text` narrows both by name, code or
+    /// village.
+    static func queueScopes(_ session: Session, matching text: String = "") throws
+        -> (cases: SQLCondition, households: SQLCondition) {
         try session.require(.recordFollowUp)
-        let isCase = SQLCondition("child_case.id IS NOT NULL")
-        let isHousehold = SQLCondition("household.id IS NOT NULL")
         let me = session.user.id
+        var cases = SQLCondition("child_case.id IS NOT NULL")
+        var households: SQLCondition?
+        var scheduledByMe = false
         switch session.user.role {
         case .coordinator:
-            return (isCase, isHousehold)
+            break
         case .socialWorker:
-            return (isCase && SQLCondition("child_case.assigned_to = ?", [me]),
-                    isHousehold && SQLCondition("(follow_up.created_by = ? OR household.created_by = ?)", [me, me]))
+            cases = cases && SQLCondition("child_case.assigned_to = ?", [me])
+            households = SQLCondition("household.created_by = ?", [me])
+            scheduledByMe = true
         default:
-            return (isCase && (try Visibility.cases(session)), isHousehold && (try Visibility.households(session)))
+            cases = cases && (try Visibility.cases(session))
+            households = try Visibility.households(session)
         }
+        if let search = CaseService.matching(text) { cases = cases && search }
+        let match = HouseholdService.matching(text)
+        func chosen(_ condition: SQLCondition) -> SQLCondition {
+            SQLCondition("follow_up.household_id IN (SELECT household.id FROM household WHERE \(condition.sql))",
+                         condition.arguments)
+        }
+        var household = SQLCondition("follow_up.household_id IS NOT NULL")
+        switch (households, match) {
+        case (nil, nil): break
+        case (nil, let match?): household = household && chosen(match)
+        case (let scope?, _):
+            let seen = chosen(match.map { scope && $0 } ?? scope)
+            let scheduled = match.map { SQLCondition("follow_up.created_by = ?", [me]) && chosen($0) }
+                ?? SQLCondition("follow_up.created_by = ?", [me])
+            household = household && (scheduledByMe ? scheduled || seen : seen)
+        }
+        return (SQLCondition("(\(cases.sql))", cases.arguments), SQLCondition("(\(household.sql))", household.arguments))
+    }
+
+    /// Scheduled visits due on or before `last`.
+    private static func due(upTo last: LocalDate) -> SQLCondition {
+        SQLCondition("follow_up.status = 'scheduled' AND follow_up.due_date <= ?", [last.iso])
     }
 
     /// The user's queue (narrowed by `text`: a child's or a household's
     /// name, code or village) up to seven days ahead.
     private func queueCondition(_ session: Session, matching text: String) throws -> SQLCondition {
-        var (cases, households) = try Self.queueScopes(session)
-        if let search = CaseService.matching(text) { cases = cases && search }
-        if let search = HouseholdService.matching(text) { households = households && search }
-        return SQLCondition("follow_up.status = 'scheduled' AND follow_up.due_date <= ?",
-                            [store.today.adding(days: FollowUpRules.upcomingWindowDays).iso]) && (cases || households)
+        let (cases, households) = try Self.queueScopes(session, matching: text)
+        return Self.due(upTo: store.today.adding(days: FollowUpRules.upcomingWindowDays)) && (cases || households)
+    }
+
+    /// Overdue, due today and due later (up to `last`) among the visits
+    /// `queueScopes` chooses: cases and households counted apart, each
+    /// from its own index.
+    static func countQueue(_ db: Database, _ scopes: (cases: SQLCondition, households: SQLCondition),
+                           today: LocalDate, upTo last: LocalDate) throws -> FollowUpCounts {
+        var overdue = 0, dueToday = 0, later = 0
+        for (from, scope) in [("follow_up JOIN child_case ON child_case.id = follow_up.case_id", scopes.cases),
+                              ("follow_up", scopes.households)] {
+            let condition = due(upTo: last) && scope
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(CASE WHEN follow_up.due_date < ? THEN 1 END) AS overdue,
+                       COUNT(CASE WHEN follow_up.due_date = ? THEN 1 END) AS today,
+                       COUNT(CASE WHEN follow_up.due_date > ? THEN 1 END) AS later
+                FROM \(from) WHERE \(condition.sql)
+                """, arguments: [today.iso, today.iso, today.iso] + condition.arguments)
+            overdue += row?["overdue"] ?? 0
+            dueToday += row?["today"] ?? 0
+            later += row?["later"] ?? 0
+        }
+        return FollowUpCounts(overdue: overdue, today: dueToday, upcoming: later)
     }
 
     /// Scheduled follow-ups due up to seven days from today, a page after
@@ -158,29 +199,20 @@ public struct FollowUpService: Sendable {
     /// The queue's counts, from the database: overdue, due today and due
     /// in the next seven days.
     public func queueCounts(_ session: Session, matching text: String = "") throws -> FollowUpCounts {
-        let condition = try queueCondition(session, matching: text)
-        let today = store.today.iso
+        let scopes = try Self.queueScopes(session, matching: text)
+        let today = store.today
         return try store.read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT COUNT(CASE WHEN follow_up.due_date < ? THEN 1 END) AS overdue,
-                       COUNT(CASE WHEN follow_up.due_date = ? THEN 1 END) AS today,
-                       COUNT(CASE WHEN follow_up.due_date > ? THEN 1 END) AS upcoming
-                FROM \(Self.queueFrom)
-                WHERE \(condition.sql)
-                """, arguments: [today, today, today] + condition.arguments)
-            return FollowUpCounts(overdue: row?["overdue"] ?? 0, today: row?["today"] ?? 0,
-                                  upcoming: row?["upcoming"] ?? 0)
+            try Self.countQueue(db, scopes, today: today, upTo: today.adding(days: FollowUpRules.upcomingWindowDays))
         }
     }
 
     /// How many of the user's follow-ups are overdue or due today.
     public func countDue(_ session: Session) throws -> Int {
-        let scope = try Self.queueScope(session)
+        let scopes = try Self.queueScopes(session)
+        let today = store.today
         return try store.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM \(Self.queueFrom)
-                WHERE follow_up.status = 'scheduled' AND follow_up.due_date <= ? AND \(scope.sql)
-                """, arguments: [store.today.iso] + scope.arguments) ?? 0
+            let counts = try Self.countQueue(db, scopes, today: today, upTo: today)
+            return counts.overdue + counts.today
         }
     }
 
@@ -226,7 +258,7 @@ public struct FollowUpService: Sendable {
                                  _ visit: VisitReport) throws -> LocalDate? {
         let now = store.now
         // Anyone who may see the case may record a visit on it.
-        let scope = try session.may(.viewAllCases) ? .always : Self.queueScope(session)
+        let scope = try session.may(.viewAllCases) ? .always : Self.queueScopes(session).cases
         guard let row = try Row.fetchOne(db, sql: """
             SELECT code, status, risk_level FROM child_case WHERE child_case.id = ? AND \(scope.sql)
             """, arguments: [caseId] + scope.arguments) else {

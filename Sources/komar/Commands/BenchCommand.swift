@@ -124,6 +124,12 @@ struct Bench: ParsableCommand {
             try timings.measure("followup_queue_first_page", runs: runs) {
                 _ = try services.followUps.queue(worker, limit: 50)
             }
+            // The social worker's home screen and the queue's heading count
+            // her cases' and households' visits (recounted as she types).
+            try timings.measure("followup_counts_worker", runs: runs) {
+                _ = try services.dashboard.dashboard(worker)
+                _ = try services.followUps.queueCounts(worker)
+            }
             // Each run records the visit at the top of the queue (which
             // schedules the next one), as a worker clearing a queue would.
             let today = services.clock.today
