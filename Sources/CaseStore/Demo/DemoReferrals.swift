@@ -100,12 +100,13 @@ enum DemoReferrals {
                     }
                     // The two factors that describe the head agree with the head.
                     if headFemale { factors.insert(.femaleHeaded) }
-                    let headAge = (factors.contains(.elderlyHeaded) ? 60 : 30) + Int(random.next() % 30)
                     let score = HouseholdRisk.score(idPoor: idPoor, factors: factors)
                     let headKm = family.0 + " " + headGiven.0
                     let headLatin = family.1 + " " + headGiven.1
                     let headKey = keys.key(headKm) + " " + keys.key(headLatin)
                     let created = days.value(daysAgo: Int(random.next() % 360))
+                    // Drawn where the head's age always was, so that the demo's other draws stay as they were.
+                    let headAge = (factors.contains(.elderlyHeaded) ? 60 : 30) + Int(random.next() % 30)
                     try insertHousehold.execute(arguments: [
                         id, HouseholdCode.make(number: Int(OfficeKeys.local(id)), office: office), headKm, headLatin, village.code, "", idPoor.rawValue,
                         Vulnerability.allCases.filter(factors.contains).map(\.rawValue).joined(separator: ","), score,
@@ -124,13 +125,15 @@ enum DemoReferrals {
                         let drawn = [MigrationStatus.none, .none, .planning, .migratedAbroad][Int(random.next() % 4)]
                         // Children under 15 do not go abroad for work; those who went are not at school here.
                         let migration = drawn == .migratedAbroad && age < 15 ? .planning : drawn
+                        // Drawn in the order they always were, whatever is kept of them.
                         let schooling: Bool? = age < 18 ? random.next() % 2 == 0 : nil
+                        let occupation = occupations[Int(random.next() % UInt64(occupations.count))]
+                        let country = drawn == .migratedAbroad ? (random.next() % 2 == 0 ? Destination.thailand : .malaysia) : nil
                         let inSchool = migration == .migratedAbroad ? schooling.map { _ in false } : schooling
                         let key = keys.key(km) + " " + keys.key(latin)
                         try insertMember.execute(arguments: [
                             id, km, latin, female ? "female" : "male", age, today.iso, "child", inSchool,
-                            occupations[Int(random.next() % UInt64(occupations.count))], migration.rawValue,
-                            migration == .migratedAbroad ? (random.next() % 2 == 0 ? Destination.thailand : .malaysia).rawValue : nil, key, created,
+                            occupation, migration.rawValue, migration == .migratedAbroad ? country?.rawValue : nil, key, created,
                             created, worker,
                         ])
                         memberKeys.append(key)

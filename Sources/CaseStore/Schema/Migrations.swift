@@ -268,6 +268,14 @@ enum Migrations {
                   WHERE "household_id" IS NOT NULL
                 """)
         }
+        migrator.registerMigration("2026-12-06 referrals waiting by who made them") { db in
+            // A social worker's home screen counts her referrals waiting
+            // more than 14 days; this index holds all that count reads.
+            try db.execute(sql: """
+                CREATE INDEX "referral_waiting_by_creator" ON "referral"("created_by", "status_changed_at", "status")
+                  WHERE "status" IN ('draft', 'sent', 'accepted')
+                """)
+        }
         return migrator
     }
 
