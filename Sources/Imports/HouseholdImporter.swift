@@ -306,11 +306,11 @@ struct HouseholdImporter: Sendable {
                                                                MigrationStatus.self))
             }
         }
-        // A usual destination by its name in either language (with or
-        // without "ប្រទេស", country), else the country as written.
+        // A usual destination by its name in either language, else the country as written.
         let country = (cells["country"] ?? "").trimmingSpaces()
-        let named = country.hasPrefix("ប្រទេស") ? String(country.dropFirst("ប្រទេស".count)) : country
-        input.migrationCountry = values.code(named, Destination.self, aliases: Self.destinationAliases)?.rawValue ?? country
+        input.migrationCountry = country.isEmpty ? "" : Destination.named(country) { code in
+            Language.allCases.compactMap { values.table.text(code.labelKey, $0) }
+        }?.rawValue ?? country
         input.phone = cells["phone"] ?? ""
         for (field, message) in MemberRules.validate(input, today: today) {
             // A birth problem belongs to the cell that was filled in.
@@ -335,14 +335,6 @@ extension MemberField {
         case .phone: "import.col.phone"
         }
     }
-}
-
-extension HouseholdImporter {
-    /// Other names people write for a destination, as `ImportValues`
-    /// compares them (lower case, without spaces or dashes).
-    static let destinationAliases: [String: Destination] = [
-        "thai": .thailand, "korea": .southKorea, "s.korea": .southKorea, "កូរ៉េ": .southKorea, "saudi": .saudiArabia,
-    ]
 }
 
 extension HouseholdField {

@@ -112,6 +112,19 @@ import Testing
         #expect(HouseholdRules.validate(input, isNew: true) == [.riskOverrideReason: "error.override-reason"])
     }
 
+    @Test func aDestinationIsKnownByItsCodeItsNamesOrACommonOtherName() {
+        let names: (Destination) -> [String] = { $0 == .thailand ? ["ថៃ", "Thailand"] : $0 == .southKorea ? ["South Korea"] : [] }
+        for typed in ["Thailand", " thailand ", "ថៃ", "ប្រទេសថៃ", "ប្រទេស ថៃ", "thai", "THAILAND"] {
+            #expect(Destination.named(typed, names: names) == .thailand, "\(typed)")
+        }
+        for typed in ["south-korea", "South Korea", "southkorea", "korea", "កូរ៉េ"] {
+            #expect(Destination.named(typed, names: names) == .southKorea, "\(typed)")
+        }
+        for typed in ["", "  ", "Qatar", "ប្រទេស", "Thailandia"] {
+            #expect(Destination.named(typed, names: names) == nil, "\(typed)")
+        }
+    }
+
     @Test func theFactorsThatDescribeTheHeadAgreeWithTheHead() {
         var input = HouseholdInput()
         input.headNameKm = "សុខ"

@@ -42,6 +42,33 @@ public enum Destination: String, CodeList {
     public static func labelKey(of stored: String) -> String? {
         Destination(rawValue: stored)?.labelKey
     }
+
+    /// The destination a person typed ("Thailand", " ថៃ ", "ប្រទេសថៃ",
+    /// "korea", "thailand"), by its code, one of `names` (its labels in
+    /// every language) or a common other name; nil for another country.
+    public static func named(_ typed: String, names: (Destination) -> [String]) -> Destination? {
+        var name = typed.trimmingSpaces()
+        if name.hasPrefix(countryWord) { name = String(name.dropFirst(countryWord.count)) }
+        let key = folded(name)
+        guard !key.isEmpty else { return nil }
+        if let alias = aliases[key] { return alias }
+        return allCases.first { code in ([code.rawValue] + names(code)).contains { folded($0) == key } }
+    }
+
+    /// "Country", which Khmer writes before a country's name.
+    private static let countryWord = "ប្រទេស"
+
+    /// Other names people write, folded.
+    private static let aliases: [String: Destination] = [
+        "thai": .thailand, "korea": .southKorea, "s.korea": .southKorea, "កូរ៉េ": .southKorea, "saudi": .saudiArabia,
+    ]
+
+    /// Lower case, without spaces, dashes or underscores.
+    private static func folded(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter {
+            !$0.properties.isWhitespace && $0 != "-" && $0 != "_"
+        }))
+    }
 }
 
 /// A member's relationship to the head of the household.

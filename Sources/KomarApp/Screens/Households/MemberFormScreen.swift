@@ -135,14 +135,9 @@ final class MemberFormScreen: DraftableScreen {
     /// A usual destination typed as another country ("Thailand", "ថៃ",
     /// "ប្រទេសថៃ"): its code, so the report counts it with the others.
     private func recognised(_ typed: String) -> String? {
-        func folded(_ name: String) -> String {
-            var name = name.trimmingSpaces().lowercased()
-            if name.hasPrefix("ប្រទេស") { name = String(name.dropFirst("ប្រទេស".count)).trimmingSpaces() }
-            return name
-        }
-        let name = folded(typed)
-        guard !name.isEmpty else { return nil }
-        return destination.options.first { $0.id != Self.otherCountry && $0.labels.contains { folded($0) == name } }?.id
+        Destination.named(typed) { code in
+            destination.options.first { $0.id == code.rawValue }?.labels ?? []
+        }?.rawValue
     }
 
     private func showFields() {
