@@ -300,6 +300,28 @@ import Testing
         #expect(workers.contains { $0.first == .literal("—") && due($0) >= 1 })
     }
 
+    /// Destinations stored as codes are named by their labels, each once;
+    /// a country kept as typed is named as typed.
+    @Test func migrationDestinationsAreNamedByTheirLabels() throws {
+        let f = try fixture()
+        try f.services.database.write { db in
+            try db.execute(sql: """
+                UPDATE household_member SET migration_country = 'Qatar'
+                WHERE id = (SELECT MIN(id) FROM household_member WHERE migration_status = 'migrated-abroad')
+                """)
+        }
+        let report = try f.services.reports.make(f.coordinator, ReportRequest(kind: .households, period: Self.october))
+        let table = try table(report, "report.households.migration")
+        let destinations = table.rows.map { $0[1] }
+        #expect(destinations.filter { $0 == .key(Destination.thailand.labelKey) }.count == 1)
+        #expect(destinations.filter { $0 == .key(Destination.malaysia.labelKey) }.count == 1)
+        #expect(destinations.contains(.literal("Qatar")))
+        #expect(!destinations.contains(.literal("thailand")))
+        let register = try f.services.registers.table(f.coordinator, .households)
+        #expect(register.rows.joined().contains(.key(Destination.thailand.labelKey)))
+        #expect(register.rows.joined().contains(.literal("Qatar")))
+    }
+
     @Test func householdsByIDPoorMatchPlainCounts() throws {
         let f = try fixture()
         let report = try f.services.reports.make(f.coordinator, ReportRequest(kind: .households, period: Self.october))
