@@ -236,6 +236,24 @@ import Testing
 /// planning to migrate has left for Thailand.
 @MainActor
 @Suite struct MemberEditFlowTests {
+    /// A draft kept before countries were chosen from a list held the
+    /// country as text: it comes back as another country, with its text.
+    @Test func aMemberDraftFromBeforeTheListOfCountriesComesBackAsAnotherCountry() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        let household = try h.services.households.register(dara, Harness.householdInput("សុខ ចាន់ថា", "Sok Chantha",
+                                                                                        sex: .female, age: 41))
+        h.logIn("dara")
+        let screen = MemberFormScreen(app: h.app, session: dara, householdId: household.id)
+        let payload = DraftPayload(fields: ["nameKm": .text("សុខ ស្រីនាង"), "migration": .choice("migrated-abroad"),
+                                            "migrationCountry": .text("Qatar")]).encoded()
+        #expect(screen.restoreDraft(payload, app: h.app))
+        #expect(screen.form.field("destination")?.isHidden == false)
+        #expect(screen.form.field("migrationCountry")?.isHidden == false)
+        #expect((screen.form.field("migrationCountry")?.widget as? TextField)?.text == "Qatar")
+        #expect(screen.form.snapshot()["destination"] == .choice("other"))
+    }
+
     @Test func aMembersMigrationIsUpdatedFromTheHouseholdFileAndTheHeadsNameStaysInStep() throws {
         let h = try Harness(language: .en)
         let dara = try h.session("dara")
