@@ -20,6 +20,22 @@ import Testing
             let today = services.clock.today
             let due = try services.followUps.countDue(session)
             #expect((dashboard.overdueVisits ?? -1) + (dashboard.visitsDueToday ?? -1) == due, "\(username)")
+            // Counted from the rows, as the queue's rule says: children's visits of her cases, and
+            // households' she registered or whose visit she scheduled (a coordinator's: all).
+            let plain = try services.database.read { db in
+                try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM follow_up f LEFT JOIN child_case c ON c.id = f.case_id
+                      LEFT JOIN household h ON h.id = f.household_id
+                    WHERE f.status = 'scheduled' AND f.due_date <= ?
+                      AND (? OR (c.id IS NOT NULL AND c.assigned_to = ?)
+                           OR (h.id IS NOT NULL AND (f.created_by = ? OR h.created_by = ?)))
+                    """, arguments: [today.iso, username == "coordinator", session.user.id, session.user.id,
+                                     session.user.id])!
+            }
+            #expect(due == plain, "\(username)")
+            #expect(try services.database.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM follow_up WHERE household_id IS NOT NULL AND status = 'scheduled'")!
+            } > 0, "the demo has households' visits to count")
             let queue = try services.followUps.queueCounts(session)
             #expect(dashboard.overdueVisits == queue.overdue && dashboard.visitsDueToday == queue.today, "\(username)")
             let cutoff = fixedNow.addingTimeInterval(-14 * 86_400)
