@@ -5,12 +5,13 @@ import KhmerText
 public enum FunctionKeyBar {
     public static func render(into canvas: inout Canvas, row: Int, entries: [(key: String, label: String)]) {
         canvas.fill(row: row, col: 0, width: canvas.size.width)
+        let (shown, gap) = layout(entries, width: canvas.size.width)
         var col = 0
-        for entry in fitting(entries, width: canvas.size.width) {
+        for entry in shown {
             col += canvas.put(entry.key, row: row, col: col, style: .keyName)
             col += 1
             col += canvas.put(entry.label, row: row, col: col, style: .plain)
-            col += 2
+            col += gap
         }
     }
 
@@ -20,14 +21,23 @@ public enum FunctionKeyBar {
     /// The entries that fit in `width`, in their order: when they do not
     /// all fit, the last ones other than F1 and F10 are dropped first.
     public static func fitting(_ entries: [(key: String, label: String)], width: Int) -> [(key: String, label: String)] {
-        var shown = entries
-        func need(_ list: [(key: String, label: String)]) -> Int {
-            list.reduce(0) { $0 + DisplayWidth.of($1.key) + DisplayWidth.of($1.label) + 3 } - 1
+        layout(entries, width: width).shown
+    }
+
+    /// The entries shown and the spaces between them: two, or one when that
+    /// makes every key fit (Khmer labels are wider); keys are dropped only
+    /// when even one space is not enough.
+    static func layout(_ entries: [(key: String, label: String)], width: Int)
+        -> (shown: [(key: String, label: String)], gap: Int) {
+        func need(_ list: [(key: String, label: String)], gap: Int) -> Int {
+            list.reduce(0) { $0 + DisplayWidth.of($1.key) + DisplayWidth.of($1.label) + 1 + gap } - gap
         }
-        while need(shown) > width, let drop = shown.lastIndex(where: { !kept.contains($0.key) }) {
+        if need(entries, gap: 2) <= width { return (entries, 2) }
+        var shown = entries
+        while need(shown, gap: 1) > width, let drop = shown.lastIndex(where: { !kept.contains($0.key) }) {
             shown.remove(at: drop)
         }
-        return shown
+        return (shown, 1)
     }
 }
 
