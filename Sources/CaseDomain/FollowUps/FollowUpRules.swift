@@ -106,6 +106,10 @@ public struct FollowUpItem: Equatable, Sendable, Codable {
     public let due: LocalDate
     public let riskLevel: RiskLevel?
 
+    /// A household's visit has no case (`caseId` 0); its code and names are
+    /// the household's and its head's.
+    public var isHouseholdVisit: Bool { caseId == 0 }
+
     public init(id: Int64, caseId: Int64, caseCode: String, childNameKm: String, childNameLatin: String,
                 villageNameKm: String, villageNameLatin: String, type: FollowUpType, due: LocalDate,
                 riskLevel: RiskLevel?) {

@@ -38,7 +38,8 @@ final class FollowUpQueueScreen: ListScreen {
         case .dueToday: t("followups.today-row")
         case .upcoming, .later: app.dateText(item.due)
         }
-        return [due, item.caseCode, CaseRows.riskCell(item.riskLevel, app), item.childNameKm, item.childNameLatin, t(item.type.labelKey)]
+        let type = item.isHouseholdVisit ? t("followups.household-row", t(item.type.labelKey)) : t(item.type.labelKey)
+        return [due, item.caseCode, CaseRows.riskCell(item.riskLevel, app), item.childNameKm, item.childNameLatin, type]
     }
 
     func recount(_ app: App) {

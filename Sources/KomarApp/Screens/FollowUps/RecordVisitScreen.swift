@@ -36,7 +36,7 @@ final class RecordVisitScreen: DraftableScreen {
             FormField(id: "type", label: "visit.type", widget: type, required: true),
             FormField(id: "date", label: "visit.date", widget: date, required: true),
             // A household's visit (case id 0) asks how the family is doing.
-            FormField(id: "wellbeing", label: item.caseId == 0 ? "visit.wellbeing-household" : "visit.wellbeing",
+            FormField(id: "wellbeing", label: item.isHouseholdVisit ? "visit.wellbeing-household" : "visit.wellbeing",
                       widget: wellbeing, required: true),
             FormField(id: "risk", label: "visit.new-risk", widget: risk),
             FormField(id: "notes", label: "visit.notes", widget: notes, required: true),
