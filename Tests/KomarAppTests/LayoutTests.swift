@@ -72,6 +72,19 @@ import Testing
         #expect(canvas.rowText(0).contains("F10 Something"))
     }
 
+    @Test func aBarThatFitsWithOneSpaceBetweenKeysKeepsThemAll() {
+        let entries = ["F1", "F3", "F4", "F5", "F6", "F7", "F8", "F10"].map { (key: $0, label: "Label") }
+        // Seven "Fn Label" of 8 columns and "F10 Label" of 9: 79 columns with two spaces between, 72 with one.
+        let wide = FunctionKeyBar.fitting(entries, width: 80)
+        #expect(wide.count == entries.count)
+        let narrow = FunctionKeyBar.fitting(entries, width: 72)
+        #expect(narrow.count == entries.count)
+        var canvas = Canvas(size: Size(width: 72, height: 1))
+        FunctionKeyBar.render(into: &canvas, row: 0, entries: entries)
+        #expect(canvas.rowText(0).hasSuffix("F8 Label F10 Label"))
+        #expect(FunctionKeyBar.fitting(entries, width: 71).map(\.key) == ["F1", "F3", "F4", "F5", "F6", "F7", "F10"])
+    }
+
     @Test func aTitleTooLongForTheBarEndsWithAnEllipsisNotHalfACluster() {
         var canvas = Canvas(size: Size(width: 40, height: 1))
         TitleBar.render(into: &canvas, title: "Komar — ករណីថ្មីដែលត្រូវពិនិត្យ · អង្គការកុមារ", right: "ចាន់ ដារ៉ា · Social worker")
@@ -96,5 +109,26 @@ import Testing
         wide.select("Cases")
         #expect(wide.screen.contains("Risk"))
         #expect(wide.screen.contains("Low"))
+    }
+}
+
+/// The list component's heading count against what End has read.
+@MainActor
+@Suite struct RecordListCountTests {
+    @Test func aCappedCountGivesWayToTheRowsEndHasRead() throws {
+        let h = try Harness(language: .en)
+        let list = RecordList<Int>(app: h.app, columns: [TableColumn("cases.code", width: 10)], searchable: false,
+                                   cells: { ["\($0)"] })
+        list.load { _, last, limit in
+            let first = (last ?? 0) + 1
+            return first > 1_100 ? [] : Array(first...min(1_100, first + limit - 1))
+        }
+        let counted = ListCount.moreThan(1_000)
+        #expect(list.shownCount(counted) == .moreThan(1_000), "the first page is within the cap")
+        #expect(list.shownCount(.exact(7)) == .exact(7))
+        for _ in 0..<4 { _ = list.handleInput(.end) }
+        #expect(list.shownCount(counted) == .moreThan(1_050), "End has read past the cap, and there is more")
+        _ = list.handleInput(.end)
+        #expect(list.shownCount(counted) == .exact(1_100), "the last page has come")
     }
 }

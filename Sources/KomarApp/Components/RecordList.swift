@@ -1,3 +1,4 @@
+import CaseDomain
 import Terminal
 
 /// The one list component: an optional search box that narrows the list
@@ -50,6 +51,14 @@ final class RecordList<Row> {
 
     /// The highlighted record.
     var selected: Row? { rows.rows.indices.contains(table.selected) ? rows.rows[table.selected] : nil }
+
+    /// A count for the heading, true to what the table has read: past a
+    /// "more than" cap (End reads on), the rows read; exact once the last
+    /// page has come.
+    func shownCount(_ counted: ListCount) -> ListCount {
+        guard case .moreThan(let cap) = counted, rows.rowCount > cap else { return counted }
+        return rows.isComplete ? .exact(rows.rowCount) : .moreThan(rows.rowCount)
+    }
 
     var isEmpty: Bool {
         rows.prepare(through: 0)

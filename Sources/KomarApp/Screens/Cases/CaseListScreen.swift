@@ -92,7 +92,7 @@ final class CaseListScreen: ListScreen {
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
-        var heading = switch count {
+        var heading = switch list.shownCount(count) {
         case .exact(let n): t.count("cases.count", n)
         case .moreThan(let cap): t("cases.count-over", t.number(cap))
         }

@@ -58,7 +58,7 @@ final class SearchScreen: ListScreen {
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
-        let heading = switch count {
+        let heading = switch list.shownCount(count) {
         case _ where SearchQuery(list.text).isEmpty: t("search.hint")
         case .exact(let n): n == 0 ? t("search.none") : t("search.found", t.number(n))
         case .moreThan(let cap): t("search.found-over", t.number(cap))

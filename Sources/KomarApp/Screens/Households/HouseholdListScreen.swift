@@ -93,7 +93,7 @@ final class HouseholdListScreen: ListScreen {
         let heading = if list.text.trimmingSpaces().isEmpty {
             t.count("households.count", total)
         } else {
-            switch found {
+            switch list.shownCount(found) {
             case .exact(let n): t.count("households.found", n)
             case .moreThan(let cap): t("households.found-over", t.number(cap))
             }
