@@ -53,6 +53,20 @@ import Testing
         #expect(!h.screen.contains("21/11/2026"))
     }
 
+    /// The intake's warnings and problems are said again in the language
+    /// F6 chooses, as every form's are.
+    @Test func f6SaysTheIntakesWarningInTheNewLanguage() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake(age: "20")
+        h.press(.function(2))
+        #expect(h.screen.contains("Over 17: is this a child case?"))
+        h.press(.function(6))
+        #expect(h.screen.contains("អាយុលើស ១៧ ឆ្នាំ៖ តើនេះជាករណីកុមារមែនឬ?"))
+        #expect(!h.screen.contains("Over 17"))
+    }
+
     @Test func aLongKhmerQueryScrollsInsideTheSearchBox() throws {
         let h = try Harness(language: .km)
         h.logIn("dara")

@@ -206,6 +206,8 @@ import Testing
         h.press(.function(2))
         #expect(h.screen.contains("✗ The file could not be written"))
         #expect(h.app.topScreenTitleKey == "export.title")
+        h.press(.function(6))
+        #expect(h.screen.contains("✗ មិនអាចរក្សាទុកឯកសារបានទេ៖ គ្មានថតនោះទេ។"), "the path's message, said again in Khmer")
     }
 
     @Test func volunteersSeeHouseholdsButCannotRefer() throws {

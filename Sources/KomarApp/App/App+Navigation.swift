@@ -65,7 +65,7 @@ extension App {
         let unsaved = (stack + (lockedWork?.stack ?? [])).filter(\.hasUnsavedChanges)
         if !unsaved.isEmpty, !flushDrafts() || (isLocked && !keepLockedWorkAsDrafts()) {
             // Never promise a draft that was not written.
-            let reason = drafts.failure.map(message(for:)) ?? ""
+            let reason = drafts.failure.map { message(for: $0) } ?? ""
             confirm(localizer("draft.quit-not-kept", reason)) { [unowned self] in self.quitNow() }
         } else if unsaved.isEmpty {
             quitNow()

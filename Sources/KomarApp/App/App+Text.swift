@@ -6,7 +6,9 @@ import Terminal
 
 /// Words, numbers, dates and choices in the user's language.
 extension App {
-    func message(for error: any Error) -> String {
+    /// What went wrong, in the user's language (or `words`' own).
+    func message(for error: any Error, in words: Localizer? = nil) -> String {
+        let localizer = words ?? self.localizer
         switch error {
         case let e as StoreError: return localizer(e.messageKey)
         case AccountError.weakPassword(let problem):
@@ -48,6 +50,9 @@ extension App {
 
     /// A field's message from the string table, in every language.
     func fieldMessage(_ key: String) -> FieldMessage { fieldMessage { $0(key) } }
+
+    /// What went wrong, as a field's message in every language.
+    func fieldMessage(for error: any Error) -> FieldMessage { fieldMessage { self.message(for: error, in: $0) } }
 
     /// A choice labelled in both languages, so typing either finds it.
     func option(_ id: String, labelKey: String) -> ChoiceOption {

@@ -2,6 +2,7 @@ import CaseDomain
 import CaseStore
 import Foundation
 import KhmerText
+import Localization
 import Terminal
 
 /// Writing a list to a file (CSV that Excel and LibreOffice open with
@@ -76,12 +77,12 @@ final class ExportScreen: FormScreen {
     }
 
     /// Why a file could not be written, in the user's words.
-    static func reason(_ failed: ExportFailed, _ app: App) -> String {
+    static func reason(_ failed: ExportFailed, _ t: Localizer) -> String {
         switch failed.reason {
-        case .noFolder: app.localizer("export-error.no-folder")
-        case .noPermission: app.localizer("export-error.no-permission")
-        case .diskFull: app.localizer("export-error.disk-full")
-        case .readOnly: app.localizer("export-error.read-only")
+        case .noFolder: t("export-error.no-folder")
+        case .noPermission: t("export-error.no-permission")
+        case .diskFull: t("export-error.disk-full")
+        case .readOnly: t("export-error.read-only")
         case .other: failed.detail
         }
     }
@@ -96,9 +97,9 @@ final class ExportScreen: FormScreen {
             app.pop()
             app.show(t.count(doneKey, written, target), style: .heading)
         } catch let failed as ExportFailed {
-            let message = t("error.export-failed", Self.reason(failed, app))
-            form.field("path")?.message = FieldMessage(message)
-            app.showError(message)
+            let message = app.fieldMessage { t in t("error.export-failed", Self.reason(failed, t)) }
+            form.field("path")?.message = message
+            app.showError(message.text)
         } catch {
             app.report(error)
         }

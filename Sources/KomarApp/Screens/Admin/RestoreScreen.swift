@@ -62,7 +62,7 @@ final class RestoreScreen: FormScreen {
                 case .wrongPassphrase, .passphraseNeeded: "passphrase"
                 default: nil
                 }
-                if let field { self.form.field(field)?.message = FieldMessage(app.message(for: error)) }
+                if let field { self.form.field(field)?.message = app.fieldMessage(for: error) }
                 app.report(error)
             } catch {
                 app.report(error)

@@ -216,8 +216,7 @@ final class IntakeScreen: DraftableScreen {
 
     /// Reads the form into an `IntakeInput`, noting fields that cannot be
     /// read (bad dates) as messages.
-    private func readInput(_ app: App, problems: inout [(String, String)]) -> IntakeInput {
-        let t = app.localizer
+    private func readInput(_ app: App, problems: inout [(String, FieldMessage)]) -> IntakeInput {
         var input = IntakeInput()
         input.childNameKm = nameKm.text
         input.childNameLatin = nameLatin.text
@@ -226,15 +225,15 @@ final class IntakeScreen: DraftableScreen {
             guard !field.text.trimmingSpaces().isEmpty else { return nil }
             switch LocalDate.parse(userInput: field.text) {
             case .success(let date): return date
-            case .failure(.malformed): problems.append((id, t("error.date-format")))
-            case .failure(.impossible): problems.append((id, t("error.date-impossible")))
+            case .failure(.malformed): problems.append((id, app.fieldMessage("error.date-format")))
+            case .failure(.impossible): problems.append((id, app.fieldMessage("error.date-impossible")))
             }
             return nil
         }
         let dob = parseDate(birthDate, "birthDate")
         let ageText = estimatedAge.text.trimmingSpaces()
         if !birthDate.text.trimmingSpaces().isEmpty && !ageText.isEmpty {
-            problems.append(("estimatedAge", t("error.birth-or-age")))
+            problems.append(("estimatedAge", app.fieldMessage("error.birth-or-age")))
         }
         if let dob {
             input.birth = .dateOfBirth(dob)
@@ -246,7 +245,7 @@ final class IntakeScreen: DraftableScreen {
         input.narrative = narrative.text
         input.reporter = reporter.selectedId.flatMap(Reporter.init(rawValue:))
         if reportedDate.text.trimmingSpaces().isEmpty {
-            problems.append(("reportedDate", t("error.required")))
+            problems.append(("reportedDate", app.fieldMessage("error.required")))
         } else {
             input.reportedDate = parseDate(reportedDate, "reportedDate")
         }
@@ -271,22 +270,24 @@ final class IntakeScreen: DraftableScreen {
     private func save(_ app: App, despite duplicates: [String]?) {
         let t = app.localizer
         form.clearMessages()
-        var problems: [(String, String)] = []
+        var problems: [(String, FieldMessage)] = []
         let input = readInput(app, problems: &problems)
         let issues = IntakeRules.validate(input, today: app.services.clock.today)
         for issue in issues where !(issue.field == .birth && problems.contains { $0.0 == "birthDate" }) {
-            var message = t(issue.messageKey)
-            if issue.messageKey == "error.age-range" { message = t("error.age-range", t.number(IntakeRules.maximumEstimatedAge)) }
+            let message = app.fieldMessage(isWarning: issue.isWarning) { t in
+                issue.messageKey == "error.age-range" ? t("error.age-range", t.number(IntakeRules.maximumEstimatedAge))
+                    : t(issue.messageKey)
+            }
             let id = issue.field == .village && village.options.isEmpty && commune.selectedId == nil
                 ? (district.selectedId == nil ? (province.selectedId == nil ? "province" : "district") : "commune")
                 : Self.fieldIds[issue.field] ?? "childNameKm"
             if issue.isWarning {
-                form.field(id)?.message = FieldMessage(message, isWarning: true)
+                form.field(id)?.message = message
             } else {
                 problems.append((id, message))
             }
         }
-        for (id, message) in problems { form.field(id)?.message = FieldMessage(message) }
+        for (id, message) in problems { form.field(id)?.message = message }
         if let first = form.fields.first(where: { f in problems.contains { $0.0 == f.id } }) {
             form.focus(first.id)
             app.showError(t("form.fix-errors-count", t.number(problems.count)))

@@ -44,17 +44,20 @@ final class SetupScreen: FormScreen {
         form.clearMessages()
         let t = app.localizer
         var firstProblem: String?
-        func problem(_ id: String, _ message: String) {
-            form.field(id)?.message = FieldMessage(message)
+        func problem(_ id: String, _ message: FieldMessage) {
+            form.field(id)?.message = message
             if firstProblem == nil { firstProblem = id }
         }
-        if organisation.text.trimmingSpaces().isEmpty { problem("organisation", t("error.required")) }
-        if !UsernameRules.isValid(username.text) { problem("username", t("error.username-invalid")) }
-        if displayName.text.trimmingSpaces().isEmpty { problem("displayName", t("error.required")) }
+        func weakPassword(_ weak: PasswordProblem) -> FieldMessage {
+            app.fieldMessage { $0(weak.messageKey, $0.number(PasswordRules.minimumLength)) }
+        }
+        if organisation.text.trimmingSpaces().isEmpty { problem("organisation", app.fieldMessage("error.required")) }
+        if !UsernameRules.isValid(username.text) { problem("username", app.fieldMessage("error.username-invalid")) }
+        if displayName.text.trimmingSpaces().isEmpty { problem("displayName", app.fieldMessage("error.required")) }
         if let weak = app.services.accounts.passwordProblem(password.text, username: username.text) {
-            problem("password", t(weak.messageKey, t.number(PasswordRules.minimumLength)))
+            problem("password", weakPassword(weak))
         } else if password.text != confirmation.text {
-            problem("confirmation", t("error.password-mismatch"))
+            problem("confirmation", app.fieldMessage("error.password-mismatch"))
         }
         if let firstProblem {
             form.focus(firstProblem)
@@ -72,10 +75,10 @@ final class SetupScreen: FormScreen {
             app.setRoot(login)
             app.show(t("setup.done", admin.username), style: .heading)
         } catch let error as AccountError where error == .usernameTaken || error == .invalidUsername {
-            problem("username", app.message(for: error))
+            problem("username", app.fieldMessage(for: error))
             form.focus("username")
         } catch AccountError.weakPassword(let weak) {
-            problem("password", t(weak.messageKey, t.number(PasswordRules.minimumLength)))
+            problem("password", weakPassword(weak))
             form.focus("password")
         } catch {
             app.report(error)
