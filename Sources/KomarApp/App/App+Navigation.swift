@@ -198,6 +198,7 @@ extension App {
     func setLanguage(_ language: Language) {
         localizer.language = language
         for screen in stack { screen.languageDidChange(app: self) }
+        sayStatusAgain()
         if let session {
             do { try services.accounts.setLanguage(session, languageCode: language.rawValue) } catch { report(error) }
         } else {

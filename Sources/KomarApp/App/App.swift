@@ -35,6 +35,11 @@ public final class App {
     var stack: [any Screen] = []
     var dialog: PendingDialog?
     var status: (text: String, style: TextStyle)?
+    /// How the status line's message is said in any language, when known:
+    /// F6 says it again in the new one instead of clearing it.
+    private var statusWords: ((Localizer) -> String)?
+    /// The message of the key before this one, for F6 to say again.
+    private var statusBeforeKey: (words: (Localizer) -> String, style: TextStyle)?
     /// Said on standard error after the terminal is restored (a backup on
     /// quitting that failed).
     public internal(set) var exitMessage: String?
@@ -106,7 +111,9 @@ public final class App {
 
     /// Handles one key and redraws. Screen-flow tests drive the app here.
     public func process(_ key: Key) {
+        statusBeforeKey = statusWords.flatMap { words in status.map { (words, $0.style) } }
         status = nil
+        statusWords = nil
         defer {
             noteDrafts()
             render()
@@ -202,12 +209,30 @@ public final class App {
 
     // MARK: status line
 
-    func show(_ text: String, style: TextStyle = .plain) { status = (text, style) }
+    func show(_ text: String, style: TextStyle = .plain) {
+        status = (text, style)
+        statusWords = nil
+    }
 
-    func showError(_ text: String) { status = (text, .error) }
+    func showError(_ text: String) { show(text, style: .error) }
+
+    /// Shows a message that F6 says again in the new language.
+    func show(style: TextStyle = .plain, _ words: @escaping (Localizer) -> String) {
+        status = (words(localizer), style)
+        statusWords = words
+    }
+
+    func showError(_ words: @escaping (Localizer) -> String) { show(style: .error, words) }
+
+    /// The message of the key before this one, said again in the language
+    /// just chosen.
+    func sayStatusAgain() {
+        guard let before = statusBeforeKey else { return }
+        show(style: before.style, before.words)
+    }
 
     /// Shows an error from a service in the user's language.
-    func report(_ error: any Error) { showError(message(for: error)) }
+    func report(_ error: any Error) { showError { [unowned self] in self.message(for: error, in: $0) } }
 
     func confirm(_ message: String, then action: @escaping () -> Void) {
         dialog = (ConfirmDialog(message: message, yesLabel: localizer("dialog.yes"), noLabel: localizer("dialog.no")),

@@ -97,9 +97,9 @@ final class ExportScreen: FormScreen {
             app.pop()
             app.show(t.count(doneKey, written, target), style: .heading)
         } catch let failed as ExportFailed {
-            let message = app.fieldMessage { t in t("error.export-failed", Self.reason(failed, t)) }
-            form.field("path")?.message = message
-            app.showError(message.text)
+            let words = { (t: Localizer) in t("error.export-failed", Self.reason(failed, t)) }
+            form.field("path")?.message = app.fieldMessage(words)
+            app.showError(words)
         } catch {
             app.report(error)
         }

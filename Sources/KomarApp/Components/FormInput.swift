@@ -72,11 +72,10 @@ enum FormInput {
     /// first marked field in form order and says on the status line how many
     /// fields need attention (including ones marked before, e.g. bad dates).
     static func show(_ issues: [String: String], in form: Form, app: App) {
-        let t = app.localizer
         for (id, key) in issues { form.field(id)?.message = app.fieldMessage(key) }
         let marked = form.fields.filter { $0.message != nil && !$0.isHidden }
         if let first = marked.first { form.focus(first.id) }
-        app.showError(t("form.fix-errors-count", t.number(marked.count)))
+        app.showError { [count = marked.count] t in t("form.fix-errors-count", t.number(count)) }
     }
 
     /// Password-policy messages (whose `{0}` is the minimum length) under

@@ -100,7 +100,7 @@ final class CaseActionScreen: DraftableScreen {
             for (field, key) in rejected.issues {
                 form.field(field.rawValue)?.message = app.fieldMessage(key)
             }
-            app.showError(t("form.fix-errors"))
+            app.showError { $0("form.fix-errors") }
         } catch StoreError.changedElsewhere {
             do {
                 let now = try app.services.cases.caseDetail(session, id: caseId)

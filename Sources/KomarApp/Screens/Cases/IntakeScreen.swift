@@ -278,9 +278,11 @@ final class IntakeScreen: DraftableScreen {
                 issue.messageKey == "error.age-range" ? t("error.age-range", t.number(IntakeRules.maximumEstimatedAge))
                     : t(issue.messageKey)
             }
+            // A message about the age goes under the field it was typed in.
+            let ageTyped = if case .some(.estimatedAge) = input.birth { true } else { false }
             let id = issue.field == .village && village.options.isEmpty && commune.selectedId == nil
                 ? (district.selectedId == nil ? (province.selectedId == nil ? "province" : "district") : "commune")
-                : Self.fieldIds[issue.field] ?? "childNameKm"
+                : issue.field == .birth && ageTyped ? "estimatedAge" : Self.fieldIds[issue.field] ?? "childNameKm"
             if issue.isWarning {
                 form.field(id)?.message = message
             } else {
@@ -290,13 +292,13 @@ final class IntakeScreen: DraftableScreen {
         for (id, message) in problems { form.field(id)?.message = message }
         if let first = form.fields.first(where: { f in problems.contains { $0.0 == f.id } }) {
             form.focus(first.id)
-            app.showError(t("form.fix-errors-count", t.number(problems.count)))
+            app.showError { [count = problems.count] t in t("form.fix-errors-count", t.number(count)) }
             return
         }
         let warnings = issues.filter(\.isWarning)
         if !warnings.isEmpty && warnings != acknowledgedWarnings {
             acknowledgedWarnings = warnings
-            app.show(t("form.warnings-save-again"), style: .warning)
+            app.show(style: .warning) { $0("form.warnings-save-again") }
             return
         }
         if let caseId, let editing {
@@ -356,11 +358,10 @@ final class IntakeScreen: DraftableScreen {
 
     /// What the service refused, under the fields it names.
     private func show(_ rejected: IntakeRejected, _ app: App) {
-        let t = app.localizer
         for issue in rejected.issues {
             form.field(Self.fieldIds[issue.field] ?? "childNameKm")?.message = app.fieldMessage(issue.messageKey)
         }
-        app.showError(t("form.fix-errors-count", t.number(rejected.issues.count)))
+        app.showError { [count = rejected.issues.count] t in t("form.fix-errors-count", t.number(count)) }
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {

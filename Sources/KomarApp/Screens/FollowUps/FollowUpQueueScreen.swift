@@ -38,7 +38,9 @@ final class FollowUpQueueScreen: ListScreen {
         case .dueToday: t("followups.today-row")
         case .upcoming, .later: app.dateText(item.due)
         }
-        let type = item.isHouseholdVisit ? t("followups.household-row", t(item.type.labelKey)) : t(item.type.labelKey)
+        // The column is narrow: a household's home visit, nearly all of them, says "Household" alone.
+        let type = !item.isHouseholdVisit ? t(item.type.labelKey)
+            : item.type == .homeVisit ? t("followups.household-home-visit") : t("followups.household-row", t(item.type.labelKey))
         return [due, item.caseCode, CaseRows.riskCell(item.riskLevel, app), item.childNameKm, item.childNameLatin, type]
     }
 

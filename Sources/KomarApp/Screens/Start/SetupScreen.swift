@@ -61,7 +61,7 @@ final class SetupScreen: FormScreen {
         }
         if let firstProblem {
             form.focus(firstProblem)
-            app.showError(t("form.fix-errors"))
+            app.showError { $0("form.fix-errors") }
             return
         }
         let input = SetupInput(
