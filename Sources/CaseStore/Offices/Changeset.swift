@@ -62,19 +62,29 @@ enum Changeset {
 
     /// The changes that turn schema `snapshot`'s copy of each of `tables`
     /// into schema `target`'s, both open on `db`.
+    ///
+    /// Each table is compared in a session of its own: a session holds
+    /// every changed row of its tables until the changeset is made, about
+    /// 1.5 KB a change, so an office's first file compared whole held all
+    /// of them at once (867 MB for 577,554 changes). A changeset is its
+    /// tables' blocks one after another, so the tables' own join as they are.
     static func diff(_ db: Database, session target: String, from snapshot: String, tables: [String]) throws -> Data {
+        var joined = Data()
+        for table in tables { joined.append(try diff(db, session: target, from: snapshot, table: table)) }
+        return joined
+    }
+
+    private static func diff(_ db: Database, session target: String, from snapshot: String, table: String) throws -> Data {
         var session: OpaquePointer?
         try check(sqlite3session_create(db.sqliteConnection, target, &session), db)
         defer { sqlite3session_delete(session) }
-        for table in tables {
-            try check(sqlite3session_attach(session, table), db)
-            var message: UnsafeMutablePointer<CChar>?
-            let code = sqlite3session_diff(session, snapshot, table, &message)
-            if code != SQLITE_OK {
-                let text = message.map { String(cString: $0) } ?? "code \(code)"
-                sqlite3_free(message)
-                throw ChangesetError("cannot compare \(table) with the last export: \(text)")
-            }
+        try check(sqlite3session_attach(session, table), db)
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3session_diff(session, snapshot, table, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? "code \(code)"
+            sqlite3_free(message)
+            throw ChangesetError("cannot compare \(table) with the last export: \(text)")
         }
         var size: Int32 = 0
         var buffer: UnsafeMutableRawPointer?

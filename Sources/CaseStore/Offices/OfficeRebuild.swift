@@ -88,7 +88,7 @@ extension SyncService {
             changes: try Changeset.count(held.changeset), auditSeal: held.seal.description,
             sha256: SyncFile.sha256(content), rebuild: true, keyFloors: held.floors)
         let key = SymmetricKey(data: office["sync_key"] as Data)
-        let data = try SyncFile.encode(manifest, content, key: key)
+        let parts = try SyncFile.seal(manifest, content, key: key)
         let file = folder.appendingPathComponent(String(format: "%@-rebuild-%06d-%@.%@", code, sequence, store.today.iso,
                                                         SyncFile.fileExtension))
         let enrolmentFile = folder.appendingPathComponent("\(code)-enrolment.json")
@@ -96,8 +96,7 @@ extension SyncService {
                                         headOffice: organisation, key: office["sync_key"])
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try AtomicFile.write(data, to: file)
-            _ = try SyncFile.open(Data(contentsOf: file), key: key)
+            try SyncFile.write(parts, to: file)
             try OfficeService.write(enrolment, to: enrolmentFile)
         } catch {
             throw SyncError.cannotWrite(path: folder.path, detail: "\(error)")

@@ -121,25 +121,19 @@ public struct SyncService: Sendable {
         // live file sent exactly the files the snapshot holds: not before
         // the first file, nor in a file put back from an older copy.
         let marked = sequence > 1 && (sent ?? 0) == sequence - 1
-        let diff = try Self.diff(snapshot, livePath: path, office: identity.number, marked: marked)
+        var diff = try Self.diff(snapshot, livePath: path, office: identity.number, marked: marked)
+        // From here the content holds the changes, and the diff lets go of
+        // its own copy: an office's first file is hundreds of megabytes.
         let content = try SyncContent(users: diff.users, changeset: diff.changeset).encoded()
+        diff.changeset = Data()
         let manifest = SyncManifest(
             office: identity.code, officeNumber: identity.number, headOfficeId: identity.headOfficeId,
             sequence: sequence, schemaVersion: diff.schemaVersion, writtenAt: now, rowCounts: diff.counts,
             changes: diff.changes, auditSeal: diff.seal.description, sha256: SyncFile.sha256(content))
-        let data = try SyncFile.encode(manifest, content, key: key)
         let name = SyncFile.name(office: identity.code, sequence: sequence, date: today)
         var files = [places.outbox.appendingPathComponent(name)]
         if let folder { files.append(folder.appendingPathComponent(name)) }
-        for file in files {
-            do {
-                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try AtomicFile.write(data, to: file)
-                _ = try SyncFile.open(Data(contentsOf: file), key: key)
-            } catch {
-                throw SyncError.cannotWrite(path: file.path, detail: "\(error)")
-            }
-        }
+        try Self.write(SyncFile.seal(manifest, content, key: key), to: files)
         try store.write { db in
             try db.execute(sql: """
                 INSERT INTO sync_file (direction, office_number, sequence, file_name, written_at, by_user, changes, seal, sha256)
@@ -151,8 +145,21 @@ public struct SyncService: Sendable {
             // move on below, the next export finishes this file first.
             try Self.forgetSentMarks(db, diff)
         }
-        try Self.advance(snapshot, with: SyncContent(users: diff.users, changeset: diff.changeset), sequence: sequence)
+        try Self.advance(snapshot, with: SyncContent(decoding: content), sequence: sequence)
         return SyncExportReport(files: files, manifest: manifest, completedEarlier: completed)
+    }
+
+    /// Writes the sealed file to each of `files`; the sealed copy is let
+    /// go of when they are written.
+    private static func write(_ parts: SyncFile.Parts, to files: [URL]) throws {
+        for file in files {
+            do {
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try SyncFile.write(parts, to: file)
+            } catch {
+                throw SyncError.cannotWrite(path: file.path, detail: "\(error)")
+            }
+        }
     }
 
     struct Diff {

@@ -82,16 +82,59 @@ enum SyncFile {
     static let magic = Data("KOMAR-SYNC 1\n".utf8)
     static let fileExtension = "komarsync"
 
-    static func encode(_ manifest: SyncManifest, _ content: Data, key: SymmetricKey) throws -> Data {
-        let head = try manifestData(manifest)
-        var data = magic
-        data.append(bigEndian(UInt32(head.count)))
-        data.append(head)
-        guard let sealed = try AES.GCM.seal(content, using: key, authenticating: head).combined else {
+    /// A file's two parts: what comes before the sealed content (the magic
+    /// line, the manifest's length and the manifest), and the content
+    /// sealed. Written one after the other, never joined: an office's
+    /// first file is hundreds of megabytes.
+    struct Parts {
+        let head: Data
+        let sealed: Data
+
+        var count: Int { head.count + sealed.count }
+
+        /// The file's bytes in `range`.
+        func bytes(_ range: Range<Int>) -> Data {
+            var out = Data()
+            if range.lowerBound < head.count {
+                out.append(head[(head.startIndex + range.lowerBound)..<(head.startIndex + min(head.count, range.upperBound))])
+            }
+            if range.upperBound > head.count {
+                let lower = max(range.lowerBound, head.count) - head.count
+                out.append(sealed[(sealed.startIndex + lower)..<(sealed.startIndex + range.upperBound - head.count)])
+            }
+            return out
+        }
+    }
+
+    static func seal(_ manifest: SyncManifest, _ content: Data, key: SymmetricKey) throws -> Parts {
+        let manifestBytes = try manifestData(manifest)
+        var head = magic
+        head.append(bigEndian(UInt32(manifestBytes.count)))
+        head.append(manifestBytes)
+        guard let sealed = try AES.GCM.seal(content, using: key, authenticating: manifestBytes).combined else {
             throw SyncFileError.damaged
         }
-        data.append(sealed)
-        return data
+        return Parts(head: head, sealed: sealed)
+    }
+
+    /// Writes `parts` to `url` atomically, then reads the file back a
+    /// mebibyte at a time and compares it with what was sealed: a file
+    /// the disk did not keep as written is an error, not a sent file.
+    static func write(_ parts: Parts, to url: URL) throws {
+        try AtomicFile.writing(to: url) { handle in
+            try handle.write(contentsOf: parts.head)
+            try handle.write(contentsOf: parts.sealed)
+        }
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var offset = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            guard offset + chunk.count <= parts.count, chunk == parts.bytes(offset..<(offset + chunk.count)) else {
+                throw SyncFileError.damaged
+            }
+            offset += chunk.count
+        }
+        guard offset == parts.count else { throw SyncFileError.damaged }
     }
 
     /// The manifest alone, before the key is known.
