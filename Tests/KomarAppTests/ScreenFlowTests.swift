@@ -240,6 +240,23 @@ import Testing
         #expect(h.app.topScreenTitleKey == "home.title")
     }
 
+    /// F6 while a question waits asks it again in the other language,
+    /// the same answer highlighted.
+    @Test func f6AsksAWaitingQuestionAgainInTheOtherLanguage() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("Dara")
+        h.press(.escape, .right)                                    // "Yes" highlighted
+        #expect(h.screen.contains("Discard what you typed on this screen?"))
+        h.press(.function(6))
+        #expect(h.screen.contains("បោះបង់អ្វីដែលអ្នកបានវាយនៅលើអេក្រង់នេះឬ?"))
+        #expect(!h.screen.contains("Discard what"))
+        #expect(h.app.currentLanguage == .km)
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "home.title", "Yes stayed highlighted")
+    }
+
     @Test func resizeToTooSmallAndBackKeepsTheForm() throws {
         let h = try Harness(language: .en)
         h.logIn("sreymom")

@@ -1,10 +1,13 @@
 import CaseDomain
 import CaseStore
 import Foundation
+import Localization
 import Terminal
 
 /// A question on top of the screen and what to do with the answer.
-typealias PendingDialog = (box: ConfirmDialog, completion: (Bool) -> Void)
+/// A question waiting for yes or no; `words` says it in any language, for
+/// F6 to ask it again in the other.
+typealias PendingDialog = (box: ConfirmDialog, completion: (Bool) -> Void, words: ((Localizer) -> String)?)
 
 /// What the lock screen hides: the locked user's screens, as they were,
 /// and a question they had open.

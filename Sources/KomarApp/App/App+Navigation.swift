@@ -36,7 +36,7 @@ extension App {
             if self.stack.count > 1 { self.pop() } else { self.quitFromFirstScreen() }
         }
         if top.hasUnsavedChanges {
-            confirm(localizer("confirm.discard")) { [unowned self] in
+            confirm({ $0("confirm.discard") }) { [unowned self] in
                 top.discardChanges(app: self)
                 leave()
             }
@@ -53,11 +53,13 @@ extension App {
         do {
             let waiting = try services.drafts.unsaved(session, terminal: drafts.terminal).count
             guard waiting > 0 else { return quitNow() }
-            confirm(localizer("confirm.quit-drafts-waiting", localizer.number(waiting))) { [unowned self] in self.quitNow() }
+            confirm({ $0("confirm.quit-drafts-waiting", $0.number(waiting)) }) { [unowned self] in self.quitNow() }
         } catch {
             // The drafts stay in the database either way; say that they could
             // not be counted rather than quitting as if there were none.
-            confirm(localizer("confirm.quit-drafts-unknown", message(for: error))) { [unowned self] in self.quitNow() }
+            confirm({ [unowned self] t in t("confirm.quit-drafts-unknown", self.message(for: error, in: t)) }) {
+                [unowned self] in self.quitNow()
+            }
         }
     }
 
@@ -65,14 +67,16 @@ extension App {
         let unsaved = (stack + (lockedWork?.stack ?? [])).filter(\.hasUnsavedChanges)
         if !unsaved.isEmpty, !flushDrafts() || (isLocked && !keepLockedWorkAsDrafts()) {
             // Never promise a draft that was not written.
-            let reason = drafts.failure.map { message(for: $0) } ?? ""
-            confirm(localizer("draft.quit-not-kept", reason)) { [unowned self] in self.quitNow() }
+            let failure = drafts.failure
+            confirm({ [unowned self] t in t("draft.quit-not-kept", failure.map { self.message(for: $0, in: t) } ?? "") }) {
+                [unowned self] in self.quitNow()
+            }
         } else if unsaved.isEmpty {
             quitNow()
         } else if unsaved.allSatisfy(\.keepsDraft) {
-            confirm(localizer("confirm.quit-draft")) { [unowned self] in self.quitNow() }
+            confirm({ $0("confirm.quit-draft") }) { [unowned self] in self.quitNow() }
         } else {
-            confirm(localizer("confirm.quit-discard")) { [unowned self] in self.quitNow() }
+            confirm({ $0("confirm.quit-discard") }) { [unowned self] in self.quitNow() }
         }
     }
 

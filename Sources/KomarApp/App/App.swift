@@ -132,7 +132,12 @@ public final class App {
             if key == .function(10) { requestQuit() }
             return
         }
-        if let (box, completion) = dialog {
+        if let (box, completion, words) = dialog {
+            if key == .function(6) {
+                setLanguage(localizer.language.toggled)
+                askAgain(box, completion, words)
+                return
+            }
             if let answer = box.handle(key) {
                 dialog = nil
                 completion(answer)
@@ -236,7 +241,23 @@ public final class App {
 
     func confirm(_ message: String, then action: @escaping () -> Void) {
         dialog = (ConfirmDialog(message: message, yesLabel: localizer("dialog.yes"), noLabel: localizer("dialog.no")),
-                  { yes in if yes { action() } })
+                  { yes in if yes { action() } }, nil)
+    }
+
+    /// Asks `words` in the user's language; F6 asks it again in the other.
+    func confirm(_ words: @escaping (Localizer) -> String, then action: @escaping () -> Void) {
+        confirm(words(localizer), then: action)
+        dialog?.words = words
+    }
+
+    /// The same question in the language just chosen, the same answer
+    /// highlighted.
+    private func askAgain(_ box: ConfirmDialog, _ completion: @escaping (Bool) -> Void,
+                          _ words: ((Localizer) -> String)?) {
+        let again = ConfirmDialog(message: words?(localizer) ?? box.message, yesLabel: localizer("dialog.yes"),
+                                  noLabel: localizer("dialog.no"))
+        if box.yesSelected { _ = again.handle(.tab) }
+        dialog = (again, completion, words)
     }
 
     // MARK: drawing
@@ -258,7 +279,7 @@ public final class App {
         TitleBar.render(into: &canvas, title: title, right: who)
         let area = Rect(row: 1, col: 0, width: size.width, height: size.height - 3)
         top.render(into: &canvas, area: area, app: self)
-        if let (box, _) = dialog { box.render(into: &canvas, bounds: area) }
+        if let (box, _, _) = dialog { box.render(into: &canvas, bounds: area) }
         StatusLine.render(into: &canvas, row: size.height - 2, text: status?.text ?? "", style: status?.style ?? .plain)
         let entries = registry(for: top).barEntries.map { binding in
             (key: binding.key.displayName,

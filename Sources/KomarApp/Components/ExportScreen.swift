@@ -70,7 +70,7 @@ final class ExportScreen: FormScreen {
             }
         }
         if FileManager.default.fileExists(atPath: target) {
-            app.confirm(app.localizer("export.overwrite", target), then: export)
+            app.confirm({ $0("export.overwrite", target) }, then: export)
         } else {
             export()
         }

@@ -38,7 +38,7 @@ final class LockScreen: Screen {
                 if app.keepLockedWorkAsDrafts() {
                     app.handOver(to: other)
                 } else {
-                    app.confirm(app.localizer("lock.other-user-loses", user.displayName)) { [unowned app] in
+                    app.confirm({ $0("lock.other-user-loses", user.displayName) }) { [unowned app] in
                         app.handOver(to: other)
                     }
                 }
