@@ -38,7 +38,8 @@ final class LockScreen: Screen {
                 if app.keepLockedWorkAsDrafts() {
                     app.handOver(to: other)
                 } else {
-                    app.confirm({ $0("lock.other-user-loses", user.displayName) }) { [unowned app] in
+                    let lockedBy = user.displayName
+                    app.confirm({ $0("lock.other-user-loses", lockedBy) }) { [unowned app] in
                         app.handOver(to: other)
                     }
                 }
