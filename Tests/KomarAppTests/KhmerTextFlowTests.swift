@@ -53,25 +53,6 @@ import Testing
         #expect(!h.screen.contains("21/11/2026"))
     }
 
-    /// The intake's warnings and problems are said again in the language
-    /// F6 chooses, as every form's are.
-    @Test func f6SaysTheIntakesWarningInTheNewLanguage() throws {
-        let h = try Harness(language: .en)
-        h.logIn("sreymom")
-        h.press(.char("1"))
-        h.fillIntake(age: "20")
-        h.press(.function(2))
-        #expect(h.screen.contains("Over 17: is this a child case?"))
-        #expect(h.screen.contains("Press F2 again to save anyway."))
-        let rows = h.screen.split(separator: "\n").map(String.init)
-        let age = try #require(rows.firstIndex { $0.contains("Or estimated age") })
-        #expect(rows[age + 1].contains("Over 17"), "the warning is under the age it is about")
-        h.press(.function(6))
-        #expect(h.screen.contains("អាយុលើស ១៧ ឆ្នាំ៖ តើនេះជាករណីកុមារមែនឬ?"))
-        #expect(!h.screen.contains("Over 17"))
-        #expect(h.screen.contains("ចុច F2 ម្ដងទៀត ដើម្បីនៅតែរក្សាទុក។"), "the status line is said again, not cleared")
-    }
-
     @Test func aLongKhmerQueryScrollsInsideTheSearchBox() throws {
         let h = try Harness(language: .km)
         h.logIn("dara")

@@ -145,6 +145,7 @@ import Testing
         h.type("6")
         #expect(h.app.topScreenTitleKey == "referrals.title")
         #expect(h.screen.contains("Draft 1  Sent 1"))
+        #expect(h.screen.contains("2 referrals: open ones first, longest waiting on top (! urgent)"))
         h.press(.function(5))
         h.press(.enter, .down, .enter)                // status: sent
         h.press(.function(2))

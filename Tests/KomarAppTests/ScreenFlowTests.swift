@@ -198,6 +198,8 @@ import Testing
         #expect(h.screen.contains("born 12 Mar 2014"))
     }
 
+    /// The warning stands under the age it is about, and F6 says it and
+    /// the status line again in the other language.
     @Test func over17WarnsAndASecondSaveKeepsIt() throws {
         let h = try Harness(language: .en)
         h.logIn("sreymom")
@@ -206,7 +208,14 @@ import Testing
         h.press(.function(2))
         #expect(h.screen.contains("⚠ Over 17: is this a child case?"))
         #expect(h.screen.contains("Press F2 again to save anyway."))
+        let rows = h.screen.split(separator: "\n").map(String.init)
+        let age = try #require(rows.firstIndex { $0.contains("Or estimated age") })
+        #expect(rows[age + 1].contains("Over 17"), "the warning is under the age it is about")
         #expect(try h.allCases().isEmpty)
+        h.press(.function(6))
+        #expect(h.screen.contains("អាយុលើស ១៧ ឆ្នាំ៖ តើនេះជាករណីកុមារមែនឬ?"))
+        #expect(!h.screen.contains("Over 17"))
+        #expect(h.screen.contains("ចុច F2 ម្ដងទៀត ដើម្បីនៅតែរក្សាទុក។"), "the status line is said again, not cleared")
         h.press(.function(2))
         #expect(try h.allCases().count == 1)
     }
