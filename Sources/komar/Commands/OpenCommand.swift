@@ -20,6 +20,10 @@ struct Open: ParsableCommand {
             try requireUTF8Locale()
             var options = database
             if demo { options.db = DatabaseLocation.demoPath() }
+            // Making a new file (its tables and the gazetteer) takes a few seconds before the screen appears.
+            if !demo && !FileManager.default.fileExists(atPath: options.path) {
+                FileHandle.standardError.write(Data("Creating a new database at \(options.path)…\n".utf8))
+            }
             let services = KomarServices(database: try options.open(checkInBackground: true))
             if demo, try !services.accounts.isSetUp() {
                 FileHandle.standardError.write(Data("Preparing the demo database at \(options.path)…\n".utf8))
