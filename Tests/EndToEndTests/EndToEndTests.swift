@@ -314,6 +314,25 @@ import Testing
         #expect(latin1.stderr.split(separator: "\n").count == 1)
     }
 
+    /// The terminal UI says it creates a database only on a path where it
+    /// will: a missing file with backups beside it is refused without a
+    /// word of creating one.
+    @Test func theUISaysItCreatesADatabaseOnlyWhereItWill() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fresh = dir.appendingPathComponent("new.sqlite").path
+        let opened = try komar(["--db", fresh])
+        #expect(opened.stderr.hasPrefix("Creating a new database at \(fresh)…\n"), "\(opened.stderr)")
+        let db = dir.appendingPathComponent("k.sqlite").path
+        #expect(try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin"], input: adminPassword + "\n").status == 0)
+        #expect(try komar(["backup", "--db", db, "--user", "admin"], input: adminPassword + "\n").status == 0)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        let lost = try komar(["--db", db])
+        #expect(lost.status == 1)
+        #expect(lost.stderr.contains("there are backups beside it"))
+        #expect(!lost.stderr.contains("Creating"))
+    }
+
     @Test func initRefusesASecondSetupAndBadPasswords() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

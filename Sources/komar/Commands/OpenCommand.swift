@@ -21,7 +21,8 @@ struct Open: ParsableCommand {
             var options = database
             if demo { options.db = DatabaseLocation.demoPath() }
             // Making a new file (its tables and the gazetteer) takes a few seconds before the screen appears.
-            if !demo && !FileManager.default.fileExists(atPath: options.path) {
+            // Only for a path where setup will start: a missing file with backups beside it is refused.
+            if !demo, DatabaseFileState.inspect(options.path) == .new {
                 FileHandle.standardError.write(Data("Creating a new database at \(options.path)…\n".utf8))
             }
             let services = KomarServices(database: try options.open(checkInBackground: true))
