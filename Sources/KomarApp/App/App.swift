@@ -230,9 +230,9 @@ public final class App {
     func showError(_ words: @escaping (Localizer) -> String) { show(style: .error, words) }
 
     /// The message of the key before this one, said again in the language
-    /// just chosen.
+    /// just chosen, unless this key has said something of its own.
     func sayStatusAgain() {
-        guard let before = statusBeforeKey else { return }
+        guard status == nil, let before = statusBeforeKey else { return }
         show(style: before.style, before.words)
     }
 

@@ -38,8 +38,11 @@ final class CredentialsForm {
         password.text = ""
         form.focus("password")
         form.field("password")?.message = app.fieldMessage("login.failed")
-        app.showError(app.localizer("login.failed"))
+        app.showError { $0("login.failed") }
     }
+
+    /// F6: the messages under the fields are said again in the new language.
+    func languageDidChange(app: App) { FormInput.languageDidChange(form, app: app) }
 
     func render(into canvas: inout Canvas, at rect: Rect, app: App) {
         form.render(into: &canvas, at: rect, env: app.widgetEnvironment)

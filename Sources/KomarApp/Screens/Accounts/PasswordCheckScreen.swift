@@ -32,7 +32,7 @@ final class PasswordCheckScreen: FormScreen {
             guard try app.services.accounts.confirmPassword(session, password.text) else {
                 password.text = ""
                 form.field("password")?.message = app.fieldMessage("error.password-wrong")
-                app.showError(app.localizer("error.password-wrong"))
+                app.showError { $0("error.password-wrong") }
                 return
             }
             app.passwordWasConfirmed()

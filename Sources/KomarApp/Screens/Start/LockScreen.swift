@@ -21,6 +21,8 @@ final class LockScreen: Screen {
 
     func handleInput(_ key: Key, app: App) -> Bool { credentials.handleInput(key, app: app) }
 
+    func languageDidChange(app: App) { credentials.languageDidChange(app: app) }
+
     private func submit(_ app: App) {
         credentials.form.clearMessages()
         let name = UsernameRules.normalized(credentials.username.text)

@@ -19,6 +19,8 @@ final class LoginScreen: Screen {
 
     func handleInput(_ key: Key, app: App) -> Bool { credentials.handleInput(key, app: app) }
 
+    func languageDidChange(app: App) { credentials.languageDidChange(app: app) }
+
     private func logIn(_ app: App) {
         credentials.form.clearMessages()
         do {

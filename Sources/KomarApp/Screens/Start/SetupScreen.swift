@@ -48,14 +48,11 @@ final class SetupScreen: FormScreen {
             form.field(id)?.message = message
             if firstProblem == nil { firstProblem = id }
         }
-        func weakPassword(_ weak: PasswordProblem) -> FieldMessage {
-            app.fieldMessage { $0(weak.messageKey, $0.number(PasswordRules.minimumLength)) }
-        }
         if organisation.text.trimmingSpaces().isEmpty { problem("organisation", app.fieldMessage("error.required")) }
         if !UsernameRules.isValid(username.text) { problem("username", app.fieldMessage("error.username-invalid")) }
         if displayName.text.trimmingSpaces().isEmpty { problem("displayName", app.fieldMessage("error.required")) }
         if let weak = app.services.accounts.passwordProblem(password.text, username: username.text) {
-            problem("password", weakPassword(weak))
+            problem("password", app.fieldMessage(for: AccountError.weakPassword(weak)))
         } else if password.text != confirmation.text {
             problem("confirmation", app.fieldMessage("error.password-mismatch"))
         }
@@ -78,7 +75,7 @@ final class SetupScreen: FormScreen {
             problem("username", app.fieldMessage(for: error))
             form.focus("username")
         } catch AccountError.weakPassword(let weak) {
-            problem("password", weakPassword(weak))
+            problem("password", app.fieldMessage(for: AccountError.weakPassword(weak)))
             form.focus("password")
         } catch {
             app.report(error)
