@@ -64,10 +64,11 @@ enum Changeset {
     /// into schema `target`'s, both open on `db`.
     ///
     /// Each table is compared in a session of its own: a session holds
-    /// every changed row of its tables until the changeset is made, about
-    /// 1.5 KB a change, so an office's first file compared whole held all
-    /// of them at once (867 MB for 577,554 changes). A changeset is its
-    /// tables' blocks one after another, so the tables' own join as they are.
+    /// every changed row of its tables until the changeset is made, so one
+    /// session for all of them held an office's whole first file at once
+    /// (a few per cent of the export's peak; the copies of the changeset
+    /// were the rest, see `SyncService.write`). A changeset is its tables'
+    /// blocks one after another, so the tables' own join as they are.
     static func diff(_ db: Database, session target: String, from snapshot: String, tables: [String]) throws -> Data {
         var joined = Data()
         for table in tables { joined.append(try diff(db, session: target, from: snapshot, table: table)) }

@@ -126,6 +126,7 @@ enum SyncFile {
             try handle.write(contentsOf: parts.sealed)
         }
         let handle = try FileHandle(forReadingFrom: url)
+        // Closing a handle that only read loses nothing; what it read is judged below.
         defer { try? handle.close() }
         var offset = 0
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {

@@ -35,7 +35,7 @@ final class RecordVisitScreen: DraftableScreen {
             FormField(id: "outcome", label: "visit.outcome", widget: outcome, required: true),
             FormField(id: "type", label: "visit.type", widget: type, required: true),
             FormField(id: "date", label: "visit.date", widget: date, required: true),
-            // A household's visit (case id 0) asks how the family is doing.
+            // A household's visit asks how the family is doing.
             FormField(id: "wellbeing", label: item.isHouseholdVisit ? "visit.wellbeing-household" : "visit.wellbeing",
                       widget: wellbeing, required: true),
             FormField(id: "risk", label: "visit.new-risk", widget: risk),
