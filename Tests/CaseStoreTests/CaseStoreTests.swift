@@ -221,6 +221,21 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         #expect(throws: AccountError.alreadySetUp) { try setUp(services) }
     }
 
+    /// Someone with a sqlite3 shell deletes every account: setup must not
+    /// hand the cases to whoever is at the keyboard.
+    @Test func setupIsRefusedWhereAccountsWereRemovedFromUnderRecords() throws {
+        let services = try makeServices()
+        #expect(try !services.accounts.accountsWereRemoved())
+        try setUp(services)
+        #expect(try !services.accounts.accountsWereRemoved())
+        try services.database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF; DELETE FROM user")
+        }
+        #expect(try services.accounts.accountsWereRemoved())
+        #expect(try !services.accounts.isSetUp())
+        #expect(throws: AccountError.accountsRemoved) { try setUp(services) }
+    }
+
     @Test func loginFailsTheSameWayForUnknownUserAndWrongPassword() throws {
         let services = try makeServices()
         try setUp(services)

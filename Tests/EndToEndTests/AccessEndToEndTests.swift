@@ -166,6 +166,29 @@ import Testing
         #expect(audit.stdout.hasPrefix("intact: every event's hash holds"))
     }
 
+    /// Someone at the shared PC deletes every account with sqlite3, hoping
+    /// for first-run setup: the UI refuses and names the backup, and
+    /// `komar init` refuses too.
+    @Test func accountsDeletedWithSQLiteGiveNoSetup() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("sreymom", .volunteer)])
+        #expect(try komar(["backup", "--db", db, "--user", "admin"], input: adminPassword + "\n").status == 0)
+        let shell = try DatabaseQueue(path: db)
+        try shell.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF; DELETE FROM user")
+        }
+        try shell.close()
+        let opened = try komar(["--db", db])
+        #expect(opened.status == 1)
+        #expect(opened.stderr.contains("holds records but no accounts"), "\(opened.stderr)")
+        #expect(opened.stderr.contains("the newest backup is"))
+        let setUpAgain = try komar(["init", "--db", db, "--org", "Mine", "--admin", "me"], input: adminPassword + "\n")
+        #expect(setUpAgain.status == 1)
+        #expect(!setUpAgain.stderr.isEmpty)
+    }
+
     @Test func initDemoAndBenchRefuseAnOfficesDatabase() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,5 +1,5 @@
 import CaseDomain
-import CaseStore
+@testable import CaseStore
 import Localization
 import Terminal
 import Testing
@@ -39,6 +39,22 @@ import Testing
         #expect(h.app.topScreenTitleKey == "home.title")
         #expect(h.screen.contains("សូមស្វាគមន៍ ប្រធាន Admin"))
         #expect(h.screen.contains("អ្នកគ្រប់គ្រងប្រព័ន្ធ"))
+    }
+
+    /// Accounts deleted with a sqlite3 shell: the next start says why no
+    /// one can log in, and offers no setup (which would make whoever is at
+    /// the keyboard the admin of every case).
+    @Test func accountsRemovedFromUnderRecordsOfferNoSetup() throws {
+        let first = try Harness(language: .en)
+        try first.services.database.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF; DELETE FROM user")
+        }
+        let h = Harness(restartOf: first)
+        #expect(h.app.topScreenTitleKey == "login.title")
+        #expect(h.screen.contains("Records but no accounts: they were removed outside Komar. Restore a backup."))
+        #expect(!h.screen.contains("First-run setup"))
+        h.press(.function(6))
+        #expect(h.screen.contains("គណនីត្រូវបានលុបនៅក្រៅ Komar"))
     }
 
     @Test func setupShowsEachProblemUnderItsField() throws {

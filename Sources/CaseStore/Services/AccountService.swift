@@ -27,6 +27,10 @@ public struct SetupInput: Sendable {
 /// Why an account change was refused; each maps to a message key.
 public enum AccountError: Error, Equatable, Sendable {
     case alreadySetUp
+    /// Records (or an audit log) but no account: the accounts were removed
+    /// outside Komar. Setup here would hand the records to whoever is at
+    /// the keyboard, so it is refused and a backup must be restored.
+    case accountsRemoved
     case invalidUsername
     case usernameTaken
     case weakPassword(PasswordProblem)
@@ -41,6 +45,7 @@ public enum AccountError: Error, Equatable, Sendable {
     public var messageKey: String {
         switch self {
         case .alreadySetUp: return "error.already-set-up"
+        case .accountsRemoved: return "error.accounts-removed"
         case .invalidUsername: return "error.username-invalid"
         case .usernameTaken: return "error.username-taken"
         case .weakPassword(let problem): return problem.messageKey
@@ -75,13 +80,21 @@ public struct AccountService: Sendable {
         try store.read { db in try UserRecord.fetchCount(db) > 0 }
     }
 
-    /// True when the file holds no accounts, cases, households, providers
-    /// or referrals: `komar init` may set it up.
+    /// True when the file holds no accounts, cases, households, providers,
+    /// referrals or audit entries: `komar init` may set it up.
     public func holdsNoRecords() throws -> Bool {
-        try store.read { db in
-            try ["user", "child_case", "household", "provider", "referral"].allSatisfy { table in
-                try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))")!
-            }
+        try store.read(Self.holdsNoRecords)
+    }
+
+    /// True when the file holds records but no account: someone removed
+    /// the accounts outside Komar (first-run setup is refused).
+    public func accountsWereRemoved() throws -> Bool {
+        try store.read { db in try UserRecord.fetchCount(db) == 0 && !Self.holdsNoRecords(db) }
+    }
+
+    static func holdsNoRecords(_ db: Database) throws -> Bool {
+        try ["user", "child_case", "household", "provider", "referral", "audit_event"].allSatisfy { table in
+            try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))")!
         }
     }
 
@@ -111,6 +124,7 @@ public struct AccountService: Sendable {
         try checkNewPassword(input.adminPassword, username: input.adminUsername)
         return try store.write { db in
             guard try UserRecord.fetchCount(db) == 0 else { throw AccountError.alreadySetUp }
+            guard try Self.holdsNoRecords(db) else { throw AccountError.accountsRemoved }
             let settings: [(String, String?)] = [
                 ("organisation", input.organisation.trimmingCharacters(in: .whitespaces)),
                 ("office_province", input.provinceCode), ("office_district", input.districtCode),

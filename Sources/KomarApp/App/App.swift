@@ -80,11 +80,13 @@ public final class App {
         drafts = DraftKeeper(services: services)
     }
 
-    /// Shows first-run setup on an empty database, otherwise the login.
+    /// Shows first-run setup on an empty database, otherwise the login
+    /// (with the reason when the accounts were removed from under records).
     public func start() {
         do {
             organisation = try services.accounts.organisation()
             isDemo = try services.accounts.isDemo()
+            if try services.accounts.accountsWereRemoved() { throw AccountError.accountsRemoved }
             stack = [try services.accounts.isSetUp() ? LoginScreen(app: self) : SetupScreen(app: self)]
         } catch {
             stack = [LoginScreen(app: self)]

@@ -26,6 +26,12 @@ struct Open: ParsableCommand {
                 FileHandle.standardError.write(Data("Creating a new database at \(options.path)…\n".utf8))
             }
             let services = KomarServices(database: try options.open(checkInBackground: true))
+            if try services.accounts.accountsWereRemoved() {
+                throw Failure("\(options.path) holds records but no accounts: they were removed outside Komar, and "
+                    + "setting it up again would hand its records to whoever is at the keyboard; "
+                    + (BackupFolder.newestVerified(besideDatabase: options.path).map(options.restoreHint)
+                        ?? "there are no backups beside it in backups/"))
+            }
             if demo, try !services.accounts.isSetUp() {
                 FileHandle.standardError.write(Data("Preparing the demo database at \(options.path)…\n".utf8))
                 try DemoData.fill(services)

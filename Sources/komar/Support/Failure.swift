@@ -55,6 +55,7 @@ func requireUTF8Locale() throws {
 func describe(_ error: AccountError) -> String {
     switch error {
     case .alreadySetUp: return "the database is already set up"
+    case .accountsRemoved: return "the database holds records but no accounts: they were removed outside Komar"
     case .invalidUsername: return "usernames are 3–32 characters: a–z, 0–9, dot, dash or underscore"
     case .usernameTaken: return "that username is already taken"
     case .weakPassword(let problem):
