@@ -58,7 +58,7 @@ extension App {
         guard session != nil, !isLocked,
               services.clock.now().timeIntervalSince(lastActivity) >= Double(idleLockMinutes) * 60 else { return false }
         lock(idle: true)
-        show(localizer.count("lock.idle", idleLockMinutes))
+        show { [idleLockMinutes] t in t.count("lock.idle", idleLockMinutes) }
         return true
     }
 
@@ -125,7 +125,7 @@ extension App {
         self.session = nil
         dialog = nil
         setRoot(LoginScreen(app: self))
-        showError(localizer("login.session-ended"))
+        showError { $0("login.session-ended") }
         return false
     }
 
@@ -149,7 +149,7 @@ extension App {
         dialog = nil
         reloadOrganisation()
         setRoot(LoginScreen(app: self))
-        show(localizer("restore.done", dateTimeText(report.manifest.createdAt)), style: .heading)
+        show(style: .heading) { [unowned self] t in t("restore.done", dateTimeText(report.manifest.createdAt)) }
     }
 
     func passwordWasConfirmed() { passwordConfirmedAt = services.clock.now() }

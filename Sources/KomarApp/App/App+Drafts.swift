@@ -27,9 +27,9 @@ extension App {
     /// key just said something else); when they can again, it says that.
     func sayDraftState(changed: Bool) {
         if let failure = drafts.failure {
-            if status == nil || changed { showError(localizer("draft.not-kept", message(for: failure))) }
+            if status == nil || changed { showError { [unowned self] t in t("draft.not-kept", message(for: failure, in: t)) } }
         } else if changed {
-            show(localizer("draft.kept-again"), style: .heading)
+            show(style: .heading) { t in t("draft.kept-again") }
         }
     }
 
@@ -49,7 +49,7 @@ extension App {
                   screen.restoreDraft(draft.payload, app: self) else { return }
             try services.drafts.adopt(session, draft, terminal: drafts.terminal)
             drafts.remember(session, screen.draftKey, payload: screen.draftPayload)
-            show(localizer("draft.restored"), style: .heading)
+            show(style: .heading) { t in t("draft.restored") }
         } catch {
             report(error)
         }

@@ -118,7 +118,7 @@ extension App {
         if newSession.user.mustChangePassword {
             session = nil
             setRoot(ChangePasswordScreen(app: self, session: newSession, forced: true))
-            show(localizer("password.must-change"), style: .warning)
+            show(style: .warning) { t in t("password.must-change") }
             return
         }
         session = newSession
@@ -134,7 +134,7 @@ extension App {
     /// restored.
     func backUpIfDue(_ session: Session, _ kind: BackupManifest.Kind) {
         if kind == .quit, let running = runningBackup {
-            show(localizer("backups.automatic"), style: .heading)
+            show(style: .heading) { t in t("backups.automatic") }
             render()
             if case .failure(let error) = running.wait() {
                 exitMessage = localizer("backups.automatic-failed", message(for: error))
@@ -148,10 +148,10 @@ extension App {
                 runningBackup = BackgroundTask {
                     DailyCopies(backup: try backups.make(session, kind: kind), changes: Result { try sync.exportIfDue(session) })
                 }
-                show(localizer("backups.working-background"))
+                show { t in t("backups.working-background") }
                 return
             }
-            show(localizer("backups.automatic"), style: .heading)
+            show(style: .heading) { t in t("backups.automatic") }
             render()
             try services.backups.make(session, kind: kind)
             status = nil
@@ -169,12 +169,12 @@ extension App {
         switch outcome {
         case .success(let copies):
             switch copies.changes {
-            case .success(nil): show(localizer("backups.made", copies.backup.file.lastPathComponent))
+            case .success(nil): show { t in t("backups.made", copies.backup.file.lastPathComponent) }
             case .success(let report?):
-                show(localizer("backups.made-and-sent", report.files.last?.lastPathComponent ?? ""))
-            case .failure(let error): showError(localizer("sync.daily-failed", message(for: error)))
+                show { t in t("backups.made-and-sent", report.files.last?.lastPathComponent ?? "") }
+            case .failure(let error): showError { [unowned self] t in t("sync.daily-failed", message(for: error, in: t)) }
             }
-        case .failure(let error): showError(localizer("backups.automatic-failed", message(for: error)))
+        case .failure(let error): showError { [unowned self] t in t("backups.automatic-failed", message(for: error, in: t)) }
         }
     }
 
@@ -193,7 +193,7 @@ extension App {
         session = nil
         lockedWork = nil
         setRoot(LoginScreen(app: self))
-        show(localizer("login.logged-out"))
+        show { t in t("login.logged-out") }
         if let problem { report(problem) }
     }
 

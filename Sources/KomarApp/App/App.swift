@@ -163,7 +163,7 @@ public final class App {
     /// Does what a binding does, or says why it cannot.
     private func run(_ binding: KeyBinding) {
         guard binding.isEnabled else {
-            if let reason = binding.disabledReasonKey { showError(localizer(reason)) }
+            if let reason = binding.disabledReasonKey { showError { $0(reason) } }
             return
         }
         binding.action?()
@@ -216,14 +216,8 @@ public final class App {
 
     // MARK: status line
 
-    func show(_ text: String, style: TextStyle = .plain) {
-        status = (text, style)
-        statusWords = nil
-    }
-
-    func showError(_ text: String) { show(text, style: .error) }
-
-    /// Shows a message that F6 says again in the new language.
+    /// Shows a message that F6 says again in the new language: every
+    /// message is given as words, never as text already in one language.
     func show(style: TextStyle = .plain, _ words: @escaping (Localizer) -> String) {
         status = (words(localizer), style)
         statusWords = words

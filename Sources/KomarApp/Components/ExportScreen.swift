@@ -88,14 +88,13 @@ final class ExportScreen: FormScreen {
     }
 
     private func export(to target: String, app: App) {
-        let t = app.localizer
         do {
             let written = try write(URL(fileURLWithPath: target)) { done, all in
-                app.show(t("export.progress", t.number(done), t.number(all)), style: .heading)
+                app.show(style: .heading) { t in t("export.progress", t.number(done), t.number(all)) }
                 app.render()
             }
             app.pop()
-            app.show(t.count(doneKey, written, target), style: .heading)
+            app.show(style: .heading) { [doneKey] t in t.count(doneKey, written, target) }
         } catch let failed as ExportFailed {
             let words = { (t: Localizer) in t("error.export-failed", Self.reason(failed, t)) }
             form.field("path")?.message = app.fieldMessage(words)

@@ -101,7 +101,7 @@ enum FormInput {
             show(Dictionary(uniqueKeysWithValues: rejected.issues.map { ($0.key.rawValue, $0.value) }), in: form, app: app)
         case let rejected as ReferralMoveRejected:
             show(Dictionary(uniqueKeysWithValues: rejected.issues.map { ($0.key.rawValue, $0.value) }), in: form, app: app)
-        case StoreError.changedElsewhere: app.showError(app.localizer("error.changed-elsewhere"))
+        case StoreError.changedElsewhere: app.showError { t in t("error.changed-elsewhere") }
         default: app.report(error)
         }
     }

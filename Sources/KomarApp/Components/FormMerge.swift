@@ -15,7 +15,7 @@ enum FormMerge {
         let who = changedBy.isEmpty ? app.localizer("merge.someone") : changedBy
         let ordered = form.fields.filter { conflicts.contains($0.id) && !$0.isHidden }
         if ordered.isEmpty {
-            app.show(app.localizer("merge.merged", who), style: .warning)
+            app.show(style: .warning) { t in t("merge.merged", who) }
         } else {
             app.push(MergeScreen(app: app, form: form, fields: ordered, theirs: theirs, mine: mine, changedBy: who))
         }
@@ -63,7 +63,7 @@ final class MergeScreen: FormScreen {
             rows.append(FormField(id: field.id, label: field.labelKey, widget: choice))
         }
         form = Form(fields: rows)
-        app.showError(t("merge.status", changedBy))
+        app.showError { t in t("merge.status", changedBy) }
     }
 
     func bindings(app: App) -> [KeyBinding] {
@@ -76,7 +76,7 @@ final class MergeScreen: FormScreen {
         }
         target.rewriteDigits { app.localizer.digitsForDisplay($0) }
         app.pop()
-        app.show(app.localizer("merge.chosen"), style: .warning)
+        app.show(style: .warning) { t in t("merge.chosen") }
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {

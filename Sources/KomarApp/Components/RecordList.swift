@@ -30,7 +30,7 @@ final class RecordList<Row> {
         self.cells = cells
         report = { [unowned app] error in app.report(error) }
         sayMoreBelow = { [unowned app] shown in
-            app.show(app.localizer("list.more-below", app.localizer.number(shown)), style: .muted)
+            app.show(style: .muted) { t in t("list.more-below", t.number(shown)) }
         }
         rows = PagedRows(fetch: { _, _ in [] }, cells: cells, report: report)
         searchBox = searchable ? ListSearchBox { _ in } : nil

@@ -34,7 +34,7 @@ final class ChangePasswordScreen: FormScreen {
         if forced {
             bindings.append(KeyBinding(.function(10), label: "key.logout", help: "help.logout-forced") { [unowned app] in
                 app.setRoot(LoginScreen(app: app))
-                app.show(app.localizer("login.logged-out"))
+                app.show { t in t("login.logged-out") }
             })
         }
         return bindings
@@ -69,7 +69,7 @@ final class ChangePasswordScreen: FormScreen {
                 app.pop()
             }
             // In the language the login chose.
-            app.show(app.localizer("password.changed"), style: .heading)
+            app.show(style: .heading) { t in t("password.changed") }
         } catch AccountError.wrongPassword {
             refuse(["current": "error.password-wrong"], app)
         } catch AccountError.weakPassword(let problem) {

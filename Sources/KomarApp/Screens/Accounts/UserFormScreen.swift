@@ -116,7 +116,7 @@ final class UserFormScreen: DraftableScreen {
                                         expectedVersion: user.version, draft: app.draftRef(self))
                 app.draftSaved(self)
                 app.pop()
-                app.show(app.localizer("user.saved", user.account.username), style: .heading)
+                app.show(style: .heading) { t in t("user.saved", user.account.username) }
             } else {
                 let added = try accounts.addUser(by: session, username: username.text, displayName: displayName.text,
                                                  role: chosenRole, password: password.text,
@@ -124,7 +124,7 @@ final class UserFormScreen: DraftableScreen {
                                                  draft: app.draftRef(self))
                 app.draftSaved(self)
                 app.pop()
-                app.show(app.localizer("user.added", added.username), style: .heading)
+                app.show(style: .heading) { t in t("user.added", added.username) }
             }
             password.text = ""
             again.text = ""
@@ -146,7 +146,7 @@ final class UserFormScreen: DraftableScreen {
             // now, keeping this admin's choices, to save again.
             if let id = user?.account.id, let fresh = try? app.services.accounts.user(session, id: id) {
                 user = fresh
-                app.showError(app.localizer("user.changed-elsewhere"))
+                app.showError { t in t("user.changed-elsewhere") }
             }
         } catch {
             app.report(error)
@@ -160,7 +160,7 @@ final class UserFormScreen: DraftableScreen {
             do {
                 try app.services.accounts.unlock(self.session, userId: user.account.id)
                 self.user = try app.services.accounts.user(self.session, id: user.account.id)
-                app.show(app.localizer("user.unlocked", user.account.username), style: .heading)
+                app.show(style: .heading) { t in t("user.unlocked", user.account.username) }
             } catch {
                 app.report(error)
             }

@@ -50,14 +50,13 @@ final class BackupListScreen: ListScreen {
     }
 
     private func backUp(_ app: App) {
-        let t = app.localizer
-        app.show(t("backups.working"), style: .heading)
+        app.show(style: .heading) { t in t("backups.working") }
         app.render()
         do {
             let entry = try app.services.backups.make(session)
             list.reload(keepingSelection: false)
             recount(app)
-            app.show(t("backups.made", entry.file.lastPathComponent), style: .heading)
+            app.show(style: .heading) { t in t("backups.made", entry.file.lastPathComponent) }
         } catch {
             app.report(error)
         }

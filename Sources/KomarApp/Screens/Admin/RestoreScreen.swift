@@ -46,7 +46,7 @@ final class RestoreScreen: FormScreen {
             return
         }
         app.confirm(t("restore.confirm", app.dateTimeText(entry.manifest.createdAt))) { [unowned self, unowned app] in
-            app.show(t("restore.working"), style: .heading)
+            app.show(style: .heading) { t in t("restore.working") }
             app.render()
             do {
                 let report = try BackupService.restore(

@@ -92,7 +92,7 @@ final class SettingsScreen: DraftableScreen {
             app.reloadOrganisation()
             app.reloadIdleLock()
             app.pop()
-            app.show(app.localizer("settings.saved"), style: .heading)
+            app.show(style: .heading) { t in t("settings.saved") }
         } catch let rejected as OfficeSettingsRejected {
             var issues: [String: String] = [:]
             for (field, key) in rejected.issues {

@@ -89,13 +89,12 @@ final class CaseActionScreen: DraftableScreen {
             change.closureReason = reason.selectedId.flatMap(ClosureReason.init(rawValue:))
             if change.closureReason == .duplicate { change.duplicateOf = duplicateOf.text }
         }
-        let t = app.localizer
         do {
             try app.services.cases.apply(session, caseId: caseId, change, draft: app.draftRef(self))
             app.draftSaved(self)
             app.pop()
             onDone()
-            app.show(t("action.done", code, t(CaseStatusRules.target(of: chosen).labelKey)), style: .heading)
+            app.show(style: .heading) { [code] t in t("action.done", code, t(CaseStatusRules.target(of: chosen).labelKey)) }
         } catch let rejected as CaseChangeRejected {
             for (field, key) in rejected.issues {
                 form.field(field.rawValue)?.message = app.fieldMessage(key)
@@ -105,7 +104,7 @@ final class CaseActionScreen: DraftableScreen {
             do {
                 let now = try app.services.cases.caseDetail(session, id: caseId)
                 expectedVersion = now.version
-                app.showError(t("error.changed-now", t(now.summary.status.labelKey)))
+                app.showError { t in t("error.changed-now", t(now.summary.status.labelKey)) }
             } catch { app.report(error) }
         } catch {
             app.report(error)

@@ -35,7 +35,7 @@ final class DuplicatesScreen: Screen {
             if candidate.visible {
                 app.push(CaseViewScreen(app: app, session: self.session, caseId: candidate.summary.id))
             } else {
-                app.showError(app.localizer("duplicates.not-yours"))
+                app.showError { t in t("duplicates.not-yours") }
             }
          }]
     }

@@ -268,7 +268,6 @@ final class IntakeScreen: DraftableScreen {
     func save(app: App) { save(app, despite: nil) }
 
     private func save(_ app: App, despite duplicates: [String]?) {
-        let t = app.localizer
         form.clearMessages()
         var problems: [(String, FieldMessage)] = []
         let input = readInput(app, problems: &problems)
@@ -320,7 +319,7 @@ final class IntakeScreen: DraftableScreen {
                                                             draft: app.draftRef(self))
             app.draftSaved(self)
             app.replaceTop(with: CaseViewScreen(app: app, session: session, caseId: saved.id))
-            app.show(t("intake.saved", saved.code), style: .heading)
+            app.show(style: .heading) { t in t("intake.saved", saved.code) }
         } catch let rejected as IntakeRejected {
             show(rejected, app)
         } catch {
@@ -333,13 +332,12 @@ final class IntakeScreen: DraftableScreen {
     /// field by field, fields both changed are shown side by side to
     /// choose, and the next F2 saves the result.
     private func saveEdit(_ app: App, input: IntakeInput, caseId: Int64, version: Int) {
-        let t = app.localizer
         do {
             try app.services.cases.editCase(session, id: caseId, input, expectedVersion: version, draft: app.draftRef(self))
             app.draftSaved(self)
             editing = nil
             app.pop()
-            app.show(t("case.updated"), style: .heading)
+            app.show(style: .heading) { t in t("case.updated") }
         } catch let conflict as CaseEditConflict {
             guard let editing else { return }
             let mine = form.snapshot()

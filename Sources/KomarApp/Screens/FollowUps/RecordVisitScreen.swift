@@ -70,7 +70,6 @@ final class RecordVisitScreen: DraftableScreen {
     var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
-        let t = app.localizer
         form.clearMessages()
         guard let parsedDate = FormInput.requiredDate(date, id: "date", in: form, app: app) else { return }
         let kind = outcome.selectedId.flatMap(FollowUpOutcomeKind.init(rawValue:)) ?? .done
@@ -91,9 +90,9 @@ final class RecordVisitScreen: DraftableScreen {
             app.draftSaved(self)
             app.pop()
             if let next {
-                app.show(t("visit.saved-next", item.caseCode, app.longDateText(next)), style: .heading)
+                app.show(style: .heading) { [unowned app, item] t in t("visit.saved-next", item.caseCode, app.longDateText(next)) }
             } else {
-                app.show(t("visit.saved", item.caseCode), style: .heading)
+                app.show(style: .heading) { [item] t in t("visit.saved", item.caseCode) }
             }
         } catch let rejected as FollowUpRejected {
             for (field, key) in rejected.issues { form.field(field)?.message = app.fieldMessage(key) }

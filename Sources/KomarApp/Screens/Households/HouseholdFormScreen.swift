@@ -151,7 +151,6 @@ final class HouseholdFormScreen: DraftableScreen {
     }
 
     func save(app: App) {
-        let t = app.localizer
         form.clearMessages()
         let input = self.input
         var issues = Dictionary(uniqueKeysWithValues: HouseholdRules.validate(input, isNew: householdId == nil)
@@ -173,7 +172,7 @@ final class HouseholdFormScreen: DraftableScreen {
                 app.draftSaved(self)
                 app.pop()
                 onSaved?()
-                app.show(t("household.updated"), style: .heading)
+                app.show(style: .heading) { t in t("household.updated") }
             } else {
                 let saved = try app.services.households.register(session, input, draft: app.draftRef(self))
                 app.draftSaved(self)
@@ -184,7 +183,7 @@ final class HouseholdFormScreen: DraftableScreen {
                 } else {
                     app.replaceTop(with: HouseholdViewScreen(app: app, session: session, householdId: saved.id))
                 }
-                app.show(t("household.saved", saved.code), style: .heading)
+                app.show(style: .heading) { t in t("household.saved", saved.code) }
             }
         } catch StoreError.changedElsewhere {
             merge(app)

@@ -160,7 +160,6 @@ final class MemberFormScreen: DraftableScreen {
     var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
-        let t = app.localizer
         form.clearMessages()
         var failed = false
         var input = entered
@@ -191,13 +190,13 @@ final class MemberFormScreen: DraftableScreen {
                 app.draftSaved(self)
                 self.loaded = nil
                 app.pop()
-                app.show(t("member.updated", [input.nameKm, input.nameLatin].first { !$0.isEmpty } ?? ""), style: .heading)
+                app.show(style: .heading) { t in t("member.updated", [input.nameKm, input.nameLatin].first { !$0.isEmpty } ?? "") }
             } else {
                 let member = try app.services.households.addMember(session, householdId: householdId, input,
                                                                    draft: app.draftRef(self))
                 app.draftSaved(self)
                 app.pop()
-                app.show(t("member.saved", member.displayName), style: .heading)
+                app.show(style: .heading) { t in t("member.saved", member.displayName) }
             }
         } catch StoreError.changedElsewhere {
             merge(app)

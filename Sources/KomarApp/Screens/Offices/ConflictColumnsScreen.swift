@@ -41,9 +41,9 @@ final class ConflictColumnsScreen: FormScreen {
             app.pop()
             app.pop()
             let names = conflict.changed.filter(chosen.contains).map { ConflictScreen.columnLabel($0, app) }
-            app.show(app.localizer("conflict.kept-columns", app.localizer.number(Int(conflict.id)),
-                                   names.joined(separator: ", ")),
-                     style: .heading)
+            app.show(style: .heading) { [conflict] t in
+                t("conflict.kept-columns", t.number(Int(conflict.id)), names.joined(separator: ", "))
+            }
         } catch {
             app.report(error)
         }

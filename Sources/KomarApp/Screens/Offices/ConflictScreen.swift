@@ -46,8 +46,9 @@ final class ConflictScreen: RecordFileScreen {
         do {
             try app.services.sync.resolve(session, conflict: conflict.id, keep: choice)
             app.pop()
-            app.show(app.localizer(choice == .theirs ? "conflict.kept-theirs" : "conflict.kept-ours",
-                                   app.localizer.number(Int(conflict.id))), style: .heading)
+            app.show(style: .heading) { [conflict] t in
+                t(choice == .theirs ? "conflict.kept-theirs" : "conflict.kept-ours", t.number(Int(conflict.id)))
+            }
         } catch {
             app.report(error)
         }

@@ -90,7 +90,6 @@ final class ProviderFormScreen: DraftableScreen {
     var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
-        let t = app.localizer
         form.clearMessages()
         var failed = false
         var input = ProviderInput()
@@ -119,7 +118,7 @@ final class ProviderFormScreen: DraftableScreen {
             let saved = try app.services.providers.save(session, id: providerId, input, draft: app.draftRef(self))
             app.draftSaved(self)
             app.pop()
-            app.show(t("provider.saved", saved.displayName), style: .heading)
+            app.show(style: .heading) { t in t("provider.saved", saved.displayName) }
         } catch StoreError.changedElsewhere {
             merge(app)
         } catch {

@@ -189,12 +189,11 @@ final class ReferralFormScreen: DraftableScreen {
     }
 
     private func create(_ app: App, _ input: ReferralInput) {
-        let t = app.localizer
         do {
             let saved = try app.services.referrals.create(session, input, draft: app.draftRef(self))
             app.draftSaved(self)
             app.pop()
-            app.show(t(input.send ? "referral.sent" : "referral.saved-draft", saved.code), style: .heading)
+            app.show(style: .heading) { t in t(input.send ? "referral.sent" : "referral.saved-draft", saved.code) }
         } catch {
             FormInput.showFailure(error, in: form, app: app)
         }

@@ -87,17 +87,16 @@ final class ReferralMoveScreen: DraftableScreen {
     }
 
     private func apply(_ app: App, _ move: ReferralMove) {
-        let t = app.localizer
         do {
             try app.services.referrals.move(session, referralId: detail.summary.id, move, draft: app.draftRef(self))
             app.draftSaved(self)
             app.pop()
-            app.show(t("move.done", detail.summary.code, t(move.to.labelKey)), style: .heading)
+            app.show(style: .heading) { [detail] t in t("move.done", detail.summary.code, t(move.to.labelKey)) }
         } catch StoreError.changedElsewhere {
             do {
                 let now = try app.services.referrals.detail(session, id: detail.summary.id)
                 expectedVersion = now.version
-                app.showError(t("error.referral-changed", t(now.summary.status.labelKey)))
+                app.showError { t in t("error.referral-changed", t(now.summary.status.labelKey)) }
             } catch { app.report(error) }
         } catch {
             FormInput.showFailure(error, in: form, app: app)

@@ -42,7 +42,6 @@ final class SetupScreen: FormScreen {
 
     func save(app: App) {
         form.clearMessages()
-        let t = app.localizer
         var firstProblem: String?
         func problem(_ id: String, _ message: FieldMessage) {
             form.field(id)?.message = message
@@ -70,7 +69,7 @@ final class SetupScreen: FormScreen {
             app.reloadOrganisation()
             let login = LoginScreen(app: app, username: admin.username)
             app.setRoot(login)
-            app.show(t("setup.done", admin.username), style: .heading)
+            app.show(style: .heading) { t in t("setup.done", admin.username) }
         } catch let error as AccountError where error == .usernameTaken || error == .invalidUsername {
             problem("username", app.fieldMessage(for: error))
             form.focus("username")

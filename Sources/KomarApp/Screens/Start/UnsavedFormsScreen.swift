@@ -54,7 +54,7 @@ final class UnsavedFormsScreen: ListScreen {
     private func open(_ draft: Draft, _ app: App) {
         do {
             guard let screen = try DraftForms.open(draft, app: app, session: session) else {
-                app.showError(app.localizer("unsaved.cannot-open"))
+                app.showError { t in t("unsaved.cannot-open") }
                 return
             }
             drafts.removeAll { $0 == draft }
