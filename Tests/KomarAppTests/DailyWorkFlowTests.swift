@@ -309,6 +309,35 @@ import Testing
         #expect(visits.contains { $0.status == .scheduled })
     }
 
+    /// A household's visit of another kind says its kind whole, in both
+    /// languages ("Household: Phone call" was cut to "Household: …"); its
+    /// HH- code and its head's name say whose it is.
+    @Test func aHouseholdsPhoneCallSaysHouseholdAndItsKind() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        var input = HouseholdInput()
+        input.headNameKm = "សុខ ចាន់ធី"
+        input.headNameLatin = "Sok Chanthy"
+        input.headSex = .female
+        input.headAge = 38
+        input.villageCode = "14040201"
+        let household = try h.services.households.register(dara, input)
+        try h.services.database.writer.write { db in
+            try db.execute(sql: "UPDATE follow_up SET due_date = ?, type = 'phone' WHERE household_id = ?",
+                           arguments: [h.services.clock.today.iso, household.id])
+        }
+        h.logIn("dara")
+        h.select("Follow-ups")
+        let row = {
+            h.screen.split(separator: "\n").first { $0.contains(household.code) }
+                .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        #expect(row().hasSuffix("Sok Chanthy    Phone call"), "\(h.screen)")
+        #expect(row().contains("HH-"))
+        h.press(.function(6))
+        #expect(row().hasSuffix("ការហៅទូរស័ព្ទ"), "\(h.screen)")
+    }
+
     /// F6 writes the dates a form filled in with the new language's digits,
     /// and that is not a change to keep.
     @Test func f6WritesAFormsDatesInTheNewLanguagesDigits() throws {

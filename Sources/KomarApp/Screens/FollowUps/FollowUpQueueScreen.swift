@@ -38,9 +38,11 @@ final class FollowUpQueueScreen: ListScreen {
         case .dueToday: t("followups.today-row")
         case .upcoming, .later: app.dateText(item.due)
         }
-        // The column is narrow: a household's home visit, nearly all of them, says "Household" alone.
-        let type = !item.isHouseholdVisit ? t(item.type.labelKey)
-            : item.type == .homeVisit ? t("followups.household-home-visit") : t("followups.household-row", t(item.type.labelKey))
+        // A household's home visit, nearly all of them, says "Household". The column is too narrow for
+        // "Household: Phone call" (it was cut to "Household: …"), so another kind says its kind alone: the
+        // row's HH- code and the head's name already say whose it is.
+        let type = item.isHouseholdVisit && item.type == .homeVisit ? t("followups.household-home-visit")
+            : t(item.type.labelKey)
         return [due, item.caseCode, CaseRows.riskCell(item.riskLevel, app), item.childNameKm, item.childNameLatin, type]
     }
 
