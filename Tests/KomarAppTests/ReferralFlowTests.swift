@@ -187,6 +187,12 @@ import Testing
         h.type("6")
         h.press(.function(8))
         #expect(h.app.topScreenTitleKey == "export.title")
+        #expect(h.screen.contains("(opens in Excel and LibreOffice)."))
+        // Wider than the screen in Khmer: it wraps, and is not cut.
+        h.press(.function(6))
+        #expect(h.screen.contains("LibreOffice)។"), "\(h.screen)")
+        #expect(h.screen.contains("វាយទីតាំងឯកសារ រួចចុច F2 ឬ Enter។"))
+        h.press(.function(6))
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("komar-flow-\(getpid()).csv")
         defer { try? FileManager.default.removeItem(at: url) }
         h.press(.ctrl("u"))

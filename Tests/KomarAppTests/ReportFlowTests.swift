@@ -194,3 +194,22 @@ import Testing
         #expect(h.screen.contains("▇") || h.screen.contains("█"))
     }
 }
+
+/// The export screen's line saying what is exported wraps onto a second
+/// line when it is wider than the screen (a long report name and period).
+@MainActor
+@Suite struct ExportScreenLayoutTests {
+    @Test func whatIsExportedWrapsAndIsNotCut() throws {
+        let h = try Harness(language: .en)
+        h.logIn("admin")
+        let what = "Referrals (trafficking prevention), 1 January 2026 – 30 June 2026, Prey Veng province "
+            + "(.xlsx, .csv, .md or .txt)"
+        h.app.push(ExportScreen(app: h.app, titleKey: "report.export-title", what: { what }, fileName: "r.xlsx",
+                                doneKey: "report.export-done") { _, _ in 0 })
+        h.app.render()
+        #expect(h.screen.contains("Referrals (trafficking prevention), 1 January 2026 – 30 June 2026, Prey Veng"))
+        #expect(h.screen.contains("province (.xlsx, .csv, .md or .txt)"), "\(h.screen)")
+        #expect(h.screen.contains("Type the file's path and press F2 or Enter."))
+        #expect(h.screen.contains("r.xlsx"))
+    }
+}

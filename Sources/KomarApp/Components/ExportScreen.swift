@@ -105,9 +105,14 @@ final class ExportScreen: FormScreen {
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
-        canvas.put(what(), row: area.row + 1, col: 2, style: .heading, maxWidth: area.width - 4)
-        canvas.put(app.localizer("export.hint"), row: area.row + 2, col: 2, style: .muted, maxWidth: area.width - 4)
-        form.render(into: &canvas, at: Rect(row: area.row + 4, col: 2, width: area.width - 4, height: 3),
+        // What is exported wraps onto a second line: with a large count, or in Khmer, it is wider than 76 columns.
+        var row = area.row + 1
+        for line in wrapWords(what(), width: area.width - 4).prefix(2) {
+            canvas.put(line, row: row, col: 2, style: .heading, maxWidth: area.width - 4)
+            row += 1
+        }
+        canvas.put(app.localizer("export.hint"), row: row, col: 2, style: .muted, maxWidth: area.width - 4)
+        form.render(into: &canvas, at: Rect(row: row + 2, col: 2, width: area.width - 4, height: 3),
                     env: app.widgetEnvironment)
     }
 }
