@@ -98,6 +98,23 @@ import Testing
         #expect(audit.contains { $0.summary == "age_bands: child-protection → primero" })
     }
 
+    /// The province list opens inside the screen, above the status line:
+    /// its last row, highlighted by End, is drawn, and so is its border
+    /// (the form was three rows taller than the screen when the hint took
+    /// three lines, and Enter chose a province that was never shown).
+    @Test func theAreaListFitsAboveTheStatusLine() throws {
+        let h = try Harness(language: .km)
+        h.logIn("dara")
+        h.select("របាយការណ៍")
+        h.press(.tab, .tab, .enter, .end)
+        let rows = h.screen.split(separator: "\n", omittingEmptySubsequences: false)
+        let bottom = rows.firstIndex { $0.contains("└") }
+        #expect(bottom != nil && bottom! < 22, "the list's border is above the status line: \(h.screen)")
+        #expect(rows.prefix(22).contains { $0.contains("ត្បូងឃ្មុំ") }, "the last province is shown: \(h.screen)")
+        h.press(.enter)
+        #expect(h.screen.contains("ត្បូងឃ្មុំ"))
+    }
+
     @Test func coordinatorExportsTheQuartersReferralReportInKhmer() throws {
         let h = try Harness(language: .km)
         try h.services.accounts.addUser(by: Harness.admin, username: "vannak", displayName: "វណ្ណៈ", role: .coordinator,

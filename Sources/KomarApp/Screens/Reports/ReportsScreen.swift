@@ -90,7 +90,9 @@ final class ReportsScreen: FormScreen {
         for (i, line) in hint.enumerated() {
             canvas.put(line, row: area.row + 1 + i, col: 2, style: .muted, maxWidth: area.width - 4)
         }
-        form.render(into: &canvas, at: Rect(row: area.row + 2 + hint.count, col: 2, width: area.width - 4, height: area.height - 3),
+        // The form ends where the area does, so its drop-down lists fit above the status line.
+        let top = 2 + hint.count
+        form.render(into: &canvas, at: Rect(row: area.row + top, col: 2, width: area.width - 4, height: area.height - top),
                     env: app.widgetEnvironment)
     }
 }
