@@ -79,3 +79,38 @@ import Testing
         #expect(saved.followUpDays[.high] == 5)
     }
 }
+
+/// The admin's backup reminders say what is true: with no backup at all,
+/// not that the newest one is more than seven days old.
+@MainActor
+@Suite struct BackupReminderFlowTests {
+    @Test func noBackupYetIsSaidAsSuch() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komar-reminder-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let h = try Harness(language: .en, file: folder.appendingPathComponent("komar.sqlite").path)
+        h.logIn("admin")
+        // The day's first login makes a backup behind the home screen.
+        _ = h.app.runningBackup?.wait()
+        h.press(.char("4"))
+        #expect(h.app.topScreenTitleKey == "backups.title")
+        h.press(.escape)
+        #expect(h.screen.contains("Newest verified backup:"))
+        #expect(!h.screen.contains("more than 7 days old"))
+        #expect(!h.screen.contains("No verified backup yet"))
+        // The backups are lost (a disk cleaned up): neither screen says the newest is "more than 7 days old".
+        let backups = folder.appendingPathComponent("backups")
+        for name in try FileManager.default.contentsOfDirectory(atPath: backups.path) {
+            try FileManager.default.removeItem(at: backups.appendingPathComponent(name))
+        }
+        h.press(.char("4"))
+        #expect(h.screen.contains("No backups yet. F7 makes one now."))
+        #expect(!h.screen.contains("more than 7 days old"))
+        #expect(!h.screen.contains("No verified backup yet"), "the empty list says it once")
+        h.press(.escape)
+        #expect(h.screen.contains("No verified backup yet: open Backups and press F7 to make one."), "\(h.screen)")
+        #expect(!h.screen.contains("more than 7 days old"))
+        h.press(.function(6))
+        #expect(h.screen.contains("មិនទាន់មានច្បាប់បម្រុងទុកដែលបានផ្ទៀងផ្ទាត់នៅឡើយទេ"))
+    }
+}

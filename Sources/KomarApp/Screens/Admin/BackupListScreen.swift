@@ -69,7 +69,8 @@ final class BackupListScreen: ListScreen {
         let now = app.services.clock.now()
         var warnings: [String] = []
         if let status {
-            if status.backupIsStale(now: now) { warnings.append(t("backups.stale", t.number(BackupStatus.maximumAgeDays))) }
+            // With no backups at all, the empty list says so, and how to make one.
+            if status.backupIsStale(now: now), !list.isEmpty { warnings.append(app.staleBackupWarning(status)) }
             if status.externalCopyIsStale(now: now) {
                 warnings.append(app.externalCopyWarning(status))
             }

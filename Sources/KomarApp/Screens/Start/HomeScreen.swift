@@ -155,7 +155,7 @@ final class HomeScreen: Screen {
         if let backupStatus {
             let now = app.services.clock.now()
             if backupStatus.backupIsStale(now: now) {
-                notices.append((t("backups.stale", t.number(BackupStatus.maximumAgeDays)), .warning))
+                notices.append((app.staleBackupWarning(backupStatus), .warning))
             }
             if backupStatus.externalCopyIsStale(now: now) {
                 notices.append((app.externalCopyWarning(backupStatus), .warning))
