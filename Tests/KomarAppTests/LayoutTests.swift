@@ -92,6 +92,24 @@ import Testing
         #expect(row.contains("…"))
         #expect(DisplayWidth.of(row) == 40)
     }
+
+    /// The organisation is shown whole, or cut after a word, or left out;
+    /// never cut inside a word, and never run into the user's name.
+    @Test func theOrganisationIsCutAtAWordAndKeptApartFromTheUser() {
+        func bar(_ width: Int, _ organisation: String) -> String {
+            var canvas = Canvas(size: Size(width: width, height: 1))
+            TitleBar.render(into: &canvas, title: "Komar — Office settings", detail: organisation,
+                            right: "Admin · System administrator")
+            return canvas.rowText(0)
+        }
+        #expect(bar(100, "អង្គការកុមារ Demo NGO").contains("Office settings · អង្គការកុមារ Demo NGO  "))
+        let cut = bar(74, "អង្គការកុមារ Demo NGO")
+        #expect(cut.contains("Office settings · អង្គការកុមារ Demo…"), "\(cut)")
+        #expect(cut.contains("…  Admin"), "two spaces before the user: \(cut)")
+        let oneWord = bar(60, "អង្គការកុមារ")
+        #expect(!oneWord.contains("settings ·"), "a name of one word that does not fit is left out: \(oneWord)")
+        #expect(!oneWord.contains("អង្គការ"))
+    }
 }
 
 @MainActor

@@ -269,10 +269,9 @@ public final class App {
         guard let top = stack.last else { return }
         // The screen's title comes before the organisation, so a narrow
         // terminal cuts the organisation, not what the screen is.
-        var title = (isDemo ? "Komar " + localizer("app.demo") : "Komar") + " — " + localizer(top.titleKey)
-        if !organisation.isEmpty { title += " · " + organisation }
+        let title = (isDemo ? "Komar " + localizer("app.demo") : "Komar") + " — " + localizer(top.titleKey)
         let who = isLocked ? "" : session.map { "\($0.user.displayName) · \(localizer($0.user.role.labelKey))" } ?? ""
-        TitleBar.render(into: &canvas, title: title, right: who)
+        TitleBar.render(into: &canvas, title: title, detail: organisation, right: who)
         let area = Rect(row: 1, col: 0, width: size.width, height: size.height - 3)
         top.render(into: &canvas, area: area, app: self)
         if let (box, _, _) = dialog { box.render(into: &canvas, bounds: area) }

@@ -49,13 +49,32 @@ public enum StatusLine {
     }
 }
 
-/// The top line: what screen this is, and who is logged in.
+/// The top line: what screen this is, whose office (`detail`), and who is
+/// logged in. Two spaces at least keep the office apart from the user.
 public enum TitleBar {
-    public static func render(into canvas: inout Canvas, title: String, right: String) {
+    public static func render(into canvas: inout Canvas, title: String, detail: String = "", right: String) {
         canvas.fill(row: 0, col: 0, width: canvas.size.width, style: .title)
         let rightWidth = min(DisplayWidth.of(right), canvas.size.width / 2)
-        canvas.put(title, row: 0, col: 1, style: .title, maxWidth: canvas.size.width - rightWidth - 3)
+        let room = max(0, canvas.size.width - rightWidth - 4)
+        let text = title + fitted(detail, room: room - DisplayWidth.of(title))
+        canvas.put(TextFit.truncateWithEllipsis(text, to: room), row: 0, col: 1, style: .title)
         canvas.put(TextFit.truncateWithEllipsis(right, to: rightWidth), row: 0, col: canvas.size.width - rightWidth - 1,
                    style: .title)
+    }
+
+    /// " · detail" whole if it fits in `room`, else its first words and
+    /// "…", else nothing: a name cut inside a word ("អង្គការកុ…") reads
+    /// as another name.
+    static func fitted(_ detail: String, room: Int) -> String {
+        guard !detail.isEmpty else { return "" }
+        let whole = " · " + detail
+        if DisplayWidth.of(whole) <= room { return whole }
+        var words = detail.split(separator: " ").map(String.init)
+        while words.count > 1 {
+            words.removeLast()
+            let cut = " · " + words.joined(separator: " ") + "…"
+            if DisplayWidth.of(cut) <= room { return cut }
+        }
+        return ""
     }
 }
