@@ -22,6 +22,25 @@ final class ManualClock: Sendable {
         return services
     }
 
+    /// Guesses made at the same time (a script running many logins at
+    /// once) are counted one after another: the fifth locks the account,
+    /// and every later one meets the lock (security probe: 30 parallel
+    /// guesses were counted as one and never locked it).
+    @Test func guessesMadeAtTheSameTimeAreEachCounted() throws {
+        let time = ManualClock()
+        let services = try office(time)
+        let attempts = 24
+        DispatchQueue.concurrentPerform(iterations: attempts) { i in
+            _ = try? services.accounts.logIn(username: "admin", password: "guess-\(i)-guess")
+        }
+        let admin = try auditor(services)
+        let failures = try services.audit.recent(admin, filter: AuditFilter(action: .failedLogin))
+        #expect(failures.filter { $0.summary == "wrong password" }.count == AccountService.maximumFailedAttempts - 1)
+        #expect(failures.filter { $0.summary == "locked" }.count == attempts - AccountService.maximumFailedAttempts)
+        #expect(try services.audit.count(admin, filter: AuditFilter(action: .lockedOut)) == 1)
+        #expect(try services.accounts.logIn(username: "admin", password: testPassword) == .invalidCredentials)
+    }
+
     @Test func fiveFailuresLockTheAccountAndEvenTheRightPasswordGetsTheSameAnswer() throws {
         let time = ManualClock()
         let services = try office(time)

@@ -206,11 +206,16 @@ public struct AccountService: Sendable {
         let passwordOK = hasher.verify(password, against: found?.passwordHash ?? hasher.standIn)
         let now = store.now
         return try store.write { db in
-            guard var record = found else {
+            // The account as it is now, inside the write: attempts made at the same time (in other
+            // terminals or processes) are counted one after another, each on the count the one before
+            // left, so parallel guesses cannot share one count or slip past a lock set meanwhile.
+            guard let id = found?.id, var record = try UserRecord.fetchOne(db, key: id) else {
                 try AuditLog.append(db, at: now, userId: nil, username: "", action: .failedLogin,
                                     summary: "unknown account")
                 return nil
             }
+            // A password changed since it was checked was checked against the old one.
+            let passwordOK = passwordOK && record.passwordHash == found?.passwordHash
             if passwordOK && record.isActive && !record.isLocked(at: now) {
                 if record.failedAttempts != 0 || record.lockedUntil != nil {
                     record.failedAttempts = 0
