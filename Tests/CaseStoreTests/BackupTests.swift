@@ -167,6 +167,36 @@ import Testing
         #expect(try restored.cases.search(try session(restored, "chanthy", .socialWorker), "វិចិត្រ").isEmpty)
     }
 
+    /// A restore replaces the log's history after the restored backup: the
+    /// seals of later backups (and of the before-restore copy) are said to
+    /// be of that history, not counted as broken; a printed seal of it
+    /// still is (security probe: 'audit verify' said "broken" for good after
+    /// any ordinary restore).
+    @Test func aRestoreLeavesTheAuditLogIntactWithTheReplacedHistorySaid() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let older = try office.services.backups.make(office.admin)
+        _ = try office.services.cases.createIntake(try session(office.services, "sokha", .socialWorker), intake("វិចិត្រ"))
+        let newer = try office.services.backups.make(office.admin)
+        let printed = try office.services.audit.seal(office.admin)
+        _ = try BackupService.restore(RestoreRequest(backup: older.file, passphrase: nil, databasePath: office.path,
+                                                     username: "admin", password: testPassword), hasher: fastHasher)
+        let restored = KomarServices(database: try AppDatabase.open(path: office.path), hasher: fastHasher)
+        let admin = try auditor(restored)
+        let backups = BackupFolder.list(office.folder.appendingPathComponent("backups"))
+        #expect(backups.count == 3, "the two backups and the before-restore copy")
+        let verification = try restored.audit.verify(admin, backups: backups)
+        #expect(verification.isIntact)
+        #expect(verification.replacedByRestore.count == 2, "the newer backup's seal and the before-restore copy's")
+        #expect(verification.replacedByRestore.contains { $0 == newer.seal })
+        #expect(try !restored.audit.verify(admin, against: [printed], backups: backups).isIntact,
+                "a seal kept away from the PC is never excused")
+        // A backup made after the restore matches the log as it is.
+        _ = try restored.backups.make(admin)
+        #expect(try restored.audit.verify(admin, backups: BackupFolder.list(office.folder.appendingPathComponent("backups")))
+            .isIntact)
+    }
+
     @Test func anEncryptedBackupIsUselessWithoutItsPassphrase() throws {
         let office = try Office()
         defer { office.remove() }

@@ -189,6 +189,25 @@ import Testing
         #expect(!setUpAgain.stderr.isEmpty)
     }
 
+    /// An ordinary restore leaves 'audit verify' intact, saying which
+    /// backup seals belong to the history the restore replaced.
+    @Test func auditVerifyIsIntactAfterARestore() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("sreymom", .volunteer)])
+        #expect(try komar(["backup", "--db", db, "--user", "admin"], input: adminPassword + "\n").status == 0)
+        let backups = dir.appendingPathComponent("backups")
+        let copy = try FileManager.default.contentsOfDirectory(atPath: backups.path).first { $0.hasSuffix(".sqlite") }
+        let restored = try komar(["restore", backups.appendingPathComponent(copy ?? "").path, "--db", db, "--user", "admin"],
+                                 input: adminPassword + "\n")
+        #expect(restored.status == 0, "\(restored.stderr)")
+        let verify = try komar(["audit", "verify", "--db", db, "--user", "admin"], input: adminPassword + "\n")
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.contains("note: 1 backup seal(s)"), "the before-restore copy's: \(verify.stdout)")
+        #expect(verify.stdout.contains("intact: every event's hash holds and matches 1 seal(s)"), "\(verify.stdout)")
+    }
+
     @Test func initDemoAndBenchRefuseAnOfficesDatabase() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

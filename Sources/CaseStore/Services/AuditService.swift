@@ -31,6 +31,10 @@ public struct AuditVerification: Equatable, Sendable {
     /// Seals from outside the file that the log no longer matches: rows
     /// removed from its end, or a chain computed again from some row on.
     public let unmatchedSeals: [AuditSeal]
+    /// Seals of backups made before a restore that the log does not match:
+    /// the history the restore replaced (kept in its before-restore copy),
+    /// not events removed. Said, but not counted as broken.
+    public var replacedByRestore: [AuditSeal] = []
     /// When the append-only triggers were found missing (and put back) on
     /// opening the file; nil once an admin has acknowledged it.
     public let triggersMissingSince: Date?
@@ -68,20 +72,38 @@ public struct AuditService: Sendable {
     }
 
     /// Walks the chain, and checks each seal taken earlier: the row that was
-    /// the newest then must still be there, with the same hash.
-    public func verify(_ session: Session, against seals: [AuditSeal] = []) throws -> AuditVerification {
+    /// the newest then must still be there, with the same hash. `seals`
+    /// (printed, kept away from the PC) must all match. A backup's seal that
+    /// does not is the history a restore replaced when the log records a
+    /// restore made after that backup; otherwise it is broken.
+    public func verify(_ session: Session, against seals: [AuditSeal] = [], backups: [BackupEntry] = [])
+        throws -> AuditVerification {
         try session.require(.readAudit)
         return try store.read { db in
             let range = OfficeKeys.range(try AuditLog.ownOffice(db))
-            let unmatched = try seals.filter { seal in
-                guard seal.count > 0 else { return false }
+            func matches(_ seal: AuditSeal) throws -> Bool {
+                guard seal.count > 0 else { return true }
                 let hash = try String.fetchOne(db, sql: """
                     SELECT hash FROM audit_event WHERE id >= ? AND id < ? ORDER BY id LIMIT 1 OFFSET ?
                     """, arguments: [range.lowerBound, range.upperBound, seal.count - 1])
-                return hash.map { !$0.hasPrefix(seal.hashPrefix) } ?? true
+                return hash.map { $0.hasPrefix(seal.hashPrefix) } ?? false
+            }
+            var unmatched = try seals.filter { try !matches($0) }
+            let restores = try Date.fetchAll(db, sql: """
+                SELECT at FROM audit_event WHERE action = ? AND id >= ? AND id < ?
+                """, arguments: [AuditAction.restore.rawValue, range.lowerBound, range.upperBound])
+            var replaced: [AuditSeal] = []
+            for backup in backups {
+                guard let seal = backup.seal, try !matches(seal) else { continue }
+                if restores.contains(where: { $0 >= backup.manifest.createdAt }) {
+                    replaced.append(seal)
+                } else {
+                    unmatched.append(seal)
+                }
             }
             let alert = try AccountService.setting(db, "audit_alert").flatMap(Double.init)
             return AuditVerification(firstBrokenRow: try AuditLog.firstBrokenRow(db), unmatchedSeals: unmatched,
+                                     replacedByRestore: replaced,
                                      triggersMissingSince: alert.map(Date.init(timeIntervalSince1970:)))
         }
     }

@@ -50,9 +50,8 @@ struct AuditCommand: ParsableCommand {
                 let services = try database.openExisting()
                 var intact = true
                 try actingUser.run(services, toDo: .readAudit, refusal: AuditCommand.refusal) { session in
-                    let manifests = services.backups.folder.map(BackupFolder.list) ?? []
-                    let seals = seal + manifests.compactMap(\.seal)
-                    let result = try services.audit.verify(session, against: seals)
+                    let backups = services.backups.folder.map(BackupFolder.list) ?? []
+                    let result = try services.audit.verify(session, against: seal, backups: backups)
                     if let since = result.triggersMissingSince {
                         print("warning: the audit log's protecting triggers were found removed and put back on "
                             + since.formatted(.iso8601) + "; events before then may have been changed")
@@ -65,8 +64,14 @@ struct AuditCommand: ParsableCommand {
                         print("broken: the log no longer matches seal \(unmatched): events were removed or the chain was computed again")
                         intact = false
                     }
+                    if !result.replacedByRestore.isEmpty {
+                        print("note: \(result.replacedByRestore.count) backup seal(s) "
+                            + "(\(result.replacedByRestore.map(\.description).joined(separator: ", "))) are of the history "
+                            + "a restore replaced; its before-restore copy in backups/ keeps that history")
+                    }
                     if intact {
-                        let checked = seals.isEmpty ? "" : " and matches \(seals.count) seal(s)"
+                        let matched = seal.count + backups.compactMap(\.seal).count - result.replacedByRestore.count
+                        let checked = matched == 0 ? "" : " and matches \(matched) seal(s)"
                         print("intact: every event's hash holds\(checked); seal now \(try services.audit.seal(session))")
                     }
                 }

@@ -65,8 +65,8 @@ final class AuditLogScreen: ListScreen {
         do {
             // The seals copied into the backups' manifests catch a log cut
             // short or re-sealed since.
-            let seals = (app.services.backups.folder.map(BackupFolder.list) ?? []).compactMap(\.seal)
-            let verification = try app.services.audit.verify(session, against: seals)
+            let backups = app.services.backups.folder.map(BackupFolder.list) ?? []
+            let verification = try app.services.audit.verify(session, backups: backups)
             brokenRow = verification.firstBrokenRow
             unmatchedSeals = verification.unmatchedSeals.count
             alert = verification.triggersMissingSince
