@@ -11,6 +11,45 @@ import Testing
 @Suite(.serialized) struct OfficeEndToEndTests {
     let bossPassword = "head-office-pass-26"
 
+    /// `komar bench` on a head office's database: its admin names who may
+    /// copy it, and only what reads is timed (nothing there may be written).
+    @Test func theBenchReadsAHeadOfficeWithItsAdmin() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let hq = dir.appendingPathComponent("hq.sqlite").path
+        let office = dir.appendingPathComponent("pv1.sqlite").path
+        let enrolment = dir.appendingPathComponent("PV1-enrolment.json").path
+        let usb = dir.appendingPathComponent("usb").path
+        let boss = bossPassword + "\n", admin = "demo1234\n"
+        for (arguments, input) in [
+            (["init", "--db", hq, "--org", "ICSO", "--admin", "boss", "--head-office", "HQ"], boss),
+            (["office", "add", "PV1", "--name", "Pursat", "--out", enrolment, "--db", hq, "--user", "boss"], boss),
+            (["demo", "--db", office, "--cases", "40"], ""),
+            (["office", "join", enrolment, "--db", office, "--user", "admin"], admin),
+            (["sync", "export", "--db", office, "--user", "admin", "--to", usb], admin),
+        ] {
+            let result = try komar(arguments, input: input)
+            #expect(result.status == 0, "komar \(arguments.joined(separator: " ")): \(result.stderr)")
+        }
+        let file = try FileManager.default.contentsOfDirectory(atPath: usb).filter { $0.hasSuffix(".komarsync") }
+        #expect(try komar(["sync", "import", usb + "/" + (file.first ?? ""), "--db", hq, "--user", "boss"], input: boss).status == 0)
+
+        let refused = try komar(["bench", "--db", hq, "--runs", "2"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("is a head office: name its admin with --user"))
+        let wrong = try komar(["bench", "--db", hq, "--runs", "2", "--user", "boss"], input: "guess-guess-guess\n")
+        #expect(wrong.status == 1 && wrong.stderr.contains("wrong username or password"))
+        let bench = try komar(["bench", "--db", hq, "--runs", "2", "--user", "boss"], input: boss)
+        #expect(bench.status == 0, "\(bench.stderr)")
+        #expect(bench.stdout.contains("komar bench: 40 cases"), "\(bench.stdout)")
+        for operation in ["search_khmer", "case_list_deep_page", "open_case_file", "report_cases_year", "keystroke_search_box"] {
+            #expect(bench.stdout.contains(operation))
+        }
+        #expect(!bench.stdout.contains("save_followup") && !bench.stdout.contains("import_households"))
+        let demo = try komar(["bench", "--db", office, "--runs", "2", "--user", "admin"], input: admin)
+        #expect(demo.stderr.contains("--user is for a head office's database"))
+    }
+
     @Test func anOfficesFilesReachHeadOfficeAndAConflictWaitsForAPersonInKhmer() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

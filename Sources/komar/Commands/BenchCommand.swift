@@ -11,7 +11,9 @@ import Terminal
 /// many times each, on a database `komar demo` made (typically with
 /// `--cases 100000`), and reports p50/p95 per operation and the peak
 /// memory. It works on a temporary copy, so the demo stays as it was, and
-/// refuses an office's own database.
+/// refuses an office's own database. On a head office's database (with its
+/// admin's `--user`), it times only what reads: search, lists, a case file,
+/// the home screens, a year's reports and keystrokes.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time the operations users wait on against a database filled by 'komar demo'.")
@@ -20,6 +22,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Runs of each operation.") var runs: Int = 200
     @Flag(name: .long, help: "Print one JSON object instead of a table.") var json = false
     @Option(name: .long, help: "Time only the operations whose names start with this (report_, backup).") var only: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "At a head office: its admin (the password is the first line of standard input); only what reads is timed."))
+    var user: String?
 
     func validate() throws {
         guard database.db != nil else { throw ValidationError("name the demo database with --db") }
@@ -34,8 +39,19 @@ struct Bench: ParsableCommand {
             // Not timed: the first open of a database from an older Komar
             // migrates it, once; then the copy the benchmark works on.
             let original = KomarServices(database: try database.open())
-            guard try original.accounts.isDemo() else {
-                throw Failure("\(demo) is not a demo database; 'komar bench' runs only on one that 'komar demo' made")
+            // A head office's records are its offices'; its admin names who
+            // may copy them, and the bench reads them only.
+            let headOfficePassword: String?
+            if try original.offices.identity()?.kind == .headOffice {
+                guard let user else { throw Failure("\(demo) is a head office: name its admin with --user") }
+                headOfficePassword = try readPassword(prompt: "Password for \(user): ")
+            } else {
+                guard user == nil else { throw Failure("--user is for a head office's database; \(demo) is not one") }
+                guard try original.accounts.isDemo() else {
+                    throw Failure("\(demo) is not a demo database; 'komar bench' runs only on one that 'komar demo' made, "
+                        + "or on a head office's with --user")
+                }
+                headOfficePassword = nil
             }
             let scratch = FileManager.default.temporaryDirectory
                 .appendingPathComponent("komar-bench-\(ProcessInfo.processInfo.processIdentifier)")
@@ -65,122 +81,29 @@ struct Bench: ParsableCommand {
             timings.record("start_to_login", startSamples)
 
             let services = KomarServices(database: try open())
-            guard case .success(let worker) = try services.accounts.logIn(username: "socialworker",
-                                                                         password: DemoData.password) else {
-                throw Failure("\(demo) has no demo social worker; fill it with 'komar demo'")
-            }
-            let total = try services.cases.countCases(worker)
+            let readers = try headOfficePassword.map { try Self.headOfficeReaders(services, admin: user ?? "", password: $0) }
+                ?? Self.demoReaders(services, demo: demo)
+            let total = try services.cases.countCases(readers.worker)
             guard total > 0 else { throw Failure("\(demo) has no cases; fill it with 'komar demo --cases N'") }
-            let newest = try services.cases.listCases(worker, limit: 1)[0].id
-
-            let khmer = ["ស្រីពេជ្រ", "សុខា", "ដារ៉ា", "ចន្ទ្រា", "វិចិត្រ", "ពៅ ស្រី"]
-            let latin = ["sreypich", "sokha", "dara", "chan sop", "vichet", "kim b"]
-            var i = 0
-            try timings.measure("search_khmer", runs: runs) {
-                i += 1
-                _ = try services.cases.search(worker, khmer[i % khmer.count])
-            }
-            try timings.measure("search_latin", runs: runs) {
-                i += 1
-                _ = try services.cases.search(worker, latin[i % latin.count])
-            }
-            try timings.measure("case_list_first_page", runs: runs) {
-                _ = try services.cases.listCases(worker, limit: 50)
-            }
-            try timings.measure("case_list_filtered", runs: runs) {
-                i += 1
-                let filters = [CaseFilter(status: .open), CaseFilter(riskLevel: .high), CaseFilter(overdueOnly: true),
-                               CaseFilter(status: .new, communeCode: "140402")]
-                _ = try services.cases.listCases(worker, limit: 50, filter: filters[i % filters.count])
-            }
-            // The list's orders: the first page, then the one after it.
-            let sorts: [CaseSort] = [.oldest, .name, .risk]
-            try timings.measure("case_list_sorted", runs: runs) {
-                i += 1
-                let sort = sorts[i % sorts.count]
-                let first = try services.cases.listCases(worker, limit: 50, sort: sort)
-                if let last = first.last {
-                    _ = try services.cases.listCases(worker, after: CaseListCursor(after: last), limit: 50, sort: sort)
+            try ReadingBench.run(services, worker: readers.worker, coordinator: readers.coordinator, runs: runs,
+                                 into: &timings)
+            guard headOfficePassword == nil else {
+                // Head office reads: its records are the offices', and none of them may be written here.
+                try MainActor.assumeIsolated {
+                    try KeystrokeBench.run(services, login: readers.login, runs: runs, into: &timings)
                 }
-            }
-            // The list's search box, alone and under a filter, with its count.
-            let boxed = [CaseFilter(text: "sok"), CaseFilter(status: .open, text: "សុខា"),
-                         CaseFilter(riskLevel: .high, text: "ដារ៉ា"), CaseFilter(text: "ស")]
-            try timings.measure("case_list_search", runs: runs) {
-                i += 1
-                let filter = boxed[i % boxed.count]
-                _ = try services.cases.countCases(worker, filter: filter)
-                _ = try services.cases.listCases(worker, limit: 50, filter: filter)
-            }
-            var random = SystemRandomNumberGenerator()
-            try timings.measure("case_list_deep_page", runs: runs) {
-                let cursor = CaseListCursor(lastId: Int64.random(in: 1...newest, using: &random))
-                _ = try services.cases.listCases(worker, after: cursor, limit: 50)
-            }
-            try timings.measure("open_case_file", runs: runs) {
-                let id = Int64.random(in: 1...newest, using: &random)
-                do { _ = try services.cases.caseDetail(worker, id: id) } catch StoreError.notFound {}
-            }
-            try timings.measure("followup_queue_first_page", runs: runs) {
-                _ = try services.followUps.queue(worker, limit: 50)
-            }
-            // The social worker's home screen, and the queue's heading
-            // (recounted as she types), count her cases' and households' visits.
-            try timings.measure("dashboard_home_worker", runs: runs) {
-                _ = try services.dashboard.dashboard(worker)
-            }
-            try timings.measure("followup_counts_worker", runs: runs) {
-                _ = try services.followUps.queueCounts(worker)
+                report(timings, cases: total, peak: peakResidentMB(), backupPrivatePeak: nil)
+                return
             }
             // Each run records the visit at the top of the queue (which
             // schedules the next one), as a worker clearing a queue would.
             let today = services.clock.today
             try timings.measure("save_followup", runs: runs) {
-                guard let item = try services.followUps.queue(worker, limit: 1).first else { return }
-                try services.followUps.record(worker, followUpId: item.id, VisitReport(
+                guard let item = try services.followUps.queue(readers.worker, limit: 1).first else { return }
+                try services.followUps.record(readers.worker, followUpId: item.id, VisitReport(
                     outcome: .done, type: .homeVisit, date: today, notes: "Benchmark visit.", wellbeing: .same))
             }
-            // The referral list as the coordinator's screen reads it: the
-            // counts per status and the first page, on opening and on each
-            // filter change.
-            guard case .success(let coordinator) = try services.accounts.logIn(username: "coordinator",
-                                                                              password: DemoData.password) else {
-                throw Failure("\(demo) has no demo coordinator; fill it with 'komar demo'")
-            }
-            try timings.measure("referral_list_first_page", runs: runs) {
-                _ = try services.referrals.countsByStatus(coordinator)
-                _ = try services.referrals.list(coordinator, limit: 50)
-            }
-            let month = LocalDate(year: today.year, month: today.month, day: 1)
-            let referralFilters = [
-                ReferralFilter(status: .sent), ReferralFilter(service: .sewing), ReferralFilter(placeCode: "1404"),
-                ReferralFilter(placeCode: "140402"), ReferralFilter(sex: .female), ReferralFilter(ageGroup: .age15to17),
-                ReferralFilter(priority: .urgent), ReferralFilter(from: month, to: today), ReferralFilter(providerId: 2),
-                ReferralFilter(status: .enrolled, service: .sewing, sex: .female, ageGroup: .age18to24),
-                ReferralFilter(placeCode: "20"),
-            ]
-            try timings.measure("referral_list_filtered", runs: runs) {
-                i += 1
-                let filter = referralFilters[i % referralFilters.count]
-                _ = try services.referrals.countsByStatus(coordinator, filter: filter)
-                _ = try services.referrals.list(coordinator, filter: filter, limit: 50)
-            }
-            // Everything the coordinator's home screen reads when it opens or is returned to.
-            try timings.measure("dashboard_home", runs: runs) {
-                _ = try services.cases.countCases(coordinator)
-                _ = try services.cases.countReviewQueue(coordinator)
-                _ = try services.dashboard.dashboard(coordinator)
-            }
-            // A year's reports: this year holds every demo case of the last year but a few.
-            if let year = ReportPeriod.year(today.year) {
-                for (name, kind) in [("report_cases_year", ReportKind.cases), ("report_referrals_year", .referrals),
-                                     ("report_followups_year", .followUps), ("report_households_year", .households),
-                                     ("report_data_quality_year", .dataQuality)] {
-                    try timings.measure(name, runs: max(5, runs / 3)) {
-                        _ = try services.reports.make(coordinator, ReportRequest(kind: kind, period: year))
-                    }
-                }
-            }
+            let coordinator = readers.coordinator
             // A new office's household list: 10,000 households, four people
             // each on average, read from CSV, checked and saved.
             let importRuns = timings.wants("import") ? min(runs, 3) : 0
@@ -197,7 +120,7 @@ struct Bench: ParsableCommand {
                 }
             }
             try MainActor.assumeIsolated {
-                try KeystrokeBench.run(services, runs: runs, into: &timings)
+                try KeystrokeBench.run(services, login: readers.login, runs: runs, into: &timings)
             }
             let peakBeforeBackups = peakResidentMB()
             let sampler = PrivateMemorySampler()
@@ -212,6 +135,43 @@ struct Bench: ParsableCommand {
     /// A backup by hand (copy, check, manifest), checking it again, and
     /// restoring it over the database (with its safety copy), a few times
     /// each: each moves the whole file.
+    /// Who reads in the bench, and the login the keystroke bench types.
+    struct Readers {
+        let worker: Session
+        let coordinator: Session
+        let login: (username: String, password: String)
+    }
+
+    /// The demo's social worker (who sees every case) and coordinator.
+    static func demoReaders(_ services: KomarServices, demo: String) throws -> Readers {
+        guard case .success(let worker) = try services.accounts.logIn(username: "socialworker", password: DemoData.password),
+              case .success(let coordinator) = try services.accounts.logIn(username: "coordinator",
+                                                                          password: DemoData.password) else {
+            throw Failure("\(demo) has no demo social worker and coordinator; fill it with 'komar demo'")
+        }
+        return Readers(worker: worker, coordinator: coordinator, login: ("socialworker", DemoData.password))
+    }
+
+    /// At head office (on the bench's copy): its admin adds a social worker
+    /// and a coordinator of head office's own, who read every office's records.
+    static func headOfficeReaders(_ services: KomarServices, admin: String, password: String) throws -> Readers {
+        guard case .success(let boss) = try services.accounts.logIn(username: admin, password: password),
+              boss.may(.manageUsers) else {
+            throw Failure("wrong username or password, or \(admin) is not an admin")
+        }
+        let readerPassword = "bench-reader-pass-42"
+        var sessions: [Session] = []
+        for (name, role) in [("bench-worker", Role.socialWorker), ("bench-coordinator", .coordinator)] {
+            try services.accounts.addUser(by: boss, username: name, displayName: name, role: role, password: readerPassword,
+                                          languageCode: "km")
+            guard case .success(let session) = try services.accounts.logIn(username: name, password: readerPassword) else {
+                throw Failure("the bench's \(name) cannot log in")
+            }
+            sessions.append(session)
+        }
+        return Readers(worker: sessions[0], coordinator: sessions[1], login: ("bench-worker", readerPassword))
+    }
+
     /// 10,000 households of one to seven people in villages of the demo's
     /// provinces (by code, Khmer name or Latin name), as an office's
     /// spreadsheet would give them; names differ per run so none is a

@@ -9,11 +9,14 @@ import Terminal
 /// screen and opens the case list from the home menu.
 @MainActor
 enum KeystrokeBench {
-    static func run(_ services: KomarServices, runs: Int, into timings: inout BenchTimings) throws {
+    /// `login`: the social worker's username and password (the demo's, or
+    /// one the bench added at head office).
+    static func run(_ services: KomarServices, login: (username: String, password: String), runs: Int,
+                    into timings: inout BenchTimings) throws {
         let app = App(backend: MemoryBackend(size: Size(width: 80, height: 24)), services: services, language: .km)
         app.start()
-        app.process(Key.typing("socialworker") + [.tab] + Key.typing(DemoData.password) + [.enter])
-        guard app.topScreenTitleKey == "home.title" else { throw Failure("the demo social worker cannot log in") }
+        app.process(Key.typing(login.username) + [.tab] + Key.typing(login.password) + [.enter])
+        guard app.topScreenTitleKey == "home.title" else { throw Failure("\(login.username) cannot log in") }
         app.process(.char("4"))
         guard app.topScreenTitleKey == "cases.title" else { throw Failure("the case list did not open from home") }
 
