@@ -89,11 +89,22 @@ public struct ReportWords: Sendable {
     /// office (and a place within it).
     public func area(_ report: Report) -> String {
         let name = localizer.language == .km && !report.areaNameKm.isEmpty ? report.areaNameKm : report.areaNameLatin
-        let place = report.request.area.isOffice ? nil : name + " (" + report.request.area.code + ")"
+        let place = report.request.area.isOffice ? nil
+            : name + " (" + localizer.digitsForDisplay(report.request.area.code) + ")"
         guard !report.officeName.isEmpty else {
             return place ?? localizer(report.everyOffice ? "reports.every-office" : "report.area.office")
         }
         return ([localizer("report.area.one-office", report.officeName)] + [place].compactMap { $0 }).joined(separator: "; ")
+    }
+
+    /// When the report was made, as dates are written elsewhere ("7 Dec
+    /// 2026 14:30"; in Khmer with its month and digits).
+    func madeAt(_ report: Report) -> String {
+        guard let day = LocalDate(iso: String(report.madeAt.prefix(10))) else {
+            return localizer.digitsForDisplay(report.madeAt)
+        }
+        let time = report.madeAt.dropFirst(10).trimmingCharacters(in: .whitespaces)
+        return date(day) + (time.isEmpty ? "" : " " + localizer.digitsForDisplay(time))
     }
 
     /// The footer's lines: organisation, period, area, age bands, who made
@@ -104,8 +115,7 @@ public struct ReportWords: Sendable {
             (localizer("report.footer.period"), period(report)),
             (localizer("report.footer.area"), area(report)),
             (localizer("report.footer.age-bands"), localizer(report.request.ageBands.labelKey)),
-            (localizer("report.footer.made"), localizer("report.footer.made-by",
-                                                        localizer.digitsForDisplay(report.madeAt), report.madeBy)),
+            (localizer("report.footer.made"), localizer("report.footer.made-by", madeAt(report), report.madeBy)),
             (localizer("report.footer.seal"), report.auditSeal),
         ]
     }

@@ -139,7 +139,7 @@ import Testing
         h.press(.enter)
         h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "report.referrals")
-        #expect(h.screen.contains("របាយការណ៍ការបញ្ជូនបន្ត · ត្រីមាសទី៤ ឆ្នាំ២០២៦ (ដល់ ២១ វិច្ឆិកា ២០២៦) · ព្រៃវែង (14)"))
+        #expect(h.screen.contains("របាយការណ៍ការបញ្ជូនបន្ត · ត្រីមាសទី៤ ឆ្នាំ២០២៦ (ដល់ ២១ វិច្ឆិកា ២០២៦) · ព្រៃវែង (១៤)"))
         #expect(h.screen.contains("ការបញ្ជូនបន្តក្នុងរយៈពេលនេះ រួមទាំងសេចក្ដីព្រាង តាមសេវា អ្នកផ្ដល់សេវា និងស្ថានភាព"))
         #expect(h.screen.contains("តារាងធំជាងអេក្រង់៖ ចុច ← → ដើម្បីរំកិលទៅឆ្វេង ឬស្តាំ"), "wide tables say they scroll")
         h.press(.function(4))

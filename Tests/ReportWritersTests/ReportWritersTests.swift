@@ -45,11 +45,14 @@ import ZIPFoundation
         let lines = TextReport(words: words).lines(Self.report)
         #expect(lines.contains { $0.contains("១,៤៦៨ (៤៩៣)") })
         #expect(lines.contains { $0.contains("ស្រីពៅ") })
-        #expect(lines.first == "របាយការណ៍ការបញ្ជូនបន្ត · តុលា ២០២៦ · ព្រៃវែង (14)")
+        #expect(lines.first == "របាយការណ៍ការបញ្ជូនបន្ត · តុលា ២០២៦ · ព្រៃវែង (១៤)")
         let english = TextReport(words: ReportWords(Localizer(language: .en)), blocks: false).lines(Self.report)
         #expect(english.contains { $0.hasPrefix("Sewing") && $0.contains(" 1,468 (493) ") && $0.hasSuffix("33%") })
         #expect(english.contains { $0.contains("***") && $0.contains("###") }, "plain bars")
         #expect(english.contains("Organisation: អង្គការកុមារ"))
+        // When it was made, as dates are written elsewhere: the month named, Khmer digits in Khmer.
+        #expect(english.contains { $0.hasPrefix("Made: 21 Nov 2026 12:00") }, "\(english)")
+        #expect(lines.contains { $0.contains("២១ វិច្ឆិកា ២០២៦ ១២:០០") }, "\(lines)")
     }
 
     @Test func markdownHasOneTablePerReportTable() throws {
