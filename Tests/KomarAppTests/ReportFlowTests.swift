@@ -212,6 +212,23 @@ import Testing
     }
 }
 
+/// F1 explains the marks the lists use (~ after an estimated age, !, ⚠)
+/// and how to tick a choice, in both languages.
+@MainActor
+@Suite struct HelpFlowTests {
+    @Test func helpExplainsTheListsMarks() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        h.select("Cases")
+        h.press(.function(1))
+        #expect(h.app.topScreenTitleKey == "help.title")
+        for _ in 0..<3 { h.press(.pageDown) }
+        #expect(h.screen.contains("~ after an age means the age was estimated"), "\(h.screen)")
+        h.press(.function(6))
+        #expect(h.screen.contains("សញ្ញា ~ បន្ទាប់ពីអាយុ មានន័យថាអាយុនោះប៉ាន់ស្មាន"), "\(h.screen)")
+    }
+}
+
 /// The export screen's line saying what is exported wraps onto a second
 /// line when it is wider than the screen (a long report name and period).
 @MainActor

@@ -30,7 +30,8 @@ struct Open: ParsableCommand {
                 throw Failure("\(options.path) holds records but no accounts: they were removed outside Komar, and "
                     + "setting it up again would hand its records to whoever is at the keyboard; "
                     + (BackupFolder.newestVerified(besideDatabase: options.path).map(options.restoreHint)
-                        ?? "there are no backups beside it in backups/"))
+                        ?? "there are no backups beside it in backups/; restore one kept elsewhere (a USB stick) with: "
+                        + "komar restore FILE --db \(quoted(options.path)) --user ADMIN"))
             }
             if demo, try !services.accounts.isSetUp() {
                 FileHandle.standardError.write(Data("Preparing the demo database at \(options.path)…\n".utf8))

@@ -32,7 +32,7 @@ final class HelpScreen: RecordFileScreen {
             lines.append(.field(label: binding.key.displayName, value: text, style: binding.isEnabled ? .plain : .muted))
         }
         lines += [.blank, .heading(t("help.general"))]
-        for key in ["help.esc-digit", "help.editing-khmer", "help.digits", "help.filter"] { lines.append(.text(t(key))) }
+        for key in ["help.esc-digit", "help.editing-khmer", "help.digits", "help.filter", "help.marks"] { lines.append(.text(t(key))) }
         return lines
     }
 }
