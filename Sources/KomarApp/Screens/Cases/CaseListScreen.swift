@@ -96,7 +96,12 @@ final class CaseListScreen: ListScreen {
         case .exact(let n): t.count("cases.count", n)
         case .moreThan(let cap): t("cases.count-over", t.number(cap))
         }
-        if isFiltered { heading += " · " + t("filter.active", filterSummary(app)) }
+        if isFiltered {
+            heading += " · " + t("filter.active", filterSummary(app))
+        } else if list.text.isEmpty {
+            // The order is said even when it is the usual one: codes of other years mix in it.
+            heading += " · " + t(CaseSort.newest.labelKey)
+        }
         let empty = !list.text.isEmpty ? "search.none" : (filter.isEmpty ? "cases.empty" : "filter.none")
         list.render(into: &canvas, area: area, app: app, heading: (heading, isFiltered ? .warning : .muted),
                     empty: t(empty))
