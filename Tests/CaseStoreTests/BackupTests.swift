@@ -238,6 +238,43 @@ import Testing
         #expect(try office.services.accounts.organisation() == "Other NGO")
     }
 
+    /// Two offices called the same (two demos, say) are still two
+    /// databases: the other's backup needs --force, unless this file holds
+    /// no cases yet (made only to restore into). Security probe: the name
+    /// alone was compared.
+    @Test func aBackupOfAnotherDatabaseWithTheSameNameNeedsForce() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let other = try Office()
+        defer { other.remove() }
+        let entry = try other.services.backups.make(other.admin)
+        #expect(entry.manifest.databaseId != nil)
+        let ours = try office.services.backups.make(office.admin)
+        #expect(ours.manifest.databaseId != entry.manifest.databaseId)
+        let request = RestoreRequest(backup: entry.file, passphrase: nil, databasePath: office.path, username: "admin",
+                                     password: testPassword)
+        #expect(throws: BackupError.otherDatabase(madeAt: entry.manifest.createdAt)) {
+            try BackupService.restore(request, live: office.services.database, hasher: fastHasher)
+        }
+        _ = try BackupService.restore(RestoreRequest(backup: ours.file, passphrase: nil, databasePath: office.path,
+                                                     username: "admin", password: testPassword),
+                                      live: office.services.database, hasher: fastHasher)
+        var forced = request
+        forced.force = true
+        _ = try BackupService.restore(forced, live: office.services.database, hasher: fastHasher)
+        #expect(try office.services.accounts.setting("database_id") == entry.manifest.databaseId)
+
+        // A new file, set up but holding no cases, takes any backup of its organisation.
+        let fresh = office.folder.appendingPathComponent("new.sqlite").path
+        let new = KomarServices(database: try AppDatabase.open(path: fresh), hasher: fastHasher)
+        try new.accounts.setUp(SetupInput(organisation: "Test NGO", provinceCode: nil, districtCode: nil,
+                                          adminUsername: "admin", adminDisplayName: "Admin", adminPassword: testPassword,
+                                          languageCode: "en"))
+        _ = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: fresh,
+                                                     username: "admin", password: testPassword),
+                                      live: new.database, hasher: fastHasher)
+    }
+
     @Test func automaticBackupsAreDueOncePerDayAndAfterChanges() throws {
         let office = try Office()
         defer { office.remove() }

@@ -145,9 +145,10 @@ import Testing
         try migrator.migrate(queue)
 
         try queue.read { db in
-            // Every row is still there; settings gain their version.
+            // Every row is still there; settings gain their version and the database's identity.
             let after = try Self.tables.map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\($0)\"") ?? 0 }
-            #expect(after == [before[0] + 1] + before.dropFirst())
+            #expect(after == [before[0] + 2] + before.dropFirst())
+            #expect(try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'database_id'")?.count == 32)
             #expect(try migrator.hasCompletedMigrations(db))
             // Every case has its intake on the timeline.
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM case_event WHERE kind = 'intake'") == 2)

@@ -19,6 +19,9 @@ public enum BackupError: Error, Equatable, Sendable {
     case wrongPassphrase
     /// The backup is from another office; `--force` restores it anyway.
     case otherOrganisation(backup: String, current: String)
+    /// The backup is of another database than the one it would replace
+    /// (its organisation may have the same name); `--force` restores it.
+    case otherDatabase(madeAt: Date)
     /// The username and password are not an active admin's in the backup.
     case notAnAdminInTheBackup
     /// Writing the copy failed: the system's words (full disk, no folder).

@@ -36,9 +36,13 @@ public struct BackupManifest: Codable, Equatable, Sendable {
     public var verified: Bool
     /// Who made it (the user logged in, or the admin on the command line).
     public var madeBy: String
+    /// The database's own random identity (the setting `database_id`);
+    /// nil in manifests made before it existed.
+    public var databaseId: String?
 
     public init(organisation: String, createdAt: Date, kind: Kind, schemaVersion: String, rowCounts: [String: Int],
-                auditSeal: String, sha256: String, bytes: Int64, encrypted: Bool, verified: Bool, madeBy: String) {
+                auditSeal: String, sha256: String, bytes: Int64, encrypted: Bool, verified: Bool, madeBy: String,
+                databaseId: String? = nil) {
         self.organisation = organisation
         self.createdAt = createdAt
         self.kind = kind
@@ -50,6 +54,7 @@ public struct BackupManifest: Codable, Equatable, Sendable {
         self.encrypted = encrypted
         self.verified = verified
         self.madeBy = madeBy
+        self.databaseId = databaseId
     }
 
     static func read(_ url: URL) throws -> BackupManifest {

@@ -118,6 +118,13 @@ extension BackupService {
            !organisation.isEmpty, organisation != manifest.organisation {
             throw BackupError.otherOrganisation(backup: manifest.organisation, current: organisation)
         }
+        // Same name, another database (two demos, or another office called the same): unless this one holds
+        // no records yet (a new file made to restore into).
+        if let current, !request.force, let theirs = manifest.databaseId,
+           let ours = try current.read({ db in try AccountService.setting(db, "database_id") }), ours != theirs,
+           try current.read({ db in try !Self.holdsNoCases(db) }) {
+            throw BackupError.otherDatabase(madeAt: manifest.createdAt)
+        }
         let backups = BackupFolder.url(besideDatabase: request.databasePath)
         let safety = try keepSafetyCopy(of: current, path: request.databasePath, in: backups, madeBy: request.username,
                                         now: now)
@@ -177,6 +184,13 @@ extension BackupService {
     /// is damaged (then its raw files are kept and replaced). Any other
     /// failure (busy, no permission) stops the restore: replacing a file
     /// that could not be opened for another reason could destroy it.
+    /// No cases, households or referrals: a file made only to restore into.
+    static func holdsNoCases(_ db: Database) throws -> Bool {
+        try ["child_case", "household", "referral"].allSatisfy { table in
+            try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))")!
+        }
+    }
+
     private static func openIfPresent(_ path: String) throws -> AppDatabase? {
         guard case .present = DatabaseFileState.inspect(path) else { return nil }
         do {

@@ -165,7 +165,8 @@ public struct BackupService: Sendable {
             organisation: organisation ?? "", createdAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)),
             kind: kind, schemaVersion: schema, rowCounts: counts,
             auditSeal: seal.description, sha256: try checksum.withLock({ $0 }) ?? BackupCopy.sha256(final),
-            bytes: BackupCopy.size(final), encrypted: passphrase != nil, verified: check == .full, madeBy: madeBy)
+            bytes: BackupCopy.size(final), encrypted: passphrase != nil, verified: check == .full, madeBy: madeBy,
+            databaseId: try database.read { db in try AccountService.setting(db, "database_id") })
         do {
             try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: final))
         } catch {

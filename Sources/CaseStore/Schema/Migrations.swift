@@ -276,6 +276,14 @@ enum Migrations {
                   WHERE "status" IN ('draft', 'sent', 'accepted')
                 """)
         }
+        migrator.registerMigration("2026-12-07 database identity") { db in
+            // A random identity for each database, copied into its backups'
+            // manifests: a restore tells another database's backup from this
+            // one's even when both organisations have the same name.
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO "setting" ("key", "value") VALUES ('database_id', lower(hex(randomblob(16))))
+                """)
+        }
         return migrator
     }
 

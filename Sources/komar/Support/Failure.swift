@@ -79,6 +79,9 @@ func describe(_ error: BackupError) -> String {
     case .wrongPassphrase: return "the passphrase does not open this backup"
     case .otherOrganisation(let backup, let current):
         return "the backup is from \(backup), not \(current); add --force to restore it anyway"
+    case .otherDatabase(let madeAt):
+        return "the backup (made \(madeAt.formatted(.iso8601))) is of another database than this one, though its "
+            + "organisation has the same name; add --force to restore it anyway"
     case .notAnAdminInTheBackup: return "wrong username or password for an admin in this backup"
     case .cannotWrite(let detail): return "cannot write the backup: \(detail)"
     }

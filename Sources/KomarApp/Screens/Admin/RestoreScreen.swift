@@ -100,6 +100,7 @@ enum BackupText {
         case .passphraseNeeded: ("backup-error.passphrase-needed", "")
         case .wrongPassphrase: ("backup-error.wrong-passphrase", "")
         case .otherOrganisation(let backup, _): ("backup-error.other-organisation", backup)
+        case .otherDatabase: ("backup-error.other-database", "")
         case .notAnAdminInTheBackup: ("backup-error.not-admin", "")
         case .cannotWrite(let detail): ("backup-error.cannot-write", detail)
         }
