@@ -275,6 +275,18 @@ import Testing
                                       live: new.database, hasher: fastHasher)
     }
 
+    /// Two backups in the same second (F7 twice) are two files: the
+    /// second took the first's name and replaced it.
+    @Test func twoBackupsInOneSecondAreBothKept() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let first = try office.services.backups.make(office.admin)
+        let second = try office.services.backups.make(office.admin)
+        #expect(first.file != second.file)
+        let kept = BackupFolder.list(office.folder.appendingPathComponent("backups")).map(\.file)
+        #expect(Set(kept) == [first.file, second.file])
+    }
+
     @Test func automaticBackupsAreDueOncePerDayAndAfterChanges() throws {
         let office = try Office()
         defer { office.remove() }

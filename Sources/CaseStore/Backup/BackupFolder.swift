@@ -48,6 +48,19 @@ public enum BackupFolder {
     }
 
     /// The file name for a backup made at `date` (local time).
+    /// `baseName` made unique in `folder`: a second backup in the same
+    /// second ("F7" twice) gets "-2" rather than replacing the first.
+    static func freeBaseName(in folder: URL, _ date: Date, kind: BackupManifest.Kind) -> String {
+        let base = baseName(date, kind: kind)
+        func taken(_ name: String) -> Bool {
+            [".sqlite", ".sqlite.enc", ".json"].contains { ending in
+                FileManager.default.fileExists(atPath: folder.appendingPathComponent(name + ending).path)
+            }
+        }
+        guard taken(base) else { return base }
+        return (2...).lazy.map { "\(base)-\($0)" }.first { !taken($0) }!
+    }
+
     static func baseName(_ date: Date, kind: BackupManifest.Kind) -> String {
         let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: date)
         return String(format: "komar-%04d-%02d-%02d-%02d%02d%02d-%@", c.year!, c.month!, c.day!, c.hour!, c.minute!,

@@ -211,7 +211,7 @@ extension BackupService {
         }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do { try BackupFolder.prepare(folder) } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
-        let base = BackupFolder.baseName(now, kind: .beforeRestore)
+        let base = BackupFolder.freeBaseName(in: folder, now, kind: .beforeRestore)
         let target = folder.appendingPathComponent(base + ".sqlite")
         do {
             for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {

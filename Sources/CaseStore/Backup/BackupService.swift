@@ -126,7 +126,7 @@ public struct BackupService: Sendable {
                       organisation: String?, passphrase: String?, at now: Date,
                       check: BackupCopy.CheckDepth? = .full) throws -> BackupEntry {
         do { try BackupFolder.prepare(folder) } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
-        let base = BackupFolder.baseName(now, kind: kind)
+        let base = BackupFolder.freeBaseName(in: folder, now, kind: kind)
         let plainPart = folder.appendingPathComponent(".\(base).sqlite.part")
         defer { _ = unlink(plainPart.path) }
         let (counts, schema, sourceSeal) = try BackupCopy.copy(database, to: plainPart)
