@@ -11,15 +11,18 @@ import Testing
 @Suite(.serialized) struct OfficeEndToEndTests {
     let bossPassword = "head-office-pass-26"
 
+    /// Head office's database, the office's, its enrolment file and a USB stick, in `dir`.
+    static func paths(in dir: URL) -> (hq: String, office: String, enrolment: String, usb: String) {
+        (dir.appendingPathComponent("hq.sqlite").path, dir.appendingPathComponent("pv1.sqlite").path,
+         dir.appendingPathComponent("PV1-enrolment.json").path, dir.appendingPathComponent("usb").path)
+    }
+
     /// `komar bench` on a head office's database: its admin names who may
     /// copy it, and only what reads is timed (nothing there may be written).
     @Test func theBenchReadsAHeadOfficeWithItsAdmin() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let hq = dir.appendingPathComponent("hq.sqlite").path
-        let office = dir.appendingPathComponent("pv1.sqlite").path
-        let enrolment = dir.appendingPathComponent("PV1-enrolment.json").path
-        let usb = dir.appendingPathComponent("usb").path
+        let (hq, office, enrolment, usb) = Self.paths(in: dir)
         let boss = bossPassword + "\n", admin = "demo1234\n"
         for (arguments, input) in [
             (["init", "--db", hq, "--org", "ICSO", "--admin", "boss", "--head-office", "HQ"], boss),
@@ -53,10 +56,7 @@ import Testing
     @Test func anOfficesFilesReachHeadOfficeAndAConflictWaitsForAPersonInKhmer() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let hq = dir.appendingPathComponent("hq.sqlite").path
-        let office = dir.appendingPathComponent("pv1.sqlite").path
-        let enrolment = dir.appendingPathComponent("PV1-enrolment.json").path
-        let usb = dir.appendingPathComponent("usb").path
+        let (hq, office, enrolment, usb) = Self.paths(in: dir)
 
         func succeeds(_ arguments: [String], input: String) throws -> String {
             let result = try komar(arguments, input: input)

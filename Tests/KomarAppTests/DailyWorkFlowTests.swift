@@ -269,9 +269,9 @@ import Testing
 /// children's, counted on the home screen as in the follow-ups report.
 @MainActor
 @Suite struct HouseholdVisitFlowTests {
-    @Test func aHouseholdVisitDueIsInTheQueueAndIsRecordedFromIt() throws {
-        let h = try Harness(language: .en)
-        let dara = try h.session("dara")
+    /// Sok Chanthy's household, registered by dara, its first visit (of
+    /// `type`) due today.
+    static func householdDueToday(_ h: Harness, type: FollowUpType = .homeVisit) throws -> HouseholdSummary {
         var input = HouseholdInput()
         input.headNameKm = "សុខ ចាន់ធី"
         input.headNameLatin = "Sok Chanthy"
@@ -279,11 +279,18 @@ import Testing
         input.headAge = 38
         input.villageCode = "14040201"
         input.vulnerabilities = [.femaleHeaded, .debt]
-        let household = try h.services.households.register(dara, input)
+        let household = try h.services.households.register(try h.session("dara"), input)
         try h.services.database.writer.write { db in
-            try db.execute(sql: "UPDATE follow_up SET due_date = ? WHERE household_id = ?",
-                           arguments: [h.services.clock.today.iso, household.id])
+            try db.execute(sql: "UPDATE follow_up SET due_date = ?, type = ? WHERE household_id = ?",
+                           arguments: [h.services.clock.today.iso, type.rawValue, household.id])
         }
+        return household
+    }
+
+    @Test func aHouseholdVisitDueIsInTheQueueAndIsRecordedFromIt() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        let household = try Self.householdDueToday(h)
         #expect(try h.services.dashboard.dashboard(dara).visitsDueToday == 1)
         #expect(try h.services.followUps.countDue(dara) == 1)
         // Another social worker's queue does not hold it.
@@ -314,18 +321,7 @@ import Testing
     /// HH- code and its head's name say whose it is.
     @Test func aHouseholdsPhoneCallSaysHouseholdAndItsKind() throws {
         let h = try Harness(language: .en)
-        let dara = try h.session("dara")
-        var input = HouseholdInput()
-        input.headNameKm = "សុខ ចាន់ធី"
-        input.headNameLatin = "Sok Chanthy"
-        input.headSex = .female
-        input.headAge = 38
-        input.villageCode = "14040201"
-        let household = try h.services.households.register(dara, input)
-        try h.services.database.writer.write { db in
-            try db.execute(sql: "UPDATE follow_up SET due_date = ?, type = 'phone' WHERE household_id = ?",
-                           arguments: [h.services.clock.today.iso, household.id])
-        }
+        let household = try Self.householdDueToday(h, type: .phone)
         h.logIn("dara")
         h.select("Follow-ups")
         let row = {
