@@ -122,7 +122,8 @@ extension BackupService {
         // no records yet (a new file made to restore into).
         if let current, !request.force, let theirs = manifest.databaseId,
            let ours = try current.read({ db in try AccountService.setting(db, "database_id") }), ours != theirs,
-           try current.read({ db in try !Self.holdsNoCases(db) }) {
+           // No cases, households or referrals: a file made only to restore into.
+           try current.read({ db in try !db.tablesAreEmpty(["child_case", "household", "referral"]) }) {
             throw BackupError.otherDatabase(madeAt: manifest.createdAt)
         }
         let backups = BackupFolder.url(besideDatabase: request.databasePath)
@@ -184,13 +185,6 @@ extension BackupService {
     /// is damaged (then its raw files are kept and replaced). Any other
     /// failure (busy, no permission) stops the restore: replacing a file
     /// that could not be opened for another reason could destroy it.
-    /// No cases, households or referrals: a file made only to restore into.
-    static func holdsNoCases(_ db: Database) throws -> Bool {
-        try ["child_case", "household", "referral"].allSatisfy { table in
-            try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))")!
-        }
-    }
-
     private static func openIfPresent(_ path: String) throws -> AppDatabase? {
         guard case .present = DatabaseFileState.inspect(path) else { return nil }
         do {

@@ -93,9 +93,7 @@ public struct AccountService: Sendable {
     }
 
     static func holdsNoRecords(_ db: Database) throws -> Bool {
-        try ["user", "child_case", "household", "provider", "referral", "audit_event"].allSatisfy { table in
-            try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))")!
-        }
+        try db.tablesAreEmpty(["user", "child_case", "household", "provider", "referral", "audit_event"])
     }
 
     /// The organisation name recorded at setup.

@@ -59,8 +59,6 @@ extension App {
         ChoiceOption(id: id, labels: Language.allCases.map { localizer.table.text(labelKey, $0) ?? id })
     }
 
-    /// No copy on another disk for too long, or never (a new database
-    /// has had no 30 days to miss).
     /// The warning when the newest verified backup is too old, or when there
     /// is none at all (then "more than 7 days old" would not be true).
     func staleBackupWarning(_ status: BackupStatus) -> String {
@@ -68,6 +66,8 @@ extension App {
             : localizer("backups.stale", localizer.number(BackupStatus.maximumAgeDays))
     }
 
+    /// No copy on another disk for too long, or never (a new database
+    /// has had no 30 days to miss).
     func externalCopyWarning(_ status: BackupStatus) -> String {
         status.lastExternalCopy == nil ? localizer("backups.never-external")
             : localizer("backups.no-external", localizer.number(BackupStatus.externalCopyDays))
