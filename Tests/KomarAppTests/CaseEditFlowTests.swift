@@ -81,6 +81,10 @@ import Testing
         h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "merge.title")
         #expect(h.screen.contains("ចាន់ ដារ៉ា changed the same fields: choose which to keep."))
+        h.press(.function(6))
+        #expect(h.screen.contains("ចាន់ ដារ៉ា បានកែប្រែប្រអប់ដដែល"), "the status line said again in Khmer")
+        h.press(.function(6))
+        #expect(h.screen.contains("ចាន់ ដារ៉ា changed the same fields: choose which to keep."))
         #expect(h.screen.contains("Yours: ស្រីពេជ្រ ប្រាក់សុខ"))
         #expect(!h.screen.contains("Sreypov"))                                  // only the field both changed
         h.press(.enter, .down, .enter)                                         // theirs

@@ -1,5 +1,6 @@
 import CaseDomain
 import CaseStore
+import Localization
 import Terminal
 
 /// After someone else saved the record a form edits: their changes and
@@ -12,12 +13,11 @@ enum FormMerge {
                       app: App) {
         let (merged, conflicts) = ThreeWayMerge.merge(base: base, mine: mine, theirs: theirs)
         form.restore(merged) { app.localizer.digitsForDisplay($0) }
-        let who = changedBy.isEmpty ? app.localizer("merge.someone") : changedBy
         let ordered = form.fields.filter { conflicts.contains($0.id) && !$0.isHidden }
         if ordered.isEmpty {
-            app.show(style: .warning) { t in t("merge.merged", who) }
+            app.show(style: .warning) { t in t("merge.merged", MergeScreen.who(changedBy, t)) }
         } else {
-            app.push(MergeScreen(app: app, form: form, fields: ordered, theirs: theirs, mine: mine, changedBy: who))
+            app.push(MergeScreen(app: app, form: form, fields: ordered, theirs: theirs, mine: mine, changedBy: changedBy))
         }
     }
 
@@ -45,6 +45,12 @@ final class MergeScreen: FormScreen {
     private var choices: [(field: FormField, choice: ChoiceField)] = []
     let form: Form
 
+    /// Who saved the other version, or "someone" in the language shown
+    /// (said again after F6).
+    static func who(_ changedBy: String, _ t: Localizer) -> String {
+        changedBy.isEmpty ? t("merge.someone") : changedBy
+    }
+
     init(app: App, form target: Form, fields: [FormField], theirs: FormSnapshot, mine: FormSnapshot, changedBy: String) {
         self.target = target
         self.theirs = theirs
@@ -63,7 +69,7 @@ final class MergeScreen: FormScreen {
             rows.append(FormField(id: field.id, label: field.labelKey, widget: choice))
         }
         form = Form(fields: rows)
-        app.showError { t in t("merge.status", changedBy) }
+        app.showError { [changedBy] t in t("merge.status", Self.who(changedBy, t)) }
     }
 
     func bindings(app: App) -> [KeyBinding] {
@@ -80,7 +86,7 @@ final class MergeScreen: FormScreen {
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
-        let intro = wrapWords(app.localizer("merge.intro", changedBy), width: area.width - 4)
+        let intro = wrapWords(app.localizer("merge.intro", Self.who(changedBy, app.localizer)), width: area.width - 4)
         for (i, line) in intro.prefix(3).enumerated() {
             canvas.put(line, row: area.row + 1 + i, col: 2, style: .warning)
         }
