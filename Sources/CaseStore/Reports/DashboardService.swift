@@ -46,8 +46,7 @@ public struct DashboardService: Sendable {
                     dashboard.overdueVisits = row?["overdue"] ?? 0
                     dashboard.visitsDueToday = row?["today"] ?? 0
                 } else {
-                    let counts = try FollowUpService.countQueue(db, try FollowUpService.queueScopes(session),
-                                                                today: today, upTo: today)
+                    let counts = try FollowUpQueueQuery(session).count(db, today: today, upTo: today)
                     dashboard.overdueVisits = counts.overdue
                     dashboard.visitsDueToday = counts.today
                 }
@@ -89,17 +88,20 @@ public struct DashboardService: Sendable {
         })
         let range = [String(format: "%04d-%02d", months[0].year, months[0].month),
                      String(format: "%04d-%02d", today.year, today.month)]
-        // A referral counts once it is sent, as in the referrals report: the
-        // status is the third part of the referral tally's key.
-        let sent = "instr(key, char(31) || '\(ReferralStatus.draft.rawValue)' || char(31)) = 0"
-        let counts: [(table: String, measure: String, only: String, into: WritableKeyPath<Dashboard.Month, Tally>)] = [
-            (CaseMeasure.table, CaseMeasure.new.rawValue, "1", \.cases),
-            (ReferralMeasure.table, ReferralMeasure.referral.rawValue, sent, \.referrals),
+        // A referral counts once it is sent, as in the referrals report.
+        // `person` holds every referral that is not a draft, once each
+        // (keyed by the person's previous referral): summed over its keys,
+        // a few thousand rows at a head office of a million cases, where
+        // the `referral` measure's keys (service, provider, status, reasons)
+        // make hundreds of thousands.
+        let counts: [(table: String, measure: String, into: WritableKeyPath<Dashboard.Month, Tally>)] = [
+            (CaseMeasure.table, CaseMeasure.new.rawValue, \.cases),
+            (ReferralMeasure.table, ReferralMeasure.person.rawValue, \.referrals),
         ]
         for count in counts {
             for row in try Row.fetchAll(db, sql: """
                 SELECT month, sex, SUM(n) AS n FROM \(count.table)
-                WHERE measure = ? AND month BETWEEN ? AND ? AND \(count.only)
+                WHERE measure = ? AND month BETWEEN ? AND ?
                 GROUP BY month, sex
                 """, arguments: StatementArguments([count.measure] + range)) {
                 guard let i = index[row["month"]] else { continue }

@@ -124,7 +124,9 @@ enum ReferralMeasure: String, KeptCount, CaseIterable {
     /// to enrolled).
     case enrolDays = "enrol-days"
     /// People referred (not drafts), once each, at their first referral
-    /// in the period.
+    /// in the period. Every referral that is not a draft adds one to one
+    /// row, so summed over the keys it also counts referrals sent (the
+    /// dashboard's months).
     case person
     /// People enrolled, once each, at their first enrolled referral in the
     /// period.

@@ -284,6 +284,16 @@ enum Migrations {
                 INSERT OR IGNORE INTO "setting" ("key", "value") VALUES ('database_id', lower(hex(randomblob(16))))
                 """)
         }
+        migrator.registerMigration("2026-12-07 a worker's queue from her own households") { db in
+            // A worker with few households finds their visits, and the
+            // household visits she scheduled, from these instead of walking
+            // every visit due (FollowUpQueueQuery).
+            try db.execute(sql: """
+                CREATE INDEX "household_by_creator" ON "household"("created_by");
+                CREATE INDEX "follow_up_household_visits_by_creator"
+                  ON "follow_up"("created_by", "status", "due_date", "household_id") WHERE "household_id" IS NOT NULL;
+                """)
+        }
         return migrator
     }
 

@@ -73,93 +73,6 @@ public struct FollowUpService: Sendable {
             """, arguments: [now, caseId])
     }
 
-    /// The visits of the queue with the case or the household each is for.
-    static let queueFrom = """
-        follow_up LEFT JOIN child_case ON child_case.id = follow_up.case_id
-        LEFT JOIN household ON household.id = follow_up.household_id
-        """
-
-    /// Which visits are this user's, as two conditions: on a case's visit
-    /// (with `child_case` joined) and on a household's (on `follow_up`
-    /// alone, so that counting them needs no join: the partial index
-    /// `follow_up_due_by_household` holds all it reads). Cases: volunteers
-    /// the cases they registered or were asked to visit, social workers the
-    /// cases assigned to them, coordinators all. Households have no
-    /// assigned worker: social workers have those they registered or whose
-    /// next visit they scheduled (by recording the last), volunteers those
-    /// they may see, coordinators all. `text` narrows both by name, code or
-    /// village.
-    static func queueScopes(_ session: Session, matching text: String = "") throws
-        -> (cases: SQLCondition, households: SQLCondition) {
-        try session.require(.recordFollowUp)
-        let me = session.user.id
-        var cases = SQLCondition("child_case.id IS NOT NULL")
-        var households: SQLCondition?
-        var scheduledByMe = false
-        switch session.user.role {
-        case .coordinator:
-            break
-        case .socialWorker:
-            cases = cases && SQLCondition("child_case.assigned_to = ?", [me])
-            households = SQLCondition("household.created_by = ?", [me])
-            scheduledByMe = true
-        default:
-            cases = cases && (try Visibility.cases(session))
-            households = try Visibility.households(session)
-        }
-        if let search = CaseService.matching(text) { cases = cases && search }
-        let match = HouseholdService.matching(text)
-        func chosen(_ condition: SQLCondition) -> SQLCondition {
-            SQLCondition("follow_up.household_id IN (SELECT household.id FROM household WHERE \(condition.sql))",
-                         condition.arguments)
-        }
-        var household = SQLCondition("follow_up.household_id IS NOT NULL")
-        switch (households, match) {
-        case (nil, nil): break
-        case (nil, let match?): household = household && chosen(match)
-        case (let scope?, _):
-            let seen = chosen(match.map { scope && $0 } ?? scope)
-            let scheduled = match.map { SQLCondition("follow_up.created_by = ?", [me]) && chosen($0) }
-                ?? SQLCondition("follow_up.created_by = ?", [me])
-            household = household && (scheduledByMe ? scheduled || seen : seen)
-        }
-        return (SQLCondition("(\(cases.sql))", cases.arguments), SQLCondition("(\(household.sql))", household.arguments))
-    }
-
-    /// Scheduled visits due on or before `last`.
-    private static func due(upTo last: LocalDate) -> SQLCondition {
-        SQLCondition("follow_up.status = 'scheduled' AND follow_up.due_date <= ?", [last.iso])
-    }
-
-    /// The user's queue (narrowed by `text`: a child's or a household's
-    /// name, code or village) up to seven days ahead.
-    private func queueCondition(_ session: Session, matching text: String) throws -> SQLCondition {
-        let (cases, households) = try Self.queueScopes(session, matching: text)
-        return Self.due(upTo: store.today.adding(days: FollowUpRules.upcomingWindowDays)) && (cases || households)
-    }
-
-    /// Overdue, due today and due later (up to `last`) among the visits
-    /// `queueScopes` chooses: cases and households counted apart, each
-    /// from its own index.
-    static func countQueue(_ db: Database, _ scopes: (cases: SQLCondition, households: SQLCondition),
-                           today: LocalDate, upTo last: LocalDate) throws -> FollowUpCounts {
-        var overdue = 0, dueToday = 0, later = 0
-        for (from, scope) in [("follow_up JOIN child_case ON child_case.id = follow_up.case_id", scopes.cases),
-                              ("follow_up", scopes.households)] {
-            let condition = due(upTo: last) && scope
-            let row = try Row.fetchOne(db, sql: """
-                SELECT COUNT(CASE WHEN follow_up.due_date < ? THEN 1 END) AS overdue,
-                       COUNT(CASE WHEN follow_up.due_date = ? THEN 1 END) AS today,
-                       COUNT(CASE WHEN follow_up.due_date > ? THEN 1 END) AS later
-                FROM \(from) WHERE \(condition.sql)
-                """, arguments: [today.iso, today.iso, today.iso] + condition.arguments)
-            overdue += row?["overdue"] ?? 0
-            dueToday += row?["today"] ?? 0
-            later += row?["later"] ?? 0
-        }
-        return FollowUpCounts(overdue: overdue, today: dueToday, upcoming: later)
-    }
-
     /// Scheduled follow-ups due up to seven days from today, a page after
     /// `cursor`: overdue first, then due today, then upcoming (the order of
     /// the due date); with `text`, those whose child's or household's name,
@@ -167,51 +80,27 @@ public struct FollowUpService: Sendable {
     /// the head's name.
     public func queue(_ session: Session, matching text: String = "", after cursor: FollowUpCursor? = nil,
                       limit: Int = 200) throws -> [FollowUpItem] {
-        var condition = try queueCondition(session, matching: text)
-        if let cursor {
-            condition = condition && SQLCondition(
-                "(follow_up.due_date > ? OR (follow_up.due_date = ? AND follow_up.id > ?))",
-                [cursor.due.iso, cursor.due.iso, cursor.id])
-        }
+        let query = try FollowUpQueueQuery(session, matching: text)
         let today = store.today
-        return try store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT follow_up.id, COALESCE(follow_up.case_id, 0) AS case_id, follow_up.type, follow_up.due_date,
-                       COALESCE(child_case.code, household.code) AS code,
-                       COALESCE(child_case.child_name_km, household.head_name_km) AS name_km,
-                       COALESCE(child_case.child_name_latin, household.head_name_latin) AS name_latin,
-                       COALESCE(child_case.risk_level, household.risk_override, household.risk_level) AS risk_level,
-                       place.name_km AS village_km, place.name_latin AS village_latin
-                FROM \(Self.queueFrom)
-                JOIN place ON place.code = COALESCE(child_case.village_code, household.village_code)
-                WHERE \(condition.sql)
-                ORDER BY follow_up.due_date, follow_up.id LIMIT ?
-                """, arguments: condition.arguments + [limit]).map { row in
-                FollowUpItem(
-                    id: row["id"], caseId: row["case_id"], caseCode: row["code"], childNameKm: row["name_km"],
-                    childNameLatin: row["name_latin"], villageNameKm: row["village_km"],
-                    villageNameLatin: row["village_latin"], type: row["type"],
-                    due: LocalDate(iso: row["due_date"]) ?? today, riskLevel: row["risk_level"])
-            }
-        }
+        return try store.read { db in try query.page(db, today: today, after: cursor, limit: limit) }
     }
 
     /// The queue's counts, from the database: overdue, due today and due
     /// in the next seven days.
     public func queueCounts(_ session: Session, matching text: String = "") throws -> FollowUpCounts {
-        let scopes = try Self.queueScopes(session, matching: text)
+        let query = try FollowUpQueueQuery(session, matching: text)
         let today = store.today
         return try store.read { db in
-            try Self.countQueue(db, scopes, today: today, upTo: today.adding(days: FollowUpRules.upcomingWindowDays))
+            try query.count(db, today: today, upTo: today.adding(days: FollowUpRules.upcomingWindowDays))
         }
     }
 
     /// How many of the user's follow-ups are overdue or due today.
     public func countDue(_ session: Session) throws -> Int {
-        let scopes = try Self.queueScopes(session)
+        let query = try FollowUpQueueQuery(session)
         let today = store.today
         return try store.read { db in
-            let counts = try Self.countQueue(db, scopes, today: today, upTo: today)
+            let counts = try query.count(db, today: today, upTo: today)
             return counts.overdue + counts.today
         }
     }
@@ -258,7 +147,7 @@ public struct FollowUpService: Sendable {
                                  _ visit: VisitReport) throws -> LocalDate? {
         let now = store.now
         // Anyone who may see the case may record a visit on it.
-        let scope = try session.may(.viewAllCases) ? .always : Self.queueScopes(session).cases
+        let scope = try session.may(.viewAllCases) ? .always : FollowUpQueueQuery(session).cases
         guard let row = try Row.fetchOne(db, sql: """
             SELECT code, status, risk_level FROM child_case WHERE child_case.id = ? AND \(scope.sql)
             """, arguments: [caseId] + scope.arguments) else {
