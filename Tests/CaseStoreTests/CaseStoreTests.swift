@@ -234,6 +234,9 @@ func intake(_ name: String = "ស្រីពេជ្រ ប្រាក់", l
         #expect(try services.accounts.accountsWereRemoved())
         #expect(try !services.accounts.isSetUp())
         #expect(throws: AccountError.accountsRemoved) { try setUp(services) }
+        #expect(throws: AccountError.accountsRemoved) {
+            try services.accounts.logIn(username: "admin", password: testPassword)
+        }
     }
 
     @Test func loginFailsTheSameWayForUnknownUserAndWrongPassword() throws {

@@ -91,6 +91,8 @@ import Testing
         #expect(try row(byConcern, Concern.neglect.labelKey)[1] == .tally(Tally(total: 6, female: 3)))
         // Zero rows stay.
         #expect(try row(byConcern, Concern.other.labelKey)[1] == .tally(Tally()))
+        // The footer names who made it as readers know them, with the username the audit log has.
+        #expect(report.madeBy == "\(f.coordinator.user.displayName) (\(f.coordinator.user.username))")
     }
 
     @Test func caseLoadFollowsClosesAndReopensDayByDay() throws {

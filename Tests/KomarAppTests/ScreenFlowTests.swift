@@ -55,6 +55,10 @@ import Testing
         #expect(!h.screen.contains("First-run setup"))
         h.press(.function(6))
         #expect(h.screen.contains("គណនីត្រូវបានលុបនៅក្រៅ Komar"))
+        // Trying to log in says it again, not "wrong password".
+        h.press(.function(6))
+        h.logIn("admin")
+        #expect(h.screen.contains("Records but no accounts: they were removed outside Komar. Restore a backup."))
     }
 
     @Test func setupShowsEachProblemUnderItsField() throws {

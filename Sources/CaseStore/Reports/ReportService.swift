@@ -36,10 +36,17 @@ public struct ReportService: Sendable {
             let everyOffice = try request.office == nil && OfficeIdentity.read(db)?.kind == .headOffice
             return Report(request: request, tables: tables, organisation: organisation,
                           areaNameKm: place?["name_km"] ?? "", areaNameLatin: place?["name_latin"] ?? "",
-                          madeAt: Self.timestamp(store.now), madeBy: session.user.username,
+                          madeAt: Self.timestamp(store.now), madeBy: Self.who(session.user),
                           auditSeal: seal.description, officeName: officeName, officeCode: officeCode,
                           everyOffice: everyOffice)
         }
+    }
+
+    /// Who made a report, as a reader knows them: the name, with the
+    /// username that the audit log records.
+    static func who(_ user: UserAccount) -> String {
+        let name = user.displayName.trimmingCharacters(in: .whitespaces)
+        return name.isEmpty || name == user.username ? user.username : "\(name) (\(user.username))"
     }
 
     /// Whether `area` names a province, district or commune in the gazetteer.

@@ -191,6 +191,10 @@ public struct AccountService: Sendable {
     /// even the right password, with the same answer as a wrong one.
     public func logIn(username: String, password: String) throws -> LoginResult {
         try store.database.requireIntact()
+        // Said again at every attempt, not only when Komar starts: no
+        // password can work, and "wrong password" would send the user
+        // guessing.
+        if try accountsWereRemoved() { throw AccountError.accountsRemoved }
         return try attempt(username: username, password: password, success: .login).map { .success(Session(user: $0)) }
             ?? .invalidCredentials
     }
