@@ -279,4 +279,29 @@ import Testing
         demo.logIn("socialworker", DemoData.password)
         #expect(demo.screen.hasPrefix(" Komar DEMO សាកល្បង"))
     }
+
+    /// After a restore the audit log is intact, and says that the seals of
+    /// the backups made after the restored one (and of the before-restore
+    /// copy) are of the history the restore replaced.
+    @Test func theAuditLogSaysWhichBackupSealsARestoreReplaced() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-restore-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("komar.sqlite").path
+        let first = try Harness(language: .en, file: path)
+        let older = try first.services.backups.make(Harness.admin)
+        _ = try first.services.backups.make(Harness.admin)
+        _ = try BackupService.restore(RestoreRequest(backup: older.file, passphrase: nil, databasePath: path,
+                                                     username: "admin", password: testPassword),
+                                      hasher: PasswordHasher(rounds: 1_000))
+        let h = try Harness(setUp: false, language: .en, file: path)
+        h.logIn("admin")
+        h.press(.char("2"))
+        #expect(h.app.topScreenTitleKey == "audit.title")
+        #expect(h.screen.contains("The audit chain is intact"))
+        #expect(h.screen.contains("2 older backup seals are of the history a restore replaced"), "\(h.screen)")
+        #expect(!h.screen.contains("Warning"))
+        h.press(.function(6))
+        #expect(h.screen.contains("ត្រានៃច្បាប់បម្រុងទុកចាស់ចំនួន ២ ជារបស់ប្រវត្តិដែលការស្ដារបានជំនួស"))
+    }
 }

@@ -18,6 +18,8 @@ final class AuditLogScreen: ListScreen {
     private var brokenRow: Int64?
     /// Backup seals the log no longer matches.
     private var unmatchedSeals = 0
+    /// Backup seals of the history a restore replaced: said, not a warning.
+    private var replacedSeals = 0
     private var seal: AuditSeal?
     private var alert: Date?
     private var count = 0
@@ -69,6 +71,7 @@ final class AuditLogScreen: ListScreen {
             let verification = try app.services.audit.verify(session, backups: backups)
             brokenRow = verification.firstBrokenRow
             unmatchedSeals = verification.unmatchedSeals.count
+            replacedSeals = verification.replacedByRestore.count
             alert = verification.triggersMissingSince
             seal = try app.services.audit.seal(session)
             recount(app)
@@ -121,6 +124,7 @@ final class AuditLogScreen: ListScreen {
         } else if unmatchedSeals == 0 {
             warnings.append((t("audit.intact"), .muted))
         }
+        if replacedSeals > 0 { warnings.append((t.count("audit.replaced-by-restore", replacedSeals), .muted)) }
         for (text, style) in warnings {
             for line in wrapWords(text, width: area.width - 2).prefix(2) {
                 canvas.put(line, row: row, col: 1, style: style)
