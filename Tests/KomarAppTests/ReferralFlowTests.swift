@@ -137,8 +137,10 @@ import Testing
         referral.reason = "ចង់ទៅធ្វើការនៅថៃ"
         referral.consentRecorded = true
         referral.send = true
+        referral.priority = .urgent
         let sent = try h.services.referrals.create(worker, referral)
         referral.send = false
+        referral.priority = .routine
         try h.services.referrals.create(worker, referral)
 
         h.logIn("vannak")
@@ -146,6 +148,7 @@ import Testing
         #expect(h.app.topScreenTitleKey == "referrals.title")
         #expect(h.screen.contains("Draft 1  Sent 1"))
         #expect(h.screen.contains("2 referrals: open ones first, longest waiting on top (! urgent)"))
+        #expect(h.screen.contains("! Sent "), "an urgent referral waiting, its status whole")
         h.press(.function(5))
         h.press(.enter, .down, .enter)                // status: sent
         h.press(.function(2))
@@ -178,6 +181,8 @@ import Testing
         h.press(.function(10))
         #expect(h.app.topScreenTitleKey == "referrals.title")
         #expect(h.screen.contains("Completed 1"))
+        #expect(h.screen.contains(" Completed "), "finished: no mark, the status whole")
+        #expect(!h.screen.contains("! Completed"))
     }
 
     @Test func exportFromTheListWritesTheFile() throws {

@@ -29,16 +29,18 @@ final class ReferralListScreen: ListScreen {
             TableColumn("cases.age", width: 3, alignment: .right),
             TableColumn("referrals.service", width: 8, flexible: true),
             TableColumn("referrals.provider", width: 8, flexible: true),
-            TableColumn("referrals.status", width: 9),
+            TableColumn("referrals.status", width: 11),
             TableColumn("referrals.waiting", width: 7, alignment: .right),
         ], searchable: false, cells: { [unowned app] r in
             let t = app.localizer
-            let days = !ReferralRules.isWaiting(r.status)
-                ? "" : t("referrals.days", t.number(r.daysSinceLastMove(now: app.services.clock.now())))
+            let waiting = ReferralRules.isWaiting(r.status)
+            let days = !waiting ? "" : t("referrals.days", t.number(r.daysSinceLastMove(now: app.services.clock.now())))
+            // Urgency is marked while the referral waits on someone; once
+            // it is finished, the status says all.
             return [r.code, app.name(km: r.personNameKm, latin: r.personNameLatin), t(r.sex.shortLabelKey),
                     t.digitsForDisplay(String(r.age)), t(r.service.labelKey),
                     app.name(km: r.providerName, latin: r.providerNameLatin),
-                    (r.priority == .urgent ? "! " : "") + t(r.status.labelKey), days]
+                    (r.priority == .urgent && waiting ? "! " : "") + t(r.status.labelKey), days]
         })
         list.load { [unowned self, unowned app] _, last, limit in
             try app.services.referrals.list(session, filter: self.filter, after: last.map(ReferralCursor.init(after:)),
