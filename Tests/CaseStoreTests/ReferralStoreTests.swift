@@ -222,6 +222,32 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         #expect(try w.services.referrals.detail(w.worker, id: draft.id).consentRecorded)
     }
 
+    /// A draft referred nobody: sent weeks later, the referral counts from
+    /// the day it was sent (its month in the reports and the dashboard),
+    /// with the person's age on that day.
+    @Test func aDraftSentLaterIsReferredOnTheDayItIsSent() throws {
+        let w = try world()
+        var turning = youth("ចាន់ ស្រីពៅ", latin: "Chan Sreypov")
+        turning.birth = .dateOfBirth(LocalDate(year: 2008, month: 12, day: 10)!)   // 18 on 10 December 2026
+        let member = try w.services.households.addMember(w.worker, householdId: w.householdId, turning)
+        var input = referral(w, send: false)
+        input.subject = .member(memberId: member.id)
+        let draft = try w.services.referrals.create(w.worker, input)
+        #expect(draft.referredOn == LocalDate(year: 2026, month: 11, day: 21) && draft.age == 17)
+        let later = KomarServices(database: w.services.database, hasher: fastHasher,
+                                  clock: Clock(now: { fixedNow.addingTimeInterval(20 * 86_400) }))
+        try later.referrals.move(w.worker, referralId: draft.id, ReferralMove(to: .sent, expectedVersion: 1))
+        let sent = try later.referrals.detail(w.coordinator, id: draft.id).summary
+        #expect(sent.referredOn == LocalDate(year: 2026, month: 12, day: 11))
+        #expect(sent.age == 18)
+        let months = try w.services.database.read { db in
+            try [String: Int](uniqueKeysWithValues: Row.fetchAll(db, sql: """
+                SELECT month, SUM(n) AS n FROM referral_tally WHERE measure = 'referral' GROUP BY month HAVING SUM(n) != 0
+                """).map { ($0["month"], $0["n"]) })
+        }
+        #expect(months == ["2026-12": 1], "the tally moved with it")
+    }
+
     @Test func seatsHeldBySentAndAcceptedReferrals() throws {
         let w = try world(seats: 2)
         #expect(try w.services.providers.seats(w.worker, providerId: w.provider.id) == .available(2))

@@ -145,6 +145,15 @@ public struct ReferralService: Sendable {
             referral.updatedAt = now
             referral.version += 1
             referral.finished = ReferralRules.isFinal(move.to)
+            if from == .draft && move.to == .sent {
+                // Nobody is referred by a draft: a referral counts from the
+                // day it is sent, with the person's age on that day.
+                let sentOn = move.effectiveOn ?? today
+                referral.referredOn = sentOn.iso
+                let subject: ReferralSubject? = referral.caseId.map { .child(caseId: $0) }
+                    ?? referral.memberId.map { .member(memberId: $0) }
+                if let subject { referral.age = try person(db, subject, today: sentOn).age }
+            }
             referral.consentRecorded = referral.consentRecorded || move.recordConsent
             if !reason.isEmpty { referral.exitReason = reason }
             if let outcome = move.outcome { referral.outcome = outcome }
