@@ -35,14 +35,16 @@ public enum DemoData {
         ("ពិសិដ្ឋ", "Piseth"), ("រតនា", "Rattana"), ("សុវណ្ណ", "Sovann"), ("វុទ្ធី", "Vuthy"), ("ច័ន្ទតារា", "Chantara"),
         ("ម៉េងហុង", "Menghong"), ("ស្រ៊ាង", "Sreang"),
     ]
+    /// What reporters said, mostly in Khmer and now and then in English,
+    /// as offices write them.
     static let narratives: [String] = [
         "កុមារមិនបានទៅសាលារៀនតាំងពីខែមុន ព្រោះត្រូវជួយឪពុកម្ដាយធ្វើការនៅចម្ការ។",
         "អ្នកជិតខាងបានឃើញកុមាររងរបួសនៅដៃ និងលឺសំឡេងស្រែកនៅពេលយប់។",
         "ឪពុកម្ដាយបានចំណាកស្រុកទៅប្រទេសថៃ ហើយកុមាររស់នៅជាមួយជីដូនចាស់។",
-        "The child was seen working at a brick kiln during school hours.",
+        "គេឃើញកុមារធ្វើការនៅឡឥដ្ឋក្នុងម៉ោងរៀន។",
         "A neighbour reports the girl is being prepared for marriage to an older man.",
         "មានមនុស្សមិនស្គាល់មកសន្យាការងារនៅទីក្រុងដល់ក្មេងស្រីក្នុងភូមិ។",
-        "The boy has not been home for three nights; the family thinks he went to the border.",
+        "ក្មេងប្រុសមិនបានមកផ្ទះបីយប់ហើយ គ្រួសារគិតថាគាត់បានទៅព្រំដែន។",
     ]
 
     /// Creates the demo accounts (if missing) and `cases` sample cases,

@@ -30,10 +30,11 @@ enum DemoReferrals {
         ("កម្មវិធីអប់រំជនជាតិដើមភាគតិច", "Indigenous Education Programme", .ngo, [.education], "16,11", nil),
         ("ស្នងការដ្ឋាននគរបាលខេត្តព្រៃវែង", "Prey Veng Provincial Police", .government, [.police], "14", nil),
     ]
-    static let occupations = ["កសិករ", "កម្មករសំណង់", "farmer", "លក់ដូរ", "កម្មកររោងចក្រ", "fisher", "student", ""]
+    static let occupations = ["កសិករ", "កម្មករសំណង់", "កសិករ", "លក់ដូរ", "កម្មកររោងចក្រ", "អ្នកនេសាទ", "សិស្ស", ""]
+    /// Why a person was referred: mostly in Khmer, one in English.
     static let reasons = [
         "ចង់ទៅធ្វើការនៅប្រទេសថៃ តាមមេខ្យល់ក្នុងភូមិ។",
-        "Planning to go to Malaysia with a broker; family in debt.",
+        "គ្រោងទៅម៉ាឡេស៊ីជាមួយមេខ្យល់ ព្រោះគ្រួសារជំពាក់បំណុល។",
         "បោះបង់ការសិក្សា ហើយគ្មានការងារធ្វើ។",
         "Wants a skill to earn at home instead of migrating.",
         "គ្រួសារជំពាក់បំណុលមីក្រូហិរញ្ញវត្ថុ។",
@@ -61,7 +62,7 @@ enum DemoReferrals {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, 1)
                     """, arguments: [p.km, p.latin, p.kind.rawValue, p.services.map(\.rawValue).joined(separator: ","),
                                      p.areas, p.seats, p.seats == nil ? nil : today.adding(days: 30).iso,
-                                     "Mr. Sok", "012 345 678", now, now, coordinator])
+                                     "លោក សុខ វិបុល", "012 345 678", now, now, coordinator])
                 providerIds.append((db.lastInsertedRowID, p.services))
             }
             let firstHousehold = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM household") ?? 0) + 1
