@@ -54,6 +54,9 @@ struct SyncFolder {
     /// A rebuild's snapshot, made before the rebuild commits and moved to
     /// `snapshot` after: one found here means the rebuild stopped between.
     var stagedSnapshot: URL { folder.appendingPathComponent("snapshot-rebuilt.sqlite") }
+    /// The first export's copy of the live file: diffed against the empty
+    /// snapshot, then made the snapshot once the file is written.
+    var firstSnapshot: URL { folder.appendingPathComponent("snapshot-first.sqlite") }
     var outbox: URL { folder.appendingPathComponent("out") }
 }
 
@@ -121,7 +124,13 @@ public struct SyncService: Sendable {
         // live file sent exactly the files the snapshot holds: not before
         // the first file, nor in a file put back from an older copy.
         let marked = sequence > 1 && (sent ?? 0) == sequence - 1
-        var diff = try Self.diff(snapshot, livePath: path, office: identity.number, marked: marked)
+        // The first file carries every record. Moving the empty snapshot on
+        // by it meant applying every change again (25 of an office's first
+        // export's 28 s); a copy of the live file, taken in one read and
+        // diffed in its place, is what that would have made.
+        for suffix in ["", "-wal", "-shm", "-journal"] { _ = unlink(places.firstSnapshot.path + suffix) }
+        let copied = sequence == 1 ? try Self.copy(store.database, to: places.firstSnapshot) : nil
+        var diff = try Self.diff(snapshot, livePath: copied?.path ?? path, office: identity.number, marked: marked)
         // From here the content holds the changes, and the diff lets go of
         // its own copy: an office's first file is hundreds of megabytes.
         let content = try SyncContent(users: diff.users, changeset: diff.changeset).encoded()
@@ -145,8 +154,58 @@ public struct SyncService: Sendable {
             // move on below, the next export finishes this file first.
             try Self.forgetSentMarks(db, diff)
         }
-        try Self.advance(snapshot, with: SyncContent(decoding: content), sequence: sequence)
+        if let copied {
+            try snapshot.close()
+            try Self.takeFirstSnapshot(copied, places, sequence: sequence)
+        } else {
+            try Self.advance(snapshot, with: SyncContent(decoding: content), sequence: sequence)
+        }
         return SyncExportReport(files: files, manifest: manifest, completedEarlier: completed)
+    }
+
+    /// Copies the live database, as one read sees it, to `url` (readable by
+    /// this account alone, like the snapshot).
+    private static func copy(_ database: AppDatabase, to url: URL) throws -> URL {
+        do {
+            let copy = try DatabaseQueue(path: url.path)
+            _ = chmod(url.path, 0o600)
+            try database.writer.backup(to: copy)
+            try copy.close()
+            return url
+        } catch let error as DatabaseError {
+            _ = unlink(url.path)
+            throw SyncError.cannotWrite(path: url.path, detail: error.message ?? "\(error)")
+        }
+    }
+
+    /// Makes the first export's copy the snapshot: what only the live file
+    /// needs (drafts, terminals, passwords, the enrolment key, the marks
+    /// sent) is taken out of it, the audit log's triggers too (as
+    /// `openSnapshot` does), and it is moved over the empty snapshot. A kill
+    /// before the move leaves the file for the next export to complete.
+    private static func takeFirstSnapshot(_ copied: URL, _ places: SyncFolder, sequence: Int) throws {
+        do {
+            let queue = try DatabaseQueue(path: copied.path)
+            try queue.write { db in
+                for name in AuditLog.triggers.keys { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
+                try db.execute(sql: """
+                    DELETE FROM form_draft;
+                    DELETE FROM terminal_session;
+                    DELETE FROM sync_change;
+                    DELETE FROM office;
+                    UPDATE user SET password_hash = '!';
+                    """)
+                try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('sync_sequence', ?)",
+                               arguments: [String(sequence)])
+            }
+            try queue.close()
+        } catch let error as DatabaseError {
+            throw SyncError.snapshotDamaged(detail: error.message ?? "\(error)")
+        }
+        for suffix in ["", "-wal", "-shm", "-journal"] { _ = unlink(places.snapshot.path + suffix) }
+        guard rename(copied.path, places.snapshot.path) == 0 else {
+            throw SyncError.cannotWrite(path: places.snapshot.path, detail: String(cString: strerror(errno)))
+        }
     }
 
     /// Writes the sealed file to each of `files`; the sealed copy is let
