@@ -598,6 +598,33 @@ import Testing
         #expect(try network.importFiles([first, report.files[0]]).allSatisfy { $0.outcome == .applied && $0.warnings.isEmpty })
     }
 
+    /// The first export's snapshot is a copy of the office's file, without
+    /// what only the live file needs: passwords, the enrolment key, drafts.
+    @Test func theFirstSnapshotIsACopyWithoutPasswordsKeysOrDrafts() throws {
+        let network = try Network()
+        defer { network.remove() }
+        let office = try network.addOffice("PV1", cases: 3)
+        _ = try network.export("PV1")
+        let places = SyncFolder(databasePath: office.database.path!)
+        #expect(!FileManager.default.fileExists(atPath: places.firstSnapshot.path))
+        let mode = try FileManager.default.attributesOfItem(atPath: places.snapshot.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let live = try office.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child_case") }
+        let snapshot = try DatabaseQueue(path: places.snapshot.path)
+        defer { try? snapshot.close() }
+        let held = try snapshot.read { db in
+            (cases: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child_case"),
+             hashes: try String.fetchSet(db, sql: "SELECT password_hash FROM user"),
+             offices: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM office"),
+             drafts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM form_draft"),
+             sequence: try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'sync_sequence'"))
+        }
+        #expect(held.cases == live)
+        #expect(held.hashes == ["!"])
+        #expect(held.offices == 0 && held.drafts == 0)
+        #expect(held.sequence == "1")
+    }
+
     @Test func headOfficeNeverChangesAnOfficesRecords() throws {
         let network = try Network()
         defer { network.remove() }
