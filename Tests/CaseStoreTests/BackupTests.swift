@@ -160,7 +160,9 @@ import Testing
         #expect(after.removeValue(forKey: "audit_event") == (before["audit_event"] ?? 0) + 1)   // the restore
         var expected = before
         expected.removeValue(forKey: "audit_event")
+        expected["setting", default: 0] += 1                                                      // the restore mark
         #expect(after == expected)
+        #expect(try restored.accounts.restoreMark() != nil)
         let admin = try auditor(restored)
         #expect(try restored.audit.verify(admin).isIntact)
         #expect(try restored.audit.recent(admin, limit: 1).first?.action == "restore")

@@ -304,4 +304,34 @@ import Testing
         h.press(.function(6))
         #expect(h.screen.contains("ត្រានៃច្បាប់បម្រុងទុកចាស់ចំនួន ២ ជារបស់ប្រវត្តិដែលការស្ដារបានជំនួស"))
     }
+
+    /// A backup restored over the database in another window (here the
+    /// command line) ends this window's session at its next key, as the
+    /// restore promises; what was typed is a draft for the next login.
+    @Test func aRestoreInAnotherWindowEndsThisSessionAndKeepsTheTyping() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-restored-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("komar.sqlite").path
+        let h = try Harness(language: .en, file: path)
+        let backup = try h.services.backups.make(Harness.admin)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake()
+        _ = try BackupService.restore(RestoreRequest(backup: backup.file, passphrase: nil, databasePath: path,
+                                                     username: "admin", password: testPassword),
+                                      hasher: PasswordHasher(rounds: 1_000))
+        h.press(.tab)
+        #expect(h.app.topScreenTitleKey == "login.title")
+        #expect(h.screen.contains("A backup was restored over the database in another window: log in again."))
+        h.press(.function(6))
+        #expect(h.screen.contains("ច្បាប់បម្រុងទុកមួយត្រូវបានស្ដារជំនួសមូលដ្ឋានទិន្នន័យនៅក្នុងបង្អួចផ្សេង"))
+        h.press(.function(6))
+        h.logIn("sreymom")
+        #expect(h.app.topScreenTitleKey == "unsaved.title")
+        #expect(h.screen.contains("New intake: ស្រីពេជ្រ ប្រាក់"))
+        // Logged in again after the restore: the session holds.
+        h.press(.escape)
+        #expect(h.app.topScreenTitleKey != "login.title")
+    }
 }

@@ -30,6 +30,9 @@ public struct RestoreReport: Equatable, Sendable {
     public let manifest: BackupManifest
     /// Where the file it replaced was kept (nil when there was none).
     public let safetyCopy: URL?
+    /// Komar windows of other processes that were open on the database:
+    /// each ends its session at its next key (`AccountService.restoreMark`).
+    public var otherWindows = 0
 }
 
 extension BackupService {
@@ -126,6 +129,7 @@ extension BackupService {
            try current.read({ db in try !db.tablesAreEmpty(["child_case", "household", "referral"]) }) {
             throw BackupError.otherDatabase(madeAt: manifest.createdAt)
         }
+        let otherWindows = try current?.read { db in try DraftService.otherProcessesTerminals(db, now: now).count } ?? 0
         let backups = BackupFolder.url(besideDatabase: request.databasePath)
         let safety = try keepSafetyCopy(of: current, path: request.databasePath, in: backups, madeBy: request.username,
                                         now: now)
@@ -163,8 +167,11 @@ extension BackupService {
             try AuditLog.append(db, at: now, userId: admin.id, username: admin.username, action: .restore,
                                 entity: "backup", summary: "\(request.backup.lastPathComponent) seal \(manifest.auditSeal)"
                                     + (safety.map { "; previous file kept as \($0.lastPathComponent)" } ?? ""))
+            // Every window still open on the file ends its session at its next key.
+            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                           arguments: [AccountService.restoreMarkSetting, UUID().uuidString])
         }
-        return RestoreReport(manifest: manifest, safetyCopy: safety)
+        return RestoreReport(manifest: manifest, safetyCopy: safety, otherWindows: otherWindows)
     }
 
     /// The active admin with this username and password in the backup at

@@ -252,6 +252,13 @@ public struct AccountService: Sendable {
         }
     }
 
+    /// The setting a restore changes: a window that logged in before it
+    /// sees another value and ends its session.
+    static let restoreMarkSetting = "restore_mark"
+
+    /// The mark of the latest restore (nil before any).
+    public func restoreMark() throws -> String? { try setting(Self.restoreMarkSetting) }
+
     /// The session's user as stored now, if they may still work: an admin
     /// may have disabled them or changed their role since they logged in.
     public func current(_ session: Session) throws -> UserAccount? {

@@ -106,12 +106,15 @@ extension App {
     }
 
     /// Before each key: the account may have been disabled, or its role
-    /// changed, since login (by an admin, perhaps in another terminal). Then
-    /// the session ends at once; drafts already written stay for the user.
+    /// changed, since login (by an admin, perhaps in another terminal), or a
+    /// backup restored over the database in another window. Then the session
+    /// ends at once; drafts are written for the user's next login.
     func sessionIsStillValid() -> Bool {
         guard let session, !isLocked else { return true }
+        let restored: Bool
         do {
-            if try services.accounts.current(session) != nil { return true }
+            restored = try services.accounts.restoreMark() != restoreMarkAtLogin
+            if !restored, try services.accounts.current(session) != nil { return true }
         } catch {
             // The check itself failed (a locked or unreadable file): the
             // services refuse work for an ended account anyway, so carry on
@@ -121,11 +124,12 @@ extension App {
         }
         _ = flushDrafts()
         for screen in stack.reversed() { screen.didClose(app: self) }
-        try? services.accounts.logOut(session, summary: "account disabled or role changed")
+        try? services.accounts.logOut(session, summary: restored ? "database restored" : "account disabled or role changed")
         self.session = nil
         dialog = nil
+        reloadOrganisation()
         setRoot(LoginScreen(app: self))
-        showError { $0("login.session-ended") }
+        showError { $0(restored ? "login.restored-elsewhere" : "login.session-ended") }
         return false
     }
 

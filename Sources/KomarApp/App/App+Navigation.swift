@@ -122,6 +122,7 @@ extension App {
             return
         }
         session = newSession
+        do { restoreMarkAtLogin = try services.accounts.restoreMark() } catch { report(error) }
         drafts.heartbeat(userId: newSession.user.id, force: true)
         backUpIfDue(newSession, .daily)
         setRoot(HomeScreen(app: self, session: newSession))

@@ -63,6 +63,9 @@ public final class App {
     var idleLockMinutes = OfficeSettings.defaultIdleLockMinutes
     /// The drafts of the forms being typed, written between keys.
     let drafts: DraftKeeper
+    /// The database's restore mark when the user logged in: a restore in
+    /// another window changes it, and this session ends.
+    var restoreMarkAtLogin: String?
     /// When the write-ahead log was last checkpointed (while idle).
     var lastCheckpoint = Date.distantPast
     /// The day's automatic backup (and office export) running on another thread.

@@ -103,6 +103,10 @@ struct RestoreCommand: ParsableCommand {
                 force: force))
             print("Restored \(database.path) from \(url.lastPathComponent) (\(describe(report.manifest)))")
             if let safety = report.safetyCopy { print("The file it replaced is kept as \(safety.path)") }
+            if report.otherWindows > 0 {
+                print("Komar was open on it in \(report.otherWindows) other window(s): each asks its user to log in again "
+                      + "at the next key.")
+            }
         }
     }
 }

@@ -49,7 +49,7 @@ final class AuditLogScreen: ListScreen {
         "unknown account": "unknown-account", "wrong password": "wrong-password", "locked": "locked",
         "disabled": "disabled", "wrong password; locked": "wrong-password-locked", "disabled; locked": "disabled-locked",
         "idle": "idle", "another user logged in at the lock": "handed-over",
-        "account disabled or role changed": "session-ended", "refused: role": "refused-role",
+        "account disabled or role changed": "session-ended", "database restored": "database-restored", "refused: role": "refused-role",
         "refused: password must be changed": "refused-reset", "first-run setup": "first-run-setup",
         "demo database": "demo-database",
     ]
