@@ -94,6 +94,11 @@ import Testing
         _ = h.app.runningBackup?.wait()
         h.press(.char("4"))
         #expect(h.app.topScreenTitleKey == "backups.title")
+        #expect(h.screen.contains("21 Nov 2026 12:00"))
+        // In Khmer the month is wider: the time is still whole.
+        h.press(.function(6))
+        #expect(h.screen.contains("២១ វិច្ឆិកា ២០២៦ ១២:០០"), "\(h.screen)")
+        h.press(.function(6))
         h.press(.escape)
         #expect(h.screen.contains("Newest verified backup:"))
         #expect(!h.screen.contains("more than 7 days old"))

@@ -17,8 +17,10 @@ final class BackupListScreen: ListScreen {
     init(app: App, session: Session) {
         self.session = session
         list = RecordList(app: app, columns: [
-            TableColumn("backups.when", width: 17), TableColumn("backups.kind", width: 12),
-            TableColumn("backups.size", width: 9, alignment: .right), TableColumn("backups.state", width: 12, flexible: true),
+            // Khmer month names are up to two columns wider than English ones,
+            // and "Before restore" is the longest kind.
+            TableColumn("backups.when", width: 19), TableColumn("backups.kind", width: 14),
+            TableColumn("backups.size", width: 9, alignment: .right), TableColumn("backups.state", width: 10, flexible: true),
             TableColumn("backups.seal", width: 18),
         ], searchable: false, cells: { [unowned app] entry in
             let t = app.localizer
