@@ -193,6 +193,9 @@ import Testing
         #expect(verification.replacedByRestore.contains { $0 == newer.seal })
         #expect(try !restored.audit.verify(admin, against: [printed], backups: backups).isIntact,
                 "a seal kept away from the PC is never excused")
+        // Should the accounts be removed now, the backup to restore is the one restored, not the newer one
+        // (of the history the restore replaced) nor the before-restore copy.
+        #expect(try restored.audit.newestBackupOfThisHistory(backups)?.file == older.file)
         // A backup made after the restore matches the log as it is.
         _ = try restored.backups.make(admin)
         #expect(try restored.audit.verify(admin, backups: BackupFolder.list(office.folder.appendingPathComponent("backups")))

@@ -76,18 +76,36 @@ public struct AuditService: Sendable {
     /// (printed, kept away from the PC) must all match. A backup's seal that
     /// does not is the history a restore replaced when the log records a
     /// restore made after that backup; otherwise it is broken.
+    /// Whether the office's own log holds the events `seal` was made of:
+    /// as many at least, the last of them with the seal's hash.
+    private static func log(_ db: Database, range: Range<Int64>, matches seal: AuditSeal) throws -> Bool {
+        guard seal.count > 0 else { return true }
+        let hash = try String.fetchOne(db, sql: """
+            SELECT hash FROM audit_event WHERE id >= ? AND id < ? ORDER BY id LIMIT 1 OFFSET ?
+            """, arguments: [range.lowerBound, range.upperBound, seal.count - 1])
+        return hash.map { $0.hasPrefix(seal.hashPrefix) } ?? false
+    }
+
+    /// The newest verified backup (not a before-restore copy) of the history
+    /// the file holds now: one whose seal the log still matches, not one a
+    /// restore replaced (restoring that would undo the restore). Asked where
+    /// no one can log in, as when the accounts were removed, so it takes no
+    /// session; it says only which file. Without one, the newest verified.
+    public func newestBackupOfThisHistory(_ backups: [BackupEntry]) throws -> BackupEntry? {
+        let candidates = backups.filter { $0.manifest.verified && $0.manifest.kind != .beforeRestore }
+            .sorted { $0.manifest.createdAt > $1.manifest.createdAt }
+        return try store.read { db in
+            let range = OfficeKeys.range(try AuditLog.ownOffice(db))
+            return try candidates.first { entry in try entry.seal.map { try Self.log(db, range: range, matches: $0) } ?? false }
+        } ?? candidates.first
+    }
+
     public func verify(_ session: Session, against seals: [AuditSeal] = [], backups: [BackupEntry] = [])
         throws -> AuditVerification {
         try session.require(.readAudit)
         return try store.read { db in
             let range = OfficeKeys.range(try AuditLog.ownOffice(db))
-            func matches(_ seal: AuditSeal) throws -> Bool {
-                guard seal.count > 0 else { return true }
-                let hash = try String.fetchOne(db, sql: """
-                    SELECT hash FROM audit_event WHERE id >= ? AND id < ? ORDER BY id LIMIT 1 OFFSET ?
-                    """, arguments: [range.lowerBound, range.upperBound, seal.count - 1])
-                return hash.map { $0.hasPrefix(seal.hashPrefix) } ?? false
-            }
+            func matches(_ seal: AuditSeal) throws -> Bool { try Self.log(db, range: range, matches: seal) }
             var unmatched = try seals.filter { try !matches($0) }
             let restores = try Date.fetchAll(db, sql: """
                 SELECT at FROM audit_event WHERE action = ? AND id >= ? AND id < ?

@@ -27,11 +27,16 @@ struct Open: ParsableCommand {
             }
             let services = KomarServices(database: try options.open(checkInBackground: true))
             if try services.accounts.accountsWereRemoved() {
-                throw Failure("\(options.path) holds records but no accounts: they were removed outside Komar, and "
-                    + "setting it up again would hand its records to whoever is at the keyboard; "
-                    + (BackupFolder.newestVerified(besideDatabase: options.path).map(options.restoreHint)
-                        ?? "there are no backups beside it in backups/; restore one kept elsewhere (a USB stick) with: "
-                        + "komar restore FILE --db \(quoted(options.path)) --user ADMIN"))
+                let backups = BackupFolder.list(BackupFolder.url(besideDatabase: options.path))
+                let restore = { (file: String) in "  komar restore \(file) --db \(quoted(options.path)) --user ADMIN" }
+                throw Failure("""
+                    \(options.path) holds records but no accounts: they were removed outside Komar.
+                    Setting it up again would hand its records to whoever is at the keyboard, so it is not offered.
+                    """ + "\n" + (try services.audit.newestBackupOfThisHistory(backups).map { entry in
+                        "The newest backup of these records is \(entry.file.path). Restore it with:\n"
+                            + restore(quoted(entry.file.path))
+                    } ?? "There are no backups beside it in backups/. Restore one kept elsewhere (a USB stick) with:\n"
+                        + restore("FILE")))
             }
             if demo, try !services.accounts.isSetUp() {
                 FileHandle.standardError.write(Data("Preparing the demo database at \(options.path)…\n".utf8))

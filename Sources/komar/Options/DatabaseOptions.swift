@@ -29,13 +29,13 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    /// Ends the command when the file is empty, or missing while backups of
-    /// it exist.
     /// Names the newest backup and the command that restores it.
     func restoreHint(_ backup: URL) -> String {
         "the newest backup is \(backup.path); restore it with: komar restore \(quoted(backup.path)) --db \(quoted(path)) --user ADMIN"
     }
 
+    /// Ends the command when the file is empty, or missing while backups of
+    /// it exist.
     func refuseLostDatabase() throws {
         switch DatabaseFileState.inspect(path) {
         case .new, .present: return
