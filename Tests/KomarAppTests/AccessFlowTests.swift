@@ -334,4 +334,25 @@ import Testing
         h.press(.escape)
         #expect(h.app.topScreenTitleKey != "login.title")
     }
+
+    /// The audit log's details column is cut at the screen's width: Enter
+    /// opens an event in full. Codes in a summary (here roles) are said in
+    /// the user's language.
+    @Test func anAuditEventOpensInFullWithItsCodesInTheUsersLanguage() throws {
+        let h = try Harness(language: .km)
+        let pov = try #require(try h.services.accounts.users(Harness.admin).first { $0.account.username == "pov" })
+        try h.services.accounts.setRole(Harness.admin, userId: pov.account.id, role: .socialWorker)
+        h.logIn("admin")
+        h.press(.char("2"))
+        #expect(h.screen.contains("pov: អ្នកស្ម័គ្រចិត្ត → បុគ្គលិកស"), "\(h.screen)")
+        #expect(h.screen.contains("dara, តួនាទី បុគ្គលិកសង្គមកិច្ច"))
+        h.press(.down, .enter)                     // the newest event is the login; the role change is next
+        #expect(h.app.topScreenTitleKey == "audit-event.title")
+        #expect(h.screen.contains("pov: អ្នកស្ម័គ្រចិត្ត → បុគ្គលិកសង្គមកិច្ច"))
+        h.press(.function(6))
+        #expect(h.screen.contains("pov: Volunteer → Social worker"), "\(h.screen)")
+        #expect(h.screen.contains("Role changed") || h.screen.contains("role"), "the action as the heading")
+        h.press(.function(10))
+        #expect(h.app.topScreenTitleKey == "audit.title")
+    }
 }

@@ -56,11 +56,42 @@ final class AuditLogScreen: ListScreen {
 
     /// An event's record and summary in the user's language.
     static func details(_ e: AuditEntry, _ app: App) -> String {
-        let table = app.localizer.table, language = app.localizer.language
-        let entity = e.entity.isEmpty ? "" : table.text("audit-entity." + e.entity, language) ?? e.entity
-        let summary = summaryKeys[e.summary].flatMap { table.text("audit-summary." + $0, language) } ?? e.summary
-        return [entity, summary].filter { !$0.isEmpty }.joined(separator: " ")
+        [entityText(e, app), summaryText(e, app)].filter { !$0.isEmpty }.joined(separator: " ")
     }
+
+    static func entityText(_ e: AuditEntry, _ app: App) -> String {
+        e.entity.isEmpty ? "" : app.localizer.table.text("audit-entity." + e.entity, app.localizer.language) ?? e.entity
+    }
+
+    /// The summary in the user's language: Komar's own summaries by their
+    /// key; in others, the codes of the record's kind (statuses, roles,
+    /// risk levels) by their labels, and the rest as written.
+    static func summaryText(_ e: AuditEntry, _ app: App) -> String {
+        let t = app.localizer
+        if let key = summaryKeys[e.summary], let text = t.table.text("audit-summary." + key, t.language) { return text }
+        let codes = codeLabels[e.entity] ?? [:]
+        guard !codes.isEmpty else { return e.summary }
+        return e.summary.split(separator: " ", omittingEmptySubsequences: false).map { word in
+            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",;:"))
+            guard let key = codes[bare] else { return String(word) }
+            return String(word).replacingOccurrences(of: bare, with: t(key))
+        }.joined(separator: " ")
+    }
+
+    /// The codes a summary of each kind of record may hold, by raw value,
+    /// and the words that name them.
+    private static let codeLabels: [String: [String: String]] = {
+        func labels<C: CodeList>(_ list: C.Type) -> [String: String] {
+            Dictionary(uniqueKeysWithValues: C.allCases.map { ($0.rawValue, $0.labelKey) })
+        }
+        let risk = labels(RiskLevel.self).merging(["risk": "audit-word.risk"]) { first, _ in first }
+        return [
+            "referral": labels(ReferralStatus.self),
+            "case": labels(CaseStatus.self).merging(risk) { first, _ in first },
+            "user": labels(Role.self).merging(["role": "audit-word.role"]) { first, _ in first },
+            "follow-up": risk,
+        ]
+    }()
 
     /// Walks the chain and reads the seal, the alert and the count again.
     private func check(_ app: App) {
@@ -110,6 +141,7 @@ final class AuditLogScreen: ListScreen {
                 }
             })
          },
+         list.openBinding(help: "help.open-audit-event") { [unowned app] event in app.push(AuditEventScreen(event: event)) },
          CommonBindings.scroll]
     }
 
