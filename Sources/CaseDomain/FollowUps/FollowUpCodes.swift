@@ -5,6 +5,8 @@ public enum FollowUpType: String, CodeList {
     case schoolVisit = "school-visit"
     case meeting
     public static let labelPrefix = "followup-type"
+    /// The kind in a list column: Khmer's full names are too long there.
+    public var shortLabelKey: String { labelKey + ".short" }
 }
 
 /// Where a follow-up stands.

@@ -41,8 +41,9 @@ final class FollowUpQueueScreen: ListScreen {
         // A household's home visit, nearly all of them, says "Household". The column is too narrow for
         // "Household: Phone call" (it was cut to "Household: …"), so another kind says its kind alone: the
         // row's HH- code and the head's name already say whose it is.
+        // In the list, a kind's short name: "ការចុះសួរសុខទុក្ខតាមផ្ទះ" was cut to "ការចុះសួរសុខទុ…".
         let type = item.isHouseholdVisit && item.type == .homeVisit ? t("followups.household-home-visit")
-            : t(item.type.labelKey)
+            : t(item.type.shortLabelKey)
         return [due, item.caseCode, CaseRows.riskCell(item.riskLevel, app), item.childNameKm, item.childNameLatin, type]
     }
 
