@@ -19,6 +19,7 @@ public struct ReportWords: Sendable {
         case .digits(let text): localizer.digitsForDisplay(text)
         case .names(let km, let latin): localizer.language == .km && !km.isEmpty ? km : latin
         case .list(let items): items.map { self.text($0) }.joined(separator: "; ")
+        case .date(let day): date(day)
         }
     }
 

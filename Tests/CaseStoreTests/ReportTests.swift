@@ -121,6 +121,20 @@ import Testing
                 == .tally(Tally(total: 8, female: 5)))
     }
 
+    /// Open cases unseen for 90 days: the last contact is a day, written as
+    /// dates are elsewhere, oldest first.
+    @Test func unseenCasesSayTheirLastContactAsADay() throws {
+        let f = try fixture()
+        let year = try #require(ReportPeriod.parse("2026"))
+        let report = try f.services.reports.make(f.coordinator, ReportRequest(kind: .cases, period: year))
+        let unseen = try table(report, "report.cases.unseen")
+        let days = unseen.rows.compactMap { row -> LocalDate? in
+            if case .text(.date(let day)) = row[3] { day } else { nil }
+        }
+        #expect(!days.isEmpty && days.count == unseen.rows.count, "every row's last contact is a day")
+        #expect(days == days.sorted())
+    }
+
     @Test func newCasesByConcernMatchTheDemoCountedInSwift() throws {
         let f = try fixture()
         let year = try #require(ReportPeriod.parse("2026"))

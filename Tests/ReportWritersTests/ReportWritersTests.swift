@@ -53,6 +53,10 @@ import ZIPFoundation
         // When it was made, as dates are written elsewhere: the month named, Khmer digits in Khmer.
         #expect(english.contains { $0.hasPrefix("Made: 21 Nov 2026 12:00") }, "\(english)")
         #expect(lines.contains { $0.contains("២១ វិច្ឆិកា ២០២៦ ១២:០០") }, "\(lines)")
+        // A day in a table is written the same way.
+        let day = ReportText.date(LocalDate(year: 2026, month: 3, day: 14)!)
+        #expect(words.text(day) == "១៤ មីនា ២០២៦")
+        #expect(ReportWords(Localizer(language: .en)).text(day) == "14 Mar 2026")
     }
 
     @Test func markdownHasOneTablePerReportTable() throws {

@@ -40,6 +40,9 @@ public indirect enum ReportText: Hashable, Sendable {
     case names(km: String, latin: String)
     /// Several, shown one after another with "; " between.
     case list([ReportText])
+    /// A day, written as dates are elsewhere ("14 Mar 2026"; in Khmer with
+    /// its month and digits).
+    case date(LocalDate)
 }
 
 /// One cell of a report table.

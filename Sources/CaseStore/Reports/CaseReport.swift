@@ -152,7 +152,8 @@ enum CaseReport {
             """, arguments: lastContact.arguments + unseen.arguments).map { row -> [ReportCell] in
             let last = LocalDate(iso: row["last"])
             return [.literal(row["code"]), .key((Sex(rawValue: row["sex"]) ?? .male).shortLabelKey),
-                    .text(.names(km: row["name_km"] ?? "", latin: row["name_latin"] ?? "")), .text(.digits(row["last"])),
+                    .text(.names(km: row["name_km"] ?? "", latin: row["name_latin"] ?? "")),
+                    .text(last.map(ReportText.date) ?? .digits(row["last"])),
                     .count(last.map { $0.days(until: scope.asOf) } ?? 0), .literal(row["worker"])]
         }
         return ReportTable(
