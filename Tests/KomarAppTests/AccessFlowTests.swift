@@ -178,6 +178,7 @@ import Testing
         h.logOut()
         h.logIn("sokha", "first-day-at-work")
         #expect(h.app.topScreenTitleKey == "password.forced-title")
+        #expect(h.screen.components(separatedBy: "An admin set this password").count == 2, "said once: \(h.screen)")
         h.press(.function(3))
         #expect(h.app.topScreenTitleKey == "password.forced-title")
         h.type("first-day-at-work")

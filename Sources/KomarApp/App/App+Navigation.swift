@@ -117,8 +117,8 @@ extension App {
         do { officeCodeColumns = try services.offices.longestCode().map { $0 + 1 } ?? 0 } catch { report(error) }
         if newSession.user.mustChangePassword {
             session = nil
+            // The screen says why at its top; the status line stays free for what the user does there.
             setRoot(ChangePasswordScreen(app: self, session: newSession, forced: true))
-            show(style: .warning) { t in t("password.must-change") }
             return
         }
         session = newSession
