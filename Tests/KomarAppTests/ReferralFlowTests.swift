@@ -153,6 +153,7 @@ import Testing
         h.press(.enter, .down, .enter)                // status: sent
         h.press(.function(2))
         #expect(h.screen.contains("1 referral: open ones first"))
+        #expect(h.screen.contains("top (! urgent)"), "a long heading takes a second line, not cut")
         #expect(h.screen.contains("Filter: Sent") || h.screen.contains("Sent"))
         #expect(!h.screen.contains("RF-2026-0002"))
         h.press(.enter)

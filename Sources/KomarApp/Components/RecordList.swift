@@ -109,8 +109,11 @@ final class RecordList<Row> {
             row += 1
         }
         if let heading {
-            canvas.put(heading.text, row: row, col: area.col + 1, style: heading.style, maxWidth: area.width - 2)
-            row += 1
+            // A heading too wide for one line (a filter in words, then the order) takes a second.
+            for line in wrapWords(heading.text, width: area.width - 2).prefix(2) {
+                canvas.put(line, row: row, col: area.col + 1, style: heading.style, maxWidth: area.width - 2)
+                row += 1
+            }
         }
         if isEmpty {
             canvas.put(empty, row: row + 1, col: area.col + 1, style: .muted, maxWidth: area.width - 2)
