@@ -36,6 +36,29 @@ import Testing
         #expect(!h.screen.contains("End again shows more."), "the second End reaches the last case")
     }
 
+    /// Typing never waits on the list's count: the key draws the rows at
+    /// once and says "Counting…"; the count, read on another thread, is
+    /// shown at the pause after the key (the loop's tick).
+    @Test func theCountIsReadOffTheKeystrokeAndShownAtThePause() throws {
+        let h = try world()
+        h.logIn("dara")
+        h.press(.char("4"))
+        h.app.process(Key.typing("ធីតា"))
+        #expect(h.screen.contains("Chan Thida"), "the rows are drawn with the key")
+        #expect(h.screen.contains("Counting…"))
+        let deadline = Date().addingTimeInterval(10)
+        while h.screen.contains("Counting…") && Date() < deadline {
+            usleep(2_000)
+            h.app.tick()
+        }
+        #expect(h.screen.contains("1 case"), "\(h.screen)")
+        h.press(.function(6))
+        h.app.process(.ctrl("u"))
+        #expect(h.screen.contains("កំពុងរាប់…"))
+        h.app.settleBackgroundReads()
+        #expect(h.screen.contains("ករណីចំនួន ៣"))
+    }
+
     @Test func typingInTheListSearchesKhmerOrLatinAsYouType() throws {
         let h = try world()
         h.logIn("dara")

@@ -77,9 +77,17 @@ final class Harness {
 
     var screen: String { backend.screenText }
 
-    func press(_ keys: Key...) { app.process(keys) }
+    /// Each key as a user makes it: what it reads in the background (a
+    /// list's count) is there before the screen is looked at.
+    func press(_ keys: Key...) {
+        app.process(keys)
+        app.settleBackgroundReads()
+    }
 
-    func type(_ text: String) { app.process(Key.typing(text)) }
+    func type(_ text: String) {
+        app.process(Key.typing(text))
+        app.settleBackgroundReads()
+    }
 
     /// Logs in through the login screen, as a person would.
     func logIn(_ username: String, _ password: String = testPassword) {
@@ -211,6 +219,7 @@ extension Harness {
             app.start()
             app.setRoot(try entry.make(app, nil))
         }
+        app.settleBackgroundReads()
         app.render()
         return app
     }

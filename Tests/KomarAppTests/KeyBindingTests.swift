@@ -76,6 +76,7 @@ import Testing
                 let title = app.topScreenTitleKey ?? ""
                 let before = State(app)
                 app.process(key)
+                app.settleBackgroundReads()
                 #expect(State(app) != before, "\(key.displayName) on \(title) did nothing")
                 pressed += 1
             }

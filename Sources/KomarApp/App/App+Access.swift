@@ -33,6 +33,7 @@ extension App {
     /// alive, and checkpoints the write-ahead log while nobody types.
     public func tick() {
         var changed = lockIfIdle()
+        if !backgroundReads.isEmpty { changed = applyFinishedReads() || changed }
         if runningBackup != nil {
             checkRunningBackup()
             changed = changed || runningBackup == nil

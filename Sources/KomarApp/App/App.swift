@@ -68,6 +68,8 @@ public final class App {
     var restoreMarkAtLogin: String?
     /// When the write-ahead log was last checkpointed (while idle).
     var lastCheckpoint = Date.distantPast
+    /// Reads running off the keystroke path, by name (`readInBackground`).
+    var backgroundReads: [String: BackgroundRead] = [:]
     /// The day's automatic backup (and office export) running on another thread.
     var runningBackup: BackgroundTask<DailyCopies>?
     /// How much wider code columns are here: the longest office code and

@@ -24,7 +24,7 @@ public final class NcursesBackend: TerminalBackend {
     private var queued: [Key] = []
     private let hasColors: Bool
     /// How long `readKey` blocks before returning nil to let the loop poll.
-    private let pollMs: Int32 = 250
+    public var pollMilliseconds: Int32 = 250
 
     /// Sets the locale from the environment, refuses a non-UTF-8 one, and
     /// starts curses.
@@ -154,7 +154,7 @@ public final class NcursesBackend: TerminalBackend {
 
     public func readKey() -> Key? {
         if !queued.isEmpty { return queued.removeFirst() }
-        guard let first = readRaw(timeoutMs: pollMs) else { return nil }
+        guard let first = readRaw(timeoutMs: pollMilliseconds) else { return nil }
         let keys = decoder.decode(first) { ms in readRaw(timeoutMs: Int32(ms)) }
         guard let key = keys.first else { return nil }
         queued += keys.dropFirst()

@@ -9,6 +9,9 @@ public protocol TerminalBackend: AnyObject {
     /// The next key, or nil when none arrived within a short poll interval
     /// (so the caller can notice signals) or the input is exhausted.
     func readKey() -> Key?
+    /// How long `readKey` waits for a key before returning nil: shorter
+    /// while the caller has work finishing in the background to show.
+    var pollMilliseconds: Int32 { get set }
     /// Restores the terminal. Safe to call more than once.
     func shutdown()
 }
@@ -34,6 +37,9 @@ public final class MemoryBackend: TerminalBackend {
     }
 
     public func readKey() -> Key? { pending.isEmpty ? nil : pending.removeFirst() }
+
+    /// Unused: queued keys are there at once.
+    public var pollMilliseconds: Int32 = 250
 
     public func shutdown() { isShutDown = true }
 

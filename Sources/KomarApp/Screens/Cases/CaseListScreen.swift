@@ -11,7 +11,8 @@ final class CaseListScreen: ListScreen {
     let titleKey = "cases.title"
     private let session: Session
     let list: RecordList<CaseSummary>
-    private var count = ListCount.exact(0)
+    /// Nil while it is counted again, off the keystroke path.
+    private var count: ListCount?
     private var filter = CaseFilter()
     private var sort = CaseSort.newest
     /// The filter's commune, worker and office, read once when the filter is applied.
@@ -44,12 +45,13 @@ final class CaseListScreen: ListScreen {
     }
 
     func recount(_ app: App) {
-        var filter = self.filter
-        filter.text = list.text
-        do {
-            count = ListCount(capped: try app.services.cases.countCases(session, filter: filter),
-                              cap: CaseService.searchCountCap)
-        } catch { app.report(error) }
+        var typed = self.filter
+        typed.text = list.text
+        let services = app.services, session = session, filter = typed
+        count = nil
+        app.readInBackground("cases.count", { try services.cases.countCases(session, filter: filter) }) {
+            [weak self] found in self?.count = ListCount(capped: found, cap: CaseService.searchCountCap)
+        }
     }
 
     private func openFilter(_ app: App) {
@@ -92,9 +94,10 @@ final class CaseListScreen: ListScreen {
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
-        var heading = switch list.shownCount(count) {
+        var heading = switch count.map(list.shownCount) {
         case .exact(let n): t.count("cases.count", n)
         case .moreThan(let cap): t("cases.count-over", t.number(cap))
+        case nil: t("list.counting")
         }
         if isFiltered {
             heading += " · " + t("filter.active", filterSummary(app))

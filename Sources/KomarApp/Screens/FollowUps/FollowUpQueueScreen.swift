@@ -10,7 +10,8 @@ final class FollowUpQueueScreen: ListScreen {
     let titleKey = "followups.title"
     private let session: Session
     let list: RecordList<FollowUpItem>
-    private var counts = FollowUpCounts(overdue: 0, today: 0, upcoming: 0)
+    /// Nil while they are counted again, off the keystroke path.
+    private var counts: FollowUpCounts?
 
     init(app: App, session: Session) {
         self.session = session
@@ -48,7 +49,11 @@ final class FollowUpQueueScreen: ListScreen {
     }
 
     func recount(_ app: App) {
-        do { counts = try app.services.followUps.queueCounts(session, matching: list.text) } catch { app.report(error) }
+        let services = app.services, session = session, text = list.text
+        counts = nil
+        app.readInBackground("followups.count", { try services.followUps.queueCounts(session, matching: text) }) {
+            [weak self] counts in self?.counts = counts
+        }
     }
 
     func bindings(app: App) -> [KeyBinding] {
@@ -60,9 +65,10 @@ final class FollowUpQueueScreen: ListScreen {
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
-        let heading = t("followups.summary", t.number(counts.overdue), t.number(counts.today), t.number(counts.upcoming))
+        let heading = counts.map { t("followups.summary", t.number($0.overdue), t.number($0.today), t.number($0.upcoming)) }
+            ?? t("list.counting")
         list.render(into: &canvas, area: area, app: app,
-                    heading: list.isEmpty ? nil : (heading, counts.overdue > 0 ? .warning : .muted),
+                    heading: list.isEmpty ? nil : (heading, (counts?.overdue ?? 0) > 0 ? .warning : .muted),
                     empty: t(list.text.isEmpty ? "followups.empty" : "search.none"))
     }
 }
