@@ -285,10 +285,9 @@ import Testing
     /// the backups made after the restored one (and of the before-restore
     /// copy) are of the history the restore replaced.
     @Test func theAuditLogSaysWhichBackupSealsARestoreReplaced() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-restore-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("komar.sqlite").path
+        let database = try TemporaryDatabase("restore")
+        defer { database.remove() }
+        let path = database.path
         let first = try Harness(language: .en, file: path)
         let older = try first.services.backups.make(Harness.admin)
         _ = try first.services.backups.make(Harness.admin)
@@ -310,10 +309,9 @@ import Testing
     /// command line) ends this window's session at its next key, as the
     /// restore promises; what was typed is a draft for the next login.
     @Test func aRestoreInAnotherWindowEndsThisSessionAndKeepsTheTyping() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-restored-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("komar.sqlite").path
+        let database = try TemporaryDatabase("restored")
+        defer { database.remove() }
+        let path = database.path
         let h = try Harness(language: .en, file: path)
         let backup = try h.services.backups.make(Harness.admin)
         h.logIn("sreymom")

@@ -12,10 +12,9 @@ import Testing
 @MainActor
 @Suite(.serialized) struct DraftSafetyTests {
     @Test func typingWhileTheFileIsLockedNeverWaitsAndTheDraftCatchesUp() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-lock-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("komar.sqlite").path
+        let database = try TemporaryDatabase("lock")
+        defer { database.remove() }
+        let path = database.path
         let h = try Harness(language: .en, file: path)
         h.logIn("sreymom")
         h.press(.char("1"))

@@ -11,6 +11,20 @@ let fixedNow = Date(timeIntervalSince1970: 1_795_262_400)  // 21 Nov 2026, noon 
 /// A password the policy accepts.
 let testPassword = "mekong-river-9"
 
+/// A database file in a folder of its own (backups go beside it), for
+/// tests that need a real file: backups, restores, a second connection.
+struct TemporaryDatabase {
+    let folder: URL
+    var path: String { folder.appendingPathComponent("komar.sqlite").path }
+
+    init(_ purpose: String) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("komar-\(purpose)-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+}
+
 /// A clock that stands still until a test moves it (the idle lock, the
 /// lock-out, the password asked again).
 final class ManualClock: Sendable {

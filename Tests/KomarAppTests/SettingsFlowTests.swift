@@ -85,10 +85,10 @@ import Testing
 @MainActor
 @Suite struct BackupReminderFlowTests {
     @Test func noBackupYetIsSaidAsSuch() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komar-reminder-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let h = try Harness(language: .en, file: folder.appendingPathComponent("komar.sqlite").path)
+        let database = try TemporaryDatabase("reminder")
+        defer { database.remove() }
+        let folder = database.folder
+        let h = try Harness(language: .en, file: database.path)
         h.logIn("admin")
         // The day's first login makes a backup behind the home screen.
         _ = h.app.runningBackup?.wait()

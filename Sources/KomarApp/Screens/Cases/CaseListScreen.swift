@@ -49,7 +49,7 @@ final class CaseListScreen: ListScreen {
         typed.text = list.text
         let services = app.services, session = session, filter = typed
         count = nil
-        app.readInBackground("cases.count", { try services.cases.countCases(session, filter: filter) }) {
+        app.readInBackground("case list count", { try services.cases.countCases(session, filter: filter) }) {
             [weak self] found in self?.count = ListCount(capped: found, cap: CaseService.searchCountCap)
         }
     }

@@ -51,7 +51,7 @@ final class FollowUpQueueScreen: ListScreen {
     func recount(_ app: App) {
         let services = app.services, session = session, text = list.text
         counts = nil
-        app.readInBackground("followups.count", { try services.followUps.queueCounts(session, matching: text) }) {
+        app.readInBackground("follow-up queue count", { try services.followUps.queueCounts(session, matching: text) }) {
             [weak self] counts in self?.counts = counts
         }
     }
