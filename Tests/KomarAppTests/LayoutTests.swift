@@ -149,4 +149,40 @@ import Testing
         _ = list.handleInput(.end)
         #expect(list.shownCount(counted) == .exact(1_100), "the last page has come")
     }
+
+    /// Coming back from a record far down the list reads again from the
+    /// first row on screen, not every row above it; those stay as read.
+    @Test func comingBackReadsFromTheFirstRowOnScreen() throws {
+        let h = try Harness(language: .en)
+        let list = RecordList<(number: Int, version: Int)>(
+            app: h.app, columns: [TableColumn("cases.code", width: 20)], searchable: false,
+            cells: { ["row \($0.number) v\($0.version)"] })
+        var read = 0
+        var version = 1
+        list.load { _, last, limit in
+            let first = (last?.number ?? 0) + 1
+            let page = first > 1_000 ? [] : Array(first...min(1_000, first + limit - 1))
+            read += page.count
+            return page.map { ($0, version) }
+        }
+        func draw() -> String {
+            var canvas = Canvas(size: Size(width: 40, height: 12))
+            list.render(into: &canvas, area: Rect(row: 0, col: 0, width: 40, height: 12), app: h.app,
+                        heading: nil, empty: "none")
+            return (0..<12).map(canvas.rowText).joined(separator: "\n")
+        }
+        for _ in 0..<400 { _ = list.handleInput(.down); _ = draw() }
+        #expect(list.selected?.number == 401)
+        read = 0
+        version = 2
+        list.reload(keepingSelection: true)
+        let screen = draw()
+        #expect(list.selected?.number == 401, "the highlight stays on the same row")
+        #expect(screen.contains("row 401 v2") && screen.contains("row 391 v2"), "\(screen)")
+        #expect(read <= 100, "read \(read) rows to come back")
+        _ = list.handleInput(.home)
+        #expect(draw().contains("row 1 v1"), "the rows above the screen stay as they were read")
+        list.reload(keepingSelection: false)
+        #expect(draw().contains("row 1 v2"), "reading the list again reads them all")
+    }
 }

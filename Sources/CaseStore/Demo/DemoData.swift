@@ -98,10 +98,10 @@ public enum DemoData {
         let today = services.clock.today
         let days = DemoDays(now: services.clock.now())
         try services.database.write { db in
-            let villages = try Row.fetchAll(db, sql: """
+            let villages = try Row.decodeAll(db, sql: """
                 SELECT code, search_key FROM place WHERE level = 'village' AND substr(code, 1, 2) IN (\(provinces.map { "'\($0)'" }.joined(separator: ",")))
                 ORDER BY code
-                """).map { (code: $0["code"] as String, key: $0["search_key"] as String) }
+                """) { (code: $0["code"] as String, key: $0["search_key"] as String) }
             guard !villages.isEmpty else { return }
             // Each case's code carries the year it was reported in, numbered on within that year.
             var numbers: [Int: Int] = [:]

@@ -49,10 +49,10 @@ enum DemoReferrals {
         let today = services.clock.today
         try services.database.write { db in
             let office = try OfficeIdentity.codeForNewRecords(db)
-            let villages = try Row.fetchAll(db, sql: """
+            let villages = try Row.decodeAll(db, sql: """
                 SELECT code, search_key FROM place WHERE level = 'village' AND substr(code, 1, 2) IN (\(DemoData.provinces.map { "'\($0)'" }.joined(separator: ",")))
                 ORDER BY code
-                """).map { (code: $0["code"] as String, key: $0["search_key"] as String) }
+                """) { (code: $0["code"] as String, key: $0["search_key"] as String) }
             guard !villages.isEmpty else { return }
             var providerIds: [(id: Int64, services: [ServiceType])] = []
             for p in providers {

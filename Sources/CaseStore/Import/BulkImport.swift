@@ -256,8 +256,7 @@ extension GazetteerService {
     /// name in an import.
     public func all(_ level: Place.Level) throws -> [Place] {
         try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM place WHERE level = ? ORDER BY code", arguments: [level.rawValue])
-                .map { row in
+            try Row.decodeAll(db, sql: "SELECT * FROM place WHERE level = ? ORDER BY code", arguments: [level.rawValue]) { row in
                     Place(code: row["code"], level: level, nameKm: row["name_km"], nameLatin: row["name_latin"],
                           searchKey: row["search_key"])
                 }

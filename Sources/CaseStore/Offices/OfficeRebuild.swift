@@ -65,9 +65,9 @@ extension SyncService {
                 floors[table] = max(held, waiting)
             }
             let suffix = "@" + code
-            let users = try Row.fetchAll(db, sql: """
+            let users = try Row.decodeAll(db, sql: """
                 SELECT id, username, display_name, role, is_active FROM live.user WHERE id >= ? AND id < ? ORDER BY id
-                """, arguments: [range.lowerBound, range.upperBound]).map { row -> SyncUser in
+                """, arguments: [range.lowerBound, range.upperBound]) { row -> SyncUser in
                 let name: String = row["username"]
                 return SyncUser(id: row["id"], username: name.hasSuffix(suffix) ? String(name.dropLast(suffix.count)) : name,
                                 displayName: row["display_name"], role: row["role"], isActive: row["is_active"])
@@ -171,10 +171,10 @@ extension SyncService {
             for table in OfficeKeyShift.keyedTables {
                 floors[table] = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM held.\"\(table)\"") ?? 0
             }
-            let users = try Row.fetchAll(db, sql: """
+            let users = try Row.decodeAll(db, sql: """
                 SELECT id, username, display_name, role, is_active FROM held.user
                 WHERE id NOT IN (SELECT id FROM live.user) ORDER BY id
-                """).map { row -> SyncUser in
+                """) { row -> SyncUser in
                 let name: String = row["username"]
                 // The snapshot keeps people as head office does, with an empty office code.
                 return SyncUser(id: row["id"], username: name.hasSuffix("@") ? String(name.dropLast()) : name,

@@ -162,7 +162,7 @@ public struct OfficeService: Sendable {
         try session.require(.viewAllCases)
         return try store.read { db in
             guard try OfficeIdentity.read(db)?.kind == .headOffice else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT number, code, name FROM office ORDER BY code").map { row in
+            return try Row.decodeAll(db, sql: "SELECT number, code, name FROM office ORDER BY code") { row in
                 (row["number"], row["code"], row["name"])
             }
         }
@@ -171,11 +171,11 @@ public struct OfficeService: Sendable {
     public func offices(_ session: Session) throws -> [OfficeStatus] {
         try session.require(.manageSettings)
         return try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.decodeAll(db, sql: """
                 SELECT o.*, (SELECT COUNT(*) FROM sync_conflict AS c WHERE c.office_number = o.number
                                                                      AND c.resolved_at IS NULL) AS open_conflicts
                 FROM office AS o ORDER BY number
-                """).map { row in
+                """) { row in
                 OfficeStatus(number: row["number"], code: row["code"], name: row["name"],
                              lastSequence: row["last_sequence"], lastFileAt: row["last_file_at"],
                              lastImportAt: row["last_import_at"], addedAt: row["added_at"], lastSeal: row["last_seal"],

@@ -256,9 +256,9 @@ public struct SyncService: Sendable {
                 for table in SyncTables.shared {
                     counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM live.\"\(table)\"") ?? 0
                 }
-                let users = try Row.fetchAll(db, sql: """
+                let users = try Row.decodeAll(db, sql: """
                     SELECT id, username, display_name, role, is_active FROM live.user WHERE id >= ? AND id < ? ORDER BY id
-                    """, arguments: [range.lowerBound, range.upperBound]).map { row in
+                    """, arguments: [range.lowerBound, range.upperBound]) { row in
                     SyncUser(id: row["id"], username: row["username"], displayName: row["display_name"], role: row["role"],
                              isActive: row["is_active"])
                 }

@@ -303,10 +303,10 @@ extension SyncService {
     public func conflicts(_ session: Session, all: Bool = false) throws -> [SyncConflict] {
         try session.require(.manageSettings)
         return try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.decodeAll(db, sql: """
                 SELECT c.*, o.code FROM sync_conflict AS c JOIN office AS o ON o.number = c.office_number
                 \(all ? "" : "WHERE c.resolved_at IS NULL") ORDER BY c.id
-                """).map(Self.conflict)
+                """, Self.conflict)
         }
     }
 

@@ -143,13 +143,13 @@ enum CaseReport {
             SELECT c.sex, COUNT(*) AS n FROM child_case AS c WHERE \(unseen.sql) GROUP BY c.sex
             """, arguments: unseen.arguments))
         // The longest unseen are picked first, then only they are joined to their worker and village.
-        let shown = try Row.fetchAll(db, sql: """
+        let shown = try Row.decodeAll(db, sql: """
             SELECT c.code, c.sex, v.name_km, v.name_latin, COALESCE(u.display_name, '') AS worker, pick.last FROM (
               SELECT c.id, c.code, \(lastContact.sql) AS last FROM child_case AS c
               WHERE \(unseen.sql) ORDER BY last, c.code LIMIT \(unseenListLimit)) AS pick
             JOIN child_case AS c ON c.id = pick.id LEFT JOIN user AS u ON u.id = c.assigned_to
             LEFT JOIN place AS v ON v.code = c.village_code ORDER BY pick.last, pick.code
-            """, arguments: lastContact.arguments + unseen.arguments).map { row -> [ReportCell] in
+            """, arguments: lastContact.arguments + unseen.arguments) { row -> [ReportCell] in
             let last = LocalDate(iso: row["last"])
             return [.literal(row["code"]), .key((Sex(rawValue: row["sex"]) ?? .male).shortLabelKey),
                     .text(.names(km: row["name_km"] ?? "", latin: row["name_latin"] ?? "")),

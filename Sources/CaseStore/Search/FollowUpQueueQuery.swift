@@ -183,7 +183,7 @@ struct FollowUpQueueQuery {
                 "(follow_up.due_date > ? OR (follow_up.due_date = ? AND follow_up.id > ?))",
                 [cursor.due.iso, cursor.due.iso, cursor.id])
         }
-        return try Row.fetchAll(db, sql: """
+        return try Row.decodeAll(db, sql: """
             SELECT follow_up.id, COALESCE(follow_up.case_id, 0) AS case_id, follow_up.type, follow_up.due_date,
                    COALESCE(child_case.code, household.code) AS code,
                    COALESCE(child_case.child_name_km, household.head_name_km) AS name_km,
@@ -194,7 +194,7 @@ struct FollowUpQueueQuery {
             JOIN place ON place.code = COALESCE(child_case.village_code, household.village_code)
             WHERE \(condition.sql)
             ORDER BY follow_up.due_date, follow_up.id LIMIT ?
-            """, arguments: condition.arguments + [limit]).map { row in
+            """, arguments: condition.arguments + [limit]) { row in
             FollowUpItem(
                 id: row["id"], caseId: row["case_id"], caseCode: row["code"], childNameKm: row["name_km"],
                 childNameLatin: row["name_latin"], villageNameKm: row["village_km"],

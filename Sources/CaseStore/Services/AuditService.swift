@@ -151,8 +151,8 @@ public struct AuditService: Sendable {
         try session.require(.readAudit)
         let condition = Self.condition(filter) && SQLCondition("id < ?", [beforeId ?? Int64.max])
         return try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_event WHERE \(condition.sql) ORDER BY id DESC LIMIT ?",
-                             arguments: condition.arguments + [limit]).map(Self.entry)
+            try Row.decodeAll(db, sql: "SELECT * FROM audit_event WHERE \(condition.sql) ORDER BY id DESC LIMIT ?",
+                             arguments: condition.arguments + [limit], Self.entry)
         }
     }
 
@@ -200,8 +200,8 @@ public struct AuditService: Sendable {
         try session.require(.readAudit)
         let condition = Self.condition(filter)
         let rows = try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_event WHERE \(condition.sql) ORDER BY id",
-                             arguments: condition.arguments).map(Self.entry)
+            try Row.decodeAll(db, sql: "SELECT * FROM audit_event WHERE \(condition.sql) ORDER BY id",
+                             arguments: condition.arguments, Self.entry)
         }
         var text = CSV.byteOrderMark + CSV.line(["audit.id", "audit.when", "audit.who", "audit.action", "audit.entity",
                                                  "audit.summary"].map(label))

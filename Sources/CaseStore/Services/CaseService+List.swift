@@ -64,11 +64,11 @@ extension CaseService {
                 order = Self.order(sort, after: cursor)
             }
             if let after = order.after { condition = condition && after }
-            return try Row.fetchAll(db, sql: """
+            return try Row.decodeAll(db, sql: """
                 SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
                 FROM \(search?.from ?? "child_case") JOIN place ON place.code = child_case.village_code
                 WHERE \(condition.sql) ORDER BY \(order.by) LIMIT ?
-                """, arguments: condition.arguments + [limit]).map { row in try Self.summary(row, today: today) }
+                """, arguments: condition.arguments + [limit]) { row in try Self.summary(row, today: today) }
         }
     }
 

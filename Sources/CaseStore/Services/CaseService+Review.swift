@@ -50,11 +50,11 @@ extension CaseService {
                 [cursor.reviewRank, cursor.reviewRank, cursor.reportedDate, cursor.reportedDate, cursor.lastId])
         }
         return try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.decodeAll(db, sql: """
                 SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
                 FROM child_case JOIN place ON place.code = child_case.village_code
                 WHERE \(condition.sql) ORDER BY \(rank), child_case.reported_date, child_case.id LIMIT ?
-                """, arguments: condition.arguments + [limit]).map { row in try Self.summary(row, today: today) }
+                """, arguments: condition.arguments + [limit]) { row in try Self.summary(row, today: today) }
         }
     }
 
@@ -74,10 +74,10 @@ extension CaseService {
     public func assignees(_ session: Session) throws -> [Assignee] {
         try session.require(.assignCase)
         return try store.read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.decodeAll(db, sql: """
                 SELECT id, display_name, role FROM user
                 WHERE is_active AND role IN ('social-worker', 'coordinator') ORDER BY display_name
-                """).map { Assignee(id: $0["id"], displayName: $0["display_name"], role: Role(rawValue: $0["role"])!) }
+                """) { Assignee(id: $0["id"], displayName: $0["display_name"], role: Role(rawValue: $0["role"])!) }
         }
     }
 
@@ -180,13 +180,13 @@ extension CaseService {
                                    arguments: [caseId] + scope.arguments) != nil else {
                 throw PermissionDenied(role: session.user.role, action: .viewAllCases)
             }
-            return try Row.fetchAll(db, sql: """
+            return try Row.decodeAll(db, sql: """
                 SELECT case_event.*, by_user.display_name AS by_name, assignee.display_name AS assignee_name
                 FROM case_event
                 LEFT JOIN user AS by_user ON by_user.id = case_event.by_user
                 LEFT JOIN user AS assignee ON assignee.id = case_event.assigned_to
                 WHERE case_event.case_id = ? ORDER BY case_event.at, case_event.id
-                """, arguments: [caseId]).map { row in
+                """, arguments: [caseId]) { row in
                 CaseEvent(at: row["at"], byName: row["by_name"] ?? "", kind: CaseEventKind(rawValue: row["kind"]) ?? .intake,
                           riskLevel: (row["risk_level"] as String?).flatMap(RiskLevel.init(rawValue:)),
                           assignedToName: row["assignee_name"], reason: row["reason"], note: row["note"])

@@ -13,7 +13,7 @@ public struct GazetteerService: Sendable {
 
     public func provinces() throws -> [Place] {
         try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM place WHERE level = 'province' ORDER BY code").map(Self.place)
+            try Row.decodeAll(db, sql: "SELECT * FROM place WHERE level = 'province' ORDER BY code", Self.place)
         }
     }
 
@@ -21,8 +21,8 @@ public struct GazetteerService: Sendable {
     /// commune.
     public func children(of code: String) throws -> [Place] {
         try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM place WHERE parent_code = ? ORDER BY code", arguments: [code])
-                .map(Self.place)
+            try Row.decodeAll(db, sql: "SELECT * FROM place WHERE parent_code = ? ORDER BY code", arguments: [code],
+                              Self.place)
         }
     }
 

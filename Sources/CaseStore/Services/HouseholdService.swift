@@ -129,8 +129,8 @@ public struct HouseholdService: Sendable {
         var condition = try Self.matching(session, query)
         if let cursor { condition = condition && SQLCondition("household.id < ?", [cursor.lastId]) }
         return try store.read { db in
-            try Row.fetchAll(db, sql: Self.summarySelect + " WHERE \(condition.sql) ORDER BY household.id DESC LIMIT ?",
-                             arguments: condition.arguments + [limit]).map(Self.summary(row:))
+            try Row.decodeAll(db, sql: Self.summarySelect + " WHERE \(condition.sql) ORDER BY household.id DESC LIMIT ?",
+                             arguments: condition.arguments + [limit], Self.summary(row:))
         }
     }
 
@@ -200,14 +200,14 @@ public struct HouseholdService: Sendable {
             // Only the cases the user may see, and referrals only for those
             // who work with them: a volunteer sees their own cases here.
             let visible = try Visibility.cases(session)
-            let cases = try Row.fetchAll(db, sql: """
+            let cases = try Row.decodeAll(db, sql: """
                 SELECT child_case.*, place.name_km AS village_name_km, place.name_latin AS village_name_latin
                 FROM child_case JOIN place ON place.code = child_case.village_code
                 WHERE child_case.household_id = ? AND \(visible.sql) ORDER BY child_case.id DESC LIMIT 50
-                """, arguments: [id] + visible.arguments).map { row in try CaseService.summary(row, today: today) }
-            let referrals = !session.may(.manageReferrals) ? [] : try Row.fetchAll(db, sql: ReferralService.summarySelect
-                + " WHERE referral.household_id = ? ORDER BY referral.id DESC LIMIT 50", arguments: [id])
-                .map(ReferralService.summary(row:))
+                """, arguments: [id] + visible.arguments) { row in try CaseService.summary(row, today: today) }
+            let referrals = !session.may(.manageReferrals) ? [] : try Row.decodeAll(db, sql: ReferralService.summarySelect
+                + " WHERE referral.household_id = ? ORDER BY referral.id DESC LIMIT 50", arguments: [id],
+                ReferralService.summary(row:))
             let followUps = try FollowUpEntry.fetchAll(db, sql: """
                 SELECT * FROM follow_up WHERE household_id = ? ORDER BY due_date DESC, id DESC LIMIT 50
                 """, arguments: [id]).map(\.householdFollowUp)

@@ -197,11 +197,11 @@ public struct ReferralService: Sendable {
             LEFT JOIN user ON user.id = referral.created_by
             WHERE referral.id = ?
             """, arguments: [id]) else { throw StoreError.notFound }
-        let history = try Row.fetchAll(db, sql: """
+        let history = try Row.decodeAll(db, sql: """
             SELECT referral_transition.*, user.display_name AS by_name FROM referral_transition
             LEFT JOIN user ON user.id = referral_transition.by_user
             WHERE referral_id = ? ORDER BY referral_transition.id
-            """, arguments: [id]).map { r in
+            """, arguments: [id]) { r in
             let at: Date = r["at"]
             return ReferralTransition(
                 from: (r["from_status"] as String?).flatMap(ReferralStatus.init(rawValue:)),
@@ -222,8 +222,8 @@ public struct ReferralService: Sendable {
     public func forCase(_ session: Session, caseId: Int64) throws -> [ReferralSummary] {
         try session.require(.manageReferrals)
         return try store.read { db in
-            try Row.fetchAll(db, sql: Self.summarySelect + " WHERE referral.case_id = ? ORDER BY referral.id DESC",
-                             arguments: [caseId]).map(Self.summary(row:))
+            try Row.decodeAll(db, sql: Self.summarySelect + " WHERE referral.case_id = ? ORDER BY referral.id DESC",
+                             arguments: [caseId], Self.summary(row:))
         }
     }
 
@@ -242,7 +242,7 @@ public struct ReferralService: Sendable {
             }
             sql += " ORDER BY " + Self.order + " LIMIT ?"
             args += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: args).map(Self.summary(row:))
+            return try Row.decodeAll(db, sql: sql, arguments: args, Self.summary(row:))
         }
     }
 

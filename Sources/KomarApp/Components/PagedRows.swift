@@ -17,8 +17,11 @@ final class PagedRows<Row>: TableDataSource {
     /// A screenful or two: a taller terminal reads the next page as it draws.
     let pageSize = 50
 
-    init(fetch: @escaping Fetch, cells: @escaping (Row) -> [String], report: @escaping (any Error) -> Void) {
+    /// `read`: rows already read, kept as they are; the next page starts after the last of them.
+    init(fetch: @escaping Fetch, cells: @escaping (Row) -> [String], report: @escaping (any Error) -> Void,
+         read: [Row] = []) {
         self.fetch = fetch
+        rows = read
         cellsOf = cells
         self.report = report
     }

@@ -65,12 +65,17 @@ final class RecordList<Row> {
         return rows.rowCount == 0
     }
 
-    /// Reads the list again from its first page, keeping the highlight on
-    /// the same row number (after coming back from a record) or not.
+    /// Reads the list again from its first page, or, keeping the highlight
+    /// on the same row number (after coming back from a record), from the
+    /// first row on screen: the rows scrolled off above stay as they were
+    /// read, so coming back costs a screenful however far down the user
+    /// is. Typing in the search box reads everything again.
     func reload(keepingSelection: Bool) {
         let keep = keepingSelection ? table.selected : 0
+        let above = keepingSelection ? Array(rows.rows.prefix(min(table.top, keep))) : []
         let text = self.text
-        rows = PagedRows(fetch: { [fetch] last, limit in try fetch(text, last, limit) }, cells: cells, report: report)
+        rows = PagedRows(fetch: { [fetch] last, limit in try fetch(text, last, limit) }, cells: cells, report: report,
+                         read: above)
         table.source = rows
         rows.prepare(through: keep)
         table.select(keep)

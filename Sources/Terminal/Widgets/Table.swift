@@ -47,7 +47,8 @@ public final class Table: Widget {
     public let columns: [TableColumn]
     public weak var source: (any TableDataSource)?
     public private(set) var selected = 0
-    private var top = 0
+    /// The first row on screen (after the last render).
+    public private(set) var top = 0
     private var lastPage = 10
     /// Called with the selected row when Enter is pressed.
     public var onActivate: ((Int) -> Void)?
