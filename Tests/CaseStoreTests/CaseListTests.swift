@@ -82,6 +82,8 @@ import Testing
         let worker = try session(services, "dara", .socialWorker)
         #expect(try services.cases.countCases(worker, filter: CaseFilter(text: "KC-")) == CaseService.searchCountCap + 1)
         #expect(try services.cases.countCases(worker) == 1_100)
+        #expect(try services.cases.listCount(worker) == .exact(1_100), "nothing typed: the exact count")
+        #expect(try services.cases.listCount(worker, filter: CaseFilter(text: "KC-")) == .moreThan(CaseService.searchCountCap))
     }
 
     @Test func theQueuesSearchBoxesNarrowByNameInKhmerOrLatin() throws {

@@ -97,6 +97,13 @@ extension CaseService {
         }
     }
 
+    /// The count a list's heading shows: exact when nothing is typed (the
+    /// whole count is cheap), capped with search text ("more than 1,000").
+    public func listCount(_ session: Session, filter: CaseFilter = CaseFilter()) throws -> ListCount {
+        let found = try countCases(session, filter: filter)
+        return Self.searchPlan(filter.text) == nil ? .exact(found) : ListCount(capped: found, cap: Self.searchCountCap)
+    }
+
     /// Records that the user searched, and how many cases the search
     /// found, never what was typed.
     public func recordSearch(_ session: Session, found count: ListCount) throws {

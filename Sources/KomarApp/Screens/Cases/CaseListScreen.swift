@@ -49,8 +49,8 @@ final class CaseListScreen: ListScreen {
         typed.text = list.text
         let services = app.services, session = session, filter = typed
         count = nil
-        app.readInBackground("case list count", { try services.cases.countCases(session, filter: filter) }) {
-            [weak self] found in self?.count = ListCount(capped: found, cap: CaseService.searchCountCap)
+        app.readInBackground("case list count", { try services.cases.listCount(session, filter: filter) }) {
+            [weak self] found in self?.count = found
         }
     }
 

@@ -33,8 +33,7 @@ final class SearchScreen: ListScreen {
             return
         }
         do {
-            count = ListCount(capped: try app.services.cases.countCases(session, filter: CaseFilter(text: list.text)),
-                              cap: CaseService.searchCountCap)
+            count = try app.services.cases.listCount(session, filter: CaseFilter(text: list.text))
         } catch { app.report(error) }
     }
 
