@@ -186,18 +186,8 @@ public final class ChoiceField: Widget {
     }
 
     public func render(into canvas: inout Canvas, at rect: Rect, focused: Bool, env: WidgetEnvironment) {
-        let style: TextStyle = focused ? .focusedField : .field
-        canvas.fill(row: rect.row, col: rect.col, width: rect.width, style: style)
-        if let selected {
-            canvas.put(selected.label(env.labelIndex), row: rect.row, col: rect.col, style: style,
-                       maxWidth: rect.width - 2)
-        } else if let placeholderKey {
-            let hint = options.isEmpty ? "widget.choose-above-first" : placeholderKey
-            canvas.put(env.localize(hint), row: rect.row, col: rect.col,
-                       style: TextStyle(reverse: focused, underline: !focused, role: .muted), maxWidth: rect.width - 2)
-        }
-        canvas.put("▾", row: rect.row, col: rect.right - 1, style: style)
-        if focused && !isExpanded { canvas.cursor = nil }
+        let hint = placeholderKey.map { env.localize(options.isEmpty ? "widget.choose-above-first" : $0) }
+        canvas.putClosedField(selected?.label(env.labelIndex), hint: hint, mark: "▾", at: rect, focused: focused)
     }
 
     public func renderOverlay(into canvas: inout Canvas, anchor: Rect, bounds: Rect, env: WidgetEnvironment) {
@@ -261,18 +251,9 @@ public final class MultiChoiceField: Widget {
     }
 
     public func render(into canvas: inout Canvas, at rect: Rect, focused: Bool, env: WidgetEnvironment) {
-        let style: TextStyle = focused ? .focusedField : .field
-        canvas.fill(row: rect.row, col: rect.col, width: rect.width, style: style)
         let chosen = options.filter { selectedIds.contains($0.id) }.map { $0.label(env.labelIndex) }
-        if chosen.isEmpty {
-            canvas.put(env.localize("widget.choose-several"), row: rect.row, col: rect.col,
-                       style: TextStyle(reverse: focused, underline: !focused, role: .muted), maxWidth: rect.width - 2)
-        } else {
-            canvas.put(TextFit.truncateWithEllipsis(chosen.joined(separator: ", "), to: rect.width - 2),
-                       row: rect.row, col: rect.col, style: style)
-        }
-        canvas.put("▾", row: rect.row, col: rect.right - 1, style: style)
-        if focused && !isExpanded { canvas.cursor = nil }
+        canvas.putClosedField(chosen.isEmpty ? nil : chosen.joined(separator: ", "),
+                              hint: env.localize("widget.choose-several"), mark: "▾", at: rect, focused: focused)
     }
 
     public func renderOverlay(into canvas: inout Canvas, anchor: Rect, bounds: Rect, env: WidgetEnvironment) {

@@ -44,15 +44,7 @@ public final class PickerField: Widget {
     }
 
     public func render(into canvas: inout Canvas, at rect: Rect, focused: Bool, env: WidgetEnvironment) {
-        let style: TextStyle = focused ? .focusedField : .field
-        canvas.fill(row: rect.row, col: rect.col, width: rect.width, style: style)
-        if let value {
-            canvas.put(value.text, row: rect.row, col: rect.col, style: style, maxWidth: rect.width - 2)
-        } else if let placeholderKey {
-            canvas.put(env.localize(placeholderKey), row: rect.row, col: rect.col,
-                       style: TextStyle(reverse: focused, underline: !focused, role: .muted), maxWidth: rect.width - 2)
-        }
-        canvas.put("…", row: rect.row, col: rect.right - 1, style: style)
-        if focused { canvas.cursor = nil }
+        canvas.putClosedField(value?.text, hint: placeholderKey.map { env.localize($0) }, mark: "…", at: rect,
+                              focused: focused)
     }
 }

@@ -64,3 +64,21 @@ public final class Label: Widget {
     }
     public func handle(_ key: Key) -> Bool { false }
 }
+
+extension Canvas {
+    /// A closed one-line field that opens something to choose from (a
+    /// list, a checklist, a picker screen): the value, or a muted hint when
+    /// there is none, and `mark` at the right edge saying it opens.
+    mutating func putClosedField(_ value: String?, hint: String?, mark: String, at rect: Rect, focused: Bool) {
+        let style: TextStyle = focused ? .focusedField : .field
+        fill(row: rect.row, col: rect.col, width: rect.width, style: style)
+        if let value {
+            put(TextFit.truncateWithEllipsis(value, to: rect.width - 2), row: rect.row, col: rect.col, style: style)
+        } else if let hint {
+            put(hint, row: rect.row, col: rect.col, style: TextStyle(reverse: focused, underline: !focused, role: .muted),
+                maxWidth: rect.width - 2)
+        }
+        put(mark, row: rect.row, col: rect.right - 1, style: style)
+        if focused { cursor = nil }
+    }
+}
