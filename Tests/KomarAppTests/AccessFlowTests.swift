@@ -354,4 +354,29 @@ import Testing
         h.press(.function(10))
         #expect(h.app.topScreenTitleKey == "audit.title")
     }
+
+    /// A closed case's reason is said in the user's language in the log,
+    /// inside its parentheses.
+    @Test func aClosureReasonInTheLogIsSaidInTheUsersLanguage() throws {
+        let h = try Harness(language: .km)
+        let dara = try h.session("dara")
+        let created = try h.services.cases.createIntake(dara, Harness.childIntake("ស្រីពេជ្រ", "Sreypich"))
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
+            action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: .low))
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
+            action: .close, expectedVersion: 2, closureReason: .goalsMet))
+        let reasonKm = try #require(h.app.localizer.table.text(ClosureReason.goalsMet.labelKey, .km))
+        let reasonEn = try #require(h.app.localizer.table.text(ClosureReason.goalsMet.labelKey, .en))
+        h.logIn("admin")
+        h.press(.char("2"))
+        h.press(.down, .enter)                     // the newest event is the login; the closing is next
+        #expect(h.app.topScreenTitleKey == "audit-event.title")
+        h.press(.function(6))
+        let first = h.screen
+        h.press(.function(6))
+        let second = h.screen
+        #expect([first, second].contains { $0.contains("(" + reasonKm + ")") }, "\(first)\n\(second)")
+        #expect([first, second].contains { $0.contains("(" + reasonEn + ")") }, "\(first)\n\(second)")
+        #expect(![first, second].contains { $0.contains("goals-met") })
+    }
 }

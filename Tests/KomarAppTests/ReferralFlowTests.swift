@@ -223,6 +223,29 @@ import Testing
         #expect(h.screen.contains("✗ មិនអាចរក្សាទុកឯកសារបានទេ៖ គ្មានថតនោះទេ។"), "the path's message, said again in Khmer")
     }
 
+    /// F8 in an open case's file: the form shows its fields at once (the
+    /// hidden "person" field had the focus and nothing was drawn until a
+    /// key), and F6 says the child's sex and age in the other language.
+    @Test func referringAChildFromTheCaseFileShowsTheFormInBothLanguages() throws {
+        let h = try harness(language: .en)
+        let dara = try h.session("dara")
+        let created = try h.services.cases.createIntake(dara, Harness.childIntake("ស្រីពេជ្រ", "Sreypich"))
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
+            action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: .low))
+        h.logIn("vannak")
+        h.select("Cases")
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "case.title")
+        h.press(.function(8))
+        #expect(h.app.topScreenTitleKey == "referral.new-title")
+        #expect(h.screen.contains("Service *"), "\(h.screen)")
+        #expect(h.screen.contains("Provider *"))
+        #expect(h.screen.contains("Female, 12 years"), "\(h.screen)")
+        h.press(.function(6))
+        #expect(h.screen.contains("ស្រី, ១២ ឆ្នាំ"), "\(h.screen)")
+        #expect(!h.screen.contains("Female"))
+    }
+
     @Test func volunteersSeeHouseholdsButCannotRefer() throws {
         let h = try harness(language: .en)
         h.logIn("sreymom")

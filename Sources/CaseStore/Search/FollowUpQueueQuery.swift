@@ -15,6 +15,10 @@ import GRDB
 ///   households instead (`child_case_on_assigned_to`, `household_by_creator`,
 ///   `follow_up_household_visits_by_creator`), then sorted.
 ///
+/// - **From the records the search text matches**, when it matches few:
+///   typing a name that no visit's child or household has would otherwise
+///   walk every visit due (0.4 s a key at 100,000 cases).
+///
 /// The unary `+` in front of a visit's status and due date keeps SQLite
 /// from walking the date indexes where a worker's own records should lead,
 /// with or without `ANALYZE` statistics.
@@ -42,6 +46,9 @@ struct FollowUpQueueQuery {
     let households: SQLCondition
     /// Her own records, to find her visits from; nil for a coordinator.
     private let own: Own?
+    /// How the search text narrows cases and households; nil without text.
+    private let caseMatch: SQLCondition?
+    private let householdMatch: SQLCondition?
 
     /// A worker's own records: each condition is on its table alone, the
     /// text's narrowing apart so that deciding how to search ignores it.
@@ -94,6 +101,8 @@ struct FollowUpQueueQuery {
                 ?? SQLCondition("follow_up.created_by = ?", [me])
             household = household && (scheduledByMe ? scheduled || seen : seen)
         }
+        self.caseMatch = caseMatch
+        householdMatch = match
         self.cases = SQLCondition("(\(cases.sql))", cases.arguments)
         self.households = SQLCondition("(\(household.sql))", household.arguments)
         own = households.map { households in
@@ -125,7 +134,7 @@ struct FollowUpQueueQuery {
     }
 
     func plan(_ db: Database, upTo last: LocalDate) throws -> Plan {
-        guard let own, try ownRecordsAreFew(db, own) else { return .walk }
+        guard let own, try ownRecordsAreFew(db, own) else { return try matchedPlan(db, upTo: last) ?? .walk }
         let due = Self.due(upTo: last, lead: false)
         var cases = own.cases && Self.due(upTo: last)
         if let match = own.caseMatch { cases = cases && match }
@@ -142,6 +151,30 @@ struct FollowUpQueueQuery {
             if let match = own.householdMatch { scheduled = scheduled && Self.chosen(match) }
             arms.append(SQLCondition("SELECT follow_up.id FROM follow_up WHERE \(scheduled.sql)", scheduled.arguments))
         }
+        return .own(SQLCondition("follow_up.id IN (\(arms.map(\.sql).joined(separator: " UNION ALL ")))",
+                                 arms.reduce(StatementArguments()) { $0 + $1.arguments }))
+    }
+
+    /// The visits of the cases and households the search text matches, in
+    /// the user's scope, when the text matches at most `ownLimit` of them
+    /// (counted up to that); nil without text or with more matches.
+    private func matchedPlan(_ db: Database, upTo last: LocalDate) throws -> Plan? {
+        guard ownLimit >= 0, let caseMatch, let householdMatch else { return nil }
+        let counting = [("child_case", caseMatch), ("household", householdMatch)].map { table, match in
+            SQLCondition("(SELECT COUNT(*) FROM (SELECT 1 FROM \(table) WHERE \(match.sql) LIMIT \(ownLimit + 1)))",
+                         match.arguments)
+        }
+        let matched = try Int.fetchOne(db, sql: "SELECT " + counting.map(\.sql).joined(separator: " + "),
+                                       arguments: counting.reduce(StatementArguments()) { $0 + $1.arguments }) ?? 0
+        guard matched <= ownLimit else { return nil }
+        let cases = self.cases && Self.due(upTo: last)
+        let households = householdMatch && Self.due(upTo: last, lead: false) && self.households
+        let arms = [
+            SQLCondition("SELECT follow_up.id FROM child_case CROSS JOIN follow_up ON follow_up.case_id = child_case.id "
+                         + "WHERE \(cases.sql)", cases.arguments),
+            SQLCondition("SELECT follow_up.id FROM household CROSS JOIN follow_up ON follow_up.household_id = household.id "
+                         + "WHERE \(households.sql)", households.arguments),
+        ]
         return .own(SQLCondition("follow_up.id IN (\(arms.map(\.sql).joined(separator: " UNION ALL ")))",
                                  arms.reduce(StatementArguments()) { $0 + $1.arguments }))
     }

@@ -43,9 +43,13 @@ extension App {
     /// A field's message, written by `text` in every language so that F6
     /// says it again in the new one.
     func fieldMessage(isWarning: Bool = false, _ text: (Localizer) -> String) -> FieldMessage {
-        let translations = Language.allCases.sorted { $0.labelIndex < $1.labelIndex }
-            .map { text(Localizer(language: $0, table: localizer.table)) }
-        return FieldMessage(text(localizer), isWarning: isWarning, translations: translations)
+        FieldMessage(text(localizer), isWarning: isWarning, translations: inEveryLanguage(text))
+    }
+
+    /// `text` written in every language, by label index, for what a screen
+    /// must say again in the other language after F6.
+    func inEveryLanguage(_ text: (Localizer) -> String) -> [String] {
+        Language.allCases.sorted { $0.labelIndex < $1.labelIndex }.map { text(Localizer(language: $0, table: localizer.table)) }
     }
 
     /// A field's message from the string table, in every language.

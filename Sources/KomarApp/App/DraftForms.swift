@@ -28,7 +28,9 @@ enum DraftForms {
             }
         case "referral":
             return DraftContext.decode([ReferralFormScreen.Person].self, context["people"]).map {
-                ReferralFormScreen(app: app, session: session, people: $0, for: context["for"] ?? "")
+                // A draft kept before "for" was in each language holds one string.
+                ReferralFormScreen(app: app, session: session, people: $0,
+                                   for: DraftContext.decode([String].self, context["for"]) ?? [context["for"] ?? ""])
             }
         case "referral-move":
             guard let id else { return nil }

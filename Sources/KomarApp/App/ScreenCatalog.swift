@@ -94,7 +94,7 @@ enum ScreenCatalog {
             let session = try need(s)
             let child = try openCase(app, session)
             return ReferralFormScreen(app: app, session: session, people: [ReferralFormScreen.Person(
-                subject: .child(caseId: child.id), name: child.code, detail: "")])
+                subject: .child(caseId: child.id), name: child.code, details: [])])
         },
         Entry(role: .coordinator) { app, s in
             ReferralViewScreen(app: app, session: try need(s), referralId: try openReferral(app, need(s)).id)

@@ -127,6 +127,9 @@ public final class Form {
     }
 
     public func render(into canvas: inout Canvas, at rect: Rect, env: WidgetEnvironment) {
+        // A field hidden while it had the focus (the first, often) hands it
+        // to the next one shown, or the form would have nothing to scroll to.
+        if focused?.isHidden == true, !moveFocus(1) { _ = moveFocus(-1) }
         let labelWidth = labelWidth(env, total: rect.width)
         let fieldWidth = rect.width - labelWidth - 1
         let visibleFields = fields.enumerated().filter { !$0.element.isHidden }

@@ -72,7 +72,7 @@ final class AuditLogScreen: ListScreen {
         let codes = codeLabels[e.entity] ?? [:]
         guard !codes.isEmpty else { return e.summary }
         return e.summary.split(separator: " ", omittingEmptySubsequences: false).map { word in
-            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",;:"))
+            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",;:()"))
             guard let key = codes[bare] else { return String(word) }
             return String(word).replacingOccurrences(of: bare, with: t(key))
         }.joined(separator: " ")
@@ -87,9 +87,10 @@ final class AuditLogScreen: ListScreen {
         let risk = labels(RiskLevel.self).merging(["risk": "audit-word.risk"]) { first, _ in first }
         return [
             "referral": labels(ReferralStatus.self),
-            "case": labels(CaseStatus.self).merging(risk) { first, _ in first },
+            "case": labels(CaseStatus.self).merging(risk) { first, _ in first }
+                .merging(labels(ClosureReason.self)) { first, _ in first },
             "user": labels(Role.self).merging(["role": "audit-word.role"]) { first, _ in first },
-            "follow-up": risk,
+            "follow-up": risk.merging(labels(FollowUpOutcomeKind.self)) { first, _ in first },
         ]
     }()
 

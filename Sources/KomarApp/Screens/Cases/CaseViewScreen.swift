@@ -68,10 +68,9 @@ final class CaseViewScreen: RecordFileScreen {
 
     private func refer(_ app: App) {
         guard let s = detail?.summary else { return }
-        let t = app.localizer
         app.push(ReferralFormScreen(app: app, session: session, people: [ReferralFormScreen.Person(
             subject: .child(caseId: caseId), name: s.code + " · " + app.bothNames(km: s.childNameKm, latin: s.childNameLatin),
-            detail: t(s.sex.labelKey) + ", " + t.count("case.age-years", s.ageYears))]))
+            details: app.inEveryLanguage { t in t(s.sex.labelKey) + ", " + t.count("case.age-years", s.ageYears) })]))
     }
 
     func fileLines(app: App) -> [DetailLine]? {

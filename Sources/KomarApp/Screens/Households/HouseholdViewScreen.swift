@@ -71,13 +71,13 @@ final class HouseholdViewScreen: RecordFileScreen {
 
     private func refer(_ app: App) {
         guard let detail else { return }
-        let t = app.localizer
+        let head = app.bothNames(km: detail.summary.headNameKm, latin: detail.summary.headNameLatin)
         app.push(ReferralFormScreen(app: app, session: session, people: detail.members.map { member in
             ReferralFormScreen.Person(subject: .member(memberId: member.id), name: member.displayName,
-                                      detail: t(member.sex.labelKey) + ", " + t.count("case.age-years", member.age)
-                                          + ", " + t(member.relationship.labelKey))
-        }, for: t("referral.for-household", detail.summary.code,
-                  app.bothNames(km: detail.summary.headNameKm, latin: detail.summary.headNameLatin))))
+                                      details: app.inEveryLanguage { t in
+                t(member.sex.labelKey) + ", " + t.count("case.age-years", member.age) + ", " + t(member.relationship.labelKey)
+            })
+        }, for: app.inEveryLanguage { t in t("referral.for-household", detail.summary.code, head) }))
     }
 
     private func recordVisit(_ app: App) {

@@ -15,15 +15,45 @@ final class ReferralFormScreen: DraftableScreen {
     struct Person: Codable {
         let subject: ReferralSubject
         let name: String
-        let detail: String
+        /// Sex and age (and, in a household, relationship) in each language,
+        /// by label index, so F6 says them again.
+        let details: [String]
+
+        init(subject: ReferralSubject, name: String, details: [String]) {
+            self.subject = subject
+            self.name = name
+            self.details = details
+        }
+
+        func detail(_ labelIndex: Int) -> String {
+            details.indices.contains(labelIndex) ? details[labelIndex] : details.first ?? ""
+        }
+
+        private enum CodingKeys: String, CodingKey { case subject, name, details, detail }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            subject = try c.decode(ReferralSubject.self, forKey: .subject)
+            name = try c.decode(String.self, forKey: .name)
+            // A draft kept before the details were in each language has one.
+            details = try c.decodeIfPresent([String].self, forKey: .details)
+                ?? [c.decodeIfPresent(String.self, forKey: .detail) ?? ""]
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(subject, forKey: .subject)
+            try c.encode(name, forKey: .name)
+            try c.encode(details, forKey: .details)
+        }
     }
 
     let titleKey = "referral.new-title"
     private let session: Session
     private let people: [Person]
     /// Whom the form is for when it offers several people ("HH-000012 ·
-    /// the household of …"), shown above the form.
-    private let forWhom: String
+    /// the household of …"), shown above the form, in each language.
+    private let forWhom: [String]
     private let person = ChoiceField()
     private let service = ChoiceField()
     private let provider = ChoiceField()
@@ -54,9 +84,9 @@ final class ReferralFormScreen: DraftableScreen {
         return app.localizer("draft.title-referral", people.indices.contains(index) ? people[index].name : "…")
     }
 
-    var draftContext: [String: String] { ["people": DraftContext.encode(people), "for": forWhom] }
+    var draftContext: [String: String] { ["people": DraftContext.encode(people), "for": DraftContext.encode(forWhom)] }
 
-    init(app: App, session: Session, people: [Person], for forWhom: String = "") {
+    init(app: App, session: Session, people: [Person], for forWhom: [String] = []) {
         self.session = session
         self.people = people
         self.forWhom = forWhom
@@ -70,7 +100,9 @@ final class ReferralFormScreen: DraftableScreen {
             FormField(id: "consent", label: "referral.consent", widget: consent, required: true),
             FormField(id: "send", label: "referral.send-now", widget: send, required: true),
         ])
-        person.setOptions(people.enumerated().map { i, p in ChoiceOption(id: String(i), labels: [p.name + " · " + p.detail]) })
+        person.setOptions(people.enumerated().map { i, p in
+            ChoiceOption(id: String(i), labels: p.details.map { p.name + " · " + $0 })
+        })
         // Among several people nobody is chosen for the user: Enter must
         // not refer the head of the household by default.
         person.select(people.count == 1 ? "0" : nil)
@@ -203,7 +235,9 @@ final class ReferralFormScreen: DraftableScreen {
         providerInfo.text = providerText(app)
         providerInfo.style = seats.isFull ? .warning : .muted
         form.field("person")?.isHidden = people.count <= 1
-        let heading = people.count == 1 ? people[0].name + " · " + people[0].detail : forWhom
+        let language = app.localizer.language.labelIndex
+        let heading = people.count == 1 ? people[0].name + " · " + people[0].detail(language)
+            : forWhom.indices.contains(language) ? forWhom[language] : forWhom.first ?? ""
         canvas.put(heading, row: area.row + 1, col: 2, style: .heading, maxWidth: area.width - 4)
         form.render(into: &canvas, at: Rect(row: area.row + 3, col: 2, width: area.width - 4, height: area.height - 3),
                     env: app.widgetEnvironment)
