@@ -156,19 +156,26 @@ struct FollowUpQueueQuery {
     }
 
     /// The visits of the cases and households the search text matches, in
-    /// the user's scope, when the text matches at most `ownLimit` of them
-    /// (counted up to that); nil without text or with more matches.
+    /// the user's scope, when the text matches at most `ownLimit` of them;
+    /// nil without text or with more matches. The matches are read once
+    /// (a scan of the names for text under three code points) and their
+    /// visits looked up by key.
     private func matchedPlan(_ db: Database, upTo last: LocalDate) throws -> Plan? {
         guard ownLimit >= 0, let caseMatch, let householdMatch else { return nil }
-        let counting = [("child_case", caseMatch), ("household", householdMatch)].map { table, match in
-            SQLCondition("(SELECT COUNT(*) FROM (SELECT 1 FROM \(table) WHERE \(match.sql) LIMIT \(ownLimit + 1)))",
-                         match.arguments)
+        func ids(_ table: String, _ match: SQLCondition) throws -> [Int64] {
+            try Int64.fetchAll(db, sql: "SELECT \(table).id FROM \(table) WHERE \(match.sql) LIMIT \(ownLimit + 1)",
+                               arguments: match.arguments)
         }
-        let matched = try Int.fetchOne(db, sql: "SELECT " + counting.map(\.sql).joined(separator: " + "),
-                                       arguments: counting.reduce(StatementArguments()) { $0 + $1.arguments }) ?? 0
-        guard matched <= ownLimit else { return nil }
-        let cases = self.cases && Self.due(upTo: last)
-        let households = householdMatch && Self.due(upTo: last, lead: false) && self.households
+        let caseIds = try ids("child_case", caseMatch)
+        guard caseIds.count <= ownLimit else { return nil }
+        let householdIds = try ids("household", householdMatch)
+        guard caseIds.count + householdIds.count <= ownLimit else { return nil }
+        // Keys read from the database just now: written into the SQL as numbers.
+        func among(_ column: String, _ ids: [Int64]) -> SQLCondition {
+            SQLCondition("\(column) IN (\(ids.map(String.init).joined(separator: ",")))")
+        }
+        let cases = among("child_case.id", caseIds) && self.cases && Self.due(upTo: last)
+        let households = among("household.id", householdIds) && Self.due(upTo: last, lead: false) && self.households
         let arms = [
             SQLCondition("SELECT follow_up.id FROM child_case CROSS JOIN follow_up ON follow_up.case_id = child_case.id "
                          + "WHERE \(cases.sql)", cases.arguments),

@@ -67,6 +67,11 @@ enum ReadingBench {
         try timings.measure("followup_queue_first_page", runs: runs) {
             _ = try services.followUps.queue(worker, limit: 50)
         }
+        // A letter typed into the queue's search box that no child or
+        // household has: nothing to find, so nothing may be walked.
+        try timings.measure("followup_queue_search_none", runs: runs) {
+            _ = try services.followUps.queue(worker, matching: "x", limit: 50)
+        }
         // The social worker's home screen, and the queue's heading
         // (recounted as she types), count her cases' and households' visits.
         try timings.measure("dashboard_home_worker", runs: runs) {
