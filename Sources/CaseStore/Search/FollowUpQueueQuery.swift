@@ -171,11 +171,11 @@ struct FollowUpQueueQuery {
         let householdIds = try ids("household", householdMatch)
         guard caseIds.count + householdIds.count <= ownLimit else { return nil }
         // Keys read from the database just now: written into the SQL as numbers.
-        func among(_ column: String, _ ids: [Int64]) -> SQLCondition {
-            SQLCondition("\(column) IN (\(ids.map(String.init).joined(separator: ",")))")
+        func among(_ table: String, _ ids: [Int64]) -> SQLCondition {
+            SQLCondition("\(table).id IN (\(ids.map(String.init).joined(separator: ",")))")
         }
-        let cases = among("child_case.id", caseIds) && self.cases && Self.due(upTo: last)
-        let households = among("household.id", householdIds) && Self.due(upTo: last, lead: false) && self.households
+        let cases = among("child_case", caseIds) && self.cases && Self.due(upTo: last)
+        let households = among("household", householdIds) && Self.due(upTo: last, lead: false) && self.households
         let arms = [
             SQLCondition("SELECT follow_up.id FROM child_case CROSS JOIN follow_up ON follow_up.case_id = child_case.id "
                          + "WHERE \(cases.sql)", cases.arguments),
