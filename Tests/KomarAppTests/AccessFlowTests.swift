@@ -360,11 +360,9 @@ import Testing
     @Test func aClosureReasonInTheLogIsSaidInTheUsersLanguage() throws {
         let h = try Harness(language: .km)
         let dara = try h.session("dara")
-        let created = try h.services.cases.createIntake(dara, Harness.childIntake("ស្រីពេជ្រ", "Sreypich"))
-        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
-            action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: .low))
-        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
-            action: .close, expectedVersion: 2, closureReason: .goalsMet))
+        let caseId = try h.openCase(by: dara)
+        try h.services.cases.apply(dara, caseId: caseId, CaseChange(action: .close, expectedVersion: 2,
+                                                                    closureReason: .goalsMet))
         let reasonKm = try #require(h.app.localizer.table.text(ClosureReason.goalsMet.labelKey, .km))
         let reasonEn = try #require(h.app.localizer.table.text(ClosureReason.goalsMet.labelKey, .en))
         h.logIn("admin")

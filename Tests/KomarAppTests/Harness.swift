@@ -169,6 +169,15 @@ final class Harness {
         return session
     }
 
+    /// An open case: a girl's intake (`childIntake`) by `worker`, accepted,
+    /// assigned to her at low risk. Returns the case's id.
+    func openCase(by worker: Session) throws -> Int64 {
+        let created = try services.cases.createIntake(worker, Self.childIntake("ស្រីពេជ្រ", "Sreypich"))
+        try services.cases.apply(worker, caseId: created.id, CaseChange(
+            action: .accept, expectedVersion: 1, assignTo: worker.user.id, riskLevel: .low))
+        return created.id
+    }
+
     /// A complete intake for a child in Prasrae Lech (Kanhchriech), for
     /// setting up data.
     static func childIntake(_ km: String, _ latin: String = "", sex: Sex = .female, age: Int = 12) -> IntakeInput {
