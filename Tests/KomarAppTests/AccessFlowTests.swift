@@ -355,18 +355,27 @@ import Testing
         #expect(h.app.topScreenTitleKey == "audit.title")
     }
 
-    /// A closed case's reason is said in the user's language in the log,
-    /// inside its parentheses.
+    /// A visit's outcome and a closed case's reason (inside its
+    /// parentheses) are said in the user's language in the log.
     @Test func aClosureReasonInTheLogIsSaidInTheUsersLanguage() throws {
         let h = try Harness(language: .km)
         let dara = try h.session("dara")
         let caseId = try h.openCase(by: dara)
+        h.time.advance(minutes: 60 * 24 * 90)      // the low-risk visit is due
+        let visit = try #require(try h.services.followUps.queue(dara).first { $0.caseId == caseId })
+        var report = VisitReport(outcome: .done, type: .homeVisit, date: h.services.clock.today)
+        report.wellbeing = .same
+        report.notes = "កុមារសុខសប្បាយ"
+        _ = try h.services.followUps.record(dara, followUpId: visit.id, report)
         try h.services.cases.apply(dara, caseId: caseId, CaseChange(action: .close, expectedVersion: 2,
                                                                     closureReason: .goalsMet))
         let reasonKm = try #require(h.app.localizer.table.text(ClosureReason.goalsMet.labelKey, .km))
         let reasonEn = try #require(h.app.localizer.table.text(ClosureReason.goalsMet.labelKey, .en))
+        let doneKm = try #require(h.app.localizer.table.text(FollowUpOutcomeKind.done.labelKey, .km))
         h.logIn("admin")
         h.press(.char("2"))
+        #expect(h.screen.contains("KC-2026-0001 " + doneKm), "\(h.screen)")
+        #expect(!h.screen.contains("KC-2026-0001 done"))
         h.press(.down, .enter)                     // the newest event is the login; the closing is next
         #expect(h.app.topScreenTitleKey == "audit-event.title")
         h.press(.function(6))

@@ -243,6 +243,20 @@ import Testing
         #expect(!h.screen.contains("Female"))
     }
 
+    /// A referral form's draft kept before the person's details were in
+    /// each language (one `detail`) still opens, with that detail.
+    @Test func aReferralDraftFromBeforeStillReadsItsPerson() throws {
+        let person = ReferralFormScreen.Person(subject: .child(caseId: 7), name: "KC-2026-0007", details: ["ស្រី, ១២ ឆ្នាំ"])
+        let now = DraftContext.encode([person])
+        #expect(now.contains("\"details\""))
+        let before = now.replacingOccurrences(of: "\"details\":[\"ស្រី, ១២ ឆ្នាំ\"]", with: "\"detail\":\"ស្រី, ១២ ឆ្នាំ\"")
+        #expect(before != now)
+        let read = try #require(DraftContext.decode([ReferralFormScreen.Person].self, before))
+        #expect(read.map(\.details) == [["ស្រី, ១២ ឆ្នាំ"]])
+        #expect(read.first?.label(1) == "KC-2026-0007 · ស្រី, ១២ ឆ្នាំ", "one language only: said in both")
+        #expect(DraftContext.decode([ReferralFormScreen.Person].self, now)?.first?.details == person.details)
+    }
+
     @Test func volunteersSeeHouseholdsButCannotRefer() throws {
         let h = try harness(language: .en)
         h.logIn("sreymom")

@@ -256,7 +256,8 @@ extension GazetteerService {
     /// name in an import.
     public func all(_ level: Place.Level) throws -> [Place] {
         try store.read { db in
-            try Row.decodeAll(db, sql: "SELECT * FROM place WHERE level = ? ORDER BY code", arguments: [level.rawValue]) { row in
+            try Row.decodeAll(db, sql: "SELECT * FROM place WHERE level = ? ORDER BY code",
+                              arguments: [level.rawValue]) { row in
                     Place(code: row["code"], level: level, nameKm: row["name_km"], nameLatin: row["name_latin"],
                           searchKey: row["search_key"])
                 }

@@ -49,7 +49,8 @@ extension App {
     /// `text` written in every language, by label index, for what a screen
     /// must say again in the other language after F6.
     func inEveryLanguage(_ text: (Localizer) -> String) -> [String] {
-        Language.allCases.sorted { $0.labelIndex < $1.labelIndex }.map { text(Localizer(language: $0, table: localizer.table)) }
+        Language.allCases.sorted { $0.labelIndex < $1.labelIndex }
+            .map { text(Localizer(language: $0, table: localizer.table)) }
     }
 
     /// A field's message from the string table, in every language.

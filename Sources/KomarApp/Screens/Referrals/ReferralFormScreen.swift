@@ -25,8 +25,9 @@ final class ReferralFormScreen: DraftableScreen {
             self.details = details
         }
 
-        func detail(_ labelIndex: Int) -> String {
-            details.indices.contains(labelIndex) ? details[labelIndex] : details.first ?? ""
+        /// The name with its details in the language of `labelIndex`.
+        func label(_ labelIndex: Int) -> String {
+            details.isEmpty ? name : name + " · " + ReferralFormScreen.inLanguage(details, labelIndex)
         }
 
         private enum CodingKeys: String, CodingKey { case subject, name, details, detail }
@@ -101,7 +102,7 @@ final class ReferralFormScreen: DraftableScreen {
             FormField(id: "send", label: "referral.send-now", widget: send, required: true),
         ])
         person.setOptions(people.enumerated().map { i, p in
-            ChoiceOption(id: String(i), labels: p.details.map { p.name + " · " + $0 })
+            ChoiceOption(id: String(i), labels: Language.allCases.map { p.label($0.labelIndex) })
         })
         // Among several people nobody is chosen for the user: Enter must
         // not refer the head of the household by default.
@@ -117,6 +118,12 @@ final class ReferralFormScreen: DraftableScreen {
         provider.onSelect = { [unowned self, unowned app] _ in self.describeProvider(app) }
         personChanged(app)
         baseline = form.snapshot()
+    }
+
+    /// One of `texts` written in every language (by label index); a draft
+    /// kept before they were has one.
+    nonisolated static func inLanguage(_ texts: [String], _ labelIndex: Int) -> String {
+        texts.indices.contains(labelIndex) ? texts[labelIndex] : texts.first ?? ""
     }
 
     private var subject: ReferralSubject? {
@@ -236,8 +243,7 @@ final class ReferralFormScreen: DraftableScreen {
         providerInfo.style = seats.isFull ? .warning : .muted
         form.field("person")?.isHidden = people.count <= 1
         let language = app.localizer.language.labelIndex
-        let heading = people.count == 1 ? people[0].name + " · " + people[0].detail(language)
-            : forWhom.indices.contains(language) ? forWhom[language] : forWhom.first ?? ""
+        let heading = people.count == 1 ? people[0].label(language) : Self.inLanguage(forWhom, language)
         canvas.put(heading, row: area.row + 1, col: 2, style: .heading, maxWidth: area.width - 4)
         form.render(into: &canvas, at: Rect(row: area.row + 3, col: 2, width: area.width - 4, height: area.height - 3),
                     env: app.widgetEnvironment)
