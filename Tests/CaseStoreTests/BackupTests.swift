@@ -1,6 +1,7 @@
 import CaseDomain
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import CaseStore
 
@@ -328,7 +329,7 @@ import Testing
             try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: file))
             if kind == .manual { manual = file }
         }
-        BackupFolder.prune(folder)
+        BackupFolder.prune(folder, of: office.path)
         let left = BackupFolder.list(folder)
         let automatic = left.filter { $0.manifest.kind == .daily }
         #expect(automatic.count <= BackupFolder.keptDays + BackupFolder.keptMonths)
@@ -343,12 +344,57 @@ import Testing
         defer { office.remove() }
         #expect(DatabaseFileState.inspect(office.path) == .present)
         let entry = try office.services.backups.make(office.admin)
-        let empty = office.folder.appendingPathComponent("empty.sqlite").path
-        _ = FileManager.default.createFile(atPath: empty, contents: Data())
-        #expect(DatabaseFileState.inspect(office.path + ".nowhere") == .missing(newestBackup: entry.file))
-        #expect(DatabaseFileState.inspect(empty) == .empty(newestBackup: entry.file))
+        // Renamed while open: the file is gone from its path.
+        let moved = office.folder.appendingPathComponent("moved-away")
+        try FileManager.default.moveItem(atPath: office.path, toPath: moved.path)
+        #expect(DatabaseFileState.inspect(office.path) == .missing(newestBackup: entry.file))
+        _ = FileManager.default.createFile(atPath: office.path, contents: Data())
+        #expect(DatabaseFileState.inspect(office.path) == .empty(newestBackup: entry.file))
         let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("komar-new-\(UUID())/komar.sqlite")
         #expect(DatabaseFileState.inspect(elsewhere.path) == .new)
+    }
+
+    @Test func anotherDatabaseInTheSameFolderHasItsOwnBackups() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let entry = try office.services.backups.make(office.admin)
+        try office.services.backups.make(office.admin, kind: .daily)
+        // A demo or a second office beside it is new, not a lost database; its own backups are its own.
+        let other = office.folder.appendingPathComponent("demo.sqlite").path
+        #expect(DatabaseFileState.inspect(other) == .new)
+        let services = KomarServices(database: try AppDatabase.open(path: other), hasher: fastHasher)
+        try services.accounts.setUp(SetupInput(
+            organisation: "Other NGO", provinceCode: nil, districtCode: nil, adminUsername: "boss",
+            adminDisplayName: "Boss", adminPassword: testPassword, languageCode: "en"))
+        let boss = try auditor(services)
+        #expect(try services.backups.isDue(.daily))
+        #expect(try services.backups.list(boss).isEmpty)
+        let theirs = try services.backups.make(boss, kind: .daily)
+        #expect(try services.backups.list(boss).map(\.file) == [theirs.file])
+        #expect(try office.services.backups.list(office.admin).contains { $0.file == entry.file })
+        #expect(try !office.services.backups.list(office.admin).contains { $0.file == theirs.file })
+        #expect(try services.audit.verify(boss, backups: services.backups.entries).unmatchedSeals.isEmpty)
+        #expect(try office.services.audit.verify(office.admin, backups: office.services.backups.entries)
+            .unmatchedSeals.isEmpty)
+    }
+
+    @Test func theFirstBackupOfADayIsKeptBesideTheNewest() throws {
+        let office = try Office()
+        defer { office.remove() }
+        // Each reading of the clock a second later, from noon: one day, in order.
+        let seconds = Atomic<Int>(0)
+        let noon = Calendar(identifier: .gregorian).startOfDay(for: Date()).addingTimeInterval(12 * 3600)
+        let services = KomarServices(database: office.services.database, hasher: fastHasher, clock: Clock {
+            noon.addingTimeInterval(Double(seconds.add(1, ordering: .relaxed).newValue))
+        })
+        let morning = try services.backups.make(office.admin, kind: .daily)
+        let firstQuit = try services.backups.make(office.admin, kind: .quit)
+        #expect(FileManager.default.fileExists(atPath: morning.file.path))
+        let secondQuit = try services.backups.make(office.admin, kind: .quit)
+        let kept = try services.backups.list(office.admin).map(\.file)
+        // The state the day began with (to undo the day's bad import) and the newest; the quit in between goes.
+        #expect(kept.contains(morning.file) && kept.contains(secondQuit.file))
+        #expect(!kept.contains(firstQuit.file))
     }
 
     @Test func aDatabaseThatCannotBeOpenedForAnotherReasonThanDamageIsNeverReplaced() throws {

@@ -21,12 +21,22 @@ public enum BackupFolder {
         }
     }
 
-    /// Every backup in `folder` with a readable manifest, newest first.
-    public static func list(_ folder: URL) -> [BackupEntry] {
+    /// The backups of the database at `path` in `backups/` beside it,
+    /// newest first.
+    public static func list(besideDatabase path: String) -> [BackupEntry] {
+        list(url(besideDatabase: path), of: path)
+    }
+
+    /// Every backup in `folder` with a readable manifest, newest first;
+    /// with `databasePath`, only those made from that database (see
+    /// `BackupManifest.databaseFile`).
+    public static func list(_ folder: URL, of databasePath: String? = nil) -> [BackupEntry] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
         return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.compactMap { name -> BackupEntry? in
             let manifestURL = folder.appendingPathComponent(name)
-            guard let manifest = try? BackupManifest.read(manifestURL) else { return nil }
+            guard let manifest = try? BackupManifest.read(manifestURL), manifest.isOf(database: databasePath) else {
+                return nil
+            }
             let base = String(name.dropLast(5))
             let file = folder.appendingPathComponent(base + (manifest.encrypted ? ".sqlite.enc" : ".sqlite"))
             guard FileManager.default.fileExists(atPath: file.path) else { return nil }
@@ -37,7 +47,7 @@ public enum BackupFolder {
     /// The newest verified backup of the database at `path` (a copy kept
     /// before a restore does not count: it may be the damaged file).
     public static func newestVerified(besideDatabase path: String) -> URL? {
-        list(url(besideDatabase: path)).first { $0.manifest.verified && $0.manifest.kind != .beforeRestore }?.file
+        list(besideDatabase: path).first { $0.manifest.verified && $0.manifest.kind != .beforeRestore }?.file
     }
 
     /// The manifest that goes with a backup file.
@@ -67,28 +77,31 @@ public enum BackupFolder {
                       c.second!, kind.rawValue)
     }
 
-    /// Removes automatic backups beyond the newest per day for 14 days and
-    /// per month for 12 months. Returns the files removed.
+    /// Thins the automatic backups of the database at `databasePath`: it
+    /// keeps the first of each of the last 14 days with backups (the state
+    /// a day began with, to undo a day's mistake such as a bad import), the
+    /// first of each of the last 12 months, and the newest. A day's later
+    /// backups go once a newer one is made. Returns the files removed.
     @discardableResult
-    static func prune(_ folder: URL) -> [URL] {
+    static func prune(_ folder: URL, of databasePath: String?) -> [URL] {
         let calendar = Calendar(identifier: .gregorian)
-        let automatic = list(folder).filter { $0.manifest.kind == .daily || $0.manifest.kind == .quit }
-        var keep = Set<URL>()
-        var days: [DateComponents] = []
-        var months: [DateComponents] = []
-        for entry in automatic {   // newest first
-            let day = calendar.dateComponents(in: .current, from: entry.manifest.createdAt)
-            let dayKey = DateComponents(year: day.year, month: day.month, day: day.day)
-            let monthKey = DateComponents(year: day.year, month: day.month)
-            if !days.contains(dayKey) && days.count < keptDays {
-                days.append(dayKey)
-                keep.insert(entry.file)
+        let automatic = list(folder, of: databasePath).filter { $0.manifest.kind == .daily || $0.manifest.kind == .quit }
+        var keep = Set(automatic.prefix(1).map(\.file))
+        func keepFirst(of count: Int, by period: (DateComponents) -> DateComponents) {
+            var firsts: [DateComponents: BackupEntry] = [:]
+            var periods: [DateComponents] = []
+            for entry in automatic {   // newest first: the last seen of a period is its first
+                let key = period(calendar.dateComponents(in: .current, from: entry.manifest.createdAt))
+                if firsts[key] == nil {
+                    guard periods.count < count else { continue }
+                    periods.append(key)
+                }
+                firsts[key] = entry
             }
-            if !months.contains(monthKey) && months.count < keptMonths {
-                months.append(monthKey)
-                keep.insert(entry.file)
-            }
+            keep.formUnion(firsts.values.map(\.file))
         }
+        keepFirst(of: keptDays) { DateComponents(year: $0.year, month: $0.month, day: $0.day) }
+        keepFirst(of: keptMonths) { DateComponents(year: $0.year, month: $0.month) }
         var removed: [URL] = []
         for entry in automatic where !keep.contains(entry.file) {
             try? FileManager.default.removeItem(at: entry.file)

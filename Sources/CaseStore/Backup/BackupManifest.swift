@@ -39,10 +39,14 @@ public struct BackupManifest: Codable, Equatable, Sendable {
     /// The database's own random identity (the setting `database_id`);
     /// nil in manifests made before it existed.
     public var databaseId: String?
+    /// The name of the database file it was made from: `backups/` is shared
+    /// by every database in one folder (an office's and its demo). Nil in
+    /// manifests made before it was recorded; those count for any.
+    public var databaseFile: String?
 
     public init(organisation: String, createdAt: Date, kind: Kind, schemaVersion: String, rowCounts: [String: Int],
                 auditSeal: String, sha256: String, bytes: Int64, encrypted: Bool, verified: Bool, madeBy: String,
-                databaseId: String? = nil) {
+                databaseId: String? = nil, databaseFile: String? = nil) {
         self.organisation = organisation
         self.createdAt = createdAt
         self.kind = kind
@@ -55,6 +59,13 @@ public struct BackupManifest: Codable, Equatable, Sendable {
         self.verified = verified
         self.madeBy = madeBy
         self.databaseId = databaseId
+        self.databaseFile = databaseFile
+    }
+
+    /// Whether it was made from the database at `path` (by file name).
+    public func isOf(database path: String?) -> Bool {
+        guard let databaseFile, let path else { return true }
+        return databaseFile == URL(fileURLWithPath: path).lastPathComponent
     }
 
     static func read(_ url: URL) throws -> BackupManifest {

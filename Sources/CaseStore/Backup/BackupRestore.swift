@@ -225,7 +225,8 @@ extension BackupService {
         }
         let manifest = BackupManifest(organisation: "", createdAt: now, kind: .beforeRestore, schemaVersion: "",
                                       rowCounts: [:], auditSeal: "", sha256: try BackupCopy.sha256(target),
-                                      bytes: BackupCopy.size(target), encrypted: false, verified: false, madeBy: madeBy)
+                                      bytes: BackupCopy.size(target), encrypted: false, verified: false, madeBy: madeBy,
+                                      databaseFile: URL(fileURLWithPath: path).lastPathComponent)
         try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: target))
         return target
     }

@@ -68,7 +68,7 @@ public struct BackupService: Sendable {
                                arguments: [String(format: "%.0f", store.now.timeIntervalSince1970)])
             }
         }
-        if directory == nil, let folder { BackupFolder.prune(folder) }
+        if directory == nil, let folder { BackupFolder.prune(folder, of: store.database.path) }
         return entry
     }
 
@@ -79,7 +79,7 @@ public struct BackupService: Sendable {
         // A demo is never backed up on its own: its copies would sit among
         // the office's own in the same folder.
         guard let folder, try AccountService.setting(in: store, "demo") != "1" else { return false }
-        let newest = BackupFolder.list(folder).first { $0.manifest.kind != .beforeRestore }
+        let newest = BackupFolder.list(folder, of: store.database.path).first { $0.manifest.kind != .beforeRestore }
         switch kind {
         case .daily:
             guard let newest else { return true }
@@ -106,13 +106,20 @@ public struct BackupService: Sendable {
     /// The backups in `backups/`, newest first. Admins only.
     public func list(_ session: Session) throws -> [BackupEntry] {
         try session.require(.backupRestore)
-        return folder.map(BackupFolder.list) ?? []
+        return entries
+    }
+
+    /// This database's backups in `backups/`, newest first: the seals in
+    /// their manifests are what the audit log is checked against. Not those
+    /// of another database in the same folder.
+    public var entries: [BackupEntry] {
+        folder.map { BackupFolder.list($0, of: store.database.path) } ?? []
     }
 
     /// The newest verified backup and the last copy to another disk.
     public func status(_ session: Session) throws -> BackupStatus {
         try session.require(.backupRestore)
-        let newest = (folder.map(BackupFolder.list) ?? []).first { $0.manifest.verified && $0.manifest.kind != .beforeRestore }
+        let newest = entries.first { $0.manifest.verified && $0.manifest.kind != .beforeRestore }
         let external = try AccountService.setting(in: store, "last_external_backup").flatMap(Double.init)
         return BackupStatus(newestVerified: newest?.manifest.createdAt,
                             lastExternalCopy: external.map(Date.init(timeIntervalSince1970:)))
@@ -166,7 +173,8 @@ public struct BackupService: Sendable {
             kind: kind, schemaVersion: schema, rowCounts: counts,
             auditSeal: seal.description, sha256: try checksum.withLock({ $0 }) ?? BackupCopy.sha256(final),
             bytes: BackupCopy.size(final), encrypted: passphrase != nil, verified: check == .full, madeBy: madeBy,
-            databaseId: try database.read { db in try AccountService.setting(db, "database_id") })
+            databaseId: try database.read { db in try AccountService.setting(db, "database_id") },
+            databaseFile: database.path.map { URL(fileURLWithPath: $0).lastPathComponent })
         do {
             try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: final))
         } catch {

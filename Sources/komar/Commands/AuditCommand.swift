@@ -50,7 +50,7 @@ struct AuditCommand: ParsableCommand {
                 let services = try database.openExisting()
                 var intact = true
                 try actingUser.run(services, toDo: .readAudit, refusal: AuditCommand.refusal) { session in
-                    let backups = services.backups.folder.map(BackupFolder.list) ?? []
+                    let backups = services.backups.entries
                     let result = try services.audit.verify(session, against: seal, backups: backups)
                     if let since = result.triggersMissingSince {
                         print("warning: the audit log's protecting triggers were found removed and put back on "

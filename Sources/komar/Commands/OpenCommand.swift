@@ -27,7 +27,7 @@ struct Open: ParsableCommand {
             }
             let services = KomarServices(database: try options.open(checkInBackground: true))
             if try services.accounts.accountsWereRemoved() {
-                let backups = BackupFolder.list(BackupFolder.url(besideDatabase: options.path))
+                let backups = BackupFolder.list(besideDatabase: options.path)
                 let restore = { (file: String) in "  komar restore \(file) --db \(quoted(options.path)) --user ADMIN" }
                 throw Failure("""
                     \(options.path) holds records but no accounts: they were removed outside Komar.

@@ -99,7 +99,7 @@ final class AuditLogScreen: ListScreen {
         do {
             // The seals copied into the backups' manifests catch a log cut
             // short or re-sealed since.
-            let backups = app.services.backups.folder.map(BackupFolder.list) ?? []
+            let backups = app.services.backups.entries
             let verification = try app.services.audit.verify(session, backups: backups)
             brokenRow = verification.firstBrokenRow
             unmatchedSeals = verification.unmatchedSeals.count
