@@ -203,6 +203,26 @@ import Testing
             .isIntact)
     }
 
+    @Test func aRestoreKeepsTheFormsBeingTypedAndTheLastCopyToAnotherDisk() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let sokha = try session(office.services, "sokha", .socialWorker)
+        let usb = office.folder.appendingPathComponent("usb")
+        let entry = try office.services.backups.make(office.admin, to: usb)
+        let copied = try #require(try office.services.backups.status(office.admin).lastExternalCopy)
+        // After the backup: another window's half-typed visit note.
+        let window = TerminalSession(id: "other-window")
+        let visit = DraftKey("visit", record: "42")
+        try office.services.drafts.write(sokha, terminal: window,
+                                         [visit: .save(title: "visit KC-1", payload: "{\"note\":\"ក្មេងស្រីនៅផ្ទះ\"}")])
+        _ = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: office.path,
+                                                     username: "admin", password: testPassword),
+                                      live: office.services.database, hasher: fastHasher)
+        let unsaved = try office.services.drafts.unsaved(sokha, terminal: TerminalSession(id: "next-login"))
+        #expect(unsaved.map(\.payload) == ["{\"note\":\"ក្មេងស្រីនៅផ្ទះ\"}"])
+        #expect(try office.services.backups.status(office.admin).lastExternalCopy == copied)
+    }
+
     @Test func anEncryptedBackupIsUselessWithoutItsPassphrase() throws {
         let office = try Office()
         defer { office.remove() }

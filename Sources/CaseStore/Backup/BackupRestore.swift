@@ -130,6 +130,8 @@ extension BackupService {
             throw BackupError.otherDatabase(madeAt: manifest.createdAt)
         }
         let otherWindows = try current?.read { db in try DraftService.otherProcessesTerminals(db, now: now).count } ?? 0
+        // Not worth refusing a restore over: a file that cannot give them back is the reason for some restores.
+        let carried = try? current?.read(RestoreCarryOver.read)
         let backups = BackupFolder.url(besideDatabase: request.databasePath)
         let safety = try keepSafetyCopy(of: current, path: request.databasePath, in: backups, madeBy: request.username,
                                         now: now)
@@ -164,6 +166,7 @@ extension BackupService {
         // snapshot of that export, what head office already holds.
         _ = try SyncService.catchUp(restored, userId: admin.id, username: admin.username, now: now)
         try restored.write { db in
+            try carried?.put(db)
             try AuditLog.append(db, at: now, userId: admin.id, username: admin.username, action: .restore,
                                 entity: "backup", summary: "\(request.backup.lastPathComponent) seal \(manifest.auditSeal)"
                                     + (safety.map { "; previous file kept as \($0.lastPathComponent)" } ?? ""))
