@@ -48,10 +48,13 @@ public enum ImportKind: String, CaseIterable, Sendable {
 
     /// An example row of the template, in the template's language.
     func example(_ t: Localizer) -> [[String]] {
-        switch self {
+        let km = t.language == .km
+        return switch self {
         case .households:
-            [["1", t.language == .km ? "អំព្នាំង" : "Ampeang", "Kdoeang Reay", "", "Prey Veng", "", "012 345 678", "1", t("vulnerability.debt"),
-              "សុខ ចាន់ធី", "Sok Chanthy", t("sex.female"), "", "38", t("relationship.head"), "", "farmer", "", "", ""],
+            // Places by name in the template's language (either script is read); the farmer's occupation too.
+            [["1", km ? "អំព្នាំង" : "Ampeang", km ? "ក្ដឿងរាយ" : "Kdoeang Reay", "", km ? "ព្រៃវែង" : "Prey Veng", "",
+              "012 345 678", "1", t("vulnerability.debt"), "សុខ ចាន់ធី", "Sok Chanthy", t("sex.female"), "", "38",
+              t("relationship.head"), "", km ? "កសិករ" : "farmer", "", "", ""],
              ["1", "", "", "", "", "", "", "", "", "ពៅ ស្រីនាង", "Pov Sreyneang", t("sex.female"), "12/03/2010", "",
               t("relationship.child"), t("import.yes"), "", t("migration.planning"), "", ""]]
         case .providers:
@@ -86,9 +89,11 @@ public enum ImportKind: String, CaseIterable, Sendable {
                 if let text = table.text(column.headingKey, language) { names[normal(text)] = column }
             }
         }
+        // The column `--skip-bad` adds to the rejected rows: a file of them, put right, is imported as it is.
+        let problems = Set(Language.allCases.compactMap { table.text("import.problems", $0) }.map(normal))
         var found: [Int: ImportColumn] = [:]
         var unknown: [String] = []
-        for (i, heading) in headings.enumerated() where !heading.isEmpty {
+        for (i, heading) in headings.enumerated() where !heading.isEmpty && !problems.contains(normal(heading)) {
             if let column = names[normal(heading)] { found[i] = column } else { unknown.append(heading) }
         }
         return (found, unknown)

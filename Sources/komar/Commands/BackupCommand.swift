@@ -115,7 +115,7 @@ struct RestoreCommand: ParsableCommand {
 /// and verified.
 func describe(_ manifest: BackupManifest) -> String {
     let megabytes = String(format: "%.1f MB", Double(manifest.bytes) / 1_048_576)
-    let cases = manifest.rowCounts["child_case"].map { "\($0) cases" } ?? ""
+    let cases = manifest.rowCounts["child_case"].map { $0 == 1 ? "1 case" : "\($0) cases" } ?? ""
     return [megabytes, cases, manifest.auditSeal.isEmpty ? "" : "seal \(manifest.auditSeal)",
             manifest.encrypted ? "encrypted" : "", manifest.verified ? "verified" : "not verified"]
         .filter { !$0.isEmpty }.joined(separator: ", ")

@@ -27,7 +27,8 @@ struct ActingUser: ParsableArguments {
         }
         if session.user.mustChangePassword && !allowingReset {
             try? services.accounts.logOut(session, summary: "refused: password must be changed")
-            throw Failure("\(session.user.username)'s password was reset; choose a new one first with "
+            throw Failure("\(session.user.username) must choose a new password first (a new account, or one an admin "
+                + "reset) with "
                 + "'komar user change-password --user \(session.user.username)' or by logging in")
         }
         return session

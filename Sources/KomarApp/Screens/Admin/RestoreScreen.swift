@@ -83,8 +83,11 @@ final class RestoreScreen: FormScreen {
         DetailView(lines: lines, labelWidth: 20).render(
             into: &canvas, at: Rect(row: area.row + 1, col: 2, width: area.width - 4, height: 5), focused: false,
             env: app.widgetEnvironment)
-        canvas.put(t("restore.hint"), row: area.row + 7, col: 2, style: .warning, maxWidth: area.width - 4)
-        form.render(into: &canvas, at: Rect(row: area.row + 9, col: 2, width: min(76, area.width - 4), height: 5),
+        // Where the current file will be kept is the point of the warning: it wraps rather than being cut.
+        for (i, line) in wrapWords(t("restore.hint"), width: area.width - 4).prefix(3).enumerated() {
+            canvas.put(line, row: area.row + 7 + i, col: 2, style: .warning, maxWidth: area.width - 4)
+        }
+        form.render(into: &canvas, at: Rect(row: area.row + 11, col: 2, width: min(76, area.width - 4), height: 5),
                     env: app.widgetEnvironment)
     }
 }
