@@ -57,6 +57,30 @@ import Testing
         h.press(.function(2))
     }
 
+    @Test func aHouseholdWhoseHeadIsRegisteredInTheVillageAlreadyIsSavedOnlyWhenAskedAgain() throws {
+        let h = try harness()
+        h.logIn("dara")
+        registerHousehold(h)
+        h.press(.function(2))
+        #expect(h.screen.contains("បានចុះឈ្មោះគ្រួសារ HH-000001"))
+        h.press(.escape, .escape)
+        #expect(h.app.topScreenTitleKey == "home.title")
+        registerHousehold(h)
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "household.new-title")
+        // Under the head's name, wrapped.
+        #expect(h.screen.contains("⚠ គ្រួសារដែលមានមេគ្រួសារឈ្មោះនេះ បានចុះបញ្ជីក្នុងភូមិនេះរួចហើយ៖"))
+        #expect(h.screen.contains("HH-000001។"))
+        var elsewhere = Harness.householdInput("សុខ ចាន់ថា", "", sex: .female, age: 41)
+        elsewhere.villageCode = "14040315"
+        #expect(try h.services.households.sameHead(try h.session("dara"), elsewhere).isEmpty, "not in another village")
+        h.press(.function(6))
+        #expect(h.screen.contains("⚠ A household with this head is registered in this"))
+        #expect(h.screen.contains("village already: HH-000001."))
+        h.press(.function(2))
+        #expect(h.screen.contains("Household HH-000002 registered"))
+    }
+
     @Test func socialWorkerRegistersAHouseholdInKhmerAddsAMemberAndRefersHer() throws {
         let h = try harness()
         h.logIn("dara")

@@ -26,35 +26,53 @@ extension HouseholdService {
     public func existingHouseholds(_ session: Session, heads: [(km: String, latin: String, village: String)]) throws
         -> [Int: String] {
         try session.require(.importData)
-        let folded = heads.map { (km: SearchKey.make($0.km), latin: SearchKey.make($0.latin), village: $0.village) }
+        return try store.read { db in try Self.sameHeads(db, heads).compactMapValues(\.first) }
+    }
+
+    /// The codes of registered households whose head has the name of this
+    /// one's head (folded, either script) in the same village: registering
+    /// it by hand, the form asks before it saves a second one. Anyone who
+    /// may register households, whether or not they may open those.
+    public func sameHead(_ session: Session, _ input: HouseholdInput) throws -> [String] {
+        try session.require(.createIntake)
+        guard let village = input.villageCode else { return [] }
         return try store.read { db in
-            // Only the villages imported into: one office's file touches few of the register's.
-            var registered: [String: [(km: String, latin: String, code: String)]] = [:]
-            let villages = Array(Set(folded.map(\.village)))
-            for start in stride(from: 0, to: villages.count, by: 500) {
-                let chunk = Array(villages[start..<min(start + 500, villages.count)])
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT code, head_name_km, head_name_latin, village_code, search_key FROM household
-                    WHERE village_code IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
-                    """, arguments: StatementArguments(chunk))
-                while let row = try rows.next() {
-                    // By position: a column looked up by name is compared case-insensitively on every row.
-                    let keys = NameKeys.split(stored: row[4], latinName: row[2])
-                        ?? (SearchKey.make(row[1] as String), SearchKey.make(row[2] as String))
-                    registered[row[3] as String, default: []].append((keys.km, keys.latin, row[0]))
-                }
-            }
-            // Keys are composed (NFC) already, so comparing their bytes is comparing them.
-            func same(_ a: String, _ b: String) -> Bool { !a.isEmpty && a.utf8.elementsEqual(b.utf8) }
-            var found: [Int: String] = [:]
-            for (i, head) in folded.enumerated() {
-                found[i] = registered[head.village]?.first { household in
-                    same(head.km, household.km) || same(head.km, household.latin)
-                        || same(head.latin, household.km) || same(head.latin, household.latin)
-                }?.code
-            }
-            return found
+            try Self.sameHeads(db, [(input.headNameKm, input.headNameLatin, village)])[0] ?? []
         }
+    }
+
+    /// For each head that matches, its index and the codes of the
+    /// households it matches.
+    private static func sameHeads(_ db: Database, _ heads: [(km: String, latin: String, village: String)]) throws
+        -> [Int: [String]] {
+        let folded = heads.map { (km: SearchKey.make($0.km), latin: SearchKey.make($0.latin), village: $0.village) }
+        // Only the villages imported into: one office's file touches few of the register's.
+        var registered: [String: [(km: String, latin: String, code: String)]] = [:]
+        let villages = Array(Set(folded.map(\.village)))
+        for start in stride(from: 0, to: villages.count, by: 500) {
+            let chunk = Array(villages[start..<min(start + 500, villages.count)])
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT code, head_name_km, head_name_latin, village_code, search_key FROM household
+                WHERE village_code IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
+                """, arguments: StatementArguments(chunk))
+            while let row = try rows.next() {
+                // By position: a column looked up by name is compared case-insensitively on every row.
+                let keys = NameKeys.split(stored: row[4], latinName: row[2])
+                    ?? (SearchKey.make(row[1] as String), SearchKey.make(row[2] as String))
+                registered[row[3] as String, default: []].append((keys.km, keys.latin, row[0]))
+            }
+        }
+        // Keys are composed (NFC) already, so comparing their bytes is comparing them.
+        func same(_ a: String, _ b: String) -> Bool { !a.isEmpty && a.utf8.elementsEqual(b.utf8) }
+        var found: [Int: [String]] = [:]
+        for (i, head) in folded.enumerated() {
+            let matches = (registered[head.village] ?? []).filter { household in
+                same(head.km, household.km) || same(head.km, household.latin)
+                    || same(head.latin, household.km) || same(head.latin, household.latin)
+            }
+            if !matches.isEmpty { found[i] = matches.map(\.code).sorted() }
+        }
+        return found
     }
 
     /// Registers every household of an import in one transaction, with one

@@ -39,6 +39,9 @@ final class HouseholdFormScreen: DraftableScreen {
     /// The form as it opened (the household as stored): what "unchanged"
     /// means, and the base of a merge.
     private var baseline: FormSnapshot = [:]
+    /// The head's names and village the user was told are registered
+    /// already; F2 again with them unchanged registers the household anyway.
+    private var acknowledgedSameHead: [String]?
 
     var draftKey: DraftKey { DraftKey("household", record: householdId.map(String.init) ?? "") }
 
@@ -174,6 +177,7 @@ final class HouseholdFormScreen: DraftableScreen {
                 onSaved?()
                 app.show(style: .heading) { t in t("household.updated") }
             } else {
+                if try warnedOfSameHead(input, app: app) { return }
                 let saved = try app.services.households.register(session, input, draft: app.draftRef(self))
                 app.draftSaved(self)
                 if let onRegistered {
@@ -190,6 +194,22 @@ final class HouseholdFormScreen: DraftableScreen {
         } catch {
             FormInput.showFailure(error, in: form, app: app)
         }
+    }
+
+    /// Whether a household with this head's name is registered in the
+    /// village already, and the user has not yet been told so for this name
+    /// and village: then the form says which, under the head's name.
+    private func warnedOfSameHead(_ input: HouseholdInput, app: App) throws -> Bool {
+        let said = [input.headNameKm, input.headNameLatin, input.villageCode ?? ""]
+        guard said != acknowledgedSameHead else { return false }
+        let codes = try app.services.households.sameHead(session, input)
+        guard !codes.isEmpty else { return false }
+        acknowledgedSameHead = said
+        let listed = codes.prefix(3).joined(separator: ", ") + (codes.count > 3 ? " …" : "")
+        form.field("headNameKm")?.message = app.fieldMessage(isWarning: true) { t in t("household.same-head", listed) }
+        form.focus("headNameKm")
+        app.show(style: .warning) { $0("form.warnings-save-again") }
+        return true
     }
 
     /// Someone else saved the household meanwhile: their changes and the
