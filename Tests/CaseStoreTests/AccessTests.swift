@@ -115,6 +115,22 @@ final class ManualClock: Sendable {
         }
     }
 
+    @Test func anIdleLockOrLockOutSetOutOfRangeWithASqliteShellIsNotObeyed() throws {
+        let time = ManualClock()
+        let services = try office(time)
+        let admin = try auditor(services)
+        try services.database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('lockout_minutes', '0')")
+            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('idle_lock_minutes', '100000')")
+        }
+        #expect(try services.settings.office().idleLockMinutes == OfficeSettings.defaultIdleLockMinutes)
+        try services.accounts.addUser(by: admin, username: "dara", displayName: "Dara", role: .socialWorker,
+                                      password: testPassword)
+        for _ in 0..<7 { _ = try services.accounts.logIn(username: "dara", password: "guess-guess") }
+        #expect(try services.accounts.logIn(username: "dara", password: testPassword) == .invalidCredentials,
+                "still locked out for the default 15 minutes")
+    }
+
     @Test func unknownUsersRunTheSamePasswordHashAsKnownOnes() throws {
         let services = try makeServices()
         try setUp(services)

@@ -43,6 +43,14 @@ public struct SettingsService: Sendable {
         for key in OfficeSettings.Key.allCases {
             if let value = try AccountService.setting(db, column(key)) { settings.set(key, value) }
         }
+        // Komar never saves these out of range, so such a value was written with a sqlite3 shell: an idle lock
+        // of months or no lock-out after failed logins. The defaults hold instead.
+        if !OfficeSettingsRules.idleLockRange.contains(settings.idleLockMinutes) {
+            settings.idleLockMinutes = OfficeSettings.defaultIdleLockMinutes
+        }
+        if !OfficeSettingsRules.lockoutRange.contains(settings.lockoutMinutes) {
+            settings.lockoutMinutes = OfficeSettings.defaultLockoutMinutes
+        }
         return settings
     }
 
