@@ -118,4 +118,37 @@ import Testing
         h.press(.function(6))
         #expect(h.screen.contains("មិនទាន់មានច្បាប់បម្រុងទុកដែលបានផ្ទៀងផ្ទាត់នៅឡើយទេ"))
     }
+
+    @Test func anAdminCopiesAnEncryptedBackupToAUSBStickFromTheBackupsScreen() throws {
+        let database = try TemporaryDatabase("usb-copy")
+        defer { database.remove() }
+        let stick = database.folder.appendingPathComponent("KOMAR USB")
+        let h = try Harness(language: .en, file: database.path)
+        h.logIn("admin")
+        _ = h.app.runningBackup?.wait()
+        h.press(.char("4"))
+        #expect(h.screen.contains("Nothing has been copied to another disk yet: Backups, F8."))
+        h.press(.function(8))
+        #expect(h.app.topScreenTitleKey == "backup-copy.title")
+        h.press(.ctrl("u"))
+        h.type(stick.path)
+        h.press(.tab)
+        h.type("ស្រីមុំទៅផ្សារព្រឹក")
+        h.press(.tab)
+        h.type("ស្រីមុំទៅផ្សារ")
+        h.press(.function(2))
+        #expect(h.screen.contains("There is no such folder: is the disk plugged in?"))
+        try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
+        h.press(.function(2))
+        #expect(h.screen.contains("The two passphrases are not the same."))
+        h.type("ព្រឹក")
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "backups.title")
+        #expect(h.screen.contains("Backup copied and checked:"))
+        #expect(!h.screen.contains("Nothing has been copied to another disk yet"), "the reminder is read again")
+        let copied = try FileManager.default.contentsOfDirectory(atPath: stick.path)
+        let file = try #require(copied.first { $0.hasSuffix(".sqlite.enc") })
+        #expect(copied.contains { $0.hasSuffix(".json") })
+        #expect(try BackupService.verify(stick.appendingPathComponent(file), passphrase: "ស្រីមុំទៅផ្សារព្រឹក").encrypted)
+    }
 }

@@ -123,6 +123,7 @@ enum ScreenCatalog {
         Entry(role: .admin) { app, _ in AuditFilterScreen(app: app, current: AuditFilter()) { _ in } },
         Entry(role: .admin) { app, s in SettingsScreen(app: app, session: try need(s)) },
         Entry(role: .admin) { app, s in BackupListScreen(app: app, session: try need(s)) },
+        Entry(role: .admin) { app, s in BackupCopyScreen(app: app, session: try need(s)) },
         Entry(role: .admin) { app, s in OfficesScreen(app: app, session: try need(s)) },
         Entry(role: .admin) { app, s in ConflictsScreen(app: app, session: try need(s), office: nil) },
         Entry(role: .admin) { app, s in

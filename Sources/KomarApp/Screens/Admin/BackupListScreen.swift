@@ -5,8 +5,8 @@ import Terminal
 
 /// For admins: the backups in `backups/`, newest first, with their size,
 /// whether they were verified and encrypted, and the audit seal each
-/// holds. F7 makes one now; Enter restores the highlighted one. Both ask
-/// for the password again.
+/// holds. F7 makes one now; F8 copies one to another disk; Enter restores
+/// the highlighted one. Each asks for the password again.
 @MainActor
 final class BackupListScreen: ListScreen {
     let titleKey = "backups.title"
@@ -44,6 +44,13 @@ final class BackupListScreen: ListScreen {
     func bindings(app: App) -> [KeyBinding] {
         [KeyBinding(.function(7), label: "key.backup-now", help: "help.backup-now") { [unowned self, unowned app] in
             app.withRecentPassword("password-check.for-backup") { [unowned self, unowned app] in self.backUp(app) }
+         },
+         KeyBinding(.function(8), label: "key.copy-to-disk", help: "help.copy-to-disk") { [unowned self, unowned app] in
+            app.withRecentPassword("password-check.for-backup") { [unowned self, unowned app] in
+                let copy = BackupCopyScreen(app: app, session: self.session)
+                copy.onCopied = { [unowned self, unowned app] in self.recount(app) }
+                app.push(copy)
+            }
          },
          list.openBinding(label: "key.restore", help: "help.restore") { [unowned self, unowned app] entry in
             app.push(RestoreScreen(app: app, session: self.session, entry: entry))
