@@ -1,5 +1,5 @@
 import CaseDomain
-import CaseStore
+@testable import CaseStore
 import Foundation
 import Terminal
 import Testing
@@ -385,5 +385,21 @@ import Testing
         #expect([first, second].contains { $0.contains("(" + reasonKm + ")") }, "\(first)\n\(second)")
         #expect([first, second].contains { $0.contains("(" + reasonEn + ")") }, "\(first)\n\(second)")
         #expect(![first, second].contains { $0.contains("goals-met") })
+    }
+
+    /// Komar's own words in a backup's and a restore's summary are said in
+    /// the user's language; file names and seals stay as written.
+    @Test func backupsAndRestoresInTheLogAreSaidInKhmer() throws {
+        let h = try Harness(language: .km)
+        func said(_ action: String, _ summary: String) -> String {
+            AuditLogScreen.summaryText(AuditEntry(id: 1, at: Date(), username: "admin", action: action, entity: "backup",
+                                                  entityId: nil, summary: summary), h.app)
+        }
+        #expect(said("backup", "manual komar-2026-12-07-150706-manual.sqlite (other disk) seal 67:3155fb542fa6")
+            == "ធ្វើដោយដៃ komar-2026-12-07-150706-manual.sqlite (នៅលើថាសផ្សេង) ត្រា 67:3155fb542fa6")
+        #expect(said("restore", "komar-2026-12-07-150706-manual.sqlite seal 60:aa; previous file kept as "
+                        + "komar-2026-12-07-151026-before-restore.sqlite")
+            == "komar-2026-12-07-150706-manual.sqlite ត្រា 60:aa; ឯកសារដែលត្រូវបានជំនួស ត្រូវរក្សាទុកជា "
+                + "komar-2026-12-07-151026-before-restore.sqlite")
     }
 }

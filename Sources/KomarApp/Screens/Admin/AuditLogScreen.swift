@@ -71,7 +71,9 @@ final class AuditLogScreen: ListScreen {
         if let key = summaryKeys[e.summary], let text = t.table.text("audit-summary." + key, t.language) { return text }
         let codes = codeLabels[e.entity] ?? [:]
         guard !codes.isEmpty else { return e.summary }
-        return e.summary.split(separator: " ", omittingEmptySubsequences: false).map { word in
+        var summary = e.summary
+        for (phrase, key) in phraseLabels[e.entity] ?? [] { summary = summary.replacingOccurrences(of: phrase, with: t(key)) }
+        return summary.split(separator: " ", omittingEmptySubsequences: false).map { word in
             let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",;:()"))
             guard let key = codes[bare] else { return String(word) }
             return String(word).replacingOccurrences(of: bare, with: t(key))
@@ -91,8 +93,16 @@ final class AuditLogScreen: ListScreen {
                 .merging(labels(ClosureReason.self)) { first, _ in first },
             "user": labels(Role.self).merging(["role": "audit-word.role"]) { first, _ in first },
             "follow-up": risk.merging(labels(FollowUpOutcomeKind.self)) { first, _ in first },
+            "backup": Dictionary(uniqueKeysWithValues: ["daily", "quit", "manual", "before-restore"].map { ($0, "backup-kind." + $0) })
+                .merging(["seal": "audit-word.seal"]) { first, _ in first },
         ]
     }()
+
+    /// Phrases of Komar's own summaries of a kind of record, said before
+    /// their words are.
+    private static let phraseLabels: [String: [(String, String)]] = [
+        "backup": [("(other disk)", "audit-word.other-disk"), ("previous file kept as", "audit-word.previous-kept")],
+    ]
 
     /// Walks the chain and reads the seal, the alert and the count again.
     private func check(_ app: App) {
