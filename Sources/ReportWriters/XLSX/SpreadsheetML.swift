@@ -167,16 +167,26 @@ public struct SpreadsheetML {
         }
     }
 
+    /// `text` in at most `units` UTF-16 units. A name that must be cut ends
+    /// at a word where it has spaces, without a dangling "and" or colon,
+    /// and with "…", so no one reads the cut name as the whole one.
     static func cut(_ text: String, to units: Int) -> String {
+        guard text.utf16.count > units else { return text }
         var result = ""
         for character in text {
-            guard result.utf16.count + String(character).utf16.count <= units else { break }
+            guard result.utf16.count + String(character).utf16.count <= units - 1 else { break }
             result.append(character)
         }
-        // A cut name ends at a word: Khmer words are not split.
-        if result.count < text.count, let space = result.lastIndex(of: " "), result.distance(from: result.startIndex, to: space) > 2 {
+        if let space = result.lastIndex(of: " "), result.distance(from: result.startIndex, to: space) > 2 {
             result = String(result[..<space])
         }
-        return result
+        let dangling: Set<String> = ["and", "or", "of", "by", "និង", "ឬ", "តាម"]
+        while true {
+            result = result.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:៖។-–"))
+            guard let space = result.lastIndex(of: " "),
+                  dangling.contains(String(result[result.index(after: space)...]).lowercased()) else { break }
+            result = String(result[..<space])
+        }
+        return result + "…"
     }
 }
