@@ -99,6 +99,8 @@ final class HouseholdListScreen: ListScreen {
             }
         }
         list.render(into: &canvas, area: area, app: app, heading: (heading, .muted),
-                    empty: t(list.text.isEmpty ? "households.empty" : "search.none"))
+                    empty: t(!list.text.isEmpty ? "search.none"
+                        // Others' households may exist: "no households yet" would not be true.
+                        : session.may(.viewAllCases) ? "households.empty" : "households.empty-own"))
     }
 }
