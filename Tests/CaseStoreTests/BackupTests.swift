@@ -313,6 +313,24 @@ import Testing
         #expect(Set(kept) == [first.file, second.file])
     }
 
+    @Test func twoBackupsMadeAtTheSameMomentFromTwoWindowsAreBothKept() throws {
+        let office = try Office()
+        defer { office.remove() }
+        // Two windows quitting at once: each its own connection, both in the same second.
+        let other = KomarServices(database: try AppDatabase.open(path: office.path), hasher: fastHasher)
+        let made = Mutex<[Result<BackupEntry, any Error>]>([])
+        let services = [office.services, other]
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let result = Result { try services[i].backups.make(office.admin, kind: .quit) }
+            made.withLock { $0.append(result) }
+        }
+        let entries = try made.withLock { $0 }.map { try $0.get() }
+        #expect(Set(entries.map(\.file)).count == 2)
+        for entry in entries { #expect(try BackupService.verify(entry.file, passphrase: nil) == entry.manifest) }
+        let left = try FileManager.default.contentsOfDirectory(atPath: office.folder.appendingPathComponent("backups").path)
+        #expect(left.filter { $0.hasPrefix(".") }.isEmpty, "no part files, logs or claims left: \(left)")
+    }
+
     @Test func automaticBackupsAreDueOncePerDayAndAfterChanges() throws {
         let office = try Office()
         defer { office.remove() }

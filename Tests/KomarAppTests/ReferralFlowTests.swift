@@ -69,14 +69,20 @@ import Testing
         h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "household.new-title")
         // Under the head's name, wrapped.
-        #expect(h.screen.contains("⚠ គ្រួសារដែលមានមេគ្រួសារឈ្មោះនេះ បានចុះបញ្ជីក្នុងភូមិនេះរួចហើយ៖"))
+        #expect(h.screen.contains("⚠ មានគ្រួសារដែលមេគ្រួសារមានឈ្មោះនេះ បានចុះបញ្ជីក្នុងភូមិនេះរួចហើយ៖"), "\(h.screen)")
         #expect(h.screen.contains("HH-000001។"))
         var elsewhere = Harness.householdInput("សុខ ចាន់ថា", "", sex: .female, age: 41)
         elsewhere.villageCode = "14040315"
         #expect(try h.services.households.sameHead(try h.session("dara"), elsewhere).isEmpty, "not in another village")
         h.press(.function(6))
-        #expect(h.screen.contains("⚠ A household with this head is registered in this"))
-        #expect(h.screen.contains("village already: HH-000001."))
+        #expect(h.screen.contains("⚠ Already registered in this village with this head's"), "\(h.screen)")
+        #expect(h.screen.contains("name: HH-000001."))
+        // Another name: the warning goes; the name as it was: it is said again, and the next F2 saves.
+        h.type("x")
+        #expect(!h.screen.contains("HH-000001."))
+        h.press(.backspace)
+        h.press(.function(2))
+        #expect(h.screen.contains("name: HH-000001."))
         h.press(.function(2))
         #expect(h.screen.contains("Household HH-000002 registered"))
     }

@@ -144,11 +144,15 @@ import Testing
         h.type("ព្រឹក")
         h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "backups.title")
-        #expect(h.screen.contains("Backup copied and checked:"))
+        #expect(h.screen.contains("Copied and checked: komar-"))
         #expect(!h.screen.contains("Nothing has been copied to another disk yet"), "the reminder is read again")
         let copied = try FileManager.default.contentsOfDirectory(atPath: stick.path)
         let file = try #require(copied.first { $0.hasSuffix(".sqlite.enc") })
         #expect(copied.contains { $0.hasSuffix(".json") })
         #expect(try BackupService.verify(stick.appendingPathComponent(file), passphrase: "ស្រីមុំទៅផ្សារព្រឹក").encrypted)
+        // The database's own folders are no other disk.
+        #expect(BackupCopyScreen.isDatabaseFolder(database.folder.appendingPathComponent("backups").path, of: database.path))
+        #expect(BackupCopyScreen.isDatabaseFolder(database.folder.path + "/", of: database.path))
+        #expect(!BackupCopyScreen.isDatabaseFolder(stick.path, of: database.path))
     }
 }

@@ -57,18 +57,35 @@ public enum BackupFolder {
         return file.deletingLastPathComponent().appendingPathComponent(name + ".json")
     }
 
-    /// The file name for a backup made at `date` (local time).
-    /// `baseName` made unique in `folder`: a second backup in the same
-    /// second ("F7" twice) gets "-2" rather than replacing the first.
-    static func freeBaseName(in folder: URL, _ date: Date, kind: BackupManifest.Kind) -> String {
+    /// A base name for a backup made at `date`, claimed in `folder` for
+    /// this process: its manifest's name is created empty at once
+    /// (`O_EXCL`), so two backups in the same second, in two windows or two
+    /// commands, never write the same file; the second gets "-2". The
+    /// empty manifest is replaced when the backup is done (a list skips
+    /// it meanwhile); `release` removes it should the backup fail.
+    static func claimBaseName(in folder: URL, _ date: Date, kind: BackupManifest.Kind) throws -> String {
         let base = baseName(date, kind: kind)
-        func taken(_ name: String) -> Bool {
-            [".sqlite", ".sqlite.enc", ".json"].contains { ending in
+        for n in 1...1_000 {
+            let name = n == 1 ? base : "\(base)-\(n)"
+            let taken = [".sqlite", ".sqlite.enc"].contains { ending in
                 FileManager.default.fileExists(atPath: folder.appendingPathComponent(name + ending).path)
             }
+            if taken { continue }
+            let descriptor = open(folder.appendingPathComponent(name + ".json").path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+            if descriptor >= 0 {
+                close(descriptor)
+                return name
+            }
+            guard errno == EEXIST else { throw BackupError.cannotWrite(String(cString: strerror(errno))) }
         }
-        guard taken(base) else { return base }
-        return (2...).lazy.map { "\(base)-\($0)" }.first { !taken($0) }!
+        throw BackupError.cannotWrite("no free name for a backup in \(folder.path)")
+    }
+
+    /// Gives up a name `claimBaseName` claimed, when its backup failed.
+    static func release(_ base: String, in folder: URL) {
+        let manifest = folder.appendingPathComponent(base + ".json")
+        // Only the empty claim: a manifest with content belongs to a finished backup.
+        if (try? FileManager.default.attributesOfItem(atPath: manifest.path)[.size] as? Int) == 0 { _ = unlink(manifest.path) }
     }
 
     static func baseName(_ date: Date, kind: BackupManifest.Kind) -> String {

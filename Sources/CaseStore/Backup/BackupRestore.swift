@@ -215,7 +215,9 @@ extension BackupService {
         }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do { try BackupFolder.prepare(folder) } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
-        let base = BackupFolder.freeBaseName(in: folder, now, kind: .beforeRestore)
+        let base = try BackupFolder.claimBaseName(in: folder, now, kind: .beforeRestore)
+        var kept = false
+        defer { if !kept { BackupFolder.release(base, in: folder) } }
         let target = folder.appendingPathComponent(base + ".sqlite")
         do {
             for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: path + suffix) {
@@ -231,6 +233,7 @@ extension BackupService {
                                       bytes: BackupCopy.size(target), encrypted: false, verified: false, madeBy: madeBy,
                                       databaseFile: URL(fileURLWithPath: path).lastPathComponent)
         try BackupCopy.writeAtomically(try manifest.data(), to: BackupFolder.manifestURL(for: target))
+        kept = true
         return target
     }
 }

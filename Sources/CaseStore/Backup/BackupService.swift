@@ -133,9 +133,13 @@ public struct BackupService: Sendable {
                       organisation: String?, passphrase: String?, at now: Date,
                       check: BackupCopy.CheckDepth? = .full) throws -> BackupEntry {
         do { try BackupFolder.prepare(folder) } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
-        let base = BackupFolder.freeBaseName(in: folder, now, kind: kind)
+        let base = try BackupFolder.claimBaseName(in: folder, now, kind: kind)
         let plainPart = folder.appendingPathComponent(".\(base).sqlite.part")
-        defer { _ = unlink(plainPart.path) }
+        var finished = false
+        defer {
+            for suffix in ["", "-journal", "-wal", "-shm"] { _ = unlink(plainPart.path + suffix) }
+            if !finished { BackupFolder.release(base, in: folder) }
+        }
         let (counts, schema, sourceSeal) = try BackupCopy.copy(database, to: plainPart)
         // A plain copy keeps these bytes: their checksum is taken while the
         // copy is checked.
@@ -181,6 +185,7 @@ public struct BackupService: Sendable {
             _ = unlink(final.path)
             throw error
         }
+        finished = true
         return BackupEntry(file: final, manifest: manifest)
     }
 }

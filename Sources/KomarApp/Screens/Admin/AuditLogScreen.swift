@@ -93,7 +93,7 @@ final class AuditLogScreen: ListScreen {
                 .merging(labels(ClosureReason.self)) { first, _ in first },
             "user": labels(Role.self).merging(["role": "audit-word.role"]) { first, _ in first },
             "follow-up": risk.merging(labels(FollowUpOutcomeKind.self)) { first, _ in first },
-            "backup": Dictionary(uniqueKeysWithValues: ["daily", "quit", "manual", "before-restore"].map { ($0, "backup-kind." + $0) })
+            "backup": Dictionary(uniqueKeysWithValues: ["daily", "quit", "manual", "before-restore"].map { ($0, "audit-word.kind-" + $0) })
                 .merging(["seal": "audit-word.seal"]) { first, _ in first },
         ]
     }()

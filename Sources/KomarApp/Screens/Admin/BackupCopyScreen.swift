@@ -45,6 +45,8 @@ final class BackupCopyScreen: FormScreen {
             issues["folder"] = "error.required"
         } else if !FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) || !isFolder.boolValue {
             issues["folder"] = "backup-copy.no-folder"
+        } else if let database = app.services.database.path, Self.isDatabaseFolder(path, of: database) {
+            issues["folder"] = "backup-copy.same-disk"
         }
         if !passphrase.text.isEmpty, passphrase.text.unicodeScalars.count < PasswordRules.minimumLength {
             issues["passphrase"] = "backup-copy.passphrase-short"
@@ -64,7 +66,7 @@ final class BackupCopyScreen: FormScreen {
             again.text = ""
             app.pop()
             onCopied?()
-            app.show(style: .heading) { t in t("backup-copy.done", entry.file.path) }
+            app.show(style: .heading) { t in t("backup-copy.done", entry.file.lastPathComponent) }
         } catch {
             form.field("folder")?.message = app.fieldMessage(for: error)
             app.report(error)
@@ -78,6 +80,17 @@ final class BackupCopyScreen: FormScreen {
         }
         form.render(into: &canvas, at: Rect(row: area.row + 5, col: 2, width: min(76, area.width - 4), height: 8),
                     env: app.widgetEnvironment)
+    }
+
+    /// Whether `path` is the database's own folder or its `backups/`: a
+    /// copy there is no copy to another disk, and would silence the
+    /// reminder to make one.
+    static func isDatabaseFolder(_ path: String, of database: String) -> Bool {
+        let folder = URL(fileURLWithPath: database).deletingLastPathComponent()
+        let chosen = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+        return [folder, BackupFolder.url(besideDatabase: database)].contains {
+            $0.resolvingSymlinksInPath().standardizedFileURL.path == chosen
+        }
     }
 
     /// The first disk mounted where desktops put USB sticks

@@ -150,7 +150,16 @@ final class HouseholdFormScreen: DraftableScreen {
     func handleInput(_ key: Key, app: App) -> Bool {
         let used = form.handle(key)
         showRiskFields()
+        // Another name or village: the warning no longer says something true of the form.
+        if let said = acknowledgedSameHead, said != sameHeadKey(input) {
+            acknowledgedSameHead = nil
+            form.field("headNameKm")?.message = nil
+        }
         return used
+    }
+
+    private func sameHeadKey(_ input: HouseholdInput) -> [String] {
+        [input.headNameKm, input.headNameLatin, input.villageCode ?? ""]
     }
 
     func save(app: App) {
@@ -200,7 +209,7 @@ final class HouseholdFormScreen: DraftableScreen {
     /// village already, and the user has not yet been told so for this name
     /// and village: then the form says which, under the head's name.
     private func warnedOfSameHead(_ input: HouseholdInput, app: App) throws -> Bool {
-        let said = [input.headNameKm, input.headNameLatin, input.villageCode ?? ""]
+        let said = sameHeadKey(input)
         guard said != acknowledgedSameHead else { return false }
         let codes = try app.services.households.sameHead(session, input)
         guard !codes.isEmpty else { return false }
