@@ -18,6 +18,10 @@ import Testing
         #expect(second.app.topScreenTitleKey == "unsaved.title")
         #expect(second.screen.contains("1 form you did not save."))
         #expect(second.screen.contains("New intake: ស្រីពេជ្រ ប្រាក់"))
+        // Typed in English, listed in the language of the moment.
+        second.press(.function(6))
+        #expect(second.screen.contains("ការទទួលករណីថ្មី៖ ស្រីពេជ្រ ប្រាក់"), "\(second.screen)")
+        second.press(.function(6))
         second.press(.enter)
         #expect(second.app.topScreenTitleKey == "intake.title")
         #expect(second.screen.contains("What you typed earlier on this form is back."))

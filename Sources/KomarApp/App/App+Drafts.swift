@@ -15,7 +15,8 @@ extension App {
         for screen in screens ?? stack {
             guard let form = screen as? any DraftableScreen else { continue }
             if form.hasUnsavedChanges {
-                drafts.stage(owner, form.draftKey, title: form.draftTitle(app: self), payload: form.draftPayload)
+                drafts.stage(owner, form.draftKey, title: DraftTitle.joined(inEveryLanguage { form.draftTitle($0, app: self) }),
+                             payload: form.draftPayload)
             } else {
                 drafts.stageDelete(owner, form.draftKey)
             }
@@ -80,5 +81,13 @@ extension App {
         } catch {
             report(error)
         }
+    }
+}
+
+extension App {
+    /// A draft's title in the user's language.
+    func title(of draft: Draft) -> String {
+        draft.title.isEmpty ? localizer("draft-kind." + draft.key.kind)
+            : DraftTitle.shown(draft.title, labelIndex: localizer.language.labelIndex)
     }
 }

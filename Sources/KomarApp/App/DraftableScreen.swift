@@ -1,5 +1,6 @@
 import CaseStore
 import Foundation
+import Localization
 import Terminal
 
 /// A form whose typing is kept as a draft: per user, form, record and
@@ -10,8 +11,9 @@ import Terminal
 protocol DraftableScreen: FormScreen {
     /// Which form, and which record it edits.
     var draftKey: DraftKey { get }
-    /// What the list of unsaved forms calls it ("Visit KC-2026-0042").
-    func draftTitle(app: App) -> String
+    /// What the list of unsaved forms calls it ("Visit KC-2026-0042"), in
+    /// `t`'s language: it is kept in every language (`DraftTitle`).
+    func draftTitle(_ t: Localizer, app: App) -> String
     /// What reopening the form needs besides its fields (who is referred).
     var draftContext: [String: String] { get }
     /// The form as a draft.
@@ -59,5 +61,20 @@ enum DraftContext {
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String?) -> T? {
         text.flatMap { try? JSONDecoder().decode(T.self, from: Data($0.utf8)) }
+    }
+}
+
+/// A draft's title in every language, kept as one text: the list of
+/// unsaved forms shows it in the language of the moment, not in the one
+/// the form was typed in. A title kept before is shown as it was.
+enum DraftTitle {
+    static let separator = "\u{1F}"
+
+    static func joined(_ titles: [String]) -> String { titles.joined(separator: separator) }
+
+    /// The title in the language with this label index.
+    static func shown(_ title: String, labelIndex: Int) -> String {
+        let titles = title.components(separatedBy: separator)
+        return titles.indices.contains(labelIndex) ? titles[labelIndex] : titles[0]
     }
 }

@@ -27,8 +27,8 @@ final class UserFormScreen: DraftableScreen {
 
     var draftKey: DraftKey { DraftKey("user", record: user.map { String($0.account.id) } ?? "") }
 
-    func draftTitle(app: App) -> String {
-        app.localizer("draft.title-user", user?.account.username ?? (username.text.isEmpty ? "…" : username.text))
+    func draftTitle(_ t: Localizer, app: App) -> String {
+        t("draft.title-user", user?.account.username ?? (username.text.isEmpty ? "…" : username.text))
     }
 
     init(app: App, session: Session, user: UserSummary?) {

@@ -27,7 +27,7 @@ final class SettingsScreen: DraftableScreen {
     private var baseline: FormSnapshot = [:]
 
     let draftKey = DraftKey("settings")
-    func draftTitle(app: App) -> String { app.localizer("settings.title") }
+    func draftTitle(_ t: Localizer, app: App) -> String { t("settings.title") }
 
     /// Highest risk first, as workers think of it.
     private static let levels = RiskLevel.allCases.reversed()

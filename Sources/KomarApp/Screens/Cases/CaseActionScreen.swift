@@ -1,4 +1,5 @@
 import CaseDomain
+import Localization
 import CaseStore
 import KhmerText
 import Terminal
@@ -26,7 +27,7 @@ final class CaseActionScreen: DraftableScreen {
     private var baseline: FormSnapshot = [:]
 
     var draftKey: DraftKey { DraftKey("case-action", record: String(caseId)) }
-    func draftTitle(app: App) -> String { app.localizer("draft.title-case-action", code) }
+    func draftTitle(_ t: Localizer, app: App) -> String { t("draft.title-case-action", code) }
 
     init(app: App, session: Session, detail: CaseDetail, onDone: @escaping () -> Void) {
         self.session = session

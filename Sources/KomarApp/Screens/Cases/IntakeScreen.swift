@@ -51,10 +51,10 @@ final class IntakeScreen: DraftableScreen {
 
     var draftKey: DraftKey { caseId.map { DraftKey("case-edit", record: String($0)) } ?? DraftKey("intake") }
 
-    func draftTitle(app: App) -> String {
+    func draftTitle(_ t: Localizer, app: App) -> String {
         let name = nameKm.text.isEmpty ? nameLatin.text : nameKm.text
-        if let editing { return app.localizer("draft.title-case-edit", editing.code) }
-        return app.localizer("draft.title-intake", name.isEmpty ? "…" : name)
+        if let editing { return t("draft.title-case-edit", editing.code) }
+        return t("draft.title-intake", name.isEmpty ? "…" : name)
     }
 
     /// A draft from before drafts were kept per terminal held the intake's

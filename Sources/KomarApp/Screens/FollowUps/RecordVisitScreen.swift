@@ -1,4 +1,5 @@
 import CaseDomain
+import Localization
 import CaseStore
 import KhmerText
 import Terminal
@@ -25,7 +26,7 @@ final class RecordVisitScreen: DraftableScreen {
     private var baseline: FormSnapshot = [:]
 
     var draftKey: DraftKey { DraftKey("visit", record: String(item.id)) }
-    func draftTitle(app: App) -> String { app.localizer("draft.title-visit", item.caseCode) }
+    func draftTitle(_ t: Localizer, app: App) -> String { t("draft.title-visit", item.caseCode) }
     var draftContext: [String: String] { ["item": DraftContext.encode(item)] }
 
     init(app: App, session: Session, item: FollowUpItem) {

@@ -1,4 +1,5 @@
 import CaseDomain
+import Localization
 import CaseStore
 import KhmerText
 import Terminal
@@ -45,9 +46,9 @@ final class HouseholdFormScreen: DraftableScreen {
 
     var draftKey: DraftKey { DraftKey("household", record: householdId.map(String.init) ?? "") }
 
-    func draftTitle(app: App) -> String {
+    func draftTitle(_ t: Localizer, app: App) -> String {
         let name = headNameKm.text.isEmpty ? headNameLatin.text : headNameKm.text
-        return app.localizer(householdId == nil ? "draft.title-household-new" : "draft.title-household",
+        return t(householdId == nil ? "draft.title-household-new" : "draft.title-household",
                              name.isEmpty ? "…" : name)
     }
 

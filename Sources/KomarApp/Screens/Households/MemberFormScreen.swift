@@ -1,4 +1,5 @@
 import CaseDomain
+import Localization
 import CaseStore
 import KhmerText
 import Terminal
@@ -34,9 +35,9 @@ final class MemberFormScreen: DraftableScreen {
     var draftKey: DraftKey { DraftKey("member", record: memberId.map(String.init) ?? "new-\(householdId)") }
     var draftContext: [String: String] { ["household": String(householdId)] }
 
-    func draftTitle(app: App) -> String {
+    func draftTitle(_ t: Localizer, app: App) -> String {
         let name = nameKm.text.isEmpty ? nameLatin.text : nameKm.text
-        return app.localizer("draft.title-member", name.isEmpty ? "…" : name)
+        return t("draft.title-member", name.isEmpty ? "…" : name)
     }
 
     init(app: App, session: Session, householdId: Int64, memberId: Int64? = nil) {

@@ -1,4 +1,5 @@
 import CaseDomain
+import Localization
 import CaseStore
 import KhmerText
 import Terminal
@@ -12,8 +13,8 @@ final class ProviderFormScreen: DraftableScreen {
 
     var draftKey: DraftKey { DraftKey("provider", record: providerId.map(String.init) ?? "") }
 
-    func draftTitle(app: App) -> String {
-        app.localizer("draft.title-provider", app.name(km: nameKm.text, latin: nameLatin.text).isEmpty ? "…"
+    func draftTitle(_ t: Localizer, app: App) -> String {
+        t("draft.title-provider", app.name(km: nameKm.text, latin: nameLatin.text).isEmpty ? "…"
                       : app.name(km: nameKm.text, latin: nameLatin.text))
     }
     private let session: Session

@@ -80,9 +80,9 @@ final class ReferralFormScreen: DraftableScreen {
         }.joined(separator: ","))
     }
 
-    func draftTitle(app: App) -> String {
+    func draftTitle(_ t: Localizer, app: App) -> String {
         let index = person.selectedId.flatMap(Int.init) ?? 0
-        return app.localizer("draft.title-referral", people.indices.contains(index) ? people[index].name : "…")
+        return t("draft.title-referral", people.indices.contains(index) ? people[index].name : "…")
     }
 
     var draftContext: [String: String] { ["people": DraftContext.encode(people), "for": DraftContext.encode(forWhom)] }

@@ -1,4 +1,5 @@
 import CaseDomain
+import Localization
 import CaseStore
 import KhmerText
 import Terminal
@@ -23,7 +24,7 @@ final class ReferralMoveScreen: DraftableScreen {
     private var baseline: FormSnapshot = [:]
 
     var draftKey: DraftKey { DraftKey("referral-move", record: String(detail.summary.id)) }
-    func draftTitle(app: App) -> String { app.localizer("draft.title-referral-move", detail.summary.code) }
+    func draftTitle(_ t: Localizer, app: App) -> String { t("draft.title-referral-move", detail.summary.code) }
 
     init(app: App, session: Session, detail: ReferralDetail) {
         self.session = session

@@ -20,7 +20,7 @@ final class UnsavedFormsScreen: ListScreen {
         list = RecordList(app: app, columns: [
             TableColumn("unsaved.form", width: 30, flexible: true), TableColumn("unsaved.age", width: 22),
         ], searchable: false, cells: { [unowned app] draft in
-            [draft.title.isEmpty ? app.localizer("draft-kind." + draft.key.kind) : draft.title,
+            [app.title(of: draft),
              UnsavedFormsScreen.age(draft.updatedAt, app)]
         })
         list.load { [unowned self] _, last, _ in last == nil ? self.drafts : [] }
@@ -41,7 +41,7 @@ final class UnsavedFormsScreen: ListScreen {
          },
          KeyBinding(.delete, label: "key.discard", help: "help.discard-draft") { [unowned self, unowned app] in
             guard let draft = self.list.selected else { return }
-            app.confirm(app.localizer("unsaved.confirm-discard", draft.title)) { [unowned self, unowned app] in
+            app.confirm(app.localizer("unsaved.confirm-discard", app.title(of: draft))) { [unowned self, unowned app] in
                 do {
                     try app.services.drafts.discard(self.session, draft)
                     self.forget(draft, app)
