@@ -326,6 +326,12 @@ import Testing
         let db = dir.appendingPathComponent("k.sqlite").path
         #expect(try komar(["init", "--db", db, "--org", "NGO", "--admin", "admin"], input: adminPassword + "\n").status == 0)
         #expect(try komar(["backup", "--db", db, "--user", "admin"], input: adminPassword + "\n").status == 0)
+        let noPassphrase = try komar(["backup", "--db", db, "--user", "admin", "--encrypt"], input: adminPassword + "\n")
+        #expect(noPassphrase.status == 1)
+        #expect(noPassphrase.stderr.contains("no passphrase given"), "\(noPassphrase.stderr)")
+        // Another database in the same folder (a demo) is new: those backups are not its own.
+        let demo = try komar(["demo", "--db", dir.appendingPathComponent("demo.sqlite").path, "--cases", "10"])
+        #expect(demo.status == 0, "\(demo.stderr)")
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let lost = try komar(["--db", db])
         #expect(lost.status == 1)

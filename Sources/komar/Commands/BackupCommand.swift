@@ -67,7 +67,7 @@ struct BackupCommand: ParsableCommand {
                 try requireUTF8Locale()
                 let url = URL(fileURLWithPath: file)
                 guard FileManager.default.fileExists(atPath: url.path) else { throw Failure("no backup at \(file)") }
-                let passphrase = file.hasSuffix(".enc") ? try readPassword(prompt: "Passphrase: ") : nil
+                let passphrase = file.hasSuffix(".enc") ? try readPassword(prompt: "Passphrase: ", what: "passphrase") : nil
                 let manifest = try BackupService.verify(url, passphrase: passphrase, thorough: thorough)
                 print("verified: \(file) (\(describe(manifest)))")
             }
@@ -97,7 +97,7 @@ struct RestoreCommand: ParsableCommand {
             let url = URL(fileURLWithPath: file)
             guard FileManager.default.fileExists(atPath: url.path) else { throw Failure("no backup at \(file)") }
             let password = try readPassword(prompt: "Password for \(user): ")
-            let passphrase = file.hasSuffix(".enc") ? try readPassword(prompt: "Passphrase: ") : nil
+            let passphrase = file.hasSuffix(".enc") ? try readPassword(prompt: "Passphrase: ", what: "passphrase") : nil
             let report = try BackupService.restore(RestoreRequest(
                 backup: url, passphrase: passphrase, databasePath: database.path, username: user, password: password,
                 force: force))
@@ -124,9 +124,9 @@ func describe(_ manifest: BackupManifest) -> String {
 /// A backup's passphrase: the next line of standard input, or asked twice
 /// on a terminal.
 func readNewPassphrase() throws -> String {
-    let passphrase = try readPassword(prompt: "Passphrase for the backup: ")
+    let passphrase = try readPassword(prompt: "Passphrase for the backup: ", what: "passphrase")
     if isatty(0) != 0 {
-        guard try readPassword(prompt: "The passphrase again: ") == passphrase else {
+        guard try readPassword(prompt: "The passphrase again: ", what: "passphrase") == passphrase else {
             throw Failure("the two passphrases are not the same")
         }
     }

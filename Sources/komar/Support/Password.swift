@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads a password from standard input: one line, without echo when it is
 /// a terminal.
-func readPassword(prompt: String) throws -> String {
+func readPassword(prompt: String, what: String = "password") throws -> String {
     let interactive = isatty(0) != 0
     var saved = termios()
     if interactive {
@@ -17,7 +17,7 @@ func readPassword(prompt: String) throws -> String {
         tcsetattr(0, TCSANOW, &saved)
         FileHandle.standardError.write(Data("\n".utf8))
     }
-    guard let line, !line.isEmpty else { throw Failure("no password given on standard input") }
+    guard let line, !line.isEmpty else { throw Failure("no \(what) given on standard input") }
     return line
 }
 
