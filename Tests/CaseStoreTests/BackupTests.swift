@@ -215,12 +215,27 @@ import Testing
         let visit = DraftKey("visit", record: "42")
         try office.services.drafts.write(sokha, terminal: window,
                                          [visit: .save(title: "visit KC-1", payload: "{\"note\":\"ក្មេងស្រីនៅផ្ទះ\"}")])
-        _ = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: office.path,
-                                                     username: "admin", password: testPassword),
-                                      live: office.services.database, hasher: fastHasher)
+        let report = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: office.path,
+                                                              username: "admin", password: testPassword),
+                                               live: office.services.database, hasher: fastHasher)
+        #expect(report.formsKept == 1 && report.formsNotKept == nil)
         let unsaved = try office.services.drafts.unsaved(sokha, terminal: TerminalSession(id: "next-login"))
         #expect(unsaved.map(\.payload) == ["{\"note\":\"ក្មេងស្រីនៅផ្ទះ\"}"])
         #expect(try office.services.backups.status(office.admin).lastExternalCopy == copied)
+    }
+
+    @Test func formsThatCannotBeKeptOverARestoreAreSaidAndTheRestoreIsDone() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let entry = try office.services.backups.make(office.admin)
+        // A file damaged where the drafts are: the restore is what it is for.
+        try office.services.database.write { db in try db.execute(sql: "DROP TABLE form_draft") }
+        let report = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: office.path,
+                                                              username: "admin", password: testPassword),
+                                               live: office.services.database, hasher: fastHasher)
+        #expect(report.formsKept == 0)
+        #expect(report.formsNotKept?.contains("form_draft") == true, "\(String(describing: report.formsNotKept))")
+        #expect(try office.services.database.read { db in try db.tableExists("form_draft") })
     }
 
     @Test func anEncryptedBackupIsUselessWithoutItsPassphrase() throws {

@@ -387,6 +387,22 @@ import Testing
         #expect(![first, second].contains { $0.contains("goals-met") })
     }
 
+    /// A restore whose unsaved forms could not be kept says so at the login
+    /// it ends on, in the user's language.
+    @Test func formsNotKeptOverARestoreAreSaid() throws {
+        let h = try Harness(language: .en)
+        h.logIn("admin")
+        let manifest = BackupManifest(organisation: "Test NGO", createdAt: h.services.clock.now(), kind: .manual,
+                                      schemaVersion: "", rowCounts: [:], auditSeal: "", sha256: "", bytes: 0,
+                                      encrypted: false, verified: true, madeBy: "admin")
+        h.app.restored(from: RestoreReport(manifest: manifest, safetyCopy: nil, formsNotKept: "no such table: form_draft"))
+        h.app.render()
+        #expect(h.app.topScreenTitleKey == "login.title")
+        #expect(h.screen.contains("Restored; other windows' unsaved forms are only in the safety copy."), "\(h.screen)")
+        h.press(.function(6))
+        #expect(h.screen.contains("ទម្រង់មិនទាន់រក្សាទុកនៃបង្អួចផ្សេង មាននៅតែក្នុងច្បាប់ចម្លងសុវត្ថិភាព។"), "\(h.screen)")
+    }
+
     /// Komar's own words in a backup's and a restore's summary are said in
     /// the user's language; file names and seals stay as written.
     @Test func backupsAndRestoresInTheLogAreSaidInKhmer() throws {

@@ -33,6 +33,12 @@ public struct RestoreReport: Equatable, Sendable {
     /// Komar windows of other processes that were open on the database:
     /// each ends its session at its next key (`AccountService.restoreMark`).
     public var otherWindows = 0
+    /// Unsaved forms (drafts) of the replaced file put into the restored
+    /// one (`RestoreCarryOver`).
+    public var formsKept = 0
+    /// Why those forms could not be kept (the database's words), when they
+    /// could not: the restore itself is done either way.
+    public var formsNotKept: String?
 }
 
 extension BackupService {
@@ -130,8 +136,11 @@ extension BackupService {
             throw BackupError.otherDatabase(madeAt: manifest.createdAt)
         }
         let otherWindows = try current?.read { db in try DraftService.otherProcessesTerminals(db, now: now).count } ?? 0
-        // Not worth refusing a restore over: a file that cannot give them back is the reason for some restores.
-        let carried = try? current?.read(RestoreCarryOver.read)
+        // Not worth refusing a restore over (a file that cannot give them back is the reason for some
+        // restores), but said in the report.
+        var carried: RestoreCarryOver?
+        var formsNotKept: String?
+        do { carried = try current?.read(RestoreCarryOver.read) } catch { formsNotKept = Self.words(error) }
         let backups = BackupFolder.url(besideDatabase: request.databasePath)
         let safety = try keepSafetyCopy(of: current, path: request.databasePath, in: backups, madeBy: request.username,
                                         now: now)
@@ -165,8 +174,11 @@ extension BackupService {
         // An office's copy older than its last export takes back, from the
         // snapshot of that export, what head office already holds.
         _ = try SyncService.catchUp(restored, userId: admin.id, username: admin.username, now: now)
+        var formsKept = 0
+        if let carried {
+            do { formsKept = try restored.write { db in try carried.put(db) } } catch { formsNotKept = Self.words(error) }
+        }
         try restored.write { db in
-            try carried?.put(db)
             try AuditLog.append(db, at: now, userId: admin.id, username: admin.username, action: .restore,
                                 entity: "backup", summary: "\(request.backup.lastPathComponent) seal \(manifest.auditSeal)"
                                     + (safety.map { "; previous file kept as \($0.lastPathComponent)" } ?? ""))
@@ -174,7 +186,13 @@ extension BackupService {
             try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
                            arguments: [AccountService.restoreMarkSetting, UUID().uuidString])
         }
-        return RestoreReport(manifest: manifest, safetyCopy: safety, otherWindows: otherWindows)
+        return RestoreReport(manifest: manifest, safetyCopy: safety, otherWindows: otherWindows, formsKept: formsKept,
+                             formsNotKept: formsNotKept)
+    }
+
+    /// An error in the database's own words, for a report.
+    private static func words(_ error: any Error) -> String {
+        (error as? DatabaseError)?.message ?? "\(error)"
     }
 
     /// The active admin with this username and password in the backup at

@@ -154,7 +154,12 @@ extension App {
         dialog = nil
         reloadOrganisation()
         setRoot(LoginScreen(app: self))
-        show(style: .heading) { [unowned self] t in t("restore.done", dateTimeText(report.manifest.createdAt)) }
+        if report.formsNotKept != nil {
+            // The reason is the database's; the command line prints it.
+            show(style: .warning) { t in t("restore.done-forms-not-kept") }
+        } else {
+            show(style: .heading) { [unowned self] t in t("restore.done", dateTimeText(report.manifest.createdAt)) }
+        }
     }
 
     func passwordWasConfirmed() { passwordConfirmedAt = services.clock.now() }

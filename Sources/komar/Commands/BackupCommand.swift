@@ -107,6 +107,13 @@ struct RestoreCommand: ParsableCommand {
                 print("Komar was open on it in \(report.otherWindows) other window(s): each asks its user to log in again "
                       + "at the next key.")
             }
+            if report.formsKept > 0 {
+                print("Unsaved forms kept from the file it replaced: \(report.formsKept); each user finds theirs at the next login.")
+            }
+            if let reason = report.formsNotKept {
+                print("warning: the unsaved forms of the file it replaced could not be kept (\(reason)); they are still in "
+                      + (report.safetyCopy?.path ?? "the file it replaced"))
+            }
         }
     }
 }
