@@ -87,6 +87,23 @@ import Testing
         #expect(h.screen.contains("Household HH-000002 registered"))
     }
 
+    @Test func aVolunteerWithoutHouseholdsIsNotToldThereAreNone() throws {
+        let h = try harness(language: .en)
+        _ = try h.services.households.register(try h.session("dara"),
+                                               Harness.householdInput("សុខ ចាន់ថា", "Sok Chantha", sex: .female, age: 41))
+        h.logIn("sreymom")
+        h.app.push(HouseholdListScreen(app: h.app, session: try h.session("sreymom")))
+        h.app.render()
+        #expect(h.screen.contains("You have registered no households yet. F7 registers one."), "\(h.screen)")
+        #expect(!h.screen.contains("No households yet"))
+        h.press(.escape)
+        h.logOut()
+        h.logIn("dara")
+        h.app.push(HouseholdListScreen(app: h.app, session: try h.session("dara")))
+        h.app.render()
+        #expect(h.screen.contains("HH-000001"))
+    }
+
     @Test func socialWorkerRegistersAHouseholdInKhmerAddsAMemberAndRefersHer() throws {
         let h = try harness()
         h.logIn("dara")
