@@ -190,6 +190,47 @@ import Testing
         #expect(!setUpAgain.stderr.isEmpty)
     }
 
+    /// A volunteer at the shared PC gives herself the admin role with a
+    /// sqlite3 shell: her login is refused with the reason under the
+    /// fields, the command line refuses her too, and the admin is told on
+    /// the home screen and by 'audit verify'.
+    @Test func aRoleRaisedWithSQLiteIsRefusedAndNamedToTheAdmin() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("sreymom", .volunteer)])
+        let shell = try DatabaseQueue(path: db)
+        try shell.write { db in try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sreymom'") }
+        try shell.close()
+
+        let tmux = try TmuxSession(command: komarCommand(db))
+        try tmux.waitFor("Username")
+        try tmux.type("sreymom")
+        try tmux.press("Tab")
+        try tmux.type(passwordOf("sreymom"))
+        try tmux.press("Enter")
+        let refused = try tmux.waitFor("This account was changed outside Komar.")
+        #expect(!refused.contains("Welcome"))
+        try tmux.press("F10")
+        try tmux.waitFor("komar exited with 0")
+
+        let users = try komar(["user", "list", "--db", db, "--user", "sreymom"], input: passwordOf("sreymom") + "\n")
+        #expect(users.status == 1)
+        #expect(users.stderr.contains("this account was changed outside Komar"), "\(users.stderr)")
+        let verify = try komar(["audit", "verify", "--db", db, "--user", "admin"], input: adminPassword + "\n")
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("broken: account sreymom was changed outside Komar (role: the log recorded volunteer)"),
+                "\(verify.stdout)")
+
+        let admin = try TmuxSession(command: komarCommand(db))
+        try admin.waitFor("Username")
+        try admin.type("admin")
+        try admin.press("Tab")
+        try admin.type(adminPassword)
+        try admin.press("Enter")
+        try admin.waitFor("Accounts changed outside Komar: sreymom.")
+    }
+
     /// An ordinary restore leaves 'audit verify' intact, saying which
     /// backup seals belong to the history the restore replaced.
     @Test func auditVerifyIsIntactAfterARestore() throws {

@@ -124,6 +124,50 @@ import Testing
         #expect(h.app.topScreenTitleKey == "login.title")
     }
 
+    /// A volunteer raises her own role with a sqlite3 shell: the right
+    /// password is refused with the reason under the fields (in Khmer,
+    /// then in English after F6), the lock screen refuses her too, and the
+    /// admin's home screen and Users list name the account.
+    @Test func anAccountChangedOutsideKomarIsRefusedAndNamedToTheAdmin() throws {
+        let h = try Harness(language: .km)
+        try h.services.database.write { db in
+            try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sreymom'")
+        }
+        let admin = Harness(alongside: h)
+        h.logIn("sreymom")
+        #expect(h.app.topScreenTitleKey == "login.title")
+        #expect(h.screen.contains("គណនីនេះត្រូវបានកែប្រែនៅក្រៅ Komar។"))
+        h.press(.function(6))
+        #expect(h.screen.contains("This account was changed outside Komar. An admin must reset"))
+        #expect(h.screen.contains("its password (Users)."), "wrapped under the fields, not cut")
+        // Another attempt clears it: a wrong password says only that.
+        h.type("wrong-password")
+        h.press(.enter)
+        #expect(!h.screen.contains("changed outside Komar"))
+
+        let other = Harness(alongside: h)
+        other.logIn("dara")
+        other.press(.ctrl("l"))
+        #expect(other.app.topScreenTitleKey == "lock.title")
+        other.press(.backTab, .ctrl("u"))
+        other.type("sreymom")
+        other.press(.tab)
+        other.type(testPassword)
+        other.press(.enter)
+        #expect(other.app.topScreenTitleKey == "lock.title")
+        #expect(other.app.loggedInUser?.username == "dara")
+        #expect(other.screen.contains("គណនីនេះត្រូវបានកែប្រែនៅក្រៅ Komar។"))
+        #expect(other.screen.contains("សូមស្ដារច្បាប់បម្រុងទុក។"), "wrapped under the fields, not cut")
+
+        admin.logIn("admin")
+        #expect(admin.screen.contains("sreymom"))
+        #expect(admin.screen.contains("គណនីដែលត្រូវបានកែប្រែនៅក្រៅ Komar៖ sreymom។"))
+        let changed = try h.services.accounts.users(h.auditor).filter { $0.changedOutside != nil }.map(\.account.username)
+        #expect(changed == ["sreymom"])
+        #expect(UserListScreen.status(try h.services.accounts.users(h.auditor).first { $0.account.username == "sreymom" }!,
+                                      admin.app) == "កែប្រែនៅក្រៅ Komar")
+    }
+
     @Test func everyUserChangesTheirOwnPasswordFromHome() throws {
         let h = try Harness(language: .km)
         h.logIn("sreymom")

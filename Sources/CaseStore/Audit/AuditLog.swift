@@ -19,6 +19,7 @@ public enum AuditAction: String, CaseIterable, Sendable {
     case officeAdded = "office-added", officeJoined = "office-joined", syncExport = "sync-export"
     case syncImport = "sync-import", conflictResolved = "conflict-resolved"
     case officeRestored = "office-restored", syncCaughtUp = "sync-caught-up"
+    case accountRecorded = "account-recorded"
 }
 
 /// An audit row could not be written although the insert succeeded:

@@ -201,11 +201,16 @@ extension BackupService {
     private static func authenticate(_ request: RestoreRequest, in file: URL, hasher: PasswordHasher) throws -> UserAccount {
         let queue = try BackupCopy.readOnly(file)
         defer { try? queue.close() }
-        let record = try queue.read { db in
-            try UserRecord.filter(sql: "username = ?", arguments: [UsernameRules.normalized(request.username)]).fetchOne(db)
+        let (record, changedOutside) = try queue.read { db in
+            let record = try UserRecord.filter(sql: "username = ?", arguments: [UsernameRules.normalized(request.username)])
+                .fetchOne(db)
+            // An admin account written into the backup with another program does not restore it.
+            return (record, try record.map { try AccountFingerprint.change(db, $0) != nil } ?? false)
         }
         let passwordOK = hasher.verify(request.password, against: record?.passwordHash ?? hasher.standIn)
-        guard let record, passwordOK, record.isActive, record.role == .admin else { throw BackupError.notAnAdminInTheBackup }
+        guard let record, passwordOK, record.isActive, record.role == .admin, !changedOutside else {
+            throw BackupError.notAnAdminInTheBackup
+        }
         return record.account()
     }
 

@@ -71,6 +71,7 @@ public final class AppDatabase: Sendable {
             try db.migrate()
         }
         try db.restoreAuditTriggers()
+        try db.recordAccountsOnce()
         return db
     }
 
@@ -210,6 +211,19 @@ public final class AppDatabase: Sendable {
         // something is wrong.
         guard try !read({ db in try AuditLog.triggersAreIntact(db) }) else { return }
         _ = try write { db in try AuditLog.restoreTriggers(db, at: Date()) }
+    }
+
+    /// A file whose log never recorded an account (made before accounts
+    /// were recorded) has each account that can log in recorded as it is
+    /// now, once: later changes outside Komar are told from it.
+    func recordAccountsOnce() throws {
+        let needed = try read { db in
+            try !AccountFingerprint.anyRecorded(db)
+                && Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user WHERE password_hash != ?",
+                                arguments: [AccountFingerprint.noPassword]) ?? 0 > 0
+        }
+        guard needed else { return }
+        _ = try write { db in try AccountFingerprint.recordAllOnce(db, at: Date()) }
     }
 
     /// Moves what the write-ahead log holds into the database file when no

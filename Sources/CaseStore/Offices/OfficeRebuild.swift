@@ -317,8 +317,12 @@ extension OfficeService {
                 """, arguments: [enrolment.number, manifest.sequence, file.lastPathComponent, manifest.writtenAt,
                                  person.id, changes, manifest.auditSeal, manifest.sha256])
         }
+        // Names the person whose password was set here, and records their
+        // account: the log brought back recorded it with its old password.
         try AuditLog.append(db, at: now, userId: person.id, username: person.username, action: .officeRestored,
+                            entity: "user", entityId: person.id,
                             summary: "rebuilt from \(file.lastPathComponent): \(changes) rows, "
-                                + "\(content.users.count) people, after file \(manifest.sequence)")
+                                + "\(content.users.count) people, after file \(manifest.sequence)"
+                                + AccountFingerprint.tag(db, userId: person.id))
     }
 }

@@ -14,6 +14,9 @@ public struct UserSummary: Equatable, Sendable {
     public let failedAttempts: Int
     /// For saving changes back (`updateUser`).
     public let version: Int
+    /// How it differs from what the audit log recorded of it, when it was
+    /// changed outside Komar (it cannot log in until its password is reset).
+    public var changedOutside: AccountChangedOutside.Kind?
 
     public var isLocked: Bool { lockedUntil != nil }
 }
@@ -28,7 +31,7 @@ extension AccountService {
         try session.require(.manageUsers)
         let now = store.now
         return try store.read { db in
-            try UserRecord.fetchAll(db, sql: "SELECT * FROM user ORDER BY username").map { Self.summary($0, now: now) }
+            try UserRecord.fetchAll(db, sql: "SELECT * FROM user ORDER BY username").map { try Self.summary(db, $0, now: now) }
         }
     }
 
@@ -37,13 +40,14 @@ extension AccountService {
         let now = store.now
         return try store.read { db in
             guard let record = try UserRecord.fetchOne(db, key: id) else { throw StoreError.notFound }
-            return Self.summary(record, now: now)
+            return try Self.summary(db, record, now: now)
         }
     }
 
-    static func summary(_ record: UserRecord, now: Date) -> UserSummary {
+    static func summary(_ db: Database, _ record: UserRecord, now: Date) throws -> UserSummary {
         UserSummary(account: record.account(), lockedUntil: record.isLocked(at: now) ? record.lockedUntil : nil,
-                    failedAttempts: record.failedAttempts, version: record.version)
+                    failedAttempts: record.failedAttempts, version: record.version,
+                    changedOutside: try AccountFingerprint.change(db, record))
     }
 
     /// Adds an account, by an admin. The password must meet the policy;
@@ -57,7 +61,7 @@ extension AccountService {
             let user = try insertUser(db, username: username, displayName: displayName, role: role, password: password,
                                       language: languageCode, createdBy: session.user.id, mustChangePassword: mustChange)
             try store.audit(db, session, .userAdded, entity: "user", id: user.id,
-                            summary: "\(user.username), role \(role.rawValue)")
+                            summary: "\(user.username), role \(role.rawValue)" + AccountFingerprint.tag(db, userId: user.id))
             return user
         }
     }
@@ -84,7 +88,8 @@ extension AccountService {
             let user = try insertUser(db, username: username, displayName: displayName, role: role, password: password,
                                       language: "km", createdBy: nil)
             try AuditLog.append(db, at: store.now, userId: nil, username: "komar", action: .userAdded, entity: "user",
-                                entityId: user.id, summary: "\(user.username), role \(role.rawValue) (demo)")
+                                entityId: user.id,
+                                summary: "\(user.username), role \(role.rawValue) (demo)" + AccountFingerprint.tag(db, userId: user.id))
             return user
         }
     }
@@ -147,25 +152,30 @@ extension AccountService {
         try store.write(clearing: draft, for: session) { db in
             guard var record = try UserRecord.fetchOne(db, key: userId) else { throw StoreError.notFound }
             guard record.version == expectedVersion else { throw StoreError.changedElsewhere }
+            var events: [(AuditAction, String)] = []
             if role != record.role {
                 if role != .admin { try Self.keepAnAdmin(db, losing: record) }
-                try store.audit(db, session, .roleChanged, entity: "user", id: userId,
-                                summary: "\(record.username): \(record.role.rawValue) → \(role.rawValue)")
+                events.append((.roleChanged, "\(record.username): \(record.role.rawValue) → \(role.rawValue)"))
                 record.role = role
             }
             if active != record.isActive {
                 if !active { try Self.keepAnAdmin(db, losing: record) }
-                try store.audit(db, session, active ? .userEnabled : .userDisabled, entity: "user", id: userId,
-                                summary: record.username)
+                events.append((active ? .userEnabled : .userDisabled, record.username))
                 record.isActive = active
             }
             if let hash {
-                try store.audit(db, session, .passwordReset, entity: "user", id: userId, summary: record.username)
+                events.append((.passwordReset, record.username))
                 record.passwordHash = hash
                 record.mustChangePassword = true
                 record.passwordChangedAt = now
                 record.lockedUntil = nil
                 record.failedAttempts = 0
+            }
+            // Audited before the change is written (see `change`), each with
+            // the account as it is saved.
+            for (action, summary) in events {
+                try store.audit(db, session, action, entity: "user", id: userId,
+                                summary: summary + AccountFingerprint(record).tag)
             }
             record.updatedAt = now
             record.version += 1
@@ -183,7 +193,7 @@ extension AccountService {
             // Audited before the change is written: an admin who disables
             // or demotes themselves is still an admin for this row.
             try store.audit(db, session, action, entity: "user", id: userId,
-                            summary: record.username + (detail.isEmpty ? "" : ": " + detail))
+                            summary: record.username + (detail.isEmpty ? "" : ": " + detail) + AccountFingerprint(record).tag)
             record.updatedAt = store.now
             record.version += 1
             try record.update(db)

@@ -41,6 +41,10 @@ public enum AccountError: Error, Equatable, Sendable {
     case controlCharacters
     /// An admin cannot disable, demote or lock out the last active admin.
     case lastAdmin
+    /// The account differs from what the audit log recorded of it: it was
+    /// changed outside Komar, and cannot log in until an admin resets its
+    /// password (`AccountFingerprint`).
+    case changedOutsideKomar
 
     public var messageKey: String {
         switch self {
@@ -54,6 +58,7 @@ public enum AccountError: Error, Equatable, Sendable {
         case .organisationRequired: return "error.required"
         case .controlCharacters: return "error.control-characters"
         case .lastAdmin: return "error.last-admin"
+        case .changedOutsideKomar: return "error.account-changed-outside"
         }
     }
 }
@@ -136,7 +141,8 @@ public struct AccountService: Sendable {
                                       role: .admin, password: input.adminPassword, language: input.languageCode,
                                       createdBy: nil)
             try AuditLog.append(db, at: store.now, userId: user.id, username: user.username, action: .setup,
-                                entity: "user", entityId: user.id, summary: "first-run setup")
+                                entity: "user", entityId: user.id,
+                                summary: "first-run setup" + AccountFingerprint.tag(db, userId: user.id))
             return user
         }
     }
@@ -207,7 +213,8 @@ public struct AccountService: Sendable {
         let found = try store.read { db in try UserRecord.filter(sql: "username = ?", arguments: [name]).fetchOne(db) }
         let passwordOK = hasher.verify(password, against: found?.passwordHash ?? hasher.standIn)
         let now = store.now
-        return try store.write { db in
+        var changedOutside = false
+        let account = try store.write { db -> UserAccount? in
             // The account as it is now, inside the write: attempts made at the same time (in other
             // terminals or processes) are counted one after another, each on the count the one before
             // left, so parallel guesses cannot share one count or slip past a lock set meanwhile.
@@ -218,6 +225,15 @@ public struct AccountService: Sendable {
             }
             // A password changed since it was checked was checked against the old one.
             let passwordOK = passwordOK && record.passwordHash == found?.passwordHash
+            // Only the right password learns this: the account differs from
+            // what the log recorded of it, so it was changed outside Komar
+            // (a role raised, a password hash copied in, an account added).
+            if passwordOK, try AccountFingerprint.change(db, record) != nil {
+                try AuditLog.append(db, at: now, userId: record.id, username: record.username, action: .failedLogin,
+                                    entity: "user", entityId: record.id, summary: "changed outside Komar")
+                changedOutside = true
+                return nil
+            }
             if passwordOK && record.isActive && !record.isLocked(at: now) {
                 if record.failedAttempts != 0 || record.lockedUntil != nil {
                     record.failedAttempts = 0
@@ -250,6 +266,8 @@ public struct AccountService: Sendable {
                                 entity: "user", entityId: record.id, summary: why)
             return nil
         }
+        if changedOutside { throw AccountError.changedOutsideKomar }
+        return account
     }
 
     /// The setting a restore changes: a window that logged in before it
@@ -294,7 +312,8 @@ public struct AccountService: Sendable {
                 UPDATE user SET password_hash = ?, must_change_password = 0, password_changed_at = ?, updated_at = ?,
                   version = version + 1 WHERE id = ?
                 """, arguments: [hash, now, now, session.user.id])
-            try store.audit(db, session, .passwordChanged, entity: "user", id: session.user.id)
+            try store.audit(db, session, .passwordChanged, entity: "user", id: session.user.id,
+                            summary: AccountFingerprint.tag(db, userId: session.user.id))
         }
     }
 

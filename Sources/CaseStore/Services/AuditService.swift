@@ -38,8 +38,10 @@ public struct AuditVerification: Equatable, Sendable {
     /// When the append-only triggers were found missing (and put back) on
     /// opening the file; nil once an admin has acknowledged it.
     public let triggersMissingSince: Date?
+    /// Accounts that differ from what the log last recorded of them.
+    public var accountsChangedOutside: [AccountChangedOutside] = []
 
-    public var isIntact: Bool { firstBrokenRow == nil && unmatchedSeals.isEmpty }
+    public var isIntact: Bool { firstBrokenRow == nil && unmatchedSeals.isEmpty && accountsChangedOutside.isEmpty }
 }
 
 /// Reading, checking and exporting the audit log: admins only.
@@ -122,8 +124,15 @@ public struct AuditService: Sendable {
             let alert = try AccountService.setting(db, "audit_alert").flatMap(Double.init)
             return AuditVerification(firstBrokenRow: try AuditLog.firstBrokenRow(db), unmatchedSeals: unmatched,
                                      replacedByRestore: replaced,
-                                     triggersMissingSince: alert.map(Date.init(timeIntervalSince1970:)))
+                                     triggersMissingSince: alert.map(Date.init(timeIntervalSince1970:)),
+                                     accountsChangedOutside: try AccountFingerprint.changes(db))
         }
+    }
+
+    /// Accounts changed outside Komar (cheap: a look-up per account).
+    public func accountsChangedOutside(_ session: Session) throws -> [AccountChangedOutside] {
+        try session.require(.readAudit)
+        return try store.read { db in try AccountFingerprint.changes(db) }
     }
 
     /// When the audit triggers were found missing, until an admin
@@ -168,7 +177,8 @@ public struct AuditService: Sendable {
 
     static func entry(_ row: Row) -> AuditEntry {
         AuditEntry(id: row["id"], at: row["at"], username: row["username"], action: row["action"],
-                   entity: row["entity"], entityId: row["entity_id"], summary: row["summary"])
+                   entity: row["entity"], entityId: row["entity_id"],
+                   summary: AccountFingerprint.readable(row["summary"]))
     }
 
     static func condition(_ filter: AuditFilter) -> SQLCondition {

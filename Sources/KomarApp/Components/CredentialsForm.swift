@@ -1,3 +1,4 @@
+import CaseStore
 import Terminal
 
 /// Username and password, as the login and lock screens ask for them.
@@ -9,6 +10,10 @@ final class CredentialsForm {
     let username = TextField(maxLength: 32)
     let password = TextField(kind: .secret, maxLength: 128)
     let form: Form
+    /// Why the right password did not open the account (it was changed
+    /// outside Komar), said under the fields: too long for the status line.
+    /// Kept as a key, so F6 says it in the other language.
+    private var refusalKey: String?
 
     init(username name: String, submit: @escaping () -> Void) {
         username.text = name
@@ -26,6 +31,7 @@ final class CredentialsForm {
     }
 
     func handleInput(_ key: Key, app: App) -> Bool {
+        if key == .enter { refusalKey = nil }
         if key == .enter && username.text.trimmingSpaces().isEmpty {
             form.field("username")?.message = app.fieldMessage("login.username-required")
             form.focus("username")
@@ -41,10 +47,29 @@ final class CredentialsForm {
         app.showError { $0("login.failed") }
     }
 
+    /// The login or unlock threw: an account changed outside Komar is said
+    /// under the fields, anything else on the status line.
+    func failed(_ error: any Error, app: App) {
+        guard case AccountError.changedOutsideKomar = error else { return app.report(error) }
+        password.text = ""
+        refusalKey = AccountError.changedOutsideKomar.messageKey
+    }
+
     /// F6: the messages under the fields are said again in the new language.
     func languageDidChange(app: App) { FormInput.languageDidChange(form, app: app) }
 
-    func render(into canvas: inout Canvas, at rect: Rect, app: App) {
+    /// Draws the fields in `rect` and any refusal on the rows below it;
+    /// returns the first row free below.
+    @discardableResult
+    func render(into canvas: inout Canvas, at rect: Rect, app: App) -> Int {
         form.render(into: &canvas, at: rect, env: app.widgetEnvironment)
+        var row = rect.row + rect.height
+        if let refusalKey {
+            for line in wrapWords(app.localizer(refusalKey), width: rect.width) {
+                canvas.put(line, row: row, col: rect.col, style: .error, maxWidth: rect.width)
+                row += 1
+            }
+        }
+        return row
     }
 }

@@ -64,6 +64,11 @@ struct AuditCommand: ParsableCommand {
                         print("broken: the log no longer matches seal \(unmatched): events were removed or the chain was computed again")
                         intact = false
                     }
+                    for account in result.accountsChangedOutside {
+                        print("broken: account \(account.username) was changed outside Komar (\(Self.describe(account.kind))); "
+                            + "it cannot log in until an admin resets its password")
+                        intact = false
+                    }
                     if !result.replacedByRestore.isEmpty {
                         print("note: \(result.replacedByRestore.count) backup seal(s) "
                             + "(\(result.replacedByRestore.map(\.description).joined(separator: ", "))) are of the history "
@@ -76,6 +81,15 @@ struct AuditCommand: ParsableCommand {
                     }
                 }
                 if !intact { throw ExitCode.failure }
+            }
+        }
+
+        static func describe(_ kind: AccountChangedOutside.Kind) -> String {
+            switch kind {
+            case .role(let recorded): return "role: the log recorded \(recorded.rawValue)"
+            case .enabled: return "enabled or disabled"
+            case .passwordOrName: return "its password or username"
+            case .unrecorded: return "the log never recorded it: added outside Komar"
             }
         }
     }

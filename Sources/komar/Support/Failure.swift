@@ -63,6 +63,9 @@ func describe(_ error: AccountError) -> String {
             .trimmingCharacters(in: CharacterSet(charactersIn: "."))
     case .wrongPassword: return "the current password is not correct"
     case .lastAdmin: return "this is the last active admin; make another user admin first"
+    case .changedOutsideKomar:
+        return "this account was changed outside Komar (its role, password or state is not what the audit log "
+            + "recorded); an admin must reset its password, or restore a backup if no admin can log in"
     case .displayNameRequired: return "a display name is required"
     case .organisationRequired: return "an organisation name is required"
     case .controlCharacters: return "names may hold letters, digits and punctuation, not control characters"

@@ -27,9 +27,11 @@ final class UserListScreen: ListScreen {
         }
     }
 
-    /// Disabled, locked until a time, must change password, or active.
+    /// Changed outside Komar, disabled, locked until a time, must change
+    /// password, or active.
     static func status(_ user: UserSummary, _ app: App) -> String {
         let t = app.localizer
+        if user.changedOutside != nil { return t("users.changed-outside") }
         if !user.account.isActive { return t("users.disabled") }
         if let until = user.lockedUntil { return t("users.locked-until", app.shortDateTimeText(until)) }
         if user.account.mustChangePassword { return t("users.must-change") }

@@ -22,6 +22,8 @@ final class AuditLogScreen: ListScreen {
     private var replacedSeals = 0
     private var seal: AuditSeal?
     private var alert: Date?
+    /// Usernames of accounts that differ from what the log recorded.
+    private var accountsChangedOutside: [String] = []
     private var count = 0
 
     init(app: App, session: Session) {
@@ -51,7 +53,7 @@ final class AuditLogScreen: ListScreen {
         "idle": "idle", "another user logged in at the lock": "handed-over",
         "account disabled or role changed": "session-ended", "database restored": "database-restored", "refused: role": "refused-role",
         "refused: password must be changed": "refused-reset", "first-run setup": "first-run-setup",
-        "demo database": "demo-database",
+        "demo database": "demo-database", "changed outside Komar": "account-changed",
     ]
 
     /// An event's record and summary in the user's language.
@@ -115,6 +117,7 @@ final class AuditLogScreen: ListScreen {
             unmatchedSeals = verification.unmatchedSeals.count
             replacedSeals = verification.replacedByRestore.count
             alert = verification.triggersMissingSince
+            accountsChangedOutside = verification.accountsChangedOutside.map(\.username)
             seal = try app.services.audit.seal(session)
             recount(app)
         } catch { app.report(error) }
@@ -168,6 +171,9 @@ final class AuditLogScreen: ListScreen {
             warnings.append((t("audit.intact"), .muted))
         }
         if replacedSeals > 0 { warnings.append((t.count("audit.replaced-by-restore", replacedSeals), .muted)) }
+        if !accountsChangedOutside.isEmpty {
+            warnings.append((t("home.accounts-changed-outside", accountsChangedOutside.joined(separator: ", ")), .error))
+        }
         for (text, style) in warnings {
             for line in wrapWords(text, width: area.width - 2).prefix(2) {
                 canvas.put(line, row: row, col: 1, style: style)

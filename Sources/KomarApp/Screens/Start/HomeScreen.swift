@@ -22,6 +22,8 @@ final class HomeScreen: Screen {
     /// were missing, if they were.
     private var seal: AuditSeal?
     private var auditAlert: Date?
+    /// Usernames of accounts changed outside Komar (admins).
+    private var accountsChangedOutside: [String] = []
     private var backupStatus: BackupStatus?
     /// For admins: where the audit chain is broken, checked once at login
     /// (it reads the whole log).
@@ -50,6 +52,7 @@ final class HomeScreen: Screen {
             if session.may(.readAudit) {
                 seal = try app.services.audit.seal(session)
                 auditAlert = try app.services.audit.triggersMissingSince(session)
+                accountsChangedOutside = try app.services.audit.accountsChangedOutside(session).map(\.username)
             }
             if session.may(.manageSettings) { isHeadOffice = try app.services.offices.identity()?.kind == .headOffice }
             if session.may(.backupRestore), app.services.backups.folder != nil {
@@ -151,6 +154,9 @@ final class HomeScreen: Screen {
             notices.append((t("home.newest-backup", app.dateTimeText(newest)), .muted))
         }
         if let auditAlert { notices.append((t("audit.alert", app.dateTimeText(auditAlert)), .error)) }
+        if !accountsChangedOutside.isEmpty {
+            notices.append((t("home.accounts-changed-outside", accountsChangedOutside.joined(separator: ", ")), .error))
+        }
         if let brokenAuditRow { notices.append((t("audit.broken", t.number(Int(brokenAuditRow))), .error)) }
         if let backupStatus {
             let now = app.services.clock.now()

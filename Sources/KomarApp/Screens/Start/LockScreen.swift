@@ -49,7 +49,7 @@ final class LockScreen: Screen {
                 credentials.refused(app)
             }
         } catch {
-            app.report(error)
+            credentials.failed(error, app: app)
         }
     }
 

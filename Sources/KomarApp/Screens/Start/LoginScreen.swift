@@ -30,7 +30,7 @@ final class LoginScreen: Screen {
             case .invalidCredentials: credentials.refused(app)
             }
         } catch {
-            app.report(error)
+            credentials.failed(error, app: app)
         }
     }
 
@@ -40,12 +40,14 @@ final class LoginScreen: Screen {
         let left = (area.width - width) / 2
         canvas.put("កុមារ  Komar", row: area.row + 1, col: left, style: .heading)
         canvas.put(t("login.tagline"), row: area.row + 2, col: left, style: .muted, maxWidth: width)
-        credentials.render(into: &canvas, at: Rect(row: area.row + 4, col: left, width: width, height: 4), app: app)
+        var below = credentials.render(into: &canvas, at: Rect(row: area.row + 4, col: left, width: width, height: 4),
+                                       app: app)
         if let problem = app.services.database.integrityProblem {
-            canvas.put(app.message(for: problem), row: area.row + 8, col: left, style: .error, maxWidth: width)
+            canvas.put(app.message(for: problem), row: below, col: left, style: .error, maxWidth: width)
+            below += 1
         }
         guard !app.demoAccounts.isEmpty else { return }
-        let top = area.row + 9
+        let top = max(below, area.row + 9)
         canvas.put(t("login.demo-accounts"), row: top, col: left, style: .heading, maxWidth: width)
         for (i, account) in app.demoAccounts.enumerated() {
             let line = "\(account.username) / \(account.password)"

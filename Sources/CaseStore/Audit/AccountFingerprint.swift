@@ -1,0 +1,158 @@
+import CaseDomain
+import Crypto
+import Foundation
+import GRDB
+
+/// What the audit log last recorded of an account: its role, whether it
+/// was active, and a digest of those with its id, username and password
+/// hash. Every change Komar makes to an account carries one at the end of
+/// its audit event's summary, so the chain vouches for it. An account
+/// changed with another program (a sqlite3 shell giving itself the admin
+/// role, another account's password hash copied in, an admin inserted)
+/// no longer matches its newest record, and cannot log in until an admin
+/// records it again by changing it in Komar.
+///
+/// Someone who knows how the digest is made can write a matching event,
+/// as they can any audit row; that event then stands in the log for the
+/// admins to see, and seals kept off the PC show the rows added.
+struct AccountFingerprint: Equatable {
+    let role: Role
+    let isActive: Bool
+    let digest: String
+
+    /// What begins the record in a summary: a unit separator, which no
+    /// form lets anyone type, so a summary's own text never holds it.
+    static let marker = "\u{1F}account "
+
+    /// Accounts that can never log in (head office's copies of an office's
+    /// people, people brought back without a password): nothing to check.
+    static let noPassword = "!"
+
+    init(_ record: UserRecord) {
+        role = record.role
+        isActive = record.isActive
+        // The id enters as its place in the office's range, as in the audit
+        // chain: joining head office moves every key and keeps this whole.
+        let material = ["account1", String(OfficeKeys.local(record.id ?? 0)), record.username, record.role.rawValue,
+                        record.isActive ? "1" : "0", record.passwordHash]
+        digest = SHA256.hash(data: Array(material.joined(separator: "\u{1F}").utf8)).prefix(8)
+            .map { String(format: "%02x", $0) }.joined()
+    }
+
+    private init(role: Role, isActive: Bool, digest: String) {
+        self.role = role
+        self.isActive = isActive
+        self.digest = digest
+    }
+
+    /// The text appended to an audit summary.
+    var tag: String { Self.marker + "\(role.rawValue) \(isActive ? 1 : 0) \(digest)" }
+
+    /// The record at the end of a summary, if it holds one.
+    init?(summary: String) {
+        guard let range = summary.range(of: Self.marker, options: .backwards) else { return nil }
+        let parts = summary[range.upperBound...].split(separator: " ")
+        guard parts.count == 3, let role = Role(rawValue: String(parts[0])), parts[1] == "0" || parts[1] == "1",
+              parts[2].count == 16, parts[2].allSatisfy(\.isHexDigit) else { return nil }
+        self.init(role: role, isActive: parts[1] == "1", digest: String(parts[2]))
+    }
+
+    /// A summary as people read it: without the record.
+    static func readable(_ summary: String) -> String {
+        summary.range(of: marker).map { String(summary[..<$0.lowerBound]) } ?? summary
+    }
+
+    /// The tag for the account as it is stored now (after a write in the
+    /// same transaction).
+    static func tag(_ db: Database, userId: Int64) throws -> String {
+        guard let record = try UserRecord.fetchOne(db, key: userId) else { throw StoreError.notFound }
+        return AccountFingerprint(record).tag
+    }
+
+    /// The newest record of the account in this office's own log (head
+    /// office holds the offices' logs too, of accounts that cannot log in
+    /// there).
+    static func newest(_ db: Database, userId: Int64) throws -> AccountFingerprint? {
+        let range = OfficeKeys.range(try AuditLog.ownOffice(db))
+        // The partial index `audit_event_account` holds the accounts' events.
+        let summaries = try String.fetchCursor(db, sql: """
+            SELECT summary FROM audit_event
+            WHERE entity = 'user' AND entity_id = ? AND id >= ? AND id < ? AND instr(summary, ?) > 0
+            ORDER BY id DESC
+            """, arguments: [userId, range.lowerBound, range.upperBound, marker])
+        while let summary = try summaries.next() {
+            if let found = AccountFingerprint(summary: summary) { return found }
+        }
+        return nil
+    }
+
+    /// Whether any account was ever recorded in this log. Until then (a
+    /// file from before accounts were recorded) nothing is compared.
+    static func anyRecorded(_ db: Database) throws -> Bool {
+        let range = OfficeKeys.range(try AuditLog.ownOffice(db))
+        return try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM audit_event WHERE entity = 'user' AND id >= ? AND id < ? AND instr(summary, ?) > 0)
+            """, arguments: [range.lowerBound, range.upperBound, marker]) ?? false
+    }
+
+    /// How the account differs from its newest record, or nil when it
+    /// matches (or cannot log in at all).
+    static func change(_ db: Database, _ record: UserRecord) throws -> AccountChangedOutside.Kind? {
+        guard record.passwordHash != noPassword, let id = record.id else { return nil }
+        guard let recorded = try newest(db, userId: id) else {
+            return try anyRecorded(db) ? .unrecorded : nil
+        }
+        let now = AccountFingerprint(record)
+        if recorded.role != now.role { return .role(recorded: recorded.role) }
+        if recorded.isActive != now.isActive { return .enabled }
+        return recorded.digest == now.digest ? nil : .passwordOrName
+    }
+
+    /// Every account that differs from its record, by username.
+    static func changes(_ db: Database) throws -> [AccountChangedOutside] {
+        guard try anyRecorded(db) else { return [] }
+        return try UserRecord.fetchAll(db, sql: "SELECT * FROM user WHERE password_hash != ? ORDER BY username",
+                                       arguments: [noPassword]).compactMap { record in
+            try change(db, record).map { AccountChangedOutside(userId: record.id ?? 0, username: record.username,
+                                                       role: record.role, kind: $0) }
+        }
+    }
+
+    /// Records every account that can log in, once, in a file whose log
+    /// has never recorded one (made before accounts were recorded): what
+    /// they are then is what later changes are compared with. Returns how
+    /// many were recorded.
+    @discardableResult
+    static func recordAllOnce(_ db: Database, at now: Date) throws -> Int {
+        guard try !anyRecorded(db) else { return 0 }
+        let records = try UserRecord.fetchAll(db, sql: "SELECT * FROM user WHERE password_hash != ? ORDER BY id",
+                                              arguments: [noPassword])
+        for record in records {
+            try AuditLog.append(db, at: now, userId: nil, username: "komar", action: .accountRecorded, entity: "user",
+                                entityId: record.id, summary: record.username + AccountFingerprint(record).tag)
+        }
+        return records.count
+    }
+}
+
+/// An account that differs from what the audit log last recorded of it:
+/// it was changed outside Komar. It cannot log in until an admin changes
+/// it in Komar (role, enabled, password), which records it again.
+public struct AccountChangedOutside: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        /// Its role is not the one recorded (`recorded`).
+        case role(recorded: Role)
+        /// Enabled or disabled outside Komar.
+        case enabled
+        /// Its password hash or username was changed.
+        case passwordOrName
+        /// Added outside Komar: the log never recorded it.
+        case unrecorded
+    }
+
+    public let userId: Int64
+    public let username: String
+    /// Its role in the file now.
+    public let role: Role
+    public let kind: Kind
+}

@@ -1,0 +1,161 @@
+import CaseDomain
+import Foundation
+import GRDB
+import Testing
+@testable import CaseStore
+
+/// Someone at the shared PC with a sqlite3 shell edits the `user` table:
+/// raises their own role, copies their password hash onto the admin, adds
+/// an admin. The audit log records every account Komar changes, so each of
+/// these is refused at login, named to the admins, and failed by `verify`
+/// (security probe, session 21: none of them was noticed).
+@Suite struct AccountFingerprintTests {
+    /// An office with an admin and a volunteer, and the admin's session.
+    func office() throws -> (KomarServices, Session) {
+        let services = try makeServices()
+        try setUp(services)
+        let admin = try auditor(services)
+        try services.accounts.addUser(by: admin, username: "sokha", displayName: "Sokha", role: .volunteer,
+                                      password: testPassword)
+        return (services, admin)
+    }
+
+    /// What the person at the keyboard types into a sqlite3 shell.
+    func shell(_ services: KomarServices, _ sql: String) throws {
+        try services.database.write { db in try db.execute(sql: sql) }
+    }
+
+    func logIn(_ services: KomarServices, _ username: String, _ password: String = testPassword) throws -> LoginResult {
+        try services.accounts.logIn(username: username, password: password)
+    }
+
+    @Test func aRoleRaisedWithASqliteShellCannotLogInAndIsNamedToAdmins() throws {
+        let (services, admin) = try office()
+        try shell(services, "UPDATE user SET role = 'admin' WHERE username = 'sokha'")
+        #expect(throws: AccountError.changedOutsideKomar) { try logIn(services, "sokha") }
+        let refused = try services.audit.recent(admin, filter: AuditFilter(action: .failedLogin), limit: 1)
+        #expect(refused.first?.summary == "changed outside Komar")
+        #expect(refused.first?.username == "sokha")
+
+        let verification = try services.audit.verify(admin)
+        #expect(verification.firstBrokenRow == nil)
+        #expect(!verification.isIntact)
+        #expect(verification.accountsChangedOutside.map(\.username) == ["sokha"])
+        #expect(verification.accountsChangedOutside.first?.kind == .role(recorded: .volunteer))
+        let listed = try services.accounts.users(admin).first { $0.account.username == "sokha" }
+        #expect(listed?.changedOutside == .role(recorded: .volunteer))
+
+        // The admin puts the role back and resets the password: recorded
+        // again, and the volunteer logs in as a volunteer.
+        let id = try #require(listed?.account.id)
+        try services.accounts.updateUser(admin, userId: id, role: .volunteer, active: true, newPassword: "tonle-sap-lake-4",
+                                         expectedVersion: try #require(listed?.version))
+        guard case .success(let session) = try logIn(services, "sokha", "tonle-sap-lake-4") else {
+            Issue.record("the account was not recorded again")
+            return
+        }
+        #expect(session.user.role == .volunteer)
+        #expect(try services.audit.verify(admin).isIntact)
+    }
+
+    @Test func aPasswordHashCopiedOntoTheAdminOpensNothing() throws {
+        let (services, admin) = try office()
+        try shell(services, """
+            UPDATE user SET password_hash = (SELECT password_hash FROM user WHERE username = 'sokha') WHERE username = 'admin'
+            """)
+        #expect(throws: AccountError.changedOutsideKomar) { try logIn(services, "admin") }
+        // A wrong password learns nothing of it.
+        #expect(try logIn(services, "admin", "not-the-password-1") == .invalidCredentials)
+        #expect(try services.audit.accountsChangedOutside(admin).map(\.kind) == [.passwordOrName])
+    }
+
+    @Test func anAdminAddedWithASqliteShellCannotLogIn() throws {
+        let (services, admin) = try office()
+        try shell(services, """
+            INSERT INTO user (username, display_name, role, password_hash, is_active, failed_attempts, language,
+                              home_communes, created_at, updated_at, version)
+            SELECT 'intruder', 'Intruder', 'admin', password_hash, 1, 0, 'km', '', created_at, updated_at, 1
+            FROM user WHERE username = 'sokha'
+            """)
+        #expect(throws: AccountError.changedOutsideKomar) { try logIn(services, "intruder") }
+        #expect(try services.audit.accountsChangedOutside(admin).map(\.kind) == [.unrecorded])
+        // A disabled account enabled again is caught the same way.
+        let sokha = try #require(try services.accounts.users(admin).first { $0.account.username == "sokha" })
+        try services.accounts.setActive(admin, userId: sokha.account.id, active: false)
+        try shell(services, "UPDATE user SET is_active = 1 WHERE username = 'sokha'")
+        #expect(throws: AccountError.changedOutsideKomar) { try logIn(services, "sokha") }
+        #expect(try services.audit.accountsChangedOutside(admin).map(\.username) == ["intruder", "sokha"])
+    }
+
+    /// Every way Komar changes an account records it, so none of them is
+    /// ever taken for a change made outside.
+    @Test func everyChangeMadeInKomarKeepsTheAccountRecorded() throws {
+        let (services, admin) = try office()
+        func recorded() throws -> Bool { try services.audit.accountsChangedOutside(admin).isEmpty }
+        let id = try #require(try services.accounts.users(admin).first { $0.account.username == "sokha" }?.account.id)
+        try services.accounts.setRole(admin, userId: id, role: .socialWorker)
+        #expect(try recorded())
+        try services.accounts.setActive(admin, userId: id, active: false)
+        try services.accounts.setActive(admin, userId: id, active: true)
+        #expect(try recorded())
+        try services.accounts.resetPassword(admin, userId: id, newPassword: "tonle-sap-lake-4")
+        #expect(try recorded())
+        guard case .success(let sokha) = try logIn(services, "sokha", "tonle-sap-lake-4") else {
+            Issue.record("a reset password did not log in")
+            return
+        }
+        try services.accounts.changeOwnPassword(sokha, current: "tonle-sap-lake-4", new: "angkor-wat-temple-7")
+        #expect(try recorded())
+        for _ in 0..<AccountService.maximumFailedAttempts { _ = try logIn(services, "sokha", "wrong-password-1") }
+        try services.accounts.unlock(admin, userId: id)
+        let version = try services.accounts.user(admin, id: id).version
+        try services.accounts.updateUser(admin, userId: id, role: .coordinator, active: true, newPassword: nil,
+                                         expectedVersion: version)
+        #expect(try recorded())
+        guard case .success(let coordinator) = try logIn(services, "sokha", "angkor-wat-temple-7") else {
+            Issue.record("the account was taken for one changed outside Komar")
+            return
+        }
+        #expect(coordinator.user.role == .coordinator)
+        #expect(try services.audit.verify(admin).isIntact)
+        // The records are kept out of the summaries people read.
+        #expect(try services.audit.recent(admin, limit: 50).allSatisfy { !$0.summary.contains("\u{1F}") })
+    }
+
+    /// A file made before accounts were recorded has its accounts recorded
+    /// once, as they are, when Komar first opens it; later edits are caught.
+    @Test func aFileFromBeforeAccountsWereRecordedRecordsThemOnceOnOpening() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-accounts-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("komar.sqlite").path
+        do {
+            let services = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
+            try setUp(services)
+            try services.accounts.addUser(by: try auditor(services), username: "sokha", displayName: "Sokha",
+                                          role: .volunteer, password: testPassword)
+            // As an older Komar wrote them: no records in the summaries.
+            try services.database.write { db in
+                try db.execute(sql: "DROP TRIGGER audit_event_no_update")
+                try db.execute(sql: "UPDATE audit_event SET summary = substr(summary, 1, instr(summary, char(31)) - 1) "
+                                   + "WHERE instr(summary, char(31)) > 0")
+            }
+        }
+        let reopened = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
+        let admin = try auditor(reopened)
+        let recorded = try reopened.audit.recent(admin, filter: AuditFilter(action: .accountRecorded))
+        #expect(Set(recorded.map(\.summary)) == ["admin", "sokha"])
+        #expect(try reopened.audit.accountsChangedOutside(admin).isEmpty)
+        guard case .success = try reopened.accounts.logIn(username: "sokha", password: testPassword) else {
+            Issue.record("a recorded account could not log in")
+            return
+        }
+        // Once only: opening again records nothing more.
+        _ = try AppDatabase.open(path: path)
+        #expect(try reopened.audit.count(admin, filter: AuditFilter(action: .accountRecorded)) == 2)
+        try reopened.database.write { db in try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sokha'") }
+        #expect(throws: AccountError.changedOutsideKomar) {
+            try reopened.accounts.logIn(username: "sokha", password: testPassword)
+        }
+    }
+}
