@@ -166,6 +166,27 @@ import Testing
         #expect(changed == ["sreymom"])
         #expect(UserListScreen.status(try h.services.accounts.users(h.auditor).first { $0.account.username == "sreymom" }!,
                                       admin.app) == "កែប្រែនៅក្រៅ Komar")
+
+        // The admin opens her account, reads what differs, puts the role
+        // back and gives a new password: recorded again, and she logs in
+        // as a volunteer.
+        admin.select("អ្នកប្រើ")
+        admin.press(.down, .down, .down, .enter)     // admin, dara, pov, sreymom
+        #expect(admin.screen.contains("sreymom · ស្រីមុំ"))
+        #expect(admin.screen.contains("កំណត់ហេតុសវនកម្មបានកត់ត្រាតួនាទី អ្នកស្ម័គ្រចិត្ត។"))
+        admin.press(.enter, .up, .up, .up, .enter)   // role: volunteer
+        admin.press(.tab, .tab)
+        admin.type("tonle-sap-lake-4")
+        admin.press(.tab)
+        admin.type("tonle-sap-lake-4")
+        admin.press(.function(2))
+        #expect(admin.app.topScreenTitleKey == "users.title")
+        #expect(!admin.screen.contains("កែប្រែនៅក្រៅ Komar"))
+        guard case .success(let sreymom) = try h.services.accounts.logIn(username: "sreymom", password: "tonle-sap-lake-4") else {
+            Issue.record("the account was not recorded again")
+            return
+        }
+        #expect(sreymom.user.role == .volunteer)
     }
 
     @Test func everyUserChangesTheirOwnPasswordFromHome() throws {

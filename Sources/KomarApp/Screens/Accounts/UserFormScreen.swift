@@ -168,15 +168,35 @@ final class UserFormScreen: DraftableScreen {
     }
 
 
+    /// How an account changed outside Komar differs from what the audit
+    /// log recorded, and that a new password records it again.
+    static func explain(_ change: AccountChangedOutside.Kind, _ app: App) -> String {
+        let t = app.localizer
+        switch change {
+        case .role(let recorded): return t("user.changed-role", t(recorded.labelKey))
+        case .enabled: return t("user.changed-enabled")
+        case .passwordOrName: return t("user.changed-password")
+        case .unrecorded: return t("user.changed-unrecorded")
+        }
+    }
+
     func render(into canvas: inout Canvas, area: Rect, app: App) {
         let t = app.localizer
         var row = area.row + 1
         if let user {
             canvas.put("\(user.account.username) · \(user.account.displayName)", row: row, col: 2, style: .heading,
                        maxWidth: area.width - 4)
-            canvas.put(UserListScreen.status(user, app), row: row + 1, col: 2, style: user.isLocked ? .warning : .muted,
-                       maxWidth: area.width - 4)
-            row += 2
+            if let change = user.changedOutside {
+                // What differs, and what records it again: said in full, as
+                // the admin decides here what the account really is.
+                let lines = wrapWords(Self.explain(change, app), width: area.width - 4).prefix(3)
+                for (i, line) in lines.enumerated() { canvas.put(line, row: row + 1 + i, col: 2, style: .error) }
+                row += lines.count + 1
+            } else {
+                canvas.put(UserListScreen.status(user, app), row: row + 1, col: 2, style: user.isLocked ? .warning : .muted,
+                           maxWidth: area.width - 4)
+                row += 2
+            }
         } else {
             canvas.put(t("user.new-hint"), row: row, col: 2, style: .muted, maxWidth: area.width - 4)
             row += 1
