@@ -159,3 +159,79 @@ import Testing
         }
     }
 }
+
+/// The ways round the check the security probe found (session 22), each
+/// closed: rows hidden from the look-up by their storage type, and the
+/// office number moved so the look-up reads another range.
+@Suite struct AccountFingerprintEvasionTests {
+    func office() throws -> (KomarServices, Session, Int64) {
+        let services = try makeServices()
+        try setUp(services)
+        let admin = try auditor(services)
+        let added = try services.accounts.addUser(by: admin, username: "sokha", displayName: "Sokha", role: .volunteer,
+                                                  password: testPassword)
+        return (services, admin, added.id)
+    }
+
+    /// Drops the append-only trigger, runs `sql`, and puts the trigger back
+    /// word for word, so opening the file finds nothing to repair.
+    func shell(_ services: KomarServices, _ sql: String) throws {
+        try services.database.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_event_no_update")
+            try db.execute(sql: sql)
+            try db.execute(sql: AuditLog.triggers["audit_event_no_update"]!)
+        }
+    }
+
+    @Test func recordsStoredAsBlobsStillCountAndBreakTheChain() throws {
+        let (services, admin, _) = try office()
+        try shell(services, """
+            UPDATE audit_event SET entity = CAST(entity AS BLOB), entity_id = CAST(CAST(entity_id AS TEXT) AS BLOB)
+            WHERE entity = 'user';
+            UPDATE user SET role = 'admin' WHERE username = 'sokha';
+            """)
+        #expect(throws: AccountError.changedOutsideKomar) {
+            try services.accounts.logIn(username: "sokha", password: testPassword)
+        }
+        let verification = try services.audit.verify(admin)
+        #expect(verification.firstBrokenRow != nil, "a row stored with another type is a break")
+        #expect(verification.accountsChangedOutside.map(\.kind) == [.role(recorded: .volunteer)])
+    }
+
+    @Test func aDisabledAccountWhoseNewestRecordIsHiddenStaysRefused() throws {
+        let (services, admin, id) = try office()
+        try services.accounts.setActive(admin, userId: id, active: false)
+        try shell(services, """
+            UPDATE audit_event SET entity = CAST(entity AS BLOB) WHERE action = 'user-disabled';
+            UPDATE user SET is_active = 1 WHERE username = 'sokha';
+            """)
+        #expect(throws: AccountError.changedOutsideKomar) {
+            try services.accounts.logIn(username: "sokha", password: testPassword)
+        }
+    }
+
+    @Test func movingTheOfficeNumberDoesNotMoveWhereAccountsAreLookedUp() throws {
+        let (services, _, _) = try office()
+        for number in [String(OfficeKeys.headOffice), "7"] {
+            try services.database.write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('office_number', ?)", arguments: [number])
+                try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sokha'")
+            }
+            #expect(throws: AccountError.changedOutsideKomar) {
+                try services.accounts.logIn(username: "sokha", password: testPassword)
+            }
+        }
+    }
+
+    @Test func theLookUpUsesItsIndex() throws {
+        let (services, _, id) = try office()
+        let plan = try services.database.read { db in
+            try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT summary FROM audit_event
+                WHERE \(AccountFingerprint.accountEvents) AND \(AccountFingerprint.accountKey) = ? AND id >= 0 AND id < 9
+                ORDER BY id DESC
+                """, arguments: [id]).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("audit_event_account") }, "\(plan)")
+    }
+}

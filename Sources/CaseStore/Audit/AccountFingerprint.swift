@@ -69,30 +69,34 @@ struct AccountFingerprint: Equatable {
         return AccountFingerprint(record).tag
     }
 
-    /// The newest record of the account in this office's own log (head
-    /// office holds the offices' logs too, of accounts that cannot log in
-    /// there).
+    /// The accounts' events, as the hash chain reads them: `entity` as
+    /// text and `entity_id` as a number whatever way they are stored, so
+    /// a row stored as a blob to slip past `entity = 'user'` is still
+    /// found (security probe). The index `audit_event_account` is on
+    /// these same expressions.
+    static let accountEvents = "CAST(entity AS TEXT) = 'user' AND instr(summary, char(31) || 'account ') > 0"
+    static let accountKey = "CAST(entity_id AS INTEGER)"
+
+    /// The newest record of the account in the range of the office that
+    /// owns it: where Komar writes its events, whatever `office_number`
+    /// says now (a shell can change that setting too).
     static func newest(_ db: Database, userId: Int64) throws -> AccountFingerprint? {
-        let range = OfficeKeys.range(try AuditLog.ownOffice(db))
-        // The partial index `audit_event_account` holds the accounts' events.
+        let range = OfficeKeys.range(OfficeKeys.office(of: userId))
         let summaries = try String.fetchCursor(db, sql: """
-            SELECT summary FROM audit_event
-            WHERE entity = 'user' AND entity_id = ? AND id >= ? AND id < ? AND instr(summary, ?) > 0
+            SELECT CAST(summary AS TEXT) FROM audit_event
+            WHERE \(accountEvents) AND \(accountKey) = ? AND id >= ? AND id < ?
             ORDER BY id DESC
-            """, arguments: [userId, range.lowerBound, range.upperBound, marker])
+            """, arguments: [userId, range.lowerBound, range.upperBound])
         while let summary = try summaries.next() {
             if let found = AccountFingerprint(summary: summary) { return found }
         }
         return nil
     }
 
-    /// Whether any account was ever recorded in this log. Until then (a
+    /// Whether any account was ever recorded in this file. Until then (a
     /// file from before accounts were recorded) nothing is compared.
     static func anyRecorded(_ db: Database) throws -> Bool {
-        let range = OfficeKeys.range(try AuditLog.ownOffice(db))
-        return try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM audit_event WHERE entity = 'user' AND id >= ? AND id < ? AND instr(summary, ?) > 0)
-            """, arguments: [range.lowerBound, range.upperBound, marker]) ?? false
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_event WHERE \(accountEvents))") ?? false
     }
 
     /// How the account differs from its newest record, or nil when it

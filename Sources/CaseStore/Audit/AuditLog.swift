@@ -146,8 +146,15 @@ enum AuditLog {
             chainOffice = office
             range = checked + 1..<range.upperBound
         }
+        // Komar writes every column with one storage type. A row stored
+        // otherwise (a blob 'user') hashes the same as it reads, but hides
+        // from look-ups that compare values (security probe): a break.
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain
+            SELECT id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain,
+              typeof(username) = 'text' AND typeof(action) = 'text' AND typeof(entity) = 'text'
+                AND typeof(summary) = 'text' AND typeof(prev_hash) = 'text' AND typeof(hash) = 'text'
+                AND typeof(user_id) IN ('integer', 'null') AND typeof(entity_id) IN ('integer', 'null')
+                AND typeof(chain) = 'integer' AS well_typed
             FROM audit_event WHERE id >= ? AND id < ? ORDER BY id
             """, arguments: [range.lowerBound, range.upperBound])
         while let row = try rows.next() {
@@ -166,7 +173,8 @@ enum AuditLog {
             let stored: String = row["hash"]
             // A row never goes back to an older chain: one marked version 1
             // after version 2 rows was re-sealed to hide a changed user.
-            if (row["prev_hash"] as String) != prev || stored != hash(prev: prev, fields) || fields.chain < newestChain {
+            if (row["prev_hash"] as String) != prev || stored != hash(prev: prev, fields) || fields.chain < newestChain
+                || !(row["well_typed"] as Bool) {
                 return fields.id
             }
             newestChain = fields.chain

@@ -298,7 +298,8 @@ enum Migrations {
             // Each login looks up the newest event that recorded its account
             // (AccountFingerprint); a busy office's log holds many events.
             try db.execute(sql: """
-                CREATE INDEX "audit_event_account" ON "audit_event"("entity_id", "id") WHERE "entity" = 'user'
+                CREATE INDEX "audit_event_account" ON "audit_event"(CAST("entity_id" AS INTEGER), "id")
+                  WHERE CAST("entity" AS TEXT) = 'user' AND instr("summary", char(31) || 'account ') > 0
                 """)
         }
         return migrator

@@ -7,7 +7,7 @@ import Terminal
 /// A question on top of the screen and what to do with the answer.
 /// A question waiting for yes or no; `words` says it in any language, for
 /// F6 to ask it again in the other.
-typealias PendingDialog = (box: ConfirmDialog, completion: (Bool) -> Void, words: ((Localizer) -> String)?)
+typealias PendingDialog = (box: ConfirmDialog, completion: (ConfirmDialog.Answer) -> Void, words: ((Localizer) -> String)?)
 
 /// What the lock screen hides: the locked user's screens, as they were,
 /// and a question they had open.

@@ -35,7 +35,20 @@ extension App {
         let leave = { [unowned self] in
             if self.stack.count > 1 { self.pop() } else { self.quitFromFirstScreen() }
         }
-        if top.hasUnsavedChanges {
+        if top.hasUnsavedChanges && top.keepsDraft {
+            // Leaving a form that keeps drafts can keep the typing for later
+            // (the same form brings it back), not only throw it away.
+            ask({ $0("confirm.leave-form") }, yes: "dialog.discard", other: "dialog.keep", no: "dialog.stay",
+                yes: { [unowned self] in
+                    top.discardChanges(app: self)
+                    leave()
+                }, other: { [unowned self] in
+                    // Never say it is kept unless it was written.
+                    guard self.flushDrafts() else { return }
+                    leave()
+                    self.show(style: .heading) { t in t("draft.kept-for-later") }
+                })
+        } else if top.hasUnsavedChanges {
             confirm({ $0("confirm.discard") }) { [unowned self] in
                 top.discardChanges(app: self)
                 leave()

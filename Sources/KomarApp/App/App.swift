@@ -34,6 +34,9 @@ public final class App {
     var session: Session?
     var stack: [any Screen] = []
     var dialog: PendingDialog?
+    /// The string keys of a three-answer question's buttons, to ask it
+    /// again in the other language.
+    var dialogLabels = (yes: "dialog.yes", other: "", no: "dialog.no")
     var status: (text: String, style: TextStyle)?
     /// How the status line's message is said in any language, when known:
     /// F6 says it again in the new one instead of clearing it.
@@ -145,7 +148,7 @@ public final class App {
                 askAgain(box, completion, words)
                 return
             }
-            if let answer = box.handle(key) {
+            if let answer = box.answer(key) {
                 dialog = nil
                 completion(answer)
             }
@@ -242,7 +245,25 @@ public final class App {
 
     func confirm(_ message: String, then action: @escaping () -> Void) {
         dialog = (ConfirmDialog(message: message, yesLabel: localizer("dialog.yes"), noLabel: localizer("dialog.no")),
-                  { yes in if yes { action() } }, nil)
+                  { answer in if answer == .yes { action() } }, nil)
+    }
+
+    /// Asks `words` with three answers: `yes` (labelled `yesKey`), `other`
+    /// (`otherKey`) and one that does nothing (`noKey`, chosen first).
+    /// F6 asks it again in the other language.
+    func ask(_ words: @escaping (Localizer) -> String, yes yesKey: String, other otherKey: String, no noKey: String,
+             yes: @escaping () -> Void, other: @escaping () -> Void) {
+        let labels = (yes: yesKey, other: otherKey, no: noKey)
+        dialogLabels = labels
+        dialog = (ConfirmDialog(message: words(localizer), yesLabel: localizer(yesKey), noLabel: localizer(noKey),
+                                otherLabel: localizer(otherKey)),
+                  { answer in
+                      switch answer {
+                      case .yes: yes()
+                      case .other: other()
+                      case .no: break
+                      }
+                  }, words)
     }
 
     /// Asks `words` in the user's language; F6 asks it again in the other.
@@ -253,11 +274,13 @@ public final class App {
 
     /// The same question in the language just chosen, the same answer
     /// highlighted.
-    private func askAgain(_ box: ConfirmDialog, _ completion: @escaping (Bool) -> Void,
+    private func askAgain(_ box: ConfirmDialog, _ completion: @escaping (ConfirmDialog.Answer) -> Void,
                           _ words: ((Localizer) -> String)?) {
-        let again = ConfirmDialog(message: words?(localizer) ?? box.message, yesLabel: localizer("dialog.yes"),
-                                  noLabel: localizer("dialog.no"))
-        if box.yesSelected { _ = again.handle(.tab) }
+        let labels = box.otherLabel == nil ? (yes: "dialog.yes", other: "", no: "dialog.no") : dialogLabels
+        let again = ConfirmDialog(message: words?(localizer) ?? box.message, yesLabel: localizer(labels.yes),
+                                  noLabel: localizer(labels.no),
+                                  otherLabel: box.otherLabel == nil ? nil : localizer(labels.other))
+        again.select(box.selected)
         dialog = (again, completion, words)
     }
 

@@ -1,35 +1,61 @@
 import KhmerText
 
-/// A yes/no question in a box over the screen. ←/→/Tab switch, y/n or
-/// Enter answer, Esc means no. The safe answer (No) is chosen first.
+/// A yes/no question in a box over the screen, with an optional third
+/// answer between them ("keep for later"). ←/→/Tab move, y/n or Enter
+/// answer, Esc means no. The safe answer (No) is chosen first.
 @MainActor
 public final class ConfirmDialog {
+    public enum Answer: Equatable, Sendable { case yes, other, no }
+
     public let message: String
     public let yesLabel: String
     public let noLabel: String
-    public private(set) var yesSelected = false
+    public let otherLabel: String?
+    public private(set) var selected = Answer.no
+    public var yesSelected: Bool { selected == .yes }
 
-    public init(message: String, yesLabel: String, noLabel: String) {
+    public init(message: String, yesLabel: String, noLabel: String, otherLabel: String? = nil) {
         self.message = message
         self.yesLabel = yesLabel
         self.noLabel = noLabel
+        self.otherLabel = otherLabel
     }
 
-    /// Nil while undecided; true or false once answered.
-    public func handle(_ key: Key) -> Bool? {
+    /// The answers in the order they are drawn.
+    private var answers: [Answer] { otherLabel == nil ? [.yes, .no] : [.yes, .other, .no] }
+
+    /// Highlights `answer` (the same one, asked again in another language).
+    public func select(_ answer: Answer) {
+        if answers.contains(answer) { selected = answer }
+    }
+
+    /// Nil while undecided; the answer once given.
+    public func answer(_ key: Key) -> Answer? {
+        let order = answers
+        let index = order.firstIndex(of: selected) ?? 0
         switch key {
-        case .left, .right, .tab, .backTab:
-            yesSelected.toggle()
+        case .right, .tab:
+            selected = order[(index + 1) % order.count]
             return nil
-        case .char("y"), .char("Y"): return true
-        case .char("n"), .char("N"), .escape: return false
-        case .enter: return yesSelected
+        case .left, .backTab:
+            selected = order[(index + order.count - 1) % order.count]
+            return nil
+        case .char("y"), .char("Y"): return .yes
+        case .char("n"), .char("N"), .escape: return .no
+        case .enter: return selected
         default: return nil
         }
     }
 
+    /// Nil while undecided; true for yes, false for anything else.
+    public func handle(_ key: Key) -> Bool? { answer(key).map { $0 == .yes } }
+
     public func render(into canvas: inout Canvas, bounds: Rect) {
-        let width = min(bounds.width - 4, max(40, DisplayWidth.of(message) + 6))
+        let buttons = answers.map { answer in
+            (answer, "[ " + (answer == .yes ? yesLabel : answer == .no ? noLabel : otherLabel ?? "") + " ]")
+        }
+        let total = buttons.reduce(0) { $0 + DisplayWidth.of($1.1) } + 2 * (buttons.count - 1)
+        let width = min(bounds.width - 4, max(40, DisplayWidth.of(message) + 6, total + 4))
         let lines = wrapWords(message, width: width - 4)
         let height = lines.count + 4
         let rect = Rect(row: bounds.row + max(0, (bounds.height - height) / 2),
@@ -39,13 +65,10 @@ public final class ConfirmDialog {
         for (i, line) in lines.enumerated() {
             canvas.put(line, row: rect.row + 1 + i, col: rect.col + 2, maxWidth: width - 4)
         }
-        let yes = " \(yesLabel) "
-        let no = " \(noLabel) "
-        let buttonsRow = rect.bottom - 2
-        let total = DisplayWidth.of(yes) + DisplayWidth.of(no) + 4
-        let start = rect.col + (width - total) / 2
-        let used = canvas.put("[" + yes + "]", row: buttonsRow, col: start, style: yesSelected ? .selected : .plain)
-        canvas.put("[" + no + "]", row: buttonsRow, col: start + used + 2, style: yesSelected ? .plain : .selected)
+        var col = rect.col + max(2, (width - total) / 2)
+        for (answer, label) in buttons {
+            col += canvas.put(label, row: rect.bottom - 2, col: col, style: answer == selected ? .selected : .plain) + 2
+        }
         canvas.cursor = nil
     }
 }

@@ -40,6 +40,9 @@ struct UserCommand: ParsableCommand {
                     var state = user.account.isActive ? "active" : "disabled"
                     if let until = user.lockedUntil { state += ", locked until \(until.formatted(.iso8601))" }
                     if user.account.mustChangePassword { state += ", must change password" }
+                    if let change = user.changedOutside {
+                        state += ", CHANGED OUTSIDE KOMAR (\(AuditCommand.Verify.describe(change)); reset its password)"
+                    }
                     print([user.account.username, user.account.role.rawValue, state, user.account.displayName]
                         .joined(separator: "\t"))
                 }
