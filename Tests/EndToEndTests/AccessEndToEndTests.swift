@@ -11,12 +11,7 @@ import Testing
     /// Logs in; `expecting` is what the screen after it shows (the home
     /// screen's welcome unless unsaved forms are offered first).
     func logIn(_ tmux: TmuxSession, _ user: String, expecting: String? = nil) throws {
-        try tmux.waitFor("Username")
-        try tmux.type(user)
-        try tmux.press("Tab")
-        try tmux.type(passwordOf(user))
-        try tmux.press("Enter")
-        try tmux.waitFor(expecting ?? "Welcome, \(user.capitalized)")
+        try tmux.logIn(user, password: passwordOf(user), expecting: expecting ?? "Welcome, \(user.capitalized)")
     }
 
     /// The first intake fields, half typed.
@@ -204,12 +199,8 @@ import Testing
         try shell.close()
 
         let tmux = try TmuxSession(command: komarCommand(db))
-        try tmux.waitFor("Username")
-        try tmux.type("sreymom")
-        try tmux.press("Tab")
-        try tmux.type(passwordOf("sreymom"))
-        try tmux.press("Enter")
-        let refused = try tmux.waitFor("This account was changed outside Komar.")
+        let refused = try tmux.logIn("sreymom", password: passwordOf("sreymom"),
+                                     expecting: "This account was changed outside Komar.")
         #expect(!refused.contains("Welcome"))
         try tmux.press("F10")
         try tmux.waitFor("komar exited with 0")
@@ -223,12 +214,7 @@ import Testing
                 "\(verify.stdout)")
 
         let admin = try TmuxSession(command: komarCommand(db))
-        try admin.waitFor("Username")
-        try admin.type("admin")
-        try admin.press("Tab")
-        try admin.type(adminPassword)
-        try admin.press("Enter")
-        try admin.waitFor("Accounts changed outside Komar: sreymom.")
+        try admin.logIn("admin", password: adminPassword, expecting: "Accounts changed outside Komar: sreymom.")
     }
 
     /// An ordinary restore leaves 'audit verify' intact, saying which

@@ -138,6 +138,18 @@ final class TmuxSession {
 
     func screen() throws -> String { try call(["capture-pane", "-p", "-t", "e2e"]) }
 
+    /// Types a username and password at the login screen (labelled
+    /// `prompt`, English by default) and waits for `expecting`.
+    @discardableResult
+    func logIn(_ username: String, password: String, expecting: String, prompt: String = "Username") throws -> String {
+        try waitFor(prompt)
+        try type(username)
+        try press("Tab")
+        try type(password)
+        try press("Enter")
+        return try waitFor(expecting)
+    }
+
     /// Presses the number of the menu item that says `label`.
     func chooseMenuItem(_ label: String) throws {
         // A menu line is its number and its label; other lines may hold the label too.
