@@ -223,15 +223,90 @@ import Testing
         }
     }
 
-    @Test func theLookUpUsesItsIndex() throws {
-        let (services, _, id) = try office()
-        let plan = try services.database.read { db in
-            try Row.fetchAll(db, sql: """
-                EXPLAIN QUERY PLAN SELECT summary FROM audit_event
-                WHERE \(AccountFingerprint.accountEvents) AND \(AccountFingerprint.accountKey) = ? AND id >= 0 AND id < 9
-                ORDER BY id DESC
-                """, arguments: [id]).map { $0["detail"] as String }
+    /// An index built over fewer rows than its definition says (made with
+    /// `writable_schema`) cannot hide records: the look-up reads the table.
+    @Test func anIndexThatLiesAboutItsRowsHidesNoRecord() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-index-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("komar.sqlite").path
+        let honest = "CREATE INDEX \"sneaky\" ON \"audit_event\"(CAST(\"entity_id\" AS INTEGER), \"id\") "
+            + "WHERE CAST(\"entity\" AS TEXT) = 'user' AND instr(\"summary\", char(31) || 'account ') > 0"
+        do {
+            let services = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
+            try setUp(services)
+            try services.accounts.addUser(by: try auditor(services), username: "sokha", displayName: "Sokha",
+                                          role: .volunteer, password: testPassword)
+            try services.database.writer.writeWithoutTransaction { db in
+                try db.execute(sql: honest + " AND 0")
+                try db.execute(sql: "PRAGMA writable_schema = ON")
+                try db.execute(sql: "UPDATE sqlite_master SET sql = ? WHERE name = 'sneaky'", arguments: [honest])
+                try db.execute(sql: "PRAGMA writable_schema = OFF")
+                try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sokha'")
+            }
         }
-        #expect(plan.contains { $0.contains("audit_event_account") }, "\(plan)")
+        let reopened = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
+        #expect(try reopened.audit.count(try auditor(reopened), filter: AuditFilter(action: .accountRecorded)) == 0,
+                "nothing recorded again")
+        #expect(throws: AccountError.changedOutsideKomar) {
+            try reopened.accounts.logIn(username: "sokha", password: testPassword)
+        }
+    }
+
+    /// A trigger on `user` that changes an account as Komar saves it is
+    /// caught in the save (nothing is saved), and removed on opening.
+    @Test func aTriggerThatChangesAnAccountAsItIsSavedIsCaughtAndRemoved() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-trigger-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("komar.sqlite").path
+        do {
+            let services = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
+            try setUp(services)
+            let admin = try auditor(services)
+            try services.database.write { db in
+                try db.execute(sql: """
+                    CREATE TRIGGER user_touch AFTER INSERT ON user BEGIN
+                      UPDATE user SET role = 'admin' WHERE id = NEW.id; END
+                    """)
+                try db.execute(sql: """
+                    CREATE TRIGGER user_pw AFTER UPDATE OF password_hash ON user BEGIN
+                      UPDATE user SET role = 'admin' WHERE id = NEW.id; END
+                    """)
+            }
+            #expect(throws: AccountError.alteredAsSaved) {
+                try services.accounts.addUser(by: admin, username: "sophea", displayName: "Sophea", role: .volunteer,
+                                              password: testPassword)
+            }
+            #expect(try services.accounts.users(admin).map(\.account.username) == ["admin"], "nothing saved")
+        }
+        let reopened = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
+        let admin = try auditor(reopened)
+        #expect(try reopened.audit.triggersMissingSince(admin) != nil, "the admins are told")
+        try reopened.accounts.addUser(by: admin, username: "sophea", displayName: "Sophea", role: .volunteer,
+                                      password: testPassword)
+        guard case .success(let sophea) = try reopened.accounts.logIn(username: "sophea", password: testPassword) else {
+            Issue.record("the account added after the trigger was removed does not log in")
+            return
+        }
+        #expect(sophea.user.role == .volunteer)
+    }
+
+    /// Saving an account changed outside Komar records it again only with
+    /// a new password, or disabled: never with a hash put in by hand.
+    @Test func aChangedAccountIsRecordedAgainOnlyWithANewPassword() throws {
+        let (services, admin, id) = try office()
+        try services.database.write { db in
+            try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sokha'")
+        }
+        #expect(throws: AccountError.newPasswordNeeded) { try services.accounts.setRole(admin, userId: id, role: .volunteer) }
+        #expect(throws: AccountError.newPasswordNeeded) { try services.accounts.unlock(admin, userId: id) }
+        let version = try services.accounts.user(admin, id: id).version
+        #expect(throws: AccountError.newPasswordNeeded) {
+            try services.accounts.updateUser(admin, userId: id, role: .volunteer, active: true, newPassword: nil,
+                                             expectedVersion: version)
+        }
+        try services.accounts.resetPassword(admin, userId: id, newPassword: "tonle-sap-lake-4")
+        #expect(try services.audit.accountsChangedOutside(admin).isEmpty)
     }
 }

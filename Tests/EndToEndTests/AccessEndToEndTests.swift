@@ -200,7 +200,7 @@ import Testing
 
         let tmux = try TmuxSession(command: komarCommand(db))
         let refused = try tmux.logIn("sreymom", password: passwordOf("sreymom"),
-                                     expecting: "This account was changed outside Komar.")
+                                     expecting: "This account was changed outside Komar")
         #expect(!refused.contains("Welcome"))
         try tmux.press("F10")
         try tmux.waitFor("komar exited with 0")
@@ -214,7 +214,7 @@ import Testing
                 "\(verify.stdout)")
 
         let admin = try TmuxSession(command: komarCommand(db))
-        try admin.logIn("admin", password: adminPassword, expecting: "Accounts changed outside Komar: sreymom.")
+        try admin.logIn("admin", password: adminPassword, expecting: "An account was changed outside Komar: sreymom.")
     }
 
     /// An ordinary restore leaves 'audit verify' intact, saying which

@@ -136,10 +136,11 @@ import Testing
         let admin = Harness(alongside: h)
         h.logIn("sreymom")
         #expect(h.app.topScreenTitleKey == "login.title")
-        #expect(h.screen.contains("គណនីនេះត្រូវបានកែប្រែនៅក្រៅ Komar។"))
+        #expect(h.screen.contains("គណនីនេះត្រូវបានកែប្រែនៅក្រៅ Komar ហើយមិនអាចចូលបានទេ។"))
         h.press(.function(6))
-        #expect(h.screen.contains("This account was changed outside Komar. An admin must reset"))
-        #expect(h.screen.contains("its password (Users)."), "wrapped under the fields, not cut")
+        #expect(h.screen.contains("This account was changed outside Komar and cannot log in."))
+        #expect(h.screen.contains("Ask an administrator to give it a new password (Users menu)."),
+                "wrapped under the fields, not cut")
         // Another attempt clears it: a wrong password says only that.
         h.type("wrong-password")
         h.press(.enter)
@@ -156,12 +157,12 @@ import Testing
         other.press(.enter)
         #expect(other.app.topScreenTitleKey == "lock.title")
         #expect(other.app.loggedInUser?.username == "dara")
-        #expect(other.screen.contains("គណនីនេះត្រូវបានកែប្រែនៅក្រៅ Komar។"))
-        #expect(other.screen.contains("សូមស្ដារច្បាប់បម្រុងទុក។"), "wrapped under the fields, not cut")
+        #expect(other.screen.contains("គណនីនេះត្រូវបានកែប្រែនៅក្រៅ Komar ហើយមិនអាចចូលបានទេ។"))
+        #expect(other.screen.contains("(ម៉ឺនុយ «អ្នកប្រើ»)។"), "wrapped under the fields, not cut")
 
         admin.logIn("admin")
         #expect(admin.screen.contains("sreymom"))
-        #expect(admin.screen.contains("គណនីដែលត្រូវបានកែប្រែនៅក្រៅ Komar៖ sreymom។"))
+        #expect(admin.screen.contains("គណនីមួយត្រូវបានកែប្រែនៅក្រៅ Komar៖ sreymom។"))
         let changed = try h.services.accounts.users(h.auditor).filter { $0.changedOutside != nil }.map(\.account.username)
         #expect(changed == ["sreymom"])
         #expect(UserListScreen.status(try h.services.accounts.users(h.auditor).first { $0.account.username == "sreymom" }!,
@@ -173,10 +174,12 @@ import Testing
         admin.select("អ្នកប្រើ")
         admin.press(.down, .down, .down, .enter)     // admin, dara, pov, sreymom
         #expect(admin.screen.contains("sreymom · ស្រីមុំ"))
-        #expect(admin.screen.contains("កំណត់ហេតុសវនកម្មបានកត់ត្រាតួនាទី អ្នកស្ម័គ្រចិត្ត។"))
+        #expect(admin.screen.contains("ពីមុនជា អ្នកស្ម័គ្រចិត្ត ឥឡូវជា អ្នកគ្រប់គ្រងប្រព័ន្ធ។"))
         admin.press(.enter, .up, .up, .up, .enter)   // role: volunteer
-        admin.press(.tab, .tab)
-        admin.type("tonle-sap-lake-4")
+        admin.press(.function(2))                    // without a new password: refused, said under it
+        #expect(admin.app.topScreenTitleKey == "user.edit-title")
+        #expect(admin.screen.contains("✗ គណនីនេះត្រូវបានកែប្រែនៅក្រៅ Komar៖ សូមផ្ដល់ពាក្យសម្ងាត់ថ្មី"))
+        admin.type("tonle-sap-lake-4")                 // the new password, where the message took the cursor
         admin.press(.tab)
         admin.type("tonle-sap-lake-4")
         admin.press(.function(2))

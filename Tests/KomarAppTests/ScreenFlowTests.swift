@@ -279,7 +279,9 @@ import Testing
         h.press(.char("n"))
         #expect(h.app.topScreenTitleKey == "intake.title")
         #expect(h.screen.contains("Dara"))
-        h.press(.function(10), .right, .enter)
+        h.press(.function(10), .right, .enter)                      // → stops at Stay
+        #expect(h.app.topScreenTitleKey == "intake.title")
+        h.press(.function(10), .left, .left, .enter)
         #expect(h.app.topScreenTitleKey == "home.title")
         h.press(.char("1"))
         #expect(!h.screen.contains("Dara"), "discarded")
@@ -295,12 +297,12 @@ import Testing
         h.type("ស្រីពេជ្រ ប្រាក់")
         h.press(.escape)
         #expect(h.screen.contains("ចាកចេញពីទម្រង់នេះឬ?"))
-        #expect(h.screen.contains("[ បោះបង់ ]  [ ទុកបន្តពេលក្រោយ ]  [ នៅបន្ត ]"))
+        #expect(h.screen.contains("[ បោះចោល ]  [ ទុកបន្តពេលក្រោយ ]  [ នៅលើទម្រង់នេះ ]"))
         h.press(.function(6))
         #expect(h.screen.contains("[ Discard ]  [ Keep for later ]  [ Stay ]"), "asked again in English")
         h.press(.left, .enter)                                       // Keep for later
         #expect(h.app.topScreenTitleKey == "home.title")
-        #expect(h.screen.contains("Kept as a draft: open the same form again to go on."))
+        #expect(h.screen.contains("Kept for later: open the same form again to continue."))
         h.press(.char("1"))
         #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់"))
         #expect(h.screen.contains("What you typed earlier on this form is back."))
@@ -317,7 +319,7 @@ import Testing
         h.logIn("sreymom")
         h.press(.char("1"))
         h.type("Dara")
-        h.press(.escape, .right)                                    // "Discard" highlighted
+        h.press(.escape, .left, .left)                              // "Discard" highlighted
         #expect(h.screen.contains("Leave this form?"))
         h.press(.function(6))
         #expect(h.screen.contains("ចាកចេញពីទម្រង់នេះឬ?"))

@@ -294,14 +294,6 @@ enum Migrations {
                   ON "follow_up"("created_by", "status", "due_date", "household_id") WHERE "household_id" IS NOT NULL;
                 """)
         }
-        migrator.registerMigration("2026-12-07 accounts' events by account") { db in
-            // Each login looks up the newest event that recorded its account
-            // (AccountFingerprint); a busy office's log holds many events.
-            try db.execute(sql: """
-                CREATE INDEX "audit_event_account" ON "audit_event"(CAST("entity_id" AS INTEGER), "id")
-                  WHERE CAST("entity" AS TEXT) = 'user' AND instr("summary", char(31) || 'account ') > 0
-                """)
-        }
         return migrator
     }
 

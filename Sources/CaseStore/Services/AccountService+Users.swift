@@ -61,8 +61,8 @@ extension AccountService {
             let user = try insertUser(db, username: username, displayName: displayName, role: role, password: password,
                                       language: languageCode, createdBy: session.user.id, mustChangePassword: mustChange)
             try store.audit(db, session, .userAdded, entity: "user", id: user.id,
-                            summary: "\(user.username), role \(role.rawValue)" + AccountFingerprint.tag(db, userId: user.id))
-            return user
+                            summary: "\(user.username), role \(role.rawValue)" + AccountFingerprint.confirmedTag(db, user))
+            return user.account()
         }
     }
 
@@ -89,8 +89,8 @@ extension AccountService {
                                       language: "km", createdBy: nil)
             try AuditLog.append(db, at: store.now, userId: nil, username: "komar", action: .userAdded, entity: "user",
                                 entityId: user.id,
-                                summary: "\(user.username), role \(role.rawValue) (demo)" + AccountFingerprint.tag(db, userId: user.id))
-            return user
+                                summary: "\(user.username), role \(role.rawValue) (demo)" + AccountFingerprint.confirmedTag(db, user))
+            return user.account()
         }
     }
 
@@ -152,6 +152,11 @@ extension AccountService {
         try store.write(clearing: draft, for: session) { db in
             guard var record = try UserRecord.fetchOne(db, key: userId) else { throw StoreError.notFound }
             guard record.version == expectedVersion else { throw StoreError.changedElsewhere }
+            // Saving an account changed outside Komar records it: only with
+            // a new password (or disabled), never with a hash put in by hand.
+            if hash == nil, active, try AccountFingerprint.change(db, record) != nil {
+                throw AccountError.newPasswordNeeded
+            }
             var events: [(AuditAction, String)] = []
             if role != record.role {
                 if role != .admin { try Self.keepAnAdmin(db, losing: record) }
@@ -180,6 +185,7 @@ extension AccountService {
             record.updatedAt = now
             record.version += 1
             try record.update(db)
+            _ = try AccountFingerprint.confirmedTag(db, record)
         }
     }
 
@@ -189,6 +195,12 @@ extension AccountService {
         try session.require(.manageUsers)
         try store.write { db in
             guard var record = try UserRecord.fetchOne(db, key: userId) else { throw StoreError.notFound }
+            // An account changed outside Komar is recorded again only by a
+            // new password, or disabled; anything else would record the
+            // hash put in by hand.
+            if action != .passwordReset && action != .userDisabled, try AccountFingerprint.change(db, record) != nil {
+                throw AccountError.newPasswordNeeded
+            }
             let detail = try body(db, &record)
             // Audited before the change is written: an admin who disables
             // or demotes themselves is still an admin for this row.
@@ -197,6 +209,7 @@ extension AccountService {
             record.updatedAt = store.now
             record.version += 1
             try record.update(db)
+            _ = try AccountFingerprint.confirmedTag(db, record)
         }
     }
 

@@ -45,6 +45,13 @@ public enum AccountError: Error, Equatable, Sendable {
     /// changed outside Komar, and cannot log in until an admin resets its
     /// password (`AccountFingerprint`).
     case changedOutsideKomar
+    /// The file changed the account as Komar saved it (a trigger added
+    /// outside Komar); nothing was saved.
+    case alteredAsSaved
+    /// An account changed outside Komar is saved only with a new password
+    /// (or disabled): the role or state alone would record whatever
+    /// password hash was put in.
+    case newPasswordNeeded
 
     public var messageKey: String {
         switch self {
@@ -59,6 +66,8 @@ public enum AccountError: Error, Equatable, Sendable {
         case .controlCharacters: return "error.control-characters"
         case .lastAdmin: return "error.last-admin"
         case .changedOutsideKomar: return "error.account-changed-outside"
+        case .alteredAsSaved: return "error.account-altered-as-saved"
+        case .newPasswordNeeded: return "error.account-needs-new-password"
         }
     }
 }
@@ -142,8 +151,8 @@ public struct AccountService: Sendable {
                                       createdBy: nil)
             try AuditLog.append(db, at: store.now, userId: user.id, username: user.username, action: .setup,
                                 entity: "user", entityId: user.id,
-                                summary: "first-run setup" + AccountFingerprint.tag(db, userId: user.id))
-            return user
+                                summary: "first-run setup" + AccountFingerprint.confirmedTag(db, user))
+            return user.account()
         }
     }
 
@@ -166,7 +175,7 @@ public struct AccountService: Sendable {
     }
 
     func insertUser(_ db: Database, username: String, displayName: String, role: Role, password: String,
-                    language: String, createdBy: Int64?, mustChangePassword: Bool = false) throws -> UserAccount {
+                    language: String, createdBy: Int64?, mustChangePassword: Bool = false) throws -> UserRecord {
         guard UsernameRules.isValid(username) else { throw AccountError.invalidUsername }
         guard !displayName.trimmingCharacters(in: .whitespaces).isEmpty else { throw AccountError.displayNameRequired }
         guard !TextRules.hasControlCharacters(displayName) else { throw AccountError.controlCharacters }
@@ -181,7 +190,7 @@ public struct AccountService: Sendable {
             lockedUntil: nil, language: language, homeCommunes: "", createdAt: now, updatedAt: now,
             createdBy: createdBy, version: 1, mustChangePassword: mustChangePassword, passwordChangedAt: now)
         try record.insert(db)
-        return record.account()
+        return record
     }
 
     /// The lock-out after five failures, in minutes (an admin setting).
@@ -308,12 +317,14 @@ public struct AccountService: Sendable {
         if hasher.verify(new, against: stored.passwordHash) { throw AccountError.weakPassword(.isPrevious) }
         let hash = try hasher.hash(new)
         try store.write { db in
+            guard var record = try UserRecord.fetchOne(db, key: session.user.id) else { throw StoreError.notFound }
             try db.execute(sql: """
                 UPDATE user SET password_hash = ?, must_change_password = 0, password_changed_at = ?, updated_at = ?,
                   version = version + 1 WHERE id = ?
                 """, arguments: [hash, now, now, session.user.id])
+            record.passwordHash = hash
             try store.audit(db, session, .passwordChanged, entity: "user", id: session.user.id,
-                            summary: AccountFingerprint.tag(db, userId: session.user.id))
+                            summary: AccountFingerprint.confirmedTag(db, record))
         }
     }
 

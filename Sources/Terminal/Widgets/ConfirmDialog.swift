@@ -33,12 +33,15 @@ public final class ConfirmDialog {
     public func answer(_ key: Key) -> Answer? {
         let order = answers
         let index = order.firstIndex(of: selected) ?? 0
+        // Two answers toggle; with three, the arrows stop at the ends, so
+        // → from the safe answer never lands on the one that throws away.
+        let wraps = order.count == 2
         switch key {
         case .right, .tab:
-            selected = order[(index + 1) % order.count]
+            selected = order[wraps ? (index + 1) % order.count : min(index + 1, order.count - 1)]
             return nil
         case .left, .backTab:
-            selected = order[(index + order.count - 1) % order.count]
+            selected = order[wraps ? (index + order.count - 1) % order.count : max(index - 1, 0)]
             return nil
         case .char("y"), .char("Y"): return .yes
         case .char("n"), .char("N"), .escape: return .no

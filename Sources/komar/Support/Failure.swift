@@ -63,6 +63,10 @@ func describe(_ error: AccountError) -> String {
             .trimmingCharacters(in: CharacterSet(charactersIn: "."))
     case .wrongPassword: return "the current password is not correct"
     case .lastAdmin: return "this is the last active admin; make another user admin first"
+    case .alteredAsSaved:
+        return "the database changed this account as it was saved (a trigger added outside Komar?); nothing was saved"
+    case .newPasswordNeeded:
+        return "this account was changed outside Komar: reset its password (or disable it) to record it again"
     case .changedOutsideKomar:
         return "this account was changed outside Komar (its role, password or state is not what the audit log "
             + "recorded); an admin must reset its password, or restore a backup if no admin can log in"

@@ -132,7 +132,7 @@ final class UserFormScreen: DraftableScreen {
             let field: String? = switch error {
             case .invalidUsername, .usernameTaken: "username"
             case .displayNameRequired: "displayName"
-            case .weakPassword: "password"
+            case .weakPassword, .newPasswordNeeded: "password"
             case .lastAdmin: user?.account.role == chosenRole ? "active" : "role"
             default: nil
             }
@@ -170,10 +170,10 @@ final class UserFormScreen: DraftableScreen {
 
     /// How an account changed outside Komar differs from what the audit
     /// log recorded, and that a new password records it again.
-    static func explain(_ change: AccountChangedOutside.Kind, _ app: App) -> String {
+    static func explain(_ change: AccountChangedOutside.Kind, now role: Role, _ app: App) -> String {
         let t = app.localizer
         switch change {
-        case .role(let recorded): return t("user.changed-role", t(recorded.labelKey))
+        case .role(let recorded): return t("user.changed-role", t(recorded.labelKey), t(role.labelKey))
         case .enabled: return t("user.changed-enabled")
         case .passwordOrName: return t("user.changed-password")
         case .unrecorded: return t("user.changed-unrecorded")
@@ -189,7 +189,7 @@ final class UserFormScreen: DraftableScreen {
             if let change = user.changedOutside {
                 // What differs, and what records it again: said in full, as
                 // the admin decides here what the account really is.
-                let lines = wrapWords(Self.explain(change, app), width: area.width - 4).prefix(3)
+                let lines = wrapWords(Self.explain(change, now: user.account.role, app), width: area.width - 4).prefix(3)
                 for (i, line) in lines.enumerated() { canvas.put(line, row: row + 1 + i, col: 2, style: .error) }
                 row += lines.count + 1
             } else {

@@ -172,7 +172,8 @@ final class AuditLogScreen: ListScreen {
         }
         if replacedSeals > 0 { warnings.append((t.count("audit.replaced-by-restore", replacedSeals), .muted)) }
         if !accountsChangedOutside.isEmpty {
-            warnings.append((t("home.accounts-changed-outside", accountsChangedOutside.joined(separator: ", ")), .error))
+            warnings.append((t.count("home.accounts-changed-outside", accountsChangedOutside.count,
+                                     accountsChangedOutside.joined(separator: ", ")), .error))
         }
         for (text, style) in warnings {
             for line in wrapWords(text, width: area.width - 2).prefix(2) {

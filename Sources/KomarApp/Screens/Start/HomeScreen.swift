@@ -155,7 +155,8 @@ final class HomeScreen: Screen {
         }
         if let auditAlert { notices.append((t("audit.alert", app.dateTimeText(auditAlert)), .error)) }
         if !accountsChangedOutside.isEmpty {
-            notices.append((t("home.accounts-changed-outside", accountsChangedOutside.joined(separator: ", ")), .error))
+            notices.append((t.count("home.accounts-changed-outside", accountsChangedOutside.count,
+                                    accountsChangedOutside.joined(separator: ", ")), .error))
         }
         if let brokenAuditRow { notices.append((t("audit.broken", t.number(Int(brokenAuditRow))), .error)) }
         if let backupStatus {

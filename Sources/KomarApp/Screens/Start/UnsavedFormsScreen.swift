@@ -26,10 +26,11 @@ final class UnsavedFormsScreen: ListScreen {
         list.load { [unowned self] _, last, _ in last == nil ? self.drafts : [] }
     }
 
-    /// "10 minutes ago", "3 hours ago", or the date.
+    /// "just now", "10 minutes ago", "3 hours ago", or the date.
     static func age(_ date: Date, _ app: App) -> String {
         let t = app.localizer
         let minutes = max(0, Int(app.services.clock.now().timeIntervalSince(date) / 60))
+        if minutes == 0 { return t("unsaved.just-now") }
         if minutes < 60 { return t.count("unsaved.minutes-ago", minutes) }
         if minutes < 24 * 60 { return t.count("unsaved.hours-ago", minutes / 60) }
         return app.dateTimeText(date)
@@ -67,6 +68,15 @@ final class UnsavedFormsScreen: ListScreen {
         } catch {
             app.report(error)
         }
+    }
+
+    /// Back from a form opened here: it may have been saved, discarded or
+    /// kept for later, so the list is read again.
+    func didReturn(app: App) {
+        do {
+            drafts = try app.services.drafts.unsaved(session, terminal: app.drafts.terminal)
+            list.reload(keepingSelection: true)
+        } catch { app.report(error) }
     }
 
     private func forget(_ draft: Draft, _ app: App) {
