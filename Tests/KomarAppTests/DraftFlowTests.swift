@@ -55,6 +55,28 @@ import Testing
         #expect(second.screen.contains("Dara"))
     }
 
+    /// A form opened from the list and kept for later is still listed on
+    /// the way back (walk-through: the list dropped it until the next login).
+    @Test func aFormKeptForLaterFromTheListStaysListed() throws {
+        let first = try Harness(language: .en)
+        first.logIn("sreymom")
+        first.press(.char("1"))
+        first.type("Dara")
+        first.press(.escape, .left, .enter)                          // Keep for later
+        first.select("Households")
+        first.press(.function(7))
+        #expect(first.app.topScreenTitleKey == "household.new-title")
+        first.type("សុខា")
+        let second = Harness(restartOf: first)
+        second.logIn("sreymom")
+        #expect(second.screen.contains("2 forms you did not save."))
+        second.press(.enter)
+        second.press(.escape, .left, .enter)                         // Keep for later
+        #expect(second.app.topScreenTitleKey == "unsaved.title")
+        #expect(second.screen.contains("2 forms you did not save."))
+        #expect(second.screen.contains("just now"))
+    }
+
     @Test func discardingOnPurposeDropsTheDraftAndQuittingKeepsIt() throws {
         let h = try Harness(language: .en)
         h.logIn("sreymom")
