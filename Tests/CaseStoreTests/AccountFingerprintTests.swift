@@ -309,4 +309,51 @@ import Testing
         try services.accounts.resetPassword(admin, userId: id, newPassword: "tonle-sap-lake-4")
         #expect(try services.audit.accountsChangedOutside(admin).isEmpty)
     }
+
+    /// Third probe: a NUL after 'user' and an id moved by a whole office
+    /// range both leave the hash as it was; neither hides a record.
+    @Test func aNulAfterTheEntityOrAnIdMovedToAnotherRangeHidesNoRecord() throws {
+        let (services, admin, id) = try office()
+        try services.accounts.setActive(admin, userId: id, active: false)
+        try shell(services, """
+            UPDATE audit_event SET entity_id = entity_id + (1 << 40) WHERE action = 'user-disabled';
+            UPDATE audit_event SET entity = CAST(X'7573657200' AS TEXT) WHERE entity = 'user' AND action = 'user-added';
+            UPDATE user SET is_active = 1 WHERE username = 'sokha';
+            """)
+        #expect(throws: AccountError.changedOutsideKomar) {
+            try services.accounts.logIn(username: "sokha", password: testPassword)
+        }
+        #expect(try services.audit.verify(admin).firstBrokenRow != nil, "a NUL in a column is a break")
+        #expect(try services.audit.accountsChangedOutside(admin).map(\.kind) == [.enabled])
+    }
+
+    /// Third probe: a volunteer raises her role and asks for a new
+    /// password; the reset puts back the role the log recorded.
+    @Test func aPasswordResetPutsBackTheRoleAndStateTheLogRecorded() throws {
+        let (services, admin, id) = try office()
+        try services.database.write { db in
+            try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sokha'")
+        }
+        try services.accounts.resetPassword(admin, userId: id, newPassword: "tonle-sap-lake-4")
+        #expect(try services.accounts.user(admin, id: id).account.role == .volunteer)
+        #expect(try services.audit.recent(admin, limit: 1).first?.summary == "sokha: role put back to volunteer")
+        try services.accounts.setActive(admin, userId: id, active: false)
+        try services.database.write { db in try db.execute(sql: "UPDATE user SET is_active = 1 WHERE username = 'sokha'") }
+        try services.accounts.resetPassword(admin, userId: id, newPassword: "angkor-wat-temple-7")
+        #expect(try !services.accounts.user(admin, id: id).account.isActive)
+        #expect(try services.audit.accountsChangedOutside(admin).isEmpty)
+    }
+
+    /// Third probe: the key counter moved into another office's range made
+    /// every new account one no record vouched for; the save is refused.
+    @Test func anAccountIsNeverAddedOutsideTheOfficesKeyRange() throws {
+        let (services, admin, _) = try office()
+        try services.database.write { db in
+            try db.execute(sql: "UPDATE sqlite_sequence SET seq = (1 << 40) WHERE name = 'user'")
+        }
+        #expect(throws: AccountError.alteredAsSaved) {
+            try services.accounts.addUser(by: admin, username: "sophea", displayName: "Sophea", role: .volunteer,
+                                          password: testPassword)
+        }
+    }
 }

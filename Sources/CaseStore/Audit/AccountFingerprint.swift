@@ -69,43 +69,53 @@ struct AccountFingerprint: Equatable {
         return AccountFingerprint(record).tag
     }
 
-    /// The accounts' events, as the hash chain reads them: `entity` as
-    /// text and `entity_id` as a number whatever way they are stored, so
-    /// a row stored as a blob to slip past `entity = 'user'` is still
-    /// found. Read with NOT INDEXED, from the table itself: an index can be
-    /// made to hold fewer rows than its definition says (`writable_schema`),
-    /// and SQLite's quick check would not notice (security probe). A scan
-    /// of 600,000 events takes about 0.2 s, once per login, after the
+    /// The account records of the log in `range` (all of it by default),
+    /// newest first when `newestFirst`, each read exactly as the chain's
+    /// hash reads its row: `entity` as text up to any NUL, `entity_id` as a
+    /// number whatever its storage, and only its place in its office's range
+    /// (the part the hash covers). A shell can re-store a column in a way
+    /// SQL compares differently (a blob, a NUL at the end, the office part
+    /// of an id changed) without breaking the hash, so SQL only narrows the
+    /// rows to those whose summary holds a record, and Swift decides (three
+    /// security probes). The table is read with NOT INDEXED: an index can be
+    /// made to hold fewer rows than its definition says (`writable_schema`).
+    /// A scan of 600,000 events takes about 0.2 s, once per login, after the
     /// password was found right.
-    static let accountEvents = "CAST(entity AS TEXT) = 'user' AND instr(summary, char(31) || 'account ') > 0"
+    private static func records(_ db: Database, in range: Range<Int64> = Int64.min..<Int64.max, newestFirst: Bool,
+                                _ body: (_ rowId: Int64, _ localAccount: Int64, AccountFingerprint) throws -> Bool) throws {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, entity, CAST(entity_id AS INTEGER) AS account, summary FROM audit_event NOT INDEXED
+            WHERE id >= ? AND id < ? AND instr(summary, char(31) || 'account ') > 0
+            ORDER BY id \(newestFirst ? "DESC" : "")
+            """, arguments: [range.lowerBound, range.upperBound])
+        while let row = try rows.next() {
+            let entity: String = row["entity"]
+            guard entity == "user", let account: Int64 = row["account"],
+                  let found = AccountFingerprint(summary: row["summary"]) else { continue }
+            guard try body(row["id"], OfficeKeys.local(account), found) else { return }
+        }
+    }
 
     /// The newest record of the account in the range of the office that
     /// owns it: where Komar writes its events, whatever `office_number`
     /// says now (a shell can change that setting too).
     static func newest(_ db: Database, userId: Int64) throws -> AccountFingerprint? {
-        let range = OfficeKeys.range(OfficeKeys.office(of: userId))
-        let summaries = try String.fetchCursor(db, sql: """
-            SELECT CAST(summary AS TEXT) FROM audit_event NOT INDEXED
-            WHERE id >= ? AND id < ? AND \(accountEvents) AND CAST(entity_id AS INTEGER) = ?
-            ORDER BY id DESC
-            """, arguments: [range.lowerBound, range.upperBound, userId])
-        while let summary = try summaries.next() {
-            if let found = AccountFingerprint(summary: summary) { return found }
+        var newest: AccountFingerprint?
+        try records(db, in: OfficeKeys.range(OfficeKeys.office(of: userId)), newestFirst: true) { _, account, found in
+            guard account == OfficeKeys.local(userId) else { return true }
+            newest = found
+            return false
         }
-        return nil
+        return newest
     }
 
-    /// The newest record of every account, in one pass over the log.
+    /// The newest record of every account, in one pass over the log, by
+    /// account id (office of the row, place in its range).
     static func newestOfEach(_ db: Database) throws -> [Int64: AccountFingerprint] {
         var newest: [Int64: AccountFingerprint] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, CAST(entity_id AS INTEGER) AS account, CAST(summary AS TEXT) AS summary
-            FROM audit_event NOT INDEXED WHERE \(accountEvents) ORDER BY id
-            """)
-        while let row = try rows.next() {
-            guard let account: Int64 = row["account"], OfficeKeys.office(of: row["id"]) == OfficeKeys.office(of: account),
-                  let found = AccountFingerprint(summary: row["summary"]) else { continue }
-            newest[account] = found
+        try records(db, newestFirst: false) { rowId, account, found in
+            newest[OfficeKeys.base(OfficeKeys.office(of: rowId)) + account] = found
+            return true
         }
         return newest
     }
@@ -113,7 +123,12 @@ struct AccountFingerprint: Equatable {
     /// Whether any account was ever recorded in this file. Until then (a
     /// file from before accounts were recorded) nothing is compared.
     static func anyRecorded(_ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_event NOT INDEXED WHERE \(accountEvents))") ?? false
+        var any = false
+        try records(db, newestFirst: false) { _, _, _ in
+            any = true
+            return false
+        }
+        return any
     }
 
     /// How the account differs from its newest record, or nil when it

@@ -146,15 +146,18 @@ enum AuditLog {
             chainOffice = office
             range = checked + 1..<range.upperBound
         }
-        // Komar writes every column with one storage type. A row stored
-        // otherwise (a blob 'user') hashes the same as it reads, but hides
-        // from look-ups that compare values (security probe): a break.
+        // Komar writes every column with one storage type, and no text with
+        // a NUL. A row stored otherwise (a blob 'user', 'user' and a NUL)
+        // hashes the same as it reads, but SQL compares it differently
+        // (security probes): a break.
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain,
               typeof(username) = 'text' AND typeof(action) = 'text' AND typeof(entity) = 'text'
                 AND typeof(summary) = 'text' AND typeof(prev_hash) = 'text' AND typeof(hash) = 'text'
                 AND typeof(user_id) IN ('integer', 'null') AND typeof(entity_id) IN ('integer', 'null')
-                AND typeof(chain) = 'integer' AS well_typed
+                AND typeof(chain) = 'integer'
+                AND instr(CAST(username AS BLOB), X'00') = 0 AND instr(CAST(action AS BLOB), X'00') = 0
+                AND instr(CAST(entity AS BLOB), X'00') = 0 AND instr(CAST(summary AS BLOB), X'00') = 0 AS well_typed
             FROM audit_event WHERE id >= ? AND id < ? ORDER BY id
             """, arguments: [range.lowerBound, range.upperBound])
         while let row = try rows.next() {

@@ -198,10 +198,23 @@ extension AccountService {
             // An account changed outside Komar is recorded again only by a
             // new password, or disabled; anything else would record the
             // hash put in by hand.
-            if action != .passwordReset && action != .userDisabled, try AccountFingerprint.change(db, record) != nil {
+            let changedOutside = try AccountFingerprint.change(db, record)
+            if action != .passwordReset && action != .userDisabled, changedOutside != nil {
                 throw AccountError.newPasswordNeeded
             }
-            let detail = try body(db, &record)
+            var detail = try body(db, &record)
+            // A new password records the account again with the role and
+            // state the log had, not the ones put in by hand (third probe:
+            // a volunteer raised to admin asks for a reset).
+            switch changedOutside {
+            case .role(let recorded):
+                detail = "role put back to \(recorded.rawValue)"
+                record.role = recorded
+            case .enabled:
+                detail = record.isActive ? "disabled again" : "enabled again"
+                record.isActive.toggle()
+            default: break
+            }
             // Audited before the change is written: an admin who disables
             // or demotes themselves is still an admin for this row.
             try store.audit(db, session, action, entity: "user", id: userId,

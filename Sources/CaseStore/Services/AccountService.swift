@@ -190,6 +190,12 @@ public struct AccountService: Sendable {
             lockedUntil: nil, language: language, homeCommunes: "", createdAt: now, updatedAt: now,
             createdBy: createdBy, version: 1, mustChangePassword: mustChangePassword, passwordChangedAt: now)
         try record.insert(db)
+        // Accounts live in the office's own key range, where their records
+        // are written; a key counter moved outside it (by a shell) would make
+        // an account no record vouches for.
+        guard let id = record.id, OfficeKeys.office(of: id) == (try AuditLog.ownOffice(db)) else {
+            throw AccountError.alteredAsSaved
+        }
         return record
     }
 

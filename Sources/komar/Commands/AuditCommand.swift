@@ -66,7 +66,7 @@ struct AuditCommand: ParsableCommand {
                     }
                     for account in result.accountsChangedOutside {
                         print("broken: account \(account.username) was changed outside Komar (\(Self.describe(account.kind))); "
-                            + "it cannot log in until an admin resets its password")
+                            + "it cannot log in until an admin resets its password (or disables it)")
                         intact = false
                     }
                     if !result.replacedByRestore.isEmpty {

@@ -41,7 +41,9 @@ struct UserCommand: ParsableCommand {
                     if let until = user.lockedUntil { state += ", locked until \(until.formatted(.iso8601))" }
                     if user.account.mustChangePassword { state += ", must change password" }
                     if let change = user.changedOutside {
-                        state += ", CHANGED OUTSIDE KOMAR (\(AuditCommand.Verify.describe(change)); reset its password)"
+                        let advice = change == .unrecorded ? "disable it unless it really belongs to the office"
+                            : "reset its password: that puts back the role and state the log recorded"
+                        state += ", CHANGED OUTSIDE KOMAR (\(AuditCommand.Verify.describe(change)); \(advice))"
                     }
                     print([user.account.username, user.account.role.rawValue, state, user.account.displayName]
                         .joined(separator: "\t"))

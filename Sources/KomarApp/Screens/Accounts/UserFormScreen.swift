@@ -55,8 +55,18 @@ final class UserFormScreen: DraftableScreen {
         language.select(app.localizer.language.rawValue)
         active.setOptions(app.yesNoOptions)
         if let user {
-            role.select(user.account.role.rawValue)
-            active.select(user.account.isActive ? YesNoUnknown.yes.rawValue : YesNoUnknown.no.rawValue)
+            // An account changed outside Komar starts from what the audit log
+            // recorded, so giving it a new password never keeps a role or
+            // state put in by hand unless the admin chooses it.
+            var shownRole = user.account.role
+            var shownActive = user.account.isActive
+            switch user.changedOutside {
+            case .role(let recorded): shownRole = recorded
+            case .enabled: shownActive.toggle()
+            default: break
+            }
+            role.select(shownRole.rawValue)
+            active.select(shownActive ? YesNoUnknown.yes.rawValue : YesNoUnknown.no.rawValue)
         } else {
             role.select(Role.volunteer.rawValue)
         }
