@@ -4,6 +4,20 @@ import GRDB
 import Testing
 @testable import CaseStore
 
+/// A database file in a folder of its own (removed after `body`), for what
+/// happens when Komar opens a file again.
+func withDatabaseFile(_ body: (String) throws -> Void) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-accounts-\(UUID())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try body(dir.appendingPathComponent("komar.sqlite").path)
+}
+
+/// The services on the file at `path`, opened as Komar opens it.
+func opened(_ path: String) throws -> KomarServices {
+    KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
+}
+
 /// Someone at the shared PC with a sqlite3 shell edits the `user` table:
 /// raises their own role, copies their password hash onto the admin, adds
 /// an admin. The audit log records every account Komar changes, so each of
@@ -125,37 +139,35 @@ import Testing
     /// A file made before accounts were recorded has its accounts recorded
     /// once, as they are, when Komar first opens it; later edits are caught.
     @Test func aFileFromBeforeAccountsWereRecordedRecordsThemOnceOnOpening() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-accounts-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("komar.sqlite").path
-        do {
-            let services = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
-            try setUp(services)
-            try services.accounts.addUser(by: try auditor(services), username: "sokha", displayName: "Sokha",
-                                          role: .volunteer, password: testPassword)
-            // As an older Komar wrote them: no records in the summaries.
-            try services.database.write { db in
-                try db.execute(sql: "DROP TRIGGER audit_event_no_update")
-                try db.execute(sql: "UPDATE audit_event SET summary = substr(summary, 1, instr(summary, char(31)) - 1) "
-                                   + "WHERE instr(summary, char(31)) > 0")
+        try withDatabaseFile { path in
+            do {
+                let services = try opened(path)
+                try setUp(services)
+                try services.accounts.addUser(by: try auditor(services), username: "sokha", displayName: "Sokha",
+                                              role: .volunteer, password: testPassword)
+                // As an older Komar wrote them: no records in the summaries.
+                try services.database.write { db in
+                    try db.execute(sql: "DROP TRIGGER audit_event_no_update")
+                    try db.execute(sql: "UPDATE audit_event SET summary = substr(summary, 1, instr(summary, char(31)) - 1) "
+                                       + "WHERE instr(summary, char(31)) > 0")
+                }
             }
-        }
-        let reopened = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
-        let admin = try auditor(reopened)
-        let recorded = try reopened.audit.recent(admin, filter: AuditFilter(action: .accountRecorded))
-        #expect(Set(recorded.map(\.summary)) == ["admin", "sokha"])
-        #expect(try reopened.audit.accountsChangedOutside(admin).isEmpty)
-        guard case .success = try reopened.accounts.logIn(username: "sokha", password: testPassword) else {
-            Issue.record("a recorded account could not log in")
-            return
-        }
-        // Once only: opening again records nothing more.
-        _ = try AppDatabase.open(path: path)
-        #expect(try reopened.audit.count(admin, filter: AuditFilter(action: .accountRecorded)) == 2)
-        try reopened.database.write { db in try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sokha'") }
-        #expect(throws: AccountError.changedOutsideKomar) {
-            try reopened.accounts.logIn(username: "sokha", password: testPassword)
+            let reopened = try opened(path)
+            let admin = try auditor(reopened)
+            let recorded = try reopened.audit.recent(admin, filter: AuditFilter(action: .accountRecorded))
+            #expect(Set(recorded.map(\.summary)) == ["admin", "sokha"])
+            #expect(try reopened.audit.accountsChangedOutside(admin).isEmpty)
+            guard case .success = try reopened.accounts.logIn(username: "sokha", password: testPassword) else {
+                Issue.record("a recorded account could not log in")
+                return
+            }
+            // Once only: opening again records nothing more.
+            _ = try AppDatabase.open(path: path)
+            #expect(try reopened.audit.count(admin, filter: AuditFilter(action: .accountRecorded)) == 2)
+            try reopened.database.write { db in try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sokha'") }
+            #expect(throws: AccountError.changedOutsideKomar) {
+                try reopened.accounts.logIn(username: "sokha", password: testPassword)
+            }
         }
     }
 }
@@ -226,70 +238,66 @@ import Testing
     /// An index built over fewer rows than its definition says (made with
     /// `writable_schema`) cannot hide records: the look-up reads the table.
     @Test func anIndexThatLiesAboutItsRowsHidesNoRecord() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-index-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("komar.sqlite").path
-        let honest = "CREATE INDEX \"sneaky\" ON \"audit_event\"(CAST(\"entity_id\" AS INTEGER), \"id\") "
-            + "WHERE CAST(\"entity\" AS TEXT) = 'user' AND instr(\"summary\", char(31) || 'account ') > 0"
-        do {
-            let services = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
-            try setUp(services)
-            try services.accounts.addUser(by: try auditor(services), username: "sokha", displayName: "Sokha",
-                                          role: .volunteer, password: testPassword)
-            try services.database.writer.writeWithoutTransaction { db in
-                try db.execute(sql: honest + " AND 0")
-                try db.execute(sql: "PRAGMA writable_schema = ON")
-                try db.execute(sql: "UPDATE sqlite_master SET sql = ? WHERE name = 'sneaky'", arguments: [honest])
-                try db.execute(sql: "PRAGMA writable_schema = OFF")
-                try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sokha'")
+        try withDatabaseFile { path in
+            let honest = "CREATE INDEX \"sneaky\" ON \"audit_event\"(CAST(\"entity_id\" AS INTEGER), \"id\") "
+                + "WHERE CAST(\"entity\" AS TEXT) = 'user' AND instr(\"summary\", char(31) || 'account ') > 0"
+            do {
+                let services = try opened(path)
+                try setUp(services)
+                try services.accounts.addUser(by: try auditor(services), username: "sokha", displayName: "Sokha",
+                                              role: .volunteer, password: testPassword)
+                try services.database.writer.writeWithoutTransaction { db in
+                    try db.execute(sql: honest + " AND 0")
+                    try db.execute(sql: "PRAGMA writable_schema = ON")
+                    try db.execute(sql: "UPDATE sqlite_master SET sql = ? WHERE name = 'sneaky'", arguments: [honest])
+                    try db.execute(sql: "PRAGMA writable_schema = OFF")
+                    try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sokha'")
+                }
             }
-        }
-        let reopened = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
-        #expect(try reopened.audit.count(try auditor(reopened), filter: AuditFilter(action: .accountRecorded)) == 0,
-                "nothing recorded again")
-        #expect(throws: AccountError.changedOutsideKomar) {
-            try reopened.accounts.logIn(username: "sokha", password: testPassword)
+            let reopened = try opened(path)
+            #expect(try reopened.audit.count(try auditor(reopened), filter: AuditFilter(action: .accountRecorded)) == 0,
+                    "nothing recorded again")
+            #expect(throws: AccountError.changedOutsideKomar) {
+                try reopened.accounts.logIn(username: "sokha", password: testPassword)
+            }
         }
     }
 
     /// A trigger on `user` that changes an account as Komar saves it is
     /// caught in the save (nothing is saved), and removed on opening.
     @Test func aTriggerThatChangesAnAccountAsItIsSavedIsCaughtAndRemoved() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("komar-trigger-\(UUID())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("komar.sqlite").path
-        do {
-            let services = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
-            try setUp(services)
-            let admin = try auditor(services)
-            try services.database.write { db in
-                try db.execute(sql: """
-                    CREATE TRIGGER user_touch AFTER INSERT ON user BEGIN
-                      UPDATE user SET role = 'admin' WHERE id = NEW.id; END
-                    """)
-                try db.execute(sql: """
-                    CREATE TRIGGER user_pw AFTER UPDATE OF password_hash ON user BEGIN
-                      UPDATE user SET role = 'admin' WHERE id = NEW.id; END
-                    """)
+        try withDatabaseFile { path in
+            do {
+                let services = try opened(path)
+                try setUp(services)
+                let admin = try auditor(services)
+                try services.database.write { db in
+                    try db.execute(sql: """
+                        CREATE TRIGGER user_touch AFTER INSERT ON user BEGIN
+                          UPDATE user SET role = 'admin' WHERE id = NEW.id; END
+                        """)
+                    try db.execute(sql: """
+                        CREATE TRIGGER user_pw AFTER UPDATE OF password_hash ON user BEGIN
+                          UPDATE user SET role = 'admin' WHERE id = NEW.id; END
+                        """)
+                }
+                #expect(throws: AccountError.alteredAsSaved) {
+                    try services.accounts.addUser(by: admin, username: "sophea", displayName: "Sophea", role: .volunteer,
+                                                  password: testPassword)
+                }
+                #expect(try services.accounts.users(admin).map(\.account.username) == ["admin"], "nothing saved")
             }
-            #expect(throws: AccountError.alteredAsSaved) {
-                try services.accounts.addUser(by: admin, username: "sophea", displayName: "Sophea", role: .volunteer,
-                                              password: testPassword)
+            let reopened = try opened(path)
+            let admin = try auditor(reopened)
+            #expect(try reopened.audit.triggersMissingSince(admin) != nil, "the admins are told")
+            try reopened.accounts.addUser(by: admin, username: "sophea", displayName: "Sophea", role: .volunteer,
+                                          password: testPassword)
+            guard case .success(let sophea) = try reopened.accounts.logIn(username: "sophea", password: testPassword) else {
+                Issue.record("the account added after the trigger was removed does not log in")
+                return
             }
-            #expect(try services.accounts.users(admin).map(\.account.username) == ["admin"], "nothing saved")
+            #expect(sophea.user.role == .volunteer)
         }
-        let reopened = KomarServices(database: try AppDatabase.open(path: path), hasher: fastHasher, clock: testClock)
-        let admin = try auditor(reopened)
-        #expect(try reopened.audit.triggersMissingSince(admin) != nil, "the admins are told")
-        try reopened.accounts.addUser(by: admin, username: "sophea", displayName: "Sophea", role: .volunteer,
-                                      password: testPassword)
-        guard case .success(let sophea) = try reopened.accounts.logIn(username: "sophea", password: testPassword) else {
-            Issue.record("the account added after the trigger was removed does not log in")
-            return
-        }
-        #expect(sophea.user.role == .volunteer)
     }
 
     /// Saving an account changed outside Komar records it again only with

@@ -147,13 +147,26 @@ struct AccountFingerprint: Equatable {
         return recorded.digest == now.digest ? nil : .passwordOrName
     }
 
+    /// How each account that differs from its record differs, by id: one
+    /// pass over the log for a whole list (a look-up per account would read
+    /// the log once for each).
+    static func changeOfEach(_ db: Database) throws -> [Int64: AccountChangedOutside.Kind] {
+        let newest = try newestOfEach(db)
+        guard !newest.isEmpty else { return [:] }
+        var kinds: [Int64: AccountChangedOutside.Kind] = [:]
+        for record in try UserRecord.fetchAll(db) where record.passwordHash != noPassword {
+            guard let id = record.id, let kind = compare(record, with: newest[id], anyRecorded: { true }) else { continue }
+            kinds[id] = kind
+        }
+        return kinds
+    }
+
     /// Every account that differs from its record, by username.
     static func changes(_ db: Database) throws -> [AccountChangedOutside] {
-        let newest = try newestOfEach(db)
-        guard !newest.isEmpty else { return [] }
+        let kinds = try changeOfEach(db)
+        guard !kinds.isEmpty else { return [] }
         return try UserRecord.fetchAll(db, sql: "SELECT * FROM user ORDER BY username").compactMap { record in
-            guard record.passwordHash != noPassword else { return nil }
-            return compare(record, with: newest[record.id ?? 0], anyRecorded: { true }).map {
+            kinds[record.id ?? 0].map {
                 AccountChangedOutside(userId: record.id ?? 0, username: record.username, role: record.role, kind: $0)
             }
         }

@@ -31,7 +31,10 @@ extension AccountService {
         try session.require(.manageUsers)
         let now = store.now
         return try store.read { db in
-            try UserRecord.fetchAll(db, sql: "SELECT * FROM user ORDER BY username").map { try Self.summary(db, $0, now: now) }
+            let changed = try AccountFingerprint.changeOfEach(db)
+            return try UserRecord.fetchAll(db, sql: "SELECT * FROM user ORDER BY username").map {
+                Self.summary($0, now: now, changedOutside: changed[$0.id ?? 0])
+            }
         }
     }
 
@@ -40,14 +43,13 @@ extension AccountService {
         let now = store.now
         return try store.read { db in
             guard let record = try UserRecord.fetchOne(db, key: id) else { throw StoreError.notFound }
-            return try Self.summary(db, record, now: now)
+            return Self.summary(record, now: now, changedOutside: try AccountFingerprint.change(db, record))
         }
     }
 
-    static func summary(_ db: Database, _ record: UserRecord, now: Date) throws -> UserSummary {
+    static func summary(_ record: UserRecord, now: Date, changedOutside: AccountChangedOutside.Kind?) -> UserSummary {
         UserSummary(account: record.account(), lockedUntil: record.isLocked(at: now) ? record.lockedUntil : nil,
-                    failedAttempts: record.failedAttempts, version: record.version,
-                    changedOutside: try AccountFingerprint.change(db, record))
+                    failedAttempts: record.failedAttempts, version: record.version, changedOutside: changedOutside)
     }
 
     /// Adds an account, by an admin. The password must meet the policy;

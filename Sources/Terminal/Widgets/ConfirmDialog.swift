@@ -12,7 +12,6 @@ public final class ConfirmDialog {
     public let noLabel: String
     public let otherLabel: String?
     public private(set) var selected = Answer.no
-    public var yesSelected: Bool { selected == .yes }
 
     public init(message: String, yesLabel: String, noLabel: String, otherLabel: String? = nil) {
         self.message = message
