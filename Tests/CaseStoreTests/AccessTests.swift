@@ -238,6 +238,35 @@ final class ManualClock: Sendable {
         #expect(try !office.accounts.isDemo())
     }
 
+    /// Security probe: with a sqlite3 shell, `demo` = 1 written into an
+    /// office's file let `komar demo` add an admin whose password is
+    /// printed, and stopped the automatic backups.
+    @Test func aDemoMarkWrittenByHandMakesNoDemo() throws {
+        let office = try makeServices()
+        try setUp(office)
+        try office.database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('demo', '1')")
+        }
+        #expect(try !office.accounts.isDemo())
+        #expect(throws: DemoRefused()) { try DemoData.fill(office, cases: 0) }
+        #expect(try office.accounts.logIn(username: "admin", password: DemoData.password) == .invalidCredentials)
+
+        // Nor does rewriting the first event to read as a demo's: its link
+        // with the next one breaks.
+        try office.database.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_event_no_update")
+            let first = try Row.fetchOne(db, sql: "SELECT id, at, prev_hash FROM audit_event ORDER BY id LIMIT 1")!
+            let fields = AuditLog.Fields(id: first["id"], stamp: String(format: "%.3f", (first["at"] as Date).timeIntervalSince1970),
+                                         userId: nil, username: "komar", action: "setup", entity: "", entityId: nil,
+                                         summary: AuditLog.demoSetupSummary, chain: AuditLog.currentChain)
+            try db.execute(sql: "UPDATE audit_event SET user_id = NULL, username = 'komar', action = 'setup', entity = '', "
+                + "entity_id = NULL, summary = ?, chain = ?, hash = ? WHERE id = ?",
+                arguments: [fields.summary, fields.chain, AuditLog.hash(prev: AuditLog.genesis, fields), fields.id])
+        }
+        #expect(try !office.accounts.isDemo())
+        #expect(throws: DemoRefused()) { try DemoData.fill(office, cases: 0) }
+    }
+
     @Test func viewsSearchesLocksAndLogoutsAreAudited() throws {
         let services = try makeServices()
         try setUp(services)

@@ -327,6 +327,7 @@ import Testing
         #expect(h.app.currentLanguage == .km)
         h.press(.enter)
         #expect(h.app.topScreenTitleKey == "home.title", "Yes stayed highlighted")
+        #expect(h.screen.contains("បានបោះចោល៖ អ្វីដែលអ្នកបានវាយនៅលើទម្រង់នោះ លែងមានទៀតហើយ។"), "says it was discarded")
     }
 
     @Test func resizeToTooSmallAndBackKeepsTheForm() throws {

@@ -321,6 +321,19 @@ final class CountingSource: TableDataSource {
         #expect(canvas.text.contains("Yes") && canvas.text.contains("No"))
     }
 
+    /// Yes on a three-answer question throws a form away: only Enter on
+    /// it does, never a y typed on after an Esc pressed by mistake.
+    @Test func aThreeAnswerQuestionTakesNoY() {
+        let dialog = ConfirmDialog(message: "Leave?", yesLabel: "Discard", noLabel: "Stay", otherLabel: "Keep")
+        #expect(dialog.answer(.char("y")) == nil)
+        #expect(dialog.answer(.char("Y")) == nil)
+        #expect(dialog.selected == .no)
+        #expect(dialog.answer(.char("n")) == .no)
+        dialog.select(.yes)
+        #expect(dialog.answer(.enter) == .yes)
+        #expect(ConfirmDialog(message: "Discard?", yesLabel: "Yes", noLabel: "No").answer(.char("y")) == .yes)
+    }
+
     @Test func wrapsAtSpacesAndInsideLongKhmer() {
         #expect(wrapWords("one two three", width: 7) == ["one two", "three"])
         let lines = wrapWords("ជ្រោយស្នែងក្របីក្រោមព្រែកចង្ក្រានក្រោម", width: 8)

@@ -80,6 +80,41 @@ enum AuditLog {
         var chain: Int
     }
 
+    /// Every column of a row that its hash covers, with `well_typed`:
+    /// Komar writes every column with one storage type, and no text with
+    /// a NUL. A row stored otherwise (a blob 'user', 'user' and a NUL)
+    /// hashes the same as it reads, but SQL compares it differently
+    /// (security probes): a break.
+    static let selectHashed = """
+        SELECT id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain,
+          typeof(username) = 'text' AND typeof(action) = 'text' AND typeof(entity) = 'text'
+            AND typeof(summary) = 'text' AND typeof(prev_hash) = 'text' AND typeof(hash) = 'text'
+            AND typeof(user_id) IN ('integer', 'null') AND typeof(entity_id) IN ('integer', 'null')
+            AND typeof(chain) = 'integer'
+            AND instr(CAST(username AS BLOB), X'00') = 0 AND instr(CAST(action AS BLOB), X'00') = 0
+            AND instr(CAST(entity AS BLOB), X'00') = 0 AND instr(CAST(summary AS BLOB), X'00') = 0 AS well_typed
+        FROM audit_event
+        """
+
+    /// What `komar demo` writes as the first event of a demo's chain.
+    static let demoSetupSummary = "demo database"
+
+    /// Whether this file's chain began with `komar demo`'s setup. The demo
+    /// mark is one setting anyone holding the file can write, and a demo
+    /// takes accounts whose password is printed and is never backed up
+    /// (security probe), so the chain decides. Rewriting the first event
+    /// breaks its link with the second; only recomputing the whole chain
+    /// hides that, and a seal shows it.
+    static func beganAsDemo(_ db: Database) throws -> Bool {
+        let rows = try Row.fetchAll(db, sql: "\(selectHashed) ORDER BY id LIMIT 2")
+        guard let first = rows.first, first["well_typed"] as Bool, first["prev_hash"] as String == genesis else { return false }
+        let fields = Fields(first)
+        let stored: String = first["hash"]
+        guard stored == hash(prev: genesis, fields), fields.action == AuditAction.setup.rawValue, fields.userId == nil,
+              fields.summary == demoSetupSummary else { return false }
+        return rows.count < 2 || rows[1]["prev_hash"] as String == stored
+    }
+
     static func append(_ db: Database, at: Date, userId: Int64?, username: String, action: AuditAction,
                        entity: String = "", entityId: Int64? = nil, summary: String = "") throws {
         let range = OfficeKeys.range(try ownOffice(db))
@@ -146,20 +181,8 @@ enum AuditLog {
             chainOffice = office
             range = checked + 1..<range.upperBound
         }
-        // Komar writes every column with one storage type, and no text with
-        // a NUL. A row stored otherwise (a blob 'user', 'user' and a NUL)
-        // hashes the same as it reads, but SQL compares it differently
-        // (security probes): a break.
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, at, user_id, username, action, entity, entity_id, summary, prev_hash, hash, chain,
-              typeof(username) = 'text' AND typeof(action) = 'text' AND typeof(entity) = 'text'
-                AND typeof(summary) = 'text' AND typeof(prev_hash) = 'text' AND typeof(hash) = 'text'
-                AND typeof(user_id) IN ('integer', 'null') AND typeof(entity_id) IN ('integer', 'null')
-                AND typeof(chain) = 'integer'
-                AND instr(CAST(username AS BLOB), X'00') = 0 AND instr(CAST(action AS BLOB), X'00') = 0
-                AND instr(CAST(entity AS BLOB), X'00') = 0 AND instr(CAST(summary AS BLOB), X'00') = 0 AS well_typed
-            FROM audit_event WHERE id >= ? AND id < ? ORDER BY id
-            """, arguments: [range.lowerBound, range.upperBound])
+        let rows = try Row.fetchCursor(db, sql: "\(selectHashed) WHERE id >= ? AND id < ? ORDER BY id",
+                                       arguments: [range.lowerBound, range.upperBound])
         while let row = try rows.next() {
             let rowOffice = OfficeKeys.office(of: row["id"])
             if rowOffice != chainOffice {
@@ -168,11 +191,7 @@ enum AuditLog {
                 prev = genesis
                 newestChain = 1
             }
-            let at: Date = row["at"]
-            let fields = Fields(id: row["id"], stamp: String(format: "%.3f", at.timeIntervalSince1970),
-                                userId: row["user_id"], username: row["username"], action: row["action"],
-                                entity: row["entity"], entityId: row["entity_id"], summary: row["summary"],
-                                chain: row["chain"])
+            let fields = Fields(row)
             let stored: String = row["hash"]
             // A row never goes back to an older chain: one marked version 1
             // after version 2 rows was re-sealed to hide a changed user.
@@ -260,4 +279,14 @@ public struct AuditSeal: Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(count):\(hashPrefix)" }
+}
+
+extension AuditLog.Fields {
+    /// The fields of a row read with `AuditLog.selectHashed`.
+    init(_ row: Row) {
+        let at: Date = row["at"]
+        self.init(id: row["id"], stamp: String(format: "%.3f", at.timeIntervalSince1970), userId: row["user_id"],
+                  username: row["username"], action: row["action"], entity: row["entity"], entityId: row["entity_id"],
+                  summary: row["summary"], chain: row["chain"])
+    }
 }

@@ -78,7 +78,7 @@ public struct BackupService: Sendable {
     public func isDue(_ kind: BackupManifest.Kind) throws -> Bool {
         // A demo is never backed up on its own: its copies would sit among
         // the office's own in the same folder.
-        guard let folder, try AccountService.setting(in: store, "demo") != "1" else { return false }
+        guard let folder, try !store.read(AccountService.isDemo) else { return false }
         let newest = BackupFolder.list(folder, of: store.database.path).first { $0.manifest.kind != .beforeRestore }
         switch kind {
         case .daily:

@@ -69,16 +69,18 @@ extension AccountService {
     }
 
     /// Makes a new database a demo (setup done, marked `demo`), or checks
-    /// that it is one already; refuses an office's own database.
+    /// that it is one already; refuses an office's own database, and any
+    /// file with a history, whatever its settings say.
     func prepareDemo(organisation: String, provinceCode: String) throws {
         try store.write { db in
-            if try Self.setting(db, "demo") == "1" { return }
-            guard try UserRecord.fetchCount(db) == 0 else { throw DemoRefused() }
+            if try Self.isDemo(db) { return }
+            guard try db.tablesAreEmpty(["user", "audit_event"]) else { throw DemoRefused() }
             for (key, value) in [("organisation", organisation), ("office_province", provinceCode), ("language", "km"),
                                  ("demo", "1")] {
                 try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", arguments: [key, value])
             }
-            try AuditLog.append(db, at: store.now, userId: nil, username: "komar", action: .setup, summary: "demo database")
+            try AuditLog.append(db, at: store.now, userId: nil, username: "komar", action: .setup,
+                                summary: AuditLog.demoSetupSummary)
         }
     }
 
@@ -86,7 +88,7 @@ extension AccountService {
     /// is printed on the demo's login screen), only to a demo database.
     func addDemoUser(username: String, displayName: String, role: Role, password: String) throws -> UserAccount {
         try store.write { db in
-            guard try Self.setting(db, "demo") == "1" else { throw PermissionDenied(role: role, action: .manageUsers) }
+            guard try Self.isDemo(db) else { throw DemoRefused() }
             let user = try insertUser(db, username: username, displayName: displayName, role: role, password: password,
                                       language: "km", createdBy: nil)
             try AuditLog.append(db, at: store.now, userId: nil, username: "komar", action: .userAdded, entity: "user",

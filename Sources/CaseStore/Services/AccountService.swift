@@ -125,8 +125,13 @@ public struct AccountService: Sendable {
     /// The default language chosen at setup ("km" or "en").
     public func defaultLanguage() throws -> String { try setting("language") ?? "km" }
 
-    /// Whether `komar demo` made this database (its title bars say DEMO).
-    public func isDemo() throws -> Bool { try setting("demo") == "1" }
+    /// Whether `komar demo` made this database (its title bars say DEMO):
+    /// marked so, and its audit chain began as a demo.
+    public func isDemo() throws -> Bool { try store.read(Self.isDemo) }
+
+    static func isDemo(_ db: Database) throws -> Bool {
+        try setting(db, "demo") == "1" && AuditLog.beganAsDemo(db)
+    }
 
     /// First-run setup: settings and the first admin, in one transaction.
     @discardableResult

@@ -42,6 +42,7 @@ extension App {
                 yes: { [unowned self] in
                     top.discardChanges(app: self)
                     leave()
+                    self.show { t in t("draft.discarded") }
                 }, other: { [unowned self] in
                     // Never say it is kept unless it was written.
                     guard self.flushDrafts() else { return }

@@ -1,8 +1,9 @@
 import KhmerText
 
 /// A yes/no question in a box over the screen, with an optional third
-/// answer between them ("keep for later"). ←/→/Tab move, y/n or Enter
-/// answer, Esc means no. The safe answer (No) is chosen first.
+/// answer between them ("keep for later"). ←/→/Tab move, Enter answers,
+/// n and Esc mean no, and y means yes when there are only two answers.
+/// The safe answer (No) is chosen first.
 @MainActor
 public final class ConfirmDialog {
     public enum Answer: Equatable, Sendable { case yes, other, no }
@@ -42,7 +43,9 @@ public final class ConfirmDialog {
         case .left, .backTab:
             selected = order[wraps ? (index + order.count - 1) % order.count : max(index - 1, 0)]
             return nil
-        case .char("y"), .char("Y"): return .yes
+        // With three answers, yes throws a form away: a y typed on after
+        // an Esc pressed by mistake must not do that.
+        case .char("y"), .char("Y"): return wraps ? .yes : nil
         case .char("n"), .char("N"), .escape: return .no
         case .enter: return selected
         default: return nil
