@@ -148,10 +148,14 @@ import Testing
         try handle.close()
         #expect(throws: StoreError.self) { try AppDatabase.open(path: office.path) }
 
+        let backupsBefore = try FileManager.default.contentsOfDirectory(atPath: entry.file.deletingLastPathComponent().path)
         #expect(throws: BackupError.notAnAdminInTheBackup) {
             try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil, databasePath: office.path,
                                                      username: "admin", password: "guess-guess"), hasher: fastHasher)
         }
+        // The safety copy made while the backup was checked went again.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: entry.file.deletingLastPathComponent().path).sorted()
+            == backupsBefore.sorted())
         let report = try BackupService.restore(RestoreRequest(backup: entry.file, passphrase: nil,
                                                               databasePath: office.path, username: "admin",
                                                               password: testPassword), hasher: fastHasher)

@@ -88,6 +88,12 @@ public enum BackupFolder {
         if (try? FileManager.default.attributesOfItem(atPath: manifest.path)[.size] as? Int) == 0 { _ = unlink(manifest.path) }
     }
 
+    /// Removes a backup this process made and no longer wants (a safety
+    /// copy for a restore that was refused), with its manifest.
+    static func remove(_ file: URL) {
+        for path in [file.path, file.path + "-wal", manifestURL(for: file).path] { _ = unlink(path) }
+    }
+
     static func baseName(_ date: Date, kind: BackupManifest.Kind) -> String {
         let c = Calendar(identifier: .gregorian).dateComponents(in: .current, from: date)
         return String(format: "komar-%04d-%02d-%02d-%02d%02d%02d-%@", c.year!, c.month!, c.day!, c.hour!, c.minute!,

@@ -105,8 +105,9 @@ extension BackupService {
     /// Restores a backup over the database at `request.databasePath`. It is
     /// verified first; the admin is checked against the backup's accounts;
     /// a backup from another organisation needs `force`; the current file is
-    /// kept as a safety copy in `backups/`; the restore is written into the
-    /// audit log. `live` is the database when this process has it open (the
+    /// kept as a safety copy in `backups/` (made while the backup is checked,
+    /// and removed if the restore is refused); the restore is written into
+    /// the audit log. `live` is the database when this process has it open (the
     /// TUI); its content is replaced in place.
     public static func restore(_ request: RestoreRequest, live: AppDatabase? = nil,
                                hasher: PasswordHasher = PasswordHasher(), now: Date = Date()) throws -> RestoreReport {
@@ -114,26 +115,32 @@ extension BackupService {
         let folder = URL(fileURLWithPath: request.databasePath).deletingLastPathComponent()
         let scratch = folder.appendingPathComponent(".komar-restore-\(getpid()).sqlite")
         defer { _ = unlink(scratch.path) }
-        let plain = try checked(request.backup, manifest: manifest, passphrase: request.passphrase, scratch: scratch,
-                                depth: manifest.verified ? .pages : .full,
-                                mapped: BackupCopy.isOnDisk(of: request.databasePath, request.backup))
-        let admin = try authenticate(request, in: plain, hasher: hasher)
-
         // The database as it is now: readable (keep a verified copy and
         // check its organisation) or not (keep the files as they are).
         let current = try live ?? openIfPresent(request.databasePath)
-        if let current, !request.force,
-           let organisation = try current.read({ db in try AccountService.setting(db, "organisation") }),
-           !organisation.isEmpty, organisation != manifest.organisation {
-            throw BackupError.otherOrganisation(backup: manifest.organisation, current: organisation)
-        }
-        // Same name, another database (two demos, or another office called the same): unless this one holds
-        // no records yet (a new file made to restore into).
-        if let current, !request.force, let theirs = manifest.databaseId,
-           let ours = try current.read({ db in try AccountService.setting(db, "database_id") }), ours != theirs,
-           // No cases, households or referrals: a file made only to restore into.
-           try current.read({ db in try !db.tablesAreEmpty(["child_case", "household", "referral"]) }) {
-            throw BackupError.otherDatabase(madeAt: manifest.createdAt)
+        let backups = BackupFolder.url(besideDatabase: request.databasePath)
+        // The current file is copied aside while the backup is checked:
+        // the copy is mostly the disk's work, the check the processors'.
+        // Should the backup, its admin or its office be refused, the copy
+        // goes again.
+        let (safetyCopy, checkedBackup) = BackupCopy.both({
+            try keepSafetyCopy(of: current, path: request.databasePath, in: backups, madeBy: request.username, now: now)
+        }, while: {
+            try checked(request.backup, manifest: manifest, passphrase: request.passphrase, scratch: scratch,
+                        depth: manifest.verified ? .pages : .full,
+                        mapped: BackupCopy.isOnDisk(of: request.databasePath, request.backup))
+        })
+        let plain: URL
+        let admin: UserAccount
+        let safety: URL?
+        do {
+            plain = try checkedBackup.get()
+            admin = try authenticate(request, in: plain, hasher: hasher)
+            try refuseAnotherOffice(manifest, current: current, force: request.force)
+            safety = try safetyCopy.get()
+        } catch {
+            if case .success(let made?) = safetyCopy { BackupFolder.remove(made) }
+            throw error
         }
         let otherWindows = try current?.read { db in try DraftService.otherProcessesTerminals(db, now: now).count } ?? 0
         // Not worth refusing a restore over (a file that cannot give them back is the reason for some
@@ -141,9 +148,6 @@ extension BackupService {
         var carried: RestoreCarryOver?
         var formsNotKept: String?
         do { carried = try current?.read(RestoreCarryOver.read) } catch { formsNotKept = Self.words(error) }
-        let backups = BackupFolder.url(besideDatabase: request.databasePath)
-        let safety = try keepSafetyCopy(of: current, path: request.databasePath, in: backups, madeBy: request.username,
-                                        now: now)
 
         let restored: AppDatabase
         if let current {
@@ -188,6 +192,23 @@ extension BackupService {
         }
         return RestoreReport(manifest: manifest, safetyCopy: safety, otherWindows: otherWindows, formsKept: formsKept,
                              formsNotKept: formsNotKept)
+    }
+
+    /// Refuses, unless forced, a backup of another organisation, or of
+    /// another database of the same name, over a database with records.
+    private static func refuseAnotherOffice(_ manifest: BackupManifest, current: AppDatabase?, force: Bool) throws {
+        guard let current, !force else { return }
+        if let organisation = try current.read({ db in try AccountService.setting(db, "organisation") }),
+           !organisation.isEmpty, organisation != manifest.organisation {
+            throw BackupError.otherOrganisation(backup: manifest.organisation, current: organisation)
+        }
+        // Same name, another database (two demos, or another office called the same): unless this one holds
+        // no records yet (a new file made to restore into).
+        if let theirs = manifest.databaseId,
+           let ours = try current.read({ db in try AccountService.setting(db, "database_id") }), ours != theirs,
+           try current.read({ db in try !db.tablesAreEmpty(["child_case", "household", "referral"]) }) {
+            throw BackupError.otherDatabase(madeAt: manifest.createdAt)
+        }
     }
 
     /// An error in the database's own words, for a report.

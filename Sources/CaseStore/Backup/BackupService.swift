@@ -142,18 +142,24 @@ public struct BackupService: Sendable {
         }
         let (counts, schema, sourceSeal) = try BackupCopy.copy(database, to: plainPart)
         // A plain copy keeps these bytes: their checksum is taken while the
-        // copy is checked.
+        // copy is checked, and both while it is written to the disk. An
+        // encrypted one keeps only the encrypted bytes, synced as written.
         let checksum = Mutex<String?>(nil)
-        var seal = sourceSeal
-        if let check {
-            seal = try BackupCopy.check(plainPart, expected: counts, depth: check,
-                                        mapped: BackupCopy.isOnDisk(of: database.path, folder)) {
+        let checkAndHash = { () throws -> AuditSeal in
+            let hash = { @Sendable () throws -> Void in
                 if passphrase == nil {
                     let sum = try BackupCopy.sha256(plainPart)
                     checksum.withLock { $0 = sum }
                 }
             }
+            guard let check else {
+                try hash()
+                return sourceSeal
+            }
+            return try BackupCopy.check(plainPart, expected: counts, depth: check,
+                                        mapped: BackupCopy.isOnDisk(of: database.path, folder), alongside: hash)
         }
+        let seal = try passphrase == nil ? BackupCopy.whileSyncing(plainPart, checkAndHash) : checkAndHash()
         let final: URL
         if let passphrase {
             final = folder.appendingPathComponent(base + ".sqlite.enc")
