@@ -83,6 +83,9 @@ import Testing
         h.press(.char("1"))
         h.type("Dara")
         h.press(.escape, .char("y"))
+        #expect(h.screen.contains("Leave this form?"), "a y typed on does not throw the form away")
+        h.press(.left, .left, .enter)                                // Discard
+        #expect(h.screen.contains("Discarded: what you typed on that form is gone."))
         let after = Harness(restartOf: h)
         after.logIn("sreymom")
         #expect(after.app.topScreenTitleKey == "home.title")

@@ -303,6 +303,12 @@ import Testing
         h.press(.left, .enter)                                       // Keep for later
         #expect(h.app.topScreenTitleKey == "home.title")
         #expect(h.screen.contains("Kept for later: open the same form again to continue."))
+        // Home lists it too, without waiting for the next login.
+        h.select("Unsaved forms (1)")
+        #expect(h.app.topScreenTitleKey == "unsaved.title")
+        #expect(h.screen.contains("New intake: ស្រីពេជ្រ ប្រាក់"))
+        h.press(.escape)
+        #expect(h.app.topScreenTitleKey == "home.title")
         h.press(.char("1"))
         #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់"))
         #expect(h.screen.contains("What you typed earlier on this form is back."))

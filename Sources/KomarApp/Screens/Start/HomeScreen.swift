@@ -30,6 +30,9 @@ final class HomeScreen: Screen {
     private var brokenAuditRow: Int64?
     /// Head office's admins also get the Offices screen.
     private var isHeadOffice = false
+    /// Forms this user kept for later or left in a closed terminal: the
+    /// menu opens them again without waiting for the next login.
+    private var unsavedForms: [Draft] = []
 
     init(app: App, session: Session) {
         self.session = session
@@ -55,6 +58,7 @@ final class HomeScreen: Screen {
                 accountsChangedOutside = try app.services.audit.accountsChangedOutside(session).map(\.username)
             }
             if session.may(.manageSettings) { isHeadOffice = try app.services.offices.identity()?.kind == .headOffice }
+            unsavedForms = try app.services.drafts.unsaved(session, terminal: app.drafts.terminal)
             if session.may(.backupRestore), app.services.backups.folder != nil {
                 backupStatus = try app.services.backups.status(session)
             }
@@ -101,6 +105,9 @@ final class HomeScreen: Screen {
         if session.may(.readProviders) {
             items.append(Menu.Item(id: "providers", label: app.localizer("home.providers")))
         }
+        if !unsavedForms.isEmpty {
+            items.append(Menu.Item(id: "unsaved", label: app.localizer("home.unsaved", app.localizer.number(unsavedForms.count))))
+        }
         items.append(Menu.Item(id: "password", label: app.localizer("home.password")))
         items.append(Menu.Item(id: "logout", label: app.localizer("home.logout")))
         return items
@@ -122,6 +129,7 @@ final class HomeScreen: Screen {
         case "backups": app.push(BackupListScreen(app: app, session: session))
         case "settings": app.push(SettingsScreen(app: app, session: session))
         case "offices": app.push(OfficesScreen(app: app, session: session))
+        case "unsaved": app.push(UnsavedFormsScreen(app: app, session: session, drafts: unsavedForms))
         case "logout": app.logOut()
         default: break
         }
