@@ -469,6 +469,44 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: blocked.appendingPathComponent("keep").path))
     }
 
+    /// Security probe: an encrypted backup killed while encrypting left its
+    /// plain copy on the USB stick.
+    @Test func anEncryptedBackupsPlainCopyIsMadeBesideTheDatabase() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let usb = office.folder.appendingPathComponent("usb")
+        let backups = BackupFolder.url(besideDatabase: office.path)
+        #expect(BackupService.stagingFolder(of: office.services.database, target: usb, encrypted: true) == backups)
+        #expect(BackupService.stagingFolder(of: office.services.database, target: usb, encrypted: false) == usb)
+        _ = try office.services.backups.make(office.admin, to: usb, passphrase: "ស្រីមុំទៅផ្សារព្រឹក")
+        let left = try FileManager.default.contentsOfDirectory(atPath: backups.path)
+        #expect(left.allSatisfy { !$0.hasSuffix(".part") }, "the plain copy goes once encrypted: \(left)")
+    }
+
+    /// Security probe: killed backups left whole plain copies (part files),
+    /// empty claims and a copy with no manifest, which nothing removed.
+    @Test func whatKilledBackupsLeftGoesAtTheNextBackup() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let backups = BackupFolder.url(besideDatabase: office.path)
+        try BackupFolder.prepare(backups)
+        let old = Date().addingTimeInterval(-2 * BackupFolder.leftoverAge)
+        var planted: [String: Bool] = [:]                                   // name: whether it should go
+        for (name, isOld) in [(".komar-2026-12-01-080000-manual-7-9.sqlite.part", true),
+                              ("komar-2026-12-01-080000-manual.json", true), ("komar-2026-12-01-080000-manual.sqlite", true),
+                              (".komar-2026-12-07-080000-daily-8-1.sqlite.part", false),
+                              ("komar-2026-12-07-080000-daily.json", false)] {
+            let url = backups.appendingPathComponent(name)
+            #expect(FileManager.default.createFile(atPath: url.path, contents: name.hasSuffix(".json") ? Data() : Data("x".utf8)))
+            if isOld { try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: url.path) }
+            planted[name] = isOld
+        }
+        _ = try office.services.backups.make(office.admin)
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: backups.path))
+        for (name, goes) in planted { #expect(left.contains(name) != goes, "\(name)") }
+        #expect(office.services.backups.folder.map { BackupFolder.list($0).count } == 1)
+    }
+
     @Test func aDemoIsNeverBackedUpAutomatically() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komar-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

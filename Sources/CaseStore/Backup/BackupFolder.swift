@@ -88,6 +88,36 @@ public enum BackupFolder {
         if (try? FileManager.default.attributesOfItem(atPath: manifest.path)[.size] as? Int) == 0 { _ = unlink(manifest.path) }
     }
 
+    /// How old a part file or an empty claim must be before it counts as
+    /// left by a backup that was killed: far longer than any backup takes.
+    static let leftoverAge: TimeInterval = 3_600
+
+    /// Removes what killed backups left in `folder`: part files (a whole
+    /// plain copy, possibly), empty claims, and a copy renamed into place
+    /// whose manifest was never written (it cannot be listed or checked).
+    /// Only what is older than `leftoverAge`: a backup running in another
+    /// window keeps its files.
+    static func removeLeftovers(in folder: URL, now: Date = Date()) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }
+        func isOld(_ url: URL) -> Bool {
+            guard let modified = (try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date else { return false }
+            return now.timeIntervalSince(modified) > leftoverAge
+        }
+        for name in names {
+            let url = folder.appendingPathComponent(name)
+            if name.hasPrefix(".komar-") && (name.hasSuffix(".part") || name.hasSuffix(".part-journal")) && isOld(url) {
+                _ = unlink(url.path)
+            } else if name.hasPrefix("komar-") && name.hasSuffix(".json") && isOld(url),
+                      (try? fm.attributesOfItem(atPath: url.path)[.size] as? Int) == 0 {
+                let base = String(name.dropLast(5))
+                for ending in [".json", ".sqlite", ".sqlite.enc"] {
+                    _ = unlink(folder.appendingPathComponent(base + ending).path)
+                }
+            }
+        }
+    }
+
     /// Removes a backup this process made and no longer wants (a safety
     /// copy for a restore that was refused), with its manifest.
     static func remove(_ file: URL) {

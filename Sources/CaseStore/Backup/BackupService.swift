@@ -129,12 +129,28 @@ public struct BackupService: Sendable {
     /// encrypted when a passphrase is given. The copy is checked at `check`
     /// before it takes its name; only a full check makes it verified (every
     /// backup but the safety copy a restore keeps of the file it replaces).
+    /// Where a backup's plain copy is made. An encrypted backup's never
+    /// touches the folder it goes to (a USB stick: a backup killed while
+    /// encrypting left the plain copy there, security probe); it is made in
+    /// the database's own backups folder (owner-only, on this disk) and
+    /// deleted once encrypted.
+    static func stagingFolder(of database: AppDatabase, target: URL, encrypted: Bool) -> URL {
+        guard encrypted else { return target }
+        return database.path.map(BackupFolder.url(besideDatabase:)) ?? FileManager.default.temporaryDirectory
+    }
+
     static func write(_ database: AppDatabase, into folder: URL, kind: BackupManifest.Kind, madeBy: String,
                       organisation: String?, passphrase: String?, at now: Date,
                       check: BackupCopy.CheckDepth? = .full) throws -> BackupEntry {
-        do { try BackupFolder.prepare(folder) } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
+        let staging = stagingFolder(of: database, target: folder, encrypted: passphrase != nil)
+        do {
+            try BackupFolder.prepare(folder)
+            try BackupFolder.prepare(staging)
+        } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
+        for place in Set([folder.standardizedFileURL, staging.standardizedFileURL]) { BackupFolder.removeLeftovers(in: place) }
         let base = try BackupFolder.claimBaseName(in: folder, now, kind: kind)
-        let plainPart = folder.appendingPathComponent(".\(base).sqlite.part")
+        // Unique in the staging folder too, which another backup's target may be.
+        let plainPart = staging.appendingPathComponent(".\(base)-\(getpid())-\(UInt32.random(in: 0 ... .max)).sqlite.part")
         var finished = false
         defer {
             for suffix in ["", "-journal", "-wal", "-shm"] { _ = unlink(plainPart.path + suffix) }
@@ -157,7 +173,7 @@ public struct BackupService: Sendable {
                 return sourceSeal
             }
             return try BackupCopy.check(plainPart, expected: counts, depth: check,
-                                        mapped: BackupCopy.isOnDisk(of: database.path, folder), alongside: hash)
+                                        mapped: BackupCopy.isOnDisk(of: database.path, staging), alongside: hash)
         }
         let seal = try passphrase == nil ? BackupCopy.whileSyncing(plainPart, checkAndHash) : checkAndHash()
         let final: URL

@@ -70,11 +70,19 @@ extension AccountService {
 
     /// Makes a new database a demo (setup done, marked `demo`), or checks
     /// that it is one already; refuses an office's own database, and any
-    /// file with a history, whatever its settings say.
+    /// file with records, a history or backups of its own, whatever its
+    /// settings say (accounts and log emptied with a shell do not make a
+    /// new file: security probe).
     func prepareDemo(organisation: String, provinceCode: String) throws {
+        // Only backups that name this file: the demo shares `backups/` with the office's database.
+        let hasBackups = store.database.path.map { path in
+            BackupFolder.list(BackupFolder.url(besideDatabase: path)).contains {
+                $0.manifest.databaseFile == URL(fileURLWithPath: path).lastPathComponent
+            }
+        } ?? false
         try store.write { db in
             if try Self.isDemo(db) { return }
-            guard try db.tablesAreEmpty(["user", "audit_event"]) else { throw DemoRefused() }
+            guard try !hasBackups && Self.holdsNoRecords(db) else { throw DemoRefused() }
             for (key, value) in [("organisation", organisation), ("office_province", provinceCode), ("language", "km"),
                                  ("demo", "1")] {
                 try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", arguments: [key, value])
