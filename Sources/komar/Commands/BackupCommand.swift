@@ -69,7 +69,8 @@ struct BackupCommand: ParsableCommand {
                 guard FileManager.default.fileExists(atPath: url.path) else { throw Failure("no backup at \(file)") }
                 let passphrase = file.hasSuffix(".enc") ? try readPassword(prompt: "Passphrase: ", what: "passphrase") : nil
                 let manifest = try BackupService.verify(url, passphrase: passphrase, thorough: thorough)
-                print("verified: \(file) (\(describe(manifest)))")
+                // A backup not checked in full when made was checked in full now.
+                print("verified: \(file) (\(describe(manifest, checkedInFullNow: !manifest.verified || thorough)))")
             }
         }
     }
@@ -119,12 +120,13 @@ struct RestoreCommand: ParsableCommand {
 }
 
 /// One line about a backup: when, size, rows, seal, and whether encrypted
-/// and verified.
-func describe(_ manifest: BackupManifest) -> String {
+/// and verified (checked in full when made, or `checkedInFullNow`).
+func describe(_ manifest: BackupManifest, checkedInFullNow: Bool = false) -> String {
     let megabytes = String(format: "%.1f MB", Double(manifest.bytes) / 1_048_576)
     let cases = manifest.rowCounts["child_case"].map { $0 == 1 ? "1 case" : "\($0) cases" } ?? ""
+    let checked = checkedInFullNow ? "checked in full now" : manifest.verified ? "verified" : "not verified"
     return [megabytes, cases, manifest.auditSeal.isEmpty ? "" : "seal \(manifest.auditSeal)",
-            manifest.encrypted ? "encrypted" : "", manifest.verified ? "verified" : "not verified"]
+            manifest.encrypted ? "encrypted" : "", checked]
         .filter { !$0.isEmpty }.joined(separator: ", ")
 }
 
