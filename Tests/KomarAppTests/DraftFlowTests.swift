@@ -102,6 +102,8 @@ import Testing
         #expect(next.screen.contains("Discard “New intake: Sokha” for good?"))
         next.press(.char("y"))
         #expect(next.app.topScreenTitleKey == "home.title")
+        #expect(next.screen.contains("Discarded: New intake: Sokha"))
+        #expect(!next.screen.contains("Unsaved forms ("), "none left to list")
         let last = Harness(restartOf: next)
         last.logIn("sreymom")
         #expect(last.app.topScreenTitleKey == "home.title")

@@ -105,11 +105,12 @@ final class HomeScreen: Screen {
         if session.may(.readProviders) {
             items.append(Menu.Item(id: "providers", label: app.localizer("home.providers")))
         }
+        items.append(Menu.Item(id: "password", label: app.localizer("home.password")))
+        items.append(Menu.Item(id: "logout", label: app.localizer("home.logout")))
+        // Last, so that no other item's number moves while forms wait.
         if !unsavedForms.isEmpty {
             items.append(Menu.Item(id: "unsaved", label: app.localizer("home.unsaved", app.localizer.number(unsavedForms.count))))
         }
-        items.append(Menu.Item(id: "password", label: app.localizer("home.password")))
-        items.append(Menu.Item(id: "logout", label: app.localizer("home.logout")))
         return items
     }
 

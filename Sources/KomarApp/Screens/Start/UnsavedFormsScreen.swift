@@ -5,7 +5,7 @@ import Terminal
 
 /// After login: the forms the user left unsaved in a terminal that was
 /// closed, killed or lost its power, newest first, with their age. Enter
-/// opens one where it was left; Delete discards one (asking first); F10
+/// opens one with what was typed; Delete discards one (asking first); F10
 /// leaves them for later.
 @MainActor
 final class UnsavedFormsScreen: ListScreen {
@@ -46,6 +46,8 @@ final class UnsavedFormsScreen: ListScreen {
                 do {
                     try app.services.drafts.discard(self.session, draft)
                     self.forget(draft, app)
+                    let title = app.title(of: draft)
+                    app.show { t in t("unsaved.discarded", title) }
                 } catch { app.report(error) }
             }
          }.enabled(!drafts.isEmpty),
