@@ -145,11 +145,21 @@ func opened(_ path: String) throws -> KomarServices {
                 try setUp(services)
                 try services.accounts.addUser(by: try auditor(services), username: "sokha", displayName: "Sokha",
                                               role: .volunteer, password: testPassword)
-                // As an older Komar wrote them: no records in the summaries.
+                // As an older Komar wrote them: no records in the summaries,
+                // and the chain hashed over those.
                 try services.database.write { db in
                     try db.execute(sql: "DROP TRIGGER audit_event_no_update")
                     try db.execute(sql: "UPDATE audit_event SET summary = substr(summary, 1, instr(summary, char(31)) - 1) "
                                        + "WHERE instr(summary, char(31)) > 0")
+                    var prev = AuditLog.genesis
+                    for row in try Row.fetchAll(db, sql: "\(AuditLog.selectHashed) ORDER BY id") {
+                        let fields = AuditLog.Fields(row)
+                        let hash = AuditLog.hash(prev: prev, fields)
+                        try db.execute(sql: "UPDATE audit_event SET prev_hash = ?, hash = ? WHERE id = ?",
+                                       arguments: [prev, hash, fields.id])
+                        prev = hash
+                    }
+                    try db.execute(sql: AuditLog.triggers["audit_event_no_update"]!)
                 }
             }
             let reopened = try opened(path)
@@ -176,8 +186,8 @@ func opened(_ path: String) throws -> KomarServices {
 /// closed: rows hidden from the look-up by their storage type, and the
 /// office number moved so the look-up reads another range.
 @Suite struct AccountFingerprintEvasionTests {
-    func office() throws -> (KomarServices, Session, Int64) {
-        let services = try makeServices()
+    func office(_ services: KomarServices? = nil) throws -> (KomarServices, Session, Int64) {
+        let services = try services ?? makeServices()
         try setUp(services)
         let admin = try auditor(services)
         let added = try services.accounts.addUser(by: admin, username: "sokha", displayName: "Sokha", role: .volunteer,
@@ -192,6 +202,33 @@ func opened(_ path: String) throws -> KomarServices {
             try db.execute(sql: "DROP TRIGGER audit_event_no_update")
             try db.execute(sql: sql)
             try db.execute(sql: AuditLog.triggers["audit_event_no_update"]!)
+        }
+    }
+
+    /// Security probe (session 23): with the log emptied, nothing was
+    /// compared, and opening the file recorded whatever accounts were left,
+    /// a password hash copied onto the admin included.
+    @Test func anEmptiedLogVouchesForNoAccount() throws {
+        try withDatabaseFile { path in
+            do {
+                let (services, _, _) = try office(opened(path))
+                try services.database.write { db in
+                    try db.execute(sql: "DROP TRIGGER audit_event_no_delete")
+                    try db.execute(sql: "DELETE FROM audit_event")
+                    try db.execute(sql: "UPDATE user SET password_hash = (SELECT password_hash FROM user WHERE username = 'sokha') "
+                                       + "WHERE username = 'admin'")
+                    try db.execute(sql: AuditLog.triggers["audit_event_no_delete"]!)
+                }
+            }
+            let reopened = try opened(path)
+            #expect(try reopened.database.read { db in try AuditLog.beganWithSetup(db) } == false)
+            #expect(try reopened.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_event") } == 0,
+                    "nothing recorded on opening")
+            for username in ["admin", "sokha"] {
+                #expect(throws: AccountError.changedOutsideKomar) {
+                    try reopened.accounts.logIn(username: username, password: testPassword)
+                }
+            }
         }
     }
 

@@ -135,12 +135,20 @@ struct AccountFingerprint: Equatable {
     /// matches (or cannot log in at all).
     static func change(_ db: Database, _ record: UserRecord) throws -> AccountChangedOutside.Kind? {
         guard record.passwordHash != noPassword, let id = record.id else { return nil }
-        return try compare(record, with: newest(db, userId: id), anyRecorded: { try anyRecorded(db) })
+        return try compare(record, with: newest(db, userId: id), unrecordedIsChanged: { try unrecordedIsChanged(db) })
+    }
+
+    /// Whether an account with no record counts as changed outside Komar:
+    /// once any account was recorded, or when the log does not begin with
+    /// the office's setup (emptied with a shell). Only in a file from
+    /// before accounts were recorded is it not compared yet.
+    private static func unrecordedIsChanged(_ db: Database) throws -> Bool {
+        try anyRecorded(db) || !AuditLog.beganWithSetup(db)
     }
 
     private static func compare(_ record: UserRecord, with recorded: AccountFingerprint?,
-                                anyRecorded: () throws -> Bool) rethrows -> AccountChangedOutside.Kind? {
-        guard let recorded else { return try anyRecorded() ? .unrecorded : nil }
+                                unrecordedIsChanged: () throws -> Bool) rethrows -> AccountChangedOutside.Kind? {
+        guard let recorded else { return try unrecordedIsChanged() ? .unrecorded : nil }
         let now = AccountFingerprint(record)
         if recorded.role != now.role { return .role(recorded: recorded.role) }
         if recorded.isActive != now.isActive { return .enabled }
@@ -152,10 +160,12 @@ struct AccountFingerprint: Equatable {
     /// the log once for each).
     static func changeOfEach(_ db: Database) throws -> [Int64: AccountChangedOutside.Kind] {
         let newest = try newestOfEach(db)
-        guard !newest.isEmpty else { return [:] }
+        guard try !newest.isEmpty || !AuditLog.beganWithSetup(db) else { return [:] }
         var kinds: [Int64: AccountChangedOutside.Kind] = [:]
         for record in try UserRecord.fetchAll(db) where record.passwordHash != noPassword {
-            guard let id = record.id, let kind = compare(record, with: newest[id], anyRecorded: { true }) else { continue }
+            guard let id = record.id, let kind = compare(record, with: newest[id], unrecordedIsChanged: { true }) else {
+                continue
+            }
             kinds[id] = kind
         }
         return kinds

@@ -99,20 +99,38 @@ enum AuditLog {
     /// What `komar demo` writes as the first event of a demo's chain.
     static let demoSetupSummary = "demo database"
 
+    /// The file's first event, when it is a true start of a chain: stored
+    /// as Komar writes, hashed right from nothing, and linked to the event
+    /// after it. Rewriting it breaks that link; only recomputing the whole
+    /// chain hides it, and a seal shows that.
+    private static func genuineFirstEvent(_ db: Database) throws -> Fields? {
+        let rows = try Row.fetchAll(db, sql: "\(selectHashed) ORDER BY id LIMIT 2")
+        guard let first = rows.first, first["well_typed"] as Bool, first["prev_hash"] as String == genesis else { return nil }
+        let fields = Fields(first)
+        let stored: String = first["hash"]
+        guard stored == hash(prev: genesis, fields) else { return nil }
+        // At head office the next event may start another office's chain.
+        if rows.count == 2, OfficeKeys.office(of: rows[1]["id"]) == OfficeKeys.office(of: fields.id),
+           rows[1]["prev_hash"] as String != stored {
+            return nil
+        }
+        return fields
+    }
+
     /// Whether this file's chain began with `komar demo`'s setup. The demo
     /// mark is one setting anyone holding the file can write, and a demo
     /// takes accounts whose password is printed and is never backed up
-    /// (security probe), so the chain decides. Rewriting the first event
-    /// breaks its link with the second; only recomputing the whole chain
-    /// hides that, and a seal shows it.
+    /// (security probe), so the chain decides.
     static func beganAsDemo(_ db: Database) throws -> Bool {
-        let rows = try Row.fetchAll(db, sql: "\(selectHashed) ORDER BY id LIMIT 2")
-        guard let first = rows.first, first["well_typed"] as Bool, first["prev_hash"] as String == genesis else { return false }
-        let fields = Fields(first)
-        let stored: String = first["hash"]
-        guard stored == hash(prev: genesis, fields), fields.action == AuditAction.setup.rawValue, fields.userId == nil,
-              fields.summary == demoSetupSummary else { return false }
-        return rows.count < 2 || rows[1]["prev_hash"] as String == stored
+        guard let first = try genuineFirstEvent(db) else { return false }
+        return first.action == AuditAction.setup.rawValue && first.userId == nil && first.summary == demoSetupSummary
+    }
+
+    /// Whether the log begins with the office's setup, as every file Komar
+    /// makes does. One emptied with a shell does not (security probe): its
+    /// accounts cannot be vouched for, so none is recorded from it as it is.
+    static func beganWithSetup(_ db: Database) throws -> Bool {
+        try genuineFirstEvent(db)?.action == AuditAction.setup.rawValue
     }
 
     static func append(_ db: Database, at: Date, userId: Int64?, username: String, action: AuditAction,

@@ -215,12 +215,15 @@ public final class AppDatabase: Sendable {
 
     /// A file whose log never recorded an account (made before accounts
     /// were recorded) has each account that can log in recorded as it is
-    /// now, once: later changes outside Komar are told from it.
+    /// now, once: later changes outside Komar are told from it. Not a file
+    /// whose log was emptied (it does not begin with the office's setup):
+    /// that would vouch for whatever accounts someone left in it.
     func recordAccountsOnce() throws {
         let needed = try read { db in
             try !AccountFingerprint.anyRecorded(db)
                 && Int.fetchOne(db, sql: "SELECT COUNT(*) FROM user WHERE password_hash != ?",
                                 arguments: [AccountFingerprint.noPassword]) ?? 0 > 0
+                && AuditLog.beganWithSetup(db)
         }
         guard needed else { return }
         _ = try write { db in try AccountFingerprint.recordAllOnce(db, at: Date()) }
