@@ -217,6 +217,29 @@ import Testing
         try admin.logIn("admin", password: adminPassword, expecting: "An account was changed outside Komar: sreymom.")
     }
 
+    /// Security probe (session 23): `demo` = 1 written with a shell let
+    /// `komar demo` add an admin whose password is printed.
+    @Test func aDemoMarkWrittenWithSQLiteMakesNoDemoAccounts() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("sreymom", .volunteer)])
+        let shell = try DatabaseQueue(path: db)
+        try shell.write { db in try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('demo', '1')") }
+        try shell.close()
+
+        let demo = try komar(["demo", "--db", db, "--cases", "0"], input: "")
+        #expect(demo.status == 1)
+        #expect(demo.stderr.contains("this database holds an office's own accounts"), "\(demo.stderr)")
+        let login = try komar(["user", "list", "--db", db, "--user", "admin"], input: "demo1234\n")
+        #expect(login.status == 1)
+        let tmux = try TmuxSession(command: komarCommand(db))
+        let screen = try tmux.waitFor("Username")
+        #expect(!screen.contains("demo1234") && !screen.contains("DEMO"), "\(screen)")
+        try tmux.press("F10")
+        try tmux.waitFor("komar exited with 0")
+    }
+
     /// An ordinary restore leaves 'audit verify' intact, saying which
     /// backup seals belong to the history the restore replaced.
     @Test func auditVerifyIsIntactAfterARestore() throws {
