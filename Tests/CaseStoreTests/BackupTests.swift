@@ -490,6 +490,7 @@ import Testing
         defer { office.remove() }
         let backups = BackupFolder.url(besideDatabase: office.path)
         try BackupFolder.prepare(backups)
+        _ = chmod(backups.path, 0o755)                                      // made by something else
         let old = Date().addingTimeInterval(-2 * BackupFolder.leftoverAge)
         var planted: [String: Bool] = [:]                                   // name: whether it should go
         for (name, isOld) in [(".komar-2026-12-01-080000-manual-7-9.sqlite.part", true),
@@ -504,6 +505,7 @@ import Testing
         _ = try office.services.backups.make(office.admin)
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: backups.path))
         for (name, goes) in planted { #expect(left.contains(name) != goes, "\(name)") }
+        #expect(try FileManager.default.attributesOfItem(atPath: backups.path)[.posixPermissions] as? Int == 0o700)
         #expect(office.services.backups.folder.map { BackupFolder.list($0).count } == 1)
     }
 

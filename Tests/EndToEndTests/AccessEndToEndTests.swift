@@ -230,7 +230,7 @@ import Testing
 
         let demo = try komar(["demo", "--db", db, "--cases", "0"], input: "")
         #expect(demo.status == 1)
-        #expect(demo.stderr.contains("this database holds an office's own accounts"), "\(demo.stderr)")
+        #expect(demo.stderr.contains("this database holds an office's own records, history or backups"), "\(demo.stderr)")
         let login = try komar(["user", "list", "--db", db, "--user", "admin"], input: "demo1234\n")
         #expect(login.status == 1)
         let tmux = try TmuxSession(command: komarCommand(db))
@@ -266,7 +266,7 @@ import Testing
         try makeOffice(db, users: [])
         let demo = try komar(["demo", "--db", db, "--cases", "1"])
         #expect(demo.status == 1)
-        #expect(demo.stderr.contains("holds an office's own accounts"))
+        #expect(demo.stderr.contains("holds an office's own records, history or backups"))
         let bench = try komar(["bench", "--db", db, "--runs", "1"])
         #expect(bench.status == 1)
         #expect(bench.stderr.contains("is not a demo database"))

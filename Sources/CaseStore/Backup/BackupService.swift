@@ -147,6 +147,12 @@ public struct BackupService: Sendable {
             try BackupFolder.prepare(folder)
             try BackupFolder.prepare(staging)
         } catch { throw BackupError.cannotWrite((error as NSError).localizedDescription) }
+        // The database's own folder is owner-only even if something else
+        // made it first; a folder named with `--to` keeps its own mode.
+        let own = database.path.map { BackupFolder.url(besideDatabase: $0).standardizedFileURL }
+        for place in Set([folder.standardizedFileURL, staging.standardizedFileURL]) where place == own {
+            _ = chmod(place.path, 0o700)
+        }
         for place in Set([folder.standardizedFileURL, staging.standardizedFileURL]) { BackupFolder.removeLeftovers(in: place) }
         let base = try BackupFolder.claimBaseName(in: folder, now, kind: kind)
         // Unique in the staging folder too, which another backup's target may be.

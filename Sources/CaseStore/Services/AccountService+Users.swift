@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// `komar demo` (or `bench`) was pointed at a database that holds an
-/// office's own accounts.
+/// office's own records, history or backups.
 public struct DemoRefused: Error, Equatable, Sendable {}
 
 /// An account as the admin's user list shows it.

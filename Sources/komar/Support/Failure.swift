@@ -30,7 +30,8 @@ func explain(_ error: any Error) -> String? {
     case let failure as Failure: failure.description
     case let error as AccountError: describe(error)
     case is DemoRefused:
-        "this database holds an office's own accounts; demo data goes only into a new file or one that 'komar demo' made"
+        "this database holds an office's own records, history or backups; demo data goes only into a new file or one that "
+            + "'komar demo' made"
     case let denied as PermissionDenied: "a \(denied.role.rawValue) may not do this"
     case let rejected as OfficeSettingsRejected:
         rejected.issues.values.map { Localizer(language: .en)($0) }.sorted().joined(separator: "; ")
