@@ -77,6 +77,22 @@ import Testing
         #expect(second.screen.contains("just now"))
     }
 
+    /// Walk-through: a form kept for later reopened on its first field,
+    /// not where the user left it.
+    @Test func aFormKeptForLaterReopensInTheFieldItWasLeftIn() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("Dara")
+        h.press(.tab, .tab)
+        let left = (h.app.stack.last as? IntakeScreen)?.form.focused?.id
+        #expect(left != nil && left != (h.app.stack.last as? IntakeScreen)?.form.fields.first?.id)
+        h.press(.escape, .left, .enter)                              // Keep for later
+        h.press(.char("1"))
+        #expect(h.screen.contains("What you typed earlier on this form is back."))
+        #expect((h.app.stack.last as? IntakeScreen)?.form.focused?.id == left)
+    }
+
     @Test func discardingOnPurposeDropsTheDraftAndQuittingKeepsIt() throws {
         let h = try Harness(language: .en)
         h.logIn("sreymom")

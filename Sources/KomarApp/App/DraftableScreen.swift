@@ -22,10 +22,12 @@ protocol DraftableScreen: FormScreen {
     func restoreDraft(_ payload: String, app: App) -> Bool
 }
 
-/// A draft's content: every field's value, and what reopening needs.
+/// A draft's content: every field's value, what reopening needs, and the
+/// field the user was in (the form reopens there).
 struct DraftPayload: Codable, Equatable {
     var fields: FormSnapshot
     var context: [String: String] = [:]
+    var focus: String?
 
     func encoded() -> String {
         let encoder = JSONEncoder()
@@ -41,11 +43,14 @@ struct DraftPayload: Codable, Equatable {
 extension DraftableScreen {
     var keepsDraft: Bool { true }
     var draftContext: [String: String] { [:] }
-    var draftPayload: String { DraftPayload(fields: form.snapshot(), context: draftContext).encoded() }
+    var draftPayload: String {
+        DraftPayload(fields: form.snapshot(), context: draftContext, focus: form.focused?.id).encoded()
+    }
 
     func restoreDraft(_ payload: String, app: App) -> Bool {
         guard let draft = DraftPayload.decode(payload) else { return false }
         form.restore(draft.fields) { app.localizer.digitsForDisplay($0) }
+        if let focus = draft.focus { form.focus(focus) }
         return true
     }
 

@@ -60,7 +60,8 @@ final class IntakeScreen: DraftableScreen {
     /// A draft from before drafts were kept per terminal held the intake's
     /// own fields; those are read too.
     func restoreDraft(_ payload: String, app: App) -> Bool {
-        if let draft = DraftPayload.decode(payload) {
+        let draft = DraftPayload.decode(payload)
+        if let draft {
             form.restore(draft.fields) { app.localizer.digitsForDisplay($0) }
         } else if let legacy = IntakeDraft.decode(payload) {
             restore(legacy)
@@ -68,6 +69,7 @@ final class IntakeScreen: DraftableScreen {
             return false
         }
         showRiskFields()
+        if let focus = draft?.focus { form.focus(focus) }
         return true
     }
 

@@ -155,6 +155,7 @@ final class MemberFormScreen: DraftableScreen {
             destination.select(Self.otherCountry)
         }
         showFields()
+        if let focus = draft.focus { form.focus(focus) }
         return true
     }
 
