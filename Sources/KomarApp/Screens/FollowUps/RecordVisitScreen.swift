@@ -26,7 +26,13 @@ final class RecordVisitScreen: DraftableScreen {
     private var baseline: FormSnapshot = [:]
 
     var draftKey: DraftKey { DraftKey("visit", record: String(item.id)) }
-    func draftTitle(_ t: Localizer, app: App) -> String { t("draft.title-visit", item.caseCode) }
+    /// "Visit for Sophea (KC-2026-0008)": the code alone did not say whose
+    /// visit it was (walk-through).
+    func draftTitle(_ t: Localizer, app: App) -> String {
+        let (first, second) = t.language == .km ? (item.childNameKm, item.childNameLatin) : (item.childNameLatin, item.childNameKm)
+        let name = first.isEmpty ? second : first
+        return name.isEmpty ? t("draft.title-visit", item.caseCode) : t("draft.title-visit-named", item.caseCode, name)
+    }
     var draftContext: [String: String] { ["item": DraftContext.encode(item)] }
 
     init(app: App, session: Session, item: FollowUpItem) {
