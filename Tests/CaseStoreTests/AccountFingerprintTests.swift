@@ -232,6 +232,15 @@ func opened(_ path: String) throws -> KomarServices {
         }
     }
 
+    /// A role Komar never writes ('admin ' typed with a shell) failed with
+    /// GRDB's own error, which prints the whole row, password hash included.
+    @Test func aRoleKomarNeverWritesIsAnUnreadableValueNotARow() throws {
+        let (services, admin, _) = try office()
+        try services.database.write { db in try db.execute(sql: "UPDATE user SET role = 'admin ' WHERE username = 'sokha'") }
+        #expect(throws: StoreError.unreadable) { try services.accounts.users(admin) }
+        #expect(throws: StoreError.unreadable) { try services.accounts.logIn(username: "sokha", password: testPassword) }
+    }
+
     @Test func recordsStoredAsBlobsStillCountAndBreakTheChain() throws {
         let (services, admin, _) = try office()
         try shell(services, """

@@ -263,18 +263,24 @@ public final class AppDatabase: Sendable {
 
     /// Reads inside a snapshot, turning SQLite errors into `StoreError`.
     func read<T>(_ block: (Database) throws -> T) throws -> T {
-        do { return try writer.read(block) } catch let error as DatabaseError { throw StoreError.from(error) }
+        do { return try writer.read(block) } catch let error as DatabaseError { throw StoreError.from(error) } catch is RowDecodingError {
+            throw StoreError.unreadable
+        }
     }
 
     /// Writes a draft on the drafts' connection, failing at once when the
     /// file is busy.
     func writeDraft(_ block: (Database) throws -> Void) throws {
-        do { try draftWriter.write(block) } catch let error as DatabaseError { throw StoreError.from(error) }
+        do { try draftWriter.write(block) } catch let error as DatabaseError { throw StoreError.from(error) } catch is RowDecodingError {
+            throw StoreError.unreadable
+        }
     }
 
     /// Writes inside a transaction, turning SQLite errors into `StoreError`.
     func write<T>(_ block: (Database) throws -> T) throws -> T {
-        do { return try writer.write(block) } catch let error as DatabaseError { throw StoreError.from(error) }
+        do { return try writer.write(block) } catch let error as DatabaseError { throw StoreError.from(error) } catch is RowDecodingError {
+            throw StoreError.unreadable
+        }
     }
 
     /// Writes inside a transaction whose statement journals stay in memory.

@@ -17,6 +17,10 @@ public enum StoreError: Error, Equatable, Sendable {
     case notInitialised(path: String)
     /// Any other SQLite failure, with SQLite's own message.
     case sqlite(String)
+    /// A column holds a value Komar never writes (a role typed in with a
+    /// shell): GRDB's own error would print the whole row, password hash
+    /// included.
+    case unreadable
 
     /// The string-table key of the message to show.
     public var messageKey: String {
@@ -29,6 +33,7 @@ public enum StoreError: Error, Equatable, Sendable {
         case .notFound: return "error.not-found"
         case .notInitialised: return "error.db-not-initialised"
         case .sqlite: return "error.db-other"
+        case .unreadable: return "error.db-unreadable"
         }
     }
 }

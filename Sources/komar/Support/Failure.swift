@@ -36,6 +36,8 @@ func explain(_ error: any Error) -> String? {
     case let rejected as OfficeSettingsRejected:
         rejected.issues.values.map { Localizer(language: .en)($0) }.sorted().joined(separator: "; ")
     case let error as BackupError: describe(error)
+    case StoreError.unreadable:
+        "the database holds a value Komar never writes (changed outside Komar?); an admin can restore a backup"
     case let error as StoreError: "database error: \(error)"
     case let error as OfficeError: describe(error)
     case let error as SyncError: describe(error)
