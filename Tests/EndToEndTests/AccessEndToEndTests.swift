@@ -185,59 +185,60 @@ import Testing
         #expect(!setUpAgain.stderr.isEmpty)
     }
 
+    /// An office with a volunteer, `sreymom`, whose file someone at the
+    /// shared PC then edits with `sql`, as a sqlite3 shell would.
+    func withOfficeEditedBySQLite(_ sql: String, _ body: (String) throws -> Void) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("sreymom", .volunteer)])
+        let shell = try DatabaseQueue(path: db)
+        try shell.write { db in try db.execute(sql: sql) }
+        try shell.close()
+        try body(db)
+    }
+
     /// A volunteer at the shared PC gives herself the admin role with a
     /// sqlite3 shell: her login is refused with the reason under the
     /// fields, the command line refuses her too, and the admin is told on
     /// the home screen and by 'audit verify'.
     @Test func aRoleRaisedWithSQLiteIsRefusedAndNamedToTheAdmin() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let db = dir.appendingPathComponent("komar.sqlite").path
-        try makeOffice(db, users: [("sreymom", .volunteer)])
-        let shell = try DatabaseQueue(path: db)
-        try shell.write { db in try db.execute(sql: "UPDATE user SET role = 'admin' WHERE username = 'sreymom'") }
-        try shell.close()
+        try withOfficeEditedBySQLite("UPDATE user SET role = 'admin' WHERE username = 'sreymom'") { db in
+            let tmux = try TmuxSession(command: komarCommand(db))
+            let refused = try tmux.logIn("sreymom", password: passwordOf("sreymom"),
+                                         expecting: "This account was changed outside Komar")
+            #expect(!refused.contains("Welcome"))
+            try tmux.press("F10")
+            try tmux.waitFor("komar exited with 0")
 
-        let tmux = try TmuxSession(command: komarCommand(db))
-        let refused = try tmux.logIn("sreymom", password: passwordOf("sreymom"),
-                                     expecting: "This account was changed outside Komar")
-        #expect(!refused.contains("Welcome"))
-        try tmux.press("F10")
-        try tmux.waitFor("komar exited with 0")
+            let users = try komar(["user", "list", "--db", db, "--user", "sreymom"], input: passwordOf("sreymom") + "\n")
+            #expect(users.status == 1)
+            #expect(users.stderr.contains("this account was changed outside Komar"), "\(users.stderr)")
+            let verify = try komar(["audit", "verify", "--db", db, "--user", "admin"], input: adminPassword + "\n")
+            #expect(verify.status == 1)
+            #expect(verify.stdout.contains("broken: account sreymom was changed outside Komar (role: the log recorded volunteer)"),
+                    "\(verify.stdout)")
 
-        let users = try komar(["user", "list", "--db", db, "--user", "sreymom"], input: passwordOf("sreymom") + "\n")
-        #expect(users.status == 1)
-        #expect(users.stderr.contains("this account was changed outside Komar"), "\(users.stderr)")
-        let verify = try komar(["audit", "verify", "--db", db, "--user", "admin"], input: adminPassword + "\n")
-        #expect(verify.status == 1)
-        #expect(verify.stdout.contains("broken: account sreymom was changed outside Komar (role: the log recorded volunteer)"),
-                "\(verify.stdout)")
-
-        let admin = try TmuxSession(command: komarCommand(db))
-        try admin.logIn("admin", password: adminPassword, expecting: "An account was changed outside Komar: sreymom.")
+            let admin = try TmuxSession(command: komarCommand(db))
+            try admin.logIn("admin", password: adminPassword, expecting: "An account was changed outside Komar: sreymom.")
+        }
     }
 
     /// Security probe (session 23): `demo` = 1 written with a shell let
     /// `komar demo` add an admin whose password is printed.
     @Test func aDemoMarkWrittenWithSQLiteMakesNoDemoAccounts() throws {
-        let dir = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let db = dir.appendingPathComponent("komar.sqlite").path
-        try makeOffice(db, users: [("sreymom", .volunteer)])
-        let shell = try DatabaseQueue(path: db)
-        try shell.write { db in try db.execute(sql: "INSERT OR REPLACE INTO setting (key, value) VALUES ('demo', '1')") }
-        try shell.close()
-
-        let demo = try komar(["demo", "--db", db, "--cases", "0"], input: "")
-        #expect(demo.status == 1)
-        #expect(demo.stderr.contains("this database holds an office's own records, history or backups"), "\(demo.stderr)")
-        let login = try komar(["user", "list", "--db", db, "--user", "admin"], input: "demo1234\n")
-        #expect(login.status == 1)
-        let tmux = try TmuxSession(command: komarCommand(db))
-        let screen = try tmux.waitFor("Username")
-        #expect(!screen.contains("demo1234") && !screen.contains("DEMO"), "\(screen)")
-        try tmux.press("F10")
-        try tmux.waitFor("komar exited with 0")
+        try withOfficeEditedBySQLite("INSERT OR REPLACE INTO setting (key, value) VALUES ('demo', '1')") { db in
+            let demo = try komar(["demo", "--db", db, "--cases", "0"], input: "")
+            #expect(demo.status == 1)
+            #expect(demo.stderr.contains("this database holds an office's own records, history or backups"), "\(demo.stderr)")
+            let login = try komar(["user", "list", "--db", db, "--user", "admin"], input: "demo1234\n")
+            #expect(login.status == 1)
+            let tmux = try TmuxSession(command: komarCommand(db))
+            let screen = try tmux.waitFor("Username")
+            #expect(!screen.contains("demo1234") && !screen.contains("DEMO"), "\(screen)")
+            try tmux.press("F10")
+            try tmux.waitFor("komar exited with 0")
+        }
     }
 
     /// An ordinary restore leaves 'audit verify' intact, saying which

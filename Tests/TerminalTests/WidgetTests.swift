@@ -310,11 +310,11 @@ final class CountingSource: TableDataSource {
 @Suite struct DialogAndWrapTests {
     @Test func confirmDefaultsToNo() {
         let dialog = ConfirmDialog(message: "Discard?", yesLabel: "Yes", noLabel: "No")
-        #expect(dialog.handle(.enter) == false)
-        #expect(dialog.handle(.right) == nil)
-        #expect(dialog.handle(.enter) == true)
-        #expect(dialog.handle(.char("n")) == false)
-        #expect(dialog.handle(.escape) == false)
+        #expect(dialog.answer(.enter) == .no)
+        #expect(dialog.answer(.right) == nil)
+        #expect(dialog.answer(.enter) == .yes)
+        #expect(dialog.answer(.char("n")) == .no)
+        #expect(dialog.answer(.escape) == .no)
         var canvas = Canvas(size: Size(width: 60, height: 10))
         dialog.render(into: &canvas, bounds: Rect(row: 0, col: 0, width: 60, height: 10))
         #expect(canvas.text.contains("Discard?"))

@@ -92,6 +92,7 @@ enum BackupCopy {
     static func whileSyncing<T>(_ file: URL, _ body: () throws -> T) throws -> T {
         let (synced, result) = both({
             let handle = try FileHandle(forUpdating: file)
+            // Once synced, closing can lose nothing; a sync that failed is thrown.
             defer { try? handle.close() }
             try handle.synchronize()
         }, while: body)

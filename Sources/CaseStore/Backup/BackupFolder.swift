@@ -96,7 +96,8 @@ public enum BackupFolder {
     /// plain copy, possibly), empty claims, and a copy renamed into place
     /// whose manifest was never written (it cannot be listed or checked).
     /// Only what is older than `leftoverAge`: a backup running in another
-    /// window keeps its files.
+    /// window keeps its files. Best effort: a name or a date it cannot
+    /// read leaves that file as it is, and never stops a backup.
     static func removeLeftovers(in folder: URL, now: Date = Date()) {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return }

@@ -150,10 +150,10 @@ public struct BackupService: Sendable {
         // The database's own folder is owner-only even if something else
         // made it first; a folder named with `--to` keeps its own mode.
         let own = database.path.map { BackupFolder.url(besideDatabase: $0).standardizedFileURL }
-        for place in Set([folder.standardizedFileURL, staging.standardizedFileURL]) where place == own {
-            _ = chmod(place.path, 0o700)
+        for place in Set([folder.standardizedFileURL, staging.standardizedFileURL]) {
+            if place == own { _ = chmod(place.path, 0o700) }
+            BackupFolder.removeLeftovers(in: place)
         }
-        for place in Set([folder.standardizedFileURL, staging.standardizedFileURL]) { BackupFolder.removeLeftovers(in: place) }
         let base = try BackupFolder.claimBaseName(in: folder, now, kind: kind)
         // Unique in the staging folder too, which another backup's target may be.
         let plainPart = staging.appendingPathComponent(".\(base)-\(getpid())-\(UInt32.random(in: 0 ... .max)).sqlite.part")

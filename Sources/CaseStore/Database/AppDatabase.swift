@@ -261,26 +261,31 @@ public final class AppDatabase: Sendable {
         }
     }
 
-    /// Reads inside a snapshot, turning SQLite errors into `StoreError`.
-    func read<T>(_ block: (Database) throws -> T) throws -> T {
-        do { return try writer.read(block) } catch let error as DatabaseError { throw StoreError.from(error) } catch is RowDecodingError {
+    /// Runs `access`, turning SQLite's errors into `StoreError`, and a
+    /// value Komar never writes into `.unreadable` (GRDB's own error
+    /// prints the whole row, password hashes included).
+    private func translatingErrors<T>(_ access: () throws -> T) throws -> T {
+        do { return try access() } catch let error as DatabaseError {
+            throw StoreError.from(error)
+        } catch is RowDecodingError {
             throw StoreError.unreadable
         }
+    }
+
+    /// Reads inside a snapshot, turning SQLite errors into `StoreError`.
+    func read<T>(_ block: (Database) throws -> T) throws -> T {
+        try translatingErrors { try writer.read(block) }
     }
 
     /// Writes a draft on the drafts' connection, failing at once when the
     /// file is busy.
     func writeDraft(_ block: (Database) throws -> Void) throws {
-        do { try draftWriter.write(block) } catch let error as DatabaseError { throw StoreError.from(error) } catch is RowDecodingError {
-            throw StoreError.unreadable
-        }
+        try translatingErrors { try draftWriter.write(block) }
     }
 
     /// Writes inside a transaction, turning SQLite errors into `StoreError`.
     func write<T>(_ block: (Database) throws -> T) throws -> T {
-        do { return try writer.write(block) } catch let error as DatabaseError { throw StoreError.from(error) } catch is RowDecodingError {
-            throw StoreError.unreadable
-        }
+        try translatingErrors { try writer.write(block) }
     }
 
     /// Writes inside a transaction whose statement journals stay in memory.
@@ -291,8 +296,8 @@ public final class AppDatabase: Sendable {
     /// office's changeset took twice as long with the setting (0.6 → 1.4 s).
     /// SQLite changes the setting only outside a transaction.
     func writeWithJournalsInMemory<T>(_ block: (Database) throws -> T) throws -> T {
-        do {
-            return try writer.writeWithoutTransaction { db in
+        try translatingErrors {
+            try writer.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
                 // Should putting it back fail, journals stay in memory for later writes: slower changesets, nothing lost.
                 defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
@@ -305,7 +310,7 @@ public final class AppDatabase: Sendable {
                 guard let result else { throw StoreError.sqlite("the write did not run") }
                 return try result.get()
             }
-        } catch let error as DatabaseError { throw StoreError.from(error) }
+        }
     }
 }
 

@@ -129,7 +129,8 @@ public struct AuditService: Sendable {
         }
     }
 
-    /// Accounts changed outside Komar (cheap: a look-up per account).
+    /// Accounts changed outside Komar: one pass over the log's account
+    /// records (no index: see `AccountFingerprint`).
     public func accountsChangedOutside(_ session: Session) throws -> [AccountChangedOutside] {
         try session.require(.readAudit)
         return try store.read { db in try AccountFingerprint.changes(db) }

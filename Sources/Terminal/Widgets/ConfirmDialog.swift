@@ -52,9 +52,6 @@ public final class ConfirmDialog {
         }
     }
 
-    /// Nil while undecided; true for yes, false for anything else.
-    public func handle(_ key: Key) -> Bool? { answer(key).map { $0 == .yes } }
-
     public func render(into canvas: inout Canvas, bounds: Rect) {
         let buttons = answers.map { answer in
             (answer, "[ " + (answer == .yes ? yesLabel : answer == .no ? noLabel : otherLabel ?? "") + " ]")
