@@ -258,6 +258,23 @@ import Testing
         #expect(verify.status == 0, "\(verify.stdout)")
         #expect(verify.stdout.contains("note: 1 backup seal(s)"), "the before-restore copy's: \(verify.stdout)")
         #expect(verify.stdout.contains("intact: every event's hash holds and matches 1 seal(s)"), "\(verify.stdout)")
+        // The before-restore copy was not checked in full when made; verifying it does, and says so.
+        let safety = try FileManager.default.contentsOfDirectory(atPath: backups.path)
+            .first { $0.hasSuffix("-before-restore.sqlite") }
+        let checked = try komar(["backup", "verify", backups.appendingPathComponent(safety ?? "").path])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stdout.contains("checked in full now") && !checked.stdout.contains("not verified"), "\(checked.stdout)")
+    }
+
+    /// A role Komar never writes, typed in with a shell, is said plainly;
+    /// GRDB's own error printed the whole row, password hash included.
+    @Test func aValueKomarNeverWritesIsSaidWithoutTheRow() throws {
+        try withOfficeEditedBySQLite("UPDATE user SET role = 'admin ' WHERE username = 'sreymom'") { db in
+            let users = try komar(["user", "list", "--db", db, "--user", "admin"], input: adminPassword + "\n")
+            #expect(users.status == 1)
+            #expect(users.stderr.contains("the database holds a value Komar never writes"), "\(users.stderr)")
+            #expect(!users.stderr.contains("pbkdf2") && !users.stderr.contains("password_hash"), "\(users.stderr)")
+        }
     }
 
     @Test func initDemoAndBenchRefuseAnOfficesDatabase() throws {
