@@ -210,6 +210,29 @@ import Testing
         #expect(h.screen.contains("ធ្នូ ២០២៥ ដល់ វិច្ឆិកា ២០២៦"))
         #expect(h.screen.contains("▇") || h.screen.contains("█"))
     }
+
+    /// A social worker's home has ten numbered items; a form kept for later
+    /// adds a line and F4, not an eleventh item without a number, and the
+    /// year in bars stays on an 80x24 screen (the hint makes way for it).
+    @Test func aFormKeptForLaterLeavesTheChartAndEveryNumberInPlace() throws {
+        let h = try Harness(language: .km)
+        try h.fillDemoRecords(cases: 60)
+        h.logIn("dara")
+        #expect(h.screen.contains("   ០  ចាកចេញពីគណនី"), "menu numbers in Khmer digits")
+        #expect(h.screen.contains("ចុច ↑ ↓ និង Enter"))
+        h.press(.char("1"))
+        h.type("ស្រីនាង ហេង")
+        h.press(.escape, .left, .enter)                              // Keep for later
+        #expect(h.app.topScreenTitleKey == "home.title")
+        #expect(h.screen.contains("ទម្រង់ចំនួន ១ មិនទាន់រក្សាទុក កំពុងរង់ចាំអ្នក៖ ចុច F4 ដើម្បីមើល។"))
+        #expect(h.screen.contains("F4 សេចក្ដីព្រាង"))
+        #expect(h.screen.contains("   ០  ចាកចេញពីគណនី"), "the tenth item keeps its number")
+        #expect(h.screen.contains("ករណីថ្មី"), "\(h.screen)")
+        #expect(h.screen.contains("ការបញ្ជូនបន្តថ្មី"))
+        #expect(!h.screen.contains("ចុច ↑ ↓ និង Enter"), "the hint made way for the chart")
+        h.press(.char("០"))
+        #expect(h.app.topScreenTitleKey == "login.title", "a Khmer digit chooses the tenth item")
+    }
 }
 
 /// F1 explains the marks the lists use (~ after an estimated age, !, ⚠)

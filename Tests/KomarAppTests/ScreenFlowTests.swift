@@ -303,8 +303,10 @@ import Testing
         h.press(.left, .enter)                                       // Keep for later
         #expect(h.app.topScreenTitleKey == "home.title")
         #expect(h.screen.contains("Kept for later: open the same form again to continue."))
-        // Home lists it too, without waiting for the next login.
-        h.select("Unsaved forms (1)")
+        // Home says it waits, and F4 lists it, without waiting for the next login.
+        #expect(h.screen.contains("1 unsaved form waits for you: F4 opens it."))
+        #expect(h.screen.contains("F4 Unsaved"))
+        h.press(.function(4))
         #expect(h.app.topScreenTitleKey == "unsaved.title")
         #expect(h.screen.contains("New intake: ស្រីពេជ្រ ប្រាក់"))
         h.press(.escape)

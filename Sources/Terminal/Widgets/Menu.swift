@@ -57,7 +57,7 @@ public final class Menu: Widget {
         for (i, item) in items.enumerated() where i < rect.height {
             let style: TextStyle = i == selected ? .selected : .plain
             canvas.fill(row: rect.row + i, col: rect.col, width: rect.width, style: style)
-            canvas.put(" \(Self.label(of: i))  \(item.label)", row: rect.row + i, col: rect.col, style: style, maxWidth: rect.width)
+            canvas.put(" \(env.digits(Self.label(of: i)))  \(item.label)", row: rect.row + i, col: rect.col, style: style, maxWidth: rect.width)
         }
     }
 }

@@ -107,10 +107,6 @@ final class HomeScreen: Screen {
         }
         items.append(Menu.Item(id: "password", label: app.localizer("home.password")))
         items.append(Menu.Item(id: "logout", label: app.localizer("home.logout")))
-        // Last, so that no other item's number moves while forms wait.
-        if !unsavedForms.isEmpty {
-            items.append(Menu.Item(id: "unsaved", label: app.localizer("home.unsaved", app.localizer.number(unsavedForms.count))))
-        }
         return items
     }
 
@@ -130,14 +126,21 @@ final class HomeScreen: Screen {
         case "backups": app.push(BackupListScreen(app: app, session: session))
         case "settings": app.push(SettingsScreen(app: app, session: session))
         case "offices": app.push(OfficesScreen(app: app, session: session))
-        case "unsaved": app.push(UnsavedFormsScreen(app: app, session: session, drafts: unsavedForms))
         case "logout": app.logOut()
         default: break
         }
     }
 
+    /// Unsaved forms are a key of their own, not a menu item: an eleventh
+    /// item would have no number, and no other item's number moves while
+    /// forms wait.
     func bindings(app: App) -> [KeyBinding] {
-        [KeyBinding(.enter, label: "key.open", help: "help.menu", inBar: false)]
+        [
+            KeyBinding(.enter, label: "key.open", help: "help.menu", inBar: false),
+            KeyBinding(.function(4), label: "key.unsaved", help: "help.home-unsaved") { [unowned self, unowned app] in
+                app.push(UnsavedFormsScreen(app: app, session: session, drafts: unsavedForms))
+            }.enabled(!unsavedForms.isEmpty, otherwise: "home.no-unsaved"),
+        ]
     }
 
     /// The menu takes ↑ ↓, Enter and the item numbers.
@@ -155,6 +158,7 @@ final class HomeScreen: Screen {
         // audit seal and any warning about the audit log or the backups.
         var notices: [(String, TextStyle)] = []
         if let caseCount { notices.append((t("home.case-count", t.number(caseCount)), .plain)) }
+        if !unsavedForms.isEmpty { notices.append((t.count("home.unsaved", unsavedForms.count), .warning)) }
         if let seal { notices.append((t("audit.seal", seal.description), .muted)) }
         if let locked = dashboard?.lockedAccounts, locked > 0 {
             notices.append((t.count("home.locked-accounts", locked), .warning))
@@ -188,22 +192,25 @@ final class HomeScreen: Screen {
         menu.items = menuItems(app)
         menu.render(into: &canvas, at: Rect(row: top, col: 2, width: min(50, area.width - 4), height: menu.items.count),
                     focused: true, env: app.widgetEnvironment)
-        let hintRow = top + 1 + menu.items.count
-        canvas.put(t("home.hint"), row: hintRow, col: 2, style: .muted, maxWidth: area.width - 4)
-        // The year in bars: beside the menu on a wide terminal, under it
-        // when there is room, left out otherwise.
-        guard let months = dashboard?.months, !months.isEmpty else { return }
-        let lines = MonthBars.lines(months, t)
-        if area.width >= 110 {
-            for (i, line) in lines.enumerated() {
-                canvas.put(line, row: top + i, col: 56, style: i == lines.count - 1 ? .muted : .plain,
-                           maxWidth: area.width - 58)
-            }
-        } else if hintRow + 1 + lines.count < area.bottom {
-            for (i, line) in lines.enumerated() {
-                canvas.put(line, row: hintRow + 2 + i, col: 2, style: i == lines.count - 1 ? .muted : .plain,
-                           maxWidth: area.width - 4)
-            }
+        // The year in bars: beside the menu on a wide terminal; under it
+        // otherwise, where it takes the hint's place when both do not fit.
+        let lines = dashboard.map { $0.months.isEmpty ? [] : MonthBars.lines($0.months, t) } ?? []
+        let menuEnd = top + menu.items.count
+        let hintFits = menuEnd + 1 < area.bottom
+        let chartBesideMenu = area.width >= 110
+        let chartFitsWithHint = menuEnd + 3 + lines.count <= area.bottom
+        let chartFitsAlone = menuEnd + 1 + lines.count <= area.bottom
+        let showHint = hintFits && (chartBesideMenu || lines.isEmpty || chartFitsWithHint || !chartFitsAlone)
+        if showHint {
+            canvas.put(t("home.hint"), row: menuEnd + 1, col: 2, style: .muted, maxWidth: area.width - 4)
+        }
+        guard !lines.isEmpty else { return }
+        let chartRow = chartBesideMenu ? top : menuEnd + (showHint ? 3 : 1)
+        let chartCol = chartBesideMenu ? 56 : 2
+        guard chartBesideMenu || chartFitsAlone else { return }
+        for (i, line) in lines.enumerated() {
+            canvas.put(line, row: chartRow + i, col: chartCol, style: i == lines.count - 1 ? .muted : .plain,
+                       maxWidth: area.width - chartCol - 2)
         }
     }
 }
