@@ -46,7 +46,7 @@ import Testing
         let h = try Harness(language: language)
         h.logIn("dara")
         let seats = "39 of 5 seats taken in the next intake. ស្ថានភាព​កន្លែង​ពេញ​ហើយ​សម្រាប់​វគ្គ​បន្ទាប់​ ហើយ​អ្នក​នៅ​តែ​ចង់​បញ្ជូន​ឬ?"
-        h.app.confirm(seats + " " + seats) {}
+        h.app.confirm({ _ in seats + " " + seats }) {}
         h.app.render()
         let frame = try #require((h.app.backend as? MemoryBackend)?.lastFrame)
         let rows = (0..<frame.size.height).map { frame.rowText($0) }

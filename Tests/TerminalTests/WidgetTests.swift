@@ -334,6 +334,28 @@ final class CountingSource: TableDataSource {
         #expect(ConfirmDialog(message: "Discard?", yesLabel: "Yes", noLabel: "No").answer(.char("y")) == .yes)
     }
 
+    /// On a Khmer keyboard the y and n keys type យ and ន: they answer as
+    /// y and n do, and យ throws nothing away when there are three answers.
+    @Test func theYAndNKeysAnswerOnAKhmerKeyboardToo() {
+        #expect(ConfirmDialog(message: "លុប?", yesLabel: "បាទ/ចាស", noLabel: "ទេ").answer(.char("យ")) == .yes)
+        #expect(ConfirmDialog(message: "លុប?", yesLabel: "បាទ/ចាស", noLabel: "ទេ").answer(.char("ន")) == .no)
+        let three = ConfirmDialog(message: "ចាកចេញ?", yesLabel: "បោះចោល", noLabel: "នៅ", otherLabel: "ទុក")
+        #expect(three.answer(.char("យ")) == nil)
+        #expect(three.answer(.char("ន")) == .no)
+    }
+
+    /// The line under the buttons says which keys answer, inside the box.
+    @Test func theKeysThatAnswerAreSaidUnderTheButtons() throws {
+        let dialog = ConfirmDialog(message: "Discard it?", yesLabel: "Yes", noLabel: "No",
+                                   keysHint: "y for Yes, n or Esc for No")
+        var canvas = Canvas(size: Size(width: 80, height: 24))
+        dialog.render(into: &canvas, bounds: Rect(row: 0, col: 0, width: 80, height: 24))
+        let rows = (0..<24).map { canvas.rowText($0) }
+        let buttons = try #require(rows.firstIndex { $0.contains("[ Yes ]  [ No ]") })
+        #expect(rows[buttons + 1].contains("y for Yes, n or Esc for No") && rows[buttons + 1].contains("│"))
+        #expect(rows[buttons + 2].contains("└"), "the box closes under it")
+    }
+
     @Test func wrapsAtSpacesAndInsideLongKhmer() {
         #expect(wrapWords("one two three", width: 7) == ["one two", "three"])
         let lines = wrapWords("ជ្រោយស្នែងក្របីក្រោមព្រែកចង្ក្រានក្រោម", width: 8)

@@ -5,9 +5,29 @@ import Localization
 import Terminal
 
 /// A question on top of the screen and what to do with the answer.
-/// A question waiting for yes or no; `words` says it in any language, for
-/// F6 to ask it again in the other.
-typealias PendingDialog = (box: ConfirmDialog, completion: (ConfirmDialog.Answer) -> Void, words: ((Localizer) -> String)?)
+/// `ask` makes the question in any language, so F6 asks it again in the
+/// other with the same answer highlighted.
+@MainActor
+struct PendingDialog {
+    let ask: (Localizer) -> ConfirmDialog
+    private(set) var box: ConfirmDialog
+    let completion: (ConfirmDialog.Answer) -> Void
+
+    init(_ localizer: Localizer, ask: @escaping (Localizer) -> ConfirmDialog,
+         completion: @escaping (ConfirmDialog.Answer) -> Void) {
+        self.ask = ask
+        box = ask(localizer)
+        self.completion = completion
+    }
+
+    /// The same question in `localizer`'s language, the same answer
+    /// highlighted.
+    mutating func askAgain(in localizer: Localizer) {
+        let again = ask(localizer)
+        again.select(box.selected)
+        box = again
+    }
+}
 
 /// What the lock screen hides: the locked user's screens, as they were,
 /// and a question they had open.

@@ -34,9 +34,6 @@ public final class App {
     var session: Session?
     var stack: [any Screen] = []
     var dialog: PendingDialog?
-    /// The string keys of a three-answer question's buttons, to ask it
-    /// again in the other language.
-    var dialogLabels = (yes: "dialog.yes", other: "", no: "dialog.no")
     var status: (text: String, style: TextStyle)?
     /// How the status line's message is said in any language, when known:
     /// F6 says it again in the new one instead of clearing it.
@@ -142,15 +139,15 @@ public final class App {
             if key == .function(10) { requestQuit() }
             return
         }
-        if let (box, completion, words) = dialog {
+        if let pending = dialog {
             if key == .function(6) {
                 setLanguage(localizer.language.toggled)
-                askAgain(box, completion, words)
+                dialog?.askAgain(in: localizer)
                 return
             }
-            if let answer = box.answer(key) {
+            if let answer = pending.box.answer(key) {
                 dialog = nil
-                completion(answer)
+                pending.completion(answer)
             }
             return
         }
@@ -243,9 +240,13 @@ public final class App {
     /// Shows an error from a service in the user's language.
     func report(_ error: any Error) { showError { [unowned self] in self.message(for: error, in: $0) } }
 
-    func confirm(_ message: String, then action: @escaping () -> Void) {
-        dialog = (ConfirmDialog(message: message, yesLabel: localizer("dialog.yes"), noLabel: localizer("dialog.no")),
-                  { answer in if answer == .yes { action() } }, nil)
+    /// Asks `words` in the user's language, yes or no; F6 asks it again in
+    /// the other.
+    func confirm(_ words: @escaping (Localizer) -> String, then action: @escaping () -> Void) {
+        dialog = PendingDialog(localizer, ask: { t in
+            ConfirmDialog(message: words(t), yesLabel: t("dialog.yes"), noLabel: t("dialog.no"),
+                          keysHint: t("dialog.keys-two", t("dialog.yes"), t("dialog.no")))
+        }, completion: { answer in if answer == .yes { action() } })
     }
 
     /// Asks `words` with three answers: `yes` (labelled `yesKey`), `other`
@@ -253,35 +254,16 @@ public final class App {
     /// F6 asks it again in the other language.
     func ask(_ words: @escaping (Localizer) -> String, yes yesKey: String, other otherKey: String, no noKey: String,
              yes: @escaping () -> Void, other: @escaping () -> Void) {
-        let labels = (yes: yesKey, other: otherKey, no: noKey)
-        dialogLabels = labels
-        dialog = (ConfirmDialog(message: words(localizer), yesLabel: localizer(yesKey), noLabel: localizer(noKey),
-                                otherLabel: localizer(otherKey)),
-                  { answer in
-                      switch answer {
-                      case .yes: yes()
-                      case .other: other()
-                      case .no: break
-                      }
-                  }, words)
-    }
-
-    /// Asks `words` in the user's language; F6 asks it again in the other.
-    func confirm(_ words: @escaping (Localizer) -> String, then action: @escaping () -> Void) {
-        confirm(words(localizer), then: action)
-        dialog?.words = words
-    }
-
-    /// The same question in the language just chosen, the same answer
-    /// highlighted.
-    private func askAgain(_ box: ConfirmDialog, _ completion: @escaping (ConfirmDialog.Answer) -> Void,
-                          _ words: ((Localizer) -> String)?) {
-        let labels = box.otherLabel == nil ? (yes: "dialog.yes", other: "", no: "dialog.no") : dialogLabels
-        let again = ConfirmDialog(message: words?(localizer) ?? box.message, yesLabel: localizer(labels.yes),
-                                  noLabel: localizer(labels.no),
-                                  otherLabel: box.otherLabel == nil ? nil : localizer(labels.other))
-        again.select(box.selected)
-        dialog = (again, completion, words)
+        dialog = PendingDialog(localizer, ask: { t in
+            ConfirmDialog(message: words(t), yesLabel: t(yesKey), noLabel: t(noKey), otherLabel: t(otherKey),
+                          keysHint: t("dialog.keys-three", t(noKey)))
+        }, completion: { answer in
+            switch answer {
+            case .yes: yes()
+            case .other: other()
+            case .no: break
+            }
+        })
     }
 
     // MARK: drawing
@@ -302,7 +284,7 @@ public final class App {
         TitleBar.render(into: &canvas, title: title, detail: organisation, right: who)
         let area = Rect(row: 1, col: 0, width: size.width, height: size.height - 3)
         top.render(into: &canvas, area: area, app: self)
-        if let (box, _, _) = dialog { box.render(into: &canvas, bounds: area) }
+        dialog?.box.render(into: &canvas, bounds: area)
         StatusLine.render(into: &canvas, row: size.height - 2, text: status?.text ?? "", style: status?.style ?? .plain)
         let entries = registry(for: top).barEntries.map { binding in
             (key: binding.key.displayName,

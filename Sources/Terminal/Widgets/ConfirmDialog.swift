@@ -2,8 +2,9 @@ import KhmerText
 
 /// A yes/no question in a box over the screen, with an optional third
 /// answer between them ("keep for later"). ←/→/Tab move, Enter answers,
-/// n and Esc mean no, and y means yes when there are only two answers.
-/// The safe answer (No) is chosen first.
+/// n and Esc mean no, and y means yes when there are only two answers
+/// (យ and ន too: the same keys on a Khmer keyboard). The safe answer (No)
+/// is chosen first; a muted line under the buttons says which keys answer.
 @MainActor
 public final class ConfirmDialog {
     public enum Answer: Equatable, Sendable { case yes, other, no }
@@ -12,13 +13,17 @@ public final class ConfirmDialog {
     public let yesLabel: String
     public let noLabel: String
     public let otherLabel: String?
+    /// Which keys answer, in the user's language.
+    public let keysHint: String?
     public private(set) var selected = Answer.no
 
-    public init(message: String, yesLabel: String, noLabel: String, otherLabel: String? = nil) {
+    public init(message: String, yesLabel: String, noLabel: String, otherLabel: String? = nil,
+                keysHint: String? = nil) {
         self.message = message
         self.yesLabel = yesLabel
         self.noLabel = noLabel
         self.otherLabel = otherLabel
+        self.keysHint = keysHint
     }
 
     /// The answers in the order they are drawn.
@@ -45,8 +50,8 @@ public final class ConfirmDialog {
             return nil
         // With three answers, yes throws a form away: a y typed on after
         // an Esc pressed by mistake must not do that.
-        case .char("y"), .char("Y"): return wraps ? .yes : nil
-        case .char("n"), .char("N"), .escape: return .no
+        case .char("y"), .char("Y"), .char("យ"): return wraps ? .yes : nil
+        case .char("n"), .char("N"), .char("ន"), .escape: return .no
         case .enter: return selected
         default: return nil
         }
@@ -57,19 +62,27 @@ public final class ConfirmDialog {
             (answer, "[ " + (answer == .yes ? yesLabel : answer == .no ? noLabel : otherLabel ?? "") + " ]")
         }
         let total = buttons.reduce(0) { $0 + DisplayWidth.of($1.1) } + 2 * (buttons.count - 1)
-        let width = min(bounds.width - 4, max(40, DisplayWidth.of(message) + 6, total + 4))
+        let hintWidth = keysHint.map { DisplayWidth.of($0) + 4 } ?? 0
+        let width = min(bounds.width - 4, max(40, DisplayWidth.of(message) + 6, total + 4, hintWidth))
         let lines = wrapWords(message, width: width - 4)
-        let height = lines.count + 4
+        let height = lines.count + (keysHint == nil ? 4 : 5)
         let rect = Rect(row: bounds.row + max(0, (bounds.height - height) / 2),
                         col: bounds.col + (bounds.width - width) / 2, width: width, height: height)
-        canvas.fill(rect)
+        // A blank column each side, so the form's labels do not run into
+        // the border.
+        canvas.fill(Rect(row: rect.row, col: rect.col - 1, width: width + 2, height: height))
         canvas.box(rect, style: .heading)
         for (i, line) in lines.enumerated() {
             canvas.put(line, row: rect.row + 1 + i, col: rect.col + 2, maxWidth: width - 4)
         }
+        let buttonRow = rect.row + lines.count + 2
         var col = rect.col + max(2, (width - total) / 2)
         for (answer, label) in buttons {
-            col += canvas.put(label, row: rect.bottom - 2, col: col, style: answer == selected ? .selected : .plain) + 2
+            col += canvas.put(label, row: buttonRow, col: col, style: answer == selected ? .selected : .plain) + 2
+        }
+        if let keysHint {
+            let hintCol = rect.col + max(2, (width - DisplayWidth.of(keysHint)) / 2)
+            canvas.put(keysHint, row: buttonRow + 1, col: hintCol, style: .muted, maxWidth: width - 4)
         }
         canvas.cursor = nil
     }

@@ -33,7 +33,6 @@ final class RestoreScreen: FormScreen {
 
     func save(app: App) {
         form.clearMessages()
-        let t = app.localizer
         var issues: [String: String] = [:]
         if password.text.isEmpty { issues["password"] = "error.required" }
         if entry.manifest.encrypted && passphrase.text.isEmpty { issues["passphrase"] = "error.required" }
@@ -45,7 +44,8 @@ final class RestoreScreen: FormScreen {
             app.report(BackupError.cannotWrite("in-memory database"))
             return
         }
-        app.confirm(t("restore.confirm", app.dateTimeText(entry.manifest.createdAt))) { [unowned self, unowned app] in
+        app.confirm({ [unowned app, createdAt = entry.manifest.createdAt] t in t("restore.confirm", app.dateTimeText(createdAt)) }) {
+            [unowned self, unowned app] in
             app.show(style: .heading) { t in t("restore.working") }
             app.render()
             do {

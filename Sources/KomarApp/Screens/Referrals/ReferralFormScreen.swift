@@ -191,7 +191,6 @@ final class ReferralFormScreen: DraftableScreen {
     var hasUnsavedChanges: Bool { form.snapshot() != baseline }
 
     func save(app: App) {
-        let t = app.localizer
         form.clearMessages()
         // Without a person chosen the other fields are still checked, so
         // every problem shows at once.
@@ -211,17 +210,18 @@ final class ReferralFormScreen: DraftableScreen {
             FormInput.show(Dictionary(uniqueKeysWithValues: issues.map { ($0.key.rawValue, $0.value) }), in: form, app: app)
             return
         }
-        var warnings: [String] = []
+        var warnings: [(Localizer) -> String] = []
         if input.send, case .full(let seats, let taken) = self.seats {
-            warnings.append(t("referral.confirm-full", t.number(taken), t.number(seats)))
+            warnings.append { t in t("referral.confirm-full", t.number(taken), t.number(seats)) }
         }
         if input.send, let p = chosenProvider, !p.serves(villageCode: villageCode) {
-            warnings.append(t("referral.confirm-outside"))
+            warnings.append { t in t("referral.confirm-outside") }
         }
         if warnings.isEmpty {
             create(app, input)
         } else {
-            app.confirm(warnings.joined(separator: " ") + " " + t("referral.send-anyway")) { [unowned self, unowned app] in
+            app.confirm({ t in (warnings.map { $0(t) } + [t("referral.send-anyway")]).joined(separator: " ") }) {
+                [unowned self, unowned app] in
                 self.create(app, input)
             }
         }

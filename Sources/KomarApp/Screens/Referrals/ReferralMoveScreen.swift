@@ -62,7 +62,6 @@ final class ReferralMoveScreen: DraftableScreen {
 
     func save(app: App) {
         guard let target else { return }
-        let t = app.localizer
         form.clearMessages()
         guard let happened = FormInput.requiredDate(date, id: "date", in: form, app: app) else { return }
         var move = ReferralMove(to: target, expectedVersion: expectedVersion,
@@ -79,7 +78,7 @@ final class ReferralMoveScreen: DraftableScreen {
         }
         if target == .sent, let seats = try? app.services.providers.seats(session, providerId: detail.providerId),
            case .full(let total, let taken) = seats {
-            app.confirm(t("referral.confirm-full", t.number(taken), t.number(total)) + " " + t("referral.send-anyway")) {
+            app.confirm({ t in t("referral.confirm-full", t.number(taken), t.number(total)) + " " + t("referral.send-anyway") }) {
                 [unowned self, unowned app] in self.apply(app, move)
             }
             return

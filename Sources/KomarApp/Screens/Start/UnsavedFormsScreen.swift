@@ -42,7 +42,7 @@ final class UnsavedFormsScreen: ListScreen {
          },
          KeyBinding(.delete, label: "key.discard", help: "help.discard-draft") { [unowned self, unowned app] in
             guard let draft = self.list.selected else { return }
-            app.confirm(app.localizer("unsaved.confirm-discard", app.title(of: draft))) { [unowned self, unowned app] in
+            app.confirm({ [unowned app] t in t("unsaved.confirm-discard", app.title(of: draft)) }) { [unowned self, unowned app] in
                 do {
                     try app.services.drafts.discard(self.session, draft)
                     self.forget(draft, app)
