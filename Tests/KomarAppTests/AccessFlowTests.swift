@@ -486,4 +486,17 @@ import Testing
             == "komar-2026-12-07-150706-manual.sqlite ត្រា 60:aa; ឯកសារដែលត្រូវបានជំនួស ត្រូវរក្សាទុកជា "
                 + "komar-2026-12-07-151026-before-restore.sqlite")
     }
+
+    /// A username that spells a role code stays a name; the role beside
+    /// "role" or an arrow is said as a role.
+    @Test func aUsernameThatSpellsARoleStaysAName() throws {
+        let h = try Harness(language: .en)
+        func said(_ summary: String) -> String {
+            AuditLogScreen.summaryText(AuditEntry(id: 1, at: Date(), username: "admin", action: "user-added", entity: "user",
+                                                  entityId: nil, summary: summary), h.app)
+        }
+        #expect(said("admin, role admin") == "admin, role Administrator")
+        #expect(said("volunteer: volunteer → coordinator") == "volunteer: Volunteer → Coordinator")
+        #expect(said("coordinator: disabled again") == "coordinator: disabled again")
+    }
 }

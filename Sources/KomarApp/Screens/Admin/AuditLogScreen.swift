@@ -75,11 +75,22 @@ final class AuditLogScreen: ListScreen {
         guard !codes.isEmpty else { return e.summary }
         var summary = e.summary
         for (phrase, key) in phraseLabels[e.entity] ?? [] { summary = summary.replacingOccurrences(of: phrase, with: t(key)) }
-        return summary.split(separator: " ", omittingEmptySubsequences: false).map { word in
-            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: ",;:()"))
-            guard let key = codes[bare] else { return String(word) }
-            return String(word).replacingOccurrences(of: bare, with: t(key))
+        let words = summary.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        return words.indices.map { i in
+            let bare = words[i].trimmingCharacters(in: CharacterSet(charactersIn: ",;:()"))
+            guard let key = codes[bare], !isName(bare, at: i, in: words, entity: e.entity) else { return words[i] }
+            return words[i].replacingOccurrences(of: bare, with: t(key))
         }.joined(separator: " ")
+    }
+
+    /// A user's summary begins with their username, which may spell a role
+    /// ("admin"): there a role code is a role only after "role" or beside
+    /// an arrow ("role admin", "volunteer → admin").
+    private static func isName(_ word: String, at i: Int, in words: [String], entity: String) -> Bool {
+        guard entity == "user", Role(rawValue: word) != nil else { return false }
+        let afterMarker = i > 0 && ["role", "→"].contains(words[i - 1])
+        let beforeArrow = i + 1 < words.count && words[i + 1] == "→"
+        return !afterMarker && !beforeArrow
     }
 
     /// The codes a summary of each kind of record may hold, by raw value,
