@@ -41,6 +41,41 @@ import Testing
         #expect(third.app.topScreenTitleKey == "home.title")
     }
 
+    /// Walk-through: a kept intake stood in the way of the next child's;
+    /// "New intake" now offers to continue it or start another beside it,
+    /// and both wait, each with what was typed.
+    @Test func aSecondIntakeCanBeStartedBesideOneKeptForLater() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.type("Dara")
+        h.press(.escape, .left, .enter)                              // Keep for later
+        h.press(.char("1"))
+        #expect(h.screen.contains("[ Continue ]  [ Start a new one ]  [ Cancel ]"))
+        h.press(.escape)                                             // Cancel
+        #expect(h.app.topScreenTitleKey == "home.title")
+        h.press(.char("1"), .right, .enter)                          // Start a new one
+        #expect(h.app.topScreenTitleKey == "intake.title")
+        #expect(!h.screen.contains("Dara"))
+        #expect(!h.screen.contains("is back"))
+        h.type("Sokha")
+        h.press(.escape, .left, .enter)                              // Keep for later
+        #expect(h.screen.contains("2 unsaved forms wait for you: F4 lists them."))
+        h.press(.char("1"))
+        #expect(h.screen.contains("You kept 2 intakes for later. Continue one of them, or start a new"))
+        h.press(.enter)                                              // Continue: the list
+        #expect(h.app.topScreenTitleKey == "unsaved.title")
+        #expect(h.screen.contains("New intake: Dara"))
+        #expect(h.screen.contains("New intake: Sokha"))
+        let next = Harness(restartOf: h)
+        next.logIn("sreymom")
+        #expect(next.app.topScreenTitleKey == "unsaved.title")
+        #expect(next.screen.contains("2 forms you did not save."))
+        next.press(.enter)
+        #expect(next.app.topScreenTitleKey == "intake.title")
+        #expect(next.screen.contains("Sokha") != next.screen.contains("Dara"), "one intake, with its own name")
+    }
+
     @Test func leavingTheListKeepsTheDraftsForLater() throws {
         let first = try Harness(language: .en)
         first.logIn("sreymom")
@@ -51,6 +86,9 @@ import Testing
         second.press(.function(10))
         #expect(second.app.topScreenTitleKey == "home.title")
         second.press(.char("1"))
+        #expect(second.screen.contains("You kept “New intake: Dara” for later. Continue it, or start a new"))
+        #expect(second.screen.contains("[ Continue ]  [ Start a new one ]  [ Cancel ]"))
+        second.press(.enter)                                          // Continue, chosen first
         #expect(second.screen.contains("What you typed earlier on this form is back."))
         #expect(second.screen.contains("Dara"))
     }
@@ -88,7 +126,7 @@ import Testing
         let left = (h.app.stack.last as? IntakeScreen)?.form.focused?.id
         #expect(left != nil && left != (h.app.stack.last as? IntakeScreen)?.form.fields.first?.id)
         h.press(.escape, .left, .enter)                              // Keep for later
-        h.press(.char("1"))
+        h.press(.char("1"), .enter)                                  // New intake; Continue the kept one
         #expect(h.screen.contains("What you typed earlier on this form is back."))
         #expect((h.app.stack.last as? IntakeScreen)?.form.focused?.id == left)
     }

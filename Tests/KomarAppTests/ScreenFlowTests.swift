@@ -311,7 +311,7 @@ import Testing
         #expect(h.screen.contains("New intake: ស្រីពេជ្រ ប្រាក់"))
         h.press(.escape)
         #expect(h.app.topScreenTitleKey == "home.title")
-        h.press(.char("1"))
+        h.press(.char("1"), .enter)                                  // New intake; Continue the kept one
         #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់"))
         #expect(h.screen.contains("What you typed earlier on this form is back."))
         h.press(.escape, .left, .enter)

@@ -14,7 +14,7 @@ enum DraftForms {
         let context = DraftPayload.decode(draft.payload)?.context ?? [:]
         switch draft.key.kind {
         case "intake":
-            return IntakeScreen(app: app, session: session)
+            return IntakeScreen(app: app, session: session, newIntake: record)
         case "case-edit":
             guard let id else { return nil }
             _ = try app.services.cases.editableCase(session, id: id)

@@ -35,7 +35,7 @@ final class CaseListScreen: ListScreen {
 
     func bindings(app: App) -> [KeyBinding] {
         [KeyBinding(.function(7), label: "key.new", help: "help.new-intake") { [unowned self, unowned app] in
-            app.push(IntakeScreen(app: app, session: self.session))
+            IntakeScreen.openNew(app, self.session)
         }.enabled(session.may(.createIntake)),
          KeyBinding(.function(5), label: "key.filter", help: "help.filter-list") { [unowned self, unowned app] in
             self.openFilter(app)

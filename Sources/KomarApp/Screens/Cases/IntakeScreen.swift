@@ -45,11 +45,14 @@ final class IntakeScreen: DraftableScreen {
     private var acknowledgedWarnings: [FieldIssue] = []
     /// The case being corrected, if any.
     private let caseId: Int64?
+    /// Which new intake this is, among those kept for later: "" for the
+    /// first, another name for each started beside it.
+    private let newIntake: String
     /// The correction's starting point: the version it edits and the form
     /// as the case was (what "unchanged" means, and the base of a merge).
     private var editing: (version: Int, code: String, baseline: FormSnapshot)?
 
-    var draftKey: DraftKey { caseId.map { DraftKey("case-edit", record: String($0)) } ?? DraftKey("intake") }
+    var draftKey: DraftKey { caseId.map { DraftKey("case-edit", record: String($0)) } ?? DraftKey("intake", record: newIntake) }
 
     func draftTitle(_ t: Localizer, app: App) -> String {
         let name = nameKm.text.isEmpty ? nameLatin.text : nameKm.text
@@ -73,9 +76,10 @@ final class IntakeScreen: DraftableScreen {
         return true
     }
 
-    init(app: App, session: Session, editing caseId: Int64? = nil) {
+    init(app: App, session: Session, editing caseId: Int64? = nil, newIntake: String = "") {
         self.session = session
         self.caseId = caseId
+        self.newIntake = newIntake
         concerns = MultiChoiceField(options: app.options(Concern.self))
         riskAnswers = MultiChoiceField(options: app.options(RiskQuestion.self))
         form = Form(fields: [
@@ -368,5 +372,41 @@ final class IntakeScreen: DraftableScreen {
         proposedRisk.text = app.localizer(RiskAssessment.proposedLevel(answers).labelKey)
         form.render(into: &canvas, at: Rect(row: area.row + 1, col: 1, width: area.width - 2, height: area.height - 1),
                     env: app.widgetEnvironment)
+    }
+}
+
+extension IntakeScreen {
+    /// "New intake": a blank form, unless intakes were kept for later.
+    /// Then the user continues one (the newest, or the list when several
+    /// wait) or starts another beside them: one child's half-typed intake
+    /// never stands in the way of the next child's.
+    static func openNew(_ app: App, _ session: Session) {
+        let kept: [Draft]
+        do {
+            kept = try app.services.drafts.unsaved(session, terminal: app.drafts.terminal).filter { $0.key.kind == "intake" }
+        } catch {
+            app.report(error)
+            return
+        }
+        guard let newest = kept.max(by: { $0.updatedAt < $1.updatedAt }) else {
+            app.push(IntakeScreen(app: app, session: session))
+            return
+        }
+        let taken = Set(kept.map(\.key.record))
+        var number = 1
+        while taken.contains("new-\(number)") { number += 1 }
+        let fresh = "new-\(number)"
+        app.ask({ [unowned app] t in
+            kept.count == 1 ? t("intake.kept-one", app.title(of: newest)) : t("intake.kept-several", t.number(kept.count))
+        }, yes: "intake.continue-kept", other: "intake.start-another", no: "dialog.cancel", yes: { [unowned app] in
+            if kept.count > 1 {
+                app.push(UnsavedFormsScreen(app: app, session: session, drafts: kept))
+            } else {
+                app.push(IntakeScreen(app: app, session: session, newIntake: newest.key.record))
+            }
+        }, other: { [unowned app] in
+            app.push(IntakeScreen(app: app, session: session, newIntake: fresh))
+        })
+        app.dialog?.box.select(.yes)
     }
 }

@@ -112,7 +112,7 @@ final class HomeScreen: Screen {
 
     private func choose(_ id: String, _ app: App) {
         switch id {
-        case "intake": app.push(IntakeScreen(app: app, session: session))
+        case "intake": IntakeScreen.openNew(app, session)
         case "cases": app.push(CaseListScreen(app: app, session: session))
         case "review": app.push(ReviewQueueScreen(app: app, session: session))
         case "followups": app.push(FollowUpQueueScreen(app: app, session: session))
