@@ -151,6 +151,28 @@ func type(_ widget: any Widget, _ text: String) {
         #expect(canvas.rowText(0).hasPrefix("Prey Veng"))
     }
 
+    /// Walk-through: with Grandchild chosen, typing "Child" left the
+    /// highlight on Grandchild and Enter saved it. The highlight follows
+    /// what is typed: an exact label first, then one that begins with it.
+    @Test func typingHighlightsTheOptionTypedNotTheRowThatWasHighlighted() {
+        let relations = [("parent", "ឪពុកម្ដាយ", "Parent"), ("child", "កូន", "Child"), ("grandchild", "ចៅ", "Grandchild")]
+            .map { ChoiceOption(id: $0.0, labels: [$0.1, $0.2]) }
+        let field = ChoiceField(options: relations.reversed(), selected: "grandchild")
+        _ = field.handle(.enter)
+        #expect(field.isExpanded)
+        for c in "Child".unicodeScalars { _ = field.handle(.char(c)) }
+        _ = field.handle(.enter)
+        #expect(field.selectedId == "child")
+        _ = field.handle(.enter)
+        for c in "gra".unicodeScalars { _ = field.handle(.char(c)) }
+        _ = field.handle(.enter)
+        #expect(field.selectedId == "grandchild", "a label that begins with what was typed")
+        _ = field.handle(.enter)
+        for c in "កូ".unicodeScalars { _ = field.handle(.char(c)) }
+        _ = field.handle(.enter)
+        #expect(field.selectedId == "child", "in Khmer too")
+    }
+
     @Test func settingOptionsDropsAStaleSelection() {
         let field = ChoiceField(options: provinces, selected: "14")
         field.setOptions(Array(provinces.suffix(1)))

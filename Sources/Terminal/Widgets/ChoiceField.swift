@@ -7,11 +7,14 @@ public struct ChoiceOption: Equatable, Sendable {
     public let labels: [String]
     /// Canonical key over every label, for type-to-filter in either script.
     public let searchKey: String
+    /// Each label's canonical key, to tell an exact match from a partial one.
+    let labelKeys: [String]
 
     public init(id: String, labels: [String]) {
         self.id = id
         self.labels = labels
-        searchKey = labels.map(SearchKey.make).joined(separator: " ")
+        labelKeys = labels.map(SearchKey.make)
+        searchKey = labelKeys.joined(separator: " ")
     }
 
     public func label(_ index: Int) -> String {
@@ -43,7 +46,15 @@ final class OptionList {
         // Every word typed must be found, in any order, as in every search.
         let query = SearchQuery(filter.text)
         visible = query.isEmpty ? options : options.filter { query.matches(folded: $0.searchKey) }
-        highlighted = min(highlighted, max(0, visible.count - 1))
+        // The highlight follows what was typed, never the row number it had:
+        // "Child" typed over "Grandchild" highlights Child (walk-through).
+        if query.isEmpty {
+            highlighted = min(highlighted, max(0, visible.count - 1))
+        } else {
+            highlighted = visible.firstIndex { $0.labelKeys.contains(query.key) }
+                ?? visible.firstIndex { $0.labelKeys.contains { $0.hasPrefix(query.key) } }
+                ?? 0
+        }
     }
 
     var current: ChoiceOption? { visible.indices.contains(highlighted) ? visible[highlighted] : nil }
