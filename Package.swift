@@ -54,7 +54,7 @@ let package = Package(
         .executableTarget(
             name: "komar",
             dependencies: [
-                "KomarApp", "CaseStore", "CaseDomain", "Terminal", "Localization", "ReportWriters", "Imports",
+                "KomarApp", "CaseStore", "CaseDomain", "Terminal", "Localization", "ReportWriters", "Imports", "KhmerText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

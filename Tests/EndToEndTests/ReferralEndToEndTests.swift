@@ -118,3 +118,38 @@ import Testing
         #expect(worker.stderr.contains("only coordinators"))
     }
 }
+
+/// Walk-through: `export households --out hh.xlsx` wrote CSV under an
+/// Excel name, and `--from` on households exported the whole register.
+/// The file's ending now gives the format, a mismatch is refused, and a
+/// filter a register does not have is refused, not ignored.
+@Suite struct RegisterExportEndToEndTests {
+    @Test func theFilesEndingGivesTheFormatAndFiltersARegisterLacksAreRefused() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        #expect(try komar(["demo", "--db", db, "--cases", "20"]).status == 0)
+        func export(_ arguments: [String]) throws -> CommandResult {
+            try komar(["export"] + arguments + ["--db", db, "--user", "coordinator"], input: DemoData.password + "\n")
+        }
+        let xlsx = dir.appendingPathComponent("hh.xlsx").path
+        let made = try export(["households", "--out", xlsx])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: xlsx)).prefix(2) == Data("PK".utf8), "a real XLSX (a zip)")
+
+        let mismatch = try export(["households", "--format", "csv", "--out", dir.appendingPathComponent("x.xlsx").path])
+        #expect(mismatch.status != 0)
+        #expect(mismatch.stderr.contains("--format csv does not match the file's ending"))
+
+        let dated = try export(["households", "--from", "01/12/2026", "--out", dir.appendingPathComponent("h.csv").path])
+        #expect(dated.status != 0)
+        #expect(dated.stderr.contains("--from does not filter households; it takes --status, --risk, --place"), "\(dated.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("h.csv").path))
+
+        let iso = try export(["cases", "--from", "2026-01-01", "--out", dir.appendingPathComponent("c.csv").path])
+        #expect(iso.status == 0, "the ISO date Komar's exports write is taken: \(iso.stderr)")
+        let referrals = try export(["referrals", "--out", dir.appendingPathComponent("r.xlsx").path])
+        #expect(referrals.status != 0)
+        #expect(referrals.stderr.contains("referrals are exported as CSV"))
+    }
+}

@@ -566,7 +566,7 @@ import Testing
         #expect(h.screen.contains("Follow-up of KC-2026-0001 recorded. Next one due 21 Dec 2026."))
         // F6 says the saved message again, its date too, in Khmer and back.
         h.press(.function(6))
-        #expect(h.screen.contains("បានកត់ត្រាការតាមដានករណី KC-2026-0001។ ការតាមដានបន្ទាប់ដល់កំណត់ថ្ងៃ ២១ ធ្នូ ២០២៦។"))
+        #expect(h.screen.contains("បានកត់ត្រាការតាមដាន KC-2026-0001។ ការតាមដានបន្ទាប់ដល់កំណត់ថ្ងៃ ២១ ធ្នូ ២០២៦។"))
         h.press(.function(6))
         #expect(h.screen.contains("Follow-up of KC-2026-0001 recorded. Next one due 21 Dec 2026."))
         #expect(h.screen.contains("No follow-ups due in the next seven days."))

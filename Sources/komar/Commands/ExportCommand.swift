@@ -45,6 +45,9 @@ struct Export: ParsableCommand {
             if let place, !(place.count == 2 || place.count == 4 || place.count == 6) || !place.allSatisfy(\.isNumber) {
                 throw ValidationError("--place must be a 2-, 4- or 6-digit gazetteer code")
             }
+            if URL(fileURLWithPath: out).pathExtension.lowercased() == "xlsx" {
+                throw ValidationError("referrals are exported as CSV: name the file .csv (Excel opens it with Khmer intact)")
+            }
         }
 
         var filter: ReferralFilter {

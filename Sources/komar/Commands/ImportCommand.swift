@@ -86,13 +86,13 @@ struct ImportCommand: ParsableCommand {
                         }
                         progress.clear()
                         if outcome.saved > 0 {
-                            print(t("import.saved-households", t.number(outcome.saved), t.number(outcome.members)))
+                            print(t.count("import.saved-households", outcome.saved, t.number(outcome.members)))
                         }
                     case .providers:
                         let plan = try importer.checkProviders(data)
                         try report(plan, t: t, progress: progress)
                         let outcome = try importer.save(plan, mode: mode, source: source)
-                        if outcome.saved > 0 { print(t("import.saved-providers", t.number(outcome.saved))) }
+                        if outcome.saved > 0 { print(t.count("import.saved-providers", outcome.saved)) }
                     }
                 } catch let failure as ImportTable.Failure {
                     switch failure {
@@ -117,7 +117,7 @@ struct ImportCommand: ParsableCommand {
         if plan.rejected.count > shown.count {
             print(t("import.more-problems", t.number(plan.rejected.count - shown.count)))
         }
-        print(t("import.checked", t.number(plan.goodRows + plan.rejected.count), t.number(plan.rejected.count)))
+        print(t.count("import.checked", plan.goodRows + plan.rejected.count, t.number(plan.rejected.count)))
         if check {
             if !plan.rejected.isEmpty { throw Failure(t("import.check-only-bad")) }
             print(t("import.check-only"))

@@ -10,8 +10,9 @@ import ReportWriters
 struct RegisterExportOptions: ParsableArguments {
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, xlsx }
 
-    @Option(name: .long, help: "File to write.") var out: String
-    @Option(name: .long, help: "csv (UTF-8 with a byte-order mark) or xlsx.") var format: Format = .csv
+    @Option(name: .long, help: "File to write: its ending (.csv, .xlsx) gives the format.") var out: String
+    @Option(name: .long, help: "csv (UTF-8 with a byte-order mark) or xlsx; by default, the one --out ends in, else csv.")
+    var format: Format?
     @Option(name: .long, help: "Headings and labels in km or en.", transform: Parse.language("language"))
     var language: Language = .en
     @Option(name: .long, help: "Only this status (as on the register's list).") var status: String?
@@ -32,9 +33,33 @@ struct RegisterExportOptions: ParsableArguments {
         RegisterFilter(status: status, riskLevel: risk, placeCode: place, from: from, to: to, service: service)
     }
 
+    /// The format asked for, or the one the file's ending gives (a CSV
+    /// written to a .xlsx name is a file Excel refuses: walk-through).
+    var chosenFormat: Format { format ?? endingFormat ?? .csv }
+
+    private var endingFormat: Format? {
+        Format(rawValue: URL(fileURLWithPath: out).pathExtension.lowercased())
+    }
+
     func validate() throws {
         if let place, ![2, 4, 6, 8].contains(place.count) || !place.allSatisfy(\.isNumber) {
             throw ValidationError("--place must be a 2-, 4-, 6- or 8-digit gazetteer code")
+        }
+        if let format, let endingFormat, format != endingFormat {
+            throw ValidationError("--format \(format.rawValue) does not match the file's ending (\(out))")
+        }
+    }
+
+    /// The filters a register has; one it does not have is refused, not
+    /// ignored (households --from exported the whole register: walk-through).
+    enum Filter: String, CaseIterable { case status, risk, place, from, to, service }
+
+    func check(filtersOf register: Register, _ applicable: Set<Filter>) throws {
+        let given: [(Filter, Bool)] = [(.status, status != nil), (.risk, risk != nil), (.place, place != nil),
+                                       (.from, from != nil), (.to, to != nil), (.service, service != nil)]
+        if let (filter, _) = given.first(where: { $0.1 && !applicable.contains($0.0) }) {
+            let offered = Filter.allCases.filter(applicable.contains).map { "--" + $0.rawValue }.joined(separator: ", ")
+            throw ValidationError("--\(filter.rawValue) does not filter \(register.rawValue); it takes \(offered)")
         }
     }
 
@@ -65,10 +90,11 @@ extension RegisterExportCommand {
             let table = try services.registers.table(session, Self.register, filter: filter,
                                                      includeNarrative: o.includeNarrative)
             let words = ReportWords(Localizer(language: o.language))
-            let data = o.format == .csv ? RegisterWriter.csv(table, words) : try RegisterWriter.xlsx(table, words)
+            let format = o.chosenFormat
+            let data = format == .csv ? RegisterWriter.csv(table, words) : try RegisterWriter.xlsx(table, words)
             do {
                 try services.registers.write(session, Self.register, data: data, rows: table.rows.count, filter: filter,
-                                             includeNarrative: o.includeNarrative, format: o.format.rawValue,
+                                             includeNarrative: o.includeNarrative, format: format.rawValue,
                                              to: URL(fileURLWithPath: o.out))
             } catch let failed as ExportFailed {
                 throw Failure("cannot write \(failed.path): \(failed.detail)")
@@ -86,7 +112,10 @@ extension Export {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
         @OptionGroup var options: RegisterExportOptions
-        func validate() throws { try options.check(status: CaseStatus.self) }
+        func validate() throws {
+            try options.check(status: CaseStatus.self)
+            try options.check(filtersOf: Self.register, [.status, .risk, .place, .from, .to])
+        }
         func run() throws { try export() }
     }
 
@@ -97,7 +126,10 @@ extension Export {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
         @OptionGroup var options: RegisterExportOptions
-        func validate() throws { try options.check(status: HouseholdStatus.self) }
+        func validate() throws {
+            try options.check(status: HouseholdStatus.self)
+            try options.check(filtersOf: Self.register, [.status, .risk, .place])
+        }
         func run() throws { try export() }
     }
 
@@ -109,7 +141,10 @@ extension Export {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
         @OptionGroup var options: RegisterExportOptions
-        func validate() throws { try options.check(status: FollowUpStatus.self) }
+        func validate() throws {
+            try options.check(status: FollowUpStatus.self)
+            try options.check(filtersOf: Self.register, [.status, .risk, .place, .from, .to])
+        }
         func run() throws { try export() }
     }
 
@@ -119,6 +154,7 @@ extension Export {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var actingUser: ActingUser
         @OptionGroup var options: RegisterExportOptions
+        func validate() throws { try options.check(filtersOf: Self.register, [.place, .service]) }
         func run() throws { try export() }
     }
 }

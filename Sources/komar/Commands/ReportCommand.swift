@@ -115,7 +115,8 @@ struct ReportCommand: ParsableCommand {
                 } catch let failed as ExportFailed {
                     throw Failure("cannot write \(failed.path): \(failed.detail)")
                 }
-                print("Wrote the \(name.rawValue) report for \(period) to \(out)")
+                let t = Localizer(language: language)
+                print(t("report.written", t(name.labelKey), t.digitsForDisplay("\(period)"), out))
             }
         }
     }

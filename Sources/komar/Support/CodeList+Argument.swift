@@ -1,5 +1,6 @@
 import ArgumentParser
 import CaseDomain
+import KhmerText
 import Localization
 
 /// Reads code-list values, languages and dates from the command line; a
@@ -36,8 +37,10 @@ enum Parse {
     /// Day/month/year, in Khmer or Western digits.
     static func date(_ option: String) -> @Sendable (String) throws -> LocalDate {
         { value in
+            // The ISO form too: it is what Komar's own exports write.
+            if let date = LocalDate(iso: Digits.toWestern(value)) { return date }
             guard case .success(let date) = LocalDate.parse(userInput: value) else {
-                throw ValidationError("--\(option) must be a date as day/month/year, for example 01/11/2026")
+                throw ValidationError("--\(option) must be a date as day/month/year (01/11/2026) or year-month-day (2026-11-01)")
             }
             return date
         }
