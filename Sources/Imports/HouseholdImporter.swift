@@ -280,7 +280,7 @@ struct HouseholdImporter: Sendable {
         let dob = cells["dateOfBirth"] ?? "", age = cells["age"] ?? ""
         if !dob.isEmpty {
             if let date = ValueReader.date(dob) { input.birth = .dateOfBirth(date) }
-            else { problem("import.col.date-of-birth", "import.not-a-date", [dob]) }
+            else { problem("import.col.date-of-birth", ValueReader.dateProblem(dob), [dob]) }
         } else if !age.isEmpty {
             if let years = ValueReader.number(age) { input.birth = .estimatedAge(years) }
             else { problem("import.col.age", "import.not-a-number", [age]) }

@@ -114,6 +114,13 @@ final class ValueReader {
         return nil
     }
 
+    /// What is wrong with a text `date` refused: a day the calendar lacks
+    /// (31/02/2012 is written right), or not a date at all.
+    static func dateProblem(_ text: String) -> String {
+        LocalDate.parse(userInput: Digits.toWestern(text).trimmingSpaces()) == .failure(.impossible)
+            ? "import.impossible-date" : "import.not-a-date"
+    }
+
     static func number(_ text: String) -> Int? { Digits.parseInt(text.trimmingSpaces()) }
 }
 

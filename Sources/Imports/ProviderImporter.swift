@@ -61,7 +61,7 @@ struct ProviderImporter {
             }
             if let text = cells["nextIntake"], !text.isEmpty {
                 if let date = ValueReader.date(text) { input.nextIntake = date }
-                else { problem("import.col.next-intake", "import.not-a-date", [text]) }
+                else { problem("import.col.next-intake", ValueReader.dateProblem(text), [text]) }
             }
             if let text = cells["active"] {
                 switch values.yesNo(text) {

@@ -186,7 +186,7 @@ import Testing
             "Line 2: Village: no village is named “Nowhere Village”",
             "Line 3: Village: 3 villages are named “Prey Sva”; add the commune or district",
             "Line 4: ID Poor: “9” is not one of the choices (the choices: Not ID Poor, ID Poor level 1, ID Poor level 2)",
-            "Line 4: Date of birth: “31/02/2010” is not a date",
+            "Line 4: Date of birth: “31/02/2010” is a day the calendar does not have (check the day and the month)",
             "Line 4: In school: “maybe” is neither yes nor no",
             "Line 4: Phone:",
             "Line 5: Relationship: household “4” has no row whose relationship is head",
@@ -199,6 +199,15 @@ import Testing
         #expect(plan.records.isEmpty)
         let khmer = plan.rejected.first?.problems.first?.text(Localizer(language: .km))
         #expect(khmer == "ជួរទី ២៖ ភូមិ៖ គ្មានភូមិណាឈ្មោះ “Nowhere Village” ទេ (ក្នុងឃុំ ឬស្រុកដែលបានសរសេរ បើមាន)។ សូមសរសេរឈ្មោះដូចក្នុងបញ្ជីឈ្មោះភូមិ ឬលេខកូដ ៨ ខ្ទង់")
+    }
+
+    /// Walk-through: 31/02/2012 was said to be "not a date (write
+    /// day/month/year…)" although it was written day/month/year.
+    @Test func aDayTheCalendarLacksIsToldFromTextThatIsNoDate() {
+        #expect(ValueReader.dateProblem("31/02/2012") == "import.impossible-date")
+        #expect(ValueReader.dateProblem("៣១/០២/២០១២") == "import.impossible-date")
+        #expect(ValueReader.dateProblem("last year") == "import.not-a-date")
+        #expect(ValueReader.dateProblem("12/2012") == "import.not-a-date")
     }
 
     @Test func eachProblemIsSaidOnceUnderTheCellThatWasFilledIn() throws {
