@@ -80,6 +80,7 @@ import Testing
         try tmux.press("F10")
         try tmux.waitFor("New intake")
         try tmux.press("F10")
+        try tmux.type("y")                          // Quit Komar? asked on Home
         try tmux.waitFor("komar exited with 0")
         #expect(try tmux.format("alternate_on") == "0", "terminal left in the alternate screen")
 
@@ -210,6 +211,7 @@ import Testing
         let closed = try tmux.waitFor("is now Closed.")
         #expect(closed.contains("Goals met"))
         try tmux.press("F10", "F10", "F10")
+        try tmux.type("y")                          // Quit Komar? asked on Home
         try tmux.waitFor("komar exited with 0")
 
         let services = KomarServices(database: try AppDatabase.open(path: db))

@@ -142,6 +142,7 @@ import Testing
         try tmux.press("F10")
         try tmux.press("F10")
         try tmux.press("F10")
+        try tmux.type("y")                          // Quit Komar? asked on Home
         try tmux.waitFor("komar exited with 0")
     }
 }

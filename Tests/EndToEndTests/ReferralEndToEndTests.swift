@@ -86,6 +86,7 @@ import Testing
         try tmux.waitFor("បានបញ្ចប់ ១")
         try tmux.press("F10")
         try tmux.press("F10")
+        try tmux.type("y")                          // Quit Komar? asked on Home
         try tmux.waitFor("komar exited with 0")
 
         // This month, whatever day the test runs: the referral was sent today.

@@ -79,6 +79,10 @@ import Testing
         h.press(.ctrl("u"), .escape)
         #expect(h.app.topScreenTitleKey == "home.title")
         h.press(.function(10))
+        #expect(h.screen.contains("Quit Komar? You will log in again next time."), "one F10 too many does not log out")
+        h.press(.function(10), .enter)                          // another F10 answers nothing; No is chosen first
+        #expect(h.app.isRunning)
+        h.press(.function(10), .char("y"))
         #expect(!h.app.isRunning)
     }
 

@@ -59,14 +59,19 @@ extension App {
         }
     }
 
-    /// F10 on the first screen: when forms of this user wait as drafts,
-    /// say so before quitting (they stay for the next login either way).
+    /// F10 on the first screen asks first when someone is logged in: one
+    /// F10 too many on the way back must not log them out (walk-through).
+    /// When their forms wait as drafts, it says so (they stay for the next
+    /// login either way).
     func quitFromFirstScreen() {
         _ = flushDrafts()
         guard let session, !isLocked else { return quitNow() }
         do {
             let waiting = try services.drafts.unsaved(session, terminal: drafts.terminal).count
-            guard waiting > 0 else { return quitNow() }
+            guard waiting > 0 else {
+                confirm({ $0("confirm.quit") }) { [unowned self] in self.quitNow() }
+                return
+            }
             confirm({ $0("confirm.quit-drafts-waiting", $0.number(waiting)) }) { [unowned self] in self.quitNow() }
         } catch {
             // The drafts stay in the database either way; say that they could

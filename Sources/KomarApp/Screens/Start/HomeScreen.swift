@@ -6,7 +6,7 @@ import Localization
 import Terminal
 
 /// Where a user lands after login: who they are, their numbers, and a menu
-/// of what their role may do. F10 here quits.
+/// of what their role may do. F10 here quits, once the user says yes.
 @MainActor
 final class HomeScreen: Screen {
     let titleKey = "home.title"
