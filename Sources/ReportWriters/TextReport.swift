@@ -21,10 +21,13 @@ public struct TextReport: Sendable {
 
     /// A line of the report, and how many of its first columns hold a
     /// table's row label (0 outside tables): the screen keeps those in
-    /// place when it scrolls a wide table sideways.
+    /// place when it scrolls a wide table sideways. `columnStarts` are
+    /// where the table's other columns begin, so it scrolls by whole
+    /// columns, never showing the tail of a number.
     public struct Line: Sendable, Equatable {
         public let text: String
         public let labelWidth: Int
+        public var columnStarts: [Int] = []
     }
 
     public func lines(_ report: Report) -> [String] { labelledLines(report).map(\.text) }
@@ -52,19 +55,23 @@ public struct TextReport: Sendable {
         for row in body {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], DisplayWidth.of(cell)) }
         }
-        // The row's label is its leading columns of words (a service and its provider), up to the first figure.
-        let labels = table.rows.first.map { row in row.prefix(while: { !words.isFigure($0) }).count } ?? 1
-        let labelWidth = widths.count > 1 ? widths.prefix(max(1, min(labels, widths.count - 1))).reduce(0) { $0 + $1 + 2 } : 0
+        // The row's label is its leading columns of words (a service and its provider), up to the first figure;
+        // in a list of records (cases with no contact), its first column, the record's code.
+        let labels = table.summary != nil ? 1 : table.rows.first.map { row in row.prefix(while: { !words.isFigure($0) }).count } ?? 1
+        let labelColumns = widths.count > 1 ? max(1, min(labels, widths.count - 1)) : 0
+        let labelWidth = widths.prefix(labelColumns).reduce(0) { $0 + $1 + 2 }
+        let starts = widths.indices.dropFirst(labelColumns).map { i in widths.prefix(i).reduce(0) { $0 + $1 + 2 } }
         func line(_ cells: [String], figures: [Bool]) -> Line {
             Line(text: cells.indices.map { i in
                 let width = i < widths.count ? widths[i] : DisplayWidth.of(cells[i])
                 return figures[i] ? TextFit.padLeft(cells[i], to: width) : TextFit.pad(cells[i], to: width)
-            }.joined(separator: "  ").trimmingTrailingSpaces(), labelWidth: labelWidth)
+            }.joined(separator: "  ").trimmingTrailingSpaces(), labelWidth: labelWidth, columnStarts: starts)
         }
         func plain(_ text: String) -> Line { Line(text: text, labelWidth: 0) }
         var lines = [plain(heading)]
         lines.append(line(header, figures: header.indices.map { i in i > 0 && table.rows.first.map { i < $0.count && words.isFigure($0[i]) } ?? false }))
-        lines.append(Line(text: widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), labelWidth: labelWidth))
+        lines.append(Line(text: widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), labelWidth: labelWidth,
+                          columnStarts: starts))
         if table.rows.isEmpty { lines.append(plain(words.localizer("report.empty-list"))) }
         for (cells, row) in zip(body, table.rows) {
             lines.append(line(cells, figures: row.map(words.isFigure)))

@@ -501,4 +501,33 @@ final class CountingSource: TableDataSource {
         let narrow = TextPane(lines: [TextPane.Line(String(repeating: "x", count: 80), scrolls: false)])
         #expect(narrow.contentWidth == 0, "a line that does not scroll gives ← → nothing to do")
     }
+
+    /// Walk-through: → moved tables by eight characters, showing "…(2)",
+    /// the tail of another column's number, and a narrow table scrolled
+    /// with a wide one. A table now moves by whole columns, and only as
+    /// far as its own last column.
+    @Test func aTableScrollsByWholeColumnsAndOnlyAsFarAsItNeeds() {
+        let cells = ["A 1 (1)", "B 22 (2)", "C 333 (3)", "D 4444 (4)", "E 55555 (5)"]
+        let wide = "Lbl  " + cells.map { TextFit.pad($0, to: 12) }.joined(separator: "  ")
+        let starts = cells.indices.map { 5 + $0 * 14 }
+        let heading = "Lbl  " + ["A", "B", "C", "D", "E"].map { TextFit.pad($0, to: 12) }.joined(separator: "  ")
+        let pane = TextPane(lines: [TextPane.Line(heading.trimmingCharacters(in: .whitespaces), frozen: 5, columnStarts: starts),
+                                    TextPane.Line(wide, frozen: 5, columnStarts: starts),
+                                    TextPane.Line("Lbl  X 9 (9)", frozen: 5, columnStarts: [5])])
+        var canvas = Canvas(size: Size(width: 40, height: 3))
+        func draw() { pane.render(into: &canvas, at: Rect(row: 0, col: 0, width: 40, height: 3), focused: true, env: WidgetEnvironment()) }
+        draw()
+        _ = pane.handle(.right)
+        draw()
+        #expect(canvas.rowText(1).hasPrefix("Lbl… B 22 (2)"), "\(canvas.rowText(1))")
+        #expect(canvas.rowText(2).hasPrefix("Lbl  X 9 (9)"), "a table that fits stays put")
+        for _ in 0..<9 { _ = pane.handle(.right) }
+        draw()
+        #expect(canvas.rowText(1).hasPrefix("Lbl… D 4444 (4)"), "stops once the last column shows: \(canvas.rowText(1))")
+        #expect(canvas.rowText(1).contains("E 55555 (5)"))
+        #expect(canvas.rowText(0).hasPrefix("Lbl… D"), "a heading that would fit moves with its table: \(canvas.rowText(0))")
+        _ = pane.handle(.left)
+        draw()
+        #expect(canvas.rowText(1).hasPrefix("Lbl… C 333 (3)"), "one ← goes back one column")
+    }
 }

@@ -113,7 +113,8 @@ final class ReportViewScreen: Screen {
         pane.lines = lines.enumerated().flatMap { i, line in
             let style: TextStyle = i == 0 || headings.contains { line.text.hasPrefix($0) } ? .heading : .plain
             guard line.labelWidth == 0 else {
-                return [TextPane.Line(line.text, style: style, frozen: line.labelWidth, scrolls: !fits[i])]
+                return [TextPane.Line(line.text, style: style, frozen: line.labelWidth, scrolls: !fits[i],
+                                      columnStarts: line.columnStarts)]
             }
             return wrapWords(line.text, width: rect.width).map { TextPane.Line($0, style: style, scrolls: false) }
         }
