@@ -132,6 +132,15 @@ import ZIPFoundation
             == ["3 Cases open, new, closed…"])
         #expect(SpreadsheetML.uniqueNames(["7 តម្រូវការ និងសេវា៖ បានបញ្ជូនបន្ត ធៀបនឹងបានចុះឈ្មោះ"]) == ["7 តម្រូវការ និងសេវា…"])
         #expect(SpreadsheetML.uniqueNames(["ចំនួនថ្ងៃមធ្យម (មេដ្យាន) ពីការផ្ញើ ដល់ការចុះឈ្មោះ"]).allSatisfy { $0.utf16.count <= 31 })
+        // Walk-through: two tables whose titles differ only at the end were
+        // cut to the same words; such names keep their ends.
+        let khmer = SpreadsheetML.uniqueNames(["1 ការតាមដានដែលដល់កំណត់ក្នុងរយៈពេលនេះ តាមបុគ្គលិក",
+                                                "2 ការតាមដានដែលដល់កំណត់ក្នុងរយៈពេលនេះ តាមកម្រិតហានិភ័យ"])
+        #expect(khmer[0].hasSuffix("តាមបុគ្គលិក") && khmer[1].hasSuffix("តាមកម្រិតហានិភ័យ"), "\(khmer)")
+        #expect(khmer.allSatisfy { $0.utf16.count <= 31 && $0.hasPrefix("1 ") || $0.hasPrefix("2 ") })
+        let english = SpreadsheetML.uniqueNames(["1 Visits due in the period, sorted by the worker",
+                                                  "2 Visits due in the period, sorted by the risk level"])
+        #expect(english == ["1 Visits…sorted by the worker", "2 Visits…by the risk level"], "\(english)")
         #expect(SpreadsheetML.column(0) == "A" && SpreadsheetML.column(25) == "Z" && SpreadsheetML.column(27) == "AB")
     }
 }

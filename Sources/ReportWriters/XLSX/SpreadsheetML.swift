@@ -152,10 +152,16 @@ public struct SpreadsheetML {
     /// : \\ / ? * [ ], not empty, and no two the same.
     static func uniqueNames(_ names: [String]) -> [String] {
         var used = Set<String>()
-        return names.map { raw in
+        let bases = names.map { raw in
             let cleaned = String(raw.filter { !":\\/?*[]".contains($0) }).trimmingCharacters(in: .whitespaces)
-            let base = cleaned.isEmpty ? "Sheet" : cleaned
-            var name = cut(base, to: 31)
+            return cleaned.isEmpty ? "Sheet" : cleaned
+        }
+        // Titles that differ only at their end ("…, by worker", "…, by risk")
+        // would be cut to the same words: those keep their ends instead.
+        let stems = bases.map { stem(cut($0, to: 31)) }
+        return bases.enumerated().map { i, base in
+            let alike = base.utf16.count > 31 && stems.filter { $0 == stems[i] }.count > 1
+            var name = alike ? cutMiddle(base, to: 31) : cut(base, to: 31)
             var n = 2
             while used.contains(name.lowercased()) {
                 let suffix = " \(n)"
@@ -165,6 +171,34 @@ public struct SpreadsheetML {
             used.insert(name.lowercased())
             return name
         }
+    }
+
+    /// A sheet name without the table number in front of it.
+    private static func stem(_ name: String) -> String {
+        String(name.drop { $0.isNumber }).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `text` in at most `units` UTF-16 units: its start and its end with
+    /// "…" between them, cut between characters.
+    static func cutMiddle(_ text: String, to units: Int) -> String {
+        guard text.utf16.count > units else { return text }
+        let characters = Array(text)
+        var head = "", tail = ""
+        var front = 0, back = characters.count - 1
+        let headUnits = (units - 1) / 3
+        while front < back, head.utf16.count + String(characters[front]).utf16.count <= headUnits {
+            head.append(characters[front])
+            front += 1
+        }
+        while back >= front, head.utf16.count + tail.utf16.count + String(characters[back]).utf16.count <= units - 1 {
+            tail.insert(characters[back], at: tail.startIndex)
+            back -= 1
+        }
+        // Both parts break at a word where the title has spaces.
+        if front < characters.count, characters[front] != " ", let space = head.lastIndex(of: " "),
+           head.distance(from: head.startIndex, to: space) > 2 { head = String(head[..<space]) }
+        if back >= 0, characters[back] != " ", let space = tail.firstIndex(of: " ") { tail = String(tail[space...]) }
+        return head.trimmingCharacters(in: .whitespaces) + "…" + tail.trimmingCharacters(in: .whitespaces)
     }
 
     /// `text` in at most `units` UTF-16 units. A name that must be cut ends
