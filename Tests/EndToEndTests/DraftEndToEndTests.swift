@@ -83,8 +83,8 @@ import Testing
         try first.chooseMenuItem("Households")
         try first.waitFor("HH-")
         try first.press("Enter")
-        try first.waitFor("F5")
-        try first.press("F5")
+        try first.waitFor("F8")
+        try first.press("F8")
         try first.waitFor("New referral")
         try first.press("Tab")                           // person → service
         try first.type("sew")

@@ -55,7 +55,7 @@ import Testing
         try tmux.press("Tab", "Tab", "Tab", "Tab", "Enter", "Down", "Enter")   // planning to migrate
         try tmux.press("F2")
         try tmux.waitFor("គ្រោងចំណាកស្រុក")
-        try tmux.press("F5")
+        try tmux.press("F8")
         try tmux.waitFor("ការបញ្ជូនបន្តថ្មី")
         try tmux.press("Enter", "Down", "Enter", "Tab")
         try tmux.type("sewing")

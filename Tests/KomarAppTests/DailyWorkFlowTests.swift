@@ -178,7 +178,7 @@ import Testing
         h.select("Households")
         h.press(.enter)
         #expect(h.app.topScreenTitleKey == "household.title")
-        h.press(.function(5))
+        h.press(.function(8))
         #expect(h.app.topScreenTitleKey == "referral.new-title")
         #expect(h.screen.contains("Person *            Enter to choose"))   // nobody chosen for the user
         #expect(h.screen.contains("A member of household HH-"))              // and for which household

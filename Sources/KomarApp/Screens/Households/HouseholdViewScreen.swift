@@ -5,8 +5,9 @@ import Terminal
 
 /// The household file: the assessment, members, linked cases, referrals
 /// and follow-ups on one scrolling page. F4 adds a member, a member's
-/// number (1–9) changes them, F5 refers a member to a provider, F7 records
-/// the scheduled visit, F8 edits the household.
+/// number (1–9) changes them, F5 records the scheduled visit, F7 edits the
+/// household and F8 refers a member to a provider (F7 and F8 as on the
+/// case file).
 @MainActor
 final class HouseholdViewScreen: RecordFileScreen {
     let titleKey = "household.title"
@@ -44,17 +45,18 @@ final class HouseholdViewScreen: RecordFileScreen {
          }.enabled(canEdit && detail != nil),
          KeyBinding(.char("1"), label: "key.member-number", help: "help.edit-member", inBar: false)
             .enabled(canEdit && detail != nil),
-         KeyBinding(.function(5), label: "key.refer", help: "help.refer-member") { [unowned self, unowned app] in
-            self.refer(app)
-         }.enabled(session.may(.manageReferrals) && detail != nil),
-         KeyBinding(.function(7), label: "key.record-visit", help: "help.record-household-visit") {
+         // F7 edits and F8 refers, as on the case file.
+         KeyBinding(.function(5), label: "key.record-visit", help: "help.record-household-visit") {
             [unowned self, unowned app] in self.recordVisit(app)
          }.enabled(canEdit && scheduled != nil),
-         KeyBinding(.function(8), label: "key.edit", help: "help.edit-household") { [unowned self, unowned app] in
+         KeyBinding(.function(7), label: "key.edit", help: "help.edit-household") { [unowned self, unowned app] in
             app.push(HouseholdFormScreen(app: app, session: self.session, householdId: self.householdId) {
                 [unowned self, unowned app] in self.reload(app)
             })
          }.enabled(canEdit && detail != nil),
+         KeyBinding(.function(8), label: "key.refer", help: "help.refer-member") { [unowned self, unowned app] in
+            self.refer(app)
+         }.enabled(session.may(.manageReferrals) && detail != nil),
          CommonBindings.scroll]
     }
 
