@@ -233,6 +233,65 @@ import Testing
         #expect(!h.screen.contains("! Completed"))
     }
 
+    /// Walk-through: an exit reason was typed, so the report had a row for
+    /// "ផ្លាស់ទីលំនៅ" and another for "ផ្លាស់ទីលំនៅ / moved away". It is
+    /// chosen from a list now; Other takes the words.
+    @Test func aReferralThatEndsEarlySaysWhyFromAList() throws {
+        let h = try harness(language: .en)
+        let worker = try h.session("dara")
+        var input = HouseholdInput()
+        input.headNameKm = "សុខ ចាន់ថា"
+        input.headSex = .female
+        input.headAge = 41
+        input.villageCode = "14040201"
+        let hh = try h.services.households.register(worker, input)
+        var youth = MemberInput()
+        youth.nameKm = "សុខ ស្រីនាង"
+        youth.sex = .female
+        youth.birth = .estimatedAge(17)
+        let member = try h.services.households.addMember(worker, householdId: hh.id, youth)
+        var referral = ReferralInput(subject: .member(memberId: member.id))
+        referral.service = .sewing
+        referral.providerId = 1
+        referral.reason = "ចង់ទៅធ្វើការនៅថៃ"
+        referral.consentRecorded = true
+        referral.send = true
+        let first = try h.services.referrals.create(worker, referral)
+        let second = try h.services.referrals.create(worker, referral)
+        h.logIn("vannak")
+        h.type("6")
+        h.press(.enter)                                   // either of the two
+        let shown = h.screen.contains(first.code) ? first : second
+        h.press(.function(4), .enter, .down, .enter)      // new status: Declined
+        #expect(h.screen.contains("Declined"))
+        h.press(.function(2))
+        #expect(h.screen.contains("✗ Give a reason."))
+        h.press(.enter)
+        h.type("moved")
+        h.press(.enter, .function(2))
+        #expect(h.screen.contains("\(shown.code) is now Declined."), "\(h.screen)")
+        #expect(h.screen.contains("Reason given          Moved away"), "\(h.screen)")
+        let coordinator = try h.session("vannak")
+        #expect(try h.services.referrals.detail(coordinator, id: shown.id).exitReason == "moved-away")
+        h.press(.function(10), .home, .enter)             // open ones first: the other one
+        let other = h.screen.contains(first.code) ? first : second
+        #expect(other.id != shown.id)
+        h.press(.function(4), .enter, .down, .enter, .function(2), .enter)
+        h.type("Other")
+        h.press(.enter, .function(2))
+        #expect(h.screen.contains("The reason, in words"))
+        #expect(h.screen.contains("✗ Required."))
+        h.type("ទៅរៀននៅភ្នំពេញ")
+        h.press(.function(2))
+        #expect(h.screen.contains("\(other.code) is now Declined."), "\(h.screen)")
+        #expect(try h.services.referrals.detail(coordinator, id: other.id).exitReason == "ទៅរៀននៅភ្នំពេញ")
+        let period = try #require(ReportPeriod.parse("2026"))
+        let report = try h.services.reports.make(coordinator, ReportRequest(kind: .referrals, period: period))
+        let reasons = try #require(report.tables.first { $0.title == .key("report.referrals.exit-reasons") })
+        #expect(reasons.rows.contains { $0.contains(.key("exit-reason.moved-away")) })
+        #expect(reasons.rows.contains { $0.contains(.literal("ទៅរៀននៅភ្នំពេញ")) })
+    }
+
     @Test func exportFromTheListWritesTheFile() throws {
         let h = try harness(language: .en)
         try h.fillDemoRecords(cases: 10)

@@ -138,7 +138,7 @@ import Testing
         add(RiskQuestion.self); add(Ethnicity.self); add(YesNoUnknown.self)
         add(Vulnerability.self); add(MigrationStatus.self); add(Destination.self); add(Relationship.self)
         add(ServiceType.self)
-        add(ProviderKind.self); add(ReferralPriority.self); add(ReferralOutcome.self); add(AgeGroup.self)
+        add(ProviderKind.self); add(ReferralPriority.self); add(ReferralOutcome.self); add(AgeGroup.self); add(ReferralExitReason.self)
         for key in keys {
             for language in Language.allCases {
                 #expect(!(table.text(key, language) ?? "").isEmpty, "\(key) lacks \(language)")

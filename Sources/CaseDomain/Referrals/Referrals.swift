@@ -35,6 +35,32 @@ public enum ReferralPriority: String, CodeList {
     public static let labelPrefix = "priority"
 }
 
+/// Why a referral ended before it was completed (declined, dropped out,
+/// cancelled): chosen from a list, so the donors' report counts each reason
+/// once however it would have been typed; `other` takes the words. A
+/// referral stores the code, or the words of an other reason (and, from
+/// before the list, whatever was typed).
+public enum ReferralExitReason: String, CodeList {
+    case movedAway = "moved-away"
+    case migratedForWork = "migrated-for-work"
+    case neededAtHome = "needed-at-home"
+    case foundWork = "found-work"
+    case illness
+    case marriage
+    case tooFar = "too-far"
+    case courseNotSuitable = "course-not-suitable"
+    case notInterested = "not-interested"
+    case enteredByMistake = "entered-by-mistake"
+    case other
+    public static let labelPrefix = "exit-reason"
+
+    /// The reason a referral stores, said through `label` when it is one
+    /// of the list's.
+    public static func text(_ stored: String, label: (String) -> String) -> String {
+        Self(rawValue: stored).map { label($0.labelKey) } ?? stored
+    }
+}
+
 /// What a completed referral led to.
 public enum ReferralOutcome: String, CodeList {
     case workingInSkill = "working-in-skill"

@@ -180,7 +180,7 @@ enum DemoReferrals {
                     }
                     let status = path.last!
                     number += 1
-                    let exit: String? = [.declined, .droppedOut, .cancelled].contains(status) ? "ផ្លាស់ទីលំនៅ / moved away" : nil
+                    let exit: String? = [.declined, .droppedOut, .cancelled].contains(status) ? ReferralExitReason.movedAway.rawValue : nil
                     let outcome: String? = status == .completed
                         ? [ReferralOutcome.workingInSkill, .startedBusiness, .stillStudying, .migratedSafely][Int(random.next() % 4)].rawValue
                         : nil

@@ -86,7 +86,7 @@ extension ReferralService {
                         provider.isEmpty ? r.providerName : provider, label(r.priority.labelKey),
                         row["province"] ?? "", row["district"] ?? "", row["commune"] ?? "", row["village"] ?? "",
                         row["case_code"] ?? "", row["household_code"] ?? "", row["reason"] ?? "",
-                        row["exit_reason"] ?? "",
+                        ReferralExitReason.text(row["exit_reason"] ?? "", label: label),
                         (row["outcome"] as String?).flatMap(ReferralOutcome.init(rawValue:)).map { label($0.labelKey) } ?? "",
                         row["outcome_notes"] ?? "",
                     ] + moveDates)

@@ -116,7 +116,9 @@ enum ReferralReport {
             let matching = groups.filter { $0.status == status }
             let reasons = Set(matching.map(\.exitReason)).sorted()
             for reason in reasons.isEmpty ? [""] : reasons {
-                rows.append([.key(status.labelKey), reason.isEmpty ? .key("report.row.not-recorded") : .literal(reason),
+                let said: ReportCell = reason.isEmpty ? .key("report.row.not-recorded")
+                    : ReferralExitReason(rawValue: reason).map { .key($0.labelKey) } ?? .literal(reason)
+                rows.append([.key(status.labelKey), said,
                              .tally(tally(matching.filter { $0.exitReason == reason }))])
             }
         }

@@ -17,7 +17,8 @@ final class ReferralMoveScreen: DraftableScreen {
     private let to = ChoiceField(filterable: false)
     private let date = DateField()
     private let consent = ChoiceField(filterable: false)
-    private let reason = TextField(maxLength: 300)
+    private let reason = ChoiceField()
+    private let otherReason = TextField(maxLength: 300)
     private let outcome = ChoiceField(filterable: false)
     private let note = TextArea(rows: 3, maxLength: 2_000)
     let form: Form
@@ -35,6 +36,7 @@ final class ReferralMoveScreen: DraftableScreen {
             FormField(id: "date", label: "move.date", widget: date, required: true),
             FormField(id: "consent", label: "referral.consent", widget: consent, required: true),
             FormField(id: "reason", label: "move.reason", widget: reason, required: true),
+            FormField(id: "otherReason", label: "move.other-reason", widget: otherReason, required: true),
             FormField(id: "outcome", label: "referral.outcome", widget: outcome, required: true),
             FormField(id: "note", label: "move.note", widget: note),
         ])
@@ -44,7 +46,9 @@ final class ReferralMoveScreen: DraftableScreen {
         date.text = FormInput.text(app.services.clock.today, app)
         consent.setOptions(app.yesNoOptions)
         outcome.setOptions(app.options(ReferralOutcome.self))
+        reason.setOptions(app.options(ReferralExitReason.self))
         to.onSelect = { [unowned self] _ in self.showFields() }
+        reason.onSelect = { [unowned self] _ in self.showFields() }
         showFields()
         baseline = form.snapshot()
     }
@@ -54,7 +58,9 @@ final class ReferralMoveScreen: DraftableScreen {
     private func showFields() {
         let target = self.target
         form.field("consent")?.isHidden = !(target == .sent && !detail.consentRecorded)
-        form.field("reason")?.isHidden = ![.declined, .droppedOut, .cancelled].contains(target)
+        let ends = [.declined, .droppedOut, .cancelled].contains(target)
+        form.field("reason")?.isHidden = !ends
+        form.field("otherReason")?.isHidden = !ends || reason.selectedId != ReferralExitReason.other.rawValue
         form.field("outcome")?.isHidden = target != .completed
     }
 
@@ -64,8 +70,11 @@ final class ReferralMoveScreen: DraftableScreen {
         guard let target else { return }
         form.clearMessages()
         guard let happened = FormInput.requiredDate(date, id: "date", in: form, app: app) else { return }
-        var move = ReferralMove(to: target, expectedVersion: expectedVersion,
-                                reason: form.field("reason")?.isHidden == false ? reason.text : "",
+        if form.field("otherReason")?.isHidden == false, otherReason.text.trimmingSpaces().isEmpty {
+            FormInput.show(["otherReason": "error.required"], in: form, app: app)
+            return
+        }
+        var move = ReferralMove(to: target, expectedVersion: expectedVersion, reason: storedReason,
                                 outcome: target == .completed ? outcome.selectedId.flatMap(ReferralOutcome.init(rawValue:)) : nil,
                                 note: note.text, recordConsent: FormInput.yesNo(consent) == true)
         move.effectiveOn = happened
@@ -84,6 +93,13 @@ final class ReferralMoveScreen: DraftableScreen {
             return
         }
         apply(app, move)
+    }
+
+    /// The list's code, or the words of an other reason; nothing when the
+    /// move needs no reason.
+    private var storedReason: String {
+        guard form.field("reason")?.isHidden == false, let code = reason.selectedId else { return "" }
+        return code == ReferralExitReason.other.rawValue ? otherReason.text.trimmingSpaces() : code
     }
 
     private func apply(_ app: App, _ move: ReferralMove) {

@@ -74,7 +74,9 @@ final class ReferralViewScreen: RecordFileScreen {
             out.append(app.field("referrals.waiting",
                            t("referrals.days", t.number(s.daysSinceLastMove(now: app.services.clock.now())))))
         }
-        if let reason = d.exitReason, !reason.isEmpty { out.append(app.field("referral.exit-reason", reason)) }
+        if let reason = d.exitReason, !reason.isEmpty {
+            out.append(app.field("referral.exit-reason", ReferralExitReason.text(reason) { t($0) }))
+        }
         if let outcome = d.outcome {
             out.append(app.field("referral.outcome", t(outcome.labelKey) + (d.outcomeNotes.isEmpty ? "" : " — " + d.outcomeNotes)))
         }
