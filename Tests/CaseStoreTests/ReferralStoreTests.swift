@@ -207,6 +207,53 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         }
     }
 
+    /// Walk-through: a status picked by mistake could never be put right.
+    /// Undoing the last move takes it out of the history with what it
+    /// wrote (the exit reason, the outcome), keeps the tallies true, and
+    /// the audit log says so.
+    @Test func theLastMoveCanBeUndoneWithWhatItWrote() throws {
+        let w = try world()
+        let r = try w.services.referrals.create(w.worker, referral(w))
+        var version = try w.services.referrals.detail(w.coordinator, id: r.id).version
+        try w.services.referrals.move(w.coordinator, referralId: r.id, ReferralMove(to: .accepted, expectedVersion: version))
+        version += 1
+        try w.services.referrals.move(w.coordinator, referralId: r.id, ReferralMove(
+            to: .declined, expectedVersion: version, reason: ReferralExitReason.movedAway.rawValue))
+        version += 1
+        let declined = try w.services.referrals.detail(w.coordinator, id: r.id)
+        #expect(declined.summary.status == .declined && declined.exitReason == "moved-away")
+        #expect(throws: StoreError.changedElsewhere) {
+            try w.services.referrals.undoLastMove(w.coordinator, referralId: r.id, expectedVersion: version - 1)
+        }
+        let volunteer = try session(w.services, "sreymom", .volunteer)
+        #expect(throws: PermissionDenied.self) {
+            try w.services.referrals.undoLastMove(volunteer, referralId: r.id, expectedVersion: version)
+        }
+        try w.services.referrals.undoLastMove(w.coordinator, referralId: r.id, expectedVersion: version)
+        let back = try w.services.referrals.detail(w.coordinator, id: r.id)
+        #expect(back.summary.status == .accepted)
+        #expect(back.exitReason == nil)
+        #expect(back.history.map(\.to) == [.draft, .sent, .accepted])
+        #expect(back.version == version + 1)
+        // It moves on as before, and back to a draft the day it was made.
+        try w.services.referrals.undoLastMove(w.coordinator, referralId: r.id, expectedVersion: back.version)
+        try w.services.referrals.undoLastMove(w.coordinator, referralId: r.id, expectedVersion: back.version + 1)
+        let draft = try w.services.referrals.detail(w.coordinator, id: r.id)
+        #expect(draft.summary.status == .draft && draft.history.count == 1)
+        #expect(throws: ReferralMoveRejected(issues: [.to: "error.nothing-to-undo"])) {
+            try w.services.referrals.undoLastMove(w.coordinator, referralId: r.id, expectedVersion: draft.version)
+        }
+        try w.services.database.read { db in
+            let undone = try String.fetchAll(db, sql: "SELECT summary FROM audit_event WHERE summary LIKE '%(move undone)'")
+            #expect(undone == ["RF-2026-0001 declined → accepted (move undone)", "RF-2026-0001 accepted → sent (move undone)",
+                               "RF-2026-0001 sent → draft (move undone)"])
+            let kept = try Row.fetchAll(db, sql: """
+                SELECT key, SUM(n) AS n FROM referral_tally WHERE measure = 'referral' GROUP BY key HAVING SUM(n) != 0
+                """).map { ($0["key"] as String).split(separator: "\u{1F}", omittingEmptySubsequences: false)[2] + "=\($0["n"] as Int)" }
+            #expect(kept == ["draft=1"], "the tally follows every undo: \(kept)")
+        }
+    }
+
     @Test func consentIsNeededBeforeSending() throws {
         let w = try world()
         #expect(throws: ReferralRejected(issues: [.consent: "error.consent-before-sending"])) {

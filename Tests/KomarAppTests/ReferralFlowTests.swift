@@ -273,6 +273,19 @@ import Testing
         #expect(h.screen.contains("Reason given          Moved away"), "\(h.screen)")
         let coordinator = try h.session("vannak")
         #expect(try h.services.referrals.detail(coordinator, id: shown.id).exitReason == "moved-away")
+        // Declined was a mistake: F5 takes the move back, after asking.
+        #expect(h.screen.contains("F5 Undo move"))
+        h.press(.function(5))
+        #expect(h.screen.contains("Undo the last move, Sent → Declined?"), "\(h.screen)")
+        h.press(.char("y"))
+        #expect(h.screen.contains("\(shown.code) is back to Sent."))
+        #expect(!h.screen.contains("Reason given"))
+        #expect(h.screen.contains("F4 Move"))
+        #expect(try h.services.referrals.detail(coordinator, id: shown.id).exitReason == nil)
+        h.press(.function(4), .enter, .down, .enter, .function(2), .enter)
+        h.type("moved")
+        h.press(.enter, .function(2))
+        #expect(h.screen.contains("\(shown.code) is now Declined."))
         h.press(.function(10), .home, .enter)             // open ones first: the other one
         let other = h.screen.contains(first.code) ? first : second
         #expect(other.id != shown.id)

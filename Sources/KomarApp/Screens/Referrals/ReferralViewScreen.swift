@@ -39,7 +39,41 @@ final class ReferralViewScreen: RecordFileScreen {
             guard let detail = self.detail else { return }
             app.push(ReferralMoveScreen(app: app, session: self.session, detail: detail))
          }.enabled(detail.map { !ReferralRules.isFinal($0.summary.status) } ?? false),
+         KeyBinding(.function(5), label: "key.undo-move", help: "help.undo-move") { [unowned self, unowned app] in
+            self.undoLastMove(app)
+         }.enabled(lastMove != nil),
          CommonBindings.scroll]
+    }
+
+    /// The move F5 takes back: the last one, unless the referral has had
+    /// none since it was made.
+    private var lastMove: ReferralTransition? {
+        guard let last = detail?.history.last, last.from != nil else { return nil }
+        return last
+    }
+
+    /// Asks, then takes back the last move: a status picked by mistake is
+    /// put right, and the audit log keeps both.
+    private func undoLastMove(_ app: App) {
+        guard let detail, let last = lastMove, let from = last.from else { return }
+        let code = detail.summary.code
+        app.confirm({ t in t("referral.confirm-undo", t(from.labelKey), t(last.to.labelKey), code) }) {
+            [unowned self, unowned app] in
+            do {
+                try app.services.referrals.undoLastMove(self.session, referralId: detail.summary.id,
+                                                        expectedVersion: detail.version)
+                self.reload(app)
+                app.show(style: .heading) { t in t("referral.undone", code, t(from.labelKey)) }
+            } catch StoreError.changedElsewhere {
+                self.reload(app)
+                app.showError { t in t("error.changed-elsewhere") }
+            } catch is ReferralMoveRejected {
+                self.reload(app)
+                app.showError { t in t("error.nothing-to-undo") }
+            } catch {
+                app.report(error)
+            }
+        }
     }
 
     func fileLines(app: App) -> [DetailLine]? { detail.map { lines(app, $0) } }
