@@ -70,7 +70,9 @@ final class CaseViewScreen: RecordFileScreen {
         guard let s = detail?.summary else { return }
         app.push(ReferralFormScreen(app: app, session: session, people: [ReferralFormScreen.Person(
             subject: .child(caseId: caseId), name: s.code + " · " + app.bothNames(km: s.childNameKm, latin: s.childNameLatin),
-            details: app.inEveryLanguage { t in t(s.sex.labelKey) + ", " + t.count("case.age-years", s.ageYears) })]))
+            details: app.inEveryLanguage { t in
+                t(s.sex.labelKey) + ", " + t.count("case.age-years", s.ageYears) + (s.ageIsEstimated ? "~" : "")
+            })]))
     }
 
     func fileLines(app: App) -> [DetailLine]? {

@@ -77,7 +77,8 @@ final class HouseholdViewScreen: RecordFileScreen {
         app.push(ReferralFormScreen(app: app, session: session, people: detail.members.map { member in
             ReferralFormScreen.Person(subject: .member(memberId: member.id), name: member.displayName,
                                       details: app.inEveryLanguage { t in
-                t(member.sex.labelKey) + ", " + t.count("case.age-years", member.age) + ", " + t(member.relationship.labelKey)
+                t(member.sex.labelKey) + ", " + t.count("case.age-years", member.age) + (member.ageIsEstimated ? "~" : "")
+                    + ", " + t(member.relationship.labelKey)
             })
         }, for: app.inEveryLanguage { t in t("referral.for-household", detail.summary.code, head) }))
     }
