@@ -146,7 +146,8 @@ final class Harness {
     /// Fills the intake form: Khmer name, Latin name, female, an estimated
     /// age, a village in Kanhchriech (Prey Veng), two concerns, a narrative
     /// and a reporter.
-    func fillIntake(nameKm: String = "ស្រីពេជ្រ ប្រាក់", nameLatin: String = "Sreypich Prak", age: String = "១២") {
+    func fillIntake(nameKm: String = "ស្រីពេជ្រ ប្រាក់", nameLatin: String = "Sreypich Prak", age: String = "១២",
+                    riskAssessed: Bool = true) {
         type(nameKm)
         press(.tab)
         type(nameLatin)
@@ -158,6 +159,18 @@ final class Harness {
         press(.enter, .char(" "), .down, .down, .down, .down, .char(" "), .enter, .tab)
         type("កុមារីត្រូវបានគេសន្យាការងារនៅប្រទេសថៃ។")
         press(.tab, .enter, .enter)                  // reporter: CPC member
+        if riskAssessed { tickNoRiskFactor() }
+    }
+
+    /// Ticks "None of these" under the intake's risk factors (an intake
+    /// must say whether any applies) without moving the focus or the
+    /// scroll, so tests of the fields above see the form as before;
+    /// `aNewIntakeSaysWhetherAnyRiskFactorApplies` ticks it with keys.
+    func tickNoRiskFactor() {
+        guard let intake = app.stack.last as? IntakeScreen,
+              let risks = intake.form.field("riskAnswers")?.widget as? MultiChoiceField else { return }
+        risks.toggle(IntakeScreen.noRiskFactor)
+        _ = app.flushDrafts()
     }
 
     /// A service session for one of the harness's users, for setting up

@@ -127,6 +127,31 @@ import Testing
 
 @MainActor
 @Suite struct IntakeFlowTests {
+    /// Walk-through: an intake nobody assessed was saved as Low risk and
+    /// sank to the bottom of the review queue. The risk factors must be
+    /// answered: the ones that apply, or None of these (which unticks the
+    /// others, and they it).
+    @Test func aNewIntakeSaysWhetherAnyRiskFactorApplies() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        h.fillIntake(riskAssessed: false)
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "intake.title")
+        #expect(h.screen.contains("✗ Tick the risk factors that apply, or None of these."), "\(h.screen)")
+        #expect(h.screen.contains("Proposed risk level     – (tick the risk factors that apply, or None of these)"))
+        #expect(try h.allCases().isEmpty)
+        h.press(.enter, .char(" "), .end, .char(" "), .enter)     // immediate danger, then None of these
+        #expect(h.screen.contains("Risk factors *          None of these"), "\(h.screen)")
+        #expect(h.screen.contains("Proposed risk level     Low"))
+        h.press(.enter, .home, .char(" "), .enter)                 // immediate danger after all
+        #expect(h.screen.contains("Risk factors *          The child is in immediate danger"), "\(h.screen)")
+        #expect(h.screen.contains("Proposed risk level     Critical"))
+        h.press(.function(2))
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(try h.allCases().first?.riskLevel == .critical)
+    }
+
     @Test func volunteerRecordsAKhmerCaseAndFindsItInTheList() throws {
         let h = try Harness()
         h.logIn("sreymom")

@@ -81,7 +81,11 @@ final class IntakeScreen: DraftableScreen {
         self.caseId = caseId
         self.newIntake = newIntake
         concerns = MultiChoiceField(options: app.options(Concern.self))
-        riskAnswers = MultiChoiceField(options: app.options(RiskQuestion.self))
+        // "None of these" is ticked, not assumed: an intake nobody assessed
+        // was saved as Low and sank to the bottom of the review queue
+        // (walk-through).
+        riskAnswers = MultiChoiceField(options: app.options(RiskQuestion.self)
+                                       + [app.option(Self.noRiskFactor, labelKey: "risk-question.none")])
         form = Form(fields: [
             FormField(id: "childNameKm", label: "field.child-name-km", widget: nameKm, required: true),
             FormField(id: "childNameLatin", label: "field.child-name-latin", widget: nameLatin),
@@ -104,7 +108,7 @@ final class IntakeScreen: DraftableScreen {
             FormField(id: "childAssent", label: "field.child-assent", widget: childAssent),
             FormField(id: "consentBy", label: "field.consent-by", widget: consentBy),
             FormField(id: "consentDate", label: "field.consent-date", widget: consentDate),
-            FormField(id: "riskAnswers", label: "field.risk-answers", widget: riskAnswers),
+            FormField(id: "riskAnswers", label: "field.risk-answers", widget: riskAnswers, required: caseId == nil),
             FormField(id: "proposedRisk", label: "field.proposed-risk", widget: proposedRisk),
             FormField(id: "riskOverride", label: "field.risk-override", widget: riskOverride),
             FormField(id: "riskOverrideReason", label: "field.risk-override-reason", widget: riskOverrideReason),
@@ -119,6 +123,7 @@ final class IntakeScreen: DraftableScreen {
         let now = app.services.clock.today
         consentDate.text = FormInput.text(now, app)
         riskOverride.onSelect = { [unowned self] _ in self.showRiskFields() }
+        riskAnswers.onChange = { [unowned self] ids in self.keepNoneAlone(ids) }
         sex.setOptions(app.options(Sex.self))
         reporter.setOptions(app.options(Reporter.self))
         let today = app.services.clock.today
@@ -164,6 +169,26 @@ final class IntakeScreen: DraftableScreen {
     private var places: PlaceCascade!
 
     private var answers: Set<RiskQuestion> { Set(riskAnswers.selectedIds.compactMap(RiskQuestion.init(rawValue:))) }
+
+    /// The option that says no risk factor applies.
+    static let noRiskFactor = "none"
+    /// The ticks before the last change, to tell which was just ticked.
+    private var lastRiskTicks: Set<String> = []
+
+    /// "None of these" and a risk factor exclude each other: ticking one
+    /// unticks the other.
+    private func keepNoneAlone(_ ids: Set<String>) {
+        let ticked = ids.subtracting(lastRiskTicks)
+        lastRiskTicks = ids
+        if ticked.contains(Self.noRiskFactor), ids.count > 1 {
+            riskAnswers.select([Self.noRiskFactor])
+        } else if ticked.contains(where: { $0 != Self.noRiskFactor }), ids.contains(Self.noRiskFactor) {
+            riskAnswers.select(ids.subtracting([Self.noRiskFactor]))
+        }
+    }
+
+    /// Whether anyone answered the risk questions: a factor, or None.
+    private var riskAssessed: Bool { !riskAnswers.selectedIds.isEmpty }
 
     /// The reason field only shows when the override differs from the
     /// proposal.
@@ -294,6 +319,9 @@ final class IntakeScreen: DraftableScreen {
                 problems.append((id, message))
             }
         }
+        if caseId == nil && !riskAssessed {
+            problems.append(("riskAnswers", app.fieldMessage("error.risk-not-assessed")))
+        }
         for (id, message) in problems { form.field(id)?.message = message }
         if let first = form.fields.first(where: { f in problems.contains { $0.0 == f.id } }) {
             form.focus(first.id)
@@ -369,7 +397,8 @@ final class IntakeScreen: DraftableScreen {
     }
 
     func render(into canvas: inout Canvas, area: Rect, app: App) {
-        proposedRisk.text = app.localizer(RiskAssessment.proposedLevel(answers).labelKey)
+        proposedRisk.text = riskAssessed || caseId != nil ? app.localizer(RiskAssessment.proposedLevel(answers).labelKey)
+            : app.localizer("intake.risk-not-assessed")
         form.render(into: &canvas, at: Rect(row: area.row + 1, col: 1, width: area.width - 2, height: area.height - 1),
                     env: app.widgetEnvironment)
     }
