@@ -164,6 +164,9 @@ import Testing
         #expect(h.screen.contains("ស្រីពេជ្រ ប្រាក់"))
         #expect(h.screen.contains("ព្រៃវែង › កញ្ជ្រៀច › កញ្ជ្រៀច"))
         #expect(h.screen.contains("១២ ឆ្នាំ (ប៉ាន់ស្មាន)"))
+        // Consent never asked is not shown as recorded by someone on a day.
+        h.press(.pageDown)
+        #expect(h.screen.contains("មិនទាន់បានសួរនៅឡើយ (ទាំងអ្នកថែទាំ និងកុមារ)"), "\(h.screen)")
         h.press(.escape)
         #expect(h.app.topScreenTitleKey == "home.title")
         h.press(.char("3"))

@@ -193,11 +193,18 @@ final class CaseViewScreen: RecordFileScreen {
             app.field("field.disability", answer(b.disability)),
             app.field("field.in-school", answer(b.inSchool)),
         ]
-        var consent = t.labelled(t("field.caregiver-consent"), answer(b.caregiverConsent)) + " · "
-            + t.labelled(t("field.child-assent"), answer(b.childAssent))
-        if let by = b.consentBy { consent += " · " + by }
-        if let date = b.consentDate { consent += " · " + app.longDateText(date) }
-        out.append(app.field("case.consent", consent))
+        // Who recorded consent, and when, is said only when consent was
+        // asked: the intake fills them in, and "Not known · Sreymom · 7 Dec"
+        // read as if consent had been taken that day (walk-through).
+        if b.caregiverConsent == nil && b.childAssent == nil {
+            out.append(app.field("case.consent", t("case.consent-not-asked")))
+        } else {
+            var consent = t.labelled(t("field.caregiver-consent"), answer(b.caregiverConsent)) + " · "
+                + t.labelled(t("field.child-assent"), answer(b.childAssent))
+            if let by = b.consentBy { consent += " · " + by }
+            if let date = b.consentDate { consent += " · " + app.longDateText(date) }
+            out.append(app.field("case.consent", consent))
+        }
         out += [DetailLine.blank, .heading(t("field.narrative"))]
         out += d.narrative.split(separator: "\n", omittingEmptySubsequences: false).map { DetailLine.text(String($0)) }
         return out
