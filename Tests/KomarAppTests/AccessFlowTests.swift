@@ -499,4 +499,21 @@ import Testing
         #expect(said("volunteer: volunteer → coordinator") == "volunteer: Volunteer → Coordinator")
         #expect(said("coordinator: disabled again") == "coordinator: disabled again")
     }
+
+    /// Accepting a case says to whom it went, in the log and on its screen.
+    @Test func acceptingACaseIsLoggedWithWhoItWentTo() throws {
+        let h = try Harness(language: .km)
+        let dara = try h.session("dara")
+        let created = try h.services.cases.createIntake(dara, Harness.childIntake("ស្រីពេជ្រ", "Sreypich"))
+        try h.services.cases.apply(dara, caseId: created.id, CaseChange(
+            action: .accept, expectedVersion: 1, assignTo: dara.user.id, riskLevel: .high, note: "ឪពុកវាយម្ដងទៀត"))
+        let logged = try h.services.database.read { db in
+            try String.fetchOne(db, sql: "SELECT summary FROM audit_event WHERE action = 'status-change' ORDER BY id DESC LIMIT 1")
+        }
+        #expect(logged == "\(created.code) new → open, risk low → high, assigned to dara")
+        let entry = AuditEntry(id: 1, at: Date(), username: "dara", action: "status-change", entity: "case",
+                               entityId: created.id, summary: logged ?? "")
+        #expect(AuditLogScreen.summaryText(entry, h.app) == "\(created.code) ថ្មី → បើក, ហានិភ័យ ទាប → ខ្ពស់, ប្រគល់ឲ្យ dara",
+                "\(AuditLogScreen.summaryText(entry, h.app))")
+    }
 }

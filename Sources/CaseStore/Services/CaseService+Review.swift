@@ -166,9 +166,15 @@ extension CaseService {
                                riskLevel: accepting ? change.riskLevel : nil,
                                assignedTo: accepting ? change.assignTo : nil, reason: eventReason,
                                note: change.note.trimmingCharacters(in: .whitespacesAndNewlines))
+            // Who the case went to is part of accepting it (walk-through: the
+            // log said the case was opened, not to whom).
+            let assignee = try accepting ? change.assignTo.flatMap {
+                try String.fetchOne(db, sql: "SELECT username FROM user WHERE id = ?", arguments: [$0])
+            } : nil
             try store.audit(db, session, .statusChange, entity: "case", id: caseId,
                             summary: "\(code) \(current.rawValue) → \(target.rawValue)"
-                                + (reasonText.map { " (\($0))" } ?? "") + riskText)
+                                + (reasonText.map { " (\($0))" } ?? "") + riskText
+                                + (assignee.map { ", assigned to \($0)" } ?? ""))
         }
     }
 
