@@ -119,6 +119,28 @@ import Testing
         #expect(h.screen.contains("មិនទាន់មានច្បាប់បម្រុងទុកដែលបានផ្ទៀងផ្ទាត់នៅឡើយទេ"))
     }
 
+    /// Walk-through: a copy with no passphrase wrote every case, readable,
+    /// onto the stick without a word. It asks first now.
+    @Test func aCopyWithoutAPassphraseAsksFirst() throws {
+        let database = try TemporaryDatabase("usb-plain")
+        defer { database.remove() }
+        let stick = database.folder.appendingPathComponent("STICK")
+        try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
+        let h = try Harness(language: .en, file: database.path)
+        h.logIn("admin")
+        _ = h.app.runningBackup?.wait()
+        h.press(.char("4"), .function(8), .ctrl("u"))
+        h.type(stick.path)
+        h.press(.function(2))
+        #expect(h.screen.contains("Copy without a passphrase? Anyone who holds that disk can read every"), "\(h.screen)")
+        h.press(.char("n"))
+        #expect(h.app.topScreenTitleKey == "backup-copy.title")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: stick.path).isEmpty, "nothing written on No")
+        h.press(.function(2), .char("y"))
+        #expect(h.app.topScreenTitleKey == "backups.title")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: stick.path).contains { $0.hasSuffix(".sqlite") })
+    }
+
     @Test func anAdminCopiesAnEncryptedBackupToAUSBStickFromTheBackupsScreen() throws {
         let database = try TemporaryDatabase("usb-copy")
         defer { database.remove() }

@@ -57,6 +57,16 @@ final class BackupCopyScreen: FormScreen {
             FormInput.show(issues, in: form, app: app)
             return
         }
+        // A copy without a passphrase is every child's file, readable by
+        // whoever holds the stick: said before it is written (walk-through).
+        if passphrase.text.isEmpty {
+            app.confirm({ t in t("backup-copy.confirm-plain") }) { [unowned self, unowned app] in self.copy(app, to: path) }
+        } else {
+            copy(app, to: path)
+        }
+    }
+
+    private func copy(_ app: App, to path: String) {
         app.show(style: .heading) { t in t("backups.working") }
         app.render()
         do {
