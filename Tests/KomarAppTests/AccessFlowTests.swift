@@ -192,6 +192,36 @@ import Testing
         #expect(sreymom.user.role == .volunteer)
     }
 
+    /// Walk-through: disabling a worker with open cases left those cases
+    /// with nobody, and their files still named the worker as if active.
+    @Test func disablingAWorkerWithOpenCasesAsksAndTheirCasesSaySo() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        let caseId = try h.openCase(by: dara)
+        try h.services.accounts.addUser(by: Harness.admin, username: "vannak", displayName: "Vannak", role: .coordinator,
+                                        password: testPassword, languageCode: "en")
+        h.logIn("admin")
+        h.press(.char("1"))
+        #expect(h.app.topScreenTitleKey == "users.title")
+        h.press(.down, .enter)                                     // admin, dara
+        let form = try #require(h.app.stack.last as? UserFormScreen)
+        form.form.focus("active")
+        h.press(.enter, .down, .enter)                              // Active: No
+        h.press(.function(2))
+        #expect(h.screen.contains("has 1 open case assigned. Disable the account anyway?"), "\(h.screen)")
+        h.press(.char("n"))
+        #expect(h.app.topScreenTitleKey == "user.edit-title")
+        #expect(try h.services.accounts.user(Harness.admin, id: dara.user.id).account.isActive)
+        h.press(.function(2), .char("y"))
+        if h.app.topScreenTitleKey == "password-check.title" {
+            h.type(testPassword)
+            h.press(.enter)
+        }
+        #expect(try !h.services.accounts.user(Harness.admin, id: dara.user.id).account.isActive)
+        let detail = try h.services.cases.caseDetail(try h.session("vannak"), id: caseId)
+        #expect(detail.assigneeDisabled)
+    }
+
     @Test func everyUserChangesTheirOwnPasswordFromHome() throws {
         let h = try Harness(language: .km)
         h.logIn("sreymom")

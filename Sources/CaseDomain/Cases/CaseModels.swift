@@ -50,13 +50,15 @@ public struct CaseDetail: Equatable, Sendable {
     public let createdAt: Date
     public let version: Int
     public let assignedToName: String?
+    /// The assigned worker's account is disabled: the case waits on nobody.
+    public let assigneeDisabled: Bool
     public let closureReason: ClosureReason?
     public let background: ChildBackground
     public let household: HouseholdLink?
 
     public init(summary: CaseSummary, birth: BirthInfo, concerns: [Concern], narrative: String,
                 reporter: Reporter, createdByName: String, createdAt: Date, version: Int,
-                assignedToName: String? = nil, closureReason: ClosureReason? = nil,
+                assignedToName: String? = nil, assigneeDisabled: Bool = false, closureReason: ClosureReason? = nil,
                 background: ChildBackground = ChildBackground(), household: HouseholdLink? = nil) {
         self.summary = summary
         self.birth = birth
@@ -67,6 +69,7 @@ public struct CaseDetail: Equatable, Sendable {
         self.createdAt = createdAt
         self.version = version
         self.assignedToName = assignedToName
+        self.assigneeDisabled = assigneeDisabled
         self.closureReason = closureReason
         self.background = background
         self.household = household

@@ -38,6 +38,16 @@ extension AccountService {
         }
     }
 
+    /// How many open cases wait on this user: disabling them leaves those
+    /// cases with nobody, so the admin is told first.
+    public func openCasesAssigned(_ session: Session, userId: Int64) throws -> Int {
+        try session.require(.manageUsers)
+        return try store.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM child_case WHERE assigned_to = ? AND status = 'open'",
+                             arguments: [userId]) ?? 0
+        }
+    }
+
     public func user(_ session: Session, id: Int64) throws -> UserSummary {
         try session.require(.manageUsers)
         let now = store.now

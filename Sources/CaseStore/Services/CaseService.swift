@@ -87,7 +87,8 @@ public struct CaseService: Sendable {
             let creator = try String.fetchOne(db, sql: "SELECT display_name FROM user WHERE id = ?",
                                               arguments: [record.createdBy]) ?? ""
             let status = try Row.fetchOne(db, sql: """
-                SELECT user.display_name AS assigned, child_case.closure_reason AS reason FROM child_case
+                SELECT user.display_name AS assigned, NOT user.is_active AS disabled,
+                  child_case.closure_reason AS reason FROM child_case
                 LEFT JOIN user ON user.id = child_case.assigned_to WHERE child_case.id = ?
                 """, arguments: [id])
             try store.audit(db, session, .view, entity: "case", id: record.id, summary: record.code)
@@ -96,7 +97,7 @@ public struct CaseService: Sendable {
                 concerns: record.concerns.split(separator: ",").compactMap { Concern(rawValue: String($0)) },
                 narrative: record.narrative, reporter: Reporter(rawValue: record.reportedBy) ?? .other,
                 createdByName: creator, createdAt: record.createdAt, version: record.version,
-                assignedToName: status?["assigned"],
+                assignedToName: status?["assigned"], assigneeDisabled: status?["disabled"] ?? false,
                 closureReason: (status?["reason"] as String?).flatMap(ClosureReason.init(rawValue:)),
                 background: record.background,
                 household: try record.householdId.flatMap { try Self.householdLink(db, id: $0) })

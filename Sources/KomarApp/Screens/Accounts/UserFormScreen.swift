@@ -112,9 +112,24 @@ final class UserFormScreen: DraftableScreen {
             FormInput.showPasswordIssues(issues, in: form, app: app)
             return
         }
-        app.withRecentPassword("password-check.for-users") { [unowned self, unowned app] in
-            self.commit(app, role: chosenRole)
+        let commit = { [unowned self, unowned app] in
+            app.withRecentPassword("password-check.for-users") { [unowned self, unowned app] in
+                self.commit(app, role: chosenRole)
+            }
         }
+        // Disabling someone whose cases are open leaves those cases with
+        // nobody: the admin is told how many first (walk-through).
+        if let user, user.account.isActive, !chosenActive {
+            do {
+                let open = try app.services.accounts.openCasesAssigned(session, userId: user.account.id)
+                if open > 0 {
+                    let name = user.account.displayName
+                    app.confirm({ t in t.count("user.confirm-disable-with-cases", open, name) }, then: commit)
+                    return
+                }
+            } catch { app.report(error) }
+        }
+        commit()
     }
 
     private func commit(_ app: App, role chosenRole: Role) {

@@ -112,7 +112,9 @@ final class CaseViewScreen: RecordFileScreen {
         if let reason = d.background.riskOverrideReason, !reason.isEmpty {
             out.append(app.field("case.override-reason", reason))
         }
-        out.append(app.field("case.assigned-to", d.assignedToName ?? t("case.unassigned")))
+        out.append(app.field("case.assigned-to", d.assignedToName.map {
+            d.assigneeDisabled ? $0 + " (" + t("case.assignee-disabled") + ")" : $0
+        } ?? t("case.unassigned")))
         if let reason = d.closureReason { out.append(app.field("case.closure", t(reason.labelKey))) }
         if let next = nextFollowUp {
             let overdue = next < app.services.clock.today ? " ⚠ " + t("followups.overdue") : ""
