@@ -215,7 +215,8 @@ let today = LocalDate(year: 2026, month: 11, day: 21)!
 @Suite struct CaseStatusRuleTests {
     @Test func actionsFollowStatusAndRole() {
         #expect(CaseStatusRules.actions(for: .new, role: .socialWorker) == [.accept, .close])
-        #expect(CaseStatusRules.actions(for: .open, role: .coordinator) == [.close])
+        #expect(CaseStatusRules.actions(for: .open, role: .coordinator) == [.close, .reassign])
+        #expect(CaseStatusRules.target(of: .reassign) == .open, "another worker; still open")
         #expect(CaseStatusRules.actions(for: .closed, role: .socialWorker) == [.reopen])
         for status in CaseStatus.allCases {
             #expect(CaseStatusRules.actions(for: status, role: .volunteer).isEmpty)

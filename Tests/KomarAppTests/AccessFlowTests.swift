@@ -220,6 +220,25 @@ import Testing
         #expect(try !h.services.accounts.user(Harness.admin, id: dara.user.id).account.isActive)
         let detail = try h.services.cases.caseDetail(try h.session("vannak"), id: caseId)
         #expect(detail.assigneeDisabled)
+        // The coordinator gives the case to someone who is here.
+        for _ in 0..<3 where h.app.topScreenTitleKey != "home.title" { h.press(.escape) }
+        h.logOut()
+        h.logIn("vannak")
+        h.select("Cases")
+        h.press(.enter)
+        #expect(h.app.topScreenTitleKey == "case.title")
+        #expect(h.screen.contains("(account disabled: no one follows this"), "\(h.screen)")
+        h.press(.function(4))
+        h.press(.enter, .down, .enter)                              // Give the case to another worker
+        #expect(h.screen.contains("Give the case to another worker"))
+        h.press(.tab, .enter)
+        h.type("Vannak")
+        h.press(.enter, .function(2))
+        #expect(h.screen.contains("Vannak now follows case"), "\(h.screen)")
+        let now = try h.services.cases.caseDetail(try h.session("vannak"), id: caseId)
+        #expect(now.assignedToName == "Vannak" && !now.assigneeDisabled && now.summary.status == .open)
+        let events = try h.services.cases.timeline(try h.session("vannak"), caseId: caseId)
+        #expect(events.last?.kind == .reassigned && events.last?.assignedToName == "Vannak")
     }
 
     @Test func everyUserChangesTheirOwnPasswordFromHome() throws {

@@ -6,6 +6,8 @@ public enum CaseAction: String, CodeList {
     case close
     /// closed → open again, with a note saying why.
     case reopen
+    /// open → open with another worker (one who left, or is away).
+    case reassign
     public static let labelPrefix = "case-action"
 }
 
@@ -16,6 +18,8 @@ public enum CaseEventKind: String, CodeList {
     case referral
     /// Details of the child or the report corrected.
     case edited
+    /// Given to another worker.
+    case reassigned
     public static let labelPrefix = "case-event"
 }
 
@@ -46,6 +50,7 @@ public enum CaseStatusRules {
             if PermissionPolicy.allows(role, .closeCase) { actions.append(.close) }
         case .open:
             if PermissionPolicy.allows(role, .closeCase) { actions.append(.close) }
+            if PermissionPolicy.allows(role, .assignCase) { actions.append(.reassign) }
         case .closed:
             if PermissionPolicy.allows(role, .reopenCase) { actions.append(.reopen) }
         }
@@ -54,7 +59,7 @@ public enum CaseStatusRules {
 
     public static func target(of action: CaseAction) -> CaseStatus {
         switch action {
-        case .accept, .reopen: return .open
+        case .accept, .reopen, .reassign: return .open
         case .close: return .closed
         }
     }
@@ -64,6 +69,7 @@ public enum CaseStatusRules {
         case .accept: return .assignCase
         case .close: return .closeCase
         case .reopen: return .reopenCase
+        case .reassign: return .assignCase
         }
     }
 }
@@ -114,6 +120,7 @@ extension CaseChange {
         case .accept: allowedFrom = [.new]
         case .close: allowedFrom = [.new, .open]
         case .reopen: allowedFrom = [.closed]
+        case .reassign: allowedFrom = [.open]
         }
         if !allowedFrom.contains(currentStatus) { issues[.action] = "error.status-move" }
         switch action {
@@ -131,6 +138,8 @@ extension CaseChange {
             }
         case .reopen:
             if note.trimmingCharacters(in: .whitespaces).isEmpty { issues[.note] = "error.reopen-note" }
+        case .reassign:
+            if assignTo == nil { issues[.assignTo] = "error.required" }
         }
         return issues
     }

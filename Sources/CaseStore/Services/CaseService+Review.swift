@@ -98,7 +98,7 @@ extension CaseService {
             let current = CaseStatus(rawValue: row["status"]) ?? .new
             let proposedRisk = (row["risk_level"] as String?).flatMap(RiskLevel.init(rawValue:))
             var issues = change.validate(currentStatus: current, currentRisk: proposedRisk)
-            if let assignee = change.assignTo, change.action == .accept {
+            if let assignee = change.assignTo, change.action == .accept || change.action == .reassign {
                 let ok = try Int.fetchOne(db, sql: """
                     SELECT 1 FROM user WHERE id = ? AND is_active AND role IN ('social-worker', 'coordinator')
                     """, arguments: [assignee]) != nil
@@ -137,6 +137,10 @@ extension CaseService {
                     UPDATE child_case SET status = 'open', closure_reason = NULL, closed_date = NULL, updated_at = ?,
                     version = version + 1 WHERE id = ? AND version = ?
                     """, arguments: [now, caseId, change.expectedVersion])
+            case .reassign:
+                try db.execute(sql: """
+                    UPDATE child_case SET assigned_to = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?
+                    """, arguments: [change.assignTo, now, caseId, change.expectedVersion])
             }
             guard db.changesCount == 1 else { throw StoreError.changedElsewhere }
             switch change.action {
@@ -150,9 +154,17 @@ extension CaseService {
                                                      by: session.user.id, now: now)
             case .close:
                 try FollowUpService.cancelScheduled(db, caseId: caseId, now: now)
+            case .reassign:
+                break
             }
-            let kind: CaseEventKind = change.action == .accept ? .accepted : change.action == .close ? .closed : .reopened
+            let kind: CaseEventKind = switch change.action {
+            case .accept: .accepted
+            case .close: .closed
+            case .reopen: .reopened
+            case .reassign: .reassigned
+            }
             let accepting = change.action == .accept
+            let assigning = accepting || change.action == .reassign
             // A risk level other than the proposed one: the timeline keeps
             // the proposed one beside it (with the reason), and the audit
             // log says so too.
@@ -164,11 +176,11 @@ extension CaseService {
             }
             try CaseEvents.add(db, caseId: caseId, at: now, by: session.user.id, kind: kind, statusTo: target,
                                riskLevel: accepting ? change.riskLevel : nil,
-                               assignedTo: accepting ? change.assignTo : nil, reason: eventReason,
+                               assignedTo: assigning ? change.assignTo : nil, reason: eventReason,
                                note: change.note.trimmingCharacters(in: .whitespacesAndNewlines))
             // Who the case went to is part of accepting it (walk-through: the
             // log said the case was opened, not to whom).
-            let assignee = try accepting ? change.assignTo.flatMap {
+            let assignee = try assigning ? change.assignTo.flatMap {
                 try String.fetchOne(db, sql: "SELECT username FROM user WHERE id = ?", arguments: [$0])
             } : nil
             try store.audit(db, session, .statusChange, entity: "case", id: caseId,

@@ -5,7 +5,7 @@ import KhmerText
 import Terminal
 
 /// F4 on a case: accept it (assign a worker, confirm the risk level), close
-/// it with a reason, or reopen it. Only the fields the chosen action needs
+/// it with a reason, reopen it, or give an open case to another worker. Only the fields the chosen action needs
 /// are shown. If someone else changed the case meanwhile, what was entered
 /// is kept and the user is told what the case is now.
 @MainActor
@@ -66,7 +66,7 @@ final class CaseActionScreen: DraftableScreen {
 
     private func showFields() {
         let chosen = action.selectedId.flatMap(CaseAction.init(rawValue:))
-        form.field("assignTo")?.isHidden = chosen != .accept
+        form.field("assignTo")?.isHidden = chosen != .accept && chosen != .reassign
         form.field("riskLevel")?.isHidden = chosen != .accept
         form.field("closureReason")?.isHidden = chosen != .close
         form.field("duplicateOf")?.isHidden = chosen != .close || reason.selectedId != ClosureReason.duplicate.rawValue
@@ -82,10 +82,10 @@ final class CaseActionScreen: DraftableScreen {
         form.clearMessages()
         // Only what the chosen action shows is sent.
         var change = CaseChange(action: chosen, expectedVersion: expectedVersion, note: note.text)
-        if chosen == .accept {
+        if chosen == .accept || chosen == .reassign {
             change.assignTo = assignee.selectedId.flatMap { Int64($0) }
-            change.riskLevel = risk.selectedId.flatMap(RiskLevel.init(rawValue:))
         }
+        if chosen == .accept { change.riskLevel = risk.selectedId.flatMap(RiskLevel.init(rawValue:)) }
         if chosen == .close {
             change.closureReason = reason.selectedId.flatMap(ClosureReason.init(rawValue:))
             if change.closureReason == .duplicate { change.duplicateOf = duplicateOf.text }
@@ -95,7 +95,12 @@ final class CaseActionScreen: DraftableScreen {
             app.draftSaved(self)
             app.pop()
             onDone()
-            app.show(style: .heading) { [code] t in t("action.done", code, t(CaseStatusRules.target(of: chosen).labelKey)) }
+            if chosen == .reassign {
+                let worker = assignee.selected?.label(0) ?? ""
+                app.show(style: .heading) { [code] t in t("action.reassigned", code, worker) }
+            } else {
+                app.show(style: .heading) { [code] t in t("action.done", code, t(CaseStatusRules.target(of: chosen).labelKey)) }
+            }
         } catch let rejected as CaseChangeRejected {
             for (field, key) in rejected.issues {
                 form.field(field.rawValue)?.message = app.fieldMessage(key)
