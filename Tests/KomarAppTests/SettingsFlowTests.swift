@@ -149,7 +149,7 @@ import Testing
         h.logIn("admin")
         _ = h.app.runningBackup?.wait()
         h.press(.char("4"))
-        #expect(h.screen.contains("Nothing has been copied to another disk yet: Backups, F8."))
+        #expect(h.screen.contains("Nothing has been copied to another disk yet: F8 copies a backup to one."))
         h.press(.function(8))
         #expect(h.app.topScreenTitleKey == "backup-copy.title")
         h.press(.ctrl("u"))

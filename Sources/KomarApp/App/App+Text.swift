@@ -72,10 +72,11 @@ extension App {
     }
 
     /// No copy on another disk for too long, or never (a new database
-    /// has had no 30 days to miss).
-    func externalCopyWarning(_ status: BackupStatus) -> String {
-        status.lastExternalCopy == nil ? localizer("backups.never-external")
-            : localizer("backups.no-external", localizer.number(BackupStatus.externalCopyDays))
+    /// has had no 30 days to miss); `onBackups`: said on the Backups
+    /// screen, where F8 is at hand, not "Backups, F8".
+    func externalCopyWarning(_ status: BackupStatus, onBackups: Bool = false) -> String {
+        let key = status.lastExternalCopy == nil ? "backups.never-external" : "backups.no-external"
+        return localizer(onBackups ? key + "-here" : key, localizer.number(BackupStatus.externalCopyDays))
     }
 
     /// Yes and no, for choices that have no "not known".

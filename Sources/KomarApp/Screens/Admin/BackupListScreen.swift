@@ -81,7 +81,7 @@ final class BackupListScreen: ListScreen {
             // With no backups at all, the empty list says so, and how to make one.
             if status.backupIsStale(now: now), !list.isEmpty { warnings.append(app.staleBackupWarning(status)) }
             if status.externalCopyIsStale(now: now) {
-                warnings.append(app.externalCopyWarning(status))
+                warnings.append(app.externalCopyWarning(status, onBackups: true))
             }
         }
         for (i, warning) in warnings.enumerated() {
