@@ -47,10 +47,13 @@ public struct SearchQuery: Equatable, Sendable {
 
     /// `%key%`, with `%`, `_` and the escape character escaped, so they
     /// match themselves.
-    public var likePattern: String {
+    public var likePattern: String { Self.likePattern(key) }
+
+    /// `%text%` for any text (a word as typed), escaped the same way.
+    public static func likePattern(_ text: String) -> String {
         var escaped = ""
-        for c in key {
-            if c == "%" || c == "_" || c == Self.likeEscape { escaped.append(Self.likeEscape) }
+        for c in text {
+            if c == "%" || c == "_" || c == likeEscape { escaped.append(likeEscape) }
             escaped.append(c)
         }
         return "%" + escaped + "%"

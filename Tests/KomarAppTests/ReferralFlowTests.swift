@@ -305,6 +305,39 @@ import Testing
         #expect(reasons.rows.contains { $0.contains(.literal("ទៅរៀននៅភ្នំពេញ")) })
     }
 
+    /// Walk-through: the referral list took no typing, so an urgent
+    /// referral sent today was lost among 201 rows. Typing finds it by code
+    /// or by name, in Khmer or Latin; the counts follow.
+    @Test func typingInTheReferralListFindsByCodeOrName() throws {
+        let h = try harness(language: .en)
+        try h.fillDemoRecords(cases: 40)
+        let coordinator = try h.session("vannak")
+        let all = try h.services.referrals.list(coordinator, limit: 500)
+        let someone = try #require(all.first { !$0.personNameLatin.isEmpty && !$0.personNameKm.isEmpty })
+        let latin = try #require(someone.personNameLatin.split(separator: " ").last.map(String.init))
+        h.logIn("vannak")
+        h.type("6")
+        #expect(h.app.topScreenTitleKey == "referrals.title")
+        #expect(h.screen.contains("Find:"))
+        h.type(latin.lowercased())
+        let expected = all.filter { $0.personNameLatin.lowercased().contains(latin.lowercased())
+            || $0.code.lowercased().contains(latin.lowercased()) || $0.personNameKm.contains(latin.lowercased()) }
+        #expect(!expected.isEmpty)
+        let rows = h.screen.split(separator: "\n").filter { $0.hasPrefix("RF-") }
+        #expect(rows.count == min(expected.count, rows.count) && rows.allSatisfy { row in expected.contains { row.hasPrefix($0.code) } },
+                "\(h.screen)")
+        #expect(h.screen.contains(expected.count == 1 ? "1 referral" : "\(expected.count) referrals"), "\(h.screen)")
+        h.press(.ctrl("u"))
+        h.type(someone.code)
+        #expect(h.screen.split(separator: "\n").filter { $0.hasPrefix("RF-") }.count == 1)
+        h.press(.ctrl("u"))
+        h.type(someone.personNameKm)
+        #expect(h.screen.contains(someone.code), "found by the Khmer name as typed")
+        h.press(.ctrl("u"))
+        h.type("no-such-person")
+        #expect(!h.screen.contains("RF-2"))
+    }
+
     @Test func exportFromTheListWritesTheFile() throws {
         let h = try harness(language: .en)
         try h.fillDemoRecords(cases: 10)

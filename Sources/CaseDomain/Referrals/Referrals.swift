@@ -361,6 +361,9 @@ public struct ReferralFilter: Equatable, Sendable {
     /// At head office: only referrals of this office (by its number; its
     /// key range).
     public var office: Int64?
+    /// Typed in the list's search box: every word in the code or the
+    /// person's name.
+    public var text = ""
 
     public init(status: ReferralStatus? = nil, providerId: Int64? = nil, service: ServiceType? = nil,
                 placeCode: String? = nil, sex: Sex? = nil, ageGroup: AgeGroup? = nil,

@@ -1,5 +1,6 @@
 import CaseDomain
 import GRDB
+import KhmerText
 
 /// How a `ReferralFilter` is answered from the referral indexes
 /// (`ReferralFacets`). Each filter becomes one condition; one of them is
@@ -13,6 +14,7 @@ struct ReferralQuery {
     struct Condition {
         enum Column: Equatable {
             case status, provider, service, province, district, commune, village, sex, age, priority, referredOn, office
+            case text
         }
         let column: Column
         /// SQL with `%` where the `+` goes when the condition does not lead.
@@ -79,6 +81,15 @@ struct ReferralQuery {
         if let office = filter.office {
             let keys = OfficeKeys.range(office)
             add(.office, "%referral.id BETWEEN ? AND ?", [keys.lowerBound, keys.upperBound - 1])
+        }
+        // Words typed in the search box: each in the code or either name.
+        // The stored names are as typed, so Latin matches without regard to
+        // case (LIKE) and Khmer as written (no index: this never leads).
+        for word in filter.text.split(whereSeparator: { $0.isWhitespace || $0 == "\u{200B}" }) {
+            let pattern = SearchQuery.likePattern(String(word))
+            let escape = "ESCAPE '\(SearchQuery.likeEscape)'"
+            add(.text, "(referral.code LIKE ? \(escape) OR referral.person_name_latin LIKE ? \(escape)"
+                + " OR instr(referral.person_name_km, ?) > 0)", [pattern, pattern, String(word)])
         }
         if filter.from != nil || filter.to != nil {
             add(.referredOn, "%referral.referred_on BETWEEN ? AND ?",

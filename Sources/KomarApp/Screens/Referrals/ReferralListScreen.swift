@@ -31,7 +31,7 @@ final class ReferralListScreen: ListScreen {
             TableColumn("referrals.provider", width: 8, flexible: true),
             TableColumn("referrals.status", width: 11),
             TableColumn("referrals.waiting", width: 7, alignment: .right),
-        ], searchable: false, cells: { [unowned app] r in
+        ], searchable: true, cells: { [unowned app] r in
             let t = app.localizer
             let waiting = ReferralRules.isWaiting(r.status)
             let days = !waiting ? "" : t("referrals.days", t.number(r.daysSinceLastMove(now: app.services.clock.now())))
@@ -42,15 +42,26 @@ final class ReferralListScreen: ListScreen {
                     app.name(km: r.providerName, latin: r.providerNameLatin),
                     (r.priority == .urgent && waiting ? "! " : "") + t(r.status.labelKey), days]
         })
-        list.load { [unowned self, unowned app] _, last, limit in
-            try app.services.referrals.list(session, filter: self.filter, after: last.map(ReferralCursor.init(after:)),
-                                            limit: limit)
+        list.load { [unowned self, unowned app] text, last, limit in
+            var filter = self.filter
+            filter.text = text
+            return try app.services.referrals.list(session, filter: filter, after: last.map(ReferralCursor.init(after:)),
+                                                   limit: limit)
         }
+        list.onSearch = { [unowned self, unowned app] in self.recount(app) }
         recount(app)
     }
 
+    /// The filter with what is typed in the search box: what the list,
+    /// its counts and F8's export all read.
+    private var shown: ReferralFilter {
+        var shown = filter
+        shown.text = list.text
+        return shown
+    }
+
     func recount(_ app: App) {
-        do { counts = try app.services.referrals.countsByStatus(session, filter: filter) } catch { app.report(error) }
+        do { counts = try app.services.referrals.countsByStatus(session, filter: shown) } catch { app.report(error) }
         filterWords = nil
     }
 
@@ -66,7 +77,7 @@ final class ReferralListScreen: ListScreen {
             })
          },
          KeyBinding(.function(8), label: "key.export", help: "help.export") { [unowned self, unowned app] in
-            app.push(ReferralListScreen.exportScreen(app: app, session: self.session, filter: self.filter,
+            app.push(ReferralListScreen.exportScreen(app: app, session: self.session, filter: self.shown,
                                                      total: self.total))
          }.enabled(session.may(.exportData)),
          list.openBinding { [unowned self, unowned app] r in
