@@ -173,6 +173,20 @@ func type(_ widget: any Widget, _ text: String) {
         #expect(field.selectedId == "child", "in Khmer too")
     }
 
+    /// Walk-through: ឬស្សី found nothing, ឫស្សី found the villages. People
+    /// type one for the other; a list takes either.
+    @Test func aListTakesEitherOfTwoLookalikeVowels() {
+        let places = [ChoiceOption(id: "0206", labels: ["មោងឫស្សី", "Moung Ruessei"]),
+                      ChoiceOption(id: "0207", labels: ["ភ្នំព្រឹក", "Phnum Proek"])]
+        let field = ChoiceField(options: places)
+        _ = field.handle(.enter)
+        for c in "ឬស្សី".unicodeScalars { _ = field.handle(.char(c)) }
+        _ = field.handle(.enter)
+        #expect(field.selectedId == "0206")
+        #expect(LookalikeLetters.folded("ឮ ឬ") == "ឭ ឫ")
+        #expect(LookalikeLetters.folded("Sokha") == "Sokha")
+    }
+
     @Test func settingOptionsDropsAStaleSelection() {
         let field = ChoiceField(options: provinces, selected: "14")
         field.setOptions(Array(provinces.suffix(1)))

@@ -13,7 +13,7 @@ public struct ChoiceOption: Equatable, Sendable {
     public init(id: String, labels: [String]) {
         self.id = id
         self.labels = labels
-        labelKeys = labels.map(SearchKey.make)
+        labelKeys = labels.map { SearchKey.make(LookalikeLetters.folded($0)) }
         searchKey = labelKeys.joined(separator: " ")
     }
 
@@ -44,7 +44,7 @@ final class OptionList {
 
     func refilter() {
         // Every word typed must be found, in any order, as in every search.
-        let query = SearchQuery(filter.text)
+        let query = SearchQuery(LookalikeLetters.folded(filter.text))
         visible = query.isEmpty ? options : options.filter { query.matches(folded: $0.searchKey) }
         // The highlight follows what was typed, never the row number it had:
         // "Child" typed over "Grandchild" highlights Child (walk-through).
