@@ -317,6 +317,19 @@ final class CountingSource: TableDataSource {
         #expect(form.field("b")?.message == FieldMessage("Required."), "another field's message stays")
     }
 
+    /// Walk-through: "at least 10 characters" stayed under a password as
+    /// it grew to 19: a password's value is never kept, but its typing
+    /// still counts as a change.
+    @Test func aPasswordsMessageGoesWhenItIsTypedIn() {
+        let password = TextField(kind: .secret, maxLength: 256)
+        let form = Form(fields: [FormField(id: "p", label: "P", widget: password)])
+        form.field("p")?.message = FieldMessage("At least 10 characters.")
+        _ = form.handle(.left)
+        #expect(form.field("p")?.message != nil)
+        for key in Key.typing("x") { _ = form.handle(key) }
+        #expect(form.field("p")?.message == nil)
+    }
+
     @Test func f2SavesUnlessAListIsOpen() {
         let choice = ChoiceField(options: [ChoiceOption(id: "x", labels: ["X"])])
         let form = Form(fields: [FormField(id: "c", label: "C", widget: choice)])

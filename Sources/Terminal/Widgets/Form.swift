@@ -99,9 +99,9 @@ public final class Form {
         guard let field = focused else { return false }
         // A message about the value goes once the value changes: the next save says it again if it still holds.
         // Only a field showing one is compared, so plain typing pays nothing.
-        let before = field.message == nil ? nil : (field.widget as? any ValueWidget)?.fieldValue
+        let before = field.message == nil ? nil : Self.typed(in: field.widget)
         if field.widget.handle(key) {
-            if field.message != nil, (field.widget as? any ValueWidget)?.fieldValue != before { field.message = nil }
+            if field.message != nil, Self.typed(in: field.widget) != before { field.message = nil }
             return true
         }
         switch key {
@@ -112,6 +112,14 @@ public final class Form {
             return true
         default: return false
         }
+    }
+
+    /// What a field holds, to tell whether a key changed it: a password's
+    /// text too, which a draft never keeps (walk-through: "at least 10
+    /// characters" stayed under a password 19 characters long).
+    private static func typed(in widget: any Widget) -> FieldValue? {
+        if let field = widget as? TextField { return .text(field.text) }
+        return (widget as? any ValueWidget)?.fieldValue
     }
 
     public func labelWidth(_ env: WidgetEnvironment, total: Int) -> Int {
