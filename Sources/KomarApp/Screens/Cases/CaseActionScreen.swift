@@ -105,7 +105,7 @@ final class CaseActionScreen: DraftableScreen {
             for (field, key) in rejected.issues {
                 form.field(field.rawValue)?.message = app.fieldMessage(key)
             }
-            app.showError { $0("form.fix-errors") }
+            app.showError { [count = rejected.issues.count] t in t("form.fix-errors-count", t.number(count)) }
         } catch StoreError.changedElsewhere {
             do {
                 let now = try app.services.cases.caseDetail(session, id: caseId)

@@ -104,7 +104,7 @@ final class RecordVisitScreen: DraftableScreen {
         } catch let rejected as FollowUpRejected {
             for (field, key) in rejected.issues { form.field(field)?.message = app.fieldMessage(key) }
             if let first = form.fields.first(where: { rejected.issues[$0.id] != nil }) { form.focus(first.id) }
-            app.showError { $0("form.fix-errors") }
+            app.showError { [count = rejected.issues.count] t in t("form.fix-errors-count", t.number(count)) }
         } catch {
             app.report(error)
         }
