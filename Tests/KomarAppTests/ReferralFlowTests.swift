@@ -162,10 +162,9 @@ import Testing
         #expect(try h.allCases().isEmpty)
     }
 
-    /// The referral made above, moved by the coordinator from the filtered
-    /// list through accepted and enrolled to completed with an outcome.
-    @Test func coordinatorFiltersTheListAndMovesAReferralToCompleted() throws {
-        let h = try harness(language: .en)
+    /// Sok Sreyneang, 17, in a household registered by Dara in Prasrae
+    /// Lech: the youth the referral tests refer.
+    private func registerSokSreyneang(_ h: Harness) throws -> (worker: Session, member: Int64) {
         let worker = try h.session("dara")
         var input = HouseholdInput()
         input.headNameKm = "សុខ ចាន់ថា"
@@ -177,13 +176,26 @@ import Testing
         youth.nameKm = "សុខ ស្រីនាង"
         youth.sex = .female
         youth.birth = .estimatedAge(17)
-        let member = try h.services.households.addMember(worker, householdId: hh.id, youth)
-        var referral = ReferralInput(subject: .member(memberId: member.id))
+        return (worker, try h.services.households.addMember(worker, householdId: hh.id, youth).id)
+    }
+
+    /// A sewing course for her, sent with consent.
+    private func sewing(for member: Int64) -> ReferralInput {
+        var referral = ReferralInput(subject: .member(memberId: member))
         referral.service = .sewing
         referral.providerId = 1
         referral.reason = "ចង់ទៅធ្វើការនៅថៃ"
         referral.consentRecorded = true
         referral.send = true
+        return referral
+    }
+
+    /// The referral made above, moved by the coordinator from the filtered
+    /// list through accepted and enrolled to completed with an outcome.
+    @Test func coordinatorFiltersTheListAndMovesAReferralToCompleted() throws {
+        let h = try harness(language: .en)
+        let (worker, member) = try registerSokSreyneang(h)
+        var referral = sewing(for: member)
         referral.priority = .urgent
         let sent = try h.services.referrals.create(worker, referral)
         referral.send = false
@@ -238,24 +250,8 @@ import Testing
     /// chosen from a list now; Other takes the words.
     @Test func aReferralThatEndsEarlySaysWhyFromAList() throws {
         let h = try harness(language: .en)
-        let worker = try h.session("dara")
-        var input = HouseholdInput()
-        input.headNameKm = "សុខ ចាន់ថា"
-        input.headSex = .female
-        input.headAge = 41
-        input.villageCode = "14040201"
-        let hh = try h.services.households.register(worker, input)
-        var youth = MemberInput()
-        youth.nameKm = "សុខ ស្រីនាង"
-        youth.sex = .female
-        youth.birth = .estimatedAge(17)
-        let member = try h.services.households.addMember(worker, householdId: hh.id, youth)
-        var referral = ReferralInput(subject: .member(memberId: member.id))
-        referral.service = .sewing
-        referral.providerId = 1
-        referral.reason = "ចង់ទៅធ្វើការនៅថៃ"
-        referral.consentRecorded = true
-        referral.send = true
+        let (worker, member) = try registerSokSreyneang(h)
+        let referral = sewing(for: member)
         let first = try h.services.referrals.create(worker, referral)
         let second = try h.services.referrals.create(worker, referral)
         h.logIn("vannak")
