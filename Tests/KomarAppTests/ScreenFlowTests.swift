@@ -152,6 +152,26 @@ import Testing
         #expect(try h.allCases().first?.riskLevel == .critical)
     }
 
+    /// Walk-through: words typed into the age, and a sentence typed while a
+    /// list field had the cursor, vanished without a word. The status line
+    /// says what the field takes.
+    @Test func typingAFieldDoesNotTakeSaysWhatItTakes() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.char("1"))
+        let intake = try #require(h.app.stack.last as? IntakeScreen)
+        intake.form.focus("estimatedAge")
+        h.type("ប្រាំបួន")
+        #expect(h.screen.contains("Only digits go in this field (០–៩ or 0–9)."), "\(h.screen)")
+        h.type("៩")
+        #expect(!h.screen.contains("Only digits go in this field"))
+        intake.form.focus("riskAnswers")
+        h.type("ឪពុកវាយ")
+        #expect(h.screen.contains("This field is chosen from a list: press Enter to open it, then type to find."))
+        h.press(.function(6))
+        #expect(h.screen.contains("ប្រអប់នេះត្រូវជ្រើសពីបញ្ជី"), "said again in Khmer")
+    }
+
     @Test func volunteerRecordsAKhmerCaseAndFindsItInTheList() throws {
         let h = try Harness()
         h.logIn("sreymom")

@@ -155,8 +155,30 @@ public final class App {
         let registry = registry(for: top)
         if let binding = registry.binding(for: key), binding.preemptsWidgets {
             run(binding)
-        } else if !top.handleInput(key, app: self), let binding = registry.binding(for: key) {
-            run(binding)
+        } else if !top.handleInput(key, app: self) {
+            if let binding = registry.binding(for: key) {
+                run(binding)
+            } else if case .char = key, let form = (top as? any FormScreen)?.form {
+                sayWhyTypingWasRefused(form)
+            }
+        }
+    }
+
+    /// A letter the focused field does not take is not dropped in silence
+    /// (walk-through: a Khmer sentence typed into the risk factors' list,
+    /// and words into the age, vanished): the status line says what the
+    /// field takes.
+    private func sayWhyTypingWasRefused(_ form: Form) {
+        guard let widget = form.focused?.widget else { return }
+        if let field = widget as? TextField, field.kind != .text, field.kind != .secret {
+            let key = switch field.kind {
+            case .number: "form.digits-only"
+            case .date: "form.date-only"
+            default: "form.phone-only"
+            }
+            showError { $0(key) }
+        } else if widget is ChoiceField || widget is MultiChoiceField || widget is PickerField {
+            showError { $0("form.choose-with-enter") }
         }
     }
 

@@ -56,7 +56,9 @@ public final class TextField: Widget {
         let before = editor.text
         switch key {
         case .char(let c):
-            guard accepts(c) else { return true }
+            // Refused, and said so: the screen tells the user what the
+            // field takes rather than dropping the letter in silence.
+            guard accepts(c) else { return false }
             editor.insert(c)
         case .backspace: editor.backspace()
         case .delete: editor.deleteForward()
