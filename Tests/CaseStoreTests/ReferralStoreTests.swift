@@ -235,13 +235,21 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         #expect(back.exitReason == nil)
         #expect(back.history.map(\.to) == [.draft, .sent, .accepted])
         #expect(back.version == version + 1)
-        // It moves on as before, and back to a draft the day it was made.
+        // Back to a draft the day it was made; the send was the worker's to undo.
         try w.services.referrals.undoLastMove(w.coordinator, referralId: r.id, expectedVersion: back.version)
-        try w.services.referrals.undoLastMove(w.coordinator, referralId: r.id, expectedVersion: back.version + 1)
+        #expect(throws: ReferralMoveRejected(issues: [.to: "error.undo-not-yours"])) {
+            try w.services.referrals.undoLastMove(w.coordinator, referralId: r.id, expectedVersion: back.version + 1)
+        }
+        let later = KomarServices(database: w.services.database, hasher: fastHasher,
+                                  clock: Clock(now: { fixedNow.addingTimeInterval(8 * 86_400) }))
+        #expect(throws: ReferralMoveRejected(issues: [.to: "error.undo-too-old"])) {
+            try later.referrals.undoLastMove(w.worker, referralId: r.id, expectedVersion: back.version + 1)
+        }
+        try w.services.referrals.undoLastMove(w.worker, referralId: r.id, expectedVersion: back.version + 1)
         let draft = try w.services.referrals.detail(w.coordinator, id: r.id)
         #expect(draft.summary.status == .draft && draft.history.count == 1)
         #expect(throws: ReferralMoveRejected(issues: [.to: "error.nothing-to-undo"])) {
-            try w.services.referrals.undoLastMove(w.coordinator, referralId: r.id, expectedVersion: draft.version)
+            try w.services.referrals.undoLastMove(w.worker, referralId: r.id, expectedVersion: draft.version)
         }
         try w.services.database.read { db in
             let undone = try String.fetchAll(db, sql: "SELECT summary FROM audit_event WHERE summary LIKE '%(move undone)'")

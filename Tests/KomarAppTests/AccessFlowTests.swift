@@ -239,6 +239,15 @@ import Testing
         #expect(now.assignedToName == "Vannak" && !now.assigneeDisabled && now.summary.status == .open)
         let events = try h.services.cases.timeline(try h.session("vannak"), caseId: caseId)
         #expect(events.last?.kind == .reassigned && events.last?.assignedToName == "Vannak")
+        let logged = try h.services.database.read { db in
+            try String.fetchOne(db, sql: "SELECT summary FROM audit_event WHERE action = 'status-change' ORDER BY id DESC LIMIT 1")
+        }
+        #expect(logged?.hasSuffix("open → open, assigned to vannak (was dara)") == true, "\(logged ?? "")")
+        // Giving it to whoever has it already is refused, under the field.
+        h.press(.function(4), .enter, .down, .enter, .tab, .enter)
+        h.type("Vannak")
+        h.press(.enter, .function(2))
+        #expect(h.screen.contains("✗ This worker follows the case already: choose"), "\(h.screen)")
     }
 
     @Test func everyUserChangesTheirOwnPasswordFromHome() throws {

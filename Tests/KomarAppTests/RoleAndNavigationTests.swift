@@ -96,7 +96,7 @@ import Testing
         #expect(later.screen.contains("ស្រីពេជ្រ") || later.app.topScreenTitleKey != "home.title")
         while later.app.topScreenTitleKey != "home.title" { later.press(.function(10)) }   // leave it for later
         later.press(.function(10))
-        #expect(later.screen.contains("Quit Komar? 1 unsaved forms wait as drafts"))
+        #expect(later.screen.contains("Quit Komar? 1 unsaved form waits as a draft"))
         #expect(later.app.isRunning)
         later.press(.escape)
         #expect(later.app.isRunning)

@@ -187,6 +187,8 @@ import Testing
         // Consent never asked is not shown as recorded by someone on a day.
         h.press(.pageDown)
         #expect(h.screen.contains("មិនទាន់បានសួរនៅឡើយ (ទាំងអ្នកថែទាំ និងកុមារ)"), "\(h.screen)")
+        // "None of these" is kept: assessed as safe, not never asked.
+        #expect(h.screen.contains("គ្មានណាមួយទេ"), "\(h.screen)")
         h.press(.escape)
         #expect(h.app.topScreenTitleKey == "home.title")
         h.press(.char("3"))

@@ -546,15 +546,15 @@ final class CountingSource: TableDataSource {
         draw()
         _ = pane.handle(.right)
         draw()
-        #expect(canvas.rowText(1).hasPrefix("Lbl… B 22 (2)"), "\(canvas.rowText(1))")
+        #expect(canvas.rowText(1).hasPrefix("Lbl ‹ B 22 (2)"), "\(canvas.rowText(1))")
         #expect(canvas.rowText(2).hasPrefix("Lbl  X 9 (9)"), "a table that fits stays put")
         for _ in 0..<9 { _ = pane.handle(.right) }
         draw()
-        #expect(canvas.rowText(1).hasPrefix("Lbl… D 4444 (4)"), "stops once the last column shows: \(canvas.rowText(1))")
+        #expect(canvas.rowText(1).hasPrefix("Lbl ‹ D 4444 (4)"), "stops once the last column shows: \(canvas.rowText(1))")
         #expect(canvas.rowText(1).contains("E 55555 (5)"))
-        #expect(canvas.rowText(0).hasPrefix("Lbl… D"), "a heading that would fit moves with its table: \(canvas.rowText(0))")
+        #expect(canvas.rowText(0).hasPrefix("Lbl ‹ D"), "a heading that would fit moves with its table: \(canvas.rowText(0))")
         _ = pane.handle(.left)
         draw()
-        #expect(canvas.rowText(1).hasPrefix("Lbl… C 333 (3)"), "one ← goes back one column")
+        #expect(canvas.rowText(1).hasPrefix("Lbl ‹ C 333 (3)"), "one ← goes back one column")
     }
 }

@@ -7,6 +7,9 @@ public enum RiskQuestion: String, CodeList {
     case outOfSchoolOrWorking = "out-of-school-working"
     case plannedMigration = "planned-migration"
     case noSafeCaregiver = "no-safe-caregiver"
+    /// None of the others applies: an answer, kept with the case, so an
+    /// intake assessed as safe is told from one never asked.
+    case noneApply = "none"
     public static let labelPrefix = "risk-question"
 }
 
@@ -30,7 +33,8 @@ public enum YesNoUnknown: String, CodeList {
 /// harmed repeatedly, or three or more concerns, is high; one or two is
 /// medium; none is low.
 public enum RiskAssessment {
-    public static func proposedLevel(_ answers: Set<RiskQuestion>) -> RiskLevel {
+    public static func proposedLevel(_ given: Set<RiskQuestion>) -> RiskLevel {
+        let answers = given.subtracting([.noneApply])
         if answers.contains(.immediateDanger) { return .critical }
         if answers.contains(.perpetratorHasAccess) && answers.contains(.repeatedHarm) { return .high }
         switch answers.count {

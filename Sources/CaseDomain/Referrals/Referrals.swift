@@ -50,6 +50,10 @@ public enum ReferralExitReason: String, CodeList {
     case tooFar = "too-far"
     case courseNotSuitable = "course-not-suitable"
     case notInterested = "not-interested"
+    // The provider's side, for a declined referral.
+    case notEligible = "not-eligible"
+    case noPlaces = "no-places"
+    case serviceUnavailable = "service-unavailable"
     case enteredByMistake = "entered-by-mistake"
     case other
     public static let labelPrefix = "exit-reason"
@@ -118,6 +122,21 @@ public enum ReferralRules {
     }
 
     public static func isFinal(_ status: ReferralStatus) -> Bool { moves(from: status).isEmpty }
+
+    /// How long a move may be taken back: long enough to notice a status
+    /// chosen by mistake, short enough that last month's report stays as
+    /// it was sent.
+    public static let undoDays = 7
+
+    /// Whether `userId` may take back `move` at `now`: their own, recorded
+    /// in the last `undoDays` days, and not the referral's creation. Nil
+    /// when they may; else the string-table key of why not.
+    public static func whyNotUndo(_ move: ReferralTransition, by userId: Int64, now: Date) -> String? {
+        guard move.from != nil else { return "error.nothing-to-undo" }
+        guard move.byUserId == userId else { return "error.undo-not-yours" }
+        guard now.timeIntervalSince(move.at) <= Double(undoDays) * 86_400 else { return "error.undo-too-old" }
+        return nil
+    }
 
     /// Whether the referral waits on someone (to send it, or for the
     /// provider to accept or enrol): only then does its waiting time show.
@@ -294,15 +313,18 @@ public struct ReferralTransition: Equatable, Sendable {
     public let effectiveOn: LocalDate
     public let byName: String
     public let note: String
+    /// Who recorded it: only they may undo it (`ReferralRules.mayUndo`).
+    public let byUserId: Int64?
 
     public init(from: ReferralStatus?, to: ReferralStatus, at: Date, effectiveOn: LocalDate, byName: String,
-                note: String) {
+                note: String, byUserId: Int64? = nil) {
         self.from = from
         self.to = to
         self.at = at
         self.effectiveOn = effectiveOn
         self.byName = byName
         self.note = note
+        self.byUserId = byUserId
     }
 }
 

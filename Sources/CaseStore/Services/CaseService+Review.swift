@@ -92,7 +92,7 @@ extension CaseService {
         let today = store.today
         try store.write(clearing: draft, for: session) { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT code, status, version, risk_level FROM child_case WHERE id = ?
+                SELECT code, status, version, risk_level, assigned_to FROM child_case WHERE id = ?
                 """, arguments: [caseId]) else { throw StoreError.notFound }
             guard (row["version"] as Int) == change.expectedVersion else { throw StoreError.changedElsewhere }
             let current = CaseStatus(rawValue: row["status"]) ?? .new
@@ -103,6 +103,7 @@ extension CaseService {
                     SELECT 1 FROM user WHERE id = ? AND is_active AND role IN ('social-worker', 'coordinator')
                     """, arguments: [assignee]) != nil
                 if !ok { issues[.assignTo] = "error.assignee" }
+                if change.action == .reassign, assignee == row["assigned_to"] { issues[.assignTo] = "error.same-worker" }
             }
             var duplicateId: Int64?
             if change.action == .close, change.closureReason == .duplicate, let code = change.duplicateOf,
@@ -180,13 +181,16 @@ extension CaseService {
                                note: change.note.trimmingCharacters(in: .whitespacesAndNewlines))
             // Who the case went to is part of accepting it (walk-through: the
             // log said the case was opened, not to whom).
-            let assignee = try assigning ? change.assignTo.flatMap {
-                try String.fetchOne(db, sql: "SELECT username FROM user WHERE id = ?", arguments: [$0])
-            } : nil
+            func username(_ id: Int64?) throws -> String? {
+                try id.flatMap { try String.fetchOne(db, sql: "SELECT username FROM user WHERE id = ?", arguments: [$0]) }
+            }
+            let assignee = try assigning ? username(change.assignTo) : nil
+            // A handover names whom the case came from too.
+            let previous = try change.action == .reassign ? username(row["assigned_to"]) : nil
             try store.audit(db, session, .statusChange, entity: "case", id: caseId,
                             summary: "\(code) \(current.rawValue) → \(target.rawValue)"
                                 + (reasonText.map { " (\($0))" } ?? "") + riskText
-                                + (assignee.map { ", assigned to \($0)" } ?? ""))
+                                + (assignee.map { ", assigned to \($0)" } ?? "") + (previous.map { " (was \($0))" } ?? ""))
         }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 
 extension ReferralService {
-    /// Takes back a referral's last move, a status picked by mistake
+    /// Takes back a referral's last move, a status picked by mistake; only
+    /// its maker may, within `ReferralRules.undoDays`
     /// (walk-through: Dropped out chosen for Enrolled could never be put
     /// right, and the donors' report counted it). The move leaves the
     /// history, as if never made, so the report's days and counts are the
@@ -20,6 +21,11 @@ extension ReferralService {
                 .filter(Column("referral_id") == referralId).order(Column("id").desc).limit(2).fetchAll(db)
             guard let last = moves.first, let from = last.fromStatus, last.toStatus == referral.status,
                   let before = moves.dropFirst().first else { throw ReferralMoveRejected(issues: [.to: "error.nothing-to-undo"]) }
+            let move = ReferralTransition(from: from, to: last.toStatus, at: last.at, effectiveOn: store.today, byName: "",
+                                          note: "", byUserId: last.byUser)
+            if let why = ReferralRules.whyNotUndo(move, by: session.user.id, now: now) {
+                throw ReferralMoveRejected(issues: [.to: why])
+            }
             let undone = referral.status
             referral.status = from
             // Waiting counts from the day the move before happened, as `move` set it.

@@ -207,7 +207,7 @@ public struct ReferralService: Sendable {
                 from: (r["from_status"] as String?).flatMap(ReferralStatus.init(rawValue:)),
                 to: ReferralStatus(rawValue: r["to_status"]) ?? .draft, at: at,
                 effectiveOn: (r["effective_on"] as String?).flatMap(LocalDate.init(iso:)) ?? LocalDate.today(now: at),
-                byName: r["by_name"] ?? "", note: r["note"])
+                byName: r["by_name"] ?? "", note: r["note"], byUserId: r["by_user"])
         }
         return ReferralDetail(
             summary: Self.summary(row: row), caseId: row["case_id"], caseCode: row["case_code"],

@@ -72,7 +72,7 @@ extension App {
                 confirm({ $0("confirm.quit") }) { [unowned self] in self.quitNow() }
                 return
             }
-            confirm({ $0("confirm.quit-drafts-waiting", $0.number(waiting)) }) { [unowned self] in self.quitNow() }
+            confirm({ $0.count("confirm.quit-drafts-waiting", waiting) }) { [unowned self] in self.quitNow() }
         } catch {
             // The drafts stay in the database either way; say that they could
             // not be counted rather than quitting as if there were none.

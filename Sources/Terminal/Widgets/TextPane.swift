@@ -2,7 +2,8 @@ import KhmerText
 
 /// Lines of text wider and longer than the screen (a report's tables),
 /// scrolled both ways: ↑ ↓ PgUp PgDn Home End down the lines, ← → across
-/// them: a table's line by one whole column (its `columnStarts`), and only
+/// them: a table's line by one whole column (its `columnStarts`, "‹" after
+/// its label marking the columns scrolled past), and only
 /// as far as that table needs, so each table stops once its last column
 /// shows; other lines by eight columns. Lines are never wrapped, so
 /// columns stay lined up; a line cut at either edge shows "…" there. A
@@ -112,9 +113,10 @@ public final class TextPane: Widget {
                 let steps = min(left, limits[top + i])
                 var text = line.text
                 if steps > 0 {
-                    // The label, then "…" where the columns scrolled past were.
+                    // The label, then "‹" where the columns scrolled past
+                    // were: "…" there read as the label cut short.
                     let frozen = frozenWidth(line, width: rect.width)
-                    text = TextFit.pad(TextFit.truncate(line.text, to: max(0, frozen - 2)), to: max(0, frozen - 2)) + "… "
+                    text = TextFit.pad(TextFit.truncate(line.text, to: max(0, frozen - 2)), to: max(0, frozen - 2)) + " ‹ "
                         + Self.dropColumns(line.text, line.columnStarts[steps])
                 }
                 canvas.put(text, row: rect.row + i, col: rect.col, style: line.style, maxWidth: rect.width)

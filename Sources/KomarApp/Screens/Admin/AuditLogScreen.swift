@@ -115,7 +115,7 @@ final class AuditLogScreen: ListScreen {
     /// their words are.
     private static let phraseLabels: [String: [(String, String)]] = [
         "backup": [("(other disk)", "audit-word.other-disk"), ("previous file kept as", "audit-word.previous-kept")],
-        "case": [("assigned to", "audit-word.assigned-to")],
+        "case": [("assigned to", "audit-word.assigned-to"), ("(was", "audit-word.was")],
     ]
 
     /// Walks the chain and reads the seal, the alert and the count again.

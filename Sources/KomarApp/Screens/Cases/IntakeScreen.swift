@@ -84,8 +84,7 @@ final class IntakeScreen: DraftableScreen {
         // "None of these" is ticked, not assumed: an intake nobody assessed
         // was saved as Low and sank to the bottom of the review queue
         // (walk-through).
-        riskAnswers = MultiChoiceField(options: app.options(RiskQuestion.self)
-                                       + [app.option(Self.noRiskFactor, labelKey: "risk-question.none")])
+        riskAnswers = MultiChoiceField(options: app.options(RiskQuestion.self))
         form = Form(fields: [
             FormField(id: "childNameKm", label: "field.child-name-km", widget: nameKm, required: true),
             FormField(id: "childNameLatin", label: "field.child-name-latin", widget: nameLatin),
@@ -171,7 +170,7 @@ final class IntakeScreen: DraftableScreen {
     private var answers: Set<RiskQuestion> { Set(riskAnswers.selectedIds.compactMap(RiskQuestion.init(rawValue:))) }
 
     /// The option that says no risk factor applies.
-    static let noRiskFactor = "none"
+    static let noRiskFactor = RiskQuestion.noneApply.rawValue
     /// The ticks before the last change, to tell which was just ticked.
     private var lastRiskTicks: Set<String> = []
 

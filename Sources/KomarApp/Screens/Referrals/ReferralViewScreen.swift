@@ -41,7 +41,10 @@ final class ReferralViewScreen: RecordFileScreen {
          }.enabled(detail.map { !ReferralRules.isFinal($0.summary.status) } ?? false),
          KeyBinding(.function(5), label: "key.undo-move", help: "help.undo-move") { [unowned self, unowned app] in
             self.undoLastMove(app)
-         }.enabled(lastMove != nil),
+         }.enabled(lastMove.map { ReferralRules.whyNotUndo($0, by: session.user.id, now: app.services.clock.now()) == nil }
+                   ?? false,
+                   otherwise: lastMove.flatMap { ReferralRules.whyNotUndo($0, by: session.user.id,
+                                                                         now: app.services.clock.now()) }),
          CommonBindings.scroll]
     }
 
@@ -57,7 +60,13 @@ final class ReferralViewScreen: RecordFileScreen {
     private func undoLastMove(_ app: App) {
         guard let detail, let last = lastMove, let from = last.from else { return }
         let code = detail.summary.code
-        app.confirm({ t in t("referral.confirm-undo", t(from.labelKey), t(last.to.labelKey), code) }) {
+        // What goes with the move is said before it goes.
+        let loses = last.to == .completed ? "referral.undo-loses-outcome"
+            : [.declined, .droppedOut, .cancelled].contains(last.to) ? "referral.undo-loses-reason" : nil
+        let when = app.dateText(last.effectiveOn)
+        app.confirm({ t in
+            t("referral.confirm-undo", t(from.labelKey), t(last.to.labelKey), code, when) + (loses.map { " " + t($0) } ?? "")
+        }) {
             [unowned self, unowned app] in
             do {
                 try app.services.referrals.undoLastMove(self.session, referralId: detail.summary.id,
@@ -127,6 +136,12 @@ final class ReferralViewScreen: RecordFileScreen {
                let outcome = ReferralOutcome(rawValue: String(note[note.index(after: note.startIndex)..<close])) {
                 text += " · " + t(outcome.labelKey)
                 note = String(note[note.index(after: close)...]).trimmingSpaces()
+            }
+            // A move that ended the referral stores its reason's code first
+            // ("found-work — note"): said by its label.
+            let reason = note.components(separatedBy: " — ").first ?? note
+            if let code = ReferralExitReason(rawValue: reason) {
+                note = t(code.labelKey) + note.dropFirst(reason.count)
             }
             if !note.isEmpty { text += " — " + note }
             out.append(.item(text))
