@@ -288,6 +288,11 @@ import Testing
         h.press(.function(10), .home, .enter)             // open ones first: the other one
         let other = h.screen.contains(first.code) ? first : second
         #expect(other.id != shown.id)
+        // Its only move is Dara's send: not the coordinator's to take back.
+        #expect(!h.screen.contains("F5 Undo move"))
+        h.press(.function(5))
+        #expect(h.screen.contains("Only whoever made the last move may undo it."), "\(h.screen)")
+        #expect(try h.services.referrals.detail(coordinator, id: other.id).summary.status == .sent)
         h.press(.function(4), .enter, .down, .enter, .function(2), .enter)
         h.type("Other")
         h.press(.enter, .function(2))

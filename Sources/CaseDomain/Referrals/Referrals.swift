@@ -128,14 +128,20 @@ public enum ReferralRules {
     /// it was sent.
     public static let undoDays = 7
 
-    /// Whether `userId` may take back `move` at `now`: their own, recorded
-    /// in the last `undoDays` days, and not the referral's creation. Nil
-    /// when they may; else the string-table key of why not.
-    public static func whyNotUndo(_ move: ReferralTransition, by userId: Int64, now: Date) -> String? {
-        guard move.from != nil else { return "error.nothing-to-undo" }
-        guard move.byUserId == userId else { return "error.undo-not-yours" }
-        guard now.timeIntervalSince(move.at) <= Double(undoDays) * 86_400 else { return "error.undo-too-old" }
+    /// Whether `userId` may take back a move at `now`: not the referral's
+    /// creation (`isCreation`), made by them (`madeBy`), recorded (`at`) in
+    /// the last `undoDays` days. Nil when they may; else the string-table
+    /// key of why not.
+    public static func whyNotUndo(isCreation: Bool, madeBy: Int64?, at: Date, by userId: Int64, now: Date) -> String? {
+        guard !isCreation else { return "error.nothing-to-undo" }
+        guard madeBy == userId else { return "error.undo-not-yours" }
+        guard now.timeIntervalSince(at) <= Double(undoDays) * 86_400 else { return "error.undo-too-old" }
         return nil
+    }
+
+    /// The same for a move of a referral's history.
+    public static func whyNotUndo(_ move: ReferralTransition, by userId: Int64, now: Date) -> String? {
+        whyNotUndo(isCreation: move.from == nil, madeBy: move.byUserId, at: move.at, by: userId, now: now)
     }
 
     /// Whether the referral waits on someone (to send it, or for the

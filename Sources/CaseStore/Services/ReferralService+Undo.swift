@@ -21,9 +21,8 @@ extension ReferralService {
                 .filter(Column("referral_id") == referralId).order(Column("id").desc).limit(2).fetchAll(db)
             guard let last = moves.first, let from = last.fromStatus, last.toStatus == referral.status,
                   let before = moves.dropFirst().first else { throw ReferralMoveRejected(issues: [.to: "error.nothing-to-undo"]) }
-            let move = ReferralTransition(from: from, to: last.toStatus, at: last.at, effectiveOn: store.today, byName: "",
-                                          note: "", byUserId: last.byUser)
-            if let why = ReferralRules.whyNotUndo(move, by: session.user.id, now: now) {
+            if let why = ReferralRules.whyNotUndo(isCreation: false, madeBy: last.byUser, at: last.at,
+                                                  by: session.user.id, now: now) {
                 throw ReferralMoveRejected(issues: [.to: why])
             }
             let undone = referral.status

@@ -35,17 +35,17 @@ final class ReferralViewScreen: RecordFileScreen {
     func didReturn(app: App) { reload(app) }
 
     func bindings(app: App) -> [KeyBinding] {
-        [KeyBinding(.function(4), label: "key.move", help: "help.move-referral") { [unowned self, unowned app] in
-            guard let detail = self.detail else { return }
-            app.push(ReferralMoveScreen(app: app, session: self.session, detail: detail))
-         }.enabled(detail.map { !ReferralRules.isFinal($0.summary.status) } ?? false),
-         KeyBinding(.function(5), label: "key.undo-move", help: "help.undo-move") { [unowned self, unowned app] in
-            self.undoLastMove(app)
-         }.enabled(lastMove.map { ReferralRules.whyNotUndo($0, by: session.user.id, now: app.services.clock.now()) == nil }
-                   ?? false,
-                   otherwise: lastMove.flatMap { ReferralRules.whyNotUndo($0, by: session.user.id,
-                                                                         now: app.services.clock.now()) }),
-         CommonBindings.scroll]
+        let whyNotUndo = lastMove.flatMap { ReferralRules.whyNotUndo($0, by: session.user.id, now: app.services.clock.now()) }
+        return [
+            KeyBinding(.function(4), label: "key.move", help: "help.move-referral") { [unowned self, unowned app] in
+                guard let detail = self.detail else { return }
+                app.push(ReferralMoveScreen(app: app, session: self.session, detail: detail))
+            }.enabled(detail.map { !ReferralRules.isFinal($0.summary.status) } ?? false),
+            KeyBinding(.function(5), label: "key.undo-move", help: "help.undo-move") { [unowned self, unowned app] in
+                self.undoLastMove(app)
+            }.enabled(lastMove != nil && whyNotUndo == nil, otherwise: whyNotUndo),
+            CommonBindings.scroll,
+        ]
     }
 
     /// The move F5 takes back: the last one, unless the referral has had
@@ -76,9 +76,11 @@ final class ReferralViewScreen: RecordFileScreen {
             } catch StoreError.changedElsewhere {
                 self.reload(app)
                 app.showError { t in t("error.changed-elsewhere") }
-            } catch is ReferralMoveRejected {
+            } catch let rejected as ReferralMoveRejected {
+                // Moved meanwhile, or no longer this user's to undo: said as it is.
                 self.reload(app)
-                app.showError { t in t("error.nothing-to-undo") }
+                let why = rejected.issues.values.first ?? "error.nothing-to-undo"
+                app.showError { t in t(why) }
             } catch {
                 app.report(error)
             }
