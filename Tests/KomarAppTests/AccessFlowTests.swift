@@ -239,6 +239,10 @@ import Testing
         #expect(now.assignedToName == "Vannak" && !now.assigneeDisabled && now.summary.status == .open)
         let events = try h.services.cases.timeline(try h.session("vannak"), caseId: caseId)
         #expect(events.last?.kind == .reassigned && events.last?.assignedToName == "Vannak")
+        // The case file's history says whom it came from.
+        h.press(.end)
+        #expect(h.screen.contains("Given to another worker · Assigned to: Vannak"), "\(h.screen)")
+        #expect(h.screen.contains("(was ចាន់ ដារ៉ា)"), "\(h.screen)")
         let logged = try h.services.database.read { db in
             try String.fetchOne(db, sql: "SELECT summary FROM audit_event WHERE action = 'status-change' ORDER BY id DESC LIMIT 1")
         }

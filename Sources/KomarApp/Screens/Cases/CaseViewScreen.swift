@@ -137,6 +137,8 @@ final class CaseViewScreen: RecordFileScreen {
     private func historyLines(_ app: App) -> [DetailLine] {
         let t = app.localizer
         var out: [DetailLine] = [.heading(t("case.history"))]
+        // Who had the case before each handover: the one it was last accepted by or given to.
+        var assignee: String?
         for e in events {
             var text = app.dateTimeText(e.at) + " · " + e.byName + " · " + t(e.kind.labelKey)
             if let risk = e.riskLevel {
@@ -147,7 +149,11 @@ final class CaseViewScreen: RecordFileScreen {
                 }
                 text += " · " + t.labelled(t("case.risk"), (proposed.map { t($0.labelKey) + " → " } ?? "") + t(risk.labelKey))
             }
-            if let who = e.assignedToName { text += " · " + t.labelled(t("case.assigned-to"), who) }
+            if let who = e.assignedToName {
+                let handedOver = e.kind == .reassigned ? assignee.map { t("case.handed-over-from", who, $0) } : nil
+                text += " · " + t.labelled(t("case.assigned-to"), handedOver ?? who)
+                assignee = who
+            }
             if e.kind == .referral {
                 let parts = e.note.components(separatedBy: " · ")
                 text += " · " + parts[0]
