@@ -509,6 +509,27 @@ import Testing
         #expect(office.services.backups.folder.map { BackupFolder.list($0).count } == 1)
     }
 
+    /// Handed on from session 23: a damaged manifest hid its backup from
+    /// every list, with nothing to say it was there.
+    @Test func aBackupWithAMissingOrDamagedManifestIsNamedNotHidden() throws {
+        let office = try Office()
+        defer { office.remove() }
+        let first = try office.services.backups.make(office.admin)
+        let second = try office.services.backups.make(office.admin)
+        let folder = try #require(office.services.backups.folder)
+        #expect(try office.services.backups.unreadable(office.admin).isEmpty)
+        try Data("{ \"organisation\": ".utf8).write(to: BackupFolder.manifestURL(for: first.file))
+        try FileManager.default.removeItem(at: BackupFolder.manifestURL(for: second.file))
+        // A backup being made has an empty manifest for a moment: not damaged.
+        let claimed = folder.appendingPathComponent("komar-2026-12-08-090000-manual")
+        #expect(FileManager.default.createFile(atPath: claimed.path + ".json", contents: Data()))
+        #expect(FileManager.default.createFile(atPath: claimed.path + ".sqlite", contents: Data("x".utf8)))
+        #expect(try office.services.backups.list(office.admin).isEmpty)
+        #expect(Set(try office.services.backups.unreadable(office.admin)) == [first.file, second.file])
+        let worker = try session(office.services, "vanna", .socialWorker)
+        #expect(throws: (any Error).self) { try office.services.backups.unreadable(worker) }
+    }
+
     @Test func aDemoIsNeverBackedUpAutomatically() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("komar-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -119,6 +119,24 @@ import Testing
         #expect(h.screen.contains("មិនទាន់មានច្បាប់បម្រុងទុកដែលបានផ្ទៀងផ្ទាត់នៅឡើយទេ"))
     }
 
+    @Test func aBackupWithADamagedManifestIsSaidOnTheBackupsScreen() throws {
+        let database = try TemporaryDatabase("damaged-manifest")
+        defer { database.remove() }
+        let h = try Harness(language: .en, file: database.path)
+        h.logIn("admin")
+        _ = h.app.runningBackup?.wait()
+        let backups = database.folder.appendingPathComponent("backups")
+        for name in try FileManager.default.contentsOfDirectory(atPath: backups.path) where name.hasSuffix(".json") {
+            try Data("not a manifest".utf8).write(to: backups.appendingPathComponent(name))
+        }
+        h.press(.char("4"))
+        #expect(h.app.topScreenTitleKey == "backups.title")
+        #expect(h.screen.contains("1 backup file has a missing or damaged manifest: it cannot be checked or"),
+                "\(h.screen)")
+        h.press(.function(6))
+        #expect(h.screen.contains("ច្បាប់បម្រុងទុកចំនួន ១ បាត់បញ្ជី ឬបញ្ជីខូច"), "\(h.screen)")
+    }
+
     /// Walk-through: a copy with no passphrase wrote every case, readable,
     /// onto the stick without a word. It asks first now.
     @Test func aCopyWithoutAPassphraseAsksFirst() throws {

@@ -44,6 +44,25 @@ public enum BackupFolder {
         }.sorted { $0.manifest.createdAt > $1.manifest.createdAt }
     }
 
+    /// The backup files in `folder` that no list shows: their manifest is
+    /// missing, or there but unreadable (damaged, or edited by hand). Without
+    /// it a backup cannot be checked, so it is never offered for a restore;
+    /// naming these keeps a damaged manifest from hiding a backup from the
+    /// admin. An empty manifest is a backup still being made (or one killed,
+    /// which `removeLeftovers` clears), not a damaged one.
+    public static func unreadable(in folder: URL) -> [URL] {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return names.filter { $0.hasPrefix("komar-") && ($0.hasSuffix(".sqlite") || $0.hasSuffix(".sqlite.enc")) }
+            .map { folder.appendingPathComponent($0) }
+            .filter { file in
+                let manifest = manifestURL(for: file)
+                guard let size = (try? fm.attributesOfItem(atPath: manifest.path))?[.size] as? Int else { return true }
+                return size > 0 && (try? BackupManifest.read(manifest)) == nil
+            }
+            .sorted { $0.lastPathComponent > $1.lastPathComponent }
+    }
+
     /// The newest verified backup of the database at `path` (a copy kept
     /// before a restore does not count: it may be the damaged file).
     public static func newestVerified(besideDatabase path: String) -> URL? {

@@ -109,6 +109,13 @@ public struct BackupService: Sendable {
         return entries
     }
 
+    /// Backup files in `backups/` whose manifest is missing or damaged
+    /// (`BackupFolder.unreadable`), newest first. Admins only.
+    public func unreadable(_ session: Session) throws -> [URL] {
+        try session.require(.backupRestore)
+        return folder.map(BackupFolder.unreadable(in:)) ?? []
+    }
+
     /// This database's backups in `backups/`, newest first: the seals in
     /// their manifests are what the audit log is checked against. Not those
     /// of another database in the same folder.

@@ -50,6 +50,9 @@ struct BackupCommand: ParsableCommand {
                     print([entry.manifest.createdAt.formatted(.iso8601), entry.manifest.kind.rawValue,
                            entry.file.lastPathComponent, describe(entry.manifest)].joined(separator: "\t"))
                 }
+                for file in try services.backups.unreadable(session) {
+                    print("manifest missing or damaged, cannot be checked or restored:\t\(file.lastPathComponent)")
+                }
             }
         }
     }

@@ -13,6 +13,8 @@ final class BackupListScreen: ListScreen {
     private let session: Session
     let list: RecordList<BackupEntry>
     private var status: BackupStatus?
+    /// Backup files a damaged or missing manifest keeps out of the list.
+    private var unreadable: [URL] = []
 
     init(app: App, session: Session) {
         self.session = session
@@ -38,7 +40,10 @@ final class BackupListScreen: ListScreen {
     }
 
     func recount(_ app: App) {
-        do { status = try app.services.backups.status(session) } catch { app.report(error) }
+        do {
+            status = try app.services.backups.status(session)
+            unreadable = try app.services.backups.unreadable(session)
+        } catch { app.report(error) }
     }
 
     func bindings(app: App) -> [KeyBinding] {
@@ -84,6 +89,7 @@ final class BackupListScreen: ListScreen {
                 warnings.append(app.externalCopyWarning(status, onBackups: true))
             }
         }
+        if !unreadable.isEmpty { warnings.append(t.count("backups.unreadable", unreadable.count)) }
         for (i, warning) in warnings.enumerated() {
             canvas.put(warning, row: area.row + 1 + i, col: 1, style: .warning, maxWidth: area.width - 2)
         }
