@@ -526,6 +526,13 @@ import Testing
         #expect(FileManager.default.createFile(atPath: claimed.path + ".sqlite", contents: Data("x".utf8)))
         #expect(try office.services.backups.list(office.admin).isEmpty)
         #expect(Set(try office.services.backups.unreadable(office.admin)) == [first.file, second.file])
+        // Checking one says which: damaged, or missing.
+        #expect(throws: BackupError.damagedManifest(BackupFolder.manifestURL(for: first.file).lastPathComponent)) {
+            try BackupService.verify(first.file, passphrase: nil)
+        }
+        #expect(throws: BackupError.noManifest(BackupFolder.manifestURL(for: second.file).lastPathComponent)) {
+            try BackupService.verify(second.file, passphrase: nil)
+        }
         let worker = try session(office.services, "vanna", .socialWorker)
         #expect(throws: (any Error).self) { try office.services.backups.unreadable(worker) }
     }

@@ -137,6 +137,30 @@ import Testing
         #expect(h.screen.contains("ច្បាប់បម្រុងទុកចំនួន ១ បាត់បញ្ជី ឬបញ្ជីខូច"), "\(h.screen)")
     }
 
+    /// Walk-through: restoring the first login's backup quietly took back
+    /// accounts and households added since. The screen sets the backup's
+    /// counts beside today's, and the question names what would go.
+    @Test func theRestoreQuestionSaysWhatTheBackupHoldsFewerOf() throws {
+        let database = try TemporaryDatabase("restore-fewer")
+        defer { database.remove() }
+        let h = try Harness(language: .en, file: database.path)
+        h.logIn("admin")
+        _ = h.app.runningBackup?.wait()
+        try h.services.accounts.addUser(by: Harness.admin, username: "vannak", displayName: "Vannak", role: .socialWorker,
+                                        password: testPassword, languageCode: "en")
+        h.press(.char("4"), .enter)
+        #expect(h.app.topScreenTitleKey == "restore.title")
+        #expect(h.screen.contains("Accounts            4 (now 5)"), "\(h.screen)")
+        #expect(h.screen.contains("Cases               0"), "\(h.screen)")
+        h.type(testPassword)
+        h.press(.function(2))
+        #expect(h.screen.contains("fewer than the database now (Accounts: 4 (now 5)): what was added since"), "\(h.screen)")
+        h.press(.char("y"))
+        #expect(h.app.topScreenTitleKey == "login.title", "\(h.screen)")
+        let usernames = try h.services.accounts.users(Harness.admin).map(\.account.username)
+        #expect(!usernames.contains("vannak") && usernames.contains("admin"))
+    }
+
     /// Walk-through: a copy with no passphrase wrote every case, readable,
     /// onto the stick without a word. It asks first now.
     @Test func aCopyWithoutAPassphraseAsksFirst() throws {

@@ -8,6 +8,8 @@ import Synchronization
 public enum BackupError: Error, Equatable, Sendable {
     /// There is no manifest beside the file.
     case noManifest(String)
+    /// The manifest is there but cannot be read (cut short, or edited by hand).
+    case damagedManifest(String)
     /// The file's sha256 is not the manifest's: it changed since.
     case checksumMismatch
     /// SQLite's `integrity_check` on the copy said this.

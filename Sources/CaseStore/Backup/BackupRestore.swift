@@ -64,7 +64,10 @@ extension BackupService {
 
     static func manifest(of file: URL) throws -> BackupManifest {
         let url = BackupFolder.manifestURL(for: file)
-        guard let manifest = try? BackupManifest.read(url) else { throw BackupError.noManifest(url.lastPathComponent) }
+        guard let manifest = try? BackupManifest.read(url) else {
+            throw FileManager.default.fileExists(atPath: url.path)
+                ? BackupError.damagedManifest(url.lastPathComponent) : BackupError.noManifest(url.lastPathComponent)
+        }
         return manifest
     }
 

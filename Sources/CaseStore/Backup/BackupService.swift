@@ -123,6 +123,23 @@ public struct BackupService: Sendable {
         folder.map { BackupFolder.list($0, of: store.database.path) } ?? []
     }
 
+    /// The tables a restore question sets side by side, backup and now:
+    /// what an office would miss if a restore took it back.
+    public static let restoreSummaryTables = ["child_case", "household", "household_member", "follow_up", "referral", "user"]
+
+    /// The rows of `restoreSummaryTables` in the database now, counted as
+    /// a backup's manifest counts them. Admins only.
+    public func currentCounts(_ session: Session) throws -> [String: Int] {
+        try session.require(.backupRestore)
+        return try store.read { db in
+            var counts: [String: Int] = [:]
+            for table in Self.restoreSummaryTables {
+                counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.quotedDatabaseIdentifier)") ?? 0
+            }
+            return counts
+        }
+    }
+
     /// The newest verified backup and the last copy to another disk.
     public func status(_ session: Session) throws -> BackupStatus {
         try session.require(.backupRestore)

@@ -61,8 +61,8 @@ public enum CSV {
 /// A file written whole or not at all: into a hidden owner-only file beside
 /// it, flushed to the disk, then renamed over it. A full disk, a missing
 /// folder or a killed program never leaves half a file under the name.
-enum AtomicFile {
-    static func write(_ data: Data, to url: URL) throws {
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
         try writing(to: url) { try $0.write(contentsOf: data) }
     }
 

@@ -60,6 +60,9 @@ final class ExportScreen: FormScreen {
             FormInput.show(["path": "error.required"], in: form, app: app)
             return
         }
+        // A name alone lands in the folder Komar was started from: the message says which one
+        // (walk-through: "written to ref-en.xlsx" left the user looking for the file).
+        target = URL(fileURLWithPath: target).standardizedFileURL.path
         if let problem = check(URL(fileURLWithPath: target)) {
             FormInput.show(["path": problem], in: form, app: app)
             return

@@ -126,9 +126,10 @@ struct ImportCommand: ParsableCommand {
         if !plan.rejected.isEmpty {
             guard let skipBad else { throw Failure(t("import.nothing-imported-hint")) }
             do {
-                try Importer.rejectedRows(plan, t).write(to: URL(fileURLWithPath: skipBad), options: .atomic)
+                // Owner-only, as the database: the rows hold names and phone numbers.
+                try AtomicFile.write(Importer.rejectedRows(plan, t), to: URL(fileURLWithPath: skipBad))
             } catch {
-                throw Failure(t("import.cannot-write", skipBad, error.localizedDescription))
+                throw Failure(t("import.cannot-write", skipBad, (error as? ExportFailed)?.detail ?? error.localizedDescription))
             }
             print(t("import.rejected-written", t.number(plan.rejected.count), skipBad))
         }

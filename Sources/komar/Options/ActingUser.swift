@@ -27,9 +27,10 @@ struct ActingUser: ParsableArguments {
         }
         if session.user.mustChangePassword && !allowingReset {
             try? services.accounts.logOut(session, summary: "refused: password must be changed")
+            let database = services.database.path.map { " --db '\($0)'" } ?? ""
             throw Failure("\(session.user.username) must choose a new password first (a new account, or one an admin "
                 + "reset) with "
-                + "'komar user change-password --user \(session.user.username)' or by logging in")
+                + "'komar user change-password\(database) --user \(session.user.username)' or by logging in")
         }
         return session
     }

@@ -81,10 +81,16 @@ func describe(_ error: AccountError) -> String {
 
 func describe(_ error: BackupError) -> String {
     switch error {
-    case .noManifest(let name): return "the backup has no manifest (\(name) is missing beside it)"
-    case .checksumMismatch: return "the backup does not match its manifest's checksum: it was changed or damaged"
+    case .noManifest(let name): return "the backup has no manifest (\(name) is missing beside it); choose another backup"
+    case .damagedManifest(let name):
+        return "the backup's manifest \(name) is damaged (cut short or edited), so the backup cannot be checked; "
+            + "choose another backup"
+    case .checksumMismatch:
+        return "the backup does not match its manifest's checksum: it was changed or damaged; choose another backup"
     case .damaged(let detail): return "the backup is damaged: \(detail)"
-    case .rowCountsDiffer(let table): return "the backup's \(table) table does not hold what its manifest says"
+    case .rowCountsDiffer(let table):
+        return "the backup's \(table) table does not hold what its manifest says: the backup or its manifest was "
+            + "changed or damaged; choose another backup"
     case .passphraseNeeded: return "the backup is encrypted; give its passphrase"
     case .wrongPassphrase: return "the passphrase does not open this backup"
     case .otherOrganisation(let backup, let current):

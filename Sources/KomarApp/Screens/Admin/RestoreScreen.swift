@@ -1,6 +1,7 @@
 import CaseDomain
 import CaseStore
 import Foundation
+import Localization
 import Terminal
 
 /// Restoring one backup over the database: what it holds, the admin's
@@ -15,6 +16,14 @@ final class RestoreScreen: FormScreen {
     private let password = TextField(kind: .secret, maxLength: 128)
     private let passphrase = TextField(kind: .secret, maxLength: 256)
     let form: Form
+    /// What the database holds now, beside what the backup holds
+    /// (walk-through: restoring the first login's backup quietly took back
+    /// four accounts and eight households, and nothing had said so).
+    private var now: [String: Int] = [:]
+    private static let countLabels = [
+        "child_case": "restore.cases", "household": "restore.households", "household_member": "restore.people",
+        "follow_up": "restore.visits", "referral": "restore.referrals", "user": "restore.accounts",
+    ]
 
     init(app: App, session: Session, entry: BackupEntry) {
         self.session = session
@@ -25,6 +34,17 @@ final class RestoreScreen: FormScreen {
         }
         form = Form(fields: fields)
         form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
+        do { now = try app.services.backups.currentCounts(session) } catch { app.report(error) }
+    }
+
+    /// "8" or "0 (now 8)" for each table of the summary: the backup's count, and today's where it differs.
+    private func counts(_ t: Localizer) -> [(label: String, text: String, fewer: Bool)] {
+        BackupService.restoreSummaryTables.map { table in
+            let then = entry.manifest.rowCounts[table] ?? 0
+            let label = t(Self.countLabels[table] ?? table)
+            guard let current = now[table], current != then else { return (label, t.number(then), false) }
+            return (label, t("restore.count-now", t.number(then), t.number(current)), then < current)
+        }
     }
 
     func bindings(app: App) -> [KeyBinding] {
@@ -44,7 +64,11 @@ final class RestoreScreen: FormScreen {
             app.report(BackupError.cannotWrite("in-memory database"))
             return
         }
-        app.confirm({ [unowned app, createdAt = entry.manifest.createdAt] t in t("restore.confirm", app.dateTimeText(createdAt)) }) {
+        app.confirm({ [unowned self, unowned app, createdAt = entry.manifest.createdAt] t in
+            let fewer = self.counts(t).filter { $0.fewer }.map { t.labelled($0.label, $0.text) }
+            return fewer.isEmpty ? t("restore.confirm", app.dateTimeText(createdAt))
+                : t("restore.confirm-fewer", app.dateTimeText(createdAt), fewer.joined(separator: ", "))
+        }) {
             [unowned self, unowned app] in
             app.show(style: .heading) { t in t("restore.working") }
             app.render()
@@ -76,18 +100,20 @@ final class RestoreScreen: FormScreen {
         let lines = [
             app.field("backups.when", app.dateTimeText(m.createdAt)),
             app.field("restore.organisation", m.organisation),
-            app.field("restore.cases", t.number(m.rowCounts["child_case"] ?? 0)),
+        ] + counts(t).map { DetailLine.field(label: $0.label, value: $0.text) } + [
             app.field("backups.seal", m.auditSeal),
             app.field("restore.file", entry.file.lastPathComponent),
         ]
         DetailView(lines: lines, labelWidth: 20).render(
-            into: &canvas, at: Rect(row: area.row + 1, col: 2, width: area.width - 4, height: 5), focused: false,
+            into: &canvas, at: Rect(row: area.row + 1, col: 2, width: area.width - 4, height: lines.count), focused: false,
             env: app.widgetEnvironment)
         // Where the current file will be kept is the point of the warning: it wraps rather than being cut.
+        let hintRow = area.row + 2 + lines.count
         for (i, line) in wrapWords(t("restore.hint"), width: area.width - 4).prefix(3).enumerated() {
-            canvas.put(line, row: area.row + 7 + i, col: 2, style: .warning, maxWidth: area.width - 4)
+            canvas.put(line, row: hintRow + i, col: 2, style: .warning, maxWidth: area.width - 4)
         }
-        form.render(into: &canvas, at: Rect(row: area.row + 11, col: 2, width: min(76, area.width - 4), height: 5),
+        form.render(into: &canvas, at: Rect(row: hintRow + 4, col: 2, width: min(76, area.width - 4),
+                                            height: max(2, area.bottom - hintRow - 4)),
                     env: app.widgetEnvironment)
     }
 }
@@ -97,6 +123,7 @@ enum BackupText {
     static func key(_ error: BackupError) -> (key: String, detail: String) {
         switch error {
         case .noManifest(let name): ("backup-error.no-manifest", name)
+        case .damagedManifest(let name): ("backup-error.damaged-manifest", name)
         case .checksumMismatch: ("backup-error.checksum", "")
         case .damaged(let detail): ("backup-error.damaged", detail)
         case .rowCountsDiffer(let table): ("backup-error.row-counts", table)
