@@ -34,6 +34,10 @@ struct HouseholdImporter: Sendable {
     let places: PlaceFinder
     let strings: StringTable
     let today: LocalDate
+    /// Whose queue a household's first visit goes to: its worker column's,
+    /// else `defaultWorker` (the command's `--worker`), else the importer's.
+    let workers: WorkerFinder
+    let defaultWorker: Int64?
 
     typealias Rows = [(line: Int, cells: [String], values: RowCells)]
 
@@ -145,6 +149,7 @@ struct HouseholdImporter: Sendable {
                 columnKey: "import.col.household", "error.required")) }
         }
         let household = readHousehold(rows, values: values, problems: &problems)
+        let worker = readWorker(rows, problems: &problems)
         var members: [(line: Int, input: MemberInput)] = []
         for row in rows {
             members.append((row.line, readMember(row.values, line: row.line, values: values, problems: &problems)))
@@ -177,7 +182,8 @@ struct HouseholdImporter: Sendable {
                 .filter { !$0.isEmpty }.map { $0 + "|" + village }
         }
         checked.record = NewHousehold(household: input, head: head.input,
-                                      members: members.filter { $0.input.relationship != .head }.map(\.input))
+                                      members: members.filter { $0.input.relationship != .head }.map(\.input),
+                                      worker: worker ?? defaultWorker)
         return checked
     }
 
@@ -262,6 +268,27 @@ struct HouseholdImporter: Sendable {
             }
         }
         return ok ? input : nil
+    }
+
+    /// The worker named in the household's rows (the first that names
+    /// one; every row that names another is wrong), or nil.
+    private func readWorker(_ rows: Rows, problems: inout [Int: [ImportProblem]]) -> Int64? {
+        let named = rows.compactMap { row in (row.values["worker"]).flatMap { $0.isEmpty ? nil : (row.line, $0) } }
+        guard let (line, text) = named.first else { return nil }
+        for (other, otherText) in named.dropFirst() where otherText != text {
+            problems[other, default: []].append(ImportProblem(line: other, columnKey: "import.col.worker",
+                                                              "import.worker-differs", [text]))
+        }
+        switch workers.find(text) {
+        case .one(let id): return id
+        case .none:
+            problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.worker",
+                                                             "import.no-such-worker", [text]))
+        case .several:
+            problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.worker",
+                                                             "import.several-workers", [text]))
+        }
+        return nil
     }
 
     /// One person's row.

@@ -34,7 +34,7 @@ public enum ImportKind: String, CaseIterable, Sendable {
              ImportColumn("relationship", "import.col.relationship", required: true),
              ImportColumn("inSchool", "import.col.in-school"), ImportColumn("occupation", "import.col.occupation"),
              ImportColumn("migration", "import.col.migration"), ImportColumn("country", "import.col.country"),
-             ImportColumn("phone", "import.col.phone")]
+             ImportColumn("phone", "import.col.phone"), ImportColumn("worker", "import.col.worker")]
         case .providers:
             [ImportColumn("nameKm", "import.col.name-km"), ImportColumn("nameLatin", "import.col.name-latin"),
              ImportColumn("kind", "import.col.provider-kind", required: true),
@@ -54,9 +54,9 @@ public enum ImportKind: String, CaseIterable, Sendable {
             // Places by name in the template's language (either script is read); the farmer's occupation too.
             [["1", km ? "អំព្នាំង" : "Ampeang", km ? "ក្ដឿងរាយ" : "Kdoeang Reay", "", km ? "ព្រៃវែង" : "Prey Veng", "",
               "012 345 678", "1", t("vulnerability.debt"), "សុខ ចាន់ធី", "Sok Chanthy", t("sex.female"), "", "38",
-              t("relationship.head"), "", km ? "កសិករ" : "farmer", "", "", ""],
+              t("relationship.head"), "", km ? "កសិករ" : "farmer", "", "", "", ""],
              ["1", "", "", "", "", "", "", "", "", "ពៅ ស្រីនាង", "Pov Sreyneang", t("sex.female"), "12/03/2010", "",
-              t("relationship.child"), t("import.yes"), "", t("migration.planning"), "", ""]]
+              t("relationship.child"), t("import.yes"), "", t("migration.planning"), "", "", ""]]
         case .providers:
             [["មជ្ឈមណ្ឌលបណ្តុះបណ្តាល", "Skills Centre", t("provider-kind.training-centre"),
               t("service.sewing") + "; " + t("service.motorbike-repair"), "14; 20", "Dara", "023 123 456", "", "20",

@@ -18,10 +18,29 @@ public struct Importer: Sendable {
         self.session = session
     }
 
-    public func checkHouseholds(_ data: Data) throws -> ImportPlan<NewHousehold> {
+    /// No active social worker or coordinator has this username or name
+    /// (`worker` of `checkHouseholds`), or several have this name.
+    public struct UnknownWorker: Error, Equatable {
+        public let name: String
+        public let several: Bool
+    }
+
+    /// Checks `data` as households. `worker` (a username or name) gets the
+    /// first visits of the households whose rows name no worker.
+    public func checkHouseholds(_ data: Data, worker: String? = nil) throws -> ImportPlan<NewHousehold> {
         try session.require(.importData)
+        let workers = WorkerFinder(try services.cases.assignees(session))
+        var defaultWorker: Int64?
+        if let worker {
+            switch workers.find(worker) {
+            case .one(let id): defaultWorker = id
+            case .none: throw UnknownWorker(name: worker, several: false)
+            case .several: throw UnknownWorker(name: worker, several: true)
+            }
+        }
         let (table, places) = try readWhileFindingPlaces(data)
-        let importer = HouseholdImporter(table: table, places: places, strings: .shipped, today: services.clock.today)
+        let importer = HouseholdImporter(table: table, places: places, strings: .shipped, today: services.clock.today,
+                                         workers: workers, defaultWorker: defaultWorker)
         return try importer.plan { heads in try services.households.existingHouseholds(session, heads: heads) }
     }
 
@@ -74,9 +93,9 @@ public struct Importer: Sendable {
 
     /// Checks `data` as households and saves them as `mode` allows, in one
     /// transaction.
-    public func households(_ data: Data, mode: Mode, source: String,
+    public func households(_ data: Data, mode: Mode, source: String, worker: String? = nil,
                            progress: (Int, Int) -> Void = { _, _ in }) throws -> Outcome<NewHousehold> {
-        try save(try checkHouseholds(data), mode: mode, source: source, progress: progress)
+        try save(try checkHouseholds(data, worker: worker), mode: mode, source: source, progress: progress)
     }
 
     /// Saves the checked households as `mode` allows.

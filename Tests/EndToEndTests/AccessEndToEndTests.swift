@@ -164,6 +164,43 @@ import Testing
     /// Someone at the shared PC deletes every account with sqlite3, hoping
     /// for first-run setup: the UI refuses and names the backup, and
     /// `komar init` refuses too.
+    /// Walk-through: imported households' first visits sat in the
+    /// coordinator's queue, and the rejected rows (names, phones) were
+    /// written readable by every account on the PC.
+    @Test func anImportNamesWhoseQueueTheFirstVisitsGoToAndKeepsRejectedRowsPrivate() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("komar.sqlite").path
+        try makeOffice(db, users: [("vannak", .coordinator), ("dara", .socialWorker)])
+        let file = dir.appendingPathComponent("households.csv").path
+        let rejected = dir.appendingPathComponent("rejected.csv").path
+        try """
+            គ្រួសារ,ភូមិ,ឈ្មោះជាអក្សរខ្មែរ,ភេទ,អាយុ,ត្រូវជា,បុគ្គលិកសង្គមកិច្ច
+            ១,14040315,សុខ ចាន់ធី,ស្រី,៣៨,មេគ្រួសារ,Dara
+            ២,14040315,ចាន់ ដារា,ប្រុស,៤៥,មេគ្រួសារ,
+            ៣,Nowhere,ពៅ ស្រី,ស្រី,៣០,មេគ្រួសារ,
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let vannak = passwordOf("vannak") + "\n"
+        let unknown = try komar(["import", "households", file, "--db", db, "--user", "vannak", "--worker", "nobody"],
+                                input: vannak)
+        #expect(unknown.status == 1 && unknown.stderr.contains("No active social worker or coordinator is named “nobody”"),
+                "\(unknown.stderr)")
+        let imported = try komar(["import", "households", file, "--db", db, "--user", "vannak", "--skip-bad", rejected,
+                                  "--language", "km"], input: vannak)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("បាននាំចូលគ្រួសារ ២"), "\(imported.stdout)")
+        #expect(imported.stdout.contains("ការចុះសួរសុខទុក្ខលើកដំបូងនៃគ្រួសារចំនួន ១ ស្ថិតក្នុងបញ្ជីការតាមដានរបស់អ្នកផ្ទាល់"),
+                "\(imported.stdout)")
+        #expect(try FileManager.default.attributesOfItem(atPath: rejected)[.posixPermissions] as? Int == 0o600)
+        let owners = try DatabaseQueue(path: db).read { db in
+            try String.fetchAll(db, sql: """
+                SELECT u.username FROM follow_up AS v JOIN user AS u ON u.id = v.created_by ORDER BY v.household_id
+                """)
+        }
+        #expect(owners == ["dara", "vannak"])
+    }
+
     @Test func accountsDeletedWithSQLiteGiveNoSetup() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -201,6 +201,47 @@ import Testing
         #expect(khmer == "ជួរទី ២៖ ភូមិ៖ គ្មានភូមិណាឈ្មោះ “Nowhere Village” ទេ (ក្នុងឃុំ ឬស្រុកដែលបានសរសេរ បើមាន)។ សូមសរសេរឈ្មោះដូចក្នុងបញ្ជីឈ្មោះភូមិ ឬលេខកូដ ៨ ខ្ទង់")
     }
 
+    /// Walk-through: every imported household's first visit sat in the
+    /// coordinator's own queue, so no social worker saw the new households.
+    /// Its rows' Social worker column, or `--worker`, says whose it is.
+    @Test func aHouseholdsFirstVisitGoesToTheWorkerItsRowsOrTheCommandName() throws {
+        let f = try fixture()
+        let text = Self.header + ",Social worker\n"
+            + "1,14040315,,,,,Sok Chanthy,F,,38,head,,,,,socialworker\n"
+            + "1,14040315,,,,,Sok Dara,M,,12,child,,,,,\n"
+            + "2,14040315,,,,,Chan Dara,M,,45,head,,,,,\n"
+            + "3,14040315,,,,,Pov Srey,F,,30,head,,,,,volunteer\n"         // a volunteer is given no visits
+            + "4,14040315,,,,,Keo Bopha,F,,33,head,,,,,socialworker\n"
+            + "4,14040315,,,,,Keo Nary,F,,9,child,,,,,coordinator\n"        // two workers for one household
+        let plan = try f.importer.checkHouseholds(Data(text.utf8), worker: "coordinator")
+        let t = Localizer(language: .en)
+        let said = plan.rejected.flatMap(\.problems).map { $0.text(t) }
+        #expect(said.contains { $0.hasPrefix("Line 5: Social worker: no active social worker or coordinator is named “volunteer”") },
+                "\(said)")
+        #expect(said.contains { $0.hasPrefix("Line 7: Social worker: the household's first row names another worker") },
+                "\(said)")
+        #expect(plan.records.count == 2)
+        let outcome = try f.importer.save(plan, mode: .skipBad, source: "workers.csv")
+        #expect(outcome.saved == 2)
+        func visitsBy(_ head: String) throws -> String? {
+            try f.services.database.read { db in
+                try String.fetchOne(db, sql: """
+                    SELECT u.username FROM follow_up AS v JOIN household AS h ON h.id = v.household_id
+                    JOIN user AS u ON u.id = v.created_by WHERE h.head_name_latin = ?
+                    """, arguments: [head])
+            }
+        }
+        #expect(try visitsBy("Sok Chanthy") == "socialworker")
+        #expect(try visitsBy("Chan Dara") == "coordinator", "--worker for rows that name none")
+        #expect(throws: Importer.UnknownWorker(name: "nobody", several: false)) {
+            try f.importer.checkHouseholds(Data(text.utf8), worker: "nobody")
+        }
+        let logged = try f.services.database.read { db in
+            try String.fetchOne(db, sql: "SELECT summary FROM audit_event WHERE entity = 'household' ORDER BY id DESC LIMIT 1")
+        }
+        #expect(logged?.hasSuffix("from workers.csv; first visits for coordinator 1, socialworker 1") == true, "\(logged ?? "")")
+    }
+
     /// Walk-through: 31/02/2012 was said to be "not a date (write
     /// day/month/year…)" although it was written day/month/year.
     @Test func aDayTheCalendarLacksIsToldFromTextThatIsNoDate() {

@@ -10,11 +10,17 @@ public struct NewHousehold: Sendable {
     public var household: HouseholdInput
     public var head: MemberInput
     public var members: [MemberInput]
+    /// The worker whose queue the household's first visit goes to; nil:
+    /// the importer's. A household's visits are whoever scheduled them
+    /// (households have no assigned worker), and recording one schedules
+    /// the next in the same worker's name.
+    public var worker: Int64?
 
-    public init(household: HouseholdInput, head: MemberInput, members: [MemberInput]) {
+    public init(household: HouseholdInput, head: MemberInput, members: [MemberInput], worker: Int64? = nil) {
         self.household = household
         self.head = head
         self.members = members
+        self.worker = worker
     }
 }
 
@@ -107,6 +113,16 @@ extension HouseholdService {
             // Should putting it back fail, the connection keeps the larger cache: more memory, nothing wrong.
             defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
             for village in villages { try Self.requireVillage(db, village) }
+            // Only an active social worker or coordinator may be given visits (as a case is assigned).
+            var workers: [Int64: (name: String, households: Int)] = [:]
+            for worker in Set(households.compactMap(\.worker)) {
+                guard let name = try String.fetchOne(db, sql: """
+                    SELECT username FROM user WHERE id = ? AND is_active AND role IN ('social-worker', 'coordinator')
+                    """, arguments: [worker]) else { throw StoreError.notFound }
+                workers[worker] = (name, 0)
+            }
+            for household in households { if let worker = household.worker { workers[worker]?.households += 1 } }
+            let visitsFor = workers.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.households)" }
             // AUTOINCREMENT gives the next id after both the highest id and the highest ever used.
             let firstId = try Int64.fetchOne(db, sql: """
                 SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'household'), 0),
@@ -147,7 +163,8 @@ extension HouseholdService {
                     }
                     members += household.members.count
                     searchTexts.append(HouseholdSearchIndex.text(household.search, code: code))
-                    try scheduleVisit.run([id.databaseValue, household.due.databaseValue], stamps)
+                    try scheduleVisit.run([id.databaseValue, household.due.databaseValue],
+                                          household.worker.map { [stamp, stamp, $0.databaseValue] } ?? stamps)
                     if number % 500 == 499 { progress(number + 1, total) }
                 }
                 try db.execute(sql: """
@@ -155,7 +172,8 @@ extension HouseholdService {
                     """, arguments: [firstId, String(decoding: try JSONEncoder().encode(searchTexts), as: UTF8.self)])
                 progress(total, total)
                 try store.audit(db, session, .create, entity: "household",
-                                summary: "imported \(total) households with \(members) members from \(source)")
+                                summary: "imported \(total) households with \(members) members from \(source)"
+                                    + (visitsFor.isEmpty ? "" : "; first visits for " + visitsFor.joined(separator: ", ")))
                 return ((total, members), total == 0 ? nil : firstId...(firstId + Int64(total) - 1))
             }
         }
@@ -168,6 +186,7 @@ extension HouseholdService {
         var members: [[DatabaseValue]]
         var search: (beforeCode: [String], afterCode: [String])
         var due: String
+        var worker: Int64?
     }
 
     /// Every household's rows made ready, half on each core: names put in
@@ -226,7 +245,7 @@ extension HouseholdService {
         return PreparedHousehold(
             row: row, members: members,
             search: HouseholdSearchIndex.parts(nameKeys: nameKeys, villageKey: villageKeys[village] ?? "", phones: phones),
-            due: rules.nextDue(after: today, risk: new.household.riskLevel).iso)
+            due: rules.nextDue(after: today, risk: new.household.riskLevel).iso, worker: new.worker)
     }
 }
 

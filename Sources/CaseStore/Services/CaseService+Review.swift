@@ -22,6 +22,7 @@ public enum CaseEvents {
 /// A user a case can be assigned to.
 public struct Assignee: Equatable, Sendable {
     public let id: Int64
+    public let username: String
     public let displayName: String
     public let role: Role
 }
@@ -75,9 +76,12 @@ extension CaseService {
         try session.require(.assignCase)
         return try store.read { db in
             try Row.decodeAll(db, sql: """
-                SELECT id, display_name, role FROM user
+                SELECT id, username, display_name, role FROM user
                 WHERE is_active AND role IN ('social-worker', 'coordinator') ORDER BY display_name
-                """) { Assignee(id: $0["id"], displayName: $0["display_name"], role: Role(rawValue: $0["role"])!) }
+                """) { row in
+                    Assignee(id: row["id"], username: row["username"], displayName: row["display_name"],
+                             role: Role(rawValue: row["role"]) ?? .socialWorker)
+                }
         }
     }
 

@@ -39,12 +39,17 @@ struct ImportCommand: ParsableCommand {
     var skipBad: String?
     @Option(name: .long, help: "Words in km or en.", transform: Parse.language("language")) var language: Language = .en
     @Option(name: .long, help: "Where --template writes (default: the screen).") var out: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "Households: the social worker (username or name) whose queue the first visits go to, for rows that name none.",
+        valueName: "username"))
+    var worker: String?
 
     func validate() throws {
         if template != nil { return }
         guard kind != nil, file != nil else { throw ValidationError("give households or providers and the file to import") }
         guard user != nil else { throw ValidationError("--user is required") }
         if check && skipBad != nil { throw ValidationError("--check imports nothing; leave out --skip-bad") }
+        if worker != nil && kind != .households { throw ValidationError("--worker is for households") }
     }
 
     func run() throws {
@@ -79,7 +84,7 @@ struct ImportCommand: ParsableCommand {
                     progress.say(t("import.checking"))
                     switch kind {
                     case .households:
-                        let plan = try importer.checkHouseholds(data)
+                        let plan = try importer.checkHouseholds(data, worker: worker)
                         try report(plan, t: t, progress: progress)
                         let outcome = try importer.save(plan, mode: mode, source: source) { done, total in
                             progress.bar(done, total, t)
@@ -87,6 +92,12 @@ struct ImportCommand: ParsableCommand {
                         progress.clear()
                         if outcome.saved > 0 {
                             print(t.count("import.saved-households", outcome.saved, t.number(outcome.members)))
+                            // Walk-through: every first visit sat in the coordinator's own queue, and no social
+                            // worker's queue showed the new households.
+                            let unassigned = outcome.plan.records.filter { $0.worker == nil }.count
+                            if unassigned > 0 && session.user.role != .socialWorker {
+                                print(t.count("import.visits-yours", unassigned))
+                            }
                         }
                     case .providers:
                         let plan = try importer.checkProviders(data)
@@ -94,6 +105,9 @@ struct ImportCommand: ParsableCommand {
                         let outcome = try importer.save(plan, mode: mode, source: source)
                         if outcome.saved > 0 { print(t.count("import.saved-providers", outcome.saved)) }
                     }
+                } catch let unknown as Importer.UnknownWorker {
+                    throw Failure(t(unknown.several ? "import.several-workers-option" : "import.no-such-worker-option",
+                                    unknown.name))
                 } catch let failure as ImportTable.Failure {
                     switch failure {
                     case .notUTF8: throw Failure(t("import.not-utf8", file))
