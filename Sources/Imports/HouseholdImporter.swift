@@ -166,6 +166,7 @@ struct HouseholdImporter: Sendable {
         input.headNameLatin = head.input.nameLatin
         input.headSex = head.input.sex
         input.headAge = head.input.birth.map { $0.age(on: today) }
+        input = HouseholdRules.addingHeadFactors(input)
         let said = Set((checked.problems[head.line] ?? []).compactMap(\.columnKey))
         for (field, message) in HouseholdRules.validate(input, isNew: true) where field != .headName {
             // Not again for a cell already said to be wrong (a sex that is no sex, a birth date to come).

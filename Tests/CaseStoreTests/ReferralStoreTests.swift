@@ -47,12 +47,14 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         let volunteer = try session(services, "sreymom", .volunteer)
         let summary = try services.households.register(volunteer, household())
         #expect(summary.code == "HH-000001")
-        #expect(summary.riskLevel == .high)          // ID Poor 1 (3) + debt (2) + planning (3) = 8
+        // ID Poor 1 (3) + debt (2) + planning (3) + a woman at the head (1, ticked by the save) = 9
+        #expect(summary.riskLevel == .critical)
         #expect(summary.memberCount == 1)
         let detail = try services.households.detail(volunteer, id: summary.id)
-        #expect(detail.riskScore == 8)
+        #expect(detail.riskScore == 9)
+        #expect(detail.vulnerabilities.contains(.femaleHeaded))
         #expect(detail.members.first?.relationship == .head)
-        #expect(detail.followUps.first?.due == LocalDate(year: 2026, month: 11, day: 28))
+        #expect(detail.followUps.first?.due == LocalDate(year: 2026, month: 11, day: 22))
         try services.households.addMember(volunteer, householdId: summary.id, youth())
         #expect(try services.households.list(volunteer, query: "ស្រីនាង").map(\.id) == [summary.id])
         #expect(try services.households.list(volunteer, query: "sreyneang").map(\.id) == [summary.id])
@@ -138,7 +140,7 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         record.wellbeing = .same
         record.notes = "ឪពុកនៅតែចង់ទៅថៃ"
         let next = try services.followUps.record(worker, followUpId: visit.id, record)
-        #expect(next == LocalDate(year: 2026, month: 11, day: 28))
+        #expect(next == LocalDate(year: 2026, month: 11, day: 22))
         let followUps = try services.households.detail(worker, id: id).followUps
         #expect(followUps.map(\.status) == [.scheduled, .done])
     }

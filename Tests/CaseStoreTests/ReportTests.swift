@@ -352,6 +352,30 @@ import Testing
         }
     }
 
+    /// Walk-through: "Female-headed 0 (0)" beside "Active now 8 (5)": the
+    /// row counted the ticked factor, which nothing ticked for a woman at
+    /// the head. It counts the head's sex now, whatever was ticked.
+    @Test func femaleHeadedHouseholdsAreThoseWithAWomanAtTheHead() throws {
+        let f = try fixture()
+        try f.services.database.write { db in
+            try db.execute(sql: "UPDATE household SET vulnerabilities = replace(vulnerabilities, 'female-headed', '')")
+        }
+        let report = try f.services.reports.make(f.coordinator, ReportRequest(kind: .households, period: Self.october))
+        let table = try table(report, "report.households.by-vulnerability")
+        let count = try f.services.database.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM household AS h WHERE h.status = 'active' AND (SELECT m.sex FROM household_member AS m
+                  WHERE m.household_id = h.id AND m.relationship = 'head' ORDER BY m.id LIMIT 1) = 'female'
+                """)!
+        }
+        #expect(count > 0)
+        guard case .tally(let tally) = try row(table, Vulnerability.femaleHeaded.labelKey)[1] else {
+            Issue.record("no tally")
+            return
+        }
+        #expect(tally.total == count && tally.female == count)
+    }
+
     @Test func householdsRegisteredInThePeriodAndByItsEndMatchPlainCounts() throws {
         let f = try fixture()
         let report = try f.services.reports.make(f.coordinator, ReportRequest(kind: .households, period: Self.october))

@@ -108,7 +108,9 @@ import Testing
         let h = try harness()
         h.logIn("dara")
         registerHousehold(h)
-        #expect(h.screen.contains("ពិន្ទុ ៨៖ ស្នើកម្រិត ខ្ពស់"))
+        // A woman at the head ticked "Female-headed" (walk-through: the report counted none).
+        #expect(h.screen.contains("ជំពាក់បំណុល, មានសមាជិកគ្រោងចំណាកស្រុក, ស្ត្រីជាមេគ្រួសារ"), "\(h.screen)")
+        #expect(h.screen.contains("ពិន្ទុ ៩៖ ស្នើកម្រិត ខ្ពស់បំផុត"))
         h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "household.title")
         #expect(h.screen.contains("បានចុះឈ្មោះគ្រួសារ HH-000001"))

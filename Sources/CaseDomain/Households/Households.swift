@@ -160,6 +160,16 @@ public enum HouseholdRules {
     /// Ageing Policy).
     public static let elderlyAge = 60
 
+    /// The factors a household's head makes true: a woman at its head makes
+    /// it female-headed. Walk-through: neither the form nor an import ticked
+    /// it, and the report said 0 female-headed households of 8 with 5
+    /// women at their head.
+    public static func addingHeadFactors(_ input: HouseholdInput) -> HouseholdInput {
+        var input = input
+        if input.headSex == .female { input.vulnerabilities.insert(.femaleHeaded) }
+        return input
+    }
+
     public static func validate(_ input: HouseholdInput, isNew: Bool) -> [HouseholdField: String] {
         var issues: [HouseholdField: String] = [:]
         if input.headNameKm.trimmingSpaces().isEmpty && input.headNameLatin.trimmingSpaces().isEmpty {

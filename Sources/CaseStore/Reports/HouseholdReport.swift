@@ -17,7 +17,14 @@ enum HouseholdReport {
             for (key, n) in counts where include(key.key) { tally.add(key.sex, n) }
             return .tally(tally)
         }
-        let activeNow = tally(try now(.register)) { $0 == HouseholdStatus.active.rawValue }
+        let registered = try now(.register)
+        let activeNow = tally(registered) { $0 == HouseholdStatus.active.rawValue }
+        // Female-headed is the head's sex, whether or not the factor was ticked: households registered before the
+        // form and the import ticked it for a woman at the head were counted 0 (walk-through).
+        var femaleHeads = Tally()
+        for (key, n) in registered where key.key == HouseholdStatus.active.rawValue && key.sex == .female {
+            femaleHeads.add(.female, n)
+        }
         let idPoor = try now(.idPoor), factors = try now(.vulnerability), risks = try now(.risk)
         let columns: (String) -> [ReportText] = { [.key($0), .key("report.column.total")] }
         return [
@@ -33,7 +40,8 @@ enum HouseholdReport {
                         } + [[.key("report.row.total"), activeNow]], chart: true),
             ReportTable(title: .key("report.households.by-vulnerability"), columns: columns("report.column.vulnerability"),
                         rows: Vulnerability.allCases.map { factor in
-                            [.key(factor.labelKey), tally(factors) { $0 == factor.rawValue }]
+                            [.key(factor.labelKey),
+                             factor == .femaleHeaded ? .tally(femaleHeads) : tally(factors) { $0 == factor.rawValue }]
                         }, note: .key("report.note.several-factors"), chart: true),
             ReportTable(title: .key("report.households.by-risk"), columns: columns("report.column.risk"),
                         rows: RiskLevel.allCases.reversed().map { risk in

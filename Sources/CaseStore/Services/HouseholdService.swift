@@ -22,6 +22,7 @@ public struct HouseholdService: Sendable {
     public func register(_ session: Session, _ input: HouseholdInput,
                 draft: DraftRef? = nil) throws -> HouseholdSummary {
         try session.require(.createIntake)
+        let input = HouseholdRules.addingHeadFactors(input)
         if input.riskOverride != nil && input.riskOverride != input.proposedRisk { try session.require(.assessRisk) }
         var issues = HouseholdRules.validate(input, isNew: true)
         if input.headAge == nil { issues[.headAge] = issues[.headAge] ?? "error.required" }

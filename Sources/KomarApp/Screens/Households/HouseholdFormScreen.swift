@@ -106,6 +106,14 @@ final class HouseholdFormScreen: DraftableScreen {
         riskOverride.onSelect = { [unowned self] _ in self.showRiskFields() }
         vulnerabilities.onChange = { [unowned self] _ in self.showRiskFields() }
         idPoor.onSelect = { [unowned self] _ in self.showRiskFields() }
+        // A woman at the head ticks "Female-headed" as the save would; a man unticks it.
+        headSex.onSelect = { [unowned self] sex in
+            var ticked = self.vulnerabilities.selectedIds
+            if sex == Sex.female.rawValue { ticked.insert(Vulnerability.femaleHeaded.rawValue) }
+            else { ticked.remove(Vulnerability.femaleHeaded.rawValue) }
+            self.vulnerabilities.select(ticked)
+            self.showRiskFields()
+        }
         showRiskFields()
         baseline = form.snapshot()
     }
