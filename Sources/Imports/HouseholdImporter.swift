@@ -292,6 +292,24 @@ struct HouseholdImporter: Sendable {
         return nil
     }
 
+    /// The words a spreadsheet uses for a relationship the list names in
+    /// one word: "wife" or ប្រពន្ធ for spouse, "daughter" for child
+    /// (walk-through: ប្រពន្ធ was refused; only ប្ដី ឬប្រពន្ធ was taken).
+    static let relationshipWords: [String: Relationship] = {
+        let words: [Relationship: [String]] = [
+            .spouse: ["wife", "husband", "ប្រពន្ធ", "ប្ដី", "ប្តី", "ភរិយា", "ស្វាមី"],
+            .child: ["son", "daughter", "កូនប្រុស", "កូនស្រី"],
+            .grandchild: ["grandson", "granddaughter", "ចៅប្រុស", "ចៅស្រី"],
+            .parent: ["father", "mother", "ឪពុក", "ម្ដាយ", "ម្តាយ"],
+            .sibling: ["brother", "sister", "បង", "ប្អូន", "បងប្រុស", "បងស្រី", "ប្អូនប្រុស", "ប្អូនស្រី"],
+        ]
+        var aliases: [String: Relationship] = [:]
+        for (relationship, spellings) in words {
+            for word in spellings { aliases[ValueReader.normal(word)] = relationship }
+        }
+        return aliases
+    }()
+
     /// One person's row.
     private func readMember(_ cells: RowCells, line: Int, values: ValueReader,
                             problems: inout [Int: [ImportProblem]]) -> MemberInput {
@@ -314,7 +332,9 @@ struct HouseholdImporter: Sendable {
             else { problem("import.col.age", "import.not-a-number", [age]) }
         }
         if let text = cells["relationship"], !text.isEmpty {
-            if let relationship = values.code(text, Relationship.self) { input.relationship = relationship }
+            if let relationship = values.code(text, Relationship.self, aliases: Self.relationshipWords) {
+                input.relationship = relationship
+            }
             else {
                 problems[line, default: []].append(.notAChoice(line: line, columnKey: "import.col.relationship", text,
                                                                Relationship.self))

@@ -208,7 +208,8 @@ import Testing
         let f = try fixture()
         let text = Self.header + ",Social worker\n"
             + "1,14040315,,,,,Sok Chanthy,F,,38,head,,,,,socialworker\n"
-            + "1,14040315,,,,,Sok Dara,M,,12,child,,,,,\n"
+            + "1,14040315,,,,,Sok Dara,M,,12,son,,,,,\n"                    // words a spreadsheet uses
+            + "1,14040315,,,,,Sok Pheap,M,,40,ប្ដី,,,,,\n"
             + "2,14040315,,,,,Chan Dara,M,,45,head,,,,,\n"
             + "3,14040315,,,,,Pov Srey,F,,30,head,,,,,volunteer\n"         // a volunteer is given no visits
             + "4,14040315,,,,,Keo Bopha,F,,33,head,,,,,socialworker\n"
@@ -216,9 +217,9 @@ import Testing
         let plan = try f.importer.checkHouseholds(Data(text.utf8), worker: "coordinator")
         let t = Localizer(language: .en)
         let said = plan.rejected.flatMap(\.problems).map { $0.text(t) }
-        #expect(said.contains { $0.hasPrefix("Line 5: Social worker: no active social worker or coordinator is named “volunteer”") },
+        #expect(said.contains { $0.hasPrefix("Line 6: Social worker: no active social worker or coordinator is named “volunteer”") },
                 "\(said)")
-        #expect(said.contains { $0.hasPrefix("Line 7: Social worker: the household's first row names another worker") },
+        #expect(said.contains { $0.hasPrefix("Line 8: Social worker: the household's first row names another worker") },
                 "\(said)")
         #expect(plan.records.count == 2)
         let outcome = try f.importer.save(plan, mode: .skipBad, source: "workers.csv")
@@ -232,6 +233,8 @@ import Testing
             }
         }
         #expect(try visitsBy("Sok Chanthy") == "socialworker")
+        #expect(try count(f, "SELECT COUNT(*) FROM household_member WHERE name_latin = 'Sok Dara' AND relationship = 'child'") == 1)
+        #expect(try count(f, "SELECT COUNT(*) FROM household_member WHERE name_latin = 'Sok Pheap' AND relationship = 'spouse'") == 1)
         #expect(try visitsBy("Chan Dara") == "coordinator", "--worker for rows that name none")
         #expect(throws: Importer.UnknownWorker(name: "nobody", several: false)) {
             try f.importer.checkHouseholds(Data(text.utf8), worker: "nobody")
