@@ -383,6 +383,21 @@ final class CountingSource: TableDataSource {
         #expect(ConfirmDialog(message: "Discard?", yesLabel: "Yes", noLabel: "No").answer(.char("y")) == .yes)
     }
 
+    /// Walk-through: "sreymom", Tab and a password typed into a question
+    /// nobody had noticed answered Yes and quit Komar. Once a letter that
+    /// answers nothing is typed, neither y nor Tab moves off the safe
+    /// answer, until an arrow key shows the question was seen.
+    @Test func typingOnPastAQuestionNeverAnswersYes() {
+        let dialog = ConfirmDialog(message: "Quit?", yesLabel: "Yes", noLabel: "No")
+        for key in Key.typing("sreymom") + [.tab] { #expect(dialog.answer(key) == nil) }
+        #expect(dialog.selected == .no)
+        #expect(dialog.answer(.enter) == .no)
+        let seen = ConfirmDialog(message: "Quit?", yesLabel: "Yes", noLabel: "No")
+        _ = seen.answer(.char("s"))
+        #expect(seen.answer(.left) == nil && seen.selected == .yes, "an arrow key: the question was seen")
+        #expect(seen.answer(.enter) == .yes)
+    }
+
     /// On a Khmer keyboard the y and n keys type យ and ន: they answer as
     /// y and n do, and យ throws nothing away when there are three answers.
     @Test func theYAndNKeysAnswerOnAKhmerKeyboardToo() {

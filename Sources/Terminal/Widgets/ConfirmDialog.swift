@@ -16,6 +16,12 @@ public final class ConfirmDialog {
     /// Which keys answer, in the user's language.
     public let keysHint: String?
     public private(set) var selected = Answer.no
+    /// Letters that answer nothing were typed: the user is typing on
+    /// without having seen the question (walk-through: "sreymom", Tab and a
+    /// password typed into the quit question chose Yes and quit). Until an
+    /// arrow key shows they are looking, the safe answer stays chosen and
+    /// neither y nor Tab moves it.
+    private var typingPast = false
 
     public init(message: String, yesLabel: String, noLabel: String, otherLabel: String? = nil,
                 keysHint: String? = nil) {
@@ -34,6 +40,8 @@ public final class ConfirmDialog {
         if answers.contains(answer) { selected = answer }
     }
 
+    private static let answerLetters: Set<Unicode.Scalar> = ["y", "Y", "យ", "n", "N", "ន"]
+
     /// Nil while undecided; the answer once given.
     public func answer(_ key: Key) -> Answer? {
         let order = answers
@@ -41,11 +49,18 @@ public final class ConfirmDialog {
         // Two answers toggle; with three, the arrows stop at the ends, so
         // → from the safe answer never lands on the one that throws away.
         let wraps = order.count == 2
+        if typingPast && [Key.tab, .backTab, .char("y"), .char("Y"), .char("យ")].contains(key) { return nil }
         switch key {
+        case .char(let letter) where !Self.answerLetters.contains(letter):
+            typingPast = true
+            selected = .no
+            return nil
         case .right, .tab:
+            typingPast = false
             selected = order[wraps ? (index + 1) % order.count : min(index + 1, order.count - 1)]
             return nil
         case .left, .backTab:
+            typingPast = false
             selected = order[wraps ? (index + order.count - 1) % order.count : max(index - 1, 0)]
             return nil
         // With three answers, yes throws a form away: a y typed on after
