@@ -314,6 +314,11 @@ import Testing
         let visits = try h.services.households.detail(dara, id: household.id).followUps
         #expect(visits.contains { $0.status == .done })
         #expect(visits.contains { $0.status == .scheduled })
+        // The household file says who made each visit, and whose the next one is.
+        h.app.push(HouseholdViewScreen(app: h.app, session: dara, householdId: household.id))
+        h.app.render()
+        #expect(h.screen.contains("Home visit · Done · ចាន់ ដារ៉ា · "), "\(h.screen)")
+        #expect(h.screen.contains("Home visit · Scheduled · ចាន់ ដារ៉ា"), "\(h.screen)")
     }
 
     /// A household's visit of another kind says its kind whole, in both

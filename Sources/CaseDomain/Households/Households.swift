@@ -340,9 +340,11 @@ public struct HouseholdFollowUp: Equatable, Sendable {
     public let doneDate: LocalDate?
     public let wellbeing: Wellbeing?
     public let notes: String
+    /// Who recorded the visit, or whose queue a scheduled one is in.
+    public let workerName: String?
 
     public init(id: Int64, type: FollowUpType, due: LocalDate, status: FollowUpStatus, doneDate: LocalDate?,
-                wellbeing: Wellbeing?, notes: String) {
+                wellbeing: Wellbeing?, notes: String, workerName: String? = nil) {
         self.id = id
         self.type = type
         self.due = due
@@ -350,6 +352,7 @@ public struct HouseholdFollowUp: Equatable, Sendable {
         self.doneDate = doneDate
         self.wellbeing = wellbeing
         self.notes = notes
+        self.workerName = workerName
     }
 }
 

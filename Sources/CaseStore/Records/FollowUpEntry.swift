@@ -50,9 +50,12 @@ struct FollowUpEntry: Codable, FetchableRecord, MutablePersistableRecord, SnakeC
         version += 1
     }
 
-    var householdFollowUp: HouseholdFollowUp {
+    /// The worker the household file names: who recorded it, or whose queue it waits in.
+    var workerId: Int64? { doneBy ?? createdBy }
+
+    func householdFollowUp(workerName: String?) -> HouseholdFollowUp {
         HouseholdFollowUp(id: id ?? 0, type: type, due: LocalDate(iso: dueDate) ?? LocalDate(year: 2000, month: 1, day: 1)!,
                           status: status, doneDate: doneDate.flatMap(LocalDate.init(iso:)), wellbeing: wellbeing,
-                          notes: outcome.isEmpty ? (reason ?? "") : outcome)
+                          notes: outcome.isEmpty ? (reason ?? "") : outcome, workerName: workerName)
     }
 }

@@ -209,9 +209,16 @@ public struct HouseholdService: Sendable {
             let referrals = !session.may(.manageReferrals) ? [] : try Row.decodeAll(db, sql: ReferralService.summarySelect
                 + " WHERE referral.household_id = ? ORDER BY referral.id DESC LIMIT 50", arguments: [id],
                 ReferralService.summary(row:))
-            let followUps = try FollowUpEntry.fetchAll(db, sql: """
+            let entries = try FollowUpEntry.fetchAll(db, sql: """
                 SELECT * FROM follow_up WHERE household_id = ? ORDER BY due_date DESC, id DESC LIMIT 50
-                """, arguments: [id]).map(\.householdFollowUp)
+                """, arguments: [id])
+            // Walk-through: the visits said what and when, never who.
+            var workers: [Int64: String] = [:]
+            for worker in Set(entries.compactMap(\.workerId)) {
+                workers[worker] = try String.fetchOne(db, sql: "SELECT display_name FROM user WHERE id = ?",
+                                                      arguments: [worker])
+            }
+            let followUps = entries.map { $0.householdFollowUp(workerName: $0.workerId.flatMap { workers[$0] }) }
             let creator = try String.fetchOne(db, sql: "SELECT display_name FROM user WHERE id = ?",
                                               arguments: [household.createdBy])
             try store.audit(db, session, .view, entity: "household", id: id, summary: household.code)

@@ -126,9 +126,12 @@ struct RestoreCommand: ParsableCommand {
 /// and verified (checked in full when made, or `checkedInFullNow`).
 func describe(_ manifest: BackupManifest, checkedInFullNow: Bool = false) -> String {
     let megabytes = String(format: "%.1f MB", Double(manifest.bytes) / 1_048_576)
-    let cases = manifest.rowCounts["child_case"].map { $0 == 1 ? "1 case" : "\($0) cases" } ?? ""
+    // Cases and households both: an office that began with its household list has no cases yet (walk-through).
+    let rows = [("child_case", "case", "cases"), ("household", "household", "households")].compactMap { table, one, many in
+        manifest.rowCounts[table].map { $0 == 1 ? "1 \(one)" : "\($0) \(many)" }
+    }.joined(separator: ", ")
     let checked = checkedInFullNow ? "checked in full now" : manifest.verified ? "verified" : "not verified"
-    return [megabytes, cases, manifest.auditSeal.isEmpty ? "" : "seal \(manifest.auditSeal)",
+    return [megabytes, rows, manifest.auditSeal.isEmpty ? "" : "seal \(manifest.auditSeal)",
             manifest.encrypted ? "encrypted" : "", checked]
         .filter { !$0.isEmpty }.joined(separator: ", ")
 }

@@ -145,6 +145,7 @@ final class HouseholdViewScreen: RecordFileScreen {
         out += [DetailLine.blank, DetailLine.heading(t("household.followups"))]
         for f in d.followUps {
             var text = app.dateText(f.doneDate ?? f.due) + " · " + t(f.type.labelKey) + " · " + t(f.status.labelKey)
+            if let worker = f.workerName { text += " · " + worker }
             if let wellbeing = f.wellbeing { text += " · " + t(wellbeing.labelKey) }
             if !f.notes.isEmpty { text += " — " + f.notes }
             let overdue = f.status == .scheduled && f.due < app.services.clock.today
