@@ -29,8 +29,6 @@ import Testing
         try tmux.waitFor("សូមជ្រើសពាក្យសម្ងាត់ផ្ទាល់ខ្លួន")
         try tmux.press("F3")
         #expect(try !tmux.screen().contains("ស្វែងរក"), "search must wait for the new password")
-        try tmux.type("first-visit-77")
-        try tmux.press("Tab")
         try tmux.type("ស្រីមុំ")
         try tmux.press("Tab")
         try tmux.type("ស្រីមុំ")

@@ -116,14 +116,14 @@ extension App {
 
     /// Another user logged in at the lock screen: the locked user's forms
     /// stay as drafts for their next login, and the new user starts fresh.
-    func handOver(to newSession: Session) {
+    func handOver(to newSession: Session, password: String? = nil) {
         if let old = session, let work = lockedWork {
             for screen in work.stack.reversed() { screen.didClose(app: self) }
             do { try services.accounts.logOut(old, summary: "another user logged in at the lock") } catch { report(error) }
         }
         lockedWork = nil
         session = nil
-        logIn(newSession)
+        logIn(newSession, password: password)
     }
 
     /// Before each key: the account may have been disabled, or its role

@@ -116,7 +116,9 @@ extension App {
 
     /// A user logged in (at the login screen or the lock screen). A reset
     /// password must be changed before any work; then the home screen.
-    func logIn(_ newSession: Session) {
+    /// `password`: the one just typed to log in, so a password that must be
+    /// changed is not asked for a second time.
+    func logIn(_ newSession: Session, password: String? = nil) {
         // A language chosen with F6 at the login screen is the one the user
         // wants now, and from now on; otherwise their saved one.
         if let chosen = languageChosenAtLogin {
@@ -137,7 +139,7 @@ extension App {
         if newSession.user.mustChangePassword {
             session = nil
             // The screen says why at its top; the status line stays free for what the user does there.
-            setRoot(ChangePasswordScreen(app: self, session: newSession, forced: true))
+            setRoot(ChangePasswordScreen(app: self, session: newSession, forced: true, typedAtLogin: password))
             return
         }
         session = newSession

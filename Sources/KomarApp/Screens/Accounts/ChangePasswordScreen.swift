@@ -16,7 +16,10 @@ final class ChangePasswordScreen: FormScreen {
     private let again = TextField(kind: .secret, maxLength: 128)
     let form: Form
 
-    init(app: App, session: Session, forced: Bool) {
+    /// `typedAtLogin`: the password just typed at the login screen; it is
+    /// not asked for again (walk-through: a new user typed it twice in a
+    /// row).
+    init(app: App, session: Session, forced: Bool, typedAtLogin: String? = nil) {
         self.session = session
         self.forced = forced
         form = Form(fields: [
@@ -25,6 +28,11 @@ final class ChangePasswordScreen: FormScreen {
             FormField(id: "again", label: "password.again", widget: again, required: true),
         ])
         form.onSubmit = { [unowned self, unowned app] in self.save(app: app) }
+        if forced, let typedAtLogin {
+            current.text = typedAtLogin
+            form.field("current")?.isHidden = true
+            form.focus("new")
+        }
     }
 
     var hasUnsavedChanges: Bool { !forced && !(current.text.isEmpty && new.text.isEmpty && again.text.isEmpty) }

@@ -35,14 +35,15 @@ final class LockScreen: Screen {
                 }
                 return
             }
-            switch try app.services.accounts.logIn(username: name, password: credentials.password.text) {
+            let typed = credentials.password.text
+            switch try app.services.accounts.logIn(username: name, password: typed) {
             case .success(let other):
                 if app.keepLockedWorkAsDrafts() {
-                    app.handOver(to: other)
+                    app.handOver(to: other, password: typed)
                 } else {
                     let lockedBy = user.displayName
                     app.confirm({ $0("lock.other-user-loses", lockedBy) }) { [unowned app] in
-                        app.handOver(to: other)
+                        app.handOver(to: other, password: typed)
                     }
                 }
             case .invalidCredentials:

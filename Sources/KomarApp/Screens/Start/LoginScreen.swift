@@ -26,7 +26,7 @@ final class LoginScreen: Screen {
         do {
             switch try app.services.accounts.logIn(username: credentials.username.text,
                                                    password: credentials.password.text) {
-            case .success(let session): app.logIn(session)
+            case .success(let session): app.logIn(session, password: credentials.password.text)
             case .invalidCredentials: credentials.refused(app)
             }
         } catch {
