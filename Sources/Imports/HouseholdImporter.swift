@@ -228,8 +228,11 @@ struct HouseholdImporter: Sendable {
             switch places.find(text, level: .village, within: within) {
             case .one(let village): input.villageCode = village.code
             case .none:
-                problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.village",
-                                                                 "import.no-such-village", [text]))
+                let suggestion = places.suggestion(for: text, level: .village, within: within)
+                problems[line, default: []].append(ImportProblem(
+                    line: line, columnKey: "import.col.village",
+                    suggestion == nil ? "import.no-such-village" : "import.no-such-village-suggest",
+                    [text] + (suggestion.map { [$0] } ?? [])))
                 ok = false
             case .several(let n):
                 problems[line, default: []].append(ImportProblem(line: line, columnKey: "import.col.village",

@@ -2,6 +2,7 @@ import CaseDomain
 import CaseStore
 import Foundation
 import KhmerText
+import Synchronization
 
 /// Finds gazetteer places by code, or by name in Khmer or Latin letters
 /// (spelled as people spell them: the search key folds the differences).
@@ -15,6 +16,13 @@ final class PlaceFinder: Sendable {
     private let byPlainName: [Place.Level: [String: [Place]]]
     /// Names folded by the search key (Khmer spelling variants).
     private let byFoldedName: [Place.Level: [String: [Place]]]
+    /// Suggestions already worked out, by level, places within and text:
+    /// a file repeats its misspellings.
+    private let suggestions = Mutex<[String: String?]>([:])
+    /// Working one out compares the name with every place of the level;
+    /// a file whose every village is wrong (another column, say) stops
+    /// suggesting after this many different names.
+    static let suggestionLimit = 200
 
     init(_ gazetteer: GazetteerService) throws {
         var byCode: [String: Place] = [:]
@@ -49,6 +57,46 @@ final class PlaceFinder: Sendable {
         case one(Place)
         case none
         case several(Int)
+    }
+
+    /// The name of the one place of `level` (inside `within`) spelled most
+    /// like `text`, one or two letters apart (a quarter of the name at
+    /// most), in the script `text` is written in; nil when none is that
+    /// close, or two are. Walk-through: ព្រៃយ៉ាង for ព្រៃយាង got no hint.
+    func suggestion(for text: String, level: Place.Level, within: [String] = []) -> String? {
+        let cacheKey = level.rawValue + "|" + within.joined(separator: ",") + "|" + text
+        if let known = suggestions.withLock({ $0[cacheKey] }) { return known }
+        guard suggestions.withLock({ $0.count }) < Self.suggestionLimit else { return nil }
+        let typed = Array(SearchKey.make(text).unicodeScalars)
+        let limit = min(2, max(1, typed.count / 4))
+        var best: (distance: Int, places: Set<Place>) = (limit + 1, [])
+        for (key, places) in byFoldedName[level] ?? [:] {
+            let candidates = within.isEmpty ? places
+                : places.filter { place in within.allSatisfy { place.code.hasPrefix($0) } }
+            guard !candidates.isEmpty, abs(key.unicodeScalars.count - typed.count) <= limit else { continue }
+            let distance = Self.editDistance(typed, Array(key.unicodeScalars), limit: limit)
+            if distance < best.distance { best = (distance, Set(candidates)) }
+            else if distance == best.distance { best.places.formUnion(candidates) }
+        }
+        let khmer = text.unicodeScalars.contains { (0x1780...0x17FF).contains($0.value) }
+        let names = Set(best.places.map { khmer ? $0.nameKm : $0.nameLatin })
+        let found = best.places.isEmpty || names.count != 1 ? nil : names.first
+        suggestions.withLock { $0[cacheKey] = found }
+        return found
+    }
+
+    /// Levenshtein distance, or `limit + 1` once it is sure to exceed `limit`.
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1] + Array(repeating: 0, count: b.count)
+            for (j, y) in b.enumerated() {
+                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1))
+            }
+            if current.min() ?? 0 > limit { return limit + 1 }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     /// The places of `level` that `text` names (a code or a name), inside

@@ -245,6 +245,28 @@ import Testing
         #expect(logged?.hasSuffix("from workers.csv; first visits for coordinator 1, socialworker 1") == true, "\(logged ?? "")")
     }
 
+    /// Walk-through: ព្រៃយ៉ាង for ព្រៃយាង was refused with no hint. A name one
+    /// or two letters from one place's (inside the commune or district
+    /// given) is suggested, in the script it was written in; a name like
+    /// none, or like several, is not.
+    @Test func aMisspelledVillageIsGivenTheNameItIsMostLike() throws {
+        let f = try fixture()
+        let text = Self.header + "\n"
+            + "1,ក្ដឿងរ៉ាយ,,,,,A Head,F,,40,head,,,,\n"               // Kdoeang Reay, misspelt in Khmer
+            + "2,Kdoeang Reaiy,,Prey Veng,,,B Head,F,,40,head,,,,\n"  // and in Latin letters, within a province
+            + "3,Nowhere Village,,,,,C Head,F,,40,head,,,,\n"
+        let plan = try f.importer.checkHouseholds(Data(text.utf8))
+        let said = plan.rejected.flatMap(\.problems).map { $0.text(Localizer(language: .en)) }
+        #expect(said.contains { $0.hasPrefix("Line 2: Village: no village is named “ក្ដឿងរ៉ាយ”: did you mean “ក្ដឿងរាយ”?") },
+                "\(said)")
+        #expect(said.contains { $0.hasPrefix("Line 3: Village: no village is named “Kdoeang Reaiy”: did you mean “Kdoeang Reay”?") },
+                "\(said)")
+        #expect(said.contains { $0.hasPrefix("Line 4: Village: no village is named “Nowhere Village” (in the commune") },
+                "\(said)")
+        #expect(PlaceFinder.editDistance(Array("kitten".unicodeScalars), Array("sitting".unicodeScalars), limit: 5) == 3)
+        #expect(PlaceFinder.editDistance(Array("kitten".unicodeScalars), Array("sitting".unicodeScalars), limit: 1) == 2)
+    }
+
     /// Walk-through: 31/02/2012 was said to be "not a date (write
     /// day/month/year…)" although it was written day/month/year.
     @Test func aDayTheCalendarLacksIsToldFromTextThatIsNoDate() {
