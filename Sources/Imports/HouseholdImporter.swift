@@ -35,9 +35,8 @@ struct HouseholdImporter: Sendable {
     let strings: StringTable
     let today: LocalDate
     /// Whose queue a household's first visit goes to: its worker column's,
-    /// else `defaultWorker` (the command's `--worker`), else the importer's.
+    /// else the command's `--worker`, else the importer's.
     let workers: WorkerFinder
-    let defaultWorker: Int64?
 
     typealias Rows = [(line: Int, cells: [String], values: RowCells)]
 
@@ -184,7 +183,7 @@ struct HouseholdImporter: Sendable {
         }
         checked.record = NewHousehold(household: input, head: head.input,
                                       members: members.filter { $0.input.relationship != .head }.map(\.input),
-                                      worker: worker ?? defaultWorker)
+                                      worker: worker ?? workers.fallback)
         return checked
     }
 

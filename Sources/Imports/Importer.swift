@@ -29,18 +29,17 @@ public struct Importer: Sendable {
     /// first visits of the households whose rows name no worker.
     public func checkHouseholds(_ data: Data, worker: String? = nil) throws -> ImportPlan<NewHousehold> {
         try session.require(.importData)
-        let workers = WorkerFinder(try services.cases.assignees(session))
-        var defaultWorker: Int64?
+        var workers = WorkerFinder(try services.cases.assignees(session))
         if let worker {
             switch workers.find(worker) {
-            case .one(let id): defaultWorker = id
+            case .one(let id): workers.fallback = id
             case .none: throw UnknownWorker(name: worker, several: false)
             case .several: throw UnknownWorker(name: worker, several: true)
             }
         }
         let (table, places) = try readWhileFindingPlaces(data)
         let importer = HouseholdImporter(table: table, places: places, strings: .shipped, today: services.clock.today,
-                                         workers: workers, defaultWorker: defaultWorker)
+                                         workers: workers)
         return try importer.plan { heads in try services.households.existingHouseholds(session, heads: heads) }
     }
 

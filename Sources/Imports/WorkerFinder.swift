@@ -6,6 +6,8 @@ import KhmerText
 /// active social worker or coordinator, as a case is assigned to.
 struct WorkerFinder: Sendable {
     private let byName: [String: Set<Int64>]
+    /// The worker of the households whose rows name none (`--worker`).
+    var fallback: Int64?
 
     init(_ workers: [Assignee]) {
         var byName: [String: Set<Int64>] = [:]

@@ -199,6 +199,18 @@ import Testing
                 """)
         }
         #expect(owners == ["dara", "vannak"])
+        // The imported rows again: refused, and the way to add the ones set aside is said.
+        let again = dir.appendingPathComponent("again.csv").path
+        try """
+            Household,Village,Name in Khmer,Sex,Age,Relationship
+            1,14040315,សុខ ចាន់ធី,F,38,head
+            2,14040315,ចាន់ ដារា,M,45,head
+
+            """.write(toFile: again, atomically: true, encoding: .utf8)
+        let twice = try komar(["import", "households", again, "--db", db, "--user", "vannak"], input: vannak)
+        #expect(twice.status == 1)
+        #expect(twice.stdout.contains("Every row of this file is registered already: it was imported before."),
+                "\(twice.stdout)")
     }
 
     @Test func accountsDeletedWithSQLiteGiveNoSetup() throws {

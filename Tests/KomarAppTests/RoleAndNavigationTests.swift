@@ -86,6 +86,23 @@ import Testing
         #expect(!h.app.isRunning)
     }
 
+    /// Ctrl-C on an office PC is often a copy pressed from habit: with
+    /// nothing unsaved it asks too, as F10 on Home does; before login it
+    /// quits at once.
+    @Test func ctrlCWithNothingUnsavedAsksOnceLoggedIn() throws {
+        let h = try Harness(language: .en)
+        h.logIn("sreymom")
+        h.press(.ctrl("c"))
+        #expect(h.screen.contains("Quit Komar? You will log in again next time."), "\(h.screen)")
+        h.press(.char("n"))
+        #expect(h.app.isRunning)
+        h.press(.ctrl("q"), .char("y"))
+        #expect(!h.app.isRunning)
+        let atLogin = try Harness(language: .en)
+        atLogin.press(.ctrl("c"))
+        #expect(!atLogin.app.isRunning)
+    }
+
     @Test func f10OnHomeAsksWhenFormsWaitAsDrafts() throws {
         let h = try Harness(language: .en)
         h.logIn("sreymom")

@@ -82,7 +82,10 @@ extension App {
         }
     }
 
-    func requestQuit() {
+    /// `askIfIdle`: with nothing unsaved, a logged-in user is still asked
+    /// first (Ctrl-C, which on an office PC is often a copy pressed from
+    /// habit); not where no question could be shown (a terminal too small).
+    func requestQuit(askIfIdle: Bool = false) {
         let unsaved = (stack + (lockedWork?.stack ?? [])).filter(\.hasUnsavedChanges)
         if !unsaved.isEmpty, !flushDrafts() || (isLocked && !keepLockedWorkAsDrafts()) {
             // Never promise a draft that was not written.
@@ -91,7 +94,7 @@ extension App {
                 [unowned self] in self.quitNow()
             }
         } else if unsaved.isEmpty {
-            quitNow()
+            if askIfIdle && session != nil && !isLocked { quitFromFirstScreen() } else { quitNow() }
         } else if unsaved.allSatisfy(\.keepsDraft) {
             confirm({ $0("confirm.quit-draft") }) { [unowned self] in self.quitNow() }
         } else {

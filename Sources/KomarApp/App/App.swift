@@ -132,7 +132,7 @@ public final class App {
         lastActivity = services.clock.now()
         guard sessionIsStillValid() else { return }
         if key == .ctrl("c") || key == .ctrl("q") {
-            requestQuit()
+            requestQuit(askIfIdle: backend.size.isBigEnough)
             return
         }
         if !backend.size.isBigEnough {
@@ -227,7 +227,7 @@ public final class App {
                                        preemptsWidgets: true) { [unowned self] in self.lock(idle: false) })
         }
         bindings.append(KeyBinding(.ctrl("c"), label: "key.quit", help: "help.ctrl-c", inBar: false) { [unowned self] in
-            self.requestQuit()
+            self.requestQuit(askIfIdle: true)
         })
         return bindings
     }

@@ -132,6 +132,13 @@ struct ImportCommand: ParsableCommand {
             print(t("import.more-problems", t.number(plan.rejected.count - shown.count)))
         }
         print(t.count("import.checked", plan.goodRows + plan.rejected.count, t.number(plan.rejected.count)))
+        // Walk-through: after --skip-bad, the whole file corrected and imported again was refused row by
+        // row as registered already; what was meant is importing the corrected rejected rows.
+        let registeredAlready: Set = ["import.duplicate", "import.duplicate-provider", "import.household-has-problems"]
+        if plan.records.isEmpty && !plan.rejected.isEmpty
+            && plan.rejected.allSatisfy({ $0.problems.allSatisfy { registeredAlready.contains($0.messageKey) } }) {
+            print(t("import.all-registered"))
+        }
         if check {
             if !plan.rejected.isEmpty { throw Failure(t("import.check-only-bad")) }
             print(t("import.check-only"))
