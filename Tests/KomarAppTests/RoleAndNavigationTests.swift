@@ -86,6 +86,23 @@ import Testing
         #expect(!h.app.isRunning)
     }
 
+    /// Walk-through: a username, Tab and a password typed into a quit
+    /// question nobody had seen: an n in the password answered No, then
+    /// "1" opened a new intake and the rest went into the child's name.
+    @Test func typingPastAQuestionGoesNowhere() throws {
+        let h = try Harness(language: .en)
+        h.logIn("dara")
+        h.press(.function(10))
+        h.type("sreymom")
+        h.press(.tab)
+        h.type("Phnom-Penh-1990")
+        h.press(.enter)
+        #expect(h.app.isRunning && h.app.topScreenTitleKey == "home.title")
+        #expect(h.screen.contains("Typing goes nowhere until you answer"), "\(h.screen)")
+        h.press(.escape)
+        #expect(h.app.topScreenTitleKey == "home.title" && !h.screen.contains("Quit Komar?"))
+    }
+
     /// Ctrl-C on an office PC is often a copy pressed from habit: with
     /// nothing unsaved it asks too, as F10 on Home does; before login it
     /// quits at once.

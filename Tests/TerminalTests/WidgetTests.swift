@@ -389,9 +389,11 @@ final class CountingSource: TableDataSource {
     /// answer, until an arrow key shows the question was seen.
     @Test func typingOnPastAQuestionNeverAnswersYes() {
         let dialog = ConfirmDialog(message: "Quit?", yesLabel: "Yes", noLabel: "No")
-        for key in Key.typing("sreymom") + [.tab] { #expect(dialog.answer(key) == nil) }
-        #expect(dialog.selected == .no)
-        #expect(dialog.answer(.enter) == .no)
+        for key in Key.typing("sreymom") + [.tab] + Key.typing("Own-2026") + [.enter] {
+            #expect(dialog.answer(key) == nil, "typing past answers nothing, not even No: \(key)")
+        }
+        #expect(dialog.selected == .no && dialog.typingPast)
+        #expect(dialog.answer(.escape) == .no)
         let seen = ConfirmDialog(message: "Quit?", yesLabel: "Yes", noLabel: "No")
         _ = seen.answer(.char("s"))
         #expect(seen.answer(.left) == nil && seen.selected == .yes, "an arrow key: the question was seen")

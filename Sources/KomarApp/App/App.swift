@@ -267,7 +267,8 @@ public final class App {
     func confirm(_ words: @escaping (Localizer) -> String, then action: @escaping () -> Void) {
         dialog = PendingDialog(localizer, ask: { t in
             ConfirmDialog(message: words(t), yesLabel: t("dialog.yes"), noLabel: t("dialog.no"),
-                          keysHint: t("dialog.keys-two", t("dialog.yes"), t("dialog.no")))
+                          keysHint: t("dialog.keys-two", t("dialog.yes"), t("dialog.no")),
+                          typingPastHint: t("dialog.typing-past"))
         }, completion: { answer in if answer == .yes { action() } })
     }
 
@@ -278,7 +279,7 @@ public final class App {
              yes: @escaping () -> Void, other: @escaping () -> Void) {
         dialog = PendingDialog(localizer, ask: { t in
             ConfirmDialog(message: words(t), yesLabel: t(yesKey), noLabel: t(noKey), otherLabel: t(otherKey),
-                          keysHint: t("dialog.keys-three", t(noKey)))
+                          keysHint: t("dialog.keys-three", t(noKey)), typingPastHint: t("dialog.typing-past"))
         }, completion: { answer in
             switch answer {
             case .yes: yes()

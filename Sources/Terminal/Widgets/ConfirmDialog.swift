@@ -18,13 +18,17 @@ public final class ConfirmDialog {
     public private(set) var selected = Answer.no
     /// Letters that answer nothing were typed: the user is typing on
     /// without having seen the question (walk-through: "sreymom", Tab and a
-    /// password typed into the quit question chose Yes and quit). Until an
-    /// arrow key shows they are looking, the safe answer stays chosen and
-    /// neither y nor Tab moves it.
-    private var typingPast = false
+    /// password typed into the quit question chose Yes and quit; then, once
+    /// an n in the password had answered No, the rest opened a menu item and
+    /// filled in a form). Until Esc or an arrow key shows they are looking,
+    /// the question takes every key and answers nothing, and
+    /// `typingPastHint` says so under it.
+    public private(set) var typingPast = false
+    public let typingPastHint: String?
 
     public init(message: String, yesLabel: String, noLabel: String, otherLabel: String? = nil,
-                keysHint: String? = nil) {
+                keysHint: String? = nil, typingPastHint: String? = nil) {
+        self.typingPastHint = typingPastHint
         self.message = message
         self.yesLabel = yesLabel
         self.noLabel = noLabel
@@ -49,7 +53,7 @@ public final class ConfirmDialog {
         // Two answers toggle; with three, the arrows stop at the ends, so
         // → from the safe answer never lands on the one that throws away.
         let wraps = order.count == 2
-        if typingPast && [Key.tab, .backTab, .char("y"), .char("Y"), .char("យ")].contains(key) { return nil }
+        if typingPast && ![Key.escape, .left, .right].contains(key) { return nil }
         switch key {
         case .char(let letter) where !Self.answerLetters.contains(letter):
             typingPast = true
@@ -77,6 +81,7 @@ public final class ConfirmDialog {
             (answer, "[ " + (answer == .yes ? yesLabel : answer == .no ? noLabel : otherLabel ?? "") + " ]")
         }
         let total = buttons.reduce(0) { $0 + DisplayWidth.of($1.1) } + 2 * (buttons.count - 1)
+        let keysHint = typingPast ? typingPastHint ?? self.keysHint : self.keysHint
         let hintWidth = keysHint.map { DisplayWidth.of($0) + 4 } ?? 0
         let width = min(bounds.width - 4, max(40, DisplayWidth.of(message) + 6, total + 4, hintWidth))
         let lines = wrapWords(message, width: width - 4)
@@ -97,7 +102,8 @@ public final class ConfirmDialog {
         }
         if let keysHint {
             let hintCol = rect.col + max(2, (width - DisplayWidth.of(keysHint)) / 2)
-            canvas.put(keysHint, row: buttonRow + 1, col: hintCol, style: .muted, maxWidth: width - 4)
+            canvas.put(keysHint, row: buttonRow + 1, col: hintCol, style: typingPast ? .warning : .muted,
+                       maxWidth: width - 4)
         }
         canvas.cursor = nil
     }
