@@ -22,6 +22,9 @@ final class CredentialsForm {
             FormField(id: "password", label: "login.password", widget: password),
         ])
         if !name.isEmpty { form.focus("password") }
+        // Walk-through: at the lock, Tab never reached Username, so a colleague's own password was tried
+        // against the locked user's account (and counted towards locking it).
+        form.wrapsFocus = true
         form.onSubmit = submit
     }
 

@@ -57,6 +57,10 @@ public final class Form {
     /// Called on F2 (save), unless a drop-down list is open: there F2 is
     /// ignored so a half-made choice is not saved by accident.
     public var onSave: (() -> Void)?
+    /// Tab on the last field goes to the first, Shift-Tab on the first to
+    /// the last: a short form (username and password) where the user
+    /// looks for the other field with Tab.
+    public var wrapsFocus = false
 
     public init(fields: [FormField]) {
         self.fields = fields
@@ -78,8 +82,8 @@ public final class Form {
 
     public func clearMessages() { for f in fields { f.message = nil } }
 
-    private func moveFocus(_ delta: Int) -> Bool {
-        var i = focusIndex + delta
+    private func moveFocus(_ delta: Int, from start: Int? = nil) -> Bool {
+        var i = (start ?? focusIndex) + delta
         while fields.indices.contains(i) {
             if !fields[i].isHidden && fields[i].widget.isFocusable {
                 focusIndex = i
@@ -105,8 +109,14 @@ public final class Form {
             return true
         }
         switch key {
-        case .tab, .down: return moveFocus(1) || key == .tab
-        case .backTab, .up: return moveFocus(-1) || key == .backTab
+        case .tab:
+            if !moveFocus(1) && wrapsFocus { _ = moveFocus(1, from: -1) }
+            return true
+        case .backTab:
+            if !moveFocus(-1) && wrapsFocus { _ = moveFocus(-1, from: fields.count) }
+            return true
+        case .down: return moveFocus(1)
+        case .up: return moveFocus(-1)
         case .enter:
             if !moveFocus(1) { onSubmit?() }
             return true
