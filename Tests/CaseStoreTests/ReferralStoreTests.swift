@@ -64,6 +64,47 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         #expect(throws: PermissionDenied.self) { try services.households.detail(other, id: summary.id) }
     }
 
+    /// Walk-through: a head corrected to a woman left the household
+    /// unticked at its old score, and an edit saved a household the report
+    /// counted otherwise. Female-headed follows the head member's sex.
+    @Test func femaleHeadedFollowsTheHeadsSexAfterRegistering() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let worker = try session(services, "dara", .socialWorker)
+        var input = household()
+        input.headSex = .male
+        let summary = try services.households.register(worker, input)
+        var detail = try services.households.detail(worker, id: summary.id)
+        #expect(!detail.vulnerabilities.contains(.femaleHeaded) && detail.riskScore == 8)
+        let headId = try services.database.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM household_member WHERE household_id = ? AND relationship = 'head'",
+                               arguments: [summary.id])!
+        }
+        var head = try services.households.member(worker, id: headId)
+        head.input.sex = .female
+        try services.households.updateMember(worker, id: headId, head.input, expectedVersion: head.version)
+        detail = try services.households.detail(worker, id: summary.id)
+        #expect(detail.vulnerabilities.contains(.femaleHeaded) && detail.riskScore == 9)
+        #expect(detail.summary.riskLevel == .critical)
+        // An older record, saved before the factor followed the head: editing it ticks it.
+        try services.database.write { db in
+            try db.execute(sql: "UPDATE household SET vulnerabilities = 'debt,planning-migration' WHERE id = ?",
+                           arguments: [summary.id])
+        }
+        let stored = try services.households.input(worker, id: summary.id)
+        #expect(stored.input.headSex == .female && stored.input.vulnerabilities.contains(.femaleHeaded))
+        var unticked = stored.input
+        unticked.vulnerabilities.remove(.femaleHeaded)
+        try services.households.update(worker, id: summary.id, unticked, expectedVersion: stored.version)
+        #expect(try services.households.detail(worker, id: summary.id).vulnerabilities.contains(.femaleHeaded))
+        // Back to a man at the head: the factor goes.
+        head = try services.households.member(worker, id: headId)
+        head.input.sex = .male
+        try services.households.updateMember(worker, id: headId, head.input, expectedVersion: head.version)
+        detail = try services.households.detail(worker, id: summary.id)
+        #expect(!detail.vulnerabilities.contains(.femaleHeaded) && detail.riskScore == 8)
+    }
+
     @Test func membersChangeWithAVersionCheckAndTheHeadStaysInStepWithTheHousehold() throws {
         let services = try makeServices()
         try setUp(services)

@@ -111,6 +111,13 @@ import Testing
         // A woman at the head ticked "Female-headed" (walk-through: the report counted none).
         #expect(h.screen.contains("ជំពាក់បំណុល, មានសមាជិកគ្រោងចំណាកស្រុក, ស្ត្រីជាមេគ្រួសារ"), "\(h.screen)")
         #expect(h.screen.contains("ពិន្ទុ ៩៖ ស្នើកម្រិត ខ្ពស់បំផុត"))
+        // Unticked by hand, it stays ticked while a woman heads it, and the status line says why.
+        h.press(.enter)
+        for _ in 0..<7 { h.press(.down) }
+        h.press(.char(" "))
+        #expect(h.screen.contains("ស្ត្រីជាមេគ្រួសារនេះ ដូច្នេះវាជាគ្រួសារដែលមានស្ត្រីជាមេគ្រួសារ"), "\(h.screen)")
+        h.press(.enter)
+        #expect(h.screen.contains("ពិន្ទុ ៩៖ ស្នើកម្រិត ខ្ពស់បំផុត"), "\(h.screen)")
         h.press(.function(2))
         #expect(h.app.topScreenTitleKey == "household.title")
         #expect(h.screen.contains("បានចុះឈ្មោះគ្រួសារ HH-000001"))

@@ -170,6 +170,14 @@ public enum HouseholdRules {
         return input
     }
 
+    /// The factors once the head is of `sex`: female-headed added for a
+    /// woman, taken away for a man (a head whose sex was corrected).
+    public static func factors(_ factors: Set<Vulnerability>, headSex sex: Sex) -> Set<Vulnerability> {
+        var factors = factors
+        if sex == .female { factors.insert(.femaleHeaded) } else { factors.remove(.femaleHeaded) }
+        return factors
+    }
+
     public static func validate(_ input: HouseholdInput, isNew: Bool) -> [HouseholdField: String] {
         var issues: [HouseholdField: String] = [:]
         if input.headNameKm.trimmingSpaces().isEmpty && input.headNameLatin.trimmingSpaces().isEmpty {

@@ -64,6 +64,14 @@ extension HouseholdService {
                 household.headNameKm = member.nameKm
                 household.headNameLatin = member.nameLatin
                 household.searchKey = member.searchKey
+                // Female-headed follows the head's sex, and the score with it (walk-through: a head corrected
+                // to a woman left the household unticked at score 0, while the report counted it).
+                let factors = HouseholdRules.factors(household.vulnerabilities.codes, headSex: member.sex)
+                if factors != household.vulnerabilities.codes {
+                    household.vulnerabilities = CodeSet(factors)
+                    household.riskScore = HouseholdRisk.score(idPoor: household.idPoor, factors: factors)
+                    household.riskLevel = household.riskOverride ?? HouseholdRisk.level(score: household.riskScore)
+                }
             }
             try touch(db, &household)
             var changes: [String] = []

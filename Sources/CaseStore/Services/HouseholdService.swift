@@ -83,12 +83,19 @@ public struct HouseholdService: Sendable {
     public func update(_ session: Session, id: Int64, _ input: HouseholdInput, expectedVersion: Int,
                 draft: DraftRef? = nil) throws {
         try session.require(.createIntake)
-        let issues = HouseholdRules.validate(input, isNew: false)
-        guard issues.isEmpty, let village = input.villageCode else { throw HouseholdRejected(issues: issues) }
+        guard let village = input.villageCode else {
+            throw HouseholdRejected(issues: HouseholdRules.validate(input, isNew: false))
+        }
         let now = store.now
         try store.write(clearing: draft, for: session) { db in
             var household = try Self.household(db, id: id, session)
             guard household.version == expectedVersion else { throw StoreError.changedElsewhere }
+            // The head's sex is the head member's: a woman at the head makes the household female-headed.
+            var input = input
+            input.headSex = try Self.headSex(db, householdId: id) ?? input.headSex
+            input = HouseholdRules.addingHeadFactors(input)
+            let issues = HouseholdRules.validate(input, isNew: false)
+            guard issues.isEmpty else { throw HouseholdRejected(issues: issues) }
             if household.riskLevel != input.riskLevel && input.riskOverride != nil { try session.require(.assessRisk) }
             try Self.requireVillage(db, village)
             Self.apply(input, to: &household)
@@ -231,12 +238,21 @@ public struct HouseholdService: Sendable {
         }
     }
 
-    /// The form's values of a registered household, for editing.
+    /// The form's values of a registered household, for editing, with its
+    /// head's sex (from the head member) and the factors it makes true.
     public func input(_ session: Session, id: Int64) throws -> (input: HouseholdInput, version: Int) {
         try store.read { db in
             let household = try Self.household(db, id: id, session)
-            return (household.input, household.version)
+            var input = household.input
+            input.headSex = try Self.headSex(db, householdId: id)
+            return (HouseholdRules.addingHeadFactors(input), household.version)
         }
+    }
+
+    static func headSex(_ db: Database, householdId: Int64) throws -> Sex? {
+        try String.fetchOne(db, sql: """
+            SELECT sex FROM household_member WHERE household_id = ? AND relationship = 'head' ORDER BY id LIMIT 1
+            """, arguments: [householdId]).flatMap(Sex.init(rawValue:))
     }
 
     static func requireVillage(_ db: Database, _ code: String) throws {

@@ -104,7 +104,16 @@ final class HouseholdFormScreen: DraftableScreen {
             } catch { app.report(error) }
         }
         riskOverride.onSelect = { [unowned self] _ in self.showRiskFields() }
-        vulnerabilities.onChange = { [unowned self] _ in self.showRiskFields() }
+        vulnerabilities.onChange = { [unowned self, unowned app] _ in
+            // A woman heads it: female-headed stays ticked, and the status line says why (walk-through: unticked,
+            // the form showed one score and the save kept another).
+            let femaleHeaded = Vulnerability.femaleHeaded.rawValue
+            if self.headSex.selectedId == Sex.female.rawValue && !self.vulnerabilities.selectedIds.contains(femaleHeaded) {
+                self.vulnerabilities.select(self.vulnerabilities.selectedIds.union([femaleHeaded]))
+                app.show { t in t("household.female-headed-follows-head") }
+            }
+            self.showRiskFields()
+        }
         idPoor.onSelect = { [unowned self] _ in self.showRiskFields() }
         // A woman at the head ticks "Female-headed" as the save would; a man unticks it.
         headSex.onSelect = { [unowned self] sex in
@@ -125,6 +134,7 @@ final class HouseholdFormScreen: DraftableScreen {
         address.text = input.addressDetail
         phone.text = input.phone
         idPoor.select(input.idPoor.rawValue)
+        headSex.select(input.headSex?.rawValue)
         vulnerabilities.select(Set(input.vulnerabilities.map(\.rawValue)))
         riskOverride.select(input.riskOverride?.rawValue)
         riskOverrideReason.text = input.riskOverrideReason
