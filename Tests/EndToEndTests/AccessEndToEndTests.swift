@@ -190,7 +190,7 @@ import Testing
                                   "--language", "km"], input: vannak)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("បាននាំចូលគ្រួសារ ២"), "\(imported.stdout)")
-        #expect(imported.stdout.contains("ការចុះសួរសុខទុក្ខលើកដំបូងនៃគ្រួសារចំនួន ១ ស្ថិតក្នុងបញ្ជីការតាមដានរបស់អ្នកផ្ទាល់"),
+        #expect(imported.stdout.contains("ការចុះសួរសុខទុក្ខលើកដំបូងនៃគ្រួសារចំនួន ១ ត្រូវបានគ្រោងក្នុងឈ្មោះអ្នក"),
                 "\(imported.stdout)")
         #expect(try FileManager.default.attributesOfItem(atPath: rejected)[.posixPermissions] as? Int == 0o600)
         let owners = try DatabaseQueue(path: db).read { db in

@@ -131,10 +131,10 @@ import Testing
         }
         h.press(.char("4"))
         #expect(h.app.topScreenTitleKey == "backups.title")
-        #expect(h.screen.contains("1 backup file has a missing or damaged manifest: it cannot be checked or"),
+        #expect(h.screen.contains("1 backup cannot be checked: its .json manifest is missing or damaged."),
                 "\(h.screen)")
         h.press(.function(6))
-        #expect(h.screen.contains("ច្បាប់បម្រុងទុកចំនួន ១ បាត់បញ្ជី ឬបញ្ជីខូច"), "\(h.screen)")
+        #expect(h.screen.contains("ច្បាប់បម្រុងទុកចំនួន ១ មិនអាចពិនិត្យបានទេ៖ ឯកសារព័ត៌មាន .json"), "\(h.screen)")
     }
 
     /// Walk-through: restoring the first login's backup quietly took back

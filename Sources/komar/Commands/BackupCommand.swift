@@ -51,7 +51,10 @@ struct BackupCommand: ParsableCommand {
                            entry.file.lastPathComponent, describe(entry.manifest)].joined(separator: "\t"))
                 }
                 for file in try services.backups.unreadable(session) {
-                    print("manifest missing or damaged, cannot be checked or restored:\t\(file.lastPathComponent)")
+                    let manifest = BackupFolder.manifestURL(for: file)
+                    let state = FileManager.default.fileExists(atPath: manifest.path) ? "damaged" : "missing"
+                    print("manifest \(state) (\(manifest.lastPathComponent)), cannot be checked or restored:\t"
+                          + file.lastPathComponent)
                 }
             }
         }
