@@ -166,6 +166,8 @@ struct HouseholdImporter: Sendable {
         input.headSex = head.input.sex
         input.headAge = head.input.birth.map { $0.age(on: today) }
         input = HouseholdRules.addingHeadFactors(input)
+        input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities, members: members.map(\.input.migration),
+                                                       exactly: false)
         let said = Set((checked.problems[head.line] ?? []).compactMap(\.columnKey))
         for (field, message) in HouseholdRules.validate(input, isNew: true) where field != .headName {
             // Not again for a cell already said to be wrong (a sex that is no sex, a birth date to come).

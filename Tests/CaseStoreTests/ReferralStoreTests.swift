@@ -105,6 +105,49 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         #expect(!detail.vulnerabilities.contains(.femaleHeaded) && detail.riskScore == 8)
     }
 
+    /// Walk-through: a husband gone to Thailand left "Member migrated 0" in
+    /// the report: nothing ticked it. A member added planning or gone ticks
+    /// its factor; a member's status changed ticks or unticks it as the
+    /// members now are; an edit cannot untick what the members make true.
+    @Test func migrationFactorsFollowTheMembers() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let worker = try session(services, "dara", .socialWorker)
+        var input = household()
+        input.vulnerabilities = [.debt]
+        let id = try services.households.register(worker, input).id
+        func factors() throws -> Set<Vulnerability> { Set(try services.households.detail(worker, id: id).vulnerabilities) }
+        #expect(try factors() == [.debt, .femaleHeaded])
+        var gone = youth("សុខ ពិសិដ្ឋ", latin: "Sok Piseth")
+        gone.sex = .male
+        gone.relationship = .spouse
+        gone.birth = .estimatedAge(44)
+        gone.migration = .migratedAbroad
+        gone.migrationCountry = Destination.thailand.rawValue
+        let husband = try services.households.addMember(worker, householdId: id, gone)
+        #expect(try factors() == [.debt, .femaleHeaded, .memberMigrated])
+        let daughter = try services.households.addMember(worker, householdId: id, youth())
+        #expect(try factors() == [.debt, .femaleHeaded, .memberMigrated, .memberPlanningMigration])
+        #expect(try services.households.detail(worker, id: id).riskScore == 3 + 2 + 1 + 1 + 3)
+        // He came home.
+        var back = try services.households.member(worker, id: husband.id)
+        back.input.migration = .none
+        try services.households.updateMember(worker, id: husband.id, back.input, expectedVersion: back.version)
+        #expect(try factors() == [.debt, .femaleHeaded, .memberPlanningMigration])
+        // An edit that unticks what a member makes true keeps it.
+        let stored = try services.households.input(worker, id: id)
+        var unticked = stored.input
+        unticked.vulnerabilities = [.debt]
+        try services.households.update(worker, id: id, unticked, expectedVersion: stored.version)
+        #expect(try factors() == [.debt, .femaleHeaded, .memberPlanningMigration])
+        #expect(try services.households.memberFactors(worker, id: id) == [.memberPlanningMigration])
+        // She gave up the plan.
+        var stays = try services.households.member(worker, id: daughter.id)
+        stays.input.migration = .none
+        try services.households.updateMember(worker, id: daughter.id, stays.input, expectedVersion: stays.version)
+        #expect(try factors() == [.debt, .femaleHeaded])
+    }
+
     @Test func membersChangeWithAVersionCheckAndTheHeadStaysInStepWithTheHousehold() throws {
         let services = try makeServices()
         try setUp(services)

@@ -44,6 +44,8 @@ import Testing
         let outcome = try f.importer.households(Data(khmer.utf8), mode: .allOrNothing, source: "km.tsv")
         #expect(outcome.plan.rejected.isEmpty, "\(outcome.plan.rejected.map(\.problems))")
         #expect(outcome.saved == 1 && outcome.members == 2)
+        // A woman at the head and a member abroad tick their factors, as registering by hand does.
+        #expect(Set(outcome.plan.records.first?.household.vulnerabilities ?? []) == [.femaleHeaded, .memberMigrated])
         let latin = "\u{FEFF}" + Self.header + "\r\n"
             + "7,Ampeang,Kdoeang Reay,Prey Veng,2,,Chan Dara,M,,45,head,,,,\r\n"
             + "8,14040315,,,none,,Srey Pov,F,,30,Head,,,,\r\n"

@@ -170,6 +170,25 @@ public enum HouseholdRules {
         return input
     }
 
+    /// The factors the members make true: a member planning to migrate, a
+    /// member gone. Walk-through: a husband recorded as gone to Thailand
+    /// left "Member migrated 0" in the report, since nothing ticked it.
+    /// `exactly`: also take away the factors no member makes true any more
+    /// (a member's status was changed); otherwise only add (a member added,
+    /// an import).
+    public static func factors(_ factors: Set<Vulnerability>, members: [MigrationStatus],
+                               exactly: Bool) -> Set<Vulnerability> {
+        var factors = factors
+        let made: [(Vulnerability, Bool)] = [
+            (.memberPlanningMigration, members.contains(.planning)),
+            (.memberMigrated, members.contains { $0 == .migratedInCountry || $0 == .migratedAbroad }),
+        ]
+        for (factor, isTrue) in made {
+            if isTrue { factors.insert(factor) } else if exactly { factors.remove(factor) }
+        }
+        return factors
+    }
+
     /// The factors once the head is of `sex`: female-headed added for a
     /// woman, taken away for a man (a head whose sex was corrected).
     public static func factors(_ factors: Set<Vulnerability>, headSex sex: Sex) -> Set<Vulnerability> {

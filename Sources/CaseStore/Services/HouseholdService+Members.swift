@@ -23,6 +23,8 @@ extension HouseholdService {
                 createdBy: session.user.id, version: 1)
             Self.apply(input, birth: birth, today: today, to: &member)
             try member.insert(db)
+            Self.setFactors(HouseholdRules.factors(household.vulnerabilities.codes, members: [member.migrationStatus],
+                                                   exactly: false), of: &household)
             try touch(db, &household)
             try store.audit(db, session, .create, entity: "household-member", id: member.id,
                             summary: "household \(householdId)")
@@ -66,12 +68,13 @@ extension HouseholdService {
                 household.searchKey = member.searchKey
                 // Female-headed follows the head's sex, and the score with it (walk-through: a head corrected
                 // to a woman left the household unticked at score 0, while the report counted it).
-                let factors = HouseholdRules.factors(household.vulnerabilities.codes, headSex: member.sex)
-                if factors != household.vulnerabilities.codes {
-                    household.vulnerabilities = CodeSet(factors)
-                    household.riskScore = HouseholdRisk.score(idPoor: household.idPoor, factors: factors)
-                    household.riskLevel = household.riskOverride ?? HouseholdRisk.level(score: household.riskScore)
-                }
+                Self.setFactors(HouseholdRules.factors(household.vulnerabilities.codes, headSex: member.sex),
+                                of: &household)
+            }
+            if member.migrationStatus != before.migration {
+                let statuses = try Self.memberMigration(db, householdId: member.householdId)
+                Self.setFactors(HouseholdRules.factors(household.vulnerabilities.codes, members: statuses, exactly: true),
+                                of: &household)
             }
             try touch(db, &household)
             var changes: [String] = []
@@ -105,6 +108,15 @@ extension HouseholdService {
 
     /// A household changed through its members: a new version, and its
     /// search text read again.
+    /// New factors for a household, and the score and proposed level they
+    /// make (a level set by a social worker stays).
+    static func setFactors(_ factors: Set<Vulnerability>, of household: inout HouseholdRecord) {
+        guard factors != household.vulnerabilities.codes else { return }
+        household.vulnerabilities = CodeSet(factors)
+        household.riskScore = HouseholdRisk.score(idPoor: household.idPoor, factors: factors)
+        household.riskLevel = household.riskOverride ?? HouseholdRisk.level(score: household.riskScore)
+    }
+
     private func touch(_ db: Database, _ household: inout HouseholdRecord) throws {
         household.updatedAt = store.now
         household.version += 1

@@ -94,6 +94,8 @@ public struct HouseholdService: Sendable {
             var input = input
             input.headSex = try Self.headSex(db, householdId: id) ?? input.headSex
             input = HouseholdRules.addingHeadFactors(input)
+            input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities,
+                                                           members: try Self.memberMigration(db, householdId: id), exactly: false)
             let issues = HouseholdRules.validate(input, isNew: false)
             guard issues.isEmpty else { throw HouseholdRejected(issues: issues) }
             if household.riskLevel != input.riskLevel && input.riskOverride != nil { try session.require(.assessRisk) }
@@ -245,8 +247,25 @@ public struct HouseholdService: Sendable {
             let household = try Self.household(db, id: id, session)
             var input = household.input
             input.headSex = try Self.headSex(db, householdId: id)
-            return (HouseholdRules.addingHeadFactors(input), household.version)
+            input = HouseholdRules.addingHeadFactors(input)
+            input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities,
+                                                           members: try Self.memberMigration(db, householdId: id), exactly: false)
+            return (input, household.version)
         }
+    }
+
+    /// The factors the household's members make true (someone planning to
+    /// migrate, someone gone), which an edit cannot take away.
+    public func memberFactors(_ session: Session, id: Int64) throws -> Set<Vulnerability> {
+        try store.read { db in
+            _ = try Self.household(db, id: id, session)
+            return HouseholdRules.factors([], members: try Self.memberMigration(db, householdId: id), exactly: false)
+        }
+    }
+
+    static func memberMigration(_ db: Database, householdId: Int64) throws -> [MigrationStatus] {
+        try String.fetchAll(db, sql: "SELECT migration_status FROM household_member WHERE household_id = ?",
+                            arguments: [householdId]).compactMap(MigrationStatus.init(rawValue:))
     }
 
     static func headSex(_ db: Database, householdId: Int64) throws -> Sex? {

@@ -14,6 +14,8 @@ final class HouseholdFormScreen: DraftableScreen {
     private let session: Session
     private let householdId: Int64?
     private var version = 0
+    /// The factors the household's members make true (editing): they stay ticked.
+    private var memberFactors: Set<String> = []
     private let headNameKm = TextField(maxLength: 100)
     private let headNameLatin = TextField(maxLength: 100)
     private let headSex = ChoiceField(filterable: false)
@@ -93,6 +95,7 @@ final class HouseholdFormScreen: DraftableScreen {
         if let householdId {
             do {
                 let stored = try app.services.households.input(session, id: householdId)
+                memberFactors = Set(try app.services.households.memberFactors(session, id: householdId).map(\.rawValue))
                 fill(stored.input)
                 version = stored.version
             } catch { app.report(error) }
@@ -105,12 +108,16 @@ final class HouseholdFormScreen: DraftableScreen {
         }
         riskOverride.onSelect = { [unowned self] _ in self.showRiskFields() }
         vulnerabilities.onChange = { [unowned self, unowned app] _ in
-            // A woman heads it: female-headed stays ticked, and the status line says why (walk-through: unticked,
-            // the form showed one score and the save kept another).
+            // What the head and the members make true stays ticked, and the status line says why (walk-through:
+            // unticked, the form showed one score and the save kept another).
             let femaleHeaded = Vulnerability.femaleHeaded.rawValue
-            if self.headSex.selectedId == Sex.female.rawValue && !self.vulnerabilities.selectedIds.contains(femaleHeaded) {
-                self.vulnerabilities.select(self.vulnerabilities.selectedIds.union([femaleHeaded]))
+            let ticked = self.vulnerabilities.selectedIds
+            if self.headSex.selectedId == Sex.female.rawValue && !ticked.contains(femaleHeaded) {
+                self.vulnerabilities.select(ticked.union([femaleHeaded]))
                 app.show { t in t("household.female-headed-follows-head") }
+            } else if !self.memberFactors.isSubset(of: ticked) {
+                self.vulnerabilities.select(ticked.union(self.memberFactors))
+                app.show { t in t("household.factor-follows-members") }
             }
             self.showRiskFields()
         }
