@@ -148,6 +148,41 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         #expect(try factors() == [.debt, .femaleHeaded])
     }
 
+    /// Walk-through: a household risen from Low to High kept the visit 30
+    /// days out that Low had given it. A rise brings it forward; a fall
+    /// keeps the date.
+    @Test func aRiseInRiskBringsTheNextVisitForward() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let worker = try session(services, "dara", .socialWorker)
+        var input = household()
+        input.headSex = .male
+        input.idPoor = .none
+        input.vulnerabilities = []
+        let id = try services.households.register(worker, input).id
+        let today = services.clock.today
+        func due() throws -> LocalDate? {
+            try services.households.detail(worker, id: id).followUps.first { $0.status == .scheduled }?.due
+        }
+        #expect(try due() == today.adding(days: 30))
+        _ = try services.households.addMember(worker, householdId: id, youth())     // planning to migrate: 3, Medium
+        #expect(try services.households.detail(worker, id: id).summary.riskLevel == .medium)
+        #expect(try due() == today.adding(days: 14))
+        var stays = try services.households.member(worker, id: try services.households.detail(worker, id: id).members[1].id)
+        stays.input.migration = .none
+        try services.households.updateMember(worker, id: try services.households.detail(worker, id: id).members[1].id,
+                                             stays.input, expectedVersion: stays.version)
+        #expect(try services.households.detail(worker, id: id).summary.riskLevel == .low)
+        #expect(try due() == today.adding(days: 14), "a fall keeps the earlier date")
+        // An edit that raises it (ID Poor level 1 and debt: 5, Medium; landless too: 7, High).
+        let stored = try services.households.input(worker, id: id)
+        var raised = stored.input
+        raised.idPoor = .level1
+        raised.vulnerabilities = [.debt, .landless]
+        try services.households.update(worker, id: id, raised, expectedVersion: stored.version)
+        #expect(try due() == today.adding(days: 7))
+    }
+
     @Test func membersChangeWithAVersionCheckAndTheHeadStaysInStepWithTheHousehold() throws {
         let services = try makeServices()
         try setUp(services)

@@ -319,6 +319,9 @@ import Testing
         h.app.render()
         #expect(h.screen.contains("Home visit · Done · ចាន់ ដារ៉ា · "), "\(h.screen)")
         #expect(h.screen.contains("Home visit · Scheduled · ចាន់ ដារ៉ា"), "\(h.screen)")
+        // The member numbers are Khmer digits in Khmer: ១ opens the first member as 1 does.
+        h.press(.char("១"))
+        #expect(h.app.topScreenTitleKey == "member.edit-title")
     }
 
     /// A household's visit of another kind says its kind whole, in both

@@ -26,6 +26,7 @@ extension HouseholdService {
             Self.setFactors(HouseholdRules.factors(household.vulnerabilities.codes, members: [member.migrationStatus],
                                                    exactly: false), of: &household)
             try touch(db, &household)
+            try Self.bringVisitForward(db, householdId: householdId, risk: household.riskLevel, today: today, now: now)
             try store.audit(db, session, .create, entity: "household-member", id: member.id,
                             summary: "household \(householdId)")
             return member.member(today: today)
@@ -77,6 +78,7 @@ extension HouseholdService {
                                 of: &household)
             }
             try touch(db, &household)
+            try Self.bringVisitForward(db, householdId: member.householdId, risk: household.riskLevel, today: today, now: now)
             var changes: [String] = []
             if input.migration != before.migration {
                 changes.append("migration \(before.migration.rawValue) → \(input.migration.rawValue)")
@@ -108,6 +110,19 @@ extension HouseholdService {
 
     /// A household changed through its members: a new version, and its
     /// search text read again.
+    /// A household whose level rose has its next visit brought forward to
+    /// the new level's interval from today (walk-through: risen to High, a
+    /// household kept the 30 days of Low). A level that fell keeps the date.
+    static func bringVisitForward(_ db: Database, householdId: Int64, risk: RiskLevel?, today: LocalDate,
+                                  now: Date) throws {
+        guard let risk else { return }
+        let due = try FollowUpService.rules(db).nextDue(after: today, risk: risk).iso
+        try db.execute(sql: """
+            UPDATE follow_up SET due_date = ?, updated_at = ?, version = version + 1
+            WHERE household_id = ? AND status = 'scheduled' AND due_date > ?
+            """, arguments: [due, now, householdId, due])
+    }
+
     /// New factors for a household, and the score and proposed level they
     /// make (a level set by a social worker stays).
     static func setFactors(_ factors: Set<Vulnerability>, of household: inout HouseholdRecord) {

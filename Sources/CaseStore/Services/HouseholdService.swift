@@ -93,7 +93,9 @@ public struct HouseholdService: Sendable {
             // The head's sex is the head member's: a woman at the head makes the household female-headed.
             var input = input
             input.headSex = try Self.headSex(db, householdId: id) ?? input.headSex
-            input = HouseholdRules.addingHeadFactors(input)
+            // Both ways: a man at the head unticks female-headed (walk-through: the edit form, which has no sex
+            // field, said to correct the head's sex).
+            if let sex = input.headSex { input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities, headSex: sex) }
             input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities,
                                                            members: try Self.memberMigration(db, householdId: id), exactly: false)
             let issues = HouseholdRules.validate(input, isNew: false)
@@ -118,6 +120,9 @@ public struct HouseholdService: Sendable {
                     """, arguments: [input.status, now, id])
             }
             try HouseholdSearchIndex.reindex(db, householdId: id)
+            if input.status == .active {
+                try Self.bringVisitForward(db, householdId: id, risk: household.riskLevel, today: store.today, now: now)
+            }
             try store.audit(db, session, .update, entity: "household", id: id,
                             summary: "risk \(input.riskLevel.rawValue), status \(input.status.rawValue)")
         }

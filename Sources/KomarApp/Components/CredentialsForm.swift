@@ -15,8 +15,12 @@ final class CredentialsForm {
     /// Kept as a key, so F6 says it in the other language.
     private var refusalKey: String?
 
+    /// The name the form opened with (the locked user's, at the lock).
+    private let prefilled: String
+
     init(username name: String, submit: @escaping () -> Void) {
         username.text = name
+        prefilled = name
         form = Form(fields: [
             FormField(id: "username", label: "login.username", widget: username),
             FormField(id: "password", label: "login.password", widget: password),
@@ -35,6 +39,13 @@ final class CredentialsForm {
 
     func handleInput(_ key: Key, app: App) -> Bool {
         if key == .enter { refusalKey = nil }
+        // At the lock, Tab from the password to the username is someone else logging in: the locked user's
+        // name goes, rather than taking the new name on its end (walk-through: "vannakdara").
+        if (key == .tab || key == .backTab) && form.focused?.id == "password" && !prefilled.isEmpty {
+            let handled = form.handle(key)
+            if form.focused?.id == "username" && username.text == prefilled { username.text = "" }
+            return handled
+        }
         if key == .enter && username.text.trimmingSpaces().isEmpty {
             form.field("username")?.message = app.fieldMessage("login.username-required")
             form.focus("username")

@@ -112,8 +112,12 @@ final class HouseholdFormScreen: DraftableScreen {
             // unticked, the form showed one score and the save kept another).
             let femaleHeaded = Vulnerability.femaleHeaded.rawValue
             let ticked = self.vulnerabilities.selectedIds
-            if self.headSex.selectedId == Sex.female.rawValue && !ticked.contains(femaleHeaded) {
+            let head = self.headSex.selectedId.flatMap(Sex.init(rawValue:))
+            if head == .female && !ticked.contains(femaleHeaded) {
                 self.vulnerabilities.select(ticked.union([femaleHeaded]))
+                app.show { t in t("household.female-headed-follows-head") }
+            } else if head == .male && ticked.contains(femaleHeaded) {
+                self.vulnerabilities.select(ticked.subtracting([femaleHeaded]))
                 app.show { t in t("household.female-headed-follows-head") }
             } else if !self.memberFactors.isSubset(of: ticked) {
                 self.vulnerabilities.select(ticked.union(self.memberFactors))

@@ -62,7 +62,8 @@ final class HouseholdViewScreen: RecordFileScreen {
 
     /// A member's number (1–9) opens their form; the rest scrolls.
     func handleInput(_ key: Key, app: App) -> Bool {
-        if case .char(let c) = key, canEdit, let detail, let n = Int(String(c)), (1...9).contains(n) {
+        // The numbers are drawn in Khmer digits in Khmer: ៣ chooses as 3 does.
+        if case .char(let c) = key, canEdit, let detail, let n = Int(Digits.toWestern(String(c))), (1...9).contains(n) {
             guard n <= detail.members.count else { return false }
             app.push(MemberFormScreen(app: app, session: session, householdId: householdId,
                                       memberId: detail.members[n - 1].id))
