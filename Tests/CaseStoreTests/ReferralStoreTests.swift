@@ -148,6 +148,23 @@ func sewingSchool(_ services: KomarServices, _ coordinator: Session, seats: Int?
         #expect(try factors() == [.debt, .femaleHeaded])
     }
 
+    /// Walk-through: a head of 70 never made a household elderly-headed.
+    /// From 60 it does, and a head's age corrected below 60 takes it away.
+    @Test func elderlyHeadedFollowsTheHeadsAge() throws {
+        let services = try makeServices()
+        try setUp(services)
+        let worker = try session(services, "dara", .socialWorker)
+        var input = household()
+        input.headAge = 70
+        let id = try services.households.register(worker, input).id
+        #expect(try services.households.detail(worker, id: id).vulnerabilities.contains(.elderlyHeaded))
+        let headId = try #require(try services.households.detail(worker, id: id).members.first?.id)
+        var head = try services.households.member(worker, id: headId)
+        head.input.birth = .estimatedAge(45)
+        try services.households.updateMember(worker, id: headId, head.input, expectedVersion: head.version)
+        #expect(try !services.households.detail(worker, id: id).vulnerabilities.contains(.elderlyHeaded))
+    }
+
     /// Walk-through: a household risen from Low to High kept the visit 30
     /// days out that Low had given it. A rise brings it forward; a fall
     /// keeps the date.

@@ -167,7 +167,16 @@ public enum HouseholdRules {
     public static func addingHeadFactors(_ input: HouseholdInput) -> HouseholdInput {
         var input = input
         if input.headSex == .female { input.vulnerabilities.insert(.femaleHeaded) }
+        if let age = input.headAge, age >= elderlyAge { input.vulnerabilities.insert(.elderlyHeaded) }
         return input
+    }
+
+    /// The factors once the head is `age`: elderly-headed from 60 on, not
+    /// before (a head whose age was corrected).
+    public static func factors(_ factors: Set<Vulnerability>, headAge age: Int) -> Set<Vulnerability> {
+        var factors = factors
+        if age >= elderlyAge { factors.insert(.elderlyHeaded) } else { factors.remove(.elderlyHeaded) }
+        return factors
     }
 
     /// The factors the members make true: a member planning to migrate, a

@@ -69,8 +69,11 @@ extension HouseholdService {
                 household.searchKey = member.searchKey
                 // Female-headed follows the head's sex, and the score with it (walk-through: a head corrected
                 // to a woman left the household unticked at score 0, while the report counted it).
-                Self.setFactors(HouseholdRules.factors(household.vulnerabilities.codes, headSex: member.sex),
-                                of: &household)
+                var factors = HouseholdRules.factors(household.vulnerabilities.codes, headSex: member.sex)
+                if let age = member.input(today: today).birth?.age(on: today) {
+                    factors = HouseholdRules.factors(factors, headAge: age)
+                }
+                Self.setFactors(factors, of: &household)
             }
             if member.migrationStatus != before.migration {
                 let statuses = try Self.memberMigration(db, householdId: member.householdId)

@@ -96,6 +96,11 @@ public struct HouseholdService: Sendable {
             // Both ways: a man at the head unticks female-headed (walk-through: the edit form, which has no sex
             // field, said to correct the head's sex).
             if let sex = input.headSex { input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities, headSex: sex) }
+            let today = store.today
+            if let age = try Self.head(db, householdId: id)?.input(today: today).birth?.age(on: today) {
+                input.headAge = age
+                input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities, headAge: age)
+            }
             input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities,
                                                            members: try Self.memberMigration(db, householdId: id), exactly: false)
             let issues = HouseholdRules.validate(input, isNew: false)
@@ -271,6 +276,12 @@ public struct HouseholdService: Sendable {
     static func memberMigration(_ db: Database, householdId: Int64) throws -> [MigrationStatus] {
         try String.fetchAll(db, sql: "SELECT migration_status FROM household_member WHERE household_id = ?",
                             arguments: [householdId]).compactMap(MigrationStatus.init(rawValue:))
+    }
+
+    static func head(_ db: Database, householdId: Int64) throws -> MemberRecord? {
+        try MemberRecord.fetchOne(db, sql: """
+            SELECT * FROM household_member WHERE household_id = ? AND relationship = 'head' ORDER BY id LIMIT 1
+            """, arguments: [householdId])
     }
 
     static func headSex(_ db: Database, householdId: Int64) throws -> Sex? {

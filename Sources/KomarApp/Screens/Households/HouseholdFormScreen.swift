@@ -119,6 +119,10 @@ final class HouseholdFormScreen: DraftableScreen {
             } else if head == .male && ticked.contains(femaleHeaded) {
                 self.vulnerabilities.select(ticked.subtracting([femaleHeaded]))
                 app.show { t in t("household.female-headed-follows-head") }
+            } else if let elderly = self.headIsElderly,
+                      elderly != ticked.contains(Vulnerability.elderlyHeaded.rawValue) {
+                self.tickElderly()
+                app.show { t in t("household.elderly-headed-follows-head") }
             } else if !self.memberFactors.isSubset(of: ticked) {
                 self.vulnerabilities.select(ticked.union(self.memberFactors))
                 app.show { t in t("household.factor-follows-members") }
@@ -126,6 +130,11 @@ final class HouseholdFormScreen: DraftableScreen {
             self.showRiskFields()
         }
         idPoor.onSelect = { [unowned self] _ in self.showRiskFields() }
+        // A head of 60 or over ticks "Elderly-headed" as the save would; a younger one unticks it.
+        headAge.onChange = { [unowned self] _ in
+            self.tickElderly()
+            self.showRiskFields()
+        }
         // A woman at the head ticks "Female-headed" as the save would; a man unticks it.
         headSex.onSelect = { [unowned self] sex in
             var ticked = self.vulnerabilities.selectedIds
@@ -136,6 +145,18 @@ final class HouseholdFormScreen: DraftableScreen {
         }
         showRiskFields()
         baseline = form.snapshot()
+    }
+
+    /// Whether the head's age typed makes the household elderly-headed; nil while no age is typed.
+    private var headIsElderly: Bool? {
+        Digits.parseInt(headAge.text.trimmingSpaces()).map { $0 >= HouseholdRules.elderlyAge }
+    }
+
+    private func tickElderly() {
+        guard let elderly = headIsElderly else { return }
+        let factor = Vulnerability.elderlyHeaded.rawValue
+        let ticked = vulnerabilities.selectedIds
+        vulnerabilities.select(elderly ? ticked.union([factor]) : ticked.subtracting([factor]))
     }
 
     private func fill(_ input: HouseholdInput) {
