@@ -90,19 +90,7 @@ public struct HouseholdService: Sendable {
         try store.write(clearing: draft, for: session) { db in
             var household = try Self.household(db, id: id, session)
             guard household.version == expectedVersion else { throw StoreError.changedElsewhere }
-            // The head's sex is the head member's: a woman at the head makes the household female-headed.
-            var input = input
-            input.headSex = try Self.headSex(db, householdId: id) ?? input.headSex
-            // Both ways: a man at the head unticks female-headed (walk-through: the edit form, which has no sex
-            // field, said to correct the head's sex).
-            if let sex = input.headSex { input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities, headSex: sex) }
-            let today = store.today
-            if let age = try Self.head(db, householdId: id)?.input(today: today).birth?.age(on: today) {
-                input.headAge = age
-                input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities, headAge: age)
-            }
-            input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities,
-                                                           members: try Self.memberMigration(db, householdId: id), exactly: false)
+            let input = try Self.withFactorsOfItsPeople(db, householdId: id, input, today: store.today)
             let issues = HouseholdRules.validate(input, isNew: false)
             guard issues.isEmpty else { throw HouseholdRejected(issues: issues) }
             if household.riskLevel != input.riskLevel && input.riskOverride != nil { try session.require(.assessRisk) }
@@ -255,12 +243,8 @@ public struct HouseholdService: Sendable {
     public func input(_ session: Session, id: Int64) throws -> (input: HouseholdInput, version: Int) {
         try store.read { db in
             let household = try Self.household(db, id: id, session)
-            var input = household.input
-            input.headSex = try Self.headSex(db, householdId: id)
-            input = HouseholdRules.addingHeadFactors(input)
-            input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities,
-                                                           members: try Self.memberMigration(db, householdId: id), exactly: false)
-            return (input, household.version)
+            return (try Self.withFactorsOfItsPeople(db, householdId: id, household.input, today: store.today),
+                    household.version)
         }
     }
 
@@ -278,16 +262,28 @@ public struct HouseholdService: Sendable {
                             arguments: [householdId]).compactMap(MigrationStatus.init(rawValue:))
     }
 
-    static func head(_ db: Database, householdId: Int64) throws -> MemberRecord? {
-        try MemberRecord.fetchOne(db, sql: """
+    /// `input` with its head's sex and age from the head member, and the
+    /// factors the head and the members make true: female- and
+    /// elderly-headed both ways (walk-through: the edit form, which has no
+    /// sex field, said to correct the head's sex), the members' migration
+    /// added.
+    static func withFactorsOfItsPeople(_ db: Database, householdId: Int64, _ input: HouseholdInput,
+                                       today: LocalDate) throws -> HouseholdInput {
+        var input = input
+        if let head = try MemberRecord.fetchOne(db, sql: """
             SELECT * FROM household_member WHERE household_id = ? AND relationship = 'head' ORDER BY id LIMIT 1
-            """, arguments: [householdId])
-    }
-
-    static func headSex(_ db: Database, householdId: Int64) throws -> Sex? {
-        try String.fetchOne(db, sql: """
-            SELECT sex FROM household_member WHERE household_id = ? AND relationship = 'head' ORDER BY id LIMIT 1
-            """, arguments: [householdId]).flatMap(Sex.init(rawValue:))
+            """, arguments: [householdId]) {
+            input.headSex = head.sex
+            input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities, headSex: head.sex)
+            if let age = head.input(today: today).birth?.age(on: today) {
+                input.headAge = age
+                input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities, headAge: age)
+            }
+        }
+        input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities,
+                                                       members: try memberMigration(db, householdId: householdId),
+                                                       exactly: false)
+        return input
     }
 
     static func requireVillage(_ db: Database, _ code: String) throws {
