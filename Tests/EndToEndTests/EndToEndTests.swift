@@ -13,6 +13,7 @@ import Testing
         let created = try komar(["init", "--db", db, "--org", "អង្គការកុមារ", "--admin", "admin"],
                                 input: adminPassword + "\n")
         #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("សម្រាប់ អង្គការកុមារ"), "said in the office's language: \(created.stdout)")
         // The admin adds the volunteer with a first password…
         let added = try komar(["user", "add", "--db", db, "--user", "admin", "--username", "sreymom",
                                "--display-name", "ស្រីមុំ", "--role", "volunteer"],

@@ -50,8 +50,11 @@ struct Init: ParsableCommand {
                 if isNew { for suffix in ["", "-wal", "-shm"] { _ = unlink(path + suffix) } }
                 throw error
             }
-            print("Created \(database.path) for \(org)" + (headOffice.map { " as head office \($0)" } ?? "")
-                + "; admin: \(UsernameRules.normalized(admin))")
+            // In the office's language (walk-through: `--language km` answered in English).
+            let t = Localizer(language: language)
+            let admin = UsernameRules.normalized(admin)
+            print(headOffice.map { t("init.created-head-office", database.path, org, $0, admin) }
+                  ?? t("init.created", database.path, org, admin))
         }
     }
 }
