@@ -462,6 +462,34 @@ import Testing
 /// planning to migrate has left for Thailand.
 @MainActor
 @Suite struct MemberEditFlowTests {
+    /// Walk-through: the form's Child, left as it was, made a 45-year-old
+    /// the child of a head of 40. An age that sits oddly with the
+    /// relationship is asked about before saving; No keeps the form.
+    @Test func aRelationshipUnlikelyForTheAgesIsAskedAbout() throws {
+        let h = try Harness(language: .en)
+        let dara = try h.session("dara")
+        let household = try h.services.households.register(dara, Harness.householdInput("សុខ ចាន់ថា", "Sok Chantha",
+                                                                                        sex: .female, age: 41))
+        h.logIn("dara")
+        h.app.push(HouseholdViewScreen(app: h.app, session: dara, householdId: household.id))
+        h.app.render()
+        h.press(.function(4))
+        h.type("សុខ ពិសិដ្ឋ")
+        h.press(.tab)
+        h.type("Sok Piseth")
+        h.press(.tab, .enter, .enter, .tab, .tab)
+        h.type("45")
+        h.press(.function(2))
+        #expect(h.screen.contains("This member is 45 and recorded as “Child” of a head who is 41."), "\(h.screen)")
+        h.press(.char("n"))
+        #expect(h.app.topScreenTitleKey == "member.title")
+        h.press(.function(2), .char("y"))
+        #expect(h.app.topScreenTitleKey == "household.title", "\(h.screen)")
+        #expect(try h.services.households.detail(dara, id: household.id).members.count == 2)
+        #expect(MemberRules.relationshipIsUnlikely(.parent, age: 50, headAge: 41))
+        #expect(!MemberRules.relationshipIsUnlikely(.child, age: 17, headAge: 41))
+    }
+
     /// A draft kept before countries were chosen from a list held the
     /// country as text: it comes back as another country, with its text.
     @Test func aMemberDraftFromBeforeTheListOfCountriesComesBackAsAnotherCountry() throws {

@@ -276,6 +276,20 @@ public enum MemberField: String, CaseIterable, Sendable {
 }
 
 public enum MemberRules {
+    /// Whether a member's age sits oddly with their relationship to a head
+    /// of `headAge`: a child fewer than 12 years younger, a grandchild fewer
+    /// than 24, a parent fewer than 12 years older. Asked about, never
+    /// refused (walk-through: the form's Child, left as it was, made a
+    /// 45-year-old the child of a head of 40).
+    public static func relationshipIsUnlikely(_ relationship: Relationship, age: Int, headAge: Int) -> Bool {
+        switch relationship {
+        case .child: age > headAge - 12
+        case .grandchild: age > headAge - 24
+        case .parent: age < headAge + 12
+        default: false
+        }
+    }
+
     public static func validate(_ input: MemberInput, today: LocalDate) -> [MemberField: String] {
         var issues: [MemberField: String] = [:]
         if input.nameKm.trimmingSpaces().isEmpty && input.nameLatin.trimmingSpaces().isEmpty {

@@ -33,6 +33,18 @@ extension HouseholdService {
         }
     }
 
+    /// The age of the household's head today, for the member form's check
+    /// of a relationship against the ages; nil without a head or an age.
+    public func headAge(_ session: Session, householdId: Int64) throws -> Int? {
+        let today = store.today
+        return try store.read { db in
+            _ = try Self.household(db, id: householdId, session)
+            return try MemberRecord.fetchOne(db, sql: """
+                SELECT * FROM household_member WHERE household_id = ? AND relationship = 'head' ORDER BY id LIMIT 1
+                """, arguments: [householdId])?.input(today: today).birth?.age(on: today)
+        }
+    }
+
     /// A member as the edit form starts from it (an estimated age brought
     /// up to today), with its version.
     public func member(_ session: Session, id: Int64) throws -> (input: MemberInput, version: Int) {

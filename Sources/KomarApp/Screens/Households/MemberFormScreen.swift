@@ -185,6 +185,20 @@ final class MemberFormScreen: DraftableScreen {
             FormInput.show(issues, in: form, app: app)
             return
         }
+        let today = app.services.clock.today
+        if input.relationship != .head, let age = input.birth?.age(on: today),
+           let headAge = (try? app.services.households.headAge(session, householdId: householdId)) ?? nil,
+           MemberRules.relationshipIsUnlikely(input.relationship, age: age, headAge: headAge) {
+            let relationship = input.relationship
+            app.confirm({ t in
+                t("member.relationship-unlikely", t.number(age), t(relationship.labelKey), t.number(headAge))
+            }) { [unowned self, unowned app] in self.commit(input, app: app) }
+            return
+        }
+        commit(input, app: app)
+    }
+
+    private func commit(_ input: MemberInput, app: App) {
         do {
             if let memberId, let loaded {
                 try app.services.households.updateMember(session, id: memberId, input, expectedVersion: loaded.version,
