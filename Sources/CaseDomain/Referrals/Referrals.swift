@@ -319,7 +319,7 @@ public struct ReferralTransition: Equatable, Sendable {
     public let effectiveOn: LocalDate
     public let byName: String
     public let note: String
-    /// Who recorded it: only they may undo it (`ReferralRules.mayUndo`).
+    /// Who recorded it: only they may undo it (`ReferralRules.whyNotUndo`).
     public let byUserId: Int64?
 
     public init(from: ReferralStatus?, to: ReferralStatus, at: Date, effectiveOn: LocalDate, byName: String,

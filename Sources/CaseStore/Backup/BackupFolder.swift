@@ -49,13 +49,16 @@ public enum BackupFolder {
     /// it a backup cannot be checked, so it is never offered for a restore;
     /// naming these keeps a damaged manifest from hiding a backup from the
     /// admin. An empty manifest is a backup still being made (or one killed,
-    /// which `removeLeftovers` clears), not a damaged one.
-    public static func unreadable(in folder: URL) -> [URL] {
+    /// which `removeLeftovers` clears), not a damaged one. No folder: no
+    /// backups; a folder that cannot be read throws, so the admin is told.
+    public static func unreadable(in folder: URL) throws -> [URL] {
         let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: folder.path) else { return [] }
-        return names.filter { $0.hasPrefix("komar-") && ($0.hasSuffix(".sqlite") || $0.hasSuffix(".sqlite.enc")) }
+        guard fm.fileExists(atPath: folder.path) else { return [] }
+        return try fm.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasPrefix("komar-") && ($0.hasSuffix(".sqlite") || $0.hasSuffix(".sqlite.enc")) }
             .map { folder.appendingPathComponent($0) }
             .filter { file in
+                // A manifest that is not there, or cannot be read, is exactly what this finds.
                 let manifest = manifestURL(for: file)
                 guard let size = (try? fm.attributesOfItem(atPath: manifest.path))?[.size] as? Int else { return true }
                 return size > 0 && (try? BackupManifest.read(manifest)) == nil

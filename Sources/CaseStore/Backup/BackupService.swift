@@ -113,7 +113,7 @@ public struct BackupService: Sendable {
     /// (`BackupFolder.unreadable`), newest first. Admins only.
     public func unreadable(_ session: Session) throws -> [URL] {
         try session.require(.backupRestore)
-        return folder.map(BackupFolder.unreadable(in:)) ?? []
+        return try folder.map(BackupFolder.unreadable(in:)) ?? []
     }
 
     /// This database's backups in `backups/`, newest first: the seals in

@@ -23,10 +23,12 @@ extension HouseholdService {
                 createdBy: session.user.id, version: 1)
             Self.apply(input, birth: birth, today: today, to: &member)
             try member.insert(db)
+            let levelBefore = household.riskLevel
             Self.setFactors(HouseholdRules.factors(household.vulnerabilities.codes, members: [member.migrationStatus],
                                                    exactly: false), of: &household)
             try touch(db, &household)
-            try Self.bringVisitForward(db, householdId: householdId, risk: household.riskLevel, today: today, now: now)
+            try Self.bringVisitForward(db, householdId: householdId, from: levelBefore, to: household.riskLevel,
+                                       today: today, now: now)
             try store.audit(db, session, .create, entity: "household-member", id: member.id,
                             summary: "household \(householdId)")
             return member.member(today: today)
@@ -39,10 +41,15 @@ extension HouseholdService {
         let today = store.today
         return try store.read { db in
             _ = try Self.household(db, id: householdId, session)
-            return try MemberRecord.fetchOne(db, sql: """
-                SELECT * FROM household_member WHERE household_id = ? AND relationship = 'head' ORDER BY id LIMIT 1
-                """, arguments: [householdId])?.input(today: today).birth?.age(on: today)
+            return try Self.head(db, householdId: householdId)?.input(today: today).birth?.age(on: today)
         }
+    }
+
+    /// The household's head member (the first, should there be two).
+    static func head(_ db: Database, householdId: Int64) throws -> MemberRecord? {
+        try MemberRecord.fetchOne(db, sql: """
+            SELECT * FROM household_member WHERE household_id = ? AND relationship = 'head' ORDER BY id LIMIT 1
+            """, arguments: [householdId])
     }
 
     /// A member as the edit form starts from it (an estimated age brought
@@ -68,6 +75,7 @@ extension HouseholdService {
             var household = try Self.household(db, id: member.householdId, session)
             let before = member.input(today: today)
             let isHead = member.relationship == .head
+            let levelBefore = household.riskLevel
             var edited = input
             if isHead { edited.relationship = .head }
             // An unchanged age keeps the date it was estimated on.
@@ -93,7 +101,8 @@ extension HouseholdService {
                                 of: &household)
             }
             try touch(db, &household)
-            try Self.bringVisitForward(db, householdId: member.householdId, risk: household.riskLevel, today: today, now: now)
+            try Self.bringVisitForward(db, householdId: member.householdId, from: levelBefore, to: household.riskLevel,
+                                       today: today, now: now)
             var changes: [String] = []
             if input.migration != before.migration {
                 changes.append("migration \(before.migration.rawValue) → \(input.migration.rawValue)")
@@ -123,15 +132,16 @@ extension HouseholdService {
         member.searchKey = key(member.nameKm) + " " + key(member.nameLatin)
     }
 
-    /// A household changed through its members: a new version, and its
-    /// search text read again.
-    /// A household whose level rose has its next visit brought forward to
-    /// the new level's interval from today (walk-through: risen to High, a
-    /// household kept the 30 days of Low). A level that fell keeps the date.
-    static func bringVisitForward(_ db: Database, householdId: Int64, risk: RiskLevel?, today: LocalDate,
-                                  now: Date) throws {
-        guard let risk else { return }
-        let due = try FollowUpService.rules(db).nextDue(after: today, risk: risk).iso
+    /// A household whose level rose (`from` → `to`) has its next visit
+    /// brought forward to the new level's interval from today
+    /// (walk-through: risen to High, a household kept the 30 days of Low).
+    /// A level that fell, or stayed, keeps the date the visit has.
+    static func bringVisitForward(_ db: Database, householdId: Int64, from old: RiskLevel?, to new: RiskLevel?,
+                                  today: LocalDate, now: Date) throws {
+        guard let new else { return }
+        let rules = try FollowUpService.rules(db)
+        if let old, rules.interval(for: new) >= rules.interval(for: old) { return }
+        let due = rules.nextDue(after: today, risk: new).iso
         try db.execute(sql: """
             UPDATE follow_up SET due_date = ?, updated_at = ?, version = version + 1
             WHERE household_id = ? AND status = 'scheduled' AND due_date > ?
@@ -147,6 +157,8 @@ extension HouseholdService {
         household.riskLevel = household.riskOverride ?? HouseholdRisk.level(score: household.riskScore)
     }
 
+    /// A household changed through its members: a new version, and its
+    /// search text read again.
     private func touch(_ db: Database, _ household: inout HouseholdRecord) throws {
         household.updatedAt = store.now
         household.version += 1

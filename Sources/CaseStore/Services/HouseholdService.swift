@@ -90,6 +90,7 @@ public struct HouseholdService: Sendable {
         try store.write(clearing: draft, for: session) { db in
             var household = try Self.household(db, id: id, session)
             guard household.version == expectedVersion else { throw StoreError.changedElsewhere }
+            let levelBefore = household.riskLevel
             let input = try Self.withFactorsOfItsPeople(db, householdId: id, input, today: store.today)
             let issues = HouseholdRules.validate(input, isNew: false)
             guard issues.isEmpty else { throw HouseholdRejected(issues: issues) }
@@ -114,7 +115,8 @@ public struct HouseholdService: Sendable {
             }
             try HouseholdSearchIndex.reindex(db, householdId: id)
             if input.status == .active {
-                try Self.bringVisitForward(db, householdId: id, risk: household.riskLevel, today: store.today, now: now)
+                try Self.bringVisitForward(db, householdId: id, from: levelBefore, to: household.riskLevel,
+                                           today: store.today, now: now)
             }
             try store.audit(db, session, .update, entity: "household", id: id,
                             summary: "risk \(input.riskLevel.rawValue), status \(input.status.rawValue)")
@@ -262,7 +264,7 @@ public struct HouseholdService: Sendable {
                             arguments: [householdId]).compactMap(MigrationStatus.init(rawValue:))
     }
 
-    /// `input` with its head's sex and age from the head member, and the
+    /// `input` with its head's sex from the head member, and the
     /// factors the head and the members make true: female- and
     /// elderly-headed both ways (walk-through: the edit form, which has no
     /// sex field, said to correct the head's sex), the members' migration
@@ -270,13 +272,12 @@ public struct HouseholdService: Sendable {
     static func withFactorsOfItsPeople(_ db: Database, householdId: Int64, _ input: HouseholdInput,
                                        today: LocalDate) throws -> HouseholdInput {
         var input = input
-        if let head = try MemberRecord.fetchOne(db, sql: """
-            SELECT * FROM household_member WHERE household_id = ? AND relationship = 'head' ORDER BY id LIMIT 1
-            """, arguments: [householdId]) {
+        if let head = try Self.head(db, householdId: householdId) {
             input.headSex = head.sex
             input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities, headSex: head.sex)
+            // The age decides the factor only: an edit is never refused for a head's age it does not show
+            // (a child at the head of a household is under the adult ages registering asks for).
             if let age = head.input(today: today).birth?.age(on: today) {
-                input.headAge = age
                 input.vulnerabilities = HouseholdRules.factors(input.vulnerabilities, headAge: age)
             }
         }

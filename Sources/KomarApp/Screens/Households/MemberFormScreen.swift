@@ -27,6 +27,9 @@ final class MemberFormScreen: DraftableScreen {
     let form: Form
     private let memberId: Int64?
     /// The member as loaded, and its version, when editing.
+    /// The head's age, to ask about a relationship the ages make unlikely
+    /// (nil: no head, or no age to compare).
+    private var headAge: Int?
     private var loaded: (input: MemberInput, version: Int)?
     /// The form as it opened: what "unchanged" means, and the base of a
     /// merge.
@@ -68,6 +71,7 @@ final class MemberFormScreen: DraftableScreen {
         migration.onSelect = { [unowned self] _ in self.showFields() }
         destination.setOptions(app.options(Destination.self) + [app.option(Self.otherCountry, labelKey: "destination.other")])
         destination.onSelect = { [unowned self] _ in self.showFields() }
+        do { headAge = try app.services.households.headAge(session, householdId: householdId) } catch { app.report(error) }
         if let memberId {
             do {
                 let stored = try app.services.households.member(session, id: memberId)
@@ -186,8 +190,7 @@ final class MemberFormScreen: DraftableScreen {
             return
         }
         let today = app.services.clock.today
-        if input.relationship != .head, let age = input.birth?.age(on: today),
-           let headAge = (try? app.services.households.headAge(session, householdId: householdId)) ?? nil,
+        if input.relationship != .head, let age = input.birth?.age(on: today), let headAge,
            MemberRules.relationshipIsUnlikely(input.relationship, age: age, headAge: headAge) {
             let relationship = input.relationship
             app.confirm({ t in
