@@ -84,14 +84,20 @@ import Testing
 /// not that the newest one is more than seven days old.
 @MainActor
 @Suite struct BackupReminderFlowTests {
+    /// The admin logged in on `database`, the day's first login's backup
+    /// (made behind the home screen) done.
+    static func adminAfterTheDaysBackup(_ database: TemporaryDatabase) throws -> Harness {
+        let h = try Harness(language: .en, file: database.path)
+        h.logIn("admin")
+        _ = h.app.runningBackup?.wait()
+        return h
+    }
+
     @Test func noBackupYetIsSaidAsSuch() throws {
         let database = try TemporaryDatabase("reminder")
         defer { database.remove() }
         let folder = database.folder
-        let h = try Harness(language: .en, file: database.path)
-        h.logIn("admin")
-        // The day's first login makes a backup behind the home screen.
-        _ = h.app.runningBackup?.wait()
+        let h = try Self.adminAfterTheDaysBackup(database)
         h.press(.char("4"))
         #expect(h.app.topScreenTitleKey == "backups.title")
         #expect(h.screen.contains("21 Nov 2026 12:00"))
@@ -122,9 +128,7 @@ import Testing
     @Test func aBackupWithADamagedManifestIsSaidOnTheBackupsScreen() throws {
         let database = try TemporaryDatabase("damaged-manifest")
         defer { database.remove() }
-        let h = try Harness(language: .en, file: database.path)
-        h.logIn("admin")
-        _ = h.app.runningBackup?.wait()
+        let h = try Self.adminAfterTheDaysBackup(database)
         let backups = database.folder.appendingPathComponent("backups")
         for name in try FileManager.default.contentsOfDirectory(atPath: backups.path) where name.hasSuffix(".json") {
             try Data("not a manifest".utf8).write(to: backups.appendingPathComponent(name))
@@ -143,9 +147,7 @@ import Testing
     @Test func theRestoreQuestionSaysWhatTheBackupHoldsFewerOf() throws {
         let database = try TemporaryDatabase("restore-fewer")
         defer { database.remove() }
-        let h = try Harness(language: .en, file: database.path)
-        h.logIn("admin")
-        _ = h.app.runningBackup?.wait()
+        let h = try Self.adminAfterTheDaysBackup(database)
         try h.services.accounts.addUser(by: Harness.admin, username: "vannak", displayName: "Vannak", role: .socialWorker,
                                         password: testPassword, languageCode: "en")
         h.press(.char("4"), .enter)
@@ -168,9 +170,7 @@ import Testing
         defer { database.remove() }
         let stick = database.folder.appendingPathComponent("STICK")
         try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
-        let h = try Harness(language: .en, file: database.path)
-        h.logIn("admin")
-        _ = h.app.runningBackup?.wait()
+        let h = try Self.adminAfterTheDaysBackup(database)
         h.press(.char("4"), .function(8), .ctrl("u"))
         h.type(stick.path)
         h.press(.function(2))
@@ -187,9 +187,7 @@ import Testing
         let database = try TemporaryDatabase("usb-copy")
         defer { database.remove() }
         let stick = database.folder.appendingPathComponent("KOMAR USB")
-        let h = try Harness(language: .en, file: database.path)
-        h.logIn("admin")
-        _ = h.app.runningBackup?.wait()
+        let h = try Self.adminAfterTheDaysBackup(database)
         h.press(.char("4"))
         #expect(h.screen.contains("Nothing has been copied to another disk yet: F8 copies a backup to one."))
         h.press(.function(8))
